@@ -1,0 +1,343 @@
+package dev.nubo.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Turns {@code nubo.yaml} text into a {@link Descriptor}. Validation is by hand rather than by data
+ * binding so that every message can name the field, what was found, and what would be accepted.
+ */
+final class DescriptorParser {
+
+    static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,38}[a-z0-9])?");
+    private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
+            "timeout", "memory", "maxBodySize", "readiness", "scale", "drainTimeout", "paths");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    static final long DEFAULT_MEMORY = 256L << 20;
+    static final long DEFAULT_MAX_BODY = 10L << 20;
+    static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
+    static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private DescriptorParser() {}
+
+    static Descriptor parse(String yaml) {
+        JsonNode root;
+        try {
+            root = YAML.readTree(yaml);
+        } catch (JsonProcessingException e) {
+            throw invalid("nubo.yaml is not valid YAML: " + e.getOriginalMessage()
+                    + location(e), "check indentation and quoting at that line");
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            throw invalid("nubo.yaml is empty", "start with `name: my-service` and `runtime: process`");
+        }
+        if (!root.isObject()) {
+            throw invalid("nubo.yaml must be a mapping of fields, found " + describe(root),
+                    "write fields as `key: value` lines, e.g. `name: my-service`");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!FIELDS.contains(field)) {
+                throw invalid("nubo.yaml: unknown field `" + field + "`",
+                        "known fields are " + String.join(", ", FIELDS.stream().sorted().toList())
+                                + "; see docs/DESCRIPTOR.md");
+            }
+        }
+
+        String name = requiredText(root, "name", "add `name: my-service` (lowercase letters, digits and '-')");
+        if (!NAME.matcher(name).matches()) {
+            throw invalid("nubo.yaml: `name` must be a DNS label of at most 40 characters: lowercase letters, digits"
+                    + " and '-', starting with a letter and not ending with '-' (got '" + name + "')",
+                    "the name becomes the host name NAME.<domain>; try `name: " + suggestName(name) + "`");
+        }
+        Descriptor.Runtime runtime = runtime(root);
+        return new Descriptor(
+                name,
+                runtime,
+                env(root.get("env")),
+                optional(root, "timeout", DEFAULT_TIMEOUT, n -> duration(n, "timeout", Duration.ofMillis(1), Duration.ofMinutes(15))),
+                optional(root, "memory", DEFAULT_MEMORY, n -> size(n, "memory", 16L << 20, 64L << 30)),
+                optional(root, "maxBodySize", DEFAULT_MAX_BODY, n -> size(n, "maxBodySize", 0, 1L << 30)),
+                readiness(root.get("readiness")),
+                scale(root.get("scale")),
+                optional(root, "drainTimeout", DEFAULT_DRAIN_TIMEOUT, n -> duration(n, "drainTimeout", Duration.ZERO, Duration.ofMinutes(10))),
+                paths(root.get("paths")));
+    }
+
+    private static Descriptor.Runtime runtime(JsonNode root) {
+        String kind = requiredText(root, "runtime",
+                "add `runtime: process` (any program serving HTTP on $PORT) or `runtime: java` (a Java function)");
+        return switch (kind) {
+            case "process" -> {
+                forbid(root, "process", "handler", "code");
+                yield new Descriptor.Process(command(root.get("command")));
+            }
+            case "java" -> {
+                forbid(root, "java", "command");
+                String handler = requiredText(root, "handler",
+                        "name the class implementing dev.nubo.function.Handler or HttpHandler, e.g. `handler: com.example.Hello`");
+                if (!handler.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
+                    throw invalid("nubo.yaml: `handler` must be a fully qualified class name (got '" + handler + "')",
+                            "e.g. `handler: com.example.Hello`");
+                }
+                String code = requiredText(root, "code",
+                        "point it at the compiled code inside this directory: a jar (`code: target/app.jar`) or classes (`code: target/classes`)");
+                relativePath(code, "code");
+                yield new Descriptor.JavaFunction(handler, code);
+            }
+            default -> throw invalid("nubo.yaml: `runtime` must be one of process, java (got '" + kind + "')",
+                    "use `runtime: process` with `command: [node, server.js]` to run any HTTP server unmodified");
+        };
+    }
+
+    private static List<String> command(JsonNode node) {
+        String hint = "give the program and its arguments as a list, e.g. `command: [node, server.js]`; it must serve HTTP on $PORT";
+        if (node == null || node.isNull()) {
+            throw invalid("nubo.yaml: `command` is required for runtime process", hint);
+        }
+        if (node.isTextual()) {
+            if (node.asText().isBlank()) {
+                throw invalid("nubo.yaml: `command` is empty", hint);
+            }
+            return List.of("/bin/sh", "-c", "exec " + node.asText());
+        }
+        if (!node.isArray() || node.isEmpty()) {
+            throw invalid("nubo.yaml: `command` must be a non-empty list of strings, found " + describe(node), hint);
+        }
+        List<String> command = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode arg = node.get(i);
+            if (!arg.isValueNode() || arg.isNull()) {
+                throw invalid("nubo.yaml: `command[" + i + "]` must be a string, found " + describe(arg), hint);
+            }
+            command.add(arg.asText());
+        }
+        if (command.getFirst().isBlank()) {
+            throw invalid("nubo.yaml: `command[0]` (the program) is empty", hint);
+        }
+        return command;
+    }
+
+    private static Map<String, String> env(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw invalid("nubo.yaml: `env` must be a mapping of names to values, found " + describe(node),
+                    "write it as `env: {GREETING: hello}` or one `NAME: value` per indented line");
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!ENV_KEY.matcher(e.getKey()).matches()) {
+                throw invalid("nubo.yaml: `env." + e.getKey() + "` is not a valid variable name",
+                        "use letters, digits and '_', not starting with a digit");
+            }
+            if (e.getKey().equals("PORT") || e.getKey().startsWith("NUBO_")) {
+                throw invalid("nubo.yaml: `env." + e.getKey() + "` is reserved: Nubo sets it for every instance",
+                        "rename the variable; PORT and NUBO_* belong to the platform");
+            }
+            if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                throw invalid("nubo.yaml: `env." + e.getKey() + "` must be a string, number or boolean, found "
+                        + describe(e.getValue()), "quote the value, e.g. `" + e.getKey() + ": \"...\"`");
+            }
+            env.put(e.getKey(), e.getValue().asText());
+        }
+        return env;
+    }
+
+    private static Descriptor.Readiness readiness(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return new Descriptor.Readiness(Optional.empty(), DEFAULT_START_TIMEOUT);
+        }
+        if (!node.isObject()) {
+            throw invalid("nubo.yaml: `readiness` must be a mapping, found " + describe(node),
+                    "e.g. `readiness: {http: /healthz, timeout: 60s}` or `readiness: {tcp: true}`");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("http", "tcp", "timeout").contains(f)) {
+                throw invalid("nubo.yaml: unknown field `readiness." + f + "`", "readiness takes http, tcp and timeout");
+            }
+        }
+        Optional<String> path = Optional.empty();
+        if (node.hasNonNull("http")) {
+            if (node.hasNonNull("tcp") && node.get("tcp").asBoolean()) {
+                throw invalid("nubo.yaml: `readiness` has both `http` and `tcp`", "keep one: an HTTP path, or `tcp: true`");
+            }
+            String p = node.get("http").asText();
+            if (!node.get("http").isTextual() || !p.startsWith("/")) {
+                throw invalid("nubo.yaml: `readiness.http` must be a path starting with '/' (got '" + p + "')",
+                        "e.g. `readiness: {http: /healthz}`");
+            }
+            path = Optional.of(p);
+        }
+        Duration timeout = optional(node, "timeout", DEFAULT_START_TIMEOUT,
+                n -> duration(n, "readiness.timeout", Duration.ofMillis(100), Duration.ofMinutes(30)));
+        return new Descriptor.Readiness(path, timeout);
+    }
+
+    private static Descriptor.Scale scale(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return new Descriptor.Scale(1, 1);
+        }
+        if (!node.isObject()) {
+            throw invalid("nubo.yaml: `scale` must be a mapping, found " + describe(node), "e.g. `scale: {min: 1, max: 3}`");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!Set.of("min", "max").contains(f)) {
+                throw invalid("nubo.yaml: unknown field `scale." + f + "`", "scale takes min and max");
+            }
+        }
+        int min = integer(node, "min", 1);
+        if (min < 1) {
+            throw invalid("nubo.yaml: `scale.min` must be at least 1 (got " + min + ")",
+                    "scale to zero needs the autoscaler, which this version does not have yet; use `min: 1`");
+        }
+        int max = integer(node, "max", Math.max(min, 1));
+        if (max < min) {
+            throw invalid("nubo.yaml: `scale.max` (" + max + ") is below `scale.min` (" + min + ")",
+                    "raise max to at least " + min);
+        }
+        if (max > 100) {
+            throw invalid("nubo.yaml: `scale.max` must be at most 100 (got " + max + ")", "lower it to 100 or less");
+        }
+        return new Descriptor.Scale(min, max);
+    }
+
+    private static List<String> paths(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw invalid("nubo.yaml: `paths` must be a list of path prefixes, found " + describe(node),
+                    "e.g. `paths: [/api/orders]`");
+        }
+        List<String> paths = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String p = node.get(i).asText();
+            if (!node.get(i).isTextual() || !p.matches("/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*") || p.contains("//")) {
+                throw invalid("nubo.yaml: `paths[" + i + "]` must be a URL path starting with '/' (got '" + p + "')",
+                        "e.g. `paths: [/api/orders]`");
+            }
+            String normalized = p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
+            if (normalized.equals("/")) {
+                throw invalid("nubo.yaml: `paths[" + i + "]` is '/', which would take every request on the bare domain",
+                        "use a prefix such as /api; every service already answers at NAME.<domain>/");
+            }
+            paths.add(normalized);
+        }
+        return paths;
+    }
+
+    private static void relativePath(String path, String field) {
+        if (path.startsWith("/") || List.of(path.split("/")).contains("..")) {
+            throw invalid("nubo.yaml: `" + field + "` must be a path inside the deployed directory (got '" + path + "')",
+                    "write it relative to nubo.yaml, e.g. `" + field + ": target/app.jar`");
+        }
+    }
+
+    private static void forbid(JsonNode root, String runtime, String... fields) {
+        for (String f : fields) {
+            if (root.has(f)) {
+                throw invalid("nubo.yaml: `" + f + "` does not apply to runtime " + runtime,
+                        runtime.equals("java") ? "a Java function is started by Nubo: remove `command`"
+                                : "`handler` and `code` are for `runtime: java`; a process runs `command`");
+            }
+        }
+    }
+
+    private static String requiredText(JsonNode root, String field, String hint) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            throw invalid("nubo.yaml: `" + field + "` is required", hint);
+        }
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw invalid("nubo.yaml: `" + field + "` must be a non-empty string, found " + describe(node), hint);
+        }
+        return node.asText().trim();
+    }
+
+    private static int integer(JsonNode node, String field, int fallback) {
+        JsonNode n = node.get(field);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isIntegralNumber()) {
+            throw invalid("nubo.yaml: `scale." + field + "` must be a whole number, found " + describe(n), "e.g. `" + field + ": 2`");
+        }
+        return n.asInt();
+    }
+
+    private static <T> T optional(JsonNode root, String field, T fallback, Function<JsonNode, T> parse) {
+        JsonNode node = root.get(field);
+        return node == null || node.isNull() ? fallback : parse.apply(node);
+    }
+
+    private static Duration duration(JsonNode node, String field, Duration min, Duration max) {
+        Optional<Duration> d = node.isTextual() ? Quantities.duration(node.asText()) : Optional.empty();
+        if (d.isEmpty()) {
+            throw invalid("nubo.yaml: `" + field + "` must be a duration such as 500ms, 30s, 2m or 1h (got '" + node.asText() + "')",
+                    "write a number followed by ms, s, m or h");
+        }
+        if (d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
+            throw invalid("nubo.yaml: `" + field + "` must be between " + Quantities.formatDuration(min) + " and "
+                    + Quantities.formatDuration(max) + " (got " + node.asText() + ")", "pick a value in that range");
+        }
+        return d.get();
+    }
+
+    private static long size(JsonNode node, String field, long min, long max) {
+        Optional<Long> b = node.isIntegralNumber() ? Optional.of(node.asLong())
+                : node.isTextual() ? Quantities.bytes(node.asText()) : Optional.empty();
+        if (b.isEmpty()) {
+            throw invalid("nubo.yaml: `" + field + "` must be a size such as 256Mi, 1Gi or 500MB (got '" + node.asText() + "')",
+                    "write a number followed by Ki, Mi, Gi (powers of 1024) or KB, MB, GB");
+        }
+        if (b.get() < min || b.get() > max) {
+            throw invalid("nubo.yaml: `" + field + "` must be between " + Quantities.formatBytes(min) + " and "
+                    + Quantities.formatBytes(max) + " (got " + node.asText() + ")", "pick a value in that range");
+        }
+        return b.get();
+    }
+
+    private static String suggestName(String name) {
+        String s = Quantities.lower(name).replaceAll("[^a-z0-9-]+", "-").replaceAll("^[^a-z]+", "").replaceAll("-+$", "");
+        if (s.length() > 40) {
+            s = s.substring(0, 40).replaceAll("-+$", "");
+        }
+        return s.isEmpty() ? "my-service" : s;
+    }
+
+    private static String describe(JsonNode node) {
+        if (node.isArray()) return "a list";
+        if (node.isObject()) return "a mapping";
+        if (node.isTextual()) return "'" + node.asText() + "'";
+        if (node.isNull()) return "nothing";
+        return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + node.asText();
+    }
+
+    private static String location(JsonProcessingException e) {
+        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    }
+
+    private static UserError invalid(String message, String hint) {
+        return UserError.badRequest("descriptor.invalid", message, hint);
+    }
+}
