@@ -1,0 +1,36 @@
+package dev.nubo.store;
+
+import dev.nubo.model.Descriptor;
+import dev.nubo.model.RevisionState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * An immutable revision as stored. Only {@code state}, {@code reason}, {@code logTail} and
+ * {@code readyAt} ever change, and only along {@link RevisionState}'s transitions.
+ *
+ * @param descriptorYaml the {@code nubo.yaml} text exactly as deployed
+ * @param digest {@code sha256:<hex>} of the deployed archive: where the code lives in NUBO_HOME
+ */
+public record RevisionRecord(
+        String id,
+        String service,
+        int number,
+        String descriptorYaml,
+        String digest,
+        RevisionState state,
+        Optional<String> reason,
+        List<String> logTail,
+        Instant createdAt,
+        Optional<Instant> readyAt) {
+
+    public RevisionRecord {
+        logTail = List.copyOf(logTail);
+    }
+
+    /** The configuration snapshot; it parsed when it was deployed, so it parses now. */
+    public Descriptor descriptor() {
+        return Descriptor.parse(descriptorYaml);
+    }
+}

@@ -1,0 +1,269 @@
+package dev.nubo.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.nubo.model.Json;
+import dev.nubo.model.PlatformFault;
+import dev.nubo.model.RevisionState;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+import org.flywaydb.core.Flyway;
+
+/**
+ * Nubo's durable state in one SQLite file: services, their revisions, and their events.
+ *
+ * <pre>{@code
+ * try (Store store = Store.open(home.resolve("nubo.db"))) {
+ *     RevisionRecord r = store.createRevision("hello", yaml, "sha256:…", now);
+ * }
+ * }</pre>
+ *
+ * <p>One connection behind a lock: SQLite has a single writer anyway, and the control plane's write
+ * rate is a handful per second. Calls block; keep them off event loops.
+ */
+public final class Store implements AutoCloseable {
+
+    private static final TypeReference<List<String>> LINES = new TypeReference<>() {};
+
+    private final Connection db;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    private Store(Connection db) {
+        this.db = db;
+    }
+
+    /** Opens (creating if needed) and migrates the database at {@code file}. */
+    public static Store open(Path file) {
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        try {
+            Flyway.configure().dataSource(url, null, null).load().migrate();
+            Connection db = DriverManager.getConnection(url);
+            try (var s = db.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA foreign_keys=ON");
+                s.execute("PRAGMA busy_timeout=5000");
+            }
+            return new Store(db);
+        } catch (SQLException | RuntimeException e) {
+            throw new PlatformFault("platform.store", "cannot open the state database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public List<ServiceRecord> services() {
+        return query("SELECT name, created_at, pinned_revision FROM services ORDER BY name", st -> {}, Store::service);
+    }
+
+    public Optional<ServiceRecord> service(String name) {
+        return query("SELECT name, created_at, pinned_revision FROM services WHERE name = ?",
+                st -> st.setString(1, name), Store::service).stream().findFirst();
+    }
+
+    /**
+     * Records a new revision of {@code service}, creating the service when it is new. A deploy always
+     * unpins: whoever deploys new code expects it to serve.
+     */
+    public RevisionRecord createRevision(String service, String descriptorYaml, String digest, Instant now) {
+        return transaction(() -> {
+            update("INSERT INTO services (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+                    st -> { st.setString(1, service); st.setString(2, now.toString()); });
+            int number = query("SELECT next_number FROM services WHERE name = ?", st -> st.setString(1, service),
+                    rs -> rs.getInt(1)).getFirst();
+            update("UPDATE services SET next_number = ?, pinned_revision = NULL WHERE name = ?",
+                    st -> { st.setInt(1, number + 1); st.setString(2, service); });
+            String id = "%s-%05d".formatted(service, number);
+            update("INSERT INTO revisions (id, service, number, descriptor, digest, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    st -> {
+                        st.setString(1, id);
+                        st.setString(2, service);
+                        st.setInt(3, number);
+                        st.setString(4, descriptorYaml);
+                        st.setString(5, digest);
+                        st.setString(6, RevisionState.DEPLOYING.name());
+                        st.setString(7, now.toString());
+                    });
+            return revision(id).orElseThrow();
+        });
+    }
+
+    /** Revisions of a service, newest first. */
+    public List<RevisionRecord> revisions(String service) {
+        return query(REVISION_COLUMNS + " WHERE service = ? ORDER BY number DESC", st -> st.setString(1, service), Store::revision);
+    }
+
+    public Optional<RevisionRecord> revision(String id) {
+        return query(REVISION_COLUMNS + " WHERE id = ?", st -> st.setString(1, id), Store::revision).stream().findFirst();
+    }
+
+    /** Marks a revision ready; the transition is checked against {@link RevisionState}. */
+    public RevisionRecord markReady(String id, Instant readyAt) {
+        return transition(id, RevisionState.READY, Optional.empty(), List.of(), Optional.of(readyAt));
+    }
+
+    /** Marks a revision failed with the reason and the last lines of its log. */
+    public RevisionRecord markFailed(String id, String reason, List<String> logTail) {
+        return transition(id, RevisionState.FAILED, Optional.of(reason), logTail, Optional.empty());
+    }
+
+    public void pin(String service, Optional<String> revision) {
+        locked(() -> update("UPDATE services SET pinned_revision = ? WHERE name = ?",
+                st -> { st.setString(1, revision.orElse(null)); st.setString(2, service); }));
+    }
+
+    /** Deletes a service with its revisions and events. */
+    public boolean deleteService(String name) {
+        return locked(() -> update("DELETE FROM services WHERE name = ?", st -> st.setString(1, name))) > 0;
+    }
+
+    public void addEvent(String service, Optional<String> revision, Instant time, String message) {
+        locked(() -> update("INSERT INTO events (service, revision, time, message) VALUES (?, ?, ?, ?)", st -> {
+            st.setString(1, service);
+            st.setString(2, revision.orElse(null));
+            st.setString(3, time.toString());
+            st.setString(4, message);
+        }));
+    }
+
+    /** The newest {@code limit} events of a service, newest first. */
+    public List<EventRecord> events(String service, int limit) {
+        return query("SELECT id, service, revision, time, message FROM events WHERE service = ? ORDER BY id DESC LIMIT ?",
+                st -> { st.setString(1, service); st.setInt(2, limit); },
+                rs -> new EventRecord(rs.getLong(1), rs.getString(2), Optional.ofNullable(rs.getString(3)),
+                        Instant.parse(rs.getString(4)), rs.getString(5)));
+    }
+
+    @Override
+    public void close() {
+        locked(() -> {
+            try {
+                db.close();
+            } catch (SQLException e) {
+                throw fault(e);
+            }
+            return null;
+        });
+    }
+
+    private RevisionRecord transition(String id, RevisionState to, Optional<String> reason, List<String> logTail, Optional<Instant> readyAt) {
+        return transaction(() -> {
+            RevisionRecord current = revision(id).orElseThrow(() -> new IllegalStateException("no revision " + id));
+            current.state().to(to);
+            update("UPDATE revisions SET state = ?, reason = ?, log_tail = ?, ready_at = COALESCE(?, ready_at) WHERE id = ?", st -> {
+                st.setString(1, to.name());
+                st.setString(2, reason.orElse(null));
+                st.setString(3, logTail.isEmpty() ? null : json(logTail));
+                st.setString(4, readyAt.map(Instant::toString).orElse(null));
+                st.setString(5, id);
+            });
+            return revision(id).orElseThrow();
+        });
+    }
+
+    private static final String REVISION_COLUMNS =
+            "SELECT id, service, number, descriptor, digest, state, reason, log_tail, created_at, ready_at FROM revisions";
+
+    private static RevisionRecord revision(ResultSet rs) throws SQLException {
+        String tail = rs.getString(8);
+        return new RevisionRecord(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4), rs.getString(5),
+                RevisionState.valueOf(rs.getString(6)), Optional.ofNullable(rs.getString(7)),
+                tail == null ? List.of() : lines(tail), Instant.parse(rs.getString(9)),
+                Optional.ofNullable(rs.getString(10)).map(Instant::parse));
+    }
+
+    private static ServiceRecord service(ResultSet rs) throws SQLException {
+        return new ServiceRecord(rs.getString(1), Instant.parse(rs.getString(2)), Optional.ofNullable(rs.getString(3)));
+    }
+
+    private static List<String> lines(String json) {
+        try {
+            return Json.mapper().readValue(json, LINES);
+        } catch (JsonProcessingException e) {
+            return List.of(json);
+        }
+    }
+
+    private static String json(List<String> lines) {
+        try {
+            return Json.mapper().writeValueAsString(lines);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder {
+        void bind(PreparedStatement st) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> List<T> query(String sql, Binder binder, Row<T> row) {
+        return locked(() -> {
+            try (PreparedStatement st = db.prepareStatement(sql)) {
+                binder.bind(st);
+                try (ResultSet rs = st.executeQuery()) {
+                    List<T> out = new ArrayList<>();
+                    while (rs.next()) {
+                        out.add(row.read(rs));
+                    }
+                    return out;
+                }
+            }
+        });
+    }
+
+    private int update(String sql, Binder binder) throws SQLException {
+        try (PreparedStatement st = db.prepareStatement(sql)) {
+            binder.bind(st);
+            return st.executeUpdate();
+        }
+    }
+
+    private <T> T transaction(Work<T> work) {
+        return locked(() -> {
+            db.setAutoCommit(false);
+            try {
+                T result = work.run();
+                db.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        });
+    }
+
+    private <T> T locked(Work<T> work) {
+        lock.lock();
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw fault(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static PlatformFault fault(SQLException e) {
+        return new PlatformFault("platform.store", "state database error: " + e.getMessage(), e);
+    }
+}
