@@ -1,0 +1,68 @@
+package dev.nubo.javaruntime;
+
+import dev.nubo.function.Handler;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code I} of a {@code Handler<I, O>} implementation, which decides what the request body is
+ * decoded into. It may be bound anywhere up the hierarchy: {@code class Hello implements
+ * Handler<Request, Greeting>}, {@code class Hello extends Base<Request>} with {@code Base<T>
+ * implements Handler<T, String>}, or through an interface extending {@code Handler}. A raw
+ * {@code Handler} or an unbound type variable means {@code Object}, which Jackson decodes to maps,
+ * lists, strings, numbers and booleans.
+ */
+final class HandlerInputType {
+
+    private HandlerInputType() {}
+
+    static Type of(Class<?> handlerClass) {
+        return find(handlerClass, Map.of()).orElse(Object.class);
+    }
+
+    /** Searches {@code type}'s supertypes, carrying the type arguments bound so far. */
+    private static Optional<Type> find(Type type, Map<TypeVariable<?>, Type> bound) {
+        Class<?> raw;
+        Map<TypeVariable<?>, Type> own = new HashMap<>();
+        if (type instanceof Class<?> c) {
+            raw = c;
+        } else if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> c) {
+            raw = c;
+            TypeVariable<?>[] variables = c.getTypeParameters();
+            Type[] arguments = p.getActualTypeArguments();
+            for (int i = 0; i < variables.length; i++) {
+                own.put(variables[i], substitute(arguments[i], bound));
+            }
+        } else {
+            return Optional.empty();
+        }
+        if (raw == Handler.class) {
+            return Optional.of(own.getOrDefault(raw.getTypeParameters()[0], Object.class));
+        }
+        for (Type parent : raw.getGenericInterfaces()) {
+            Optional<Type> found = find(parent, own);
+            if (found.isPresent()) {
+                return found;
+            }
+        }
+        Type superclass = raw.getGenericSuperclass();
+        return superclass == null ? Optional.empty() : find(superclass, own);
+    }
+
+    /**
+     * Only a bare variable is replaced. One nested in a parameterized type ({@code Handler<List<T>, O>})
+     * is left for Jackson, which reads it as Object: good enough, and rare in handlers.
+     */
+    private static Type substitute(Type argument, Map<TypeVariable<?>, Type> bound) {
+        return argument instanceof TypeVariable<?> variable ? bound.getOrDefault(variable, Object.class) : argument;
+    }
+
+    /** {@code Hello.Request}, {@code Map<String, Object>}: how the type reads in source. */
+    static String describe(Type type) {
+        return type.getTypeName().replaceAll("\\b[a-z_][\\w]*\\.", "").replace('$', '.');
+    }
+}
