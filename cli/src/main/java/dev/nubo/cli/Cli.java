@@ -1,0 +1,72 @@
+package dev.nubo.cli;
+
+import java.util.List;
+import java.util.function.Function;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The client half of the {@code nubo} command: deploy, list, describe, logs, invoke, delete and
+ * rollback, all speaking only the control API (docs/API.md). The {@code dist} module owns the
+ * top-level command and {@code nubo server}; it adds these with {@link #register}:
+ *
+ * <pre>{@code
+ * CommandLine nubo = new CommandLine(new Nubo());
+ * nubo.addSubcommand(new CommandLine(new ServerCommand()));
+ * Cli.register(nubo);
+ * System.exit(nubo.execute(args));
+ * }</pre>
+ *
+ * Expected failures (the server said no, the server is unreachable, no nubo.yaml) print
+ * {@code error: ...} and {@code hint: ...} on standard error and exit 1; usage mistakes exit 2 as
+ * picocli does. {@code register} also turns off picocli's {@code @file} argument expansion for the
+ * whole command, because {@code nubo invoke --data @FILE} means the file's bytes. To redirect output, call {@code setOut}/{@code setErr} on the top command after
+ * {@code register}, so that the new subcommands receive it too.
+ */
+public final class Cli {
+
+    private static final List<Function<Env, ClientCommand>> COMMANDS = List.of(
+            Deploy::new, ListServices::new, Describe::new, Logs::new, Invoke::new, Delete::new, Rollback::new);
+
+    private Cli() {}
+
+    /**
+     * Adds the client subcommands to {@code top}, reading the environment, home directory and
+     * terminal of this process now, and installs the handler that reports their errors.
+     */
+    public static void register(CommandLine top) {
+        register(top, Env.system());
+    }
+
+    /** A {@code nubo} command with only the client subcommands, e.g. for tests and tools. */
+    public static CommandLine standalone() {
+        return standalone(Env.system());
+    }
+
+    static CommandLine standalone(Env env) {
+        CommandLine top = new CommandLine(new Top());
+        register(top, env);
+        return top;
+    }
+
+    static void register(CommandLine top, Env env) {
+        for (var command : COMMANDS) {
+            top.addSubcommand(new CommandLine(command.apply(env)));
+        }
+        top.setExecutionExceptionHandler(new ErrorReport(top.getExecutionExceptionHandler()));
+        // picocli would otherwise replace `--data @body.json` with the file's words as arguments.
+        top.setExpandAtFiles(false);
+    }
+
+    @Command(name = "nubo", mixinStandardHelpOptions = true,
+            description = "Deploy and run services on a Nubo server.")
+    static final class Top implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            spec.commandLine().usage(spec.commandLine().getOut());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.nubo.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * What every client command shares: the connection flags, the surroundings, and output through
+ * picocli's writers (so tests and the {@code dist} launcher can redirect it). A command returns its
+ * exit code, or throws {@link CommandError} for {@link ErrorReport} to print.
+ */
+abstract class ClientCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ConnectionOptions connection;
+
+    // Only -h: a subcommand has no version of its own, so picocli's standard -V would print nothing.
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    final Env env;
+
+    ClientCommand(Env env) {
+        this.env = env;
+    }
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    Api api() {
+        return new Api(Connection.resolve(connection, env));
+    }
+
+    /** The API's JSON as it came, indented; what {@code -o json} prints. */
+    void printJson(JsonNode node) {
+        try {
+            out().println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(node));
+            out().flush();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /** {@code -o json} for the commands that show the API's objects. */
+    static final class Output {
+        enum Format { text, json }
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+                description = "text (default) or json: the API's JSON, indented, for scripts.")
+        Format format;
+
+        boolean json() {
+            return format == Format.json;
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.nubo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.cli.Service.Event;
+import dev.nubo.cli.Service.Instance;
+import dev.nubo.cli.Service.Revision;
+import dev.nubo.model.RevisionState;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code nubo describe NAME}: the service, its revisions and instances, and what happened lately. */
+@Command(name = "describe",
+        description = "Show a service in detail: revisions (newest first), instances and recent events.")
+final class Describe extends ClientCommand {
+
+    static final int EVENTS_SHOWN = 10;
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
+    String name;
+
+    @Mixin
+    Output output;
+
+    Describe(Env env) {
+        super(env);
+    }
+
+    @Override
+    public Integer call() {
+        try (Api api = api()) {
+            JsonNode json = api.get("/v1/services/" + Api.segment(name));
+            if (output.json()) {
+                printJson(json);
+            } else {
+                print(api.read(json, Service.class), env.clock().instant(), out());
+            }
+            return 0;
+        }
+    }
+
+    static void print(Service s, Instant now, PrintWriter out) {
+        out.println("Name:      " + s.name());
+        out.println("URL:       " + s.url());
+        out.println("State:     " + s.state() + " (" + s.instances().ready() + "/" + s.instances().desired()
+                + " instances ready)");
+        out.println("Runtime:   " + s.runtime());
+        out.println("Serving:   " + s.serving().orElse("none")
+                + s.pinned().map(p -> " (pinned to " + p + " until the next deploy)").orElse(""));
+        out.println("Paths:     " + (s.paths().isEmpty() ? "-" : String.join(", ", s.paths())));
+        out.println("Created:   " + when(s.createdAt(), now));
+        out.println();
+        out.println("Revisions:");
+        if (s.revisions().isEmpty()) {
+            out.println("  none");
+        }
+        for (Revision r : s.revisions()) {
+            out.println("  " + r.id() + "   " + r.state() + (r.serving() ? "   serving" : "")
+                    + "   created " + when(r.createdAt(), now));
+            if (r.state() == RevisionState.FAILED) {
+                out.println("    reason: " + (r.reason().isEmpty() ? "unknown" : r.reason()));
+                r.logTail().forEach(line -> out.println("      " + line));
+            }
+            if (!r.instances().isEmpty()) {
+                Table instances = new Table("INSTANCE", "STATE", "PID", "PORT", "RESTARTS", "READY SINCE");
+                for (Instance i : r.instances()) {
+                    instances.row(i.id(), i.state() + (i.failure().isEmpty() ? "" : " (" + i.failure() + ")"),
+                            i.pid() > 0 ? Long.toString(i.pid()) : "-", i.port() > 0 ? Integer.toString(i.port()) : "-",
+                            Integer.toString(i.restarts()), i.ready().map(t -> when(t, now)).orElse("-"));
+                }
+                instances.print(out, "    ");
+            }
+        }
+        out.println();
+        out.println("Events:");
+        if (s.events().isEmpty()) {
+            out.println("  none");
+        }
+        for (Event e : s.events().stream().limit(EVENTS_SHOWN).toList()) {
+            out.println("  " + when(e.time(), now) + "   " + e.message());
+        }
+        out.flush();
+    }
+
+    /** {@code 2026-11-21T12:00:01Z (5m ago)}: exact for correlating with logs, relative for people. */
+    private static String when(Instant t, Instant now) {
+        if (t == null) {
+            return "-";
+        }
+        return t.truncatedTo(ChronoUnit.SECONDS) + " (" + Human.age(Optional.of(t), now) + " ago)";
+    }
+}

@@ -1,0 +1,50 @@
+package dev.nubo.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/** How the CLI writes sizes, ages and durations for people to read; JSON output keeps the API's values. */
+final class Human {
+
+    private Human() {}
+
+    /** {@code 18432} as {@code 18.0 KiB}: one decimal, so a growing upload visibly moves. */
+    static String bytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes / 1024.0;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    /** The age column of a listing, as kubectl writes it: 45s, 12m, 5h, 3d. */
+    static String age(Optional<Instant> since, Instant now) {
+        if (since.isEmpty()) {
+            return "-";
+        }
+        long s = Math.max(0, Duration.between(since.get(), now).toSeconds());
+        if (s < 120) return s + "s";
+        if (s < 120 * 60) return s / 60 + "m";
+        if (s < 48 * 3600) return s / 3600 + "h";
+        return s / 86400 + "d";
+    }
+
+    /** {@code 0.8 s}: how long a start took. */
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+
+    /** {@code sha256:9f2c1a…}: enough of a digest to compare by eye. */
+    static String shortDigest(String digest) {
+        int colon = digest.indexOf(':');
+        return digest.length() > colon + 7 ? digest.substring(0, colon + 7) + "…" : digest;
+    }
+}

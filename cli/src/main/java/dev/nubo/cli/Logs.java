@@ -1,0 +1,63 @@
+package dev.nubo.cli;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code nubo logs NAME [-f]}: the service's log lines, printed as they arrive. */
+@Command(name = "logs",
+        description = "Print a service's logs (all instances, oldest first); with -f keep following until Ctrl-C.")
+final class Logs extends ClientCommand {
+
+    @Parameters(index = "0", paramLabel = "NAME", description = "The service.")
+    String name;
+
+    @Option(names = {"-f", "--follow"}, description = "Keep the stream open and print new lines as they are written.")
+    boolean follow;
+
+    @Option(names = "--tail", paramLabel = "N", description = "How many past lines to send first (server default 100, at most 10000).")
+    Integer tail;
+
+    @Option(names = "--revision", paramLabel = "REVISION", description = "Only this revision's instances.")
+    String revision;
+
+    Logs(Env env) {
+        super(env);
+    }
+
+    @Override
+    public Integer call() {
+        StringBuilder query = new StringBuilder("?follow=" + follow);
+        if (tail != null) {
+            query.append("&tail=").append(tail);
+        }
+        if (revision != null) {
+            query.append("&revision=").append(Api.query(revision));
+        }
+        try (Api api = api()) {
+            // No timeout: a followed stream is open for as long as the user watches it.
+            var request = api.request("/v1/services/" + Api.segment(name) + "/logs" + query).GET().build();
+            HttpResponse<Stream<String>> response = api.send(request, BodyHandlers.ofLines());
+            try (Stream<String> lines = response.body()) {
+                if (response.statusCode() / 100 != 2) {
+                    throw api.error(response.statusCode(), lines.collect(Collectors.joining("\n")));
+                }
+                PrintWriter out = out();
+                lines.forEach(line -> {
+                    out.println(line);
+                    out.flush();
+                });
+            } catch (UncheckedIOException e) {
+                throw new CommandError("the log stream from " + api.address() + " broke off ("
+                        + e.getCause().getMessage() + ")", "is the server still running? Run the command again");
+            }
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,182 @@
+package dev.nubo.cli;
+
+import static dev.nubo.cli.CannedApi.Reply.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.cli.CannedApi.Received;
+import dev.nubo.cli.CannedApi.Run;
+import dev.nubo.model.Json;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DeployTest {
+
+    static final String REVISION_PATH = "/v1/services/hello-java/revisions/hello-java-00003";
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path service;
+
+    CannedApi api;
+
+    @BeforeEach
+    void start() throws IOException {
+        api = new CannedApi().on("POST", "/v1/deployments", new CannedApi.Reply(201, "application/json", Samples.DEPLOYMENT));
+        Files.writeString(service.resolve("nubo.yaml"), "name: hello-java\nruntime: java\n");
+        Files.createDirectories(service.resolve("target/classes"));
+        Files.writeString(service.resolve("target/classes/Hello.class"), "bytes");
+        Files.createDirectories(service.resolve(".git"));
+        Files.writeString(service.resolve(".git/HEAD"), "ref: refs/heads/main");
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    @Test
+    void uploadsTheDirectoryAsAZipWithItsDescriptorAndWithoutGit() throws IOException {
+        api.on("GET", REVISION_PATH, json(Samples.revision("hello-java-00003", "DEPLOYING", false, "")));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString(), "--no-wait");
+
+        assertThat(run.exit()).isZero();
+        Received upload = api.last("POST", "/v1/deployments").orElseThrow();
+        assertThat(upload.header("Content-Type")).isEqualTo("application/zip");
+        assertThat(upload.header("Authorization")).isEqualTo("Bearer s3cret");
+        assertThat(ArchiveTest.unzip(upload.body()))
+                .containsOnlyKeys("nubo.yaml", "target/classes/Hello.class")
+                .containsEntry("nubo.yaml", "name: hello-java\nruntime: java\n");
+    }
+
+    @Test
+    void uploadsTheSameBytesForTheSameDirectory() {
+        api.on("GET", REVISION_PATH, json(Samples.revision("hello-java-00003", "DEPLOYING", false, "")));
+
+        CannedApi.run(api.env(home), "deploy", service.toString(), "--no-wait");
+        byte[] first = api.last("POST", "/v1/deployments").orElseThrow().body();
+        CannedApi.run(api.env(home), "deploy", service.toString(), "--no-wait");
+
+        assertThat(api.last("POST", "/v1/deployments").orElseThrow().body()).isEqualTo(first);
+    }
+
+    @Test
+    void acceptsTheDescriptorFileInPlaceOfItsDirectory() {
+        api.on("GET", REVISION_PATH, json(Samples.revision("hello-java-00003", "DEPLOYING", false, "")));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.resolve("nubo.yaml").toString(), "--no-wait");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("✓ revision hello-java-00003 created");
+    }
+
+    @Test
+    void printsEachStageOnceAsItIsReachedThenTheUrl() {
+        String starting = Samples.instance("hello-java-00003-x7k2p", "STARTING", 0);
+        api.on("GET", REVISION_PATH,
+                json(Samples.revision("hello-java-00003", "DEPLOYING", false, "")),
+                json(Samples.revision("hello-java-00003", "DEPLOYING", false, starting)),
+                json(Samples.revision("hello-java-00003", "DEPLOYING", false, starting)),
+                json(Samples.revision("hello-java-00003", "READY", true,
+                        Samples.instance("hello-java-00003-x7k2p", "READY", 0))));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString());
+
+        assertThat(run.err()).isEmpty();
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                ✓ uploaded 18.0 KiB (sha256:9f2c1a…)
+                ✓ revision hello-java-00003 created
+                … instance hello-java-00003-x7k2p starting
+                ✓ ready in 0.8 s
+                URL: http://hello-java.localhost:8080/
+                """);
+    }
+
+    @Test
+    void failedRevisionPrintsReasonAndLogTailAndExitsOne() {
+        api.on("GET", REVISION_PATH, json(Samples.failedRevision("hello-java-00003")));
+        api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002", "", "")));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).endsWith("""
+                ✓ revision hello-java-00003 created
+                ✗ instance hello-java-00003-x7k2p failed: crash loop
+                ✗ revision hello-java-00003 failed: exited with code 1 before becoming ready
+                    Exception in thread "main" java.lang.ClassNotFoundException: Hello
+                    \tat Main.main
+                the previous revision keeps serving (hello-java-00002)
+                """);
+    }
+
+    @Test
+    void jsonOutputIsTheFinalRevisionAndNothingElse() throws IOException {
+        String ready = Samples.revision("hello-java-00003", "READY", true, "");
+        api.on("GET", REVISION_PATH, json(ready));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString(), "-o", "json");
+
+        assertThat(run.exit()).isZero();
+        JsonNode printed = Json.mapper().readTree(run.out());
+        assertThat(printed).isEqualTo(Json.mapper().readTree(ready));
+    }
+
+    @Test
+    void givesUpAfterTheTimeoutAndSaysHowToFollow() {
+        api.on("GET", REVISION_PATH, json(Samples.revision("hello-java-00003", "DEPLOYING", false, "")));
+        AtomicLong minutes = new AtomicLong();
+        InstantSource clock = () -> Instant.parse("2026-11-21T12:00:00Z").plus(Duration.ofMinutes(minutes.getAndIncrement()));
+        Env env = new Env(api.env(home).vars(), home, false, clock, new ByteArrayInputStream(new byte[0]));
+
+        Run run = CannedApi.run(env, "deploy", service.toString(), "--timeout", "2m");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("""
+                error: revision hello-java-00003 is not ready after 2m (it is DEPLOYING)
+                hint: the server keeps trying; follow it with `nubo describe hello-java` and `nubo logs hello-java -f`, or wait longer with --timeout
+                """);
+    }
+
+    @Test
+    void missingDescriptorSaysWhereItLookedAndSendsNothing() throws IOException {
+        Path empty = Files.createDirectory(service.resolve("empty"));
+
+        Run run = CannedApi.run(api.env(home), "deploy", empty.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("error: no nubo.yaml in " + empty + "\n"
+                + "hint: run `nubo deploy` in the directory that has nubo.yaml, or pass it: `nubo deploy examples/hello-java`\n");
+        assertThat(api.received).isEmpty();
+    }
+
+    @Test
+    void reportsTheServersRejectionOfTheDescriptor() {
+        api.on("POST", "/v1/deployments", json(400, """
+                {"error": {"code": "descriptor.invalid",
+                  "message": "nubo.yaml: `runtime` must be one of process, java (got 'nodejs')",
+                  "hint": "use `runtime: process` with `command: [node, server.js]`"}}"""));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("""
+                error: nubo.yaml: `runtime` must be one of process, java (got 'nodejs')
+                hint: use `runtime: process` with `command: [node, server.js]`
+                """);
+    }
+}
