@@ -1,0 +1,93 @@
+package dev.nubo.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
+import dev.nubo.testing.SampleApps;
+import dev.nubo.testing.TestNubo;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What a client sees at the edges: unknown hosts, big bodies, slow services, and the API's token. */
+class GatewayLimitsTest {
+
+    @TempDir
+    static Path home;
+
+    @TempDir
+    static Path apps;
+
+    static TestNubo nubo;
+
+    @BeforeAll
+    static void start() {
+        nubo = TestNubo.start(home);
+        Path dir = TestNubo.app(apps, "slow", SampleApps.echoYaml("slow", "timeout: 1s\nmaxBodySize: 1Ki\n"),
+                Map.of("app.py", SampleApps.echo("v1")));
+        TestNubo.CliResult deploy = nubo.nubo("deploy", dir.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+    }
+
+    @AfterAll
+    static void stop() {
+        nubo.close();
+    }
+
+    @Test
+    void aSlowServiceGets504WithAJsonBody() throws Exception {
+        HttpResponse<String> r = nubo.get("slow", "/sleep?ms=3000");
+
+        assertThat(r.statusCode()).isEqualTo(504);
+        JsonNode error = Json.mapper().readTree(r.body()).get("error");
+        assertThat(error.get("message").asText()).contains("slow", "1s");
+        assertThat(nubo.get("slow", "/sleep?ms=10").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anOversizedBodyGets413() throws Exception {
+        HttpResponse<String> r = nubo.post("slow", "/", "x".repeat(4096));
+
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(Json.mapper().readTree(r.body()).get("error").get("hint").asText()).contains("maxBodySize");
+        assertThat(nubo.post("slow", "/", "x".repeat(512)).body()).isEqualTo("received 512 bytes");
+    }
+
+    @Test
+    void anUnknownHostGets404SayingHowToListServices() throws Exception {
+        HttpResponse<String> r = nubo.get("nothing-here", "/");
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertThat(Json.mapper().readTree(r.body()).get("error").get("hint").asText()).contains("nubo list");
+    }
+
+    @Test
+    void passesRequestIdsAndTraceContextToTheService() throws Exception {
+        HttpResponse<String> r = nubo.get("slow", "/headers");
+
+        JsonNode seen = Json.mapper().readTree(r.body());
+        assertThat(seen.get("x-request-id").asText()).isEqualTo(r.headers().firstValue("x-request-id").orElseThrow());
+        assertThat(seen.get("traceparent").asText()).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+        assertThat(seen.get("x-forwarded-host").asText()).startsWith("slow.localhost");
+        assertThat(seen.has("x-forwarded-for")).isTrue();
+    }
+
+    @Test
+    void theControlApiNeedsTheToken() throws Exception {
+        HttpResponse<String> none = nubo.api("GET", "/v1/services", null, HttpRequest.BodyPublishers.noBody());
+        HttpResponse<String> wrong = nubo.api("GET", "/v1/services", "nubo_wrong", HttpRequest.BodyPublishers.noBody());
+
+        assertThat(none.statusCode()).isEqualTo(401);
+        assertThat(Json.mapper().readTree(none.body()).get("error").get("message").asText()).isEqualTo("missing bearer token");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(Json.mapper().readTree(wrong.body()).get("error").get("hint").asText()).contains("admin.token");
+        assertThat(nubo.api("GET", "/v1/services", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody())
+                .statusCode()).isEqualTo(200);
+    }
+}

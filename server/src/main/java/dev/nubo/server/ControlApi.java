@@ -1,0 +1,299 @@
+package dev.nubo.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
+import dev.nubo.model.NuboException;
+import dev.nubo.model.Quantities;
+import dev.nubo.model.UserError;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.file.AsyncFile;
+import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The control API (docs/API.md): JSON over HTTP behind a bearer token. Handlers that touch the store
+ * or the file system run on worker threads; the upload is streamed to disk, never held in memory.
+ */
+final class ControlApi {
+
+    private static final Logger log = LoggerFactory.getLogger(ControlApi.class);
+    private static final long INVOKE_BODY_LIMIT = 10L << 20;
+    private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade");
+
+    private final Vertx vertx;
+    private final byte[] token;
+    private final Views views;
+    private final Deployments deployments;
+    private final LogHub logs;
+    private final Home home;
+    private final Urls urls;
+    private final long uploadLimit;
+    private final HttpClientAgent client;
+
+    ControlApi(Vertx vertx, String token, Views views, Deployments deployments, LogHub logs, Home home, Urls urls, long uploadLimit) {
+        this.vertx = vertx;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.views = views;
+        this.deployments = deployments;
+        this.logs = logs;
+        this.home = home;
+        this.urls = urls;
+        this.uploadLimit = uploadLimit;
+        this.client = vertx.createHttpClient();
+    }
+
+    /** Adds the API's routes to a router that is already serving. */
+    void mount(Router router) {
+        router.route().handler(this::authenticate);
+        router.get("/v1/info").handler(ctx -> json(ctx, 200, Map.of("version", Version.current(), "api", urls.api(),
+                "gateway", urls.gateway(), "domain", urls.domain())));
+        router.post("/v1/deployments").handler(this::deploy);
+        router.get("/v1/services").blockingHandler(ctx -> json(ctx, 200, Map.of("services", views.services())), false);
+        router.get("/v1/services/:name").blockingHandler(ctx -> json(ctx, 200, views.service(ctx.pathParam("name"))), false);
+        router.get("/v1/services/:name/revisions/:revision").blockingHandler(ctx ->
+                json(ctx, 200, views.revision(ctx.pathParam("name"), ctx.pathParam("revision"))), false);
+        router.delete("/v1/services/:name").blockingHandler(ctx -> {
+            deployments.delete(ctx.pathParam("name"));
+            json(ctx, 200, Map.of("deleted", ctx.pathParam("name")));
+        }, false);
+        router.post("/v1/services/:name/rollback").handler(BodyHandler.create().setBodyLimit(64 << 10))
+                .blockingHandler(this::rollback, false);
+        router.post("/v1/services/:name/invoke").handler(BodyHandler.create().setBodyLimit(INVOKE_BODY_LIMIT)).handler(this::invoke);
+        router.get("/v1/services/:name/logs").handler(this::logs);
+        router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
+                "no API endpoint " + ctx.request().method() + " " + ctx.request().path(), "docs/API.md lists the endpoints")));
+        router.route().failureHandler(this::failure);
+    }
+
+    private void authenticate(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        String hint = "send `Authorization: Bearer <token>`; the admin token is in " + home.root().resolve("admin.token");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            error(ctx, UserError.unauthorized("missing bearer token", hint));
+        } else if (!MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
+            error(ctx, UserError.unauthorized("the bearer token is not valid for this server", hint));
+        } else {
+            ctx.next();
+        }
+    }
+
+    /** Streams the archive to a file with a running size check, then deploys it on a worker thread. */
+    private void deploy(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        req.pause();
+        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && Long.parseLong(length) > uploadLimit) {
+            error(ctx, tooLarge(Long.parseLong(length)));
+            return;
+        }
+        Path upload;
+        try {
+            upload = Files.createTempFile(home.tmp(), "upload-", ".zip");
+        } catch (java.io.IOException e) {
+            ctx.fail(e);
+            return;
+        }
+        vertx.fileSystem().open(upload.toString(), new OpenOptions().setWrite(true)).onComplete(opened -> {
+            if (opened.failed()) {
+                ctx.fail(opened.cause());
+                return;
+            }
+            AsyncFile file = opened.result();
+            long[] received = {0};
+            req.handler(chunk -> {
+                received[0] += chunk.length();
+                if (received[0] > uploadLimit) {
+                    req.pause();
+                    file.close();
+                    discard(upload);
+                    error(ctx, tooLarge(received[0]));
+                    req.connection().close();
+                    return;
+                }
+                file.write(chunk);
+                if (file.writeQueueFull()) {
+                    req.pause();
+                    file.drainHandler(v -> req.resume());
+                }
+            });
+            req.exceptionHandler(e -> {
+                file.close();
+                discard(upload);
+            });
+            req.endHandler(v -> file.close().compose(closed -> vertx.executeBlocking(() -> deployments.deploy(upload), false))
+                    .onSuccess(d -> json(ctx, 201, d))
+                    .onFailure(e -> {
+                        discard(upload);
+                        ctx.fail(e);
+                    }));
+            req.resume();
+        });
+    }
+
+    private UserError tooLarge(long size) {
+        return UserError.tooLarge("upload.too_large", "the upload is " + Quantities.formatBytes(size)
+                        + ", more than this server's limit of " + Quantities.formatBytes(uploadLimit),
+                "leave build caches and files the service does not need out of the directory, or raise the server's --upload-limit");
+    }
+
+    private void rollback(RoutingContext ctx) {
+        Optional<String> revision = Optional.empty();
+        Buffer body = ctx.body().buffer();
+        if (body != null && body.length() > 0) {
+            try {
+                JsonNode node = Json.mapper().readTree(body.getBytes());
+                if (node.hasNonNull("revision")) {
+                    revision = Optional.of(node.get("revision").asText());
+                }
+            } catch (java.io.IOException e) {
+                throw UserError.badRequest("request.invalid", "the rollback body is not JSON: " + e.getMessage(),
+                        "send {\"revision\": \"NAME-00001\"} or nothing");
+            }
+        }
+        String target = deployments.rollback(ctx.pathParam("name"), revision);
+        json(ctx, 200, Map.of("service", ctx.pathParam("name"), "revision", target));
+    }
+
+    /** Calls the service through the gateway, exactly as a client of its URL would. */
+    private void invoke(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        vertx.executeBlocking(() -> views.existing(name), false).compose(s -> {
+            String path = Optional.ofNullable(ctx.request().getParam("path")).filter(p -> p.startsWith("/")).orElse("/");
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
+                    .setServer(SocketAddress.inetSocketAddress(urls.gatewayPort(), "127.0.0.1"))
+                    .setHost(name + "." + urls.domain()).setPort(urls.gatewayPort());
+            return client.request(options).compose(r -> {
+                ctx.request().headers().forEach((k, v) -> {
+                    String lower = k.toLowerCase(java.util.Locale.ROOT);
+                    if (lower.equals("content-type") || lower.startsWith("x-") || lower.equals("traceparent")) {
+                        r.putHeader(k, v);
+                    }
+                });
+                Buffer body = ctx.body().buffer();
+                return r.send(body == null ? Buffer.buffer() : body);
+            }).compose(resp -> resp.body().map(b -> {
+                HttpServerResponse out = ctx.response().setStatusCode(resp.statusCode());
+                resp.headers().forEach((k, v) -> {
+                    if (!HOP_BY_HOP.contains(k.toLowerCase(java.util.Locale.ROOT)) && !k.equalsIgnoreCase("content-length")) {
+                        out.headers().add(k, v);
+                    }
+                });
+                out.end(b);
+                return null;
+            }));
+        }).onFailure(ctx::fail);
+    }
+
+    /** The tail from disk, then (with follow=true) new lines as instances write them. */
+    private void logs(RoutingContext ctx) {
+        String name = ctx.pathParam("name");
+        int tail = intParam(ctx, "tail", 100, 0, 10_000);
+        boolean follow = Boolean.parseBoolean(ctx.request().getParam("follow", "false"));
+        String revision = ctx.request().getParam("revision", "");
+        HttpServerResponse resp = ctx.response();
+        Context context = vertx.getOrCreateContext();
+        vertx.executeBlocking(() -> {
+            views.existing(name);
+            return logs.tail(name, revision, tail);
+        }, false).onSuccess(lines -> {
+            resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").setChunked(true);
+            StringBuilder sb = new StringBuilder();
+            lines.forEach(l -> sb.append(l).append('\n'));
+            if (!follow) {
+                resp.end(sb.toString());
+                return;
+            }
+            resp.write(sb.toString());
+            Runnable stop = logs.follow(name, revision, line -> context.runOnContext(v -> {
+                if (!resp.ended() && !resp.closed()) {
+                    resp.write(line + "\n");
+                }
+            }));
+            resp.closeHandler(v -> stop.run());
+        }).onFailure(ctx::fail);
+    }
+
+    private void failure(RoutingContext ctx) {
+        Throwable f = ctx.failure();
+        if (f instanceof NuboException e) {
+            error(ctx, e);
+            return;
+        }
+        if (ctx.statusCode() == 413) {
+            error(ctx, UserError.tooLarge("request.too_large", "the request body is too large", "send a smaller body"));
+            return;
+        }
+        log.error("control API {} {} failed", ctx.request().method(), ctx.request().path(), f);
+        error(ctx, new dev.nubo.model.PlatformFault("platform.internal",
+                "internal error: " + (f == null ? "status " + ctx.statusCode() : f.getClass().getSimpleName() + ": " + f.getMessage()), f));
+    }
+
+    private static void error(RoutingContext ctx, NuboException e) {
+        if (ctx.response().headWritten()) {
+            ctx.response().reset();
+            return;
+        }
+        Map<String, String> body = new java.util.LinkedHashMap<>();
+        body.put("code", e.code());
+        body.put("message", e.getMessage());
+        body.put("hint", e.hint());
+        // Marks Nubo's own errors, so that `nubo invoke` can tell them from a function's 404 or 500.
+        ctx.response().putHeader("X-Nubo-Error", "true");
+        json(ctx, e.httpStatus(), Map.of("error", body));
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        try {
+            ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(Json.mapper().writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            ctx.fail(e);
+        }
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+        String v = ctx.request().getParam(name);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            return Math.max(min, Math.min(max, Integer.parseInt(v)));
+        } catch (NumberFormatException e) {
+            throw UserError.badRequest("request.invalid", "`" + name + "` must be a whole number (got '" + v + "')", "e.g. ?" + name + "=100");
+        }
+    }
+
+    private static void discard(Path upload) {
+        try {
+            Files.deleteIfExists(upload);
+        } catch (java.io.IOException ignored) {
+            // A leftover in tmp/ is removed at the next start.
+        }
+    }
+
+    Future<Void> close() {
+        return client.close();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.nubo.server;
+
+import dev.nubo.model.Descriptor;
+import dev.nubo.model.RevisionState;
+import dev.nubo.model.UserError;
+import dev.nubo.runtimes.Runtimes;
+import dev.nubo.store.RevisionRecord;
+import dev.nubo.store.Store;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Optional;
+
+/** Turns an uploaded archive into a new revision: validate everything first, then record, then start. */
+final class Deployments {
+
+    /** What {@code POST /v1/deployments} answers. */
+    record Deployed(String service, String revision, String digest, long size, String url, boolean created) {}
+
+    private final Artifacts artifacts;
+    private final Runtimes runtimes;
+    private final Store store;
+    private final Reconciler reconciler;
+    private final Urls urls;
+    private final InstantSource clock;
+
+    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, Reconciler reconciler, Urls urls, InstantSource clock) {
+        this.artifacts = artifacts;
+        this.runtimes = runtimes;
+        this.store = store;
+        this.reconciler = reconciler;
+        this.urls = urls;
+        this.clock = clock;
+    }
+
+    Deployed deploy(Path upload) {
+        Artifacts.Stored stored = artifacts.store(upload);
+        Descriptor d = Descriptor.parse(stored.descriptorYaml());
+        runtimes.validate(d, stored.codeDir());
+        checkPaths(d);
+        boolean created = store.service(d.name()).isEmpty();
+        RevisionRecord r = store.createRevision(d.name(), stored.descriptorYaml(), stored.digest(), clock.instant());
+        store.addEvent(d.name(), Optional.of(r.id()), clock.instant(),
+                r.id() + " created from " + stored.digest().substring(0, 19) + "… (" + d.runtime().kind() + ")");
+        reconciler.reconcile(d.name());
+        return new Deployed(d.name(), r.id(), stored.digest(), stored.size(), urls.service(d.name()), created);
+    }
+
+    /**
+     * Pins the service to a READY revision: the given one, or else the newest READY revision older
+     * than the one serving now. Traffic moves once its instances are ready.
+     */
+    String rollback(String service, Optional<String> revision) {
+        if (store.service(service).isEmpty()) {
+            throw UserError.notFound("service.not_found", "no service named " + service, "`nubo list` shows the services");
+        }
+        var revisions = store.revisions(service);
+        int current = reconciler.routed(service).flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst())
+                .map(RevisionRecord::number).orElse(Integer.MAX_VALUE);
+        RevisionRecord target = revision.map(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst()
+                        .orElseThrow(() -> UserError.notFound("revision.not_found", "service " + service + " has no revision " + id,
+                                "`nubo describe " + service + "` lists its revisions")))
+                .orElseGet(() -> revisions.stream().filter(r -> r.number() < current && r.state() == RevisionState.READY)
+                        .findFirst().orElseThrow(() -> UserError.conflict("revision.not_ready",
+                                "service " + service + " has no ready revision older than the one serving",
+                                "name a revision: `nubo rollback " + service + " REVISION`")));
+        if (target.state() != RevisionState.READY) {
+            throw UserError.conflict("revision.not_ready", target.id() + " is " + target.state()
+                    + target.reason().map(r -> " (" + r + ")").orElse("") + " and cannot take traffic",
+                    "roll back to a revision that became ready; `nubo describe " + service + "` shows their states");
+        }
+        store.pin(service, Optional.of(target.id()));
+        store.addEvent(service, Optional.of(target.id()), clock.instant(), "rolled back to " + target.id() + " (pinned until the next deploy)");
+        reconciler.reconcile(service);
+        return target.id();
+    }
+
+    /** Deletes the service's records at once; its instances drain and stop in the background. */
+    void delete(String service) {
+        if (!store.deleteService(service)) {
+            throw UserError.notFound("service.not_found", "no service named " + service, "`nubo list` shows the services");
+        }
+        reconciler.reconcile(service);
+    }
+
+    /** A path prefix belongs to one service; the owner is whoever's live revisions claim it. */
+    private void checkPaths(Descriptor d) {
+        for (var other : store.services()) {
+            if (other.name().equals(d.name())) {
+                continue;
+            }
+            for (RevisionRecord r : store.revisions(other.name())) {
+                if (r.state() == RevisionState.FAILED) {
+                    continue;
+                }
+                for (String p : reconciler.descriptor(r).paths()) {
+                    if (d.paths().contains(p)) {
+                        throw UserError.conflict("path.taken", "path " + p + " is already routed to service " + other.name(),
+                                "choose another prefix in `paths`, or remove it from " + other.name() + " first");
+                    }
+                }
+                break;
+            }
+        }
+    }
+}

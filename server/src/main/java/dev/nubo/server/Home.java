@@ -1,0 +1,123 @@
+package dev.nubo.server;
+
+import dev.nubo.model.Json;
+import dev.nubo.model.PlatformFault;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The layout of {@code NUBO_HOME}:
+ *
+ * <pre>
+ *   nubo.db              services, revisions, events (SQLite)
+ *   admin.token          the control API's admin token (0600)
+ *   server.json          where the running server listens, for the CLI (0600)
+ *   blobs/sha256/HEX.zip every deployed archive, by content
+ *   code/HEX/            each archive unpacked, shared by the revisions that deployed it
+ *   logs/SERVICE/ID.log  each instance's captured output
+ *   tmp/                 uploads in progress
+ * </pre>
+ */
+final class Home {
+
+    private final Path root;
+
+    private Home(Path root) {
+        this.root = root;
+    }
+
+    static Home prepare(Path root) {
+        try {
+            Path abs = root.toAbsolutePath().normalize();
+            for (String dir : new String[] {"", "blobs/sha256", "code", "logs", "tmp"}) {
+                Files.createDirectories(abs.resolve(dir));
+            }
+            Files.setPosixFilePermissions(abs, PosixFilePermissions.fromString("rwx------"));
+            return new Home(abs);
+        } catch (IOException e) {
+            throw new PlatformFault("platform.home", "cannot prepare NUBO_HOME at " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path database() {
+        return root.resolve("nubo.db");
+    }
+
+    Path blob(String hex) {
+        return root.resolve("blobs/sha256").resolve(hex + ".zip");
+    }
+
+    Path code(String hex) {
+        return root.resolve("code").resolve(hex);
+    }
+
+    Path logs(String service) {
+        return root.resolve("logs").resolve(service);
+    }
+
+    Path tmp() {
+        return root.resolve("tmp");
+    }
+
+    /** The admin token, created with mode 0600 the first time. */
+    String adminToken() {
+        Path file = root.resolve("admin.token");
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            byte[] bytes = new byte[32];
+            new SecureRandom().nextBytes(bytes);
+            String token = "nubo_" + HexFormat.of().formatHex(bytes);
+            writePrivate(file, token + "\n");
+            return token;
+        } catch (IOException e) {
+            throw new PlatformFault("platform.home", "cannot read or create " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Tells CLIs sharing this NUBO_HOME where the server listens. */
+    void writeServerFile(String api, String gateway, String domain) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        info.put("api", api);
+        info.put("gateway", gateway);
+        info.put("domain", domain);
+        info.put("pid", ProcessHandle.current().pid());
+        try {
+            writePrivate(root.resolve("server.json"), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(info) + "\n");
+        } catch (IOException e) {
+            throw new PlatformFault("platform.home", "cannot write server.json: " + e.getMessage(), e);
+        }
+    }
+
+    void removeServerFile() {
+        try {
+            Files.deleteIfExists(root.resolve("server.json"));
+        } catch (IOException ignored) {
+            // A stale file only makes the CLI report "cannot reach the server", which is true.
+        }
+    }
+
+    private void writePrivate(Path file, String content) throws IOException {
+        Path tmp = Files.createTempFile(tmp(), file.getFileName().toString(), ".tmp");
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(tmp, content);
+        try {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+}

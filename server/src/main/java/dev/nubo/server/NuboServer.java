@@ -1,0 +1,155 @@
+package dev.nubo.server;
+
+import dev.nubo.gateway.Gateway;
+import dev.nubo.gateway.GatewayConfig;
+import dev.nubo.instances.Instances;
+import dev.nubo.instances.InstancesConfig;
+import dev.nubo.model.PlatformFault;
+import dev.nubo.runtimes.Runtimes;
+import dev.nubo.store.Store;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import java.net.BindException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A running Nubo: the gateway, the control API, the store, and every service's instances, in this
+ * JVM. This is where the modules are wired; nothing else knows all of them.
+ *
+ * <pre>{@code
+ * try (NuboServer nubo = NuboServer.start(ServerConfig.ephemeral(tempDir))) {
+ *     URI api = URI.create(nubo.apiUrl());   // bearer token: nubo.adminToken()
+ * }
+ * }</pre>
+ */
+public final class NuboServer implements AutoCloseable {
+
+    private final Home home;
+    private final Urls urls;
+    private final String token;
+    private final List<AutoCloseable> closeInOrder;
+
+    private NuboServer(Home home, Urls urls, String token, List<AutoCloseable> closeInOrder) {
+        this.home = home;
+        this.urls = urls;
+        this.token = token;
+        this.closeInOrder = closeInOrder;
+    }
+
+    /** Starts everything, brings back stored services, and writes {@code server.json} for the CLI. */
+    public static NuboServer start(ServerConfig config) {
+        Home home = Home.prepare(config.home());
+        Artifacts.deleteTree(home.tmp());
+        home = Home.prepare(config.home());
+        String token = home.adminToken();
+        InstantSource clock = InstantSource.system();
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            Store store = Store.open(home.database());
+            opened.addFirst(store);
+            Vertx vertx = Vertx.vertx();
+            opened.addFirst(() -> vertx.close().await());
+            Gateway gateway = Gateway.start(vertx, new GatewayConfig(config.httpHost(), config.httpPort(), config.domain(),
+                    Duration.ofSeconds(1), 256));
+            opened.addFirst(gateway);
+            LogHub logs = new LogHub(home);
+            InstancesConfig defaults = InstancesConfig.defaults();
+            Instances instances = Instances.create(new InstancesConfig(config.terminationGrace(), defaults.crashLoopRestarts(),
+                    defaults.crashLoopWindow(), defaults.backoffBase(), defaults.backoffMax(), defaults.maxLogBytes(),
+                    defaults.probeInterval()), clock, logs::publish);
+            opened.addFirst(instances);
+
+            Router router = Router.router(vertx);
+            HttpServer api = listen(vertx, router, config);
+            opened.addFirst(() -> api.close().await());
+            Urls urls = new Urls("http://" + display(config.apiHost()) + ":" + api.actualPort(),
+                    "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port());
+
+            Runtimes runtimes = Runtimes.detect();
+            Artifacts artifacts = new Artifacts(home);
+            Reconciler reconciler = new Reconciler(store, instances, runtimes, artifacts, gateway, home, logs, clock,
+                    config.terminationGrace());
+            opened.add(opened.indexOf(instances), reconciler);
+            Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
+            Views views = new Views(store, reconciler, urls);
+            ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit());
+            controlApi.mount(router);
+            opened.add(opened.indexOf(instances), () -> controlApi.close().await());
+
+            reconciler.reconcileAll();
+            home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
+            return new NuboServer(home, urls, token, opened);
+        } catch (RuntimeException e) {
+            closeAll(opened);
+            throw e;
+        }
+    }
+
+    private static HttpServer listen(Vertx vertx, Router router, ServerConfig config) {
+        try {
+            return vertx.createHttpServer().requestHandler(router).listen(config.apiPort(), config.apiHost()).await();
+        } catch (RuntimeException e) {
+            if (e.getCause() instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
+                throw new PlatformFault("platform.port", "the control API cannot listen on " + config.apiHost() + ":"
+                        + config.apiPort() + ": the port is in use; pass --api-port with a free port (0 picks one)", e);
+            }
+            throw e;
+        }
+    }
+
+    private static String display(String bindHost) {
+        return bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "127.0.0.1" : bindHost;
+    }
+
+    /** {@code http://127.0.0.1:8081}. */
+    public String apiUrl() {
+        return urls.api();
+    }
+
+    /** {@code http://127.0.0.1:8080}. */
+    public String gatewayUrl() {
+        return urls.gateway();
+    }
+
+    public int gatewayPort() {
+        return urls.gatewayPort();
+    }
+
+    public String domain() {
+        return urls.domain();
+    }
+
+    /** The URL a service answers at, e.g. {@code http://hello.localhost:8080/}. */
+    public String serviceUrl(String name) {
+        return urls.service(name);
+    }
+
+    public String adminToken() {
+        return token;
+    }
+
+    public java.nio.file.Path home() {
+        return home.root();
+    }
+
+    /** Stops accepting, stops every instance (SIGTERM, then SIGKILL after the grace), closes storage. */
+    @Override
+    public void close() {
+        home.removeServerFile();
+        closeAll(closeInOrder);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(NuboServer.class).warn("closing {} failed", r, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.nubo.server;
+
+import dev.nubo.model.Quantities;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code nubo server}: runs Nubo in the foreground until Ctrl-C or SIGTERM. */
+@Command(name = "server", description = "Start Nubo: the gateway, the control API and every deployed service.",
+        mixinStandardHelpOptions = true)
+public final class ServerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--home", description = "State directory (default: $NUBO_HOME, else ~/.nubo).")
+    Path home;
+
+    @Option(names = "--http-port", description = "Gateway port; 0 picks a free one (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + ServerConfig.DEFAULT_HTTP_PORT)
+    int httpPort;
+
+    @Option(names = "--api-port", description = "Control API port; 0 picks a free one (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + ServerConfig.DEFAULT_API_PORT)
+    int apiPort;
+
+    @Option(names = "--http-host", description = "Gateway bind address (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
+    String httpHost;
+
+    @Option(names = "--api-host", description = "Control API bind address (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
+    String apiHost;
+
+    @Option(names = "--domain", description = "Services answer at NAME.<domain> (default: ${DEFAULT-VALUE}).", defaultValue = "localhost")
+    String domain;
+
+    @Option(names = "--upload-limit", description = "Largest deploy archive, e.g. 512Mi (default: ${DEFAULT-VALUE}).", defaultValue = "512Mi")
+    String uploadLimit;
+
+    private final java.util.Map<String, String> env;
+
+    /** @param env the process environment, read once at the entry point */
+    public ServerCommand(java.util.Map<String, String> env) {
+        this.env = env;
+    }
+
+    @Override
+    public Integer call() {
+        Path dir = home != null ? home
+                : env.containsKey("NUBO_HOME") ? Path.of(env.get("NUBO_HOME"))
+                : Path.of(System.getProperty("user.home"), ".nubo");
+        long limit = Quantities.bytes(uploadLimit).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--upload-limit must be a size such as 512Mi (got '" + uploadLimit + "')"));
+        ServerConfig config = ServerConfig.defaults(dir).withPorts(httpPort, apiPort).withDomain(domain)
+                .withHosts(httpHost, apiHost);
+        config = new ServerConfig(config.home(), config.httpHost(), config.httpPort(), config.apiHost(), config.apiPort(),
+                config.domain(), limit, config.terminationGrace());
+        NuboServer server = NuboServer.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "nubo-shutdown"));
+        PrintWriter out = spec.commandLine().getOut();
+        out.printf("""
+                Nubo %s is running
+                  gateway  %s   services answer at %s
+                  API      %s   token in %s
+                  home     %s
+                Deploy an example:  bin/nubo deploy examples/hello-java
+                Stop with Ctrl-C.
+                """, Version.current(), server.gatewayUrl(), server.serviceUrl("NAME"), server.apiUrl(),
+                server.home().resolve("admin.token"), server.home());
+        out.flush();
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+package dev.nubo.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Everything {@code nubo server} can be told, with its default. The command-line flags and
+ * docs/CLI.md mirror this table.
+ *
+ * <table>
+ *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
+ *   <tr><td>home</td><td>{@code $NUBO_HOME}, else {@code ~/.nubo}</td><td>state, code, logs, token</td></tr>
+ *   <tr><td>httpHost / httpPort</td><td>0.0.0.0 / 8080</td><td>the gateway; port 0 picks a free one</td></tr>
+ *   <tr><td>apiHost / apiPort</td><td>127.0.0.1 / 8081</td><td>the control API; port 0 picks a free one</td></tr>
+ *   <tr><td>domain</td><td>localhost</td><td>a service answers at {@code NAME.<domain>}</td></tr>
+ *   <tr><td>uploadLimit</td><td>512 MiB</td><td>largest deploy archive; above it, 413</td></tr>
+ *   <tr><td>terminationGrace</td><td>10 s</td><td>SIGTERM to SIGKILL when an instance stops</td></tr>
+ * </table>
+ */
+public record ServerConfig(
+        Path home,
+        String httpHost,
+        int httpPort,
+        String apiHost,
+        int apiPort,
+        String domain,
+        long uploadLimit,
+        Duration terminationGrace) {
+
+    public static final int DEFAULT_HTTP_PORT = 8080;
+    public static final int DEFAULT_API_PORT = 8081;
+
+    public ServerConfig {
+        checkPort("httpPort", httpPort);
+        checkPort("apiPort", apiPort);
+        if (!domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
+            throw new IllegalArgumentException("domain must be a DNS name such as localhost or apps.example.com (got '" + domain + "')");
+        }
+        if (uploadLimit <= 0) {
+            throw new IllegalArgumentException("uploadLimit must be positive");
+        }
+    }
+
+    /** Defaults, with state under {@code home}. */
+    public static ServerConfig defaults(Path home) {
+        return new ServerConfig(home, "0.0.0.0", DEFAULT_HTTP_PORT, "127.0.0.1", DEFAULT_API_PORT, "localhost",
+                512L << 20, Duration.ofSeconds(10));
+    }
+
+    /** On ephemeral loopback ports: for tests and embedding. */
+    public static ServerConfig ephemeral(Path home) {
+        return new ServerConfig(home, "127.0.0.1", 0, "127.0.0.1", 0, "localhost", 512L << 20, Duration.ofSeconds(5));
+    }
+
+    public ServerConfig withPorts(int httpPort, int apiPort) {
+        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace);
+    }
+
+    public ServerConfig withDomain(String domain) {
+        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace);
+    }
+
+    public ServerConfig withHosts(String httpHost, String apiHost) {
+        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace);
+    }
+
+    private static void checkPort(String key, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(key + " must be between 0 and 65535 (got " + port + ")");
+        }
+    }
+}

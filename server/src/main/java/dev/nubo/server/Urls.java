@@ -1,0 +1,10 @@
+package dev.nubo.server;
+
+/** The public addresses of the running server, as users should type them. */
+record Urls(String api, String gateway, String domain, int gatewayPort) {
+
+    /** {@code http://hello.localhost:8080/}: the host name carries the service. */
+    String service(String name) {
+        return "http://" + name + "." + domain + (gatewayPort == 80 ? "" : ":" + gatewayPort) + "/";
+    }
+}

@@ -1,0 +1,60 @@
+package dev.nubo.testing;
+
+/**
+ * Small Python apps that behave in one specific way each, for tests that need a service to be slow,
+ * broken or chatty. Python 3 is on every machine Nubo is tested on and starts in tens of
+ * milliseconds; each app reads {@code $PORT} like any real one.
+ */
+public final class SampleApps {
+
+    private SampleApps() {}
+
+    /**
+     * Answers every request with {@code NAME says VERSION} plus the request's path; {@code /sleep?ms=N}
+     * sleeps first; {@code /unready} always answers 503; {@code /headers} echoes the request headers as JSON; POST echoes the body's length.
+     */
+    public static String echo(String version) {
+        return """
+                import json, os, sys, time, signal
+                from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+                from urllib.parse import urlparse, parse_qs
+                VERSION = %s
+                class H(BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+                    def reply(self, status, body, ctype="text/plain"):
+                        data = body.encode()
+                        self.send_response(status)
+                        self.send_header("content-type", ctype)
+                        self.send_header("content-length", str(len(data)))
+                        self.end_headers()
+                        self.wfile.write(data)
+                    def do_GET(self):
+                        u = urlparse(self.path)
+                        if u.path == "/unready":
+                            return self.reply(503, "never ready")
+                        if u.path == "/sleep":
+                            time.sleep(int(parse_qs(u.query).get("ms", ["1000"])[0]) / 1000)
+                        if u.path == "/headers":
+                            return self.reply(200, json.dumps({k.lower(): v for k, v in self.headers.items()}), "application/json")
+                        print("served " + u.path, flush=True)
+                        self.reply(200, "%%s says %%s at %%s" %% (os.environ["NUBO_SERVICE"], VERSION, u.path))
+                    def do_POST(self):
+                        n = int(self.headers.get("content-length", "0"))
+                        body = self.rfile.read(n)
+                        self.reply(200, "received %%d bytes" %% len(body))
+                    def log_message(self, *a):
+                        pass
+                signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+                ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+                """.formatted(pythonString(version));
+    }
+
+    /** The {@code nubo.yaml} of an {@link #echo} app with extra lines appended. */
+    public static String echoYaml(String name, String extra) {
+        return "name: " + name + "\nruntime: process\ncommand: [python3, -u, app.py]\n" + extra;
+    }
+
+    private static String pythonString(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}
