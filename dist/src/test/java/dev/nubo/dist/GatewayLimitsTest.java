@@ -79,6 +79,23 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void followsLogsAsTheServiceWritesThem() throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        nubo.server().apiUrl() + "/v1/services/slow/logs?follow=true&tail=0"))
+                .header("Authorization", "Bearer " + nubo.server().adminToken()).build();
+        var lines = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines()).body();
+        try (lines) {
+            var followed = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                    lines.filter(l -> l.contains("served /followed")).findFirst().orElseThrow());
+
+            assertThat(nubo.get("slow", "/followed").statusCode()).isEqualTo(200);
+
+            assertThat(followed.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\S+ slow-00001-[a-z0-9]{5} stdout served /followed");
+        }
+    }
+
+    @Test
     void theControlApiNeedsTheToken() throws Exception {
         HttpResponse<String> none = nubo.api("GET", "/v1/services", null, HttpRequest.BodyPublishers.noBody());
         HttpResponse<String> wrong = nubo.api("GET", "/v1/services", "nubo_wrong", HttpRequest.BodyPublishers.noBody());

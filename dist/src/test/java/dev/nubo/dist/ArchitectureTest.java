@@ -1,0 +1,88 @@
+package dev.nubo.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The module dependency rules of docs/ARCHITECTURE.md, checked on the sources: a module's main code
+ * may import Nubo packages only from the modules listed here. Maven already refuses imports from
+ * modules a POM does not declare; this also catches a POM that declares too much.
+ */
+class ArchitectureTest {
+
+    /** module folder → the Nubo packages its main code may import (its own is always allowed). */
+    static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("function-api", Set.of()),
+            Map.entry("model", Set.of()),
+            Map.entry("store", Set.of("model")),
+            Map.entry("instances", Set.of("model")),
+            Map.entry("java-runtime", Set.of("function")),
+            Map.entry("runtimes", Set.of("model", "instances")),
+            Map.entry("gateway", Set.of("model")),
+            Map.entry("cli", Set.of("model")),
+            Map.entry("server", Set.of("model", "store", "instances", "runtimes", "gateway")),
+            Map.entry("testing", Set.of("model", "server", "cli")),
+            Map.entry("dist", Set.of("server", "cli")));
+
+    static final Map<String, String> PACKAGE = Map.of("function-api", "function", "java-runtime", "javaruntime");
+    static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.nubo\\.(\\w+)\\.", Pattern.MULTILINE);
+
+    @Test
+    void modulesImportOnlyWhatTheArchitectureAllows() throws IOException {
+        Path root = repositoryRoot();
+        List<String> violations = new ArrayList<>();
+        for (var entry : ALLOWED.entrySet()) {
+            String module = entry.getKey();
+            String own = PACKAGE.getOrDefault(module, module);
+            Path main = root.resolve(module).resolve("src/main/java");
+            assertThat(main).as("module %s", module).isDirectory();
+            try (Stream<Path> files = Files.walk(main)) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher m = IMPORT.matcher(Files.readString(f));
+                    while (m.find()) {
+                        String pkg = m.group(1);
+                        if (!pkg.equals(own) && !entry.getValue().contains(pkg)) {
+                            violations.add(root.relativize(f) + " imports dev.nubo." + pkg);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(violations).as("imports that break the module rules in docs/ARCHITECTURE.md").isEmpty();
+    }
+
+    @Test
+    void everyModuleIsOneFlatPackage() throws IOException {
+        Path root = repositoryRoot();
+        for (String module : ALLOWED.keySet()) {
+            Path base = root.resolve(module).resolve("src/main/java/dev/nubo");
+            try (Stream<Path> dirs = Files.list(base)) {
+                List<Path> packages = dirs.filter(Files::isDirectory).toList();
+                assertThat(packages).as("packages of %s", module).hasSize(1);
+                try (Stream<Path> nested = Files.list(packages.getFirst())) {
+                    assertThat(nested.filter(Files::isDirectory).toList()).as("sub-packages of %s", module).isEmpty();
+                }
+            }
+        }
+    }
+
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isDirectory(dir.resolve("model")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
+    }
+}

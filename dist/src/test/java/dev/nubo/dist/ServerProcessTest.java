@@ -1,0 +1,94 @@
+package dev.nubo.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
+import dev.nubo.testing.SampleApps;
+import dev.nubo.testing.TestNubo;
+import java.io.StringWriter;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code nubo server} as its own OS process, as a user runs it: the CLI finds it through
+ * NUBO_HOME, and killing it with SIGKILL leaves no instance process behind.
+ */
+class ServerProcessTest {
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path apps;
+
+    Process server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.destroyForcibly();
+        }
+    }
+
+    @Test
+    void noInstanceOutlivesAServerKilledWithSigkill() throws Exception {
+        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Nubo.class.getName(),
+                "server", "--home", home.toString(), "--http-port", "0", "--api-port", "0", "--http-host", "127.0.0.1")
+                .redirectErrorStream(true).redirectOutput(home.resolveSibling(home.getFileName() + "-server.log").toFile())
+                .start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(home.resolve("server.json")));
+        JsonNode info = Json.mapper().readTree(home.resolve("server.json").toFile());
+        assertThat(info.get("pid").asLong()).isEqualTo(server.pid());
+        String api = info.get("api").asText();
+        String token = Files.readString(home.resolve("admin.token")).trim();
+        assertThat(Files.getPosixFilePermissions(home.resolve("admin.token")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+
+        Path app = TestNubo.app(apps, "orphan", SampleApps.echoYaml("orphan", "scale: {min: 2}\n"),
+                Map.of("app.py", SampleApps.echo("v1")));
+        assertThat(cli("deploy", app.toString(), "--server", api, "--token", token)).contains("URL:");
+        String describe = cli("describe", "orphan", "-o", "json", "--server", api, "--token", token);
+        List<Long> pids = Json.mapper().readTree(describe).get("revisions").get(0).get("instances")
+                .findValues("pid").stream().map(JsonNode::asLong).toList();
+        assertThat(pids).hasSize(2).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isPresent());
+
+        server.destroyForcibly().waitFor();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("instance pid %d", pid).isFalse()));
+    }
+
+    /** A zombie (dead, not yet reaped by its new parent) counts as gone. */
+    private static boolean alive(long pid) {
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        try {
+            return Files.exists(stat) && !Files.readString(stat).replaceFirst("^.*\\) ", "").startsWith("Z");
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static String cli(String... args) {
+        CommandLine cli = dev.nubo.cli.Cli.standalone();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        assertThat(code).as("nubo %s\n%s%s", String.join(" ", args), out, err).isZero();
+        return out.toString();
+    }
+
+}
