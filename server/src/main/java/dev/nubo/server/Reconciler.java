@@ -148,6 +148,10 @@ final class Reconciler implements AutoCloseable {
             RevisionRecord c = candidate.get();
             ensureInstances(l, c, false);
             if (readyCount(l, c.id()) >= descriptor(c).scale().min()) {
+                if (record.get().pinnedRevision().isEmpty()) {
+                    // Traffic first, then the state: whoever sees READY can already reach the new revision.
+                    route(service, l, Optional.of(c));
+                }
                 RevisionRecord ready = store.markReady(c.id(), clock.instant());
                 event(c, c.id() + " is ready (in " + Duration.between(c.createdAt(), ready.readyAt().orElseThrow()).toMillis() + " ms)");
                 reconcile(service);
@@ -156,18 +160,13 @@ final class Reconciler implements AutoCloseable {
         }
         desired.ifPresent(d -> ensureInstances(l, d, true));
 
-        Optional<String> before = l.routed;
+        Optional<RevisionRecord> routed = l.routed.flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst());
         if (desired.isPresent() && readyCount(l, desired.get().id()) >= descriptor(desired.get()).scale().min()) {
-            l.routed = Optional.of(desired.get().id());
-        } else if (before.isEmpty() || readyCount(l, before.get()) == 0 || !stillReady(revisions, before.get())) {
-            l.routed = desired.map(RevisionRecord::id);
+            routed = desired;
+        } else if (routed.isEmpty() || readyCount(l, routed.get().id()) == 0 || routed.get().state() != RevisionState.READY) {
+            routed = desired;
         }
-        if (!l.routed.equals(before) && l.routed.isPresent()) {
-            String now = l.routed.get();
-            event(revisions.stream().filter(r -> r.id().equals(now)).findFirst().orElseThrow(),
-                    before.map(b -> "traffic moved from " + b + " to " + now).orElse(now + " is serving"));
-        }
-        publish(service, l, revisions);
+        route(service, l, routed);
 
         Set<String> keep = new LinkedHashSet<>();
         l.routed.ifPresent(keep::add);
@@ -247,20 +246,26 @@ final class Reconciler implements AutoCloseable {
         });
     }
 
-    private void publish(String service, Live l, List<RevisionRecord> revisions) {
-        Optional<RevisionRecord> routed = l.routed.flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst());
-        if (routed.isEmpty()) {
+    /** Points the service's route at a revision's ready instances, and says so when that changes. */
+    private void route(String service, Live l, Optional<RevisionRecord> to) {
+        Optional<String> before = l.routed;
+        if (to.isEmpty()) {
             unroute(service, l);
             return;
         }
-        Descriptor d = descriptor(routed.get());
+        RevisionRecord r = to.get();
+        l.routed = Optional.of(r.id());
+        if (!before.equals(l.routed)) {
+            event(r, before.map(b -> "traffic moved from " + b + " to " + r.id()).orElse(r.id() + " is serving"));
+        }
+        Descriptor d = descriptor(r);
         List<Endpoint> endpoints = new ArrayList<>();
-        for (Instance i : l.byRevision.getOrDefault(routed.get().id(), List.of())) {
+        for (Instance i : l.byRevision.getOrDefault(r.id(), List.of())) {
             if (i.state() == InstanceState.READY) {
                 endpoints.add(new Endpoint(i.id(), "127.0.0.1", i.port()));
             }
         }
-        routes.put(service, new ServiceRoute(service, routed.get().id(), d.timeout(), d.maxBodySize(), d.paths(), endpoints));
+        routes.put(service, new ServiceRoute(service, r.id(), d.timeout(), d.maxBodySize(), d.paths(), endpoints));
         gateway.routes(new RouteTable(Map.copyOf(routes)));
     }
 
@@ -283,10 +288,6 @@ final class Reconciler implements AutoCloseable {
 
     private int readyCount(Live l, String revision) {
         return (int) l.byRevision.getOrDefault(revision, List.of()).stream().filter(i -> i.state() == InstanceState.READY).count();
-    }
-
-    private static boolean stillReady(List<RevisionRecord> revisions, String id) {
-        return revisions.stream().anyMatch(r -> r.id().equals(id) && r.state() == RevisionState.READY);
     }
 
     Descriptor descriptor(RevisionRecord r) {
