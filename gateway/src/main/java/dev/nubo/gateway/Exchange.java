@@ -1,0 +1,364 @@
+package dev.nubo.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * One request's trip through the gateway, from the moment it is routed until the caller has the
+ * whole answer or one side gave up. All of its callbacks run on the event loop of the caller's
+ * connection (the client agent completes on the calling context), so its state needs no locks.
+ *
+ * <p>Phases: {@code ROUTING → CONNECTING → SENDING → STREAMING → DONE}, {@code CONNECTING} once more
+ * on a retry, and any of them straight to {@code DONE}. The phase decides what a late event may still do: a timeout only matters before
+ * {@code STREAMING}; after {@code DONE} every event is a no-op, which is what makes the in-flight
+ * counter drop exactly once however the exchange ends.
+ */
+final class Exchange {
+
+    /** What the access log records about a finished exchange. {@code status} 499 means the caller left. */
+    record Outcome(int status, String service, String instance, Duration took, String result) {}
+
+    private enum Phase { ROUTING, CONNECTING, SENDING, STREAMING, DONE }
+
+    /**
+     * How long an error answer waits for the rest of an unread request body before closing the
+     * connection: long enough that a client still sending reads our answer instead of a reset.
+     */
+    private static final long LINGER_MS = 1_000;
+
+    private final Vertx vertx;
+    private final HttpClientAgent client;
+    private final long connectTimeoutMs;
+    private final HttpServerRequest request;
+    private final HttpServerResponse response;
+    private final String requestId;
+    private final long startNanos;
+    private final long declaredLength;
+    private final boolean chunkedBody;
+    private final Promise<Outcome> outcome = Promise.promise();
+
+    private Phase phase = Phase.ROUTING;
+    private Route route;
+    private Upstream upstream;               // counted in flight; released once, in finish()
+    private String instance = "-";
+    private boolean retried;
+    private HttpClientRequest upstreamRequest;
+    private boolean upstreamRequestEnded;
+    private boolean upstreamResponseEnded;
+    private long bodyBytes;
+    private boolean clientBodyEnded;
+    private boolean closeWhenBodyEnds;
+    private Future<Void> answered = Future.succeededFuture();
+    private long deadlineTimer = -1;
+    private long lingerTimer = -1;
+
+    Exchange(HttpServerRequest request, Vertx vertx, HttpClientAgent client, Duration connectTimeout, long startNanos) {
+        this.vertx = vertx;
+        this.client = client;
+        this.connectTimeoutMs = connectTimeout.toMillis();
+        this.request = request;
+        this.response = request.response();
+        this.startNanos = startNanos;
+        this.requestId = RequestId.from(request.headers().get(Forwarding.REQUEST_ID));
+        this.declaredLength = contentLength(request.headers().get("content-length"));
+        String te = request.headers().get("transfer-encoding");
+        this.chunkedBody = te != null && te.regionMatches(true, te.length() - 7, "chunked", 0, 7);
+        request.handler(this::onClientChunk);
+        request.endHandler(v -> onClientEnd());
+        request.exceptionHandler(e -> onClientGone());
+        response.closeHandler(v -> onClientGone());
+    }
+
+    String requestId() {
+        return requestId;
+    }
+
+    long declaredLength() {
+        return declaredLength;
+    }
+
+    Future<Outcome> outcome() {
+        return outcome.future();
+    }
+
+    /** Answers with an error of the gateway's own, without any upstream. */
+    void reject(GatewayError error) {
+        answer(error);
+        finish(error.status(), error.code());
+    }
+
+    /** Sends the request to {@code first}, or once more elsewhere if no connection to it can be had. */
+    void proxy(Route route, Upstream first) {
+        this.route = route;
+        deadlineTimer = vertx.setTimer(route.service().timeout().toMillis(), id -> onDeadline());
+        connect(first);
+    }
+
+    private void connect(Upstream target) {
+        phase = Phase.CONNECTING;
+        upstream = target;
+        instance = target.instanceId();
+        target.acquire();
+        Endpoint endpoint = target.endpoint();
+        RequestOptions options = new RequestOptions()
+                .setMethod(request.method())
+                .setHost(endpoint.host())
+                .setPort(endpoint.port())
+                .setURI(request.uri())
+                .setConnectTimeout(connectTimeoutMs);  // also bounds the wait for a free pooled connection
+        client.request(options).onComplete(ar -> {
+            if (ar.succeeded()) {
+                send(ar.result());
+            } else {
+                onConnectFailed(target, ar.cause());
+            }
+        });
+    }
+
+    /** Nothing of the request has left yet, so trying another instance cannot run it twice. */
+    private void onConnectFailed(Upstream failed, Throwable cause) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        releaseUpstream();
+        if (!retried) {
+            retried = true;
+            Optional<Upstream> next = route.pick(failed);
+            if (next.isPresent()) {
+                connect(next.get());
+                return;
+            }
+        }
+        fail(GatewayError.upstreamFailed(route.name(), failed, cause));
+    }
+
+    private void send(HttpClientRequest req) {
+        if (phase == Phase.DONE) {
+            req.reset();  // answered meanwhile; nothing was written, so the connection goes back to the pool
+            return;
+        }
+        phase = Phase.SENDING;
+        upstreamRequest = req;
+        Forwarding.toUpstream(request, req.headers(), requestId);
+        if (chunkedBody) {
+            req.setChunked(true);
+        }
+        req.exceptionHandler(this::onUpstreamFailure);
+        req.drainHandler(v -> request.resume());
+        req.response().onComplete(ar -> {
+            if (ar.succeeded()) {
+                onResponse(ar.result());
+            } else {
+                onUpstreamFailure(ar.cause());
+            }
+        });
+        if (request.headers().contains("expect", "100-continue", true)) {
+            response.writeContinue();
+        }
+        request.resume();
+    }
+
+    private void onClientChunk(Buffer chunk) {
+        if (phase == Phase.DONE || upstreamRequest == null || upstreamRequestEnded) {
+            return;  // discarding the rest of a body nobody will read
+        }
+        bodyBytes += chunk.length();
+        long limit = route.service().maxBodySize();
+        if (bodyBytes > limit) {
+            fail(GatewayError.tooLargeWhileStreaming(route.name(), limit));
+            return;
+        }
+        upstreamRequest.write(chunk);
+        if (upstreamRequest.writeQueueFull()) {
+            request.pause();  // resumed by the upstream request's drain handler
+        }
+    }
+
+    private void onClientEnd() {
+        clientBodyEnded = true;
+        if (phase != Phase.DONE && upstreamRequest != null && !upstreamRequestEnded) {
+            upstreamRequestEnded = true;
+            upstreamRequest.end();
+        }
+        if (lingerTimer != -1) {
+            vertx.cancelTimer(lingerTimer);
+        }
+        if (closeWhenBodyEnds) {
+            closeClient();
+        }
+    }
+
+    private void onResponse(HttpClientResponse upstreamResponse) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        phase = Phase.STREAMING;
+        cancelDeadline();  // the deadline is for the first answer; a stream may then run as long as it likes
+        response.setStatusCode(upstreamResponse.statusCode());
+        String reason = upstreamResponse.statusMessage();
+        if (reason != null && !reason.isEmpty()) {
+            response.setStatusMessage(reason);
+        }
+        Forwarding.toClient(upstreamResponse.headers(), response.headers());
+        response.putHeader(Forwarding.REQUEST_ID, requestId);
+        boolean sized = upstreamResponse.headers().contains("content-length");
+        boolean bodyless = request.method() == HttpMethod.HEAD || upstreamResponse.statusCode() == 204
+                || upstreamResponse.statusCode() == 304;
+        if (!sized && !bodyless && request.version() != HttpVersion.HTTP_1_0) {
+            response.setChunked(true);
+        }
+        if ((sized || response.isChunked()) && !bodyless) {
+            response.writeHead();  // the caller sees the head now, even if the body takes a while (SSE)
+        }
+        response.drainHandler(v -> upstreamResponse.resume());
+        upstreamResponse.exceptionHandler(this::onUpstreamFailure);
+        upstreamResponse.handler(chunk -> {
+            if (phase == Phase.STREAMING) {
+                response.write(chunk);
+                if (response.writeQueueFull()) {
+                    upstreamResponse.pause();  // resumed by the caller's drain handler
+                }
+            }
+        });
+        upstreamResponse.endHandler(v -> {
+            if (phase != Phase.STREAMING) {
+                return;
+            }
+            upstreamResponseEnded = true;
+            // The instance is done with it: release before the last write rather than after.
+            finish(upstreamResponse.statusCode(), "ok");
+            if (response.isChunked()) {
+                response.trailers().addAll(upstreamResponse.trailers());
+            }
+            response.end();
+        });
+    }
+
+    private void onUpstreamFailure(Throwable cause) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        if (phase == Phase.STREAMING) {
+            // Part of the answer is out: cutting the connection is the only way to tell the caller it is incomplete.
+            finish(502, "upstream broke off: " + cause.getMessage());
+            response.reset();
+            return;
+        }
+        fail(GatewayError.upstreamFailed(route.name(), upstream, cause));
+    }
+
+    private void onDeadline() {
+        deadlineTimer = -1;
+        if (phase == Phase.CONNECTING || phase == Phase.SENDING) {
+            fail(GatewayError.timeout(route.name(), route.service().timeout()));
+        }
+    }
+
+    private void onClientGone() {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        finish(499, "caller went away");  // also resets the upstream request, freeing the instance
+    }
+
+    private void fail(GatewayError error) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        Phase failedIn = phase;
+        finish(error.status(), error.code());
+        if (failedIn == Phase.STREAMING) {
+            response.reset();
+        } else {
+            answer(error);
+        }
+    }
+
+    /**
+     * Writes an error answer. When part of the request body is still unread, the connection cannot
+     * carry another request, so the answer says {@code Connection: close} and the connection closes
+     * once the body has ended or after {@link #LINGER_MS}. An oversized body always closes it.
+     */
+    private void answer(GatewayError error) {
+        if (response.closed()) {
+            return;  // the caller is gone; nobody to answer
+        }
+        boolean bodyPending = !clientBodyEnded && (declaredLength > 0 || chunkedBody);
+        boolean close = bodyPending || error.status() == 413;
+        if (close) {
+            response.putHeader("connection", "close");
+        }
+        answered = error.send(response, requestId);
+        if (!close) {
+            request.resume();  // consume the (empty) rest so the connection can serve the next request
+        } else if (clientBodyEnded) {
+            closeClient();
+        } else {
+            closeWhenBodyEnds = true;
+            lingerTimer = vertx.setTimer(LINGER_MS, id -> closeClient());
+            request.resume();
+        }
+    }
+
+    /** Ends the exchange: exactly once, whatever called it. */
+    private void finish(int status, String result) {
+        if (phase == Phase.DONE) {
+            return;
+        }
+        phase = Phase.DONE;
+        cancelDeadline();
+        if (upstreamRequest != null && !upstreamResponseEnded) {
+            upstreamRequest.reset();  // closes the connection if anything went out, else hands it back unused
+        } else if (upstreamRequest != null && !upstreamRequestEnded) {
+            // The instance answered before the whole body went out. Closing, not reset(): once the
+            // response has ended, Vert.x would recycle the half-written connection into the pool.
+            upstreamRequest.connection().close();
+            lingerTimer = vertx.setTimer(LINGER_MS, id -> closeClient());
+            request.resume();
+        }
+        releaseUpstream();
+        String service = route == null ? "-" : route.name();
+        outcome.complete(new Outcome(status, service, instance, Duration.ofNanos(System.nanoTime() - startNanos), result));
+    }
+
+    private void releaseUpstream() {
+        if (upstream != null) {
+            upstream.release();
+            upstream = null;
+        }
+    }
+
+    private void cancelDeadline() {
+        if (deadlineTimer != -1) {
+            vertx.cancelTimer(deadlineTimer);
+            deadlineTimer = -1;
+        }
+    }
+
+    private void closeClient() {
+        answered.onComplete(v -> request.connection().close());
+    }
+
+    private static long contentLength(String header) {
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.trim());
+        } catch (NumberFormatException e) {
+            return -1;  // the HTTP decoder rejects these before we see them
+        }
+    }
+}

@@ -1,0 +1,239 @@
+package dev.nubo.gateway;
+
+import dev.nubo.model.UserError;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import java.net.BindException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front door: every request to a function or service passes through here on its way to
+ * one of the service's ready instances.
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.start(vertx, GatewayConfig.defaults().withPort(0));
+ * gateway.routes(new RouteTable(Map.of("hello", new ServiceRoute("hello", "r1", Duration.ofSeconds(30),
+ *         10 << 20, List.of("/hello"), List.of(new Endpoint("hello-1", "127.0.0.1", 9001))))));
+ * // curl -H 'Host: hello.localhost' localhost:<gateway.port()>/   -> answered by hello-1
+ * // to drain hello-1: publish a table without it, then wait until gateway.inFlight("hello-1") == 0
+ * gateway.close();
+ * }</pre>
+ *
+ * <p><b>The request path</b> is assembled in one method, {@code handle}, in order: <i>route</i> (host {@code NAME.domain}, port
+ * and case ignored, else the longest path prefix of any service; 404 {@code route.unknown}),
+ * <i>limit</i> (a declared Content-Length over {@code maxBodySize} is refused with 413 before any
+ * instance is bothered), <i>pick</i> (fewest requests in flight, round-robin among equals; 503
+ * {@code service.unavailable} with {@code Retry-After: 1} if there is no instance), <i>proxy</i>
+ * ({@code Exchange}) and <i>record</i> (the access log, and the in-flight count dropping exactly
+ * once). Every answer the gateway makes up itself is JSON,
+ * {@code {"error":{"code","message","hint","requestId"}}}; an error answer sent while part of the
+ * request body is unread says {@code Connection: close}, drains the body for up to a second and
+ * closes, so the caller reads the answer rather than a reset.
+ *
+ * <p><b>Headers.</b> Hop-by-hop headers (and those {@code Connection} names) stop here both ways;
+ * everything else passes, {@code Host} included. The instance also gets {@code X-Forwarded-For}
+ * (appended), {@code X-Forwarded-Host}, {@code X-Forwarded-Proto: http}, {@code X-Request-Id} (the
+ * caller's if plain and at most 128 chars, else a new one; echoed on the response) and a W3C
+ * {@code traceparent} continuing the caller's trace with a new parent span, or starting a sampled one.
+ *
+ * <p><b>Streaming.</b> Bodies are never held whole: the caller's body is piped to the instance and the
+ * answer back, each direction pausing its source when the other side's write queue fills, so a
+ * slow reader slows the writer instead of growing memory. The caller's body stays unread in the
+ * socket until a connection to an instance is ready; {@code Expect: 100-continue} is answered then.
+ * A body without Content-Length is counted as it passes and aborted at {@code maxBodySize}.
+ *
+ * <p><b>Time.</b> {@code timeout} bounds the wait from receipt to the instance's response head
+ * (504 {@code gateway.timeout}); once the head is relayed, a response may stream as long as it
+ * likes (server-sent events), ending when either side hangs up. The connect timeout also bounds
+ * the wait for a free pooled connection.
+ *
+ * <p><b>Retries</b> happen only when no connection to the picked instance could be had, which means
+ * not one byte of the request went out; then once more, on another instance if there is one. Any
+ * later failure is 502 {@code upstream.failed}: the instance may have acted on the request, so it
+ * is never sent twice.
+ *
+ * <p><b>Connections.</b> One {@link HttpClientAgent} keeps an HTTP/1.1 keep-alive pool per instance
+ * (up to {@code maxConnectionsPerEndpoint}). Idle pooled connections are dropped after 3s,
+ * below the 5s after which common servers (Node, uvicorn) drop them
+ * themselves: a request written onto a connection the instance is closing fails, and it cannot be
+ * retried. Callers speak HTTP/1.x (h2c upgrade is off, so hop-by-hop rules stay simple); one
+ * listener per processor spreads connections across event loops.
+ *
+ * <p><b>Routes and draining.</b> {@link #routes} swaps in an immutable, pre-indexed snapshot; a request
+ * keeps the snapshot it was routed with. To drain an instance, publish a table without it and wait
+ * for {@link #inFlight} to reach 0. A request that read the old table a moment before the swap may
+ * count itself just after it, so wait a beat (say 100 ms) before trusting a 0 that came at once.
+ *
+ * <p>{@link #start} and {@link #close} block; call them from a plain thread, not an event loop.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    static final int POOL_IDLE_SECONDS = 3;
+    static final int CLOSE_WAIT_SECONDS = 10;
+    private static final AtomicInteger ANY_PORT_SHARE = new AtomicInteger();
+
+    private final Vertx vertx;
+    private final GatewayConfig config;
+    private final HttpClientAgent client;
+    private final InFlight inFlight = new InFlight();
+    private String deployment;              // the listeners; null until bound
+    private volatile Routes routes;
+    private volatile int port;
+    private boolean closed;
+
+    private Gateway(Vertx vertx, GatewayConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.routes = Routes.index(RouteTable.empty(), config.domain(), inFlight);
+        this.client = vertx.httpClientBuilder()
+                .with(new HttpClientOptions()
+                        .setName("nubo-gateway")
+                        .setConnectTimeout((int) config.connectTimeout().toMillis())
+                        .setKeepAliveTimeout(POOL_IDLE_SECONDS))
+                .with(new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerEndpoint()))
+                .build();
+    }
+
+    /** Binds and starts serving (with an empty route table); returns once the port is bound. */
+    public static Gateway start(Vertx vertx, GatewayConfig config) {
+        Gateway gateway = new Gateway(vertx, config);
+        try {
+            gateway.listen();
+        } catch (RuntimeException e) {
+            gateway.close();
+            throw e;
+        }
+        return gateway;
+    }
+
+    /** The bound port; the real one when the config asked for 0. */
+    public int port() {
+        return port;
+    }
+
+    /** Replaces the route table; requests already routed finish with the table they were routed by. */
+    public synchronized void routes(RouteTable table) {
+        Routes previous = routes;
+        Routes next = Routes.index(table, config.domain(), inFlight);
+        routes = next;
+        inFlight.forgetIdleExcept(next.instanceIds(), previous.instanceIds());
+    }
+
+    /** Requests being proxied to that instance right now: sent, or about to be, and not yet finished. */
+    public int inFlight(String instanceId) {
+        return inFlight.get(instanceId);
+    }
+
+    /**
+     * Stops listening and closes pooled connections; requests still in flight are cut. Waits at most
+     * 10s per step: Vert.x flushes a connection before closing it, which never completes while the
+     * peer has stopped reading.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (deployment != null) {
+                vertx.undeploy(deployment).await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
+            client.close().await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException e) {
+            log.warn("gateway connections did not close within {}s; a peer stopped reading. Moving on.", CLOSE_WAIT_SECONDS);
+        }
+    }
+
+    /** The request path, in order: route, limit, pick, proxy; record runs when the exchange ends. */
+    private void handle(HttpServerRequest request) {
+        long received = System.nanoTime();
+        request.pause();  // the body waits in the socket until an instance is ready to take it
+        Exchange exchange = new Exchange(request, vertx, client, config.connectTimeout(), received);
+        exchange.outcome().onSuccess(outcome -> record(request, exchange, outcome));
+
+        String host = request.headers().get("host");
+        String path = request.path() == null ? "/" : request.path();
+        Optional<Route> route = routes.find(host, path);
+        if (route.isEmpty()) {
+            exchange.reject(GatewayError.unknownRoute(host == null ? "" : host, path, config.domain()));
+            return;
+        }
+        ServiceRoute service = route.get().service();
+        if (exchange.declaredLength() > service.maxBodySize()) {
+            exchange.reject(GatewayError.tooLarge(service.service(), exchange.declaredLength(), service.maxBodySize()));
+            return;
+        }
+        Optional<Upstream> upstream = route.get().pick(null);
+        if (upstream.isEmpty()) {
+            exchange.reject(GatewayError.unavailable(service.service()));
+            return;
+        }
+        exchange.proxy(route.get(), upstream.get());
+    }
+
+    private void record(HttpServerRequest request, Exchange exchange, Exchange.Outcome outcome) {
+        if (log.isDebugEnabled()) {
+            log.debug("{} {} -> {} {} {} in {}ms ({}) id={}", request.method(), request.uri(), outcome.service(),
+                    outcome.instance(), outcome.status(), outcome.took().toMillis(), outcome.result(), exchange.requestId());
+        }
+    }
+
+    private void listen() {
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+        // One listener per processor on the same port: Vert.x shares the socket and spreads connections
+        // over the listeners' event loops. It shares a fixed port as is; for "any free port" it shares
+        // the random port among servers that ask for the same negative number, unique per gateway here.
+        int listenPort = config.port() == 0 ? -ANY_PORT_SHARE.incrementAndGet() : config.port();
+        AtomicInteger bound = new AtomicInteger();
+        DeploymentOptions instances = new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors());
+        try {
+            deployment = vertx.deployVerticle(() -> context -> listener(options, listenPort, bound), instances).await();
+        } catch (Exception e) {
+            throw cannotListen(e);
+        }
+        port = bound.get();
+    }
+
+    private Future<?> listener(HttpServerOptions options, int listenPort, AtomicInteger bound) {
+        return vertx.createHttpServer(options)
+                .requestHandler(this::handle)
+                .invalidRequestHandler(Gateway::malformed)
+                .listen(listenPort, config.host())
+                .onSuccess(server -> bound.set(server.actualPort()));
+    }
+
+    private static void malformed(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        GatewayError.malformed(status).send(request.response(), RequestId.from(null))
+                .onComplete(v -> request.connection().close());
+    }
+
+    private RuntimeException cannotListen(Exception e) {
+        String where = config.host() + ":" + config.port();
+        boolean inUse = e instanceof BindException
+                || (e.getMessage() != null && e.getMessage().contains("Address already in use"));
+        if (inUse) {
+            return UserError.conflict("gateway.port_in_use",
+                    "port " + config.port() + " is in use; pass --http-port to choose another",
+                    "or stop the process that holds it (`lsof -i :" + config.port() + "` shows which)");
+        }
+        return UserError.badRequest("gateway.cannot_listen", "the gateway cannot listen on " + where + ": " + e.getMessage(),
+                "pass another --http-port or host; ports below 1024 need privileges");
+    }
+}

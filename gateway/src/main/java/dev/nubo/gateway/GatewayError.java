@@ -1,0 +1,81 @@
+package dev.nubo.gateway;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.nubo.model.Json;
+import dev.nubo.model.Quantities;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+
+/**
+ * Every answer the gateway makes up itself, rather than relays: the closed set is the factories
+ * below. Each goes out as {@code {"error":{"code","message","hint","requestId"}}}, the shape of the
+ * control API's errors, so one client-side parser handles both.
+ */
+record GatewayError(int status, String code, String message, String hint, int retryAfterSeconds) {
+
+    private record Body(Detail error) {}
+
+    private record Detail(String code, String message, String hint, String requestId) {}
+
+    static GatewayError unknownRoute(String host, String path, String domain) {
+        return new GatewayError(404, "route.unknown",
+                "no service answers at host '" + host + "' and path '" + path + "'",
+                "run `nubo list` to see services; a service answers at NAME." + domain, 0);
+    }
+
+    static GatewayError unavailable(String service) {
+        return new GatewayError(503, "service.unavailable", service + " has no ready instance",
+                "`nubo describe " + service + "` shows why", 1);
+    }
+
+    static GatewayError timeout(String service, Duration timeout) {
+        return new GatewayError(504, "gateway.timeout",
+                service + " did not answer within " + Quantities.formatDuration(timeout),
+                "raise `timeout` in nubo.yaml or make the function faster", 0);
+    }
+
+    static GatewayError tooLarge(String service, long declared, long limit) {
+        return new GatewayError(413, "request.too_large",
+                "request body of " + Quantities.formatBytes(declared) + " is over " + service + "'s limit of "
+                        + Quantities.formatBytes(limit),
+                "raise `maxBodySize` in nubo.yaml or send a smaller body", 0);
+    }
+
+    /** For a body without Content-Length that turned out too long while it streamed. */
+    static GatewayError tooLargeWhileStreaming(String service, long limit) {
+        return new GatewayError(413, "request.too_large",
+                "request body grew past " + service + "'s limit of " + Quantities.formatBytes(limit),
+                "raise `maxBodySize` in nubo.yaml or send a smaller body", 0);
+    }
+
+    static GatewayError upstreamFailed(String service, Upstream upstream, Throwable cause) {
+        String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+        return new GatewayError(502, "upstream.failed",
+                service + " failed before answering: " + why + " (instance " + upstream.instanceId() + ")",
+                "`nubo describe " + service + "` shows the instance's state; the function's log shows why it failed", 0);
+    }
+
+    static GatewayError malformed(int status) {
+        return new GatewayError(status, "request.malformed", "the gateway could not parse this HTTP request (" + status + ")",
+                "send a well-formed HTTP/1.1 request; request lines and headers have size limits", 0);
+    }
+
+    Future<Void> send(HttpServerResponse response, String requestId) {
+        byte[] json;
+        try {
+            json = Json.mapper().writeValueAsBytes(new Body(new Detail(code, message, hint, requestId)));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);  // records of strings always serialize
+        }
+        response.setStatusCode(status)
+                .putHeader("content-type", "application/json")
+                .putHeader("x-request-id", requestId);
+        if (retryAfterSeconds > 0) {
+            response.putHeader("retry-after", Integer.toString(retryAfterSeconds));
+        }
+        return response.end(Buffer.buffer(json));
+    }
+}
