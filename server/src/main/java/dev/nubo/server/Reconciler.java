@@ -49,6 +49,7 @@ final class Reconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     private static final Set<InstanceState> LIVE = Set.of(InstanceState.STARTING, InstanceState.READY, InstanceState.BACKOFF);
     private static final int LOG_TAIL_LINES = 30;
+    private static final Duration ROUTE_SWAP_SETTLE = Duration.ofMillis(100);
 
     private final Store store;
     private final Instances instances;
@@ -239,6 +240,11 @@ final class Reconciler implements AutoCloseable {
         Duration drain = d == null ? Duration.ZERO : d.drainTimeout();
         Thread.ofVirtual().name("drain-" + instance.id()).start(() -> {
             Instant deadline = clock.instant().plus(wasReady ? drain : Duration.ZERO);
+            if (wasReady) {
+                // A request that picked this instance from the previous route table may not have
+                // counted itself in flight yet; give it a moment before trusting a count of zero.
+                sleep(ROUTE_SWAP_SETTLE);
+            }
             while (gateway.inFlight(instance.id()) > 0 && clock.instant().isBefore(deadline)) {
                 sleep(Duration.ofMillis(20));
             }
