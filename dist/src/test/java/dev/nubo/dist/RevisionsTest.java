@@ -102,6 +102,19 @@ class RevisionsTest {
     }
 
     @Test
+    void aRevisionThatCrashLoopsFailsAndThePreviousOneServesAgain() throws Exception {
+        assertThat(deploy("shop", "v1", "").exitCode()).isZero();
+        assertThat(deploy("shop", "v2", "env: {CRASH_AFTER_MS: \"300\"}\n").exitCode()).isZero();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(revision("shop", "shop-00002").get("state").asText()).isEqualTo("FAILED"));
+        assertThat(revision("shop", "shop-00002").get("reason").asText()).startsWith("crash loop: exited 6 times");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(nubo.get("shop", "/").body()).isEqualTo("shop says v1 at /"));
+        assertThat(nubo.nubo("describe", "shop").out()).contains("shop-00002 failed: crash loop", "crashed");
+    }
+
+    @Test
     void rollsBackToAnEarlierRevisionUntilTheNextDeploy() {
         assertThat(deploy("shop", "v1", "").exitCode()).isZero();
         assertThat(deploy("shop", "v2", "").exitCode()).isZero();

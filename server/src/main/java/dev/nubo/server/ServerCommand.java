@@ -55,17 +55,19 @@ public final class ServerCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("user.home"), ".nubo");
         long limit = Quantities.bytes(uploadLimit).orElseThrow(() -> new picocli.CommandLine.ParameterException(
                 spec.commandLine(), "--upload-limit must be a size such as 512Mi (got '" + uploadLimit + "')"));
-        ServerConfig config = ServerConfig.defaults(dir).withPorts(httpPort, apiPort).withDomain(domain)
-                .withHosts(httpHost, apiHost);
-        config = new ServerConfig(config.home(), config.httpHost(), config.httpPort(), config.apiHost(), config.apiPort(),
-                config.domain(), limit, config.terminationGrace());
+        ServerConfig base = ServerConfig.defaults(dir);
+        ServerConfig config = new ServerConfig(dir, httpHost, httpPort, apiHost, apiPort, domain, limit, base.terminationGrace());
         NuboServer server = NuboServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
+        PrintWriter out = spec.commandLine().getOut();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping Nubo: instances get SIGTERM, then SIGKILL after " + config.terminationGrace().toSeconds() + " s");
+            out.flush();
             server.close();
+            out.println("Nubo stopped");
+            out.flush();
             stopped.countDown();
         }, "nubo-shutdown"));
-        PrintWriter out = spec.commandLine().getOut();
         out.printf("""
                 Nubo %s is running
                   gateway  %s   services answer at %s

@@ -52,18 +52,6 @@ public record ServerConfig(
         return new ServerConfig(home, "127.0.0.1", 0, "127.0.0.1", 0, "localhost", 512L << 20, Duration.ofSeconds(5));
     }
 
-    public ServerConfig withPorts(int httpPort, int apiPort) {
-        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace);
-    }
-
-    public ServerConfig withDomain(String domain) {
-        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace);
-    }
-
-    public ServerConfig withHosts(String httpHost, String apiHost) {
-        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace);
-    }
-
     private static void checkPort(String key, int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException(key + " must be between 0 and 65535 (got " + port + ")");

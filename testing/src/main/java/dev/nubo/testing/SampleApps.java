@@ -11,7 +11,8 @@ public final class SampleApps {
 
     /**
      * Answers every request with {@code NAME says VERSION} plus the request's path; {@code /sleep?ms=N}
-     * sleeps first; {@code /unready} always answers 503; {@code /headers} echoes the request headers as JSON; POST echoes the body's length.
+     * sleeps first; {@code /unready} always answers 503; {@code /headers} echoes the request headers as JSON; POST echoes the body's length. With {@code CRASH_AFTER_MS} in its environment it exits with
+     * status 1 that long after starting.
      */
     public static String echo(String version) {
         return """
@@ -45,6 +46,9 @@ public final class SampleApps {
                     def log_message(self, *a):
                         pass
                 signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+                if os.environ.get("CRASH_AFTER_MS"):
+                    import threading
+                    threading.Timer(int(os.environ["CRASH_AFTER_MS"]) / 1000, lambda: os._exit(1)).start()
                 ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
                 """.formatted(pythonString(version));
     }
