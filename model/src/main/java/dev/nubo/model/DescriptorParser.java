@@ -181,9 +181,9 @@ final class DescriptorParser {
                 throw invalid("nubo.yaml: `readiness` has both `http` and `tcp`", "keep one: an HTTP path, or `tcp: true`");
             }
             String p = node.get("http").asText();
-            if (!node.get("http").isTextual() || !p.startsWith("/")) {
-                throw invalid("nubo.yaml: `readiness.http` must be a path starting with '/' (got '" + p + "')",
-                        "e.g. `readiness: {http: /healthz}`");
+            if (!node.get("http").isTextual() || !p.matches("/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*")) {
+                throw invalid("nubo.yaml: `readiness.http` must be a path starting with '/', without spaces (got '" + p + "')",
+                        "e.g. `readiness: {http: /healthz}`; encode other characters as %XX");
             }
             path = Optional.of(p);
         }

@@ -75,6 +75,7 @@ class DescriptorTest {
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nscale: {min: 0}\n", "`scale.min` must be at least 1");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nenv: {PORT: 1}\n", "`env.PORT` is reserved");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nreadiness: {http: healthz}\n", "`readiness.http` must be a path starting with '/'");
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\nreadiness: {http: \"/a b\"}\n", "`readiness.http` must be a path starting with '/', without spaces");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\npaths: [/]\n", "`paths[0]` is '/'");
         assertInvalid("name: a\n  runtime: [\n", "nubo.yaml is not valid YAML", "line");
         assertInvalid("", "nubo.yaml is empty");

@@ -147,7 +147,15 @@ final class Reconciler implements AutoCloseable {
 
         if (candidate.isPresent()) {
             RevisionRecord c = candidate.get();
-            ensureInstances(l, c, false);
+            try {
+                ensureInstances(l, c, false);
+            } catch (RuntimeException e) {
+                // Nothing can start, so the revision can never become ready: say why now, not after a timeout.
+                log.warn("{}: cannot start an instance of {}", service, c.id(), e);
+                fail(c, "could not start an instance: " + e.getMessage(), List.of());
+                reconcile(service);
+                return;
+            }
             if (readyCount(l, c.id()) >= descriptor(c).scale().min()) {
                 if (record.get().pinnedRevision().isEmpty()) {
                     // Traffic first, then the state: whoever sees READY can already reach the new revision.
