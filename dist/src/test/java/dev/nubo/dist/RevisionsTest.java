@@ -147,6 +147,18 @@ class RevisionsTest {
     }
 
     @Test
+    void aPathPrefixBelongsToOneService() {
+        assertThat(deploy("shop", "v1", "paths: [/shop]\n").exitCode()).isZero();
+
+        TestNubo.CliResult taken = deploy("cart", "v1", "paths: [/shop]\n");
+
+        assertThat(taken.exitCode()).isEqualTo(1);
+        assertThat(taken.err()).contains("error: path /shop is already routed to service shop",
+                "hint: choose another prefix in `paths`");
+        assertThat(nubo.get("anything", "/shop/x").body()).isEqualTo("shop says v1 at /shop/x");
+    }
+
+    @Test
     void rejectsAMalformedDescriptorNamingTheField() {
         Path dir = TestNubo.app(apps, "bad", "name: bad\nruntime: process\ncommand: [python3, app.py]\ntimeout: soon\n", Map.of());
 
