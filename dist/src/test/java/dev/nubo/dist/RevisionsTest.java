@@ -55,6 +55,22 @@ class RevisionsTest {
     }
 
     @Test
+    void aRequestInFlightToTheOldRevisionCompletesAcrossARedeploy() throws Exception {
+        assertThat(deploy("shop", "v1", "").exitCode()).isZero();
+        var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> nubo.get("shop", "/sleep?ms=2000"));
+        Thread.sleep(300);
+
+        assertThat(deploy("shop", "v2", "").exitCode()).isZero();
+        assertThat(nubo.get("shop", "/").body()).isEqualTo("shop says v2 at /");
+
+        var answer = slow.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).isEqualTo("shop says v1 at /sleep");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(revision("shop", "shop-00001").get("instances")).isEmpty());
+    }
+
+    @Test
     void anAppThatExitsAtOnceFailsItsRevisionAndThePreviousKeepsServing() throws Exception {
         assertThat(deploy("shop", "v1", "").exitCode()).isZero();
         Path broken = TestNubo.app(apps.resolve("broken"), "shop",
