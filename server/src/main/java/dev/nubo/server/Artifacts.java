@@ -63,6 +63,32 @@ final class Artifacts {
         }
     }
 
+    /**
+     * Deletes the archives, and their unpacked code, that no revision refers to any more. Only files
+     * older than {@code olderThan} go: a deploy stores its archive a moment before it records the
+     * revision, and that archive must survive the moment.
+     *
+     * @return how many archives were deleted
+     */
+    int collect(Set<String> referencedDigests, java.time.Instant olderThan) {
+        int deleted = 0;
+        try (Stream<Path> blobs = Files.list(home.blobs())) {
+            for (Path blob : blobs.toList()) {
+                String hex = blob.getFileName().toString().replaceFirst("\\.zip$", "");
+                if (referencedDigests.contains("sha256:" + hex)
+                        || Files.getLastModifiedTime(blob).toInstant().isAfter(olderThan)) {
+                    continue;
+                }
+                deleteTree(home.code(hex));
+                Files.deleteIfExists(blob);
+                deleted++;
+            }
+        } catch (IOException e) {
+            throw new PlatformFault("platform.artifacts", "cannot collect unused code: " + e.getMessage(), e);
+        }
+        return deleted;
+    }
+
     /** Where a revision's code is, unpacking it again if the directory was removed. */
     Path codeDir(String digest) {
         return unpacked(digest.substring(digest.indexOf(':') + 1));

@@ -55,8 +55,12 @@ final class Home {
         return root.resolve("nubo.db");
     }
 
+    Path blobs() {
+        return root.resolve("blobs/sha256");
+    }
+
     Path blob(String hex) {
-        return root.resolve("blobs/sha256").resolve(hex + ".zip");
+        return blobs().resolve(hex + ".zip");
     }
 
     Path code(String hex) {

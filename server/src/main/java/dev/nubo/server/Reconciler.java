@@ -50,6 +50,8 @@ final class Reconciler implements AutoCloseable {
     private static final Set<InstanceState> LIVE = Set.of(InstanceState.STARTING, InstanceState.READY, InstanceState.BACKOFF);
     private static final int LOG_TAIL_LINES = 30;
     private static final Duration ROUTE_SWAP_SETTLE = Duration.ofMillis(100);
+    /** Unreferenced code younger than this may belong to a deploy that has not recorded its revision yet. */
+    static final Duration CODE_GRACE = Duration.ofMinutes(10);
 
     private final Store store;
     private final Instances instances;
@@ -129,6 +131,7 @@ final class Reconciler implements AutoCloseable {
             if (l.byRevision.values().stream().allMatch(List::isEmpty)) {
                 live.remove(service);
                 logs.forget(service);
+                collectCode();
             }
             return;
         }
@@ -187,6 +190,16 @@ final class Reconciler implements AutoCloseable {
             }
             list.removeIf(i -> i.state() == InstanceState.STOPPED);
         });
+    }
+
+    /** A deleted service's code goes once no stored revision refers to it. */
+    private void collectCode() {
+        Set<String> referenced = new java.util.HashSet<>();
+        store.services().forEach(s -> store.revisions(s.name()).forEach(r -> referenced.add(r.digest())));
+        int deleted = artifacts.collect(referenced, clock.instant().minus(CODE_GRACE));
+        if (deleted > 0) {
+            log.info("deleted {} unused code archive(s)", deleted);
+        }
     }
 
     /** Failed instances fail their revision; gone instances are forgotten. */

@@ -41,6 +41,24 @@ class ArtifactsTest {
     }
 
     @Test
+    void collectsOnlyOldCodeThatNoRevisionRefersTo() throws IOException {
+        Artifacts artifacts = new Artifacts(Home.prepare(dir.resolve("home")));
+        Artifacts.Stored kept = artifacts.store(zip(Map.of("nubo.yaml", YAML, "v", "1")));
+        Artifacts.Stored unused = artifacts.store(zip(Map.of("nubo.yaml", YAML, "v", "2")));
+        java.time.Instant now = java.time.Instant.now();
+
+        assertThat(artifacts.collect(java.util.Set.of(kept.digest()), now.minusSeconds(600))).isZero();
+        assertThat(artifacts.collect(java.util.Set.of(kept.digest()), now.plusSeconds(1))).isEqualTo(1);
+
+        assertThat(unused.codeDir()).doesNotExist();
+        assertThat(kept.codeDir()).isDirectory();
+        try (var blobs = Files.list(dir.resolve("home/blobs/sha256"))) {
+            assertThat(blobs.toList()).singleElement().satisfies(b -> assertThat(kept.digest()).endsWith(
+                    b.getFileName().toString().replace(".zip", "")));
+        }
+    }
+
+    @Test
     void givesScriptsTheirExecuteBitBack() throws IOException {
         Artifacts artifacts = new Artifacts(Home.prepare(dir.resolve("home")));
 
