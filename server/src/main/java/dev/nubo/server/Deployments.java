@@ -51,14 +51,13 @@ final class Deployments {
      */
     String rollback(String service, Optional<String> revision) {
         if (store.service(service).isEmpty()) {
-            throw UserError.notFound("service.not_found", "no service named " + service, "`nubo list` shows the services");
+            throw NotFound.service(service);
         }
         var revisions = store.revisions(service);
         int current = reconciler.routed(service).flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst())
                 .map(RevisionRecord::number).orElse(Integer.MAX_VALUE);
         RevisionRecord target = revision.map(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst()
-                        .orElseThrow(() -> UserError.notFound("revision.not_found", "service " + service + " has no revision " + id,
-                                "`nubo describe " + service + "` lists its revisions")))
+                        .orElseThrow(() -> NotFound.revision(service, id)))
                 .orElseGet(() -> revisions.stream().filter(r -> r.number() < current && r.state() == RevisionState.READY)
                         .findFirst().orElseThrow(() -> UserError.conflict("revision.not_ready",
                                 "service " + service + " has no ready revision older than the one serving",
@@ -77,7 +76,7 @@ final class Deployments {
     /** Deletes the service's records at once; its instances drain and stop in the background. */
     void delete(String service) {
         if (!store.deleteService(service)) {
-            throw UserError.notFound("service.not_found", "no service named " + service, "`nubo list` shows the services");
+            throw NotFound.service(service);
         }
         reconciler.reconcile(service);
     }

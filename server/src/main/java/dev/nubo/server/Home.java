@@ -34,9 +34,11 @@ final class Home {
         this.root = root;
     }
 
+    /** Creates the layout where missing, and empties {@code tmp/} of uploads a stopped server left. */
     static Home prepare(Path root) {
         try {
             Path abs = root.toAbsolutePath().normalize();
+            Artifacts.deleteTree(abs.resolve("tmp"));
             for (String dir : new String[] {"", "blobs/sha256", "code", "logs", "tmp"}) {
                 Files.createDirectories(abs.resolve(dir));
             }

@@ -43,8 +43,6 @@ public final class NuboServer implements AutoCloseable {
     /** Starts everything, brings back stored services, and writes {@code server.json} for the CLI. */
     public static NuboServer start(ServerConfig config) {
         Home home = Home.prepare(config.home());
-        Artifacts.deleteTree(home.tmp());
-        home = Home.prepare(config.home());
         String token = home.adminToken();
         InstantSource clock = InstantSource.system();
         List<AutoCloseable> opened = new ArrayList<>();

@@ -130,6 +130,7 @@ final class Reconciler implements AutoCloseable {
             l.byRevision.values().forEach(list -> list.removeIf(i -> i.state() == InstanceState.STOPPED));
             if (l.byRevision.values().stream().allMatch(List::isEmpty)) {
                 live.remove(service);
+                descriptors.keySet().removeIf(id -> id.matches(java.util.regex.Pattern.quote(service) + "-\\d{5}"));
                 logs.forget(service);
                 collectCode();
             }

@@ -4,7 +4,6 @@ import dev.nubo.instances.Instance;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.Quantities;
 import dev.nubo.model.RevisionState;
-import dev.nubo.model.UserError;
 import dev.nubo.store.EventRecord;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.ServiceRecord;
@@ -62,15 +61,12 @@ final class Views {
 
     RevisionView revision(String service, String id) {
         existing(service);
-        RevisionRecord r = store.revision(id).filter(x -> x.service().equals(service)).orElseThrow(() ->
-                UserError.notFound("revision.not_found", "service " + service + " has no revision " + id,
-                        "`nubo describe " + service + "` lists its revisions"));
+        RevisionRecord r = store.revision(id).filter(x -> x.service().equals(service)).orElseThrow(() -> NotFound.revision(service, id));
         return revision(r, reconciler.routed(service));
     }
 
     ServiceRecord existing(String name) {
-        return store.service(name).orElseThrow(() -> UserError.notFound("service.not_found", "no service named " + name,
-                "`nubo list` shows the services; deploy one with `nubo deploy DIR`"));
+        return store.service(name).orElseThrow(() -> NotFound.service(name));
     }
 
     private ServiceDetail detail(ServiceRecord s, int events) {
