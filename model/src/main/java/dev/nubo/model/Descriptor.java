@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param memory the memory limit of one instance, in bytes
  * @param maxBodySize the largest request body the gateway accepts, in bytes; above it, 413
  * @param readiness how Nubo decides an instance can take requests
- * @param scale how many instances run
+ * @param scale how the autoscaler sizes each revision: from {@code scale.min} (0 = scale to zero) to
+ *     {@code scale.max} instances, aiming at {@code scale.target} requests in flight per instance
  * @param drainTimeout how long a stopping instance may finish in-flight requests
  * @param paths path prefixes on the bare domain that also route here, e.g. {@code /api/orders}
  */
@@ -84,6 +85,43 @@ public record Descriptor(
      */
     public record Readiness(Optional<String> httpPath, Duration startTimeout) {}
 
-    /** A fixed instance count for now: {@code min} instances run; {@code max} caps autoscaling later. */
-    public record Scale(int min, int max) {}
+    /**
+     * How the autoscaler sizes a revision; see docs/DESCRIPTOR.md. The autoscaler keeps between
+     * {@code min} and {@code max} instances, choosing the count that puts about {@code target} requests
+     * in flight on each. {@code target} is a goal, {@code limit} a guarantee: with a limit an instance
+     * never has more than that many requests in flight, and the rest wait in the gateway's queue.
+     *
+     * <pre>{@code
+     * Scale s = descriptor.scale();
+     * int wanted = Math.clamp((long) Math.ceil(inFlight / (double) s.target()), s.min(), s.max());
+     * }</pre>
+     *
+     * @param min instances always kept warm; 0 lets an idle revision scale to zero, and the first
+     *     request then waits in the gateway while an instance starts
+     * @param max the most instances the autoscaler starts, at least {@code min} and at least 1
+     * @param target concurrent requests per instance the autoscaler aims for
+     * @param limit the most requests one instance ever has in flight; 0 means no cap (see {@link #limited()})
+     * @param idle with {@code min} 0, how long a revision goes without requests before its last instance stops
+     * @param window the stable window the autoscaler averages concurrency over; its panic window is 10 % of it
+     * @param queue requests held in the gateway while no instance has room
+     */
+    public record Scale(int min, int max, int target, int limit, Duration idle, Duration window, Queue queue) {
+
+        /**
+         * Requests held in the gateway while no instance has room: at most {@code length}, each for at
+         * most {@code maxWait} (never beyond the request timeout).
+         *
+         * @param length how many requests may wait at once; 0 means never hold (503 at once when no
+         *     instance has room); beyond it, 503
+         * @param maxWait {@code scale.queue.wait}: how long one request may wait; empty means as long as
+         *     the descriptor's {@code timeout}; either way the shorter of the two applies. (Not named
+         *     {@code wait}: a record component cannot shadow {@link Object#wait()}.)
+         */
+        public record Queue(int length, Optional<Duration> maxWait) {}
+
+        /** true when {@code limit} caps requests per instance */
+        public boolean limited() {
+            return limit > 0;
+        }
+    }
 }

@@ -33,6 +33,16 @@ final class DescriptorParser {
     static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
+    private static final List<String> SCALE_FIELDS = List.of("min", "max", "target", "limit", "idle", "window", "queue");
+    private static final List<String> QUEUE_FIELDS = List.of("length", "wait");
+    static final int DEFAULT_MIN = 0;
+    static final int DEFAULT_MAX = 10;
+    static final int DEFAULT_TARGET = 100;
+    static final int MAX_CONCURRENCY = 10_000;
+    static final Duration DEFAULT_IDLE = Duration.ofSeconds(30);
+    static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
+    static final int DEFAULT_QUEUE_LENGTH = 1000;
+
     private DescriptorParser() {}
 
     static Descriptor parse(String yaml) {
@@ -194,31 +204,62 @@ final class DescriptorParser {
 
     private static Descriptor.Scale scale(JsonNode node) {
         if (node == null || node.isNull()) {
-            return new Descriptor.Scale(1, 1);
+            node = YAML.createObjectNode();
         }
         if (!node.isObject()) {
-            throw invalid("nubo.yaml: `scale` must be a mapping, found " + describe(node), "e.g. `scale: {min: 1, max: 3}`");
+            throw invalid("nubo.yaml: `scale` must be a mapping, found " + describe(node), "e.g. `scale: {min: 0, max: 5}`");
         }
-        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!Set.of("min", "max").contains(f)) {
-                throw invalid("nubo.yaml: unknown field `scale." + f + "`", "scale takes min and max");
-            }
-        }
-        int min = integer(node, "min", 1);
-        if (min < 1) {
-            throw invalid("nubo.yaml: `scale.min` must be at least 1 (got " + min + ")",
-                    "scale to zero needs the autoscaler, which this version does not have yet; use `min: 1`");
-        }
-        int max = integer(node, "max", Math.max(min, 1));
+        fields(node, "scale", SCALE_FIELDS);
+        int min = integer(node, "scale.min", DEFAULT_MIN, 0, 100,
+                "0 lets an idle service scale to zero; more keeps that many instances warm");
+        // A default max below an explicit min would be an error about a field the user never wrote.
+        int max = integer(node, "scale.max", Math.max(DEFAULT_MAX, min), 1, 100, "the autoscaler never starts more than 100 instances");
         if (max < min) {
             throw invalid("nubo.yaml: `scale.max` (" + max + ") is below `scale.min` (" + min + ")",
                     "raise max to at least " + min);
         }
-        if (max > 100) {
-            throw invalid("nubo.yaml: `scale.max` must be at most 100 (got " + max + ")", "lower it to 100 or less");
+        int limit = integer(node, "scale.limit", 0, 0, MAX_CONCURRENCY,
+                "0 means no cap; otherwise the most requests one instance has in flight");
+        // Likewise the default target follows an explicit limit down rather than contradicting it.
+        int target = integer(node, "scale.target", limit > 0 ? Math.min(DEFAULT_TARGET, limit) : DEFAULT_TARGET,
+                1, MAX_CONCURRENCY, "the concurrent requests per instance the autoscaler aims for");
+        if (limit > 0 && target > limit) {
+            throw invalid("nubo.yaml: `scale.target` (" + target + ") is above `scale.limit` (" + limit + ")",
+                    "an instance can never reach a target above its limit: lower target to " + limit
+                            + " or less, or raise limit to at least " + target);
         }
-        return new Descriptor.Scale(min, max);
+        Duration idle = optional(node, "idle", DEFAULT_IDLE,
+                n -> duration(n, "scale.idle", Duration.ofSeconds(1), Duration.ofHours(24)));
+        Duration window = optional(node, "window", DEFAULT_WINDOW,
+                n -> duration(n, "scale.window", Duration.ofSeconds(6), Duration.ofHours(1)));
+        return new Descriptor.Scale(min, max, target, limit, idle, window, queue(node.get("queue")));
+    }
+
+    private static Descriptor.Scale.Queue queue(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return new Descriptor.Scale.Queue(DEFAULT_QUEUE_LENGTH, Optional.empty());
+        }
+        if (!node.isObject()) {
+            throw invalid("nubo.yaml: `scale.queue` must be a mapping, found " + describe(node),
+                    "e.g. `queue: {length: 1000, wait: 30s}`");
+        }
+        fields(node, "scale.queue", QUEUE_FIELDS);
+        int length = integer(node, "scale.queue.length", DEFAULT_QUEUE_LENGTH, 0, 100_000,
+                "0 means never hold a request: 503 at once when no instance has room");
+        Optional<Duration> wait = optional(node, "wait", Optional.empty(),
+                n -> Optional.of(duration(n, "scale.queue.wait", Duration.ofMillis(100), Duration.ofMinutes(15))));
+        return new Descriptor.Scale.Queue(length, wait);
+    }
+
+    private static void fields(JsonNode node, String path, List<String> allowed) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!allowed.contains(f)) {
+                throw invalid("nubo.yaml: unknown field `" + path + "." + f + "`",
+                        path + " takes " + String.join(", ", allowed.subList(0, allowed.size() - 1))
+                                + " and " + allowed.getLast() + "; see docs/DESCRIPTOR.md");
+            }
+        }
     }
 
     private static List<String> paths(JsonNode node) {
@@ -274,13 +315,20 @@ final class DescriptorParser {
         return node.asText().trim();
     }
 
-    private static int integer(JsonNode node, String field, int fallback) {
-        JsonNode n = node.get(field);
+    /** {@code path} is the dotted name for messages; its last part is the key looked up in {@code node}. */
+    private static int integer(JsonNode node, String path, int fallback, int min, int max, String meaning) {
+        String key = path.substring(path.lastIndexOf('.') + 1);
+        JsonNode n = node.get(key);
         if (n == null || n.isNull()) {
             return fallback;
         }
         if (!n.isIntegralNumber()) {
-            throw invalid("nubo.yaml: `scale." + field + "` must be a whole number, found " + describe(n), "e.g. `" + field + ": 2`");
+            throw invalid("nubo.yaml: `" + path + "` must be a whole number, found " + describe(n),
+                    "e.g. `" + key + ": " + fallback + "`; " + meaning);
+        }
+        if (!n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
+            throw invalid("nubo.yaml: `" + path + "` must be between " + min + " and " + max + " (got " + n.asText() + ")",
+                    "pick a value in that range; " + meaning);
         }
         return n.asInt();
     }

@@ -22,7 +22,7 @@ class DescriptorTest {
                 memory: 128Mi
                 maxBodySize: 1Mi
                 readiness: {http: /healthz, timeout: 20s}
-                scale: {min: 2, max: 4}
+                scale: {min: 2, max: 4, target: 20, limit: 25, idle: 5m, window: 2m, queue: {length: 50, wait: 3s}}
                 drainTimeout: 10s
                 paths: [/api/orders/]
                 """);
@@ -34,7 +34,9 @@ class DescriptorTest {
         assertThat(d.memory()).isEqualTo(128L << 20);
         assertThat(d.maxBodySize()).isEqualTo(1L << 20);
         assertThat(d.readiness()).isEqualTo(new Descriptor.Readiness(Optional.of("/healthz"), Duration.ofSeconds(20)));
-        assertThat(d.scale()).isEqualTo(new Descriptor.Scale(2, 4));
+        assertThat(d.scale()).isEqualTo(new Descriptor.Scale(2, 4, 20, 25, Duration.ofMinutes(5), Duration.ofMinutes(2),
+                new Descriptor.Scale.Queue(50, Optional.of(Duration.ofSeconds(3)))));
+        assertThat(d.scale().limited()).isTrue();
         assertThat(d.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.paths()).containsExactly("/api/orders");
     }
@@ -48,7 +50,9 @@ class DescriptorTest {
         assertThat(d.memory()).isEqualTo(256L << 20);
         assertThat(d.maxBodySize()).isEqualTo(10L << 20);
         assertThat(d.readiness().httpPath()).isEmpty();
-        assertThat(d.scale()).isEqualTo(new Descriptor.Scale(1, 1));
+        assertThat(d.scale()).isEqualTo(new Descriptor.Scale(0, 10, 100, 0, Duration.ofSeconds(30), Duration.ofSeconds(60),
+                new Descriptor.Scale.Queue(1000, Optional.empty())));
+        assertThat(d.scale().limited()).isFalse();
     }
 
     @Test
@@ -72,7 +76,6 @@ class DescriptorTest {
         assertInvalid("name: a\nruntime: process\ncommand: [x]\ntimeout: 30\n", "`timeout` must be a duration such as 500ms");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nmemory: 1Mi\n", "`memory` must be between 16Mi and 64Gi (got 1Mi)");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nscale: {min: 3, max: 2}\n", "`scale.max` (2) is below `scale.min` (3)");
-        assertInvalid("name: a\nruntime: process\ncommand: [x]\nscale: {min: 0}\n", "`scale.min` must be at least 1");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nenv: {PORT: 1}\n", "`env.PORT` is reserved");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nreadiness: {http: healthz}\n", "`readiness.http` must be a path starting with '/'");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nreadiness: {http: \"/a b\"}\n", "`readiness.http` must be a path starting with '/', without spaces");
@@ -80,6 +83,118 @@ class DescriptorTest {
         assertInvalid("name: a\n  runtime: [\n", "nubo.yaml is not valid YAML", "line");
         assertInvalid("", "nubo.yaml is empty");
         assertInvalid("- a\n- b\n", "nubo.yaml must be a mapping of fields, found a list");
+    }
+
+    @Test
+    void scalesToZeroByDefaultAndKeepsWarmInstancesWhenMinIsSet() {
+        assertThat(scale("{}").min()).isZero();
+        assertThat(scale("{min: 0}").min()).isZero();
+        assertThat(scale("{min: 3}").min()).isEqualTo(3);
+        assertThat(scale("{min: 100, max: 100}").min()).isEqualTo(100);
+        assertThat(scale("").min()).isZero();
+        assertInvalid(app("scale: {min: -1}"), "nubo.yaml: `scale.min` must be between 0 and 100 (got -1)",
+                "0 lets an idle service scale to zero");
+        assertInvalid(app("scale: {min: 101}"), "`scale.min` must be between 0 and 100 (got 101)");
+        assertInvalid(app("scale: {min: two}"), "`scale.min` must be a whole number, found 'two'", "e.g. `min: 0`");
+        assertInvalid(app("scale: {min: 1.5}"), "`scale.min` must be a whole number, found number 1.5");
+    }
+
+    @Test
+    void maxDefaultsToTenOrToMinWhenMinIsHigher() {
+        assertThat(scale("{}").max()).isEqualTo(10);
+        assertThat(scale("{min: 2}").max()).isEqualTo(10);
+        assertThat(scale("{min: 20}").max()).isEqualTo(20);
+        assertThat(scale("{max: 1}").max()).isEqualTo(1);
+        assertThat(scale("{max: 100}").max()).isEqualTo(100);
+        assertInvalid(app("scale: {max: 0}"), "`scale.max` must be between 1 and 100 (got 0)");
+        assertInvalid(app("scale: {max: 101}"), "`scale.max` must be between 1 and 100 (got 101)");
+        assertInvalid(app("scale: {max: 99999999999}"), "`scale.max` must be between 1 and 100 (got 99999999999)");
+        assertInvalid(app("scale: {min: 5, max: 4}"), "nubo.yaml: `scale.max` (4) is below `scale.min` (5)", "raise max to at least 5");
+    }
+
+    @Test
+    void targetDefaultsToAHundredConcurrentRequestsPerInstance() {
+        assertThat(scale("{}").target()).isEqualTo(100);
+        assertThat(scale("{target: 1}").target()).isEqualTo(1);
+        assertThat(scale("{target: 10000}").target()).isEqualTo(10000);
+        assertInvalid(app("scale: {target: 0}"), "`scale.target` must be between 1 and 10000 (got 0)",
+                "the concurrent requests per instance the autoscaler aims for");
+        assertInvalid(app("scale: {target: 10001}"), "`scale.target` must be between 1 and 10000 (got 10001)");
+    }
+
+    @Test
+    void limitIsOffByDefaultAndCapsRequestsPerInstanceWhenSet() {
+        assertThat(scale("{}").limit()).isZero();
+        assertThat(scale("{}").limited()).isFalse();
+        assertThat(scale("{limit: 0}").limited()).isFalse();
+        assertThat(scale("{limit: 10000}").limit()).isEqualTo(10000);
+        assertInvalid(app("scale: {limit: -1}"), "`scale.limit` must be between 0 and 10000 (got -1)", "0 means no cap");
+        assertInvalid(app("scale: {limit: 10001}"), "`scale.limit` must be between 0 and 10000 (got 10001)");
+    }
+
+    @Test
+    void aLimitAloneBringsTheDefaultTargetDownToIt() {
+        Descriptor.Scale s = scale("{limit: 1}");
+        assertThat(s.limited()).isTrue();
+        assertThat(s.limit()).isEqualTo(1);
+        assertThat(s.target()).isEqualTo(1);
+        assertThat(scale("{limit: 500}").target()).isEqualTo(100);
+        assertThat(scale("{limit: 10, target: 10}").target()).isEqualTo(10);
+    }
+
+    @Test
+    void refusesATargetAboveTheLimit() {
+        assertInvalid(app("scale: {target: 20, limit: 10}"),
+                "nubo.yaml: `scale.target` (20) is above `scale.limit` (10)",
+                "lower target to 10 or less, or raise limit to at least 20");
+        assertThat(scale("{target: 5000, limit: 0}").target()).isEqualTo(5000);
+    }
+
+    @Test
+    void idleAndWindowAreDurationsWithinBounds() {
+        assertThat(scale("{}").idle()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(scale("{}").window()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(scale("{idle: 1s, window: 6s}").idle()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(scale("{idle: 24h, window: 1h}").window()).isEqualTo(Duration.ofHours(1));
+        assertInvalid(app("scale: {idle: 500ms}"), "nubo.yaml: `scale.idle` must be between 1s and 24h (got 500ms)");
+        assertInvalid(app("scale: {idle: 25h}"), "`scale.idle` must be between 1s and 24h (got 25h)");
+        assertInvalid(app("scale: {idle: 30}"), "`scale.idle` must be a duration such as 500ms, 30s, 2m or 1h (got '30')");
+        assertInvalid(app("scale: {window: 5s}"), "`scale.window` must be between 6s and 1h (got 5s)");
+        assertInvalid(app("scale: {window: 2h}"), "`scale.window` must be between 6s and 1h (got 2h)");
+    }
+
+    @Test
+    void queueHoldsAThousandRequestsUntilTheRequestTimeoutByDefault() {
+        assertThat(scale("{}").queue()).isEqualTo(new Descriptor.Scale.Queue(1000, Optional.empty()));
+        assertThat(scale("{queue: {}}").queue()).isEqualTo(new Descriptor.Scale.Queue(1000, Optional.empty()));
+        assertThat(scale("{queue: {length: 0}}").queue()).isEqualTo(new Descriptor.Scale.Queue(0, Optional.empty()));
+        assertThat(scale("{queue: {length: 100000, wait: 100ms}}").queue())
+                .isEqualTo(new Descriptor.Scale.Queue(100000, Optional.of(Duration.ofMillis(100))));
+        assertThat(scale("{queue: {wait: 15m}}").queue().maxWait()).contains(Duration.ofMinutes(15));
+        assertInvalid(app("scale: {queue: {length: -1}}"), "`scale.queue.length` must be between 0 and 100000 (got -1)",
+                "0 means never hold a request");
+        assertInvalid(app("scale: {queue: {length: 100001}}"), "`scale.queue.length` must be between 0 and 100000 (got 100001)");
+        assertInvalid(app("scale: {queue: {wait: 99ms}}"), "`scale.queue.wait` must be between 100ms and 15m (got 99ms)");
+        assertInvalid(app("scale: {queue: {wait: 16m}}"), "`scale.queue.wait` must be between 100ms and 15m (got 16m)");
+        assertInvalid(app("scale: {queue: 1000}"), "nubo.yaml: `scale.queue` must be a mapping, found number 1000",
+                "e.g. `queue: {length: 1000, wait: 30s}`");
+    }
+
+    @Test
+    void unknownScaleFieldsAreErrorsThatListTheAllowedOnes() {
+        assertInvalid(app("scale: {minimum: 1}"), "nubo.yaml: unknown field `scale.minimum`",
+                "scale takes min, max, target, limit, idle, window and queue");
+        assertInvalid(app("scale: {queue: {size: 5}}"), "nubo.yaml: unknown field `scale.queue.size`",
+                "scale.queue takes length and wait");
+        assertInvalid(app("scale: 3"), "nubo.yaml: `scale` must be a mapping, found number 3");
+    }
+
+    private static String app(String extra) {
+        return "name: a\nruntime: process\ncommand: [x]\n" + extra + "\n";
+    }
+
+    private static Descriptor.Scale scale(String yaml) {
+        return Descriptor.parse(app("scale: " + yaml)).scale();
     }
 
     private static void assertInvalid(String yaml, String... messageParts) {

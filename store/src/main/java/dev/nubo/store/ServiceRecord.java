@@ -1,11 +1,16 @@
 package dev.nubo.store;
 
+import dev.nubo.model.Traffic;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * A service as stored.
  *
- * @param pinnedRevision set by a rollback: the service serves this revision until the next deploy
+ * @param pinnedRevision set by a rollback: the service serves this revision until the next deploy or
+ *     the next {@link Store#setTraffic traffic} change
+ * @param traffic how requests are split across revisions, and the tags; {@link Traffic#latest()} unless
+ *     set with {@link Store#setTraffic}. A deploy leaves it alone: a new revision takes traffic only
+ *     through a {@code latest} split.
  */
-public record ServiceRecord(String name, Instant createdAt, Optional<String> pinnedRevision) {}
+public record ServiceRecord(String name, Instant createdAt, Optional<String> pinnedRevision, Traffic traffic) {}

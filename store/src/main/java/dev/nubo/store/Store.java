@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.nubo.model.Json;
 import dev.nubo.model.PlatformFault;
 import dev.nubo.model.RevisionState;
+import dev.nubo.model.Traffic;
+import dev.nubo.model.UserError;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.concurrent.locks.ReentrantLock;
 import org.flywaydb.core.Flyway;
 
@@ -60,17 +63,49 @@ public final class Store implements AutoCloseable {
     }
 
     public List<ServiceRecord> services() {
-        return query("SELECT name, created_at, pinned_revision FROM services ORDER BY name", st -> {}, Store::service);
+        return query(SERVICE_COLUMNS + " ORDER BY name", st -> {}, Store::service);
     }
 
     public Optional<ServiceRecord> service(String name) {
-        return query("SELECT name, created_at, pinned_revision FROM services WHERE name = ?",
-                st -> st.setString(1, name), Store::service).stream().findFirst();
+        return query(SERVICE_COLUMNS + " WHERE name = ?", st -> st.setString(1, name), Store::service).stream().findFirst();
+    }
+
+    /**
+     * Replaces how {@code service}'s requests are split across its revisions, and its tags, and clears a
+     * rollback pin: explicit traffic is the newer decision. Every revision id the traffic names must be
+     * one of this service's revisions; whether it is READY is the caller's policy, not storage's.
+     *
+     * <pre>{@code
+     * store.setTraffic("hello", Traffic.parse(List.of("hello-00002=90", "latest=10"), List.of()));
+     * }</pre>
+     *
+     * @return the service as now stored
+     * @throws UserError 404 {@code service.not_found} or {@code revision.not_found}
+     */
+    public ServiceRecord setTraffic(String service, Traffic traffic) {
+        return transaction(() -> {
+            if (service(service).isEmpty()) {
+                throw UserError.notFound("service.not_found", "no service named " + service,
+                        "`nubo list` shows the services; deploy one with `nubo deploy DIR`");
+            }
+            for (String id : revisionsNamed(traffic)) {
+                if (revision(id).filter(r -> r.service().equals(service)).isEmpty()) {
+                    throw UserError.notFound("revision.not_found", "service " + service + " has no revision " + id,
+                            "`nubo describe " + service + "` lists its revisions");
+                }
+            }
+            // The default is stored as NULL, as it is for services that never had traffic set.
+            String json = traffic.equals(Traffic.latest()) ? null : json(traffic);
+            update("UPDATE services SET traffic = ?, pinned_revision = NULL WHERE name = ?",
+                    st -> { st.setString(1, json); st.setString(2, service); });
+            return service(service).orElseThrow();
+        });
     }
 
     /**
      * Records a new revision of {@code service}, creating the service when it is new. A deploy always
-     * unpins: whoever deploys new code expects it to serve.
+     * unpins: whoever deploys new code expects it to serve. It leaves the traffic split alone: an
+     * explicit split survives deploys, and the new revision takes traffic only through a {@code latest} split.
      */
     public RevisionRecord createRevision(String service, String descriptorYaml, String digest, Instant now) {
         return transaction(() -> {
@@ -179,8 +214,31 @@ public final class Store implements AutoCloseable {
                 Optional.ofNullable(rs.getString(10)).map(Instant::parse));
     }
 
+    private static final String SERVICE_COLUMNS = "SELECT name, created_at, pinned_revision, traffic FROM services";
+
     private static ServiceRecord service(ResultSet rs) throws SQLException {
-        return new ServiceRecord(rs.getString(1), Instant.parse(rs.getString(2)), Optional.ofNullable(rs.getString(3)));
+        return new ServiceRecord(rs.getString(1), Instant.parse(rs.getString(2)), Optional.ofNullable(rs.getString(3)),
+                traffic(rs.getString(1), rs.getString(4)));
+    }
+
+    private static Traffic traffic(String service, String json) {
+        if (json == null) {
+            return Traffic.latest();
+        }
+        try {
+            return Json.mapper().readValue(json, Traffic.class);
+        } catch (JsonProcessingException e) {
+            // Only this class writes the column, and it wrote a valid Traffic: the file was changed by hand.
+            throw new PlatformFault("platform.store", "the stored traffic of service " + service + " is unreadable: "
+                    + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static TreeSet<String> revisionsNamed(Traffic traffic) {
+        TreeSet<String> ids = new TreeSet<>(traffic.tags().values());
+        traffic.splits().forEach(s -> ids.add(s.revision()));
+        ids.remove(Traffic.LATEST);
+        return ids;
     }
 
     private static List<String> lines(String json) {
@@ -191,9 +249,9 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private static String json(List<String> lines) {
+    private static String json(Object value) {
         try {
-            return Json.mapper().writeValueAsString(lines);
+            return Json.mapper().writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

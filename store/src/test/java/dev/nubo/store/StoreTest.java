@@ -4,10 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nubo.model.RevisionState;
+import dev.nubo.model.Traffic;
+import dev.nubo.model.UserError;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +103,151 @@ class StoreTest {
             assertThat(store.revision("hello-00001")).isEmpty();
             assertThat(store.events("hello", 10)).isEmpty();
             assertThat(store.deleteService("hello")).isFalse();
+        }
+    }
+
+    @Test
+    void aNewServiceFollowsLatest() {
+        try (Store store = Store.open(dir.resolve("nubo.db"))) {
+            store.createRevision("hello", YAML, "sha256:a", T0);
+
+            ServiceRecord hello = store.service("hello").orElseThrow();
+
+            assertThat(hello.traffic()).isEqualTo(Traffic.latest());
+            assertThat(hello.traffic().followsLatest()).isTrue();
+            assertThat(store.services()).extracting(ServiceRecord::traffic).containsExactly(Traffic.latest());
+        }
+    }
+
+    @Test
+    void keepsASplitWithTagsAcrossReopen() {
+        Path file = dir.resolve("nubo.db");
+        Traffic split = Traffic.parse(List.of("hello-00001=90", "latest=10"), List.of("canary=hello-00002", "edge=latest"));
+        try (Store store = Store.open(file)) {
+            store.createRevision("hello", YAML, "sha256:a", T0);
+            store.createRevision("hello", YAML, "sha256:b", T0);
+
+            ServiceRecord updated = store.setTraffic("hello", split);
+
+            assertThat(updated.traffic()).isEqualTo(split);
+        }
+        try (Store store = Store.open(file)) {
+            assertThat(store.service("hello").orElseThrow().traffic()).isEqualTo(split);
+            assertThat(store.service("hello").orElseThrow().traffic().tags())
+                    .containsExactly(Map.entry("canary", "hello-00002"), Map.entry("edge", "latest"));
+        }
+    }
+
+    @Test
+    void settingTrafficBackToLatestStoresTheDefault() {
+        Path file = dir.resolve("nubo.db");
+        try (Store store = Store.open(file)) {
+            store.createRevision("hello", YAML, "sha256:a", T0);
+            store.setTraffic("hello", Traffic.parse(List.of("hello-00001=100"), List.of()));
+
+            assertThat(store.setTraffic("hello", Traffic.latest()).traffic()).isEqualTo(Traffic.latest());
+        }
+        assertThat(column(file, "SELECT traffic FROM services WHERE name = 'hello'")).isNull();
+    }
+
+    @Test
+    void settingTrafficClearsARollbackPin() {
+        try (Store store = Store.open(dir.resolve("nubo.db"))) {
+            store.createRevision("hello", YAML, "sha256:a", T0);
+            store.createRevision("hello", YAML, "sha256:b", T0);
+            store.pin("hello", Optional.of("hello-00001"));
+
+            ServiceRecord updated = store.setTraffic("hello", Traffic.parse(List.of("hello-00001=50", "hello-00002=50"), List.of()));
+
+            assertThat(updated.pinnedRevision()).isEmpty();
+            assertThat(store.service("hello").orElseThrow().pinnedRevision()).isEmpty();
+        }
+    }
+
+    @Test
+    void aDeployKeepsAnExplicitSplit() {
+        try (Store store = Store.open(dir.resolve("nubo.db"))) {
+            store.createRevision("hello", YAML, "sha256:a", T0);
+            Traffic split = Traffic.parse(List.of("hello-00001=100"), List.of("canary=latest"));
+            store.setTraffic("hello", split);
+            store.pin("hello", Optional.of("hello-00001"));
+
+            store.createRevision("hello", YAML, "sha256:b", T0);
+
+            ServiceRecord hello = store.service("hello").orElseThrow();
+            assertThat(hello.traffic()).isEqualTo(split);
+            assertThat(hello.pinnedRevision()).isEmpty();
+        }
+    }
+
+    @Test
+    void settingTrafficOfAnUnknownServiceIsNotFound() {
+        try (Store store = Store.open(dir.resolve("nubo.db"))) {
+            assertThatThrownBy(() -> store.setTraffic("nope", Traffic.latest()))
+                    .isInstanceOfSatisfying(UserError.class, e -> {
+                        assertThat(e.httpStatus()).isEqualTo(404);
+                        assertThat(e.code()).isEqualTo("service.not_found");
+                        assertThat(e.hint()).contains("nubo list");
+                    })
+                    .hasMessage("no service named nope");
+            assertThat(store.services()).isEmpty();
+        }
+    }
+
+    @Test
+    void trafficMayNameOnlyTheServicesOwnRevisions() {
+        try (Store store = Store.open(dir.resolve("nubo.db"))) {
+            store.createRevision("hello", YAML, "sha256:a", T0);
+            store.createRevision("other", YAML, "sha256:b", T0);
+            store.pin("hello", Optional.of("hello-00001"));
+
+            assertThatThrownBy(() -> store.setTraffic("hello", Traffic.parse(List.of("hello-00009=100"), List.of())))
+                    .isInstanceOfSatisfying(UserError.class, e -> {
+                        assertThat(e.httpStatus()).isEqualTo(404);
+                        assertThat(e.code()).isEqualTo("revision.not_found");
+                        assertThat(e.hint()).isEqualTo("`nubo describe hello` lists its revisions");
+                    })
+                    .hasMessage("service hello has no revision hello-00009");
+            assertThatThrownBy(() -> store.setTraffic("hello", Traffic.parse(List.of("latest=100"), List.of("x=other-00001"))))
+                    .hasMessage("service hello has no revision other-00001");
+
+            ServiceRecord unchanged = store.service("hello").orElseThrow();
+            assertThat(unchanged.traffic()).isEqualTo(Traffic.latest());
+            assertThat(unchanged.pinnedRevision()).contains("hello-00001");
+        }
+    }
+
+    @Test
+    void upgradesADatabaseCreatedBeforeTraffic() {
+        Path file = dir.resolve("nubo.db");
+        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+        Flyway.configure().dataSource(url, null, null).target("1").load().migrate();
+        try (Connection db = DriverManager.getConnection(url); var st = db.createStatement()) {
+            st.execute("INSERT INTO services (name, created_at, pinned_revision, next_number) VALUES ('hello', '" + T0 + "', 'hello-00001', 2)");
+            st.execute("INSERT INTO revisions (id, service, number, descriptor, digest, state, created_at)"
+                    + " VALUES ('hello-00001', 'hello', 1, '" + YAML + "', 'sha256:a', 'READY', '" + T0 + "')");
+        } catch (SQLException e) {
+            throw new AssertionError(e);
+        }
+
+        try (Store store = Store.open(file)) {
+            ServiceRecord hello = store.service("hello").orElseThrow();
+            assertThat(hello.pinnedRevision()).contains("hello-00001");
+            assertThat(hello.traffic()).isEqualTo(Traffic.latest());
+            assertThat(store.setTraffic("hello", Traffic.parse(List.of("hello-00001=100"), List.of())).traffic().splits())
+                    .containsExactly(new Traffic.Split("hello-00001", 100));
+            assertThat(store.createRevision("hello", YAML, "sha256:b", T0).id()).isEqualTo("hello-00002");
+        }
+        assertThat(column(file, "SELECT max(version) FROM flyway_schema_history")).isEqualTo("2");
+    }
+
+    private static String column(Path file, String sql) {
+        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+                var st = db.createStatement();
+                ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : "(no row)";
+        } catch (SQLException e) {
+            throw new AssertionError(e);
         }
     }
 }
