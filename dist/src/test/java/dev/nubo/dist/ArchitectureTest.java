@@ -30,8 +30,9 @@ class ArchitectureTest {
             Map.entry("java-runtime", Set.of("function")),
             Map.entry("runtimes", Set.of("model", "instances")),
             Map.entry("gateway", Set.of("model")),
+            Map.entry("autoscaler", Set.of()),
             Map.entry("cli", Set.of("model")),
-            Map.entry("server", Set.of("model", "store", "instances", "runtimes", "gateway")),
+            Map.entry("server", Set.of("model", "store", "instances", "runtimes", "gateway", "autoscaler")),
             Map.entry("testing", Set.of("model", "server", "cli")),
             Map.entry("dist", Set.of("server", "cli")));
 

@@ -1,0 +1,40 @@
+package dev.nubo.autoscaler;
+
+/**
+ * What {@link Autoscaler#decide} concluded: how many instances the revision should have, in which mode, on which
+ * averages, and why in words.
+ *
+ * @param desired            instances the revision should have, already clamped to the policy's [min, max]
+ * @param mode               which rule decided, see {@link Mode}
+ * @param stableConcurrency  mean concurrency over the stable window
+ * @param panicConcurrency   mean concurrency over the panic window
+ * @param reason             one line for people, shown by {@code nubo describe}, e.g.
+ *                           "2 → 5 instances: panic, 48 in flight for target 10", "0 → 20 instances: cold start, 200 waiting
+ *                           for target 10", "1 → 0 instances: idle for 30s" or "steady at 2: 14.2 in flight for target 10"
+ */
+public record ScaleDecision(int desired, Mode mode, double stableConcurrency, double panicConcurrency, String reason) {
+
+    /** Which rule of {@link Autoscaler} decided. */
+    public enum Mode {
+        /** Sized on the stable window's average; scale-down is rate limited. */
+        STABLE,
+        /** Demand outran the ready instances: sized on the panic window, never scaling down until the panic ends. */
+        PANIC,
+        /** No request for the policy's idle period: scaled to zero (or to min). */
+        IDLE
+    }
+
+    public ScaleDecision {
+        if (desired < 0) {
+            throw new IllegalArgumentException("desired instances " + desired + " must be 0 or more");
+        }
+        if (mode == null || reason == null) {
+            throw new IllegalArgumentException("a scale decision needs a mode and a reason, got " + mode + " and " + reason);
+        }
+    }
+
+    /** Whether acting on this decision would start or stop instances, given how many are alive now. */
+    public boolean changes(int current) {
+        return desired != current;
+    }
+}
