@@ -1,5 +1,6 @@
 package dev.nubo.gateway;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -13,15 +14,16 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.RequestOptions;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * One request's trip through the gateway, from the moment it is routed until the caller has the
  * whole answer or one side gave up. All of its callbacks run on the event loop of the caller's
  * connection (the client agent completes on the calling context), so its state needs no locks.
  *
- * <p>Phases: {@code ROUTING → CONNECTING → SENDING → STREAMING → DONE}, {@code CONNECTING} once more
- * on a retry, and any of them straight to {@code DONE}. The phase decides what a late event may still do: a timeout only matters before
+ * <p>Phases: {@code ROUTING → [HOLDING →] CONNECTING → SENDING → STREAMING → DONE}, {@code CONNECTING}
+ * once more on a retry, {@code HOLDING → ROUTING} when a held request's revision leaves the route
+ * table, and any of them straight to {@code DONE}. The phase decides what a late event may still do: a timeout only matters before
  * {@code STREAMING}; after {@code DONE} every event is a no-op, which is what makes the in-flight
  * counter drop exactly once however the exchange ends.
  */
@@ -30,7 +32,7 @@ final class Exchange {
     /** What the access log records about a finished exchange. {@code status} 499 means the caller left. */
     record Outcome(int status, String service, String instance, Duration took, String result) {}
 
-    private enum Phase { ROUTING, CONNECTING, SENDING, STREAMING, DONE }
+    private enum Phase { ROUTING, HOLDING, CONNECTING, SENDING, STREAMING, DONE }
 
     /**
      * How long an error answer waits for the rest of an unread request body before closing the
@@ -39,7 +41,9 @@ final class Exchange {
     private static final long LINGER_MS = 1_000;
 
     private final Vertx vertx;
+    private final Context context;
     private final HttpClientAgent client;
+    private final Consumer<Exchange> reroute;
     private final long connectTimeoutMs;
     private final HttpServerRequest request;
     private final HttpServerResponse response;
@@ -50,7 +54,11 @@ final class Exchange {
     private final Promise<Outcome> outcome = Promise.promise();
 
     private Phase phase = Phase.ROUTING;
-    private Route route;
+    private String service = "-";
+    private Target target;
+    private boolean counted;                 // arrival counted against the first routed revision
+    private Demand.Held held;
+    private long holdTimer = -1;
     private Upstream upstream;               // counted in flight; released once, in finish()
     private String instance = "-";
     private boolean retried;
@@ -64,9 +72,12 @@ final class Exchange {
     private long deadlineTimer = -1;
     private long lingerTimer = -1;
 
-    Exchange(HttpServerRequest request, Vertx vertx, HttpClientAgent client, Duration connectTimeout, long startNanos) {
+    Exchange(HttpServerRequest request, Vertx vertx, HttpClientAgent client, Duration connectTimeout, long startNanos,
+             Consumer<Exchange> reroute) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.client = client;
+        this.reroute = reroute;
         this.connectTimeoutMs = connectTimeout.toMillis();
         this.request = request;
         this.response = request.response();
@@ -93,25 +104,115 @@ final class Exchange {
         return outcome.future();
     }
 
+    HttpServerRequest request() {
+        return request;
+    }
+
+    /** The request goes to this revision of {@code serviceName}; it counts as one arrival there, once. */
+    void routed(String serviceName, Target revision) {
+        this.service = serviceName;
+        this.target = revision;
+        if (!counted) {
+            counted = true;
+            revision.demand().arrived();
+        }
+    }
+
     /** Answers with an error of the gateway's own, without any upstream. */
     void reject(GatewayError error) {
         answer(error);
         finish(error.status(), error.code());
     }
 
-    /** Sends the request to {@code first}, or once more elsewhere if no connection to it can be had. */
-    void proxy(Route route, Upstream first) {
-        this.route = route;
-        deadlineTimer = vertx.setTimer(route.service().timeout().toMillis(), id -> onDeadline());
-        connect(first);
+    /**
+     * Sends the request to {@code claimed} (already counted in flight for it), or once more
+     * elsewhere if no connection to it can be had.
+     */
+    void proxy(Upstream claimed) {
+        long left = target.revision().timeout().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
+        deadlineTimer = vertx.setTimer(Math.max(1, left), id -> onDeadline());
+        connect(claimed);
     }
 
-    private void connect(Upstream target) {
+    /**
+     * Waits for room in the routed revision: queued behind anyone already waiting, for at most the
+     * revision's queue wait (counted from receipt). False, with a 503 sent, when the queue is full.
+     */
+    boolean hold() {
+        RevisionRoute revision = target.revision();
+        Demand demand = target.demand();
+        long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
+        long waitMs = Math.min(revision.queueWait().toMillis(), revision.timeout().toMillis()) - elapsedMs;
+        if (revision.queueLength() == 0 || waitMs <= 0) {
+            reject(GatewayError.noRoom(service, revision.revision(), revision.endpoints().isEmpty()));
+            return false;
+        }
+        Demand.Held h = new Demand.Held(demand, new Demand.Waiter() {
+            @Override
+            public void room(Upstream claimed) {
+                context.runOnContext(v -> onRoom(claimed));
+            }
+
+            @Override
+            public void reroute() {
+                context.runOnContext(v -> onReroute());
+            }
+        });
+        if (!demand.hold(h, revision.queueLength())) {
+            reject(GatewayError.queueFull(service, revision.revision(), revision.queueLength()));
+            return false;
+        }
+        phase = Phase.HOLDING;
+        held = h;
+        holdTimer = vertx.setTimer(waitMs, id -> onHoldExpired(revision));
+        demand.dispatch();
+        if (demand.target() == null) {
+            demand.rerouteAll();  // the revision left the table while we queued; no table swap will release us
+        }
+        return true;
+    }
+
+    private void onRoom(Upstream claimed) {
+        cancelHoldTimer();
+        held = null;
+        if (phase != Phase.HOLDING) {
+            claimed.release();  // gone meanwhile: the room goes to the next in line
+            return;
+        }
+        proxy(claimed);
+    }
+
+    private void onReroute() {
+        cancelHoldTimer();
+        held = null;
+        if (phase == Phase.HOLDING) {
+            phase = Phase.ROUTING;
+            reroute.accept(this);
+        }
+    }
+
+    private void onHoldExpired(RevisionRoute revision) {
+        holdTimer = -1;
+        if (held != null && held.take()) {
+            held.cancel();
+            held = null;
+            fail(GatewayError.holdExpired(service, revision.revision(),
+                    Duration.ofMillis(Math.min(revision.queueWait().toMillis(), revision.timeout().toMillis()))));
+        }
+    }
+
+    private void cancelHoldTimer() {
+        if (holdTimer != -1) {
+            vertx.cancelTimer(holdTimer);
+            holdTimer = -1;
+        }
+    }
+
+    private void connect(Upstream claimed) {
         phase = Phase.CONNECTING;
-        upstream = target;
-        instance = target.instanceId();
-        target.acquire();
-        Endpoint endpoint = target.endpoint();
+        upstream = claimed;
+        instance = claimed.instanceId();
+        Endpoint endpoint = claimed.endpoint();
         RequestOptions options = new RequestOptions()
                 .setMethod(request.method())
                 .setHost(endpoint.host())
@@ -122,7 +223,7 @@ final class Exchange {
             if (ar.succeeded()) {
                 send(ar.result());
             } else {
-                onConnectFailed(target, ar.cause());
+                onConnectFailed(claimed, ar.cause());
             }
         });
     }
@@ -135,13 +236,16 @@ final class Exchange {
         releaseUpstream();
         if (!retried) {
             retried = true;
-            Optional<Upstream> next = route.pick(failed);
-            if (next.isPresent()) {
-                connect(next.get());
+            Upstream next = target.claim(failed);
+            if (next != null && next != failed) {
+                connect(next);
                 return;
             }
+            if (next != null) {
+                next.release();
+            }
         }
-        fail(GatewayError.upstreamFailed(route.name(), failed, cause));
+        fail(GatewayError.upstreamFailed(service, failed, cause));
     }
 
     private void send(HttpClientRequest req) {
@@ -175,9 +279,9 @@ final class Exchange {
             return;  // discarding the rest of a body nobody will read
         }
         bodyBytes += chunk.length();
-        long limit = route.service().maxBodySize();
+        long limit = target.revision().maxBodySize();
         if (bodyBytes > limit) {
-            fail(GatewayError.tooLargeWhileStreaming(route.name(), limit));
+            fail(GatewayError.tooLargeWhileStreaming(service, limit));
             return;
         }
         upstreamRequest.write(chunk);
@@ -256,19 +360,22 @@ final class Exchange {
             response.reset();
             return;
         }
-        fail(GatewayError.upstreamFailed(route.name(), upstream, cause));
+        fail(GatewayError.upstreamFailed(service, upstream, cause));
     }
 
     private void onDeadline() {
         deadlineTimer = -1;
         if (phase == Phase.CONNECTING || phase == Phase.SENDING) {
-            fail(GatewayError.timeout(route.name(), route.service().timeout()));
+            fail(GatewayError.timeout(service, target.revision().timeout()));
         }
     }
 
     private void onClientGone() {
         if (phase == Phase.DONE) {
             return;
+        }
+        if (held != null && held.take()) {
+            held.cancel();  // else a dispatcher has it already: onRoom will see DONE and pass the room on
         }
         finish(499, "caller went away");  // also resets the upstream request, freeing the instance
     }
@@ -319,6 +426,7 @@ final class Exchange {
         }
         phase = Phase.DONE;
         cancelDeadline();
+        cancelHoldTimer();
         if (upstreamRequest != null && !upstreamResponseEnded) {
             upstreamRequest.reset();  // closes the connection if anything went out, else hands it back unused
         } else if (upstreamRequest != null && !upstreamRequestEnded) {
@@ -329,7 +437,6 @@ final class Exchange {
             request.resume();
         }
         releaseUpstream();
-        String service = route == null ? "-" : route.name();
         outcome.complete(new Outcome(status, service, instance, Duration.ofNanos(System.nanoTime() - startNanos), result));
     }
 

@@ -12,10 +12,11 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import java.net.BindException;
-import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,20 +26,25 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Gateway gateway = Gateway.start(vertx, GatewayConfig.defaults().withPort(0));
- * gateway.routes(new RouteTable(Map.of("hello", new ServiceRoute("hello", "r1", Duration.ofSeconds(30),
+ * gateway.routes(new RouteTable(Map.of("hello", ServiceRoute.single("hello", "r1", Duration.ofSeconds(30),
  *         10 << 20, List.of("/hello"), List.of(new Endpoint("hello-1", "127.0.0.1", 9001))))));
  * // curl -H 'Host: hello.localhost' localhost:<gateway.port()>/   -> answered by hello-1
  * // to drain hello-1: publish a table without it, then wait until gateway.inFlight("hello-1") == 0
  * gateway.close();
  * }</pre>
  *
- * <p><b>The request path</b> is assembled in one method, {@code handle}, in order: <i>route</i> (host {@code NAME.domain}, port
- * and case ignored, else the longest path prefix of any service; 404 {@code route.unknown}),
- * <i>limit</i> (a declared Content-Length over {@code maxBodySize} is refused with 413 before any
- * instance is bothered), <i>pick</i> (fewest requests in flight, round-robin among equals; 503
- * {@code service.unavailable} with {@code Retry-After: 1} if there is no instance), <i>proxy</i>
- * ({@code Exchange}) and <i>record</i> (the access log, and the in-flight count dropping exactly
- * once). Every answer the gateway makes up itself is JSON,
+ * <p><b>The request path</b> is assembled in one method, {@code dispatch}, in order: <i>route</i> (host
+ * {@code NAME.domain} or {@code TAG-NAME.domain}, port and case ignored, else the longest path prefix
+ * of any service; 404 {@code route.unknown}), <i>tag/split</i> (a tag host's revision; else a
+ * {@code Nubo-Tag} header naming a tag; else the next slot of the split), <i>limit</i> (a declared
+ * Content-Length over {@code maxBodySize} is refused with 413 before any instance is bothered),
+ * <i>claim or hold</i> (the instance with the fewest requests in flight, round-robin among equals,
+ * if it has room under the revision's limit; else the request waits in the revision's FIFO queue
+ * until an instance has room, see {@link Demand}: 503 with {@code Retry-After} when the queue is full
+ * or the wait runs out), <i>proxy</i> ({@code Exchange}) and <i>record</i> (the access log, and the
+ * in-flight count dropping exactly once). A request is held, never failed, while its revision is
+ * at zero: {@link #onHold} tells the control plane at once, so scale-up starts with the first
+ * request. Every answer the gateway makes up itself is JSON,
  * {@code {"error":{"code","message","hint","requestId"}}}; an error answer sent while part of the
  * request body is unread says {@code Connection: close}, drains the body for up to a second and
  * closes, so the caller reads the answer rather than a reset.
@@ -85,11 +91,15 @@ public final class Gateway implements AutoCloseable {
     static final int POOL_IDLE_SECONDS = 3;
     static final int CLOSE_WAIT_SECONDS = 10;
     private static final AtomicInteger ANY_PORT_SHARE = new AtomicInteger();
+    /** The request header that sends a request on the main URL to a tagged revision. */
+    public static final String TAG_HEADER = "nubo-tag";
 
     private final Vertx vertx;
     private final GatewayConfig config;
     private final HttpClientAgent client;
     private final InFlight inFlight = new InFlight();
+    private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
+    private volatile Consumer<String> onHold = revision -> {};
     private String deployment;              // the listeners; null until bound
     private volatile Routes routes;
     private volatile int port;
@@ -98,7 +108,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Vertx vertx, GatewayConfig config) {
         this.vertx = vertx;
         this.config = config;
-        this.routes = Routes.index(RouteTable.empty(), config.domain(), inFlight);
+        this.routes = index(RouteTable.empty());
         this.client = vertx.httpClientBuilder()
                 .with(new HttpClientOptions()
                         .setName("nubo-gateway")
@@ -125,12 +135,43 @@ public final class Gateway implements AutoCloseable {
         return port;
     }
 
-    /** Replaces the route table; requests already routed finish with the table they were routed by. */
+    /**
+     * Replaces the route table; requests already routed finish with the table they were routed by.
+     * Requests held for a revision go to the new table's instances of it as soon as they have room;
+     * those held for a revision the new table no longer routes are routed again from the start.
+     */
     public synchronized void routes(RouteTable table) {
         Routes previous = routes;
-        Routes next = Routes.index(table, config.domain(), inFlight);
+        Routes next = index(table);
         routes = next;
         inFlight.forgetIdleExcept(next.instanceIds(), previous.instanceIds());
+        for (Demand demand : demands.values()) {
+            Target target = next.target(demand.revision());
+            demand.target(target);
+            if (target == null) {
+                demand.rerouteAll();
+                if (demand.waiting() == 0) {
+                    demands.remove(demand.revision(), demand);
+                }
+            } else if (demand.waiting() > 0) {
+                demand.dispatch();
+            }
+        }
+    }
+
+    /**
+     * Called with a revision's id whenever a request starts waiting for it: the revision is at zero or
+     * every instance is at its limit. Runs on an event loop for every held request, so the listener
+     * must be cheap and not block (note the revision, wake a scaler).
+     */
+    public void onHold(Consumer<String> listener) {
+        this.onHold = listener;
+    }
+
+    /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
+    public RevisionLoad load(String revision) {
+        Demand demand = demands.get(revision);
+        return demand == null ? RevisionLoad.none(revision) : demand.load();
     }
 
     /** Requests being proxied to that instance right now: sent, or about to be, and not yet finished. */
@@ -159,31 +200,59 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The request path, in order: route, limit, pick, proxy; record runs when the exchange ends. */
     private void handle(HttpServerRequest request) {
         long received = System.nanoTime();
         request.pause();  // the body waits in the socket until an instance is ready to take it
-        Exchange exchange = new Exchange(request, vertx, client, config.connectTimeout(), received);
+        Exchange exchange = new Exchange(request, vertx, client, config.connectTimeout(), received, this::dispatch);
         exchange.outcome().onSuccess(outcome -> record(request, exchange, outcome));
+        dispatch(exchange);
+    }
 
+    /** The request path, in order: route, tag/split, limit, claim or hold, proxy; record runs when the exchange ends. */
+    private void dispatch(Exchange exchange) {
+        HttpServerRequest request = exchange.request();
         String host = request.headers().get("host");
         String path = request.path() == null ? "/" : request.path();
-        Optional<Route> route = routes.find(host, path);
-        if (route.isEmpty()) {
+        Routes.Match match = routes.find(host, path);
+        if (match == null) {
             exchange.reject(GatewayError.unknownRoute(host == null ? "" : host, path, config.domain()));
             return;
         }
-        ServiceRoute service = route.get().service();
-        if (exchange.declaredLength() > service.maxBodySize()) {
-            exchange.reject(GatewayError.tooLarge(service.service(), exchange.declaredLength(), service.maxBodySize()));
+        Route route = match.route();
+        Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, request);
+        if (target == null) {
+            exchange.reject(GatewayError.unavailable(route.name()));
             return;
         }
-        Optional<Upstream> upstream = route.get().pick(null);
-        if (upstream.isEmpty()) {
-            exchange.reject(GatewayError.unavailable(service.service()));
+        exchange.routed(route.name(), target);
+        long maxBody = target.revision().maxBodySize();
+        if (exchange.declaredLength() > maxBody) {
+            exchange.reject(GatewayError.tooLarge(route.name(), exchange.declaredLength(), maxBody));
             return;
         }
-        exchange.proxy(route.get(), upstream.get());
+        Demand demand = target.demand();
+        Upstream claimed = demand.waiting() == 0 ? target.claim(null) : null;  // nobody overtakes those waiting
+        if (claimed != null) {
+            exchange.proxy(claimed);
+        } else if (exchange.hold()) {
+            onHold.accept(target.revision().revision());
+        }
+    }
+
+    /** A {@code Nubo-Tag} header naming one of the service's tags picks that revision (gray release); else the split. */
+    private static Target byTagOrSplit(Route route, HttpServerRequest request) {
+        if (route.tagged()) {
+            String tag = request.headers().get(TAG_HEADER);
+            Target tagged = tag == null ? null : route.tag(tag.trim().toLowerCase(java.util.Locale.ROOT));
+            if (tagged != null) {
+                return tagged;
+            }
+        }
+        return route.split();
+    }
+
+    private Routes index(RouteTable table) {
+        return Routes.index(table, config.domain(), inFlight::counter, id -> demands.computeIfAbsent(id, Demand::new));
     }
 
     private void record(HttpServerRequest request, Exchange exchange, Exchange.Outcome outcome) {

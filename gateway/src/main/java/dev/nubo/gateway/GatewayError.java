@@ -27,8 +27,28 @@ record GatewayError(int status, String code, String message, String hint, int re
     }
 
     static GatewayError unavailable(String service) {
-        return new GatewayError(503, "service.unavailable", service + " has no ready instance",
-                "`nubo describe " + service + "` shows why", 1);
+        return new GatewayError(503, "service.unavailable", service + " has no revision that takes traffic",
+                "`nubo describe " + service + "` shows why; deploy, or `nubo traffic` to a ready revision", 1);
+    }
+
+    /** The revision has no instance with room and holds nothing (its queue length is 0). */
+    static GatewayError noRoom(String service, String revision, boolean noInstance) {
+        return new GatewayError(503, "service.unavailable",
+                service + (noInstance ? " has no ready instance" : "'s instances are all at their limit") + " (" + revision
+                        + ", which holds no requests: scale.queue.length is 0)",
+                "retry later; set scale.queue.length in nubo.yaml to hold requests while instances start", 1);
+    }
+
+    static GatewayError queueFull(String service, String revision, int length) {
+        return new GatewayError(503, "service.overloaded",
+                service + " is overloaded: " + length + " requests already wait for " + revision,
+                "retry later; raise scale.max or scale.queue.length in nubo.yaml to take more", 1);
+    }
+
+    static GatewayError holdExpired(String service, String revision, Duration waited) {
+        return new GatewayError(503, "service.unavailable",
+                "no instance of " + revision + " had room within " + Quantities.formatDuration(waited),
+                "retry later; `nubo describe " + service + "` shows whether instances fail to start", 1);
     }
 
     static GatewayError timeout(String service, Duration timeout) {

@@ -16,6 +16,15 @@ public record RouteTable(Map<String, ServiceRoute> services) {
                         + route.service() + "'; key each route by its own service name");
             }
         });
+        // Held requests and load are kept per revision id, so an id names one revision of one service.
+        java.util.Map<String, String> owner = new java.util.HashMap<>();
+        services.values().forEach(route -> route.revisions().keySet().forEach(id -> {
+            String other = owner.putIfAbsent(id, route.service());
+            if (other != null) {
+                throw new IllegalArgumentException("revision id '" + id + "' is routed by both " + other + " and "
+                        + route.service() + "; revision ids must be unique across services");
+            }
+        }));
     }
 
     /** No services: every request gets a 404. */

@@ -7,67 +7,102 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * A {@link RouteTable} indexed for lookups: a host map ({@code name.domain} to route) and the path
- * prefixes of all services, longest first. Immutable; {@link Gateway} swaps whole snapshots so a
- * request sees one consistent table from routing to the end of its exchange.
+ * A {@link RouteTable} indexed for lookups: a host map ({@code name.domain} and
+ * {@code tag-name.domain} to a match) and the path prefixes of all services, longest first.
+ * Immutable; {@link Gateway} swaps whole snapshots so a request sees one consistent table from
+ * routing to the end of its exchange.
  */
 final class Routes {
 
-    private record Prefix(String prefix, Route route) {
+    /** Where a host or path leads: a service, and for a tag's host name that tag's revision. */
+    record Match(Route route, Target pinned) {}
+
+    private record Prefix(String prefix, Match match) {
         /** {@code /api} matches {@code /api} and {@code /api/x}, not {@code /apix}; the empty prefix (from {@code /}) matches all. */
         boolean matches(String path) {
             return path.startsWith(prefix) && (path.length() == prefix.length() || path.charAt(prefix.length()) == '/');
         }
     }
 
-    private final Map<String, Route> byHost;
+    private final Map<String, Match> byHost;
     private final Prefix[] prefixes;
+    private final Map<String, Target> targets;
     private final Set<String> instanceIds;
 
-    private Routes(Map<String, Route> byHost, Prefix[] prefixes, Set<String> instanceIds) {
+    private Routes(Map<String, Match> byHost, Prefix[] prefixes, Map<String, Target> targets, Set<String> instanceIds) {
         this.byHost = byHost;
         this.prefixes = prefixes;
+        this.targets = targets;
         this.instanceIds = instanceIds;
     }
 
-    static Routes index(RouteTable table, String domain, InFlight inFlight) {
-        Map<String, Route> byHost = new HashMap<>();
+    /**
+     * @param counter the in-flight counter of an instance id, shared across tables
+     * @param demand the demand of a revision id, shared across tables
+     */
+    static Routes index(RouteTable table, String domain, Function<String, java.util.concurrent.atomic.AtomicInteger> counter,
+                        Function<String, Demand> demand) {
+        Map<String, Match> byHost = new HashMap<>();
+        Map<String, Match> byTagHost = new HashMap<>();
         List<Prefix> prefixes = new ArrayList<>();
+        Map<String, Target> targets = new HashMap<>();
         Set<String> ids = new HashSet<>();
         // Sorted by name so that two services claiming the same prefix resolve the same way every time.
         table.services().values().stream().sorted(Comparator.comparing(ServiceRoute::service)).forEach(service -> {
-            Upstream[] upstreams = service.endpoints().stream()
-                    .map(e -> new Upstream(e, inFlight.counter(e.instanceId())))
-                    .toArray(Upstream[]::new);
-            service.endpoints().forEach(e -> ids.add(e.instanceId()));
-            Route route = new Route(service, upstreams);
-            byHost.put(service.service().toLowerCase(Locale.ROOT) + "." + domain, route);
+            Map<String, Target> own = new HashMap<>();
+            service.revisions().forEach((id, revision) -> {
+                Demand d = demand.apply(id);
+                Upstream[] upstreams = revision.endpoints().stream()
+                        .map(e -> new Upstream(e, counter.apply(e.instanceId()), d))
+                        .toArray(Upstream[]::new);
+                revision.endpoints().forEach(e -> ids.add(e.instanceId()));
+                Target t = new Target(revision, upstreams, d);
+                own.put(id, t);
+                targets.put(id, t);
+            });
+            Route route = new Route(service, own);
+            String name = service.service().toLowerCase(Locale.ROOT);
+            Match match = new Match(route, null);
+            byHost.put(name + "." + domain, match);
+            service.tags().forEach((tag, revision) ->
+                    byTagHost.put(tag.toLowerCase(Locale.ROOT) + "-" + name + "." + domain, new Match(route, own.get(revision))));
             for (String path : service.paths()) {
-                prefixes.add(new Prefix(path.endsWith("/") ? path.substring(0, path.length() - 1) : path, route));
+                prefixes.add(new Prefix(path.endsWith("/") ? path.substring(0, path.length() - 1) : path, match));
             }
         });
+        // A service's own name wins over a tag host that happens to spell it (tag "a" of "b-c" vs service "a-b-c").
+        byTagHost.forEach(byHost::putIfAbsent);
         prefixes.sort(Comparator.comparingInt((Prefix p) -> p.prefix().length()).reversed());
-        return new Routes(Map.copyOf(byHost), prefixes.toArray(Prefix[]::new), Set.copyOf(ids));
+        return new Routes(Map.copyOf(byHost), prefixes.toArray(Prefix[]::new), Map.copyOf(targets), Set.copyOf(ids));
     }
 
-    /** The service for a request: by host name first, then by the longest path prefix. */
-    Optional<Route> find(String hostHeader, String path) {
+    /** The service for a request: by host name first, then by the longest path prefix; null when none. */
+    Match find(String hostHeader, String path) {
         if (hostHeader != null) {
-            Route byName = byHost.get(hostName(hostHeader));
+            Match byName = byHost.get(hostName(hostHeader));
             if (byName != null) {
-                return Optional.of(byName);
+                return byName;
             }
         }
         for (Prefix prefix : prefixes) {
             if (prefix.matches(path)) {
-                return Optional.of(prefix.route());
+                return prefix.match();
             }
         }
-        return Optional.empty();
+        return null;
+    }
+
+    /** The routed revision with this id, or null. */
+    Target target(String revision) {
+        return targets.get(revision);
+    }
+
+    Map<String, Target> targets() {
+        return targets;
     }
 
     Set<String> instanceIds() {

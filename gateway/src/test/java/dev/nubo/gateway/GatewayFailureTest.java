@@ -210,7 +210,8 @@ class GatewayFailureTest {
 
     @Test
     void keepsTheConnectionUsableAfterItsOwnErrors() throws Exception {
-        h.route("empty", Duration.ofSeconds(5), 1024, List.of());
+        h.route(ServiceRoute.single("empty", List.of(),
+                new RevisionRoute("empty-1", Duration.ofSeconds(5), 1024, 0, 0, Duration.ZERO, List.of())));
         h.route("hello", List.of(), h.instance("hello-1", req -> req.response().end("hi")));
 
         try (Socket socket = h.socket()) {

@@ -63,8 +63,9 @@ class GatewayRoutingTest {
     }
 
     @Test
-    void answersAServiceWithoutInstancesWith503AndRetryAfter() {
-        h.route("hello", Duration.ofSeconds(30), 1024, List.of());
+    void answersAServiceWithoutInstancesThatHoldsNothingWith503AndRetryAfter() {
+        h.route(ServiceRoute.single("hello", List.of(),
+                new RevisionRoute("hello-1", Duration.ofSeconds(30), 1024, 0, 0, Duration.ofSeconds(30), List.of())));
 
         HttpResponse<String> response = h.send(h.request("hello.localhost", "/").header("X-Request-Id", "req-7").build());
 
@@ -72,8 +73,10 @@ class GatewayRoutingTest {
         assertThat(response.headers().firstValue("retry-after")).contains("1");
         JsonNode error = Harness.error(response);
         assertThat(error.path("code").asText()).isEqualTo("service.unavailable");
-        assertThat(error.path("message").asText()).isEqualTo("hello has no ready instance");
-        assertThat(error.path("hint").asText()).isEqualTo("`nubo describe hello` shows why");
+        assertThat(error.path("message").asText())
+                .isEqualTo("hello has no ready instance (hello-1, which holds no requests: scale.queue.length is 0)");
+        assertThat(error.path("hint").asText())
+                .isEqualTo("retry later; set scale.queue.length in nubo.yaml to hold requests while instances start");
         assertThat(error.path("requestId").asText()).isEqualTo("req-7");
     }
 

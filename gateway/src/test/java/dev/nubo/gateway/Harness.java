@@ -75,7 +75,12 @@ final class Harness implements AutoCloseable {
 
     /** Adds or replaces one service's route and publishes the whole table. */
     void route(String service, Duration timeout, long maxBodySize, List<String> paths, Endpoint... endpoints) {
-        services.put(service, new ServiceRoute(service, "r1", timeout, maxBodySize, paths, List.of(endpoints)));
+        route(ServiceRoute.single(service, service + "-r1", timeout, maxBodySize, paths, List.of(endpoints)));
+    }
+
+    /** Adds or replaces one service's route and publishes the whole table. */
+    void route(ServiceRoute route) {
+        services.put(route.service(), route);
         gateway.routes(new RouteTable(services));
     }
 

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -16,7 +15,7 @@ class RoutesTest {
     private final InFlight inFlight = new InFlight();
 
     private static ServiceRoute service(String name, List<String> paths, Endpoint... endpoints) {
-        return new ServiceRoute(name, "r1", Duration.ofSeconds(30), 1 << 20, paths, List.of(endpoints));
+        return ServiceRoute.single(name, name + "-r1", Duration.ofSeconds(30), 1 << 20, paths, List.of(endpoints));
     }
 
     private Routes index(ServiceRoute... services) {
@@ -24,11 +23,25 @@ class RoutesTest {
         for (ServiceRoute s : services) {
             byName.put(s.service(), s);
         }
-        return Routes.index(new RouteTable(byName), "apps.test", inFlight);
+        return Routes.index(new RouteTable(byName), "apps.test", inFlight::counter, Demand::new);
     }
 
-    private static String found(Optional<Route> route) {
-        return route.map(Route::name).orElse("none");
+    private static String found(Routes.Match match) {
+        return match == null ? "none" : match.route().name();
+    }
+
+    private Target target(ServiceRoute service) {
+        return index(service).find(service.service() + ".apps.test", "/").route().split();
+    }
+
+    /** Claims and gives the slot straight back, as a request that finished at once would. */
+    private static String pick(Target target, Upstream avoid) {
+        Upstream u = target.claim(avoid);
+        if (u == null) {
+            return "none";
+        }
+        u.unclaim();
+        return u.instanceId();
     }
 
     @Test
@@ -76,38 +89,37 @@ class RoutesTest {
         Endpoint a = new Endpoint("a", "127.0.0.1", 1);
         Endpoint b = new Endpoint("b", "127.0.0.1", 2);
         Endpoint c = new Endpoint("c", "127.0.0.1", 3);
-        Route route = index(service("s", List.of(), a, b, c)).find("s.apps.test", "/").orElseThrow();
+        Target route = target(service("s", List.of(), a, b, c));
         inFlight.counter("a").set(3);
         inFlight.counter("b").set(1);
         inFlight.counter("c").set(2);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(route.pick(null).orElseThrow().instanceId()).isEqualTo("b");
+            assertThat(pick(route, null)).isEqualTo("b");
         }
     }
 
     @Test
     void takesTurnsAmongEquallyBusyEndpoints() {
-        Route route = index(service("s", List.of(), new Endpoint("a", "h", 1), new Endpoint("b", "h", 2), new Endpoint("c", "h", 3)))
-                .find("s.apps.test", "/").orElseThrow();
+        Target route = target(service("s", List.of(), new Endpoint("a", "h", 1), new Endpoint("b", "h", 2), new Endpoint("c", "h", 3)));
 
-        List<String> picks = IntStream.range(0, 6).mapToObj(i -> route.pick(null).orElseThrow().instanceId()).toList();
+        List<String> picks = IntStream.range(0, 6).mapToObj(i -> pick(route, null)).toList();
 
         assertThat(picks).containsExactly("a", "b", "c", "a", "b", "c");
     }
 
     @Test
     void avoidsTheFailedEndpointOnRetryUnlessItIsTheOnlyOne() {
-        Route two = index(service("s", List.of(), new Endpoint("a", "h", 1), new Endpoint("b", "h", 2))).find("s.apps.test", "/").orElseThrow();
-        Upstream first = two.pick(null).orElseThrow();
+        Target two = target(service("s", List.of(), new Endpoint("a", "h", 1), new Endpoint("b", "h", 2)));
+        Upstream first = two.claim(null);
         for (int i = 0; i < 4; i++) {
-            assertThat(two.pick(first).orElseThrow()).isNotEqualTo(first);
+            assertThat(pick(two, first)).isNotEqualTo(first.instanceId());
         }
 
-        Route one = index(service("t", List.of(), new Endpoint("c", "h", 3))).find("t.apps.test", "/").orElseThrow();
-        Upstream only = one.pick(null).orElseThrow();
-        assertThat(one.pick(only)).contains(only);
-        assertThat(index(service("u", List.of())).find("u.apps.test", "/").orElseThrow().pick(null)).isEmpty();
+        Target one = target(service("t", List.of(), new Endpoint("c", "h", 3)));
+        Upstream only = one.claim(null);
+        assertThat(one.claim(only)).isSameAs(only);
+        assertThat(target(service("u", List.of())).claim(null)).isNull();
     }
 
     @Test
@@ -124,5 +136,51 @@ class RoutesTest {
         assertThat(counters.get("busy")).isEqualTo(2);
         assertThat(counters.get("idle-previous")).isEqualTo(1);
         assertThat(counters.get("idle-gone")).isEqualTo(1);  // a fresh counter
+    }
+
+    @Test
+    void neverClaimsBeyondTheRevisionLimit() {
+        RevisionRoute capped = new RevisionRoute("s-r1", Duration.ofSeconds(5), 1 << 20, 2, 10, Duration.ofSeconds(5),
+                List.of(new Endpoint("a", "h", 1), new Endpoint("b", "h", 2)));
+        Target target = target(ServiceRoute.single("s", List.of(), capped));
+
+        List<String> claims = IntStream.range(0, 5).mapToObj(i -> {
+            Upstream u = target.claim(null);
+            return u == null ? "none" : u.instanceId();
+        }).toList();
+
+        assertThat(claims).containsExactlyInAnyOrder("a", "a", "b", "b", "none");
+        assertThat(inFlight.get("a")).isEqualTo(2);
+        assertThat(inFlight.get("b")).isEqualTo(2);
+    }
+
+    @Test
+    void splitsTrafficExactlyByPercentInEveryCycleOfAHundred() {
+        RevisionRoute a = RevisionRoute.of("s-a", Duration.ofSeconds(5), 1, List.of());
+        RevisionRoute b = RevisionRoute.of("s-b", Duration.ofSeconds(5), 1, List.of());
+        ServiceRoute split = new ServiceRoute("s", List.of(), List.of(new ServiceRoute.Share("s-a", 90), new ServiceRoute.Share("s-b", 10)),
+                Map.of(), Map.of("s-a", a, "s-b", b));
+        Route route = index(split).find("s.apps.test", "/").route();
+
+        List<String> picks = IntStream.range(0, 2_000).mapToObj(i -> route.split().revision().revision()).toList();
+
+        assertThat(picks.stream().filter("s-b"::equals).count()).isEqualTo(200);
+        // spread out, not in runs: never two s-b in a row within a cycle
+        assertThat(String.join(",", picks)).doesNotContain("s-b,s-b");
+    }
+
+    @Test
+    void routesTagHostNamesToTheTaggedRevisionUnlessAServiceHasThatName() {
+        RevisionRoute stable = RevisionRoute.of("s-1", Duration.ofSeconds(5), 1, List.of());
+        RevisionRoute canary = RevisionRoute.of("s-2", Duration.ofSeconds(5), 1, List.of());
+        ServiceRoute tagged = new ServiceRoute("s", List.of(), List.of(new ServiceRoute.Share("s-1", 100)),
+                Map.of("canary", "s-2", "x", "s-2"), Map.of("s-1", stable, "s-2", canary));
+        Routes routes = index(tagged, service("x-s", List.of()));
+
+        assertThat(routes.find("canary-s.apps.test", "/").pinned().revision().revision()).isEqualTo("s-2");
+        assertThat(routes.find("s.apps.test", "/").pinned()).isNull();
+        assertThat(routes.find("s.apps.test", "/").route().tag("canary").revision().revision()).isEqualTo("s-2");
+        assertThat(found(routes.find("x-s.apps.test", "/"))).isEqualTo("x-s");
+        assertThat(routes.find("x-s.apps.test", "/").pinned()).isNull();
     }
 }

@@ -1,0 +1,85 @@
+package dev.nubo.gateway;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A routed revision ready for the hot path: its upstreams resolved, a cursor for spreading load
+ * among them, and its {@link Demand}, which outlives route tables.
+ */
+final class Target {
+
+    private final RevisionRoute revision;
+    private final Upstream[] upstreams;
+    private final Demand demand;
+    private final AtomicInteger cursor = new AtomicInteger();
+
+    Target(RevisionRoute revision, Upstream[] upstreams, Demand demand) {
+        this.revision = revision;
+        this.upstreams = upstreams;
+        this.demand = demand;
+    }
+
+    RevisionRoute revision() {
+        return revision;
+    }
+
+    Demand demand() {
+        return demand;
+    }
+
+    Upstream[] upstreams() {
+        return upstreams;
+    }
+
+    /**
+     * Claims the upstream with the fewest requests in flight, if it has room under the revision's
+     * limit; ties go round-robin, because the scan starts one further each call and keeps the first
+     * minimum it meets. {@code avoid} is skipped when there is anything else (a retry should go
+     * elsewhere). Null when no instance has room, or there is none.
+     */
+    Upstream claim(Upstream avoid) {
+        int n = upstreams.length;
+        int limit = revision.limit();
+        for (int attempt = 0; attempt <= n; attempt++) {
+            Upstream best = leastLoaded(avoid);
+            if (best == null || (limit > 0 && best.inFlight().get() >= limit)) {
+                return null;
+            }
+            if (best.tryClaim(limit)) {
+                return best;
+            }
+            // Another event loop took the last slot between the scan and the claim; look again.
+        }
+        return null;
+    }
+
+    private Upstream leastLoaded(Upstream avoid) {
+        int n = upstreams.length;
+        if (n == 0) {
+            return null;
+        }
+        int start = Math.floorMod(cursor.getAndIncrement(), n);
+        Upstream best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            Upstream candidate = upstreams[(start + i) % n];
+            if (candidate == avoid && n > 1) {
+                continue;
+            }
+            int load = candidate.inFlight().get();
+            if (load < bestLoad) {
+                best = candidate;
+                bestLoad = load;
+            }
+        }
+        return best;
+    }
+
+    int inFlight() {
+        int sum = 0;
+        for (Upstream u : upstreams) {
+            sum += u.inFlight().get();
+        }
+        return sum;
+    }
+}
