@@ -80,6 +80,8 @@ final class ControlApi {
         }, false);
         router.post("/v1/services/:name/rollback").handler(BodyHandler.create().setBodyLimit(64 << 10))
                 .blockingHandler(this::rollback, false);
+        router.put("/v1/services/:name/traffic").handler(BodyHandler.create().setBodyLimit(64 << 10))
+                .blockingHandler(this::traffic, false);
         router.post("/v1/services/:name/invoke").handler(BodyHandler.create().setBodyLimit(INVOKE_BODY_LIMIT)).handler(this::invoke);
         router.get("/v1/services/:name/logs").handler(this::logs);
         router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
@@ -156,6 +158,27 @@ final class ControlApi {
         return UserError.tooLarge("upload.too_large", "the upload is " + Quantities.formatBytes(size)
                         + ", more than this server's limit of " + Quantities.formatBytes(uploadLimit),
                 "leave build caches and files the service does not need out of the directory, or raise the server's --upload-limit");
+    }
+
+    /** {@code PUT /v1/services/NAME/traffic} with a Traffic body: {"splits":[{"revision","percent"}],"tags":{}}. */
+    private void traffic(RoutingContext ctx) {
+        Buffer body = ctx.body().buffer();
+        if (body == null || body.length() == 0) {
+            throw UserError.badRequest("request.invalid", "the traffic body is empty",
+                    "send {\"splits\": [{\"revision\": \"latest\", \"percent\": 100}], \"tags\": {}}");
+        }
+        dev.nubo.model.Traffic traffic;
+        try {
+            traffic = Json.mapper().readValue(body.getBytes(), dev.nubo.model.Traffic.class);
+        } catch (com.fasterxml.jackson.databind.exc.ValueInstantiationException e) {
+            throw e.getCause() instanceof UserError u ? u : UserError.badRequest("request.invalid",
+                    "the traffic body is invalid: " + e.getOriginalMessage(), "see docs/API.md, PUT /v1/services/NAME/traffic");
+        } catch (java.io.IOException e) {
+            throw UserError.badRequest("request.invalid", "the traffic body is not valid JSON for traffic: " + e.getMessage(),
+                    "send {\"splits\": [{\"revision\": \"latest\", \"percent\": 100}], \"tags\": {}}");
+        }
+        deployments.traffic(ctx.pathParam("name"), traffic);
+        json(ctx, 200, views.service(ctx.pathParam("name")));
     }
 
     private void rollback(RoutingContext ctx) {

@@ -2,6 +2,7 @@ package dev.nubo.server;
 
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.RevisionState;
+import dev.nubo.model.Traffic;
 import dev.nubo.model.UserError;
 import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
@@ -71,6 +72,48 @@ final class Deployments {
         store.addEvent(service, Optional.of(target.id()), clock.instant(), "rolled back to " + target.id() + " (pinned until the next deploy)");
         reconciler.reconcile(service);
         return target.id();
+    }
+
+    /**
+     * Sets how the service's traffic is split and tagged. Every revision named must be READY (or
+     * {@code latest}); the change replaces a rollback's pin and survives deploys. Traffic moves at
+     * once: a revision at zero holds its first requests while it starts.
+     */
+    void traffic(String service, Traffic traffic) {
+        var revisions = store.revisions(service);
+        if (store.service(service).isEmpty()) {
+            throw NotFound.service(service);
+        }
+        java.util.List<String> named = new java.util.ArrayList<>(traffic.splits().stream().map(Traffic.Split::revision).toList());
+        named.addAll(traffic.tags().values());
+        for (String id : named) {
+            if (id.equals(Traffic.LATEST)) {
+                continue;
+            }
+            RevisionRecord r = revisions.stream().filter(x -> x.id().equals(id)).findFirst()
+                    .orElseThrow(() -> NotFound.revision(service, id));
+            if (r.state() != RevisionState.READY) {
+                throw UserError.conflict("revision.not_ready", id + " is " + r.state()
+                        + r.reason().map(x -> " (" + x + ")").orElse("") + " and cannot take traffic",
+                        "name revisions that became ready; `nubo describe " + service + "` shows their states");
+            }
+        }
+        if (traffic.splits().stream().anyMatch(s -> s.revision().equals(Traffic.LATEST))
+                && revisions.stream().noneMatch(r -> r.state() == RevisionState.READY)) {
+            throw UserError.conflict("revision.not_ready", "service " + service + " has no ready revision for `latest`",
+                    "deploy until a revision becomes ready, then split its traffic");
+        }
+        store.setTraffic(service, traffic);
+        store.addEvent(service, Optional.empty(), clock.instant(), "traffic set to " + describe(traffic));
+        reconciler.reconcile(service);
+    }
+
+    private static String describe(Traffic traffic) {
+        String splits = traffic.splits().stream().map(s -> s.revision() + "=" + s.percent() + "%")
+                .collect(java.util.stream.Collectors.joining(" "));
+        String tags = traffic.tags().entrySet().stream().map(e -> "--tag " + e.getKey() + "=" + e.getValue())
+                .collect(java.util.stream.Collectors.joining(" "));
+        return tags.isEmpty() ? splits : splits + " " + tags;
     }
 
     /** Deletes the service's records at once; its instances drain and stop in the background. */

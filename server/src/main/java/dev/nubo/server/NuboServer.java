@@ -73,7 +73,7 @@ public final class NuboServer implements AutoCloseable {
                     config.terminationGrace());
             opened.add(opened.indexOf(instances), reconciler);
             Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
-            Views views = new Views(store, reconciler, urls);
+            Views views = new Views(store, reconciler, urls, gateway);
             ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit());
             controlApi.mount(router);
             opened.add(opened.indexOf(instances), () -> controlApi.close().await());

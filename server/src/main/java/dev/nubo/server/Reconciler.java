@@ -1,7 +1,9 @@
 package dev.nubo.server;
 
+import dev.nubo.autoscaler.ScaleDecision;
 import dev.nubo.gateway.Endpoint;
 import dev.nubo.gateway.Gateway;
+import dev.nubo.gateway.RevisionRoute;
 import dev.nubo.gateway.RouteTable;
 import dev.nubo.gateway.ServiceRoute;
 import dev.nubo.instances.Instance;
@@ -32,17 +34,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Drives every service towards what its stored revisions say it should be, one service at a time on
- * one thread. Anything that may change the answer (a deploy, a rollback, an instance becoming ready
- * or crashing) just asks for the service to be reconciled again; the loop reads the store and the
- * live instances and acts on the difference. That makes it idempotent, and restart-safe: after a
- * restart there are simply no live instances, and the same loop starts them.
+ * Drives every service towards what its stored revisions and traffic say it should be, one service
+ * at a time on one thread. Anything that may change the answer (a deploy, a traffic change, a
+ * rollback, an instance becoming ready or crashing, the autoscaler wanting another count) just asks
+ * for the service to be reconciled again; the loop reads the store and the live instances and acts
+ * on the difference. That makes it idempotent, and restart-safe: after a restart there are simply
+ * no live instances, and the same loop (and the first held request) starts them.
  *
- * <p>Per service it keeps three revisions in view: the <b>desired</b> one (pinned by a rollback, or
- * else the newest READY), the <b>candidate</b> (a newer revision still DEPLOYING), and the
- * <b>routed</b> one (what the gateway sends traffic to now). Traffic moves to the desired revision
- * only once it has {@code scale.min} ready instances; until then the routed revision keeps serving.
- * Instances of any other revision are taken out of routing first, then drained, then stopped.
+ * <p>Per service it keeps in view the <b>candidate</b> (the newest revision, still DEPLOYING), which
+ * gets {@code max(1, scale.min)} instances to prove it starts, and the <b>routed</b> revisions (the
+ * service's {@link TrafficPlan}: shares and tags), each sized by the {@link Scaler}. A candidate
+ * takes traffic only once it is proven: its route is published first, then it is recorded READY.
+ * An instance leaves routing before it is told to stop: it is taken out of the route table, its
+ * requests in flight finish (up to {@code drainTimeout}), and only then is it stopped. Instances of
+ * revisions that are neither routed nor the candidate are retired that way.
  */
 final class Reconciler implements AutoCloseable {
 
@@ -62,15 +67,16 @@ final class Reconciler implements AutoCloseable {
     private final LogHub logs;
     private final InstantSource clock;
     private final Duration terminationGrace;
+    private final Scaler scaler;
     private final ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("nubo-reconciler").factory());
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
     private final Map<String, Descriptor> descriptors = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    /** The live side of one service: which revision is routed, and its revisions' instances. */
+    /** The live side of one service: how its traffic is routed now, and its revisions' instances. */
     private static final class Live {
-        volatile Optional<String> routed = Optional.empty();
+        volatile TrafficPlan plan = TrafficPlan.none();
         final Map<String, List<Instance>> byRevision = new ConcurrentHashMap<>();
 
         List<Instance> of(String revision) {
@@ -89,6 +95,25 @@ final class Reconciler implements AutoCloseable {
         this.logs = logs;
         this.clock = clock;
         this.terminationGrace = terminationGrace;
+        this.scaler = new Scaler(gateway, clock, new Scaler.Fleet() {
+            @Override
+            public int live(String service, String revision) {
+                return liveCount(service, revision);
+            }
+
+            @Override
+            public int ready(String service, String revision) {
+                return (int) instances(service, revision).stream().filter(i -> i.state() == InstanceState.READY).count();
+            }
+
+            @Override
+            public void resize(String service, String revision, ScaleDecision decision, int liveNow, boolean announce) {
+                if (announce) {
+                    store.addEvent(service, Optional.of(revision), clock.instant(), revision + ": " + decision.reason());
+                }
+                reconcile(service);
+            }
+        });
     }
 
     /** Brings every stored service back, e.g. after a restart. */
@@ -109,10 +134,20 @@ final class Reconciler implements AutoCloseable {
         }
     }
 
-    /** The revision the gateway routes to now, if any. */
-    Optional<String> routed(String service) {
+    /** How the service's traffic is routed now; {@link TrafficPlan#none()} before anything is READY. */
+    TrafficPlan plan(String service) {
         Live l = live.get(service);
-        return l == null ? Optional.empty() : l.routed;
+        return l == null ? TrafficPlan.none() : l.plan;
+    }
+
+    /** The revision taking the largest share of traffic now, if any. */
+    Optional<String> routed(String service) {
+        return plan(service).primary();
+    }
+
+    /** What the autoscaler last decided for a routed revision. */
+    Optional<ScaleDecision> scaling(String revision) {
+        return scaler.decision(revision);
     }
 
     /** The instances of a revision that are not yet gone, oldest first. */
@@ -126,6 +161,7 @@ final class Reconciler implements AutoCloseable {
         Live l = live.computeIfAbsent(service, s -> new Live());
         if (record.isEmpty()) {
             unroute(service, l);
+            l.byRevision.keySet().forEach(scaler::untrack);
             l.byRevision.values().forEach(list -> list.forEach(this::retire));
             l.byRevision.values().forEach(list -> list.removeIf(i -> i.state() == InstanceState.STOPPED));
             if (l.byRevision.values().stream().allMatch(List::isEmpty)) {
@@ -138,10 +174,10 @@ final class Reconciler implements AutoCloseable {
         }
         List<RevisionRecord> revisions = absorbFailures(service, l, store.revisions(service));
 
-        Optional<RevisionRecord> desired = desired(record.get(), revisions);
+        Optional<RevisionRecord> newestReady = revisions.stream().filter(r -> r.state() == RevisionState.READY).findFirst();
         Optional<RevisionRecord> candidate = revisions.stream()
                 .filter(r -> r.state() == RevisionState.DEPLOYING)
-                .filter(r -> desired.isEmpty() || r.number() > desired.get().number())
+                .filter(r -> newestReady.isEmpty() || r.number() > newestReady.get().number())
                 .findFirst();
         for (RevisionRecord r : revisions) {
             if (r.state() == RevisionState.DEPLOYING && !Optional.of(r).equals(candidate)) {
@@ -151,8 +187,11 @@ final class Reconciler implements AutoCloseable {
 
         if (candidate.isPresent()) {
             RevisionRecord c = candidate.get();
+            int proving = Math.max(1, descriptor(c).scale().min());
             try {
-                ensureInstances(l, c, false);
+                // Start as many as the revision it will likely replace runs now, so load does not land on one instance.
+                int replacing = l.plan.primary().map(id -> liveCount(service, id)).orElse(0);
+                launchUpTo(l, c, Math.min(descriptor(c).scale().max(), Math.max(proving, replacing)), false);
             } catch (RuntimeException e) {
                 // Nothing can start, so the revision can never become ready: say why now, not after a timeout.
                 log.warn("{}: cannot start an instance of {}", service, c.id(), e);
@@ -160,37 +199,110 @@ final class Reconciler implements AutoCloseable {
                 reconcile(service);
                 return;
             }
-            if (readyCount(l, c.id()) >= descriptor(c).scale().min()) {
-                if (record.get().pinnedRevision().isEmpty()) {
-                    // Traffic first, then the state: whoever sees READY can already reach the new revision.
-                    route(service, l, Optional.of(c));
-                }
+            if (readyCount(l, c.id()) >= proving) {
+                // Traffic first, then the state: whoever sees READY can already reach the new revision.
+                route(service, record.get(), l, asReady(revisions, c));
                 RevisionRecord ready = store.markReady(c.id(), clock.instant());
                 event(c, c.id() + " is ready (in " + Duration.between(c.createdAt(), ready.readyAt().orElseThrow()).toMillis() + " ms)");
                 reconcile(service);
                 return;
             }
         }
-        desired.ifPresent(d -> ensureInstances(l, d, true));
+        route(service, record.get(), l, revisions);
+        candidate.ifPresent(c -> l.of(c.id()));
+    }
 
-        Optional<RevisionRecord> routed = l.routed.flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst());
-        if (desired.isPresent() && readyCount(l, desired.get().id()) >= descriptor(desired.get()).scale().min()) {
-            routed = desired;
-        } else if (routed.isEmpty() || readyCount(l, routed.get().id()) == 0 || routed.get().state() != RevisionState.READY) {
-            routed = desired;
+    /**
+     * Routes the service's traffic by its plan: every routed revision sized to what the autoscaler
+     * wants, retiring surplus instances first (out of the table before they drain), then publishes
+     * the route. Revisions that take no traffic (and are not the candidate) are retired whole.
+     */
+    private void route(String service, ServiceRecord record, Live l, List<RevisionRecord> revisions) {
+        TrafficPlan before = l.plan;
+        TrafficPlan plan = TrafficPlan.resolve(record, revisions);
+        Map<String, RevisionRecord> byId = new java.util.HashMap<>();
+        revisions.forEach(r -> byId.put(r.id(), r));
+        Map<String, RevisionRoute> routed = new java.util.LinkedHashMap<>();
+        for (String id : plan.routed()) {
+            RevisionRecord r = byId.get(id);
+            Descriptor d = descriptor(r);
+            scaler.track(service, id, d.scale());
+            int live = liveCount(service, id);
+            int desired = scaler.desired(id).orElse(Math.max(d.scale().min(), live));
+            if (live < desired) {
+                launchSafely(l, r, desired);
+            } else if (live > desired) {
+                shrink(l.of(id), live - desired);
+            }
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (Instance i : l.byRevision.getOrDefault(id, List.of())) {
+                if (i.state() == InstanceState.READY) {
+                    endpoints.add(new Endpoint(i.id(), "127.0.0.1", i.port()));
+                }
+            }
+            Descriptor.Scale scale = d.scale();
+            routed.put(id, new RevisionRoute(id, d.timeout(), d.maxBodySize(), scale.limit(), scale.queue().length(),
+                    scale.queue().maxWait().orElse(d.timeout()), endpoints));
         }
-        route(service, l, routed);
+        l.plan = plan;
+        if (plan.shares().isEmpty()) {
+            unroute(service, l);
+        } else {
+            List<ServiceRoute.Share> shares = plan.shares().entrySet().stream()
+                    .map(e -> new ServiceRoute.Share(e.getKey(), e.getValue())).toList();
+            List<String> paths = plan.primary().map(id -> descriptor(byId.get(id)).paths()).orElse(List.of());
+            routes.put(service, new ServiceRoute(service, paths, shares, plan.tags(), routed));
+            gateway.routes(new RouteTable(Map.copyOf(routes)));
+        }
+        if (!before.shares().equals(plan.shares()) || !before.tags().equals(plan.tags())) {
+            String message = before.shares().isEmpty() && plan.shares().size() == 1 ? plan.primary().orElseThrow() + " is serving"
+                    : before.shares().size() == 1 && plan.shares().size() == 1 && !before.shares().equals(plan.shares())
+                            ? "traffic moved from " + before.primary().orElseThrow() + " to " + plan.primary().orElseThrow()
+                            : "traffic: " + plan.describe();
+            if (!plan.tags().isEmpty()) {
+                message += "; tags: " + plan.tags().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(", "));
+            }
+            store.addEvent(service, plan.primary(), clock.instant(), message);
+            log.info("{}: {}", service, message);
+        }
 
-        Set<String> keep = new LinkedHashSet<>();
-        l.routed.ifPresent(keep::add);
-        desired.ifPresent(d -> keep.add(d.id()));
-        candidate.ifPresent(c -> keep.add(c.id()));
+        Set<String> keep = new LinkedHashSet<>(plan.routed());
+        revisions.stream().filter(r -> r.state() == RevisionState.DEPLOYING).forEach(r -> keep.add(r.id()));
         l.byRevision.forEach((revision, list) -> {
             if (!keep.contains(revision)) {
+                scaler.untrack(revision);
                 list.forEach(this::retire);
             }
             list.removeIf(i -> i.state() == InstanceState.STOPPED);
         });
+    }
+
+    /** The candidate's states as if it were READY: to route it before recording it so. */
+    private static List<RevisionRecord> asReady(List<RevisionRecord> revisions, RevisionRecord candidate) {
+        return revisions.stream().map(r -> r.id().equals(candidate.id())
+                ? new RevisionRecord(r.id(), r.service(), r.number(), r.descriptorYaml(), r.digest(), RevisionState.READY,
+                        r.reason(), r.logTail(), r.createdAt(), Optional.of(r.createdAt()))
+                : r).toList();
+    }
+
+    /** Retires {@code count} instances: those not ready first (they serve nothing), then the least busy. */
+    private void shrink(List<Instance> list, int count) {
+        list.stream().filter(i -> LIVE.contains(i.state()))
+                .sorted(java.util.Comparator.comparing((Instance i) -> i.state() == InstanceState.READY)
+                        .thenComparingInt(i -> gateway.inFlight(i.id()))
+                        .thenComparing(Instance::createdAt, java.util.Comparator.reverseOrder()))
+                .limit(count)
+                .forEach(this::retire);
+    }
+
+    private void launchSafely(Live l, RevisionRecord r, int count) {
+        try {
+            launchUpTo(l, r, count, true);
+        } catch (RuntimeException e) {
+            log.warn("{}: cannot start an instance of {}; requests wait until one starts", r.service(), r.id(), e);
+            event(r, "cannot start an instance of " + r.id() + ": " + e.getMessage());
+        }
     }
 
     /** A deleted service's code goes once no stored revision refers to it. */
@@ -221,17 +333,11 @@ final class Reconciler implements AutoCloseable {
         return changed ? store.revisions(service) : revisions;
     }
 
-    private Optional<RevisionRecord> desired(ServiceRecord service, List<RevisionRecord> revisions) {
-        Optional<RevisionRecord> pinned = service.pinnedRevision().flatMap(p ->
-                revisions.stream().filter(r -> r.id().equals(p) && r.state() == RevisionState.READY).findFirst());
-        return pinned.or(() -> revisions.stream().filter(r -> r.state() == RevisionState.READY).findFirst());
-    }
-
-    private void ensureInstances(Live l, RevisionRecord r, boolean proven) {
+    private void launchUpTo(Live l, RevisionRecord r, int count, boolean proven) {
         List<Instance> list = l.of(r.id());
         long running = list.stream().filter(i -> LIVE.contains(i.state())).count();
         Descriptor d = descriptor(r);
-        for (long n = running; n < d.scale().min(); n++) {
+        for (long n = running; n < count; n++) {
             String id = r.id() + "-" + suffix();
             var spec = runtimes.launch(new Runtimes.Target(d, artifacts.codeDir(r.digest()), r.id(), id,
                     home.logs(r.service()).resolve(id + ".log"), proven));
@@ -240,7 +346,15 @@ final class Reconciler implements AutoCloseable {
         }
     }
 
+    private int liveCount(String service, String revision) {
+        return (int) instances(service, revision).stream().filter(i -> LIVE.contains(i.state())).count();
+    }
+
     private void onChange(Instance instance, InstanceState to, String reason) {
+        if (to == InstanceState.READY) {
+            log.info("{}: instance {} ready in {} ms", instance.spec().service(), instance.id(),
+                    Duration.between(instance.createdAt(), instance.readyAt().orElse(clock.instant())).toMillis());
+        }
         if (to == InstanceState.BACKOFF) {
             store.addEvent(instance.spec().service(), Optional.of(instance.spec().revision()), clock.instant(),
                     "instance " + instance.id() + " crashed (" + reason + "); restarting");
@@ -274,31 +388,8 @@ final class Reconciler implements AutoCloseable {
         });
     }
 
-    /** Points the service's route at a revision's ready instances, and says so when that changes. */
-    private void route(String service, Live l, Optional<RevisionRecord> to) {
-        Optional<String> before = l.routed;
-        if (to.isEmpty()) {
-            unroute(service, l);
-            return;
-        }
-        RevisionRecord r = to.get();
-        l.routed = Optional.of(r.id());
-        if (!before.equals(l.routed)) {
-            event(r, before.map(b -> "traffic moved from " + b + " to " + r.id()).orElse(r.id() + " is serving"));
-        }
-        Descriptor d = descriptor(r);
-        List<Endpoint> endpoints = new ArrayList<>();
-        for (Instance i : l.byRevision.getOrDefault(r.id(), List.of())) {
-            if (i.state() == InstanceState.READY) {
-                endpoints.add(new Endpoint(i.id(), "127.0.0.1", i.port()));
-            }
-        }
-        routes.put(service, new ServiceRoute(service, r.id(), d.timeout(), d.maxBodySize(), d.paths(), endpoints));
-        gateway.routes(new RouteTable(Map.copyOf(routes)));
-    }
-
     private void unroute(String service, Live l) {
-        l.routed = Optional.empty();
+        l.plan = TrafficPlan.none();
         if (routes.remove(service) != null) {
             gateway.routes(new RouteTable(Map.copyOf(routes)));
         }
@@ -342,6 +433,7 @@ final class Reconciler implements AutoCloseable {
     /** Stops reconciling; the instances themselves are stopped by {@link Instances#close()}. */
     @Override
     public void close() {
+        scaler.close();
         loop.shutdown();
         try {
             loop.awaitTermination(5, TimeUnit.SECONDS);

@@ -21,30 +21,46 @@ final class Views {
 
     record ServiceDetail(String name, String url, String runtime, String servingRevision, String latestRevision,
             String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-            List<RevisionView> revisions, List<EventView> events) {}
+            TrafficView traffic, List<RevisionView> revisions, List<EventView> events) {}
+
+    /**
+     * @param configured the stored split and tags, as set ({@code latest} unresolved)
+     * @param routes what they resolve to now: revision, percent, tags and the URLs that reach it
+     */
+    record TrafficView(dev.nubo.model.Traffic configured, List<RouteView> routes) {}
+
+    record RouteView(String revision, int percent, List<String> tags, List<String> urls) {}
+
+    /** The autoscaler's latest decision and the gateway's view of the revision's load. */
+    record ScalingView(Integer desired, String mode, String reason, int inFlight, int waiting, long requests, long held,
+            long holdP50Ms, long holdP99Ms, long holdMaxMs) {}
 
     record Counts(int ready, int desired) {}
 
-    record RevisionView(String id, int number, RevisionState state, boolean serving, String reason, List<String> logTail,
-            String digest, Instant createdAt, Instant readyAt, ConfigView config, List<InstanceView> instances) {}
+    record RevisionView(String id, int number, RevisionState state, boolean serving, int percent, List<String> tags,
+            String reason, List<String> logTail, String digest, Instant createdAt, Instant readyAt, ConfigView config,
+            ScalingView scaling, List<InstanceView> instances) {}
 
     record ConfigView(String runtime, String handler, String code, List<String> command, Map<String, String> env,
             String timeout, String memory, String maxBodySize, String readiness, String startTimeout,
-            Map<String, Integer> scale, String drainTimeout, List<String> paths) {}
+            Map<String, Object> scale, String drainTimeout, List<String> paths) {}
 
+    /** @param startMs how long the instance took from launch to ready: its cold start */
     record InstanceView(String id, String state, Long pid, int port, int restarts, Instant createdAt, Instant readyAt,
-            String failure) {}
+            Long startMs, String failure) {}
 
     record EventView(Instant time, String revision, String message) {}
 
     private final Store store;
     private final Reconciler reconciler;
     private final Urls urls;
+    private final dev.nubo.gateway.Gateway gateway;
 
-    Views(Store store, Reconciler reconciler, Urls urls) {
+    Views(Store store, Reconciler reconciler, Urls urls, dev.nubo.gateway.Gateway gateway) {
         this.store = store;
         this.reconciler = reconciler;
         this.urls = urls;
+        this.gateway = gateway;
     }
 
     List<ServiceSummary> services() {
@@ -62,7 +78,7 @@ final class Views {
     RevisionView revision(String service, String id) {
         existing(service);
         RevisionRecord r = store.revision(id).filter(x -> x.service().equals(service)).orElseThrow(() -> NotFound.revision(service, id));
-        return revision(r, reconciler.routed(service));
+        return revision(r, reconciler.plan(service));
     }
 
     ServiceRecord existing(String name) {
@@ -71,25 +87,59 @@ final class Views {
 
     private ServiceDetail detail(ServiceRecord s, int events) {
         List<RevisionRecord> revisions = store.revisions(s.name());
-        Optional<String> routed = reconciler.routed(s.name());
-        List<RevisionView> views = revisions.stream().map(r -> revision(r, routed)).toList();
+        TrafficPlan plan = reconciler.plan(s.name());
+        Optional<String> routed = plan.primary();
+        List<RevisionView> views = revisions.stream().map(r -> revision(r, plan)).toList();
         RevisionRecord latest = revisions.getFirst();
         Descriptor shown = routed.flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst())
                 .map(reconciler::descriptor).orElseGet(() -> reconciler.descriptor(latest));
-        int ready = routed.map(id -> (int) reconciler.instances(s.name(), id).stream()
-                .filter(i -> i.state() == dev.nubo.instances.InstanceState.READY).count()).orElse(0);
-        String state = routed.isPresent() && ready > 0 ? "ready"
+        int ready = 0;
+        int desired = 0;
+        for (String id : plan.routed()) {
+            List<Instance> list = reconciler.instances(s.name(), id);
+            ready += (int) list.stream().filter(i -> i.state() == dev.nubo.instances.InstanceState.READY).count();
+            desired += reconciler.scaling(id).map(d -> d.desired())
+                    .orElse((int) list.stream().filter(i -> i.state() != dev.nubo.instances.InstanceState.DRAINING).count());
+        }
+        String state = !plan.shares().isEmpty() ? "ready"
                 : revisions.stream().anyMatch(r -> r.state() != RevisionState.FAILED) ? "deploying" : "failed";
         List<EventView> eventViews = events == 0 ? List.of() : store.events(s.name(), events).stream().map(Views::event).toList();
         return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), latest.id(),
-                s.pinnedRevision().orElse(null), state, new Counts(ready, shown.scale().min()), s.createdAt(), shown.paths(),
-                views, eventViews);
+                s.pinnedRevision().orElse(null), state, new Counts(ready, desired), s.createdAt(), shown.paths(),
+                traffic(s, plan), views, eventViews);
     }
 
-    private RevisionView revision(RevisionRecord r, Optional<String> routed) {
+    private TrafficView traffic(ServiceRecord s, TrafficPlan plan) {
+        List<RouteView> routes = plan.routed().stream().map(id -> {
+            List<String> tags = tagsOf(plan, id);
+            List<String> urls = new java.util.ArrayList<>();
+            if (plan.shares().containsKey(id)) {
+                urls.add(this.urls.service(s.name()));
+            }
+            tags.forEach(t -> urls.add(this.urls.service(t + "-" + s.name())));
+            return new RouteView(id, plan.shares().getOrDefault(id, 0), tags, urls);
+        }).toList();
+        return new TrafficView(s.traffic(), routes);
+    }
+
+    private static List<String> tagsOf(TrafficPlan plan, String revision) {
+        return plan.tags().entrySet().stream().filter(e -> e.getValue().equals(revision)).map(Map.Entry::getKey).toList();
+    }
+
+    private RevisionView revision(RevisionRecord r, TrafficPlan plan) {
         List<InstanceView> instances = reconciler.instances(r.service(), r.id()).stream().map(Views::instance).toList();
-        return new RevisionView(r.id(), r.number(), r.state(), routed.equals(Optional.of(r.id())), r.reason().orElse(null),
-                r.logTail(), r.digest(), r.createdAt(), r.readyAt().orElse(null), config(reconciler.descriptor(r)), instances);
+        ScalingView scaling = null;
+        if (plan.routed().contains(r.id())) {
+            var load = gateway.load(r.id());
+            var decision = reconciler.scaling(r.id());
+            scaling = new ScalingView(decision.map(d -> d.desired()).orElse(null), decision.map(d -> d.mode().name()).orElse(null),
+                    decision.map(d -> d.reason()).orElse(null), load.inFlight(), load.waiting(), load.arrivals(), load.held(),
+                    load.holdP50().toMillis(), load.holdP99().toMillis(), load.holdMax().toMillis());
+        }
+        return new RevisionView(r.id(), r.number(), r.state(), plan.primary().equals(Optional.of(r.id())),
+                plan.shares().getOrDefault(r.id(), 0), tagsOf(plan, r.id()), r.reason().orElse(null),
+                r.logTail(), r.digest(), r.createdAt(), r.readyAt().orElse(null), config(reconciler.descriptor(r)), scaling,
+                instances);
     }
 
     private static ConfigView config(Descriptor d) {
@@ -100,12 +150,25 @@ final class Views {
                 Quantities.formatBytes(d.memory()), Quantities.formatBytes(d.maxBodySize()),
                 d.readiness().httpPath().map(p -> "http " + p).orElse("tcp"),
                 Quantities.formatDuration(d.readiness().startTimeout()),
-                Map.of("min", d.scale().min(), "max", d.scale().max()), Quantities.formatDuration(d.drainTimeout()), d.paths());
+                scale(d.scale()), Quantities.formatDuration(d.drainTimeout()), d.paths());
+    }
+
+    private static Map<String, Object> scale(Descriptor.Scale s) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("min", s.min());
+        m.put("max", s.max());
+        m.put("target", s.target());
+        m.put("limit", s.limit());
+        m.put("idle", Quantities.formatDuration(s.idle()));
+        m.put("window", Quantities.formatDuration(s.window()));
+        m.put("queue", Map.of("length", s.queue().length(), "wait", s.queue().maxWait().map(Quantities::formatDuration).orElse("timeout")));
+        return m;
     }
 
     private static InstanceView instance(Instance i) {
         return new InstanceView(i.id(), i.state().name(), i.pid().isPresent() ? i.pid().getAsLong() : null, i.port(),
-                i.restarts(), i.createdAt(), i.readyAt().orElse(null), i.failure().orElse(null));
+                i.restarts(), i.createdAt(), i.readyAt().orElse(null),
+                i.readyAt().map(t -> java.time.Duration.between(i.createdAt(), t).toMillis()).orElse(null), i.failure().orElse(null));
     }
 
     private static EventView event(EventRecord e) {
