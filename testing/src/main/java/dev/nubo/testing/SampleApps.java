@@ -11,7 +11,8 @@ public final class SampleApps {
 
     /**
      * Answers every request with {@code NAME says VERSION} plus the request's path; {@code /sleep?ms=N}
-     * sleeps first; {@code /unready} always answers 503; {@code /headers} echoes the request headers as JSON; POST echoes the body's length. With {@code CRASH_AFTER_MS} in its environment it exits with
+     * sleeps first (and {@code /peak} answers the most sleeps this instance ever ran at once);
+     * {@code /unready} always answers 503; {@code /headers} echoes the request headers as JSON; POST echoes the body's length. With {@code CRASH_AFTER_MS} in its environment it exits with
      * status 1 that long after starting.
      */
     public static String echo(String version) {
@@ -20,8 +21,13 @@ public final class SampleApps {
                 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
                 from urllib.parse import urlparse, parse_qs
                 VERSION = %s
+                import threading
+                LOCK = threading.Lock()
+                NOW = [0]
+                PEAK = [0]
                 class H(BaseHTTPRequestHandler):
                     protocol_version = "HTTP/1.1"
+                    disable_nagle_algorithm = True  # head and body go out in two writes; without this, 40 ms stalls
                     def reply(self, status, body, ctype="text/plain"):
                         data = body.encode()
                         self.send_response(status)
@@ -33,8 +39,15 @@ public final class SampleApps {
                         u = urlparse(self.path)
                         if u.path == "/unready":
                             return self.reply(503, "never ready")
+                        if u.path == "/peak":
+                            return self.reply(200, str(PEAK[0]))
                         if u.path == "/sleep":
+                            with LOCK:
+                                NOW[0] += 1
+                                PEAK[0] = max(PEAK[0], NOW[0])
                             time.sleep(int(parse_qs(u.query).get("ms", ["1000"])[0]) / 1000)
+                            with LOCK:
+                                NOW[0] -= 1
                         if u.path == "/headers":
                             return self.reply(200, json.dumps({k.lower(): v for k, v in self.headers.items()}), "application/json")
                         print("served " + u.path, flush=True)
@@ -49,6 +62,9 @@ public final class SampleApps {
                 if os.environ.get("CRASH_AFTER_MS"):
                     import threading
                     threading.Timer(int(os.environ["CRASH_AFTER_MS"]) / 1000, lambda: os._exit(1)).start()
+                class Server(ThreadingHTTPServer):
+                    request_queue_size = 1024  # the default backlog of 5 drops connections in a burst
+                ThreadingHTTPServer = Server
                 ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
                 """.formatted(pythonString(version));
     }
