@@ -48,6 +48,12 @@ final class Api implements AutoCloseable {
                 .POST(BodyPublishers.ofString(body.toString())));
     }
 
+    JsonNode put(String path, JsonNode body) {
+        return json(request(path).timeout(CALL_TIMEOUT)
+                .header("Content-Type", "application/json")
+                .PUT(BodyPublishers.ofString(body.toString())));
+    }
+
     JsonNode delete(String path) {
         return json(request(path).timeout(CALL_TIMEOUT).DELETE());
     }

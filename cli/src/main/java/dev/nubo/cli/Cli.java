@@ -6,9 +6,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The client half of the {@code nubo} command: deploy, list, describe, logs, invoke, delete and
- * rollback, all speaking only the control API (docs/API.md). The {@code dist} module owns the
- * top-level command and {@code nubo server}; it adds these with {@link #register}:
+ * The client half of the {@code nubo} command: deploy, list, describe, logs, invoke, delete,
+ * rollback and traffic, all speaking only the control API (docs/API.md). The {@code dist} module
+ * owns the top-level command and {@code nubo server}; it adds these with {@link #register}:
  *
  * <pre>{@code
  * CommandLine nubo = new CommandLine(new Nubo());
@@ -26,7 +26,8 @@ import picocli.CommandLine.Command;
 public final class Cli {
 
     private static final List<Function<Env, ClientCommand>> COMMANDS = List.of(
-            Deploy::new, ListServices::new, Describe::new, Logs::new, Invoke::new, Delete::new, Rollback::new);
+            Deploy::new, ListServices::new, Describe::new, Logs::new, Invoke::new, Delete::new, Rollback::new,
+            SplitTraffic::new);
 
     private Cli() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.cli.Service.Event;
 import dev.nubo.cli.Service.Instance;
 import dev.nubo.cli.Service.Revision;
+import dev.nubo.cli.Service.Scaling;
 import dev.nubo.model.RevisionState;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -13,9 +14,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-/** {@code nubo describe NAME}: the service, its revisions and instances, and what happened lately. */
+/**
+ * {@code nubo describe NAME}: the service, its traffic, its revisions and instances, how the
+ * autoscaler sizes the ones that take traffic, and what happened lately.
+ */
 @Command(name = "describe",
-        description = "Show a service in detail: revisions (newest first), instances and recent events.")
+        description = "Show a service in detail: traffic, revisions (newest first) with their scaling, instances "
+                + "and recent events.")
 final class Describe extends ClientCommand {
 
     static final int EVENTS_SHOWN = 10;
@@ -54,23 +59,29 @@ final class Describe extends ClientCommand {
         out.println("Paths:     " + (s.paths().isEmpty() ? "-" : String.join(", ", s.paths())));
         out.println("Created:   " + when(s.createdAt(), now));
         out.println();
+        Routes.section(s, out);
+        out.println();
         out.println("Revisions:");
         if (s.revisions().isEmpty()) {
             out.println("  none");
         }
         for (Revision r : s.revisions()) {
             out.println("  " + r.id() + "   " + r.state() + (r.serving() ? "   serving" : "")
+                    + (r.percent() > 0 && r.percent() < 100 ? "   " + r.percent() + "%" : "")
+                    + (r.tags().isEmpty() ? "" : "   tags: " + String.join(", ", r.tags()))
                     + "   created " + when(r.createdAt(), now));
+            r.routedScaling().ifPresent(scaling -> out.println("    scaling: " + scaling(scaling)));
             if (r.state() == RevisionState.FAILED) {
                 out.println("    reason: " + (r.reason().isEmpty() ? "unknown" : r.reason()));
                 r.logTail().forEach(line -> out.println("      " + line));
             }
             if (!r.instances().isEmpty()) {
-                Table instances = new Table("INSTANCE", "STATE", "PID", "PORT", "RESTARTS", "READY SINCE");
+                Table instances = new Table("INSTANCE", "STATE", "PID", "PORT", "RESTARTS", "START", "READY SINCE");
                 for (Instance i : r.instances()) {
                     instances.row(i.id(), i.state() + (i.failure().isEmpty() ? "" : " (" + i.failure() + ")"),
                             i.pid() > 0 ? Long.toString(i.pid()) : "-", i.port() > 0 ? Integer.toString(i.port()) : "-",
-                            Integer.toString(i.restarts()), i.ready().map(t -> when(t, now)).orElse("-"));
+                            Integer.toString(i.restarts()), i.start().map(Human::seconds).orElse("-"),
+                            i.ready().map(t -> when(t, now)).orElse("-"));
                 }
                 instances.print(out, "    ");
             }
@@ -84,6 +95,21 @@ final class Describe extends ClientCommand {
             out.println("  " + when(e.time(), now) + "   " + e.message());
         }
         out.flush();
+    }
+
+    /**
+     * {@code 2 desired (steady at 2: 14.2 in flight for target 10); 3 in flight, 0 waiting;
+     * held 12 of 340 requests, p50 40ms p99 180ms max 900ms}: the autoscaler's decision with its
+     * reason, then the load it decided on, then what cold starts and full instances cost callers.
+     */
+    private static String scaling(Scaling s) {
+        // The reason already says the mode in words ("panic", "idle"); the enum would repeat it.
+        String decision = s.decided().map(d -> d + " desired" + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")"))
+                .orElse("no decision yet");
+        String held = s.held() == 0 ? s.requests() + " requests, none held"
+                : "held " + s.held() + " of " + s.requests() + " requests, p50 " + s.holdP50Ms() + "ms p99 "
+                        + s.holdP99Ms() + "ms max " + s.holdMaxMs() + "ms";
+        return decision + "; " + s.inFlight() + " in flight, " + s.waiting() + " waiting; " + held;
     }
 
     /** {@code 2026-11-21T12:00:01Z (5m ago)}: exact for correlating with logs, relative for people. */

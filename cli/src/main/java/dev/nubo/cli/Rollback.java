@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
 /** {@code nubo rollback NAME [REVISION]}: pin an earlier revision and wait until it serves. */
 @Command(name = "rollback",
         description = "Serve an earlier revision again (by default the newest ready one before the serving one). "
-                + "The service stays pinned to it until the next deploy.")
+                + "The service stays pinned to it until the next deploy or traffic change.")
 final class Rollback extends ClientCommand {
 
     @Parameters(index = "0", paramLabel = "NAME", description = "The service.")

@@ -1,18 +1,20 @@
 package dev.nubo.cli;
 
 import dev.nubo.model.RevisionState;
+import dev.nubo.model.Traffic;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A service as the API describes it (docs/API.md, {@code GET /v1/services/{name}}). The listing
- * sends the same shape without revisions, paths and events. Absent values arrive as JSON null and
- * are turned into empty strings and lists here, so that nothing downstream handles null.
+ * sends the same shape without traffic, revisions, paths and events. Absent values arrive as JSON
+ * null and are turned into empty strings and lists here, so that nothing downstream handles null.
  */
 record Service(String name, String url, String runtime, String servingRevision, String latestRevision,
         String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-        List<Revision> revisions, List<Event> events) {
+        Routing traffic, List<Revision> revisions, List<Event> events) {
 
     Service {
         url = orEmpty(url);
@@ -23,6 +25,7 @@ record Service(String name, String url, String runtime, String servingRevision, 
         state = orEmpty(state);
         instances = instances == null ? new Counts(0, 0) : instances;
         paths = paths == null ? List.of() : paths;
+        traffic = traffic == null ? Routing.NONE : traffic;
         revisions = revisions == null ? List.of() : revisions;
         events = events == null ? List.of() : events;
     }
@@ -37,14 +40,49 @@ record Service(String name, String url, String runtime, String servingRevision, 
 
     record Counts(int ready, int desired) {}
 
-    record Revision(String id, int number, RevisionState state, boolean serving, String reason,
-            List<String> logTail, String digest, Instant createdAt, Instant readyAt, List<Instance> instances) {
+    /**
+     * The service's traffic: as configured ({@code latest} unresolved; what {@code nubo traffic}
+     * edits) and as routed now. They differ while a rollback pins the service, and when a share's
+     * revision cannot serve and the server sends it to the newest ready revision instead.
+     */
+    record Routing(Traffic configured, List<Route> routes) {
+
+        /** What a listing implies: it sends no traffic. */
+        static final Routing NONE = new Routing(Traffic.latest(), List.of());
+
+        Routing {
+            configured = configured == null ? Traffic.latest() : configured;
+            routes = routes == null ? List.of() : routes;
+        }
+    }
+
+    /** A revision that takes requests: {@code percent} of the service's URL, and its tags' URLs. */
+    record Route(String revision, int percent, List<String> tags, List<String> urls) {
+
+        Route {
+            tags = tags == null ? List.of() : tags;
+            urls = urls == null ? List.of() : urls;
+        }
+    }
+
+    /**
+     * {@code scaling} is sent only for revisions that take traffic; {@code percent} and {@code tags}
+     * say how they do.
+     */
+    record Revision(String id, int number, RevisionState state, boolean serving, int percent, List<String> tags,
+            String reason, List<String> logTail, String digest, Instant createdAt, Instant readyAt, Scaling scaling,
+            List<Instance> instances) {
 
         Revision {
+            tags = tags == null ? List.of() : tags;
             reason = orEmpty(reason);
             digest = orEmpty(digest);
             logTail = logTail == null ? List.of() : logTail;
             instances = instances == null ? List.of() : instances;
+        }
+
+        Optional<Scaling> routedScaling() {
+            return Optional.ofNullable(scaling);
         }
 
         Optional<Instant> ready() {
@@ -56,9 +94,30 @@ record Service(String name, String url, String runtime, String servingRevision, 
         }
     }
 
-    /** {@code pid} and {@code port} are 0 before the process has them. */
+    /**
+     * The autoscaler's last decision for a routed revision and the gateway's view of its load.
+     * {@code desired} is null until the autoscaler has decided; {@code held} counts requests that
+     * had to wait for an instance, and the hold times describe the last of those.
+     */
+    record Scaling(Integer desired, String mode, String reason, int inFlight, int waiting, long requests, long held,
+            long holdP50Ms, long holdP99Ms, long holdMaxMs) {
+
+        Scaling {
+            mode = orEmpty(mode);
+            reason = orEmpty(reason);
+        }
+
+        Optional<Integer> decided() {
+            return Optional.ofNullable(desired);
+        }
+    }
+
+    /**
+     * {@code pid} and {@code port} are 0 before the process has them; {@code startMs}, launch to
+     * ready, is null until the instance is ready.
+     */
     record Instance(String id, String state, long pid, int port, int restarts, Instant createdAt,
-            Instant readyAt, String failure) {
+            Instant readyAt, Long startMs, String failure) {
 
         Instance {
             state = orEmpty(state);
@@ -67,6 +126,11 @@ record Service(String name, String url, String runtime, String servingRevision, 
 
         Optional<Instant> ready() {
             return Optional.ofNullable(readyAt);
+        }
+
+        /** The instance's cold start, once it is ready. */
+        Optional<Duration> start() {
+            return Optional.ofNullable(startMs).map(Duration::ofMillis);
         }
     }
 

@@ -49,19 +49,88 @@ class DescribeTest {
                 Paths:     /hello
                 Created:   2026-11-21T12:00:00Z (10m ago)
 
+                Traffic:
+                  hello-java-00002   100%   http://hello-java.localhost:8080/
+                  configured: latest=100, following the newest ready revision
+
                 Revisions:
                   hello-java-00003   FAILED   created 2026-11-21T12:00:00Z (10m ago)
                     reason: exited with code 1 before becoming ready
                       Exception in thread "main" java.lang.ClassNotFoundException: Hello
                       \tat Main.main
-                    INSTANCE                 STATE                 PID   PORT   RESTARTS   READY SINCE
-                    hello-java-00003-x7k2p   FAILED (crash loop)   -     -      3          -
+                    INSTANCE                 STATE                 PID   PORT   RESTARTS   START   READY SINCE
+                    hello-java-00003-x7k2p   FAILED (crash loop)   -     -      3          -       -
                   hello-java-00002   READY   serving   created 2026-11-21T12:00:00Z (10m ago)
-                    INSTANCE                 STATE   PID    PORT    RESTARTS   READY SINCE
-                    hello-java-00002-x7k2p   READY   4242   40123   0          2026-11-21T12:00:00Z (9m ago)
+                    INSTANCE                 STATE   PID    PORT    RESTARTS   START   READY SINCE
+                    hello-java-00002-x7k2p   READY   4242   40123   0          0.8 s   2026-11-21T12:00:00Z (9m ago)
 
                 Events:
                 """);
         assertThat(run.out()).contains("event 12\n").contains("event 3\n").doesNotContain("event 2\n");
+    }
+
+    @Test
+    void showsTheSplitTagsAndHowEachRoutedRevisionIsScaled() {
+        String configured = """
+                {"splits": [{"revision": "hello-java-00002", "percent": 90}, {"revision": "latest", "percent": 10}],
+                 "tags": {"canary": "hello-java-00003"}}""";
+        api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002", null,
+                Samples.traffic(configured,
+                        Samples.route("hello-java-00002", 90, "", "\"http://hello-java.localhost:8080/\""),
+                        Samples.route("hello-java-00003", 10, "\"canary\"",
+                                "\"http://hello-java.localhost:8080/\", \"http://canary-hello-java.localhost:8080/\"")),
+                Samples.revision("hello-java-00003", "READY", false, 10, "\"canary\"",
+                        Samples.scaling(0, "1 → 0 instances: idle for 30s", 0, 4, 0), "") + ","
+                        + Samples.revision("hello-java-00002", "READY", true, 90, "",
+                                Samples.scaling(2, "steady at 2: 14.2 in flight for target 10", 3, 340, 12),
+                                Samples.instance("hello-java-00002-x7k2p", "READY", 0)) + ","
+                        + Samples.revision("hello-java-00001", "READY", false, ""),
+                "")));
+
+        Run run = CannedApi.run(api.env(home), "describe", "hello-java");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("""
+                Serving:   hello-java-00002
+                """).contains("""
+                Traffic:
+                  hello-java-00002   90%   http://hello-java.localhost:8080/
+                  hello-java-00003   10%   tags: canary   http://hello-java.localhost:8080/ http://canary-hello-java.localhost:8080/
+                  configured: hello-java-00002=90 latest=10 --tag canary=hello-java-00003, where latest is the newest ready revision
+
+                Revisions:
+                  hello-java-00003   READY   10%   tags: canary   created 2026-11-21T12:00:00Z (10m ago)
+                    scaling: 0 desired (1 → 0 instances: idle for 30s); 0 in flight, 0 waiting; 4 requests, none held
+                  hello-java-00002   READY   serving   90%   created 2026-11-21T12:00:00Z (10m ago)
+                    scaling: 2 desired (steady at 2: 14.2 in flight for target 10); 3 in flight, 0 waiting; \
+                held 12 of 340 requests, p50 40ms p99 180ms max 210ms
+                    INSTANCE                 STATE   PID    PORT    RESTARTS   START   READY SINCE
+                    hello-java-00002-x7k2p   READY   4242   40123   0          0.8 s   2026-11-21T12:00:00Z (9m ago)
+                  hello-java-00001   READY   created 2026-11-21T12:00:00Z (10m ago)
+
+                Events:
+                """);
+    }
+
+    @Test
+    void saysWhenARollbackOverridesTheConfiguredTraffic() {
+        api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00001", "hello-java-00001",
+                Samples.traffic(Samples.LATEST,
+                        Samples.route("hello-java-00001", 100, "", "\"http://hello-java.localhost:8080/\"")),
+                Samples.revision("hello-java-00002", "READY", false, "") + ","
+                        + Samples.revision("hello-java-00001", "READY", true, ""),
+                "")));
+
+        Run run = CannedApi.run(api.env(home), "describe", "hello-java");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("""
+                Serving:   hello-java-00001 (pinned to hello-java-00001 until the next deploy)
+                """).contains("""
+                Traffic:
+                  hello-java-00001   100%   http://hello-java.localhost:8080/
+                  configured: latest=100; overridden by the rollback to hello-java-00001 until the next deploy \
+                or traffic change
+                """);
     }
 }

@@ -11,19 +11,34 @@ final class Samples {
              "url": "http://hello-java.localhost:8080/", "created": false}""";
 
     static String instance(String id, String state, int restarts) {
+        boolean ready = state.equals("READY");
         return """
                 {"id": "%s", "state": "%s", "pid": 4242, "port": 40123, "restarts": %d,
-                 "createdAt": "2026-11-21T12:00:00Z", "readyAt": %s, "failure": null}"""
-                .formatted(id, state, restarts, state.equals("READY") ? "\"2026-11-21T12:00:00.800Z\"" : "null");
+                 "createdAt": "2026-11-21T12:00:00Z", "readyAt": %s, "startMs": %s, "failure": null}"""
+                .formatted(id, state, restarts, ready ? "\"2026-11-21T12:00:00.800Z\"" : "null", ready ? "800" : "null");
     }
 
     static String revision(String id, String state, boolean serving, String instances) {
+        return revision(id, state, serving, serving ? 100 : 0, "", "null", instances);
+    }
+
+    /** @param tags the inside of a JSON array; @param scaling a JSON object, or null */
+    static String revision(String id, String state, boolean serving, int percent, String tags, String scaling,
+            String instances) {
         return """
-                {"id": "%s", "number": %d, "state": "%s", "serving": %b, "reason": null, "logTail": [],
+                {"id": "%s", "number": %d, "state": "%s", "serving": %b, "percent": %d, "tags": [%s],
+                 "reason": null, "logTail": [],
                  "digest": "sha256:9f2c1a77e0b5d3c4aa", "createdAt": "2026-11-21T12:00:00Z", "readyAt": %s,
-                 "config": {"runtime": "java"}, "instances": [%s]}"""
-                .formatted(id, Integer.parseInt(id.substring(id.length() - 5)), state, serving,
-                        state.equals("READY") ? "\"2026-11-21T12:00:00.800Z\"" : "null", instances);
+                 "config": {"runtime": "java"}, "scaling": %s, "instances": [%s]}"""
+                .formatted(id, Integer.parseInt(id.substring(id.length() - 5)), state, serving, percent, tags,
+                        state.equals("READY") ? "\"2026-11-21T12:00:00.800Z\"" : "null", scaling, instances);
+    }
+
+    static String scaling(int desired, String reason, int inFlight, long requests, long held) {
+        return """
+                {"desired": %d, "mode": "STABLE", "reason": "%s", "inFlight": %d, "waiting": 0,
+                 "requests": %d, "held": %d, "holdP50Ms": 40, "holdP99Ms": 180, "holdMaxMs": 210}"""
+                .formatted(desired, reason, inFlight, requests, held);
     }
 
     static String failedRevision(String id) {
@@ -37,13 +52,37 @@ final class Samples {
                 .formatted(id, id);
     }
 
+    /** A service with the default traffic, everything to the newest ready revision, which is {@code serving}. */
     static String service(String serving, String revisions, String events) {
+        String routes = serving == null ? "" : route(serving, 100, "", "\"http://hello-java.localhost:8080/\"");
+        return service(serving, null, traffic(LATEST, routes), revisions, events);
+    }
+
+    static String service(String serving, String pinned, String traffic, String revisions, String events) {
         return """
                 {"name": "hello-java", "url": "http://hello-java.localhost:8080/", "runtime": "java",
-                 "servingRevision": %s, "latestRevision": "hello-java-00003", "pinnedRevision": null,
+                 "servingRevision": %s, "latestRevision": "hello-java-00003", "pinnedRevision": %s,
                  "state": "ready", "instances": {"ready": 1, "desired": 1}, "createdAt": "2026-11-21T12:00:00Z",
-                 "paths": ["/hello"], "revisions": [%s], "events": [%s]}"""
-                .formatted(serving == null ? "null" : "\"" + serving + "\"", revisions, events);
+                 "paths": ["/hello"], "traffic": %s, "revisions": [%s], "events": [%s]}"""
+                .formatted(quoted(serving), quoted(pinned), traffic, revisions, events);
+    }
+
+    static final String LATEST = """
+            {"splits": [{"revision": "latest", "percent": 100}], "tags": {}}""";
+
+    static String traffic(String configured, String... routes) {
+        return """
+                {"configured": %s, "routes": [%s]}""".formatted(configured, String.join(",", routes));
+    }
+
+    /** @param tags and @param urls the insides of JSON arrays */
+    static String route(String revision, int percent, String tags, String urls) {
+        return """
+                {"revision": "%s", "percent": %d, "tags": [%s], "urls": [%s]}""".formatted(revision, percent, tags, urls);
+    }
+
+    private static String quoted(String s) {
+        return s == null ? "null" : "\"" + s + "\"";
     }
 
     static final String NOT_FOUND = """

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * that share without anyone editing the split; a split naming a revision id stays on it across deploys.
  *
  * <pre>{@code
- * // nubo traffic hello --to hello-00002=90 --to latest=10 --tag canary=latest
+ * // nubo traffic hello hello-00002=90 latest=10 --tag canary=latest
  * Traffic t = Traffic.parse(List.of("hello-00002=90", "latest=10"), List.of("canary=latest"));
  * }</pre>
  *

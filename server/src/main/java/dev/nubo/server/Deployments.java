@@ -17,6 +17,9 @@ final class Deployments {
     /** What {@code POST /v1/deployments} answers. */
     record Deployed(String service, String revision, String digest, long size, String url, boolean created) {}
 
+    /** How long a traffic change waits for the new routes, so its answer shows them. */
+    private static final java.time.Duration TRAFFIC_APPLY_WAIT = java.time.Duration.ofSeconds(10);
+
     private final Artifacts artifacts;
     private final Runtimes runtimes;
     private final Store store;
@@ -80,12 +83,15 @@ final class Deployments {
      * once: a revision at zero holds its first requests while it starts.
      */
     void traffic(String service, Traffic traffic) {
+        var current = store.service(service).orElseThrow(() -> NotFound.service(service));
         var revisions = store.revisions(service);
-        if (store.service(service).isEmpty()) {
-            throw NotFound.service(service);
-        }
         java.util.List<String> named = new java.util.ArrayList<>(traffic.splits().stream().map(Traffic.Split::revision).toList());
-        named.addAll(traffic.tags().values());
+        // A tag kept as it was is not checked again: a tagged revision that failed since must not block other changes.
+        traffic.tags().forEach((tag, id) -> {
+            if (!id.equals(current.traffic().tags().get(tag))) {
+                named.add(id);
+            }
+        });
         for (String id : named) {
             if (id.equals(Traffic.LATEST)) {
                 continue;
@@ -104,16 +110,17 @@ final class Deployments {
                     "deploy until a revision becomes ready, then split its traffic");
         }
         store.setTraffic(service, traffic);
-        store.addEvent(service, Optional.empty(), clock.instant(), "traffic set to " + describe(traffic));
-        reconciler.reconcile(service);
+        store.addEvent(service, Optional.empty(), clock.instant(), "traffic set: " + describe(traffic));
+        reconciler.reconcileAndWait(service, TRAFFIC_APPLY_WAIT);
     }
 
+    /** {@code hello-00002=90 latest=10; tags canary=hello-00003}: the form {@code nubo traffic} takes. */
     private static String describe(Traffic traffic) {
-        String splits = traffic.splits().stream().map(s -> s.revision() + "=" + s.percent() + "%")
+        String splits = traffic.splits().stream().map(s -> s.revision() + "=" + s.percent())
                 .collect(java.util.stream.Collectors.joining(" "));
-        String tags = traffic.tags().entrySet().stream().map(e -> "--tag " + e.getKey() + "=" + e.getValue())
+        String tags = traffic.tags().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(java.util.stream.Collectors.joining(" "));
-        return tags.isEmpty() ? splits : splits + " " + tags;
+        return tags.isEmpty() ? splits : splits + "; tags " + tags;
     }
 
     /** Deletes the service's records at once; its instances drain and stop in the background. */

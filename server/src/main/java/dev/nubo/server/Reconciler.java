@@ -134,6 +134,25 @@ final class Reconciler implements AutoCloseable {
         }
     }
 
+    /**
+     * Reconciles the service and returns once that pass is done (at most {@code wait}), so an answer
+     * to a traffic change shows the routes it made.
+     */
+    void reconcileAndWait(String service, Duration wait) {
+        if (loop.isShutdown()) {
+            return;
+        }
+        try {
+            loop.submit(() -> reconcileNow(service)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.error("reconciling {} failed; will retry on the next change", service, e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("reconciling {} took over {}; answering before it finished", service, wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** How the service's traffic is routed now; {@link TrafficPlan#none()} before anything is READY. */
     TrafficPlan plan(String service) {
         Live l = live.get(service);
