@@ -40,6 +40,9 @@ final class Exchange {
      */
     private static final long LINGER_MS = 1_000;
 
+    /** Answers with a Content-Length up to this are relayed in one write rather than streamed. */
+    static final long WHOLE_BODY_LIMIT = 64 * 1024;
+
     private final Vertx vertx;
     private final Context context;
     private final HttpClientAgent client;
@@ -317,9 +320,14 @@ final class Exchange {
         }
         Forwarding.toClient(upstreamResponse.headers(), response.headers());
         response.putHeader(Forwarding.REQUEST_ID, requestId);
-        boolean sized = upstreamResponse.headers().contains("content-length");
+        long length = contentLength(upstreamResponse.headers().get("content-length"));
+        boolean sized = length >= 0;
         boolean bodyless = request.method() == HttpMethod.HEAD || upstreamResponse.statusCode() == 204
                 || upstreamResponse.statusCode() == 304;
+        if (sized && !bodyless && length <= WHOLE_BODY_LIMIT) {
+            relayWhole(upstreamResponse);
+            return;
+        }
         if (!sized && !bodyless && request.version() != HttpVersion.HTTP_1_0) {
             response.setChunked(true);
         }
@@ -347,6 +355,27 @@ final class Exchange {
                 response.trailers().addAll(upstreamResponse.trailers());
             }
             response.end();
+        });
+    }
+
+    /**
+     * A small answer of known length goes out in one write, head and body together, the way
+     * nginx's proxy buffering does: streaming it would cost a write (and a system call) for the head,
+     * one per chunk and one for the end. It arrives whole within moments, so nothing waits on it.
+     */
+    private void relayWhole(HttpClientResponse upstreamResponse) {
+        upstreamResponse.exceptionHandler(this::onUpstreamFailure);
+        upstreamResponse.body().onComplete(ar -> {
+            if (phase != Phase.STREAMING) {
+                return;
+            }
+            if (ar.failed()) {
+                onUpstreamFailure(ar.cause());
+                return;
+            }
+            upstreamResponseEnded = true;
+            finish(upstreamResponse.statusCode(), "ok");
+            response.end(ar.result());
         });
     }
 

@@ -71,8 +71,9 @@ import org.slf4j.LoggerFactory;
  * later failure is 502 {@code upstream.failed}: the instance may have acted on the request, so it
  * is never sent twice.
  *
- * <p><b>Connections.</b> One {@link HttpClientAgent} keeps an HTTP/1.1 keep-alive pool per instance
- * (up to {@code maxConnectionsPerEndpoint}). Idle pooled connections are dropped after 3s,
+ * <p><b>Connections.</b> Each listener's event loop has its own {@link HttpClientAgent}, which keeps
+ * an HTTP/1.1 keep-alive pool per instance (up to {@code maxConnectionsPerEndpoint} each), so a
+ * request never changes threads on its way. A small answer of known length is relayed in one write. Idle pooled connections are dropped after 3s,
  * below the 5s after which common servers (Node, uvicorn) drop them
  * themselves: a request written onto a connection the instance is closing fails, and it cannot be
  * retried. Callers speak HTTP/1.x (h2c upgrade is off, so hop-by-hop rules stay simple); one
@@ -96,7 +97,8 @@ public final class Gateway implements AutoCloseable {
 
     private final Vertx vertx;
     private final GatewayConfig config;
-    private final HttpClientAgent client;
+    /** One client (and so one keep-alive pool per instance) per listener's event loop; see {@link #listener}. */
+    private final java.util.List<HttpClientAgent> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final InFlight inFlight = new InFlight();
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHold = revision -> {};
@@ -109,13 +111,7 @@ public final class Gateway implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.routes = index(RouteTable.empty());
-        this.client = vertx.httpClientBuilder()
-                .with(new HttpClientOptions()
-                        .setName("nubo-gateway")
-                        .setConnectTimeout((int) config.connectTimeout().toMillis())
-                        .setKeepAliveTimeout(POOL_IDLE_SECONDS))
-                .with(new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerEndpoint()))
-                .build();
+
     }
 
     /** Binds and starts serving (with an empty route table); returns once the port is bound. */
@@ -194,13 +190,15 @@ public final class Gateway implements AutoCloseable {
             if (deployment != null) {
                 vertx.undeploy(deployment).await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
             }
-            client.close().await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            for (HttpClientAgent client : clients) {
+                client.close().await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
+            }
         } catch (TimeoutException e) {
             log.warn("gateway connections did not close within {}s; a peer stopped reading. Moving on.", CLOSE_WAIT_SECONDS);
         }
     }
 
-    private void handle(HttpServerRequest request) {
+    private void handle(HttpServerRequest request, HttpClientAgent client) {
         long received = System.nanoTime();
         request.pause();  // the body waits in the socket until an instance is ready to take it
         Exchange exchange = new Exchange(request, vertx, client, config.connectTimeout(), received, this::dispatch);
@@ -278,9 +276,23 @@ public final class Gateway implements AutoCloseable {
         port = bound.get();
     }
 
+    /**
+     * A listener and its own client, both on the event loop of the verticle that calls this: a
+     * request and its trip to the instance then stay on one thread. With a shared client, a pooled
+     * connection belongs to whichever event loop opened it, and every request served from another
+     * one crosses threads twice (a task queue and a wake-up each way).
+     */
     private Future<?> listener(HttpServerOptions options, int listenPort, AtomicInteger bound) {
+        HttpClientAgent client = vertx.httpClientBuilder()
+                .with(new HttpClientOptions()
+                        .setName("nubo-gateway")
+                        .setConnectTimeout((int) config.connectTimeout().toMillis())
+                        .setKeepAliveTimeout(POOL_IDLE_SECONDS))
+                .with(new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerEndpoint()))
+                .build();
+        clients.add(client);
         return vertx.createHttpServer(options)
-                .requestHandler(this::handle)
+                .requestHandler(request -> handle(request, client))
                 .invalidRequestHandler(Gateway::malformed)
                 .listen(listenPort, config.host())
                 .onSuccess(server -> bound.set(server.actualPort()));

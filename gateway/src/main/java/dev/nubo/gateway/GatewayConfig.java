@@ -13,7 +13,7 @@ import java.util.Locale;
  *   <tr><td>domain</td><td>localhost</td><td>a service answers at {@code NAME.domain}</td></tr>
  *   <tr><td>connectTimeout</td><td>1s</td><td>how long to wait for a connection to an instance, including
  *       waiting for a free one in the pool, before trying another instance</td></tr>
- *   <tr><td>maxConnectionsPerEndpoint</td><td>256</td><td>keep-alive pool size per instance; requests beyond it wait
+ *   <tr><td>maxConnectionsPerEndpoint</td><td>256</td><td>keep-alive pool size per instance and event loop; requests beyond it wait
  *       for a free connection (up to connectTimeout)</td></tr>
  * </table>
  */
