@@ -49,7 +49,12 @@ public final class NuboServer implements AutoCloseable {
         try {
             Store store = Store.open(home.database());
             opened.addFirst(store);
-            Vertx vertx = Vertx.vertx();
+            // Native epoll where Netty has it (Linux x86_64 here); Vert.x falls back to NIO elsewhere.
+            Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+            if (!vertx.isNativeTransportEnabled()) {
+                org.slf4j.LoggerFactory.getLogger(NuboServer.class).info("using Java NIO for sockets; native epoll is unavailable: {}",
+                        String.valueOf(vertx.unavailableNativeTransportCause()));
+            }
             opened.addFirst(() -> vertx.close().await());
             Gateway gateway = Gateway.start(vertx, new GatewayConfig(config.httpHost(), config.httpPort(), config.domain(),
                     Duration.ofSeconds(1), 256));
