@@ -101,6 +101,7 @@ public final class Gateway implements AutoCloseable {
     private final java.util.List<HttpClientAgent> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final InFlight inFlight = new InFlight();
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHold = revision -> {};
     private String deployment;              // the listeners; null until bound
     private volatile Routes routes;
@@ -250,7 +251,9 @@ public final class Gateway implements AutoCloseable {
     }
 
     private Routes index(RouteTable table) {
-        return Routes.index(table, config.domain(), inFlight::counter, id -> demands.computeIfAbsent(id, Demand::new));
+        splitCursors.keySet().retainAll(table.services().keySet());
+        return Routes.index(table, config.domain(), inFlight::counter, id -> demands.computeIfAbsent(id, Demand::new),
+                name -> splitCursors.computeIfAbsent(name, n -> new AtomicInteger()));
     }
 
     private void record(HttpServerRequest request, Exchange exchange, Exchange.Outcome outcome) {

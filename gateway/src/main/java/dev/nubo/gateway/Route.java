@@ -20,10 +20,11 @@ final class Route {
     private final ServiceRoute service;
     private final Target[] cycle;            // empty when no revision takes traffic
     private final Map<String, Target> tags;
-    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger next;        // the service's, shared across tables: see Routes.index
 
-    Route(ServiceRoute service, Map<String, Target> targets) {
+    Route(ServiceRoute service, Map<String, Target> targets, AtomicInteger next) {
         this.service = service;
+        this.next = next;
         this.cycle = cycle(service.split(), targets);
         this.tags = service.tags().entrySet().stream()
                 .collect(java.util.stream.Collectors.toUnmodifiableMap(Map.Entry::getKey, e -> targets.get(e.getValue())));

@@ -43,9 +43,12 @@ final class Routes {
     /**
      * @param counter the in-flight counter of an instance id, shared across tables
      * @param demand the demand of a revision id, shared across tables
+     * @param splitCursor the position of a service in its split cycle, shared across tables: a table
+     *     is republished whenever an instance comes or goes, and restarting the cycle each time would
+     *     favour the revisions early in it
      */
     static Routes index(RouteTable table, String domain, Function<String, java.util.concurrent.atomic.AtomicInteger> counter,
-                        Function<String, Demand> demand) {
+                        Function<String, Demand> demand, Function<String, java.util.concurrent.atomic.AtomicInteger> splitCursor) {
         Map<String, Match> byHost = new HashMap<>();
         Map<String, Match> byTagHost = new HashMap<>();
         List<Prefix> prefixes = new ArrayList<>();
@@ -64,7 +67,7 @@ final class Routes {
                 own.put(id, t);
                 targets.put(id, t);
             });
-            Route route = new Route(service, own);
+            Route route = new Route(service, own, splitCursor.apply(service.service()));
             String name = service.service().toLowerCase(Locale.ROOT);
             Match match = new Match(route, null);
             byHost.put(name + "." + domain, match);

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.Test;
 class RoutesTest {
 
     private final InFlight inFlight = new InFlight();
+    private final Map<String, java.util.concurrent.atomic.AtomicInteger> cursors = new java.util.concurrent.ConcurrentHashMap<>() {
+        @Override
+        public java.util.concurrent.atomic.AtomicInteger get(Object key) {
+            return computeIfAbsent((String) key, k -> new java.util.concurrent.atomic.AtomicInteger());
+        }
+    };
 
     private static ServiceRoute service(String name, List<String> paths, Endpoint... endpoints) {
         return ServiceRoute.single(name, name + "-r1", Duration.ofSeconds(30), 1 << 20, paths, List.of(endpoints));
@@ -23,7 +29,7 @@ class RoutesTest {
         for (ServiceRoute s : services) {
             byName.put(s.service(), s);
         }
-        return Routes.index(new RouteTable(byName), "apps.test", inFlight::counter, Demand::new);
+        return Routes.index(new RouteTable(byName), "apps.test", inFlight::counter, Demand::new, cursors::get);
     }
 
     private static String found(Routes.Match match) {
@@ -167,6 +173,24 @@ class RoutesTest {
         assertThat(picks.stream().filter("s-b"::equals).count()).isEqualTo(200);
         // spread out, not in runs: never two s-b in a row within a cycle
         assertThat(String.join(",", picks)).doesNotContain("s-b,s-b");
+    }
+
+    @Test
+    void keepsItsPlaceInTheSplitCycleWhenTheTableIsRepublished() {
+        RevisionRoute a = RevisionRoute.of("s-a", Duration.ofSeconds(5), 1, List.of());
+        RevisionRoute b = RevisionRoute.of("s-b", Duration.ofSeconds(5), 1, List.of());
+        ServiceRoute split = new ServiceRoute("s", List.of(), List.of(new ServiceRoute.Share("s-a", 90), new ServiceRoute.Share("s-b", 10)),
+                Map.of(), Map.of("s-a", a, "s-b", b));
+
+        long toB = 0;
+        for (int table = 0; table < 100; table++) {  // a new table every 5 requests, as while instances come and go
+            Route route = index(split).find("s.apps.test", "/").route();
+            for (int i = 0; i < 5; i++) {
+                toB += route.split().revision().revision().equals("s-b") ? 1 : 0;
+            }
+        }
+
+        assertThat(toB).isEqualTo(50);
     }
 
     @Test
