@@ -59,6 +59,9 @@ public final class Autoscaler {
     private Instant panicUntil;
     private Instant lastScaleDown;
 
+    /** The last decision of the current panic; 0 outside one. */
+    private int lastPanicDesired;
+
     public Autoscaler(ScalePolicy policy, Instant createdAt) {
         if (policy == null || createdAt == null) {
             throw new IllegalArgumentException("an autoscaler needs a policy and a creation time, got " + policy + " and " + createdAt);
@@ -130,7 +133,11 @@ public final class Autoscaler {
             }
             if (now.isBefore(panicUntil)) {
                 mode = Mode.PANIC;
-                desired = Math.max(current, instancesFor(panic));
+                // The panic window still holds the quiet before a step, so size on the latest sample too, and
+                // never below what this panic already asked for: instances it launched must not be retired.
+                Sample now0 = latest(now);
+                double seen = Math.max(panic, now0 == null ? 0 : now0.concurrency());
+                desired = Math.max(Math.max(current, lastPanicDesired), instancesFor(seen));
                 why = "panic, " + Format.load(panic) + load;
             } else {
                 mode = Mode.STABLE;
@@ -147,7 +154,7 @@ public final class Autoscaler {
             if (active) {
                 desired = Math.max(desired, 1);
             }
-            Sample latest = current == 0 ? latest(now) : null;
+            Sample latest = ready == 0 ? latest(now) : null;
             if (latest != null && (latest.concurrency() > 0 || latest.arrivals() > 0)) {
                 int needed = Math.max(1, instancesFor(latest.concurrency()));
                 if (needed >= desired) {
@@ -157,6 +164,7 @@ public final class Autoscaler {
             }
         }
         int clamped = Math.min(Math.max(desired, policy.min()), policy.max());
+        lastPanicDesired = mode == Mode.PANIC ? clamped : 0;
         if (clamped < current) {
             lastScaleDown = now;
         }

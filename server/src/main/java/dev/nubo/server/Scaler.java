@@ -116,8 +116,9 @@ final class Scaler implements AutoCloseable {
             ScaleDecision decision = t.autoscaler().decide(now, live, fleet.ready(t.service(), revision));
             ScaleDecision before = t.last()[0];
             t.last()[0] = decision;
-            if (decision.desired() != live) {
-                fleet.resize(t.service(), revision, decision, live, before == null || before.desired() != decision.desired());
+            boolean changed = before == null || before.desired() != decision.desired();
+            if (decision.desired() != live || changed) {
+                fleet.resize(t.service(), revision, decision, live, changed && decision.desired() != live);
             }
         });
     }
