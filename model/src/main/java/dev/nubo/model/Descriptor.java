@@ -38,6 +38,8 @@ public record Descriptor(
         List<String> paths) {
 
     public static final String FILE_NAME = "nubo.yaml";
+    /** The memory limit of an instance without {@code memory:} in nubo.yaml: 256 MiB. */
+    public static final long DEFAULT_MEMORY = 256L << 20;
 
     public Descriptor {
         env = Map.copyOf(env);
@@ -50,7 +52,7 @@ public record Descriptor(
     }
 
     /** How instances of a revision are started. */
-    public sealed interface Runtime permits Process, JavaFunction {
+    public sealed interface Runtime permits Process, JavaFunction, NodeFunction, PythonFunction, Provided {
         /** The {@code runtime:} value, e.g. {@code process}. */
         String kind();
     }
@@ -68,13 +70,54 @@ public record Descriptor(
     }
 
     /**
-     * A Java function: {@code handler} is a class implementing one of the function-api interfaces,
-     * found in {@code code}, a jar or a classes directory relative to the deployed directory.
+     * A Java function: {@code handler} is a class implementing one of the function-api interfaces or
+     * AWS Lambda's {@code RequestHandler}/{@code RequestStreamHandler} (optionally with Lambda's
+     * {@code ::method} suffix), found in {@code code}, a jar or a classes directory relative to the
+     * deployed directory.
      */
     public record JavaFunction(String handler, String code) implements Runtime {
         @Override
         public String kind() {
             return "java";
+        }
+    }
+
+    /**
+     * A Node.js function as on AWS Lambda: {@code handler} is {@code FILE.EXPORT}, e.g.
+     * {@code index.handler} for {@code export const handler = async (event, context) => ...} in
+     * {@code index.js}, {@code index.mjs} or {@code index.cjs} of the deployed directory.
+     */
+    public record NodeFunction(String handler) implements Runtime {
+        @Override
+        public String kind() {
+            return "node";
+        }
+    }
+
+    /**
+     * A Python function as on AWS Lambda: {@code handler} is {@code MODULE.FUNCTION}, e.g.
+     * {@code main.handler} for {@code def handler(event, context)} in {@code main.py}.
+     */
+    public record PythonFunction(String handler) implements Runtime {
+        @Override
+        public String kind() {
+            return "python";
+        }
+    }
+
+    /**
+     * An unmodified AWS Lambda custom runtime: {@code command} (by default {@code ./bootstrap}) polls
+     * the Lambda Runtime API that Nubo serves at {@code $AWS_LAMBDA_RUNTIME_API}; {@code handler},
+     * when given, is passed as {@code _HANDLER}. It serves one invocation at a time.
+     */
+    public record Provided(List<String> command, Optional<String> handler) implements Runtime {
+        public Provided {
+            command = List.copyOf(command);
+        }
+
+        @Override
+        public String kind() {
+            return "provided";
         }
     }
 

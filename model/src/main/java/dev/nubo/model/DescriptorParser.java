@@ -28,7 +28,6 @@ final class DescriptorParser {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-    static final long DEFAULT_MEMORY = 256L << 20;
     static final long DEFAULT_MAX_BODY = 10L << 20;
     static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
@@ -81,44 +80,80 @@ final class DescriptorParser {
                 runtime,
                 env(root.get("env")),
                 optional(root, "timeout", DEFAULT_TIMEOUT, n -> duration(n, "timeout", Duration.ofMillis(1), Duration.ofMinutes(15))),
-                optional(root, "memory", DEFAULT_MEMORY, n -> size(n, "memory", 16L << 20, 64L << 30)),
+                optional(root, "memory", Descriptor.DEFAULT_MEMORY, n -> size(n, "memory", 16L << 20, 64L << 30)),
                 optional(root, "maxBodySize", DEFAULT_MAX_BODY, n -> size(n, "maxBodySize", 0, 1L << 30)),
                 readiness(root.get("readiness")),
-                scale(root.get("scale")),
+                scale(root.get("scale"), runtime instanceof Descriptor.Provided ? 1 : 0),
                 optional(root, "drainTimeout", DEFAULT_DRAIN_TIMEOUT, n -> duration(n, "drainTimeout", Duration.ZERO, Duration.ofMinutes(10))),
                 paths(root.get("paths")));
     }
 
+    private static final Pattern JAVA_HANDLER =
+            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*(::[\\p{L}_$][\\p{L}\\p{N}_$]*)?");
+    /** {@code index.handler}, {@code src/index.handler}: a file in the deployed directory, then an export. */
+    private static final Pattern NODE_HANDLER = Pattern.compile("([A-Za-z0-9_.-]+/)*[A-Za-z0-9_-]+\\.[A-Za-z_$][A-Za-z0-9_$]*");
+    /** {@code main.handler}, {@code app.api.handler}, {@code src/main.handler}. */
+    private static final Pattern PYTHON_HANDLER = Pattern.compile("([A-Za-z0-9_.-]+/)*[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+");
+    private static final List<String> KINDS = List.of("process", "java", "node", "python", "provided");
+
     private static Descriptor.Runtime runtime(JsonNode root) {
         String kind = requiredText(root, "runtime",
-                "add `runtime: process` (any program serving HTTP on $PORT) or `runtime: java` (a Java function)");
+                "add `runtime: process` (any program serving HTTP on $PORT), or a function runtime: java, node, python, provided");
         return switch (kind) {
             case "process" -> {
                 forbid(root, "process", "handler", "code");
-                yield new Descriptor.Process(command(root.get("command")));
+                yield new Descriptor.Process(command(root.get("command"), "process"));
             }
             case "java" -> {
                 forbid(root, "java", "command");
-                String handler = requiredText(root, "handler",
-                        "name the class implementing dev.nubo.function.Handler or HttpHandler, e.g. `handler: com.example.Hello`");
-                if (!handler.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*")) {
-                    throw invalid("nubo.yaml: `handler` must be a fully qualified class name (got '" + handler + "')",
-                            "e.g. `handler: com.example.Hello`");
-                }
+                String handler = handler(root, JAVA_HANDLER, "a fully qualified class name, optionally with Lambda's ::method",
+                        "com.example.Hello", "name the class implementing dev.nubo.function.Handler, HttpHandler or AWS Lambda's"
+                                + " RequestHandler, e.g. `handler: com.example.Hello`");
                 String code = requiredText(root, "code",
                         "point it at the compiled code inside this directory: a jar (`code: target/app.jar`) or classes (`code: target/classes`)");
                 relativePath(code, "code");
                 yield new Descriptor.JavaFunction(handler, code);
             }
-            default -> throw invalid("nubo.yaml: `runtime` must be one of process, java (got '" + kind + "')",
-                    "use `runtime: process` with `command: [node, server.js]` to run any HTTP server unmodified");
+            case "node" -> {
+                forbid(root, "node", "command", "code");
+                yield new Descriptor.NodeFunction(handler(root, NODE_HANDLER, "FILE.EXPORT", "index.handler",
+                        "name the file and its exported function, e.g. `handler: index.handler` for"
+                                + " `export const handler = async (event, context) => ...` in index.js or index.mjs"));
+            }
+            case "python" -> {
+                forbid(root, "python", "command", "code");
+                yield new Descriptor.PythonFunction(handler(root, PYTHON_HANDLER, "MODULE.FUNCTION", "main.handler",
+                        "name the module and its function, e.g. `handler: main.handler` for `def handler(event, context)` in main.py"));
+            }
+            case "provided" -> {
+                forbid(root, "provided", "code");
+                List<String> command = root.has("command") ? command(root.get("command"), "provided") : List.of("./bootstrap");
+                Optional<String> handler = root.has("handler") ? Optional.of(requiredText(root, "handler",
+                        "the value the runtime reads from $_HANDLER, e.g. `handler: com.example.Hello::handleRequest`"))
+                        : Optional.empty();
+                yield new Descriptor.Provided(command, handler);
+            }
+            default -> throw invalid("nubo.yaml: `runtime` must be one of " + String.join(", ", KINDS) + " (got '" + kind + "')",
+                    "use `runtime: process` with `command: [node, server.js]` to run any HTTP server unmodified,"
+                            + " or a function runtime with `handler`; see docs/DESCRIPTOR.md");
         };
     }
 
-    private static List<String> command(JsonNode node) {
-        String hint = "give the program and its arguments as a list, e.g. `command: [node, server.js]`; it must serve HTTP on $PORT";
+    private static String handler(JsonNode root, Pattern shape, String shapeName, String example, String hint) {
+        String handler = requiredText(root, "handler", hint);
+        if (!shape.matcher(handler).matches()) {
+            throw invalid("nubo.yaml: `handler` must be " + shapeName + " (got '" + handler + "')",
+                    "e.g. `handler: " + example + "`");
+        }
+        return handler;
+    }
+
+    private static List<String> command(JsonNode node, String runtime) {
+        String hint = runtime.equals("provided")
+                ? "give the custom runtime's program and arguments as a list, e.g. `command: [./bootstrap]`; it polls $AWS_LAMBDA_RUNTIME_API"
+                : "give the program and its arguments as a list, e.g. `command: [node, server.js]`; it must serve HTTP on $PORT";
         if (node == null || node.isNull()) {
-            throw invalid("nubo.yaml: `command` is required for runtime process", hint);
+            throw invalid("nubo.yaml: `command` is required for runtime " + runtime, hint);
         }
         if (node.isTextual()) {
             if (node.asText().isBlank()) {
@@ -202,7 +237,8 @@ final class DescriptorParser {
         return new Descriptor.Readiness(path, timeout);
     }
 
-    private static Descriptor.Scale scale(JsonNode node) {
+    /** {@code defaultLimit} 1 for a Lambda custom runtime, which takes one invocation at a time; else 0 (no cap). */
+    private static Descriptor.Scale scale(JsonNode node, int defaultLimit) {
         if (node == null || node.isNull()) {
             node = YAML.createObjectNode();
         }
@@ -218,7 +254,7 @@ final class DescriptorParser {
             throw invalid("nubo.yaml: `scale.max` (" + max + ") is below `scale.min` (" + min + ")",
                     "raise max to at least " + min);
         }
-        int limit = integer(node, "scale.limit", 0, 0, MAX_CONCURRENCY,
+        int limit = integer(node, "scale.limit", defaultLimit, 0, MAX_CONCURRENCY,
                 "0 means no cap; otherwise the most requests one instance has in flight");
         // Likewise the default target follows an explicit limit down rather than contradicting it.
         int target = integer(node, "scale.target", limit > 0 ? Math.min(DEFAULT_TARGET, limit) : DEFAULT_TARGET,
@@ -297,9 +333,13 @@ final class DescriptorParser {
     private static void forbid(JsonNode root, String runtime, String... fields) {
         for (String f : fields) {
             if (root.has(f)) {
-                throw invalid("nubo.yaml: `" + f + "` does not apply to runtime " + runtime,
-                        runtime.equals("java") ? "a Java function is started by Nubo: remove `command`"
-                                : "`handler` and `code` are for `runtime: java`; a process runs `command`");
+                throw invalid("nubo.yaml: `" + f + "` does not apply to runtime " + runtime, switch (runtime) {
+                    case "java" -> "a Java function is started by Nubo: remove `command`";
+                    case "node", "python" -> "a " + runtime + " function is the deployed directory itself, started by Nubo:"
+                            + " remove `" + f + "` and name the function with `handler`";
+                    case "provided" -> "a custom runtime is the deployed directory and its `command`: remove `code`";
+                    default -> "`handler` and `code` are for function runtimes (java, node, python); a process runs `command`";
+                });
             }
         }
     }

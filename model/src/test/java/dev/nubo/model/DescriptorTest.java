@@ -42,6 +42,34 @@ class DescriptorTest {
     }
 
     @Test
+    void readsLambdaStyleFunctionRuntimes() {
+        assertThat(Descriptor.parse("name: a\nruntime: java\nhandler: com.example.Hello::handleRequest\ncode: app.jar\n").runtime())
+                .isEqualTo(new Descriptor.JavaFunction("com.example.Hello::handleRequest", "app.jar"));
+        assertThat(Descriptor.parse("name: a\nruntime: node\nhandler: src/index.handler\n").runtime())
+                .isEqualTo(new Descriptor.NodeFunction("src/index.handler"));
+        assertThat(Descriptor.parse("name: a\nruntime: python\nhandler: app.main.handler\n").runtime())
+                .isEqualTo(new Descriptor.PythonFunction("app.main.handler"));
+
+        Descriptor custom = Descriptor.parse("name: a\nruntime: provided\n");
+        assertThat(custom.runtime()).isEqualTo(new Descriptor.Provided(List.of("./bootstrap"), Optional.empty()));
+        assertThat(custom.scale().limit()).as("a custom runtime takes one invocation at a time").isEqualTo(1);
+        assertThat(custom.scale().target()).isEqualTo(1);
+        Descriptor ric = Descriptor.parse("name: a\nruntime: provided\ncommand: [java, -cp, 'lib/*', Main]\nhandler: H::handle\n"
+                + "scale: {limit: 4}\n");
+        assertThat(ric.runtime()).isEqualTo(new Descriptor.Provided(List.of("java", "-cp", "lib/*", "Main"), Optional.of("H::handle")));
+        assertThat(ric.scale().limit()).isEqualTo(4);
+
+        assertInvalid("name: a\nruntime: node\nhandler: index\n", "nubo.yaml: `handler` must be FILE.EXPORT (got 'index')",
+                "handler: index.handler");
+        assertInvalid("name: a\nruntime: node\n", "nubo.yaml: `handler` is required", "export const handler");
+        assertInvalid("name: a\nruntime: python\nhandler: main.handler\ncommand: [python3]\n",
+                "nubo.yaml: `command` does not apply to runtime python", "name the function with `handler`");
+        assertInvalid("name: a\nruntime: python\nhandler: main-x.handler\n", "`handler` must be MODULE.FUNCTION");
+        assertInvalid("name: a\nruntime: provided\ncode: x.jar\n", "`code` does not apply to runtime provided");
+        assertInvalid("name: a\nruntime: java\nhandler: 'a.B::'\ncode: x.jar\n", "`handler` must be a fully qualified class name");
+    }
+
+    @Test
     void fillsDefaultsForAJavaFunction() {
         Descriptor d = Descriptor.parse("name: hello\nruntime: java\nhandler: com.example.Hello\ncode: target/classes\n");
 
@@ -67,7 +95,7 @@ class DescriptorTest {
         assertInvalid("name: Hello_World\nruntime: process\ncommand: [x]\n",
                 "nubo.yaml: `name` must be a DNS label", "try `name: hello-world`");
         assertInvalid("name: a\nruntime: nodejs\n",
-                "nubo.yaml: `runtime` must be one of process, java (got 'nodejs')", "runtime: process");
+                "nubo.yaml: `runtime` must be one of process, java, node, python, provided (got 'nodejs')", "runtime: process");
         assertInvalid("name: a\nruntime: process\n", "nubo.yaml: `command` is required for runtime process");
         assertInvalid("name: a\nruntime: process\ncomand: [x]\n", "nubo.yaml: unknown field `comand`", "known fields are");
         assertInvalid("name: a\nruntime: java\ncode: x.jar\n", "nubo.yaml: `handler` is required");
