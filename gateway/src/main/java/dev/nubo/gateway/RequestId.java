@@ -1,5 +1,7 @@
 package dev.nubo.gateway;
 
+import dev.nubo.model.TraceIds;
+
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -9,31 +11,13 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 final class RequestId {
 
-    static final int MAX_LENGTH = 128;
-
     private RequestId() {}
 
     static String from(String incoming) {
-        if (incoming != null && isValid(incoming)) {
+        if (incoming != null && TraceIds.isRequestId(incoming)) {
             return incoming;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
         return TraceParent.hex(random.nextLong(), 16) + TraceParent.hex(random.nextLong(), 16);
-    }
-
-    static boolean isValid(String id) {
-        int n = id.length();
-        if (n == 0 || n > MAX_LENGTH) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = id.charAt(i);
-            boolean plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == '-';
-            if (!plain) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,5 +1,7 @@
 package dev.nubo.gateway;
 
+import dev.nubo.model.TraceIds;
+
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,30 +19,10 @@ final class TraceParent {
     /** The {@code traceparent} to send upstream, given what the caller sent (null when absent). */
     static String forUpstream(String incoming) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        if (incoming != null && isValid(incoming)) {
+        if (incoming != null && TraceIds.isTraceparent(incoming)) {
             return "00-" + incoming.substring(3, 35) + "-" + spanId(random) + "-" + incoming.substring(53, 55);
         }
         return "00-" + hex(nonZero(random), 16) + hex(random.nextLong(), 16) + "-" + spanId(random) + "-01";
-    }
-
-    /**
-     * {@code version-traceid-parentid-flags}, lowercase hex, ids not all zero, version not ff. Later
-     * versions may append fields after a dash; version 00 may not.
-     */
-    static boolean isValid(String s) {
-        if (s.length() < 55 || s.charAt(2) != '-' || s.charAt(35) != '-' || s.charAt(52) != '-') {
-            return false;
-        }
-        if (!isHex(s, 0, 2) || !isHex(s, 3, 35) || !isHex(s, 36, 52) || !isHex(s, 53, 55)) {
-            return false;
-        }
-        if (s.startsWith("ff") || isZero(s, 3, 35) || isZero(s, 36, 52)) {
-            return false;
-        }
-        if (s.startsWith("00")) {
-            return s.length() == 55;
-        }
-        return s.length() == 55 || s.charAt(55) == '-';
     }
 
     private static String spanId(ThreadLocalRandom random) {
@@ -62,24 +44,5 @@ final class TraceParent {
             value >>>= 4;
         }
         return new String(out);
-    }
-
-    private static boolean isHex(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            char c = s.charAt(i);
-            if (!(c >= '0' && c <= '9') && !(c >= 'a' && c <= 'f')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static boolean isZero(String s, int from, int to) {
-        for (int i = from; i < to; i++) {
-            if (s.charAt(i) != '0') {
-                return false;
-            }
-        }
-        return true;
     }
 }
