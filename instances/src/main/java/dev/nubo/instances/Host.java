@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  * @param baseEnv the inherited part of every instance's environment
  * @param timer runs restarts after backoff and SIGKILLs after a stop's grace
  * @param events delivers {@link InstanceListener} calls in order, outside every lock
+ * @param pool idle runtime processes started ahead of time, for launches with a {@link WarmStart}
  */
 record Host(
         InstancesConfig config,
@@ -23,4 +24,5 @@ record Host(
         Watchdog watchdog,
         ScheduledExecutorService timer,
         Executor events,
-        Consumer<LogLine> logListener) {}
+        Consumer<LogLine> logListener,
+        WarmPool pool) {}

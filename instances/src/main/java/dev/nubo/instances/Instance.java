@@ -153,6 +153,16 @@ public final class Instance {
         });
     }
 
+    /**
+     * Adds a line from Nubo to this instance's log, for what a platform component saw of it (a
+     * custom runtime's init error, say). Ignored once the instance is STOPPED or FAILED.
+     */
+    public void note(String text) {
+        if (!state().isFinal()) {
+            log.nubo(text);
+        }
+    }
+
     /** The last {@code lines} lines of this instance's log, formatted, oldest first. */
     public List<String> logTail(int lines) {
         return log.tail(lines);

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>Each line is written with its own unbuffered write, so a tail or {@code tail -f} sees it at
  * once and a server crash loses nothing already captured.
  */
-final class InstanceLog {
+final class InstanceLog implements LineSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(InstanceLog.class);
 
@@ -52,7 +52,8 @@ final class InstanceLog {
         append("nubo", text);
     }
 
-    void append(String stream, String text) {
+    @Override
+    public void append(String stream, String text) {
         LogLine line = new LogLine(clock.instant(), instanceId, stream, text);
         byte[] bytes = (line.format() + "\n").getBytes(StandardCharsets.UTF_8);
         lock.lock();

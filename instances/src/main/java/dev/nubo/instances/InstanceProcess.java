@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -35,13 +37,18 @@ final class InstanceProcess {
     private final Optional<Path> cgroup;
     private final Readiness readiness;
     private final Instant startedAt;
+    /** Set when the process came from the pool: already running, output already pumped. */
+    private final Optional<PooledProcess> pooled;
     private final List<Thread> pumps = new ArrayList<>();
+    /** Released by every line of output while the process starts: runtimes print one when they listen. */
+    private final Semaphore nudges = new Semaphore(0);
     private volatile boolean timedOut;
     private volatile Future<?> killAfterGrace;
 
     private InstanceProcess(Instance instance, Host host, InstanceLog log, Process process, Optional<Path> cgroup,
-            Readiness readiness) {
+            Readiness readiness, Optional<PooledProcess> pooled) {
         this.instance = instance;
+        this.pooled = pooled;
         this.host = host;
         this.log = log;
         this.process = process;
@@ -51,38 +58,84 @@ final class InstanceProcess {
         this.startedAt = host.clock().instant();
     }
 
-    /** Spawns the process and its supervisor; IOException when it cannot be spawned at all. */
+    /**
+     * Starts the instance's process and its supervisor: a pooled process of the spec's warm start
+     * when one is idle, else a fresh one. IOException when it cannot be spawned at all.
+     */
     static InstanceProcess start(Instance instance, Host host, InstanceLog log) throws IOException {
         LaunchSpec spec = instance.spec();
         if (!Files.isDirectory(spec.workDir())) {
             throw new IOException("working directory " + spec.workDir() + " does not exist; create it or fix"
                     + " the launch spec's workDir");
         }
-        int port = LoopbackPort.pick();
+        int port = spec.port() != 0 ? spec.port() : LoopbackPort.pick();
+        Optional<PooledProcess> pooled = spec.warmStart().flatMap(w -> host.pool().take(w));
+        if (pooled.isPresent()) {
+            Optional<InstanceProcess> adopted = adopt(instance, host, log, pooled.get(), port);
+            if (adopted.isPresent()) {
+                return adopted.get();
+            }
+        }
         Optional<MemoryCgroups> cgroups = host.cgroups().filter(c -> spec.memoryBytes() > 0);
         Optional<Path> cgroup = Optional.empty();
         if (cgroups.isPresent()) {
             cgroup = Optional.of(cgroups.get().create(spec.instanceId(), spec.memoryBytes()));
         }
-        ProcessBuilder builder = new ProcessBuilder(command(spec.command(), cgroup.map(c -> cgroups.get().procs(c))))
-                .directory(spec.workDir().toFile());
-        Map<String, String> env = builder.environment();
-        env.clear();
-        env.putAll(host.baseEnv());
-        env.putAll(spec.env());
+        Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.put("PORT", Integer.toString(port));
         Process process;
         try {
-            process = builder.start();
+            process = spawn(spec.command(), host.baseEnv(), env, spec.workDir(), cgroup.map(c -> cgroups.get().procs(c)));
         } catch (IOException e) {
             cgroup.ifPresent(c -> cgroups.get().remove(c));
             throw e;
         }
         host.watchdog().watch(process.pid());
-        InstanceProcess started = new InstanceProcess(instance, host, log, process, cgroup,
-                new Readiness(port, spec.readinessPath()));
-        Thread.ofVirtual().name("nubo-" + spec.instanceId() + "-supervisor").start(started::supervise);
+        return supervised(new InstanceProcess(instance, host, log, process, cgroup,
+                new Readiness(port, spec.readinessPath()), Optional.empty()));
+    }
+
+    /**
+     * Hands a pooled process the instance's function; empty (and the process killed) when it died
+     * in the pool between being taken and now, so the caller starts a fresh one.
+     */
+    private static Optional<InstanceProcess> adopt(Instance instance, Host host, InstanceLog log, PooledProcess pooled,
+            int port) {
+        LaunchSpec spec = instance.spec();
+        Map<String, String> variables = new LinkedHashMap<>(spec.env());
+        variables.put("PORT", Integer.toString(port));
+        variables.put("NUBO_WORKDIR", spec.workDir().toString());
+        log.nubo("took pooled process " + pooled.id() + " (pid " + pooled.process().pid() + ", started "
+                + Quantities.formatDuration(Duration.between(pooled.startedAt(), host.clock().instant())
+                        .truncatedTo(ChronoUnit.MILLIS)) + " ago)");
+        InstanceProcess adopted = new InstanceProcess(instance, host, log, pooled.process(), pooled.cgroup(),
+                new Readiness(port, spec.readinessPath()), Optional.of(pooled));
+        try {
+            pooled.specialise(variables, adopted.output());
+        } catch (IOException e) {
+            log.nubo("pooled process " + pooled.id() + " is gone (" + e.getMessage() + "); starting a fresh one");
+            pooled.group().kill();
+            pooled.cgroup().ifPresent(c -> host.cgroups().ifPresent(limits -> limits.remove(c)));
+            host.watchdog().forget(pooled.process().pid());
+            return Optional.empty();
+        }
+        return Optional.of(supervised(adopted));
+    }
+
+    private static InstanceProcess supervised(InstanceProcess started) {
+        Thread.ofVirtual().name("nubo-" + started.instance.spec().instanceId() + "-supervisor").start(started::supervise);
         return started;
+    }
+
+    /** Spawns {@code command} in its own session (and cgroup), with exactly {@code baseEnv} plus {@code env}. */
+    static Process spawn(List<String> command, Map<String, String> baseEnv, Map<String, String> env, Path workDir,
+            Optional<Path> cgroupProcs) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(command, cgroupProcs)).directory(workDir.toFile());
+        Map<String, String> all = builder.environment();
+        all.clear();
+        all.putAll(baseEnv);
+        all.putAll(env);
+        return builder.start();
     }
 
     /**
@@ -140,11 +193,17 @@ final class InstanceProcess {
         if (spec.memoryBytes() > 0 && cgroup.isEmpty()) {
             log.nubo("memory limit " + limit + " is not enforced: this machine gives Nubo no writable memory cgroup");
         }
-        log.nubo("started pid " + process.pid() + " on port " + port()
-                + (cgroup.isPresent() ? " with memory limit " + limit : ""));
-        // Started only now so "started" comes first in the log; the pipes buffer meanwhile.
-        pumps.add(pump(process.getInputStream(), "stdout"));
-        pumps.add(pump(process.getErrorStream(), "stderr"));
+        if (pooled.isPresent()) {
+            log.nubo("specialising pid " + process.pid() + " on port " + port()
+                    + (cgroup.isPresent() ? " with memory limit " + limit : ""));
+            pumps.addAll(pooled.get().pumps());
+        } else {
+            log.nubo("started pid " + process.pid() + " on port " + port()
+                    + (cgroup.isPresent() ? " with memory limit " + limit : ""));
+            // Started only now so "started" comes first in the log; the pipes buffer meanwhile.
+            pumps.add(pump(process.getInputStream(), "stdout"));
+            pumps.add(pump(process.getErrorStream(), "stderr"));
+        }
         awaitReadiness(spec);
         int code = waitForExit();
         Future<?> pendingKill = killAfterGrace;
@@ -165,8 +224,14 @@ final class InstanceProcess {
         instance.exited(this, status);
     }
 
+    /**
+     * Probes at once, then after 1 ms, doubling up to the configured interval: a pooled runtime is
+     * ready within milliseconds and every one of them is the user's cold start, while a probe on
+     * loopback costs microseconds.
+     */
     private void awaitReadiness(LaunchSpec spec) {
         Instant deadline = startedAt.plus(spec.startTimeout());
+        Duration pause = Duration.ofMillis(1);
         while (process.isAlive() && instance.awaitsReadiness(this)) {
             if (readiness.probe()) {
                 Duration took = Duration.between(startedAt, host.clock().instant());
@@ -181,7 +246,11 @@ final class InstanceProcess {
                 group.kill();
                 return;
             }
-            sleep(host.config().probeInterval());
+            awaitNudge(pause);
+            pause = pause.multipliedBy(2);
+            if (pause.compareTo(host.config().probeInterval()) > 0) {
+                pause = host.config().probeInterval();
+            }
         }
     }
 
@@ -197,7 +266,21 @@ final class InstanceProcess {
 
     private Thread pump(InputStream in, String stream) {
         return Thread.ofPlatform().daemon().name("nubo-log-" + instance.spec().instanceId() + "-" + stream)
-                .start(new LinePump(in, stream, log));
+                .start(new LinePump(in, stream, output()));
+    }
+
+    /**
+     * Where the process's output goes: the instance log, and while the process starts, a nudge to
+     * probe at once. A runtime typically prints a line as it starts listening, so readiness is seen
+     * within a probe's round trip instead of at the next scheduled probe.
+     */
+    private LineSink output() {
+        return (stream, text) -> {
+            log.append(stream, text);
+            if (nudges.availablePermits() == 0) {
+                nudges.release();
+            }
+        };
     }
 
     private void joinPumps() {
@@ -214,9 +297,12 @@ final class InstanceProcess {
         }
     }
 
-    private static void sleep(Duration d) {
+    /** Sleeps for {@code d}, or less when the process prints something meanwhile. */
+    private void awaitNudge(Duration d) {
         try {
-            Thread.sleep(d);
+            if (nudges.tryAcquire(d.toNanos(), TimeUnit.NANOSECONDS)) {
+                nudges.drainPermits();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -75,8 +75,10 @@ public final class Instances implements AutoCloseable {
         timer.setRemoveOnCancelPolicy(true);
         ExecutorService events = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().daemon().name("nubo-instances-events").unstarted(r));
-        Host host = new Host(config, clock, inheritedEnv(System.getenv()), cgroups, Watchdog.start(), timer, events,
-                logListener);
+        Map<String, String> baseEnv = inheritedEnv(System.getenv());
+        Watchdog watchdog = Watchdog.start();
+        WarmPool pool = new WarmPool(clock, baseEnv, cgroups, watchdog, timer);
+        Host host = new Host(config, clock, baseEnv, cgroups, watchdog, timer, events, logListener, pool);
         return new Instances(host, timer, events);
     }
 
@@ -122,7 +124,6 @@ public final class Instances implements AutoCloseable {
         return instance;
     }
 
-    /** Instances not yet STOPPED or FAILED, oldest first. Final ones are dropped: keep your reference. */
     /**
      * The last {@code lines} lines of an instance's log file (its rotated part included), oldest
      * first, formatted as {@link LogLine#format()}. Works after the instance is gone, for the logs of
@@ -132,6 +133,24 @@ public final class Instances implements AutoCloseable {
         return InstanceLog.tail(logFile, lines);
     }
 
+    /**
+     * Starts keeping {@link WarmStart#poolSize()} idle processes of this kind, so that the first
+     * launch naming it already finds one. Launches that name a kind remember it too.
+     */
+    public void prewarm(WarmStart start) {
+        Objects.requireNonNull(start, "start");
+        host.pool().prewarm(start);
+    }
+
+    /** One pool of idle runtime processes. */
+    public record PoolStatus(String key, int idle, int poolSize, boolean givenUp) {}
+
+    /** The pools of idle runtime processes, least recently used first. */
+    public List<PoolStatus> pools() {
+        return host.pool().status();
+    }
+
+    /** Instances not yet STOPPED or FAILED, oldest first. Final ones are dropped: keep your reference. */
     public List<Instance> all() {
         return running.values().stream()
                 .sorted(Comparator.comparing(Instance::createdAt).thenComparing(Instance::id))
@@ -155,6 +174,7 @@ public final class Instances implements AutoCloseable {
         } finally {
             lifecycle.unlock();
         }
+        host.pool().close();
         Duration grace = host.config().terminationGrace();
         CompletableFuture<?>[] stops = toStop.stream().map(i -> i.stop(grace)).toArray(CompletableFuture[]::new);
         try {

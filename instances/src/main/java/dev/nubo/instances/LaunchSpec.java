@@ -33,6 +33,12 @@ import java.util.regex.Pattern;
  * @param memoryBytes the memory limit, enforced with a cgroup where the machine allows; 0 means none
  * @param proven true when the revision has served before, so a failed start is retried with backoff
  *     like a crash; false for a new deploy, where a first start that fails fails the instance at once
+ * @param port 0 to let Nubo pick a free loopback port for {@code PORT}; otherwise a port the caller
+ *     owns and will open once the instance can serve (the Lambda Runtime API bridge does this for a
+ *     custom runtime, which listens on no port itself)
+ * @param warmStart how a generic process of this kind is started ahead of time, when this runtime
+ *     supports being handed its function later (see {@link WarmStart}); empty to always start
+ *     {@code command} fresh
  */
 public record LaunchSpec(
         String instanceId,
@@ -45,14 +51,29 @@ public record LaunchSpec(
         Optional<String> readinessPath,
         Duration startTimeout,
         long memoryBytes,
-        boolean proven) {
+        boolean proven,
+        int port,
+        Optional<WarmStart> warmStart) {
 
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** It goes into an HTTP request line as is. */
     private static final Pattern READINESS_PATH = Pattern.compile("/[\\x21-\\x7e]*");
 
+    /** A spec whose port Nubo picks and whose process always starts fresh. */
+    public LaunchSpec(String instanceId, String service, String revision, List<String> command, Map<String, String> env,
+            Path workDir, Path logFile, Optional<String> readinessPath, Duration startTimeout, long memoryBytes,
+            boolean proven) {
+        this(instanceId, service, revision, command, env, workDir, logFile, readinessPath, startTimeout, memoryBytes,
+                proven, 0, Optional.empty());
+    }
+
     public LaunchSpec {
         Objects.requireNonNull(instanceId, "instanceId");
+        Objects.requireNonNull(warmStart, "warmStart");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port of instance " + instanceId + " must be 1-65535, or 0 to let"
+                    + " Nubo pick one; was " + port);
+        }
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(revision, "revision");
         Objects.requireNonNull(workDir, "workDir");

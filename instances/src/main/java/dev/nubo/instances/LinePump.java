@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Copies one output stream of a process into the instance log, line by line. Lines longer than
+ * Copies one output stream of a process into the instance log (or a {@link LineSink}), line by line. Lines longer than
  * {@link #MAX_LINE} bytes are cut there, so one runaway line (a minified blob, a binary dump) cannot
  * take the memory or the whole log. Ends when the pipe closes, that is when the last process holding
  * it (the instance or a child it left behind) is gone; {@link InstanceProcess} kills the process group
@@ -18,9 +18,9 @@ final class LinePump implements Runnable {
 
     private final InputStream in;
     private final String stream;
-    private final InstanceLog log;
+    private final LineSink log;
 
-    LinePump(InputStream in, String stream, InstanceLog log) {
+    LinePump(InputStream in, String stream, LineSink log) {
         this.in = in;
         this.stream = stream;
         this.log = log;
