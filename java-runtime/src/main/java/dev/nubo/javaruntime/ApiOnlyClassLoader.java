@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.net.URL;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.Set;
 
 /**
- * The parent of the function's class loader: the JDK plus the {@code dev.nubo.function} API
- * classes, and nothing else of the host. The host's own libraries (Jackson above all) stay
- * invisible, so a function can bring its own versions without clashing with ours.
+ * The parent of the function's class loader: the JDK, the {@code dev.nubo.function} API and AWS
+ * Lambda's handler interfaces ({@code com.amazonaws.services.lambda.runtime} and its
+ * {@code logging} package, from aws-lambda-java-core), and nothing else of the host. The host's own
+ * libraries (Jackson above all) stay invisible, so a function can bring its own versions without
+ * clashing with ours.
  *
- * <p>The API classes are handed out as the host loaded them, not copied: a handler must implement
- * the very {@code Handler} interface the host calls through.
+ * <p>The API classes are handed out as the host loaded them, not copied, and before the function's
+ * own: a handler must implement the very {@code Handler} or {@code RequestHandler} interface the host
+ * calls through, even when its jar bundles another copy of aws-lambda-java-core. Sub-packages are
+ * not shared: {@code com.amazonaws.services.lambda.runtime.events} and the like are the function's.
  */
 final class ApiOnlyClassLoader extends ClassLoader {
 
@@ -19,8 +24,8 @@ final class ApiOnlyClassLoader extends ClassLoader {
         registerAsParallelCapable();
     }
 
-    private static final String API_PACKAGE = "dev.nubo.function.";
-    private static final String API_RESOURCES = "dev/nubo/function/";
+    private static final Set<String> API_PACKAGES = Set.of("dev.nubo.function",
+            "com.amazonaws.services.lambda.runtime", "com.amazonaws.services.lambda.runtime.logging");
 
     private final ClassLoader host;
 
@@ -32,8 +37,7 @@ final class ApiOnlyClassLoader extends ClassLoader {
     /** Reached only after the platform loader said no, so JDK classes never come here. */
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
-        // Exactly the API package: a sub-package would be some other module's internals.
-        if (name.startsWith(API_PACKAGE) && name.indexOf('.', API_PACKAGE.length()) < 0) {
+        if (isApi(name, '.')) {
             return host.loadClass(name);
         }
         throw new ClassNotFoundException(name);
@@ -41,15 +45,17 @@ final class ApiOnlyClassLoader extends ClassLoader {
 
     @Override
     protected URL findResource(String name) {
-        return isApiResource(name) ? host.getResource(name) : null;
+        return isApi(name, '/') ? host.getResource(name) : null;
     }
 
     @Override
     protected Enumeration<URL> findResources(String name) throws IOException {
-        return isApiResource(name) ? host.getResources(name) : Collections.emptyEnumeration();
+        return isApi(name, '/') ? host.getResources(name) : Collections.emptyEnumeration();
     }
 
-    private static boolean isApiResource(String name) {
-        return name.startsWith(API_RESOURCES) && name.indexOf('/', API_RESOURCES.length()) < 0;
+    /** Exactly the API packages: a sub-package would be some other library's, or the function's own. */
+    private static boolean isApi(String name, char separator) {
+        int last = name.lastIndexOf(separator);
+        return last > 0 && API_PACKAGES.contains(name.substring(0, last).replace(separator, '.'));
     }
 }

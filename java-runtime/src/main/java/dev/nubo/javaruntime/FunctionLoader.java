@@ -1,31 +1,51 @@
 package dev.nubo.javaruntime;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.nubo.function.Handler;
 import dev.nubo.function.HttpHandler;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.jar.JarFile;
 
 /**
  * Loads the user's handler class from {@code NUBO_CODE} in a class loader of its own (see
  * {@link ApiOnlyClassLoader}) and constructs it once. Every way this can fail becomes an
  * {@link InitFailure} naming the class, the cause and the fix.
+ *
+ * <p>The handler is named as in nubo.yaml: {@code com.example.Hello}, or Lambda's
+ * {@code com.example.Hello::handleRequest}. The class decides how it is called: Nubo's
+ * {@code Handler} or {@code HttpHandler}, or Lambda's {@code RequestStreamHandler} or
+ * {@code RequestHandler} (the stream one when it implements both, as on Lambda). A method name that
+ * is not the interface's own, or a class with no handler interface, means a method called
+ * reflectively as Lambda would ({@link LambdaMethodFunction}).
  */
 final class FunctionLoader {
 
     /** Also marks the function's frames in stack traces: {@code nubo-function//com.example.Hello.handle}. */
     static final String LOADER_NAME = "nubo-function";
 
+    private enum Lambda { NONE, REQUEST, STREAM }
+
     private FunctionLoader() {}
 
-    static UserFunction load(Path code, String handlerName) {
+    static UserFunction load(Path code, String handler) {
+        int separator = handler.indexOf("::");
+        String className = separator < 0 ? handler : handler.substring(0, separator);
+        Optional<String> method = separator < 0 ? Optional.empty() : Optional.of(handler.substring(separator + 2));
+        if (className.isBlank() || method.filter(m -> m.isBlank() || m.contains(":")).isPresent()) {
+            throw new InitFailure("handler " + handler + " is neither a class name nor Class::method (check `handler`"
+                    + " in nubo.yaml, e.g. com.example.Hello or com.example.Hello::handleRequest)");
+        }
         ClassLoader loader = new URLClassLoader(LOADER_NAME, new URL[] {url(code)},
                 new ApiOnlyClassLoader(FunctionLoader.class.getClassLoader()));
         Thread thread = Thread.currentThread();
@@ -34,14 +54,14 @@ final class FunctionLoader {
         // many libraries): it must find the function's classes, not the host's.
         thread.setContextClassLoader(loader);
         try {
-            return construct(find(loader, handlerName, code));
+            return construct(find(loader, className, code), method);
         } catch (UnsupportedClassVersionError e) {
             int java = Runtime.version().feature();
-            throw new InitFailure("handler class " + handlerName + " was compiled for a newer Java than this runtime's"
+            throw new InitFailure("handler class " + className + " was compiled for a newer Java than this runtime's"
                     + " Java " + java + " (compile with --release " + java + "): " + e.getMessage());
         } catch (LinkageError e) {
             // Typically a class the handler needs is not in `code`: dependencies are not provided by the host.
-            throw new InitFailure("handler class " + handlerName + " could not be loaded: " + e
+            throw new InitFailure("handler class " + className + " could not be loaded: " + e
                     + " (package the function's dependencies with its code, e.g. as one jar)");
         } finally {
             thread.setContextClassLoader(previous);
@@ -83,26 +103,59 @@ final class FunctionLoader {
         }
     }
 
-    private static UserFunction construct(Class<?> type) {
+    private static UserFunction construct(Class<?> type, Optional<String> method) {
         String name = "handler class " + type.getName();
         boolean json = Handler.class.isAssignableFrom(type);
         boolean http = HttpHandler.class.isAssignableFrom(type);
-        if (!json && !http) {
-            throw new InitFailure(name + " does not implement dev.nubo.function.Handler or dev.nubo.function.HttpHandler"
-                    + " (implement Handler<I, O> for JSON in and out, or HttpHandler for the raw request)");
-        }
+        Lambda lambda = lambda(type);
         if (json && http) {
             throw new InitFailure(name + " implements both Handler and HttpHandler (implement one, so that the"
                     + " host knows whether to decode the body as JSON)");
         }
-        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
-            throw new InitFailure(name + " is abstract (point `handler` in nubo.yaml at a concrete class)");
+        if ((json || http) && lambda != Lambda.NONE) {
+            throw new InitFailure(name + " implements both Nubo's " + (json ? "Handler" : "HttpHandler") + " and Lambda's "
+                    + (lambda == Lambda.STREAM ? "RequestStreamHandler" : "RequestHandler")
+                    + " (implement one, so that the host knows which to call)");
+        }
+        String called = json || http ? "handle" : lambda != Lambda.NONE ? "handleRequest" : null;
+        if (method.isPresent() && !method.get().equals(called)) {
+            Method m = LambdaMethodFunction.find(type, method.get()).orElseThrow(() -> new InitFailure(name
+                    + " has no public method " + method.get() + " that Lambda could call (give it parameters (I),"
+                    + " (I, Context), (InputStream, OutputStream) or (InputStream, OutputStream, Context), or"
+                    + " implement RequestHandler<I, O>)"));
+            return new LambdaMethodFunction(LambdaMethodFunction.isStatic(m) ? null : instantiate(type, name), type, m);
+        }
+        if (called == null) {
+            throw new InitFailure(name + " does not implement dev.nubo.function.Handler or dev.nubo.function.HttpHandler,"
+                    + " nor Lambda's RequestHandler or RequestStreamHandler (implement Handler<I, O> for JSON in and out,"
+                    + " or HttpHandler for the raw request; an AWS Lambda handler runs unchanged if it implements"
+                    + " RequestHandler<I, O> or RequestStreamHandler, or if `handler` in nubo.yaml names its method,"
+                    + " as in " + type.getName() + "::handleRequest)");
         }
         Object handler = instantiate(type, name);
-        return json ? new JsonFunction((Handler<?, ?>) handler) : new HttpFunction((HttpHandler) handler);
+        return switch (lambda) {
+            case STREAM -> new LambdaStreamFunction((RequestStreamHandler) handler);
+            case REQUEST -> new LambdaFunction((RequestHandler<?, ?>) handler);
+            case NONE -> json ? new JsonFunction((Handler<?, ?>) handler) : new HttpFunction((HttpHandler) handler);
+        };
+    }
+
+    private static Lambda lambda(Class<?> type) {
+        try {
+            if (RequestStreamHandler.class.isAssignableFrom(type)) {
+                return Lambda.STREAM;
+            }
+            return RequestHandler.class.isAssignableFrom(type) ? Lambda.REQUEST : Lambda.NONE;
+        } catch (NoClassDefFoundError e) {
+            // aws-lambda-java-core is not on the host's class path: no class can implement our copy.
+            return Lambda.NONE;
+        }
     }
 
     private static Object instantiate(Class<?> type, String name) {
+        if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
+            throw new InitFailure(name + " is abstract (point `handler` in nubo.yaml at a concrete class)");
+        }
         Constructor<?> constructor;
         try {
             constructor = type.getConstructor();

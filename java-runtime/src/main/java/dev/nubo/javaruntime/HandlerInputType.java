@@ -14,18 +14,24 @@ import java.util.Optional;
  * Handler<Request, Greeting>}, {@code class Hello extends Base<Request>} with {@code Base<T>
  * implements Handler<T, String>}, or through an interface extending {@code Handler}. A raw
  * {@code Handler} or an unbound type variable means {@code Object}, which Jackson decodes to maps,
- * lists, strings, numbers and booleans.
+ * lists, strings, numbers and booleans. The same goes for the {@code I} of Lambda's
+ * {@code RequestHandler<I, O>}.
  */
 final class HandlerInputType {
 
     private HandlerInputType() {}
 
     static Type of(Class<?> handlerClass) {
-        return find(handlerClass, Map.of()).orElse(Object.class);
+        return of(handlerClass, Handler.class);
+    }
+
+    /** The first type argument of {@code generic} ({@code Handler}, {@code RequestHandler}) as {@code handlerClass} binds it. */
+    static Type of(Class<?> handlerClass, Class<?> generic) {
+        return find(handlerClass, generic, Map.of()).orElse(Object.class);
     }
 
     /** Searches {@code type}'s supertypes, carrying the type arguments bound so far. */
-    private static Optional<Type> find(Type type, Map<TypeVariable<?>, Type> bound) {
+    private static Optional<Type> find(Type type, Class<?> generic, Map<TypeVariable<?>, Type> bound) {
         Class<?> raw;
         Map<TypeVariable<?>, Type> own = new HashMap<>();
         if (type instanceof Class<?> c) {
@@ -40,17 +46,17 @@ final class HandlerInputType {
         } else {
             return Optional.empty();
         }
-        if (raw == Handler.class) {
+        if (raw == generic) {
             return Optional.of(own.getOrDefault(raw.getTypeParameters()[0], Object.class));
         }
         for (Type parent : raw.getGenericInterfaces()) {
-            Optional<Type> found = find(parent, own);
+            Optional<Type> found = find(parent, generic, own);
             if (found.isPresent()) {
                 return found;
             }
         }
         Type superclass = raw.getGenericSuperclass();
-        return superclass == null ? Optional.empty() : find(superclass, own);
+        return superclass == null ? Optional.empty() : find(superclass, generic, own);
     }
 
     /**

@@ -16,23 +16,54 @@ import java.util.Map;
  *   <tr><th>Key</th><th>Default</th><th>Meaning</th></tr>
  *   <tr><td>PORT</td><td>required</td><td>port to listen on, all interfaces; 1-65535</td></tr>
  *   <tr><td>NUBO_HANDLER</td><td>required</td><td>fully qualified class implementing
- *       {@code Handler} or {@code HttpHandler} ({@code handler} in nubo.yaml)</td></tr>
+ *       {@code Handler} or {@code HttpHandler}, or Lambda's {@code RequestHandler} or
+ *       {@code RequestStreamHandler}; Lambda's {@code Class::method} also works ({@code handler} in
+ *       nubo.yaml)</td></tr>
  *   <tr><td>NUBO_CODE</td><td>required</td><td>an existing jar or classes directory
  *       ({@code code} in nubo.yaml, resolved by the platform)</td></tr>
  *   <tr><td>NUBO_SERVICE</td><td>{@code local}</td><td>{@code Context.functionName()}</td></tr>
  *   <tr><td>NUBO_REVISION</td><td>{@code local}</td><td>{@code Context.revision()}</td></tr>
+ *   <tr><td>NUBO_INSTANCE</td><td>{@code local}</td><td>instance id; Lambda's
+ *       {@code Context.getLogStreamName()}</td></tr>
  *   <tr><td>NUBO_TIMEOUT_MS</td><td>30000</td><td>request timeout; {@code Context.deadline()} is
- *       arrival plus this</td></tr>
+ *       arrival plus this, and an invocation still running then is interrupted</td></tr>
+ *   <tr><td>NUBO_RECYCLE_GRACE_MS</td><td>2000</td><td>how long an invocation may outlive its
+ *       deadline before the host exits with status 3 so that the platform replaces it</td></tr>
+ *   <tr><td>NUBO_MEMORY_MB</td><td>256</td><td>the instance's memory limit in MiB; Lambda's
+ *       {@code Context.getMemoryLimitInMB()}</td></tr>
  *   <tr><td>NUBO_ENV_KEYS</td><td>empty</td><td>comma-separated names of the service's variables
  *       from nubo.yaml; {@code Context.env()} holds exactly those that are set</td></tr>
  * </table>
  *
  * <p>The optional keys have defaults so that a function can be run by hand with just the first three.
+ *
+ * <p>Two more keys choose how the process starts (see {@link Start}) and are read before the others,
+ * which a pooled process does not have until it is specialised: {@code NUBO_POOL=1} and
+ * {@code NUBO_TRAIN=1}.
  */
-record HostConfig(int port, String handler, Path code, String service, String revision, Duration timeout,
-        Map<String, String> functionEnv) {
+record HostConfig(int port, String handler, Path code, String service, String revision, String instance,
+        Duration timeout, Duration recycleGrace, int memoryMb, Map<String, String> functionEnv) {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+    static final Duration DEFAULT_RECYCLE_GRACE = Duration.ofSeconds(2);
+    static final int DEFAULT_MEMORY_MB = 256;
+
+    /** How the process begins; only a fresh start has the rest of this configuration at once. */
+    enum Start {
+        /** The platform set everything: load the handler and listen. */
+        FRESH,
+        /** {@code NUBO_POOL=1}: warm up, then wait on stdin for the function's variables (see {@link PooledStart}). */
+        POOLED,
+        /** {@code NUBO_TRAIN=1}: warm up with sample handlers and exit, so that the JVM can archive the classes. */
+        TRAINING;
+
+        static Start of(Map<String, String> env) {
+            if ("1".equals(env.get("NUBO_TRAIN"))) {
+                return TRAINING;
+            }
+            return "1".equals(env.get("NUBO_POOL")) ? POOLED : FRESH;
+        }
+    }
 
     static HostConfig from(Map<String, String> env) {
         return new HostConfig(
@@ -41,7 +72,10 @@ record HostConfig(int port, String handler, Path code, String service, String re
                 code(required(env, "NUBO_CODE", "set it to the function's jar or classes directory from `code` in nubo.yaml")),
                 env.getOrDefault("NUBO_SERVICE", "local"),
                 env.getOrDefault("NUBO_REVISION", "local"),
-                timeout(env.get("NUBO_TIMEOUT_MS")),
+                env.getOrDefault("NUBO_INSTANCE", "local"),
+                millis("NUBO_TIMEOUT_MS", env.get("NUBO_TIMEOUT_MS"), DEFAULT_TIMEOUT),
+                millis("NUBO_RECYCLE_GRACE_MS", env.get("NUBO_RECYCLE_GRACE_MS"), DEFAULT_RECYCLE_GRACE),
+                memoryMb(env.get("NUBO_MEMORY_MB")),
                 functionEnv(env.getOrDefault("NUBO_ENV_KEYS", ""), env));
     }
 
@@ -77,9 +111,9 @@ record HostConfig(int port, String handler, Path code, String service, String re
         return code;
     }
 
-    private static Duration timeout(String value) {
+    private static Duration millis(String key, String value, Duration otherwise) {
         if (value == null || value.isBlank()) {
-            return DEFAULT_TIMEOUT;
+            return otherwise;
         }
         try {
             long millis = Long.parseLong(value.strip());
@@ -89,7 +123,22 @@ record HostConfig(int port, String handler, Path code, String service, String re
         } catch (NumberFormatException e) {
             // falls through to the message below
         }
-        throw new InitFailure("NUBO_TIMEOUT_MS must be a positive number of milliseconds, got '" + value + "'");
+        throw new InitFailure(key + " must be a positive number of milliseconds, got '" + value + "'");
+    }
+
+    private static int memoryMb(String value) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_MEMORY_MB;
+        }
+        try {
+            int mb = Integer.parseInt(value.strip());
+            if (mb > 0) {
+                return mb;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the message below
+        }
+        throw new InitFailure("NUBO_MEMORY_MB must be a positive number of MiB, got '" + value + "'");
     }
 
     /** In the order nubo.yaml lists them; a listed variable that is not set is left out, not null. */

@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  * Every request on every path is one invocation: read the request, build its context, call the
  * function with the function's class loader as context loader, send what it returned. Whatever the
  * function does (throw, return null, return headers that cannot be sent) becomes a JSON error
- * response and a stderr entry tagged with the request id; nothing it does stops the host.
+ * response and a stderr entry tagged with the request id; nothing it does stops the host, except
+ * running far past its deadline (see {@link DeadlineWatch}).
  */
 final class InvocationEndpoint implements com.sun.net.httpserver.HttpHandler {
 
@@ -36,12 +37,14 @@ final class InvocationEndpoint implements com.sun.net.httpserver.HttpHandler {
     private final UserFunction function;
     private final HostConfig config;
     private final InstantSource clock;
+    private final DeadlineWatch deadlines;
     private final AtomicInteger inFlight = new AtomicInteger();
 
     InvocationEndpoint(UserFunction function, HostConfig config, InstantSource clock) {
         this.function = function;
         this.config = config;
         this.clock = clock;
+        this.deadlines = new DeadlineWatch(config.timeout(), config.recycleGrace());
     }
 
     @Override
@@ -68,23 +71,30 @@ final class InvocationEndpoint implements com.sun.net.httpserver.HttpHandler {
 
     private void serve(HttpExchange exchange) {
         Instant arrival = clock.instant();
+        long deadline = System.nanoTime() + config.timeout().toNanos();
         RequestLog log = new RequestLog(requestId(exchange.getRequestHeaders()));
         try (exchange) {
             HttpRequest request = read(exchange);
             var context = new InvocationContext(log.requestId(), config.service(), config.revision(),
-                    arrival.plus(config.timeout()), log, config.functionEnv());
-            send(exchange, invoke(request, context), log);
+                    arrival.plus(config.timeout()), log, config.functionEnv(), config.instance(), config.memoryMb());
+            send(exchange, invoke(request, context, deadline), log);
         } catch (IOException e) {
             log.error("nubo: could not read the request or send the response (the client may have gone away): " + e);
         }
     }
 
-    private HttpResponse invoke(HttpRequest request, InvocationContext context) {
+    private HttpResponse invoke(HttpRequest request, InvocationContext context, long deadline) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(function.handlerClass().getClassLoader());
         try {
-            HttpResponse response = function.invoke(request, context);
+            HttpResponse response;
+            DeadlineWatch.Watched watched = deadlines.watch(context.requestId(), deadline);
+            try {
+                response = function.invoke(request, context);
+            } finally {
+                watched.close();
+            }
             if (response == null) {
                 String message = function.handlerClass().getName() + " returned null (return an HttpResponse,"
                         + " e.g. HttpResponse.ok(\"done\"))";

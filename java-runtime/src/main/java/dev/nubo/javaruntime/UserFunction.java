@@ -7,7 +7,8 @@ import dev.nubo.function.HttpResponse;
  * The user's handler, constructed, behind one call shape whichever interface it implements. An
  * exception thrown by the handler propagates; answering it is the endpoint's job.
  */
-sealed interface UserFunction permits JsonFunction, HttpFunction {
+sealed interface UserFunction
+        permits JsonFunction, HttpFunction, LambdaFunction, LambdaStreamFunction, LambdaMethodFunction {
 
     HttpResponse invoke(HttpRequest request, InvocationContext context) throws Exception;
 

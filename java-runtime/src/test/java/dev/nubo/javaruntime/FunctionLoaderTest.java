@@ -3,6 +3,8 @@ package dev.nubo.javaruntime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.logging.LogLevel;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nubo.function.Handler;
 import java.nio.file.Files;
@@ -38,8 +40,17 @@ class FunctionLoaderTest {
     @Test
     void failuresNameTheClassTheCauseAndTheFix() {
         assertFails(SAMPLES + "NotAHandler", "handler class " + SAMPLES + "NotAHandler does not implement"
-                + " dev.nubo.function.Handler or dev.nubo.function.HttpHandler (implement Handler<I, O> for JSON in"
-                + " and out, or HttpHandler for the raw request)");
+                + " dev.nubo.function.Handler or dev.nubo.function.HttpHandler, nor Lambda's RequestHandler or"
+                + " RequestStreamHandler (implement Handler<I, O> for JSON in and out, or HttpHandler for the raw request;"
+                + " an AWS Lambda handler runs unchanged if it implements RequestHandler<I, O> or RequestStreamHandler, or"
+                + " if `handler` in nubo.yaml names its method, as in " + SAMPLES + "NotAHandler::handleRequest)");
+        assertFails(SAMPLES + "NotAHandler::handleRequest", "handler class " + SAMPLES + "NotAHandler has no public method"
+                + " handleRequest that Lambda could call (give it parameters (I), (I, Context), (InputStream, OutputStream)"
+                + " or (InputStream, OutputStream, Context), or implement RequestHandler<I, O>)");
+        assertFails(SAMPLES + "NuboAndLambda", "handler class " + SAMPLES + "NuboAndLambda implements both Nubo's Handler"
+                + " and Lambda's RequestHandler (implement one, so that the host knows which to call)");
+        assertFails(SAMPLES + "LambdaGreeter::", "handler " + SAMPLES + "LambdaGreeter:: is neither a class name nor"
+                + " Class::method (check `handler` in nubo.yaml, e.g. com.example.Hello or com.example.Hello::handleRequest)");
         assertFails(SAMPLES + "NoDefaultConstructor", "handler class " + SAMPLES + "NoDefaultConstructor has no public"
                 + " no-argument constructor (add `public NoDefaultConstructor() {}`; the host creates one instance and"
                 + " calls it for every request)");
@@ -51,6 +62,41 @@ class FunctionLoaderTest {
                 .hasMessage("handler class " + SAMPLES + "ConstructorThrows constructor threw"
                         + " java.lang.IllegalStateException: boom")
                 .satisfies(e -> assertThat(((InitFailure) e).showCause()).isTrue());
+    }
+
+    @Test
+    void lambdaHandlersAreCalledThroughLambdasInterfacesOrTheirNamedMethod() {
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport::handleRequest")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaStream")).isInstanceOf(LambdaStreamFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::greet")).isInstanceOf(LambdaMethodFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::shout")).as("a static method")
+                .isInstanceOf(LambdaMethodFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "Greeter::handle")).isInstanceOf(JsonFunction.class);
+    }
+
+    @Test
+    void sharesExactlyLambdasTwoPackagesEvenWhenTheFunctionBundlesItsOwnCopy(@TempDir Path dir) throws Exception {
+        // The function's code holds its own RequestHandler, as a jar built with aws-lambda-java-core inside would.
+        Path own = dir.resolve("com/amazonaws/services/lambda/runtime/RequestHandler.class");
+        Files.createDirectories(own.getParent());
+        try (var in = RequestHandler.class.getResourceAsStream("RequestHandler.class")) {
+            Files.copy(in, own);
+        }
+        Path sample = HostProcess.TEST_CLASSES.resolve("dev/nubo/javaruntime/SampleHandlers$LambdaGreeter.class");
+        Path copy = dir.resolve("dev/nubo/javaruntime/SampleHandlers$LambdaGreeter.class");
+        Files.createDirectories(copy.getParent());
+        Files.copy(sample, copy);
+
+        UserFunction function = FunctionLoader.load(dir, SAMPLES + "LambdaGreeter");
+        ClassLoader loader = function.handlerClass().getClassLoader();
+
+        assertThat(function).isInstanceOf(LambdaFunction.class);
+        assertThat(loader.loadClass(RequestHandler.class.getName())).isSameAs(RequestHandler.class);
+        assertThat(loader.loadClass(LogLevel.class.getName())).isSameAs(LogLevel.class);
+        assertThat(loader.getResource("com/amazonaws/services/lambda/runtime/Context.class")).isNotNull();
+        assertThatThrownBy(() -> loader.loadClass("com.amazonaws.services.lambda.runtime.events.SQSEvent"))
+                .isInstanceOf(ClassNotFoundException.class);
     }
 
     @Test

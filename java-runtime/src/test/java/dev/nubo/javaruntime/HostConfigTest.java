@@ -22,8 +22,30 @@ class HostConfigTest {
         assertThat(config.code()).isEqualTo(Path.of(CODE));
         assertThat(config.service()).isEqualTo("local");
         assertThat(config.revision()).isEqualTo("local");
+        assertThat(config.instance()).isEqualTo("local");
         assertThat(config.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.recycleGrace()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.memoryMb()).isEqualTo(256);
         assertThat(config.functionEnv()).isEmpty();
+    }
+
+    @Test
+    void readsTheInstanceMemoryAndRecycleGrace() {
+        Map<String, String> env = valid();
+        env.putAll(Map.of("NUBO_INSTANCE", "hello-00003-x7k2p", "NUBO_MEMORY_MB", "512", "NUBO_RECYCLE_GRACE_MS", "250"));
+        HostConfig config = HostConfig.from(env);
+
+        assertThat(config.instance()).isEqualTo("hello-00003-x7k2p");
+        assertThat(config.memoryMb()).isEqualTo(512);
+        assertThat(config.recycleGrace()).isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
+    void theStartIsFreshUnlessThePoolOrATrainingRunAsksOtherwise() {
+        assertThat(HostConfig.Start.of(Map.of())).isEqualTo(HostConfig.Start.FRESH);
+        assertThat(HostConfig.Start.of(Map.of("NUBO_POOL", "0"))).isEqualTo(HostConfig.Start.FRESH);
+        assertThat(HostConfig.Start.of(Map.of("NUBO_POOL", "1"))).isEqualTo(HostConfig.Start.POOLED);
+        assertThat(HostConfig.Start.of(Map.of("NUBO_TRAIN", "1", "NUBO_POOL", "1"))).isEqualTo(HostConfig.Start.TRAINING);
     }
 
     @Test
@@ -46,6 +68,9 @@ class HostConfigTest {
         assertFails(with("NUBO_CODE", "/no/such/dir"), "code /no/such/dir not found (NUBO_CODE must name an existing jar"
                 + " or classes directory: check `code` in nubo.yaml and build the function first)");
         assertFails(with("NUBO_TIMEOUT_MS", "30s"), "NUBO_TIMEOUT_MS must be a positive number of milliseconds, got '30s'");
+        assertFails(with("NUBO_RECYCLE_GRACE_MS", "-1"),
+                "NUBO_RECYCLE_GRACE_MS must be a positive number of milliseconds, got '-1'");
+        assertFails(with("NUBO_MEMORY_MB", "1G"), "NUBO_MEMORY_MB must be a positive number of MiB, got '1G'");
     }
 
     private static void assertFails(Map<String, String> env, String message) {

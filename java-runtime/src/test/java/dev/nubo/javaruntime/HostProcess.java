@@ -2,16 +2,20 @@ package dev.nubo.javaruntime;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -52,18 +56,69 @@ final class HostProcess implements AutoCloseable {
 
     /** A host with exactly these platform variables (PORT and NUBO_* from this JVM are removed). */
     static HostProcess launch(Map<String, String> env) throws IOException {
+        return launch(env, List.of(), env.containsKey("PORT") ? parsePort(env.get("PORT")) : -1);
+    }
+
+    /**
+     * A pooled host ({@code NUBO_POOL=1}, no function variables), started with the flags the platform
+     * gives pooled JVMs, and warmed up; {@link #specialise} it to serve on {@code port}.
+     */
+    static HostProcess pooled(int port) throws IOException, InterruptedException {
+        return pooled(port, List.of("--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--add-opens", "java.base/java.util=ALL-UNNAMED"));
+    }
+
+    static HostProcess pooled(int port, List<String> jvmFlags) throws IOException, InterruptedException {
+        HostProcess host = launch(Map.of("NUBO_POOL", "1"), jvmFlags, port);
+        host.awaitStdout("warmed up");
+        return host;
+    }
+
+    private static HostProcess launch(Map<String, String> env, List<String> jvmFlags, int port) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !Path.of(entry).toAbsolutePath().normalize().equals(TEST_CLASSES))
                 .collect(Collectors.joining(File.pathSeparator));
         Path stdout = Files.createTempFile("host", ".out");
         Path stderr = Files.createTempFile("host", ".err");
-        ProcessBuilder builder = new ProcessBuilder(java, "-cp", classPath, JavaHost.class.getName())
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", classPath, JavaHost.class.getName()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
         builder.environment().keySet().removeIf(key -> key.equals("PORT") || key.startsWith("NUBO_"));
         builder.environment().putAll(env);
-        int port = env.containsKey("PORT") ? parsePort(env.get("PORT")) : -1;
         return new HostProcess(builder.start(), port, stdout, stderr);
+    }
+
+    /** An available port, for a host to listen on. */
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Writes the specialisation message to the host's stdin, as the platform does: NAME=VALUE NUL ..., NUL. */
+    void specialise(Map<String, String> entries) throws IOException {
+        StringBuilder message = new StringBuilder();
+        entries.forEach((name, value) -> message.append(name).append('=').append(value).append('\0'));
+        OutputStream stdin = process.getOutputStream();
+        stdin.write(message.append('\0').toString().getBytes(StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
+    /** Ends the host's stdin, as the platform does when it closes its pool. */
+    void closeStdin() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    void awaitStdout(String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!stdout().contains(text)) {
+            if (!process.isAlive() || System.nanoTime() > deadline) {
+                throw new AssertionError("host printed no '" + text + "'; stdout:\n" + stdout() + "\nstderr:\n" + stderr());
+            }
+            Thread.sleep(20);
+        }
     }
 
     URI uri(String pathAndQuery) {
@@ -110,7 +165,7 @@ final class HostProcess implements AutoCloseable {
     }
 
     /** The host binds only once the handler is constructed, so an accepted connection means ready. */
-    private void awaitReady() throws InterruptedException {
+    void awaitReady() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -124,12 +179,6 @@ final class HostProcess implements AutoCloseable {
             }
         }
         throw new AssertionError("host not listening on " + port + " within 30 s; stderr:\n" + stderr());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     private static int parsePort(String value) {

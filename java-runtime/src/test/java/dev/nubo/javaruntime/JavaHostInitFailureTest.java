@@ -50,8 +50,12 @@ class JavaHostInitFailureTest {
                         "NUBO_HANDLER", SampleHandlers.NotAHandler.class.getName(),
                         "NUBO_CODE", HostProcess.TEST_CLASSES.toString()))) {
             assertThat(host.awaitExit()).isEqualTo(1);
-            assertThat(host.stderr()).startsWith("nubo: handler class dev.nubo.javaruntime.SampleHandlers$NotAHandler"
-                    + " does not implement dev.nubo.function.Handler or dev.nubo.function.HttpHandler");
+            assertThat(host.stderr()).isEqualTo("nubo: handler class dev.nubo.javaruntime.SampleHandlers$NotAHandler"
+                    + " does not implement dev.nubo.function.Handler or dev.nubo.function.HttpHandler, nor Lambda's"
+                    + " RequestHandler or RequestStreamHandler (implement Handler<I, O> for JSON in and out, or HttpHandler"
+                    + " for the raw request; an AWS Lambda handler runs unchanged if it implements RequestHandler<I, O> or"
+                    + " RequestStreamHandler, or if `handler` in nubo.yaml names its method, as in"
+                    + " dev.nubo.javaruntime.SampleHandlers$NotAHandler::handleRequest)" + System.lineSeparator());
         }
     }
 

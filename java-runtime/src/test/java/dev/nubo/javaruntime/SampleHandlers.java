@@ -1,11 +1,18 @@
 package dev.nubo.javaruntime;
 
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import dev.nubo.function.Context;
 import dev.nubo.function.Handler;
 import dev.nubo.function.HttpHandler;
 import dev.nubo.function.HttpRequest;
 import dev.nubo.function.HttpResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -125,6 +132,181 @@ public final class SampleHandlers {
             }
             seen.put("loader", getClass().getClassLoader().getName());
             return seen;
+        }
+    }
+
+    /** What a pooled host's function sees of its environment. */
+    public static final class EnvReport implements Handler<Object, Map<String, Object>> {
+        @Override
+        public Map<String, Object> handle(Object event, Context context) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("getenv", System.getenv("POOLED_ONLY"));
+            report.put("getenvMap", System.getenv().get("POOLED_ONLY"));
+            report.put("childEnv", new ProcessBuilder().environment().get("POOLED_ONLY"));
+            report.put("multiline", System.getenv("MULTILINE"));
+            report.put("pool", System.getenv("NUBO_POOL"));
+            report.put("env", context.env());
+            return report;
+        }
+    }
+
+    /** Lambda's view of an invocation, and the event it was given. */
+    public static final class LambdaReport implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+        @Override
+        public Map<String, Object> handleRequest(Map<String, Object> event, com.amazonaws.services.lambda.runtime.Context context) {
+            context.getLogger().log("lambda says hi");
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("event", event);
+            report.put("requestId", context.getAwsRequestId());
+            report.put("logGroup", context.getLogGroupName());
+            report.put("logStream", context.getLogStreamName());
+            report.put("function", context.getFunctionName());
+            report.put("version", context.getFunctionVersion());
+            report.put("arn", context.getInvokedFunctionArn());
+            report.put("memory", context.getMemoryLimitInMB());
+            report.put("remainingMs", context.getRemainingTimeInMillis());
+            report.put("identityAndClient", context.getIdentity() == null && context.getClientContext() == null);
+            return report;
+        }
+    }
+
+    /** A Lambda POJO handler: a bean in, a bean out. */
+    public static final class LambdaOrders implements RequestHandler<LambdaOrders.Order, LambdaOrders.Receipt> {
+        public static final class Order {
+            private String id;
+            private int quantity;
+            private List<String> tags;
+
+            public String getId() {
+                return id;
+            }
+
+            public void setId(String id) {
+                this.id = id;
+            }
+
+            public int getQuantity() {
+                return quantity;
+            }
+
+            public void setQuantity(int quantity) {
+                this.quantity = quantity;
+            }
+
+            public List<String> getTags() {
+                return tags;
+            }
+
+            public void setTags(List<String> tags) {
+                this.tags = tags;
+            }
+        }
+
+        public static final class Receipt {
+            private final String orderId;
+            private final int items;
+            private final String note;
+
+            Receipt(String orderId, int items, String note) {
+                this.orderId = orderId;
+                this.items = items;
+                this.note = note;
+            }
+
+            public String getOrderId() {
+                return orderId;
+            }
+
+            public int getItems() {
+                return items;
+            }
+
+            public String getNote() {
+                return note;
+            }
+        }
+
+        @Override
+        public Receipt handleRequest(Order order, com.amazonaws.services.lambda.runtime.Context context) {
+            return order == null ? null : new Receipt(order.getId(), order.getQuantity() * order.getTags().size(), null);
+        }
+    }
+
+    public static final class LambdaGreeter implements RequestHandler<String, String> {
+        @Override
+        public String handleRequest(String name, com.amazonaws.services.lambda.runtime.Context context) {
+            return "Hello, " + (name == null ? "nobody" : name);
+        }
+    }
+
+    /** Writes the Context's values and the body back as JSON. */
+    public static final class LambdaStream implements RequestStreamHandler {
+        @Override
+        public void handleRequest(InputStream input, OutputStream output, com.amazonaws.services.lambda.runtime.Context context)
+                throws IOException {
+            String body = new String(input.readAllBytes(), StandardCharsets.UTF_8);
+            String json = "{\"requestId\":\"" + context.getAwsRequestId() + "\",\"function\":\"" + context.getFunctionName()
+                    + "\",\"version\":\"" + context.getFunctionVersion() + "\",\"memory\":" + context.getMemoryLimitInMB()
+                    + ",\"remainingMs\":" + context.getRemainingTimeInMillis() + ",\"logStream\":\""
+                    + context.getLogStreamName() + "\",\"body\":" + body + "}";
+            output.write(json.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** No interface at all: Lambda calls it as {@code LambdaPlain::greet}. */
+    public static final class LambdaPlain {
+        public String greet(Map<String, String> event, com.amazonaws.services.lambda.runtime.Context context) {
+            return "Hi " + event.get("name") + " (" + context.getAwsRequestId() + ")";
+        }
+
+        public static String shout(String text) {
+            return text.toUpperCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public static final class LambdaFailing implements RequestHandler<Object, Object> {
+        @Override
+        public Object handleRequest(Object event, com.amazonaws.services.lambda.runtime.Context context) {
+            throw new IllegalArgumentException("no such order");
+        }
+    }
+
+    /** Both kinds of handler at once: the host cannot tell which to call. */
+    public static final class NuboAndLambda implements Handler<Object, Object>, RequestHandler<Object, Object> {
+        @Override
+        public Object handle(Object event, Context context) {
+            return event;
+        }
+
+        @Override
+        public Object handleRequest(Object event, com.amazonaws.services.lambda.runtime.Context context) {
+            return event;
+        }
+    }
+
+    /** Ignores interruption and never returns: only recycling the host ends it. */
+    public static final class Spinner implements Handler<Object, Object> {
+        @Override
+        public Object handle(Object event, Context context) {
+            long spins = 0;
+            while (spins >= 0) {
+                spins++;
+                Thread.onSpinWait();
+            }
+            return spins;
+        }
+    }
+
+    /** Waits far past any timeout, but stops when interrupted, as a well-behaved handler does. */
+    public static final class Patient implements Handler<Object, String> {
+        @Override
+        public String handle(Object event, Context context) {
+            try {
+                Thread.sleep(60_000);
+                return "slept";
+            } catch (InterruptedException e) {
+                return "interrupted";
+            }
         }
     }
 }

@@ -1,0 +1,97 @@
+package dev.nubo.javaruntime;
+
+import static dev.nubo.javaruntime.HostProcess.CLIENT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Unmodified AWS Lambda handlers, served by a real host process. */
+class LambdaHandlersTest {
+
+    private static final Map<String, String> PLATFORM = Map.of("NUBO_SERVICE", "orders", "NUBO_REVISION", "orders-00004",
+            "NUBO_INSTANCE", "orders-00004-x7k2p", "NUBO_MEMORY_MB", "512", "NUBO_TIMEOUT_MS", "60000");
+
+    @Test
+    void requestHandlerGetsTheEventAndAFaithfulContext() throws Exception {
+        try (HostProcess host = HostProcess.serve(SampleHandlers.LambdaReport.class, PLATFORM)) {
+            HttpResponse<String> response = post(host, "req-42", "{\"order\":7,\"items\":[\"a\"]}");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+            assertThat(response.body()).matches("\\{\"event\":\\{\"order\":7,\"items\":\\[\"a\"]},"
+                    + "\"requestId\":\"req-42\",\"logGroup\":\"/nubo/orders\",\"logStream\":\"orders-00004-x7k2p\","
+                    + "\"function\":\"orders\",\"version\":\"orders-00004\","
+                    + "\"arn\":\"arn:aws:lambda:nubo:000000000000:function:orders:orders-00004\","
+                    + "\"memory\":512,\"remainingMs\":(5\\d{4}|60000),\"identityAndClient\":true}");
+            assertThat(host.stdout().lines()).contains("[req-42] lambda says hi");
+        }
+    }
+
+    @Test
+    void pojoInputIsDecodedAsLambdaDoesAndNullPropertiesAreLeftOut() throws Exception {
+        try (HostProcess host = HostProcess.serve(SampleHandlers.LambdaOrders.class, Map.of())) {
+            HttpResponse<String> response = post(host, "r1", "{\"id\":\"o-1\",\"quantity\":3,\"tags\":\"gift\",\"coupon\":\"X\"}");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).as("unknown property ignored, one tag taken as a list, null note left out")
+                    .isEqualTo("{\"orderId\":\"o-1\",\"items\":3}");
+            assertThat(post(host, "r2", "").body()).as("empty body is a null input").isEqualTo("null");
+            HttpResponse<String> broken = post(host, "r3", "{\"id\":");
+            assertThat(broken.statusCode()).isEqualTo(400);
+            assertThat(broken.body()).startsWith("{\"error\":{\"type\":\"InvalidInput\",\"message\":\"request body is not"
+                    + " valid JSON for SampleHandlers.LambdaOrders.Order: ");
+        }
+    }
+
+    @Test
+    void streamHandlerReadsTheBodyAndWritesTheResponse() throws Exception {
+        try (HostProcess host = HostProcess.serve(SampleHandlers.LambdaStream.class, PLATFORM)) {
+            HttpResponse<String> response = post(host, "req-s", "[1,2]");
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+            assertThat(response.body()).matches("\\{\"requestId\":\"req-s\",\"function\":\"orders\",\"version\":\"orders-00004\","
+                    + "\"memory\":512,\"remainingMs\":(5\\d{4}|60000),\"logStream\":\"orders-00004-x7k2p\",\"body\":\\[1,2]}");
+        }
+    }
+
+    @Test
+    void acceptsLambdasClassAndMethodHandlerSyntax() throws Exception {
+        String greeter = SampleHandlers.LambdaGreeter.class.getName();
+        try (HostProcess host = HostProcess.serve(SampleHandlers.LambdaGreeter.class,
+                Map.of("NUBO_HANDLER", greeter + "::handleRequest"))) {
+            assertThat(post(host, "r", "\"Ada\"").body()).as("a String result is a JSON string").isEqualTo("\"Hello, Ada\"");
+            assertThat(post(host, "r", "").body()).isEqualTo("\"Hello, nobody\"");
+        }
+        String plain = SampleHandlers.LambdaPlain.class.getName();
+        try (HostProcess host = HostProcess.serve(SampleHandlers.LambdaPlain.class, Map.of("NUBO_HANDLER", plain + "::greet"))) {
+            assertThat(post(host, "req-p", "{\"name\":\"Bo\"}").body()).isEqualTo("\"Hi Bo (req-p)\"");
+        }
+    }
+
+    @Test
+    void lambdaHandlerExceptionBecomes500AndTheHostKeepsServing() throws Exception {
+        try (HostProcess host = HostProcess.serve(SampleHandlers.LambdaFailing.class, Map.of())) {
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> response = post(host, "req-f", "{}");
+                assertThat(response.statusCode()).isEqualTo(500);
+                assertThat(response.body())
+                        .isEqualTo("{\"error\":{\"type\":\"java.lang.IllegalArgumentException\",\"message\":\"no such order\"}}");
+            }
+            assertThat(host.stderr().lines()).contains("[req-f] java.lang.IllegalArgumentException: no such order")
+                    .anyMatch(line -> line.startsWith("[req-f] \tat nubo-function//dev.nubo.javaruntime.SampleHandlers$LambdaFailing.handleRequest("));
+        }
+    }
+
+    private static HttpResponse<String> post(HostProcess host, String requestId, String body)
+            throws IOException, InterruptedException {
+        return CLIENT.send(HttpRequest.newBuilder(host.uri("/")).header("X-Request-Id", requestId)
+                .POST(BodyPublishers.ofString(body)).build(), BodyHandlers.ofString());
+    }
+}
