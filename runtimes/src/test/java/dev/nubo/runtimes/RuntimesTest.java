@@ -9,6 +9,9 @@ import dev.nubo.model.UserError;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +20,15 @@ class RuntimesTest {
     @TempDir
     Path code;
 
-    final Runtimes runtimes = Runtimes.detect();
+    @TempDir
+    Path cache;
+
+    Runtimes runtimes;
+
+    @BeforeEach
+    void setUp() {
+        runtimes = Runtimes.detect(cache, 2);
+    }
 
     @Test
     void runsAProcessCommandAsWrittenInTheDeployedDirectory() {
@@ -30,6 +41,8 @@ class RuntimesTest {
         assertThat(spec.env()).containsEntry("A", "b").containsEntry("NUBO_SERVICE", "shop")
                 .containsEntry("NUBO_REVISION", "shop-00002").containsEntry("NUBO_INSTANCE", "shop-00002-abcde");
         assertThat(spec.proven()).isTrue();
+        assertThat(spec.warmStart()).isEmpty();
+        assertThat(spec.port()).isZero();
     }
 
     @Test
@@ -46,6 +59,66 @@ class RuntimesTest {
                 .containsEntry("NUBO_CODE", code.resolve("target/classes").toString())
                 .containsEntry("NUBO_TIMEOUT_MS", "5000").containsEntry("NUBO_ENV_KEYS", "GREETING");
         assertThat(Path.of(spec.command().getFirst())).isExecutable();
+        assertThat(spec.env()).containsEntry("NUBO_MEMORY_MB", "128").containsEntry("AWS_LAMBDA_FUNCTION_NAME", "hello")
+                .containsEntry("AWS_LAMBDA_FUNCTION_VERSION", "hello-00001").containsEntry("_HANDLER", "com.example.Hello");
+        // A pooled JVM of the same memory is the same command, handed the function later.
+        assertThat(spec.warmStart()).get().satisfies(w -> {
+            assertThat(w.key()).isEqualTo("java-128Mi");
+            assertThat(w.command()).isEqualTo(spec.command());
+            assertThat(w.env()).isEmpty();
+            assertThat(w.poolSize()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void startsNodeAndPythonFunctionsInTheShippedShims() throws Exception {
+        Descriptor node = Descriptor.parse("name: hi\nruntime: node\nhandler: index.handler\nmemory: 100Mi\n");
+        LaunchSpec n = runtimes.launch(new Runtimes.Target(node, code, "hi-00001", "hi-00001-abcde", code.resolve("x.log"), false));
+        assertThat(n.command()).startsWith("node").contains("--max-old-space-size=70");
+        assertThat(Path.of(n.command().getLast())).isRegularFile().hasFileName("nubo-node.mjs").startsWith(cache);
+        assertThat(n.env()).containsEntry("NUBO_HANDLER", "index.handler").containsEntry("NUBO_TIMEOUT_MS", "30000");
+        assertThat(n.warmStart()).get().extracting(w -> w.key()).isEqualTo("node-100Mi");
+
+        Descriptor python = Descriptor.parse("name: hi\nruntime: python\nhandler: main.handler\n");
+        LaunchSpec p = runtimes.launch(new Runtimes.Target(python, code, "hi-00001", "hi-00001-abcde", code.resolve("x.log"), false));
+        assertThat(Path.of(p.command().getFirst()).getFileName().toString()).startsWith("python3");
+        assertThat(Path.of(p.command().getLast())).isRegularFile().hasFileName("nubo_python.py");
+        assertThat(p.warmStart()).get().extracting(w -> w.key()).isEqualTo("python-256Mi");
+    }
+
+    @Test
+    void pointsACustomRuntimeAtItsRuntimeApiAndRoutesToTheBridge() {
+        Descriptor d = Descriptor.parse("name: custom\nruntime: provided\nhandler: app.Handler::handleRequest\n");
+        LaunchSpec spec = runtimes.launch(new Runtimes.Target(d, code, "custom-00001", "custom-00001-abcde", code.resolve("x.log"),
+                false, Optional.of(new Runtimes.RuntimeApi("127.0.0.1:40001", 40002))));
+
+        assertThat(spec.command()).containsExactly("./bootstrap");
+        assertThat(spec.port()).isEqualTo(40002);
+        assertThat(spec.warmStart()).isEmpty();
+        assertThat(spec.env()).containsEntry("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:40001")
+                .containsEntry("_HANDLER", "app.Handler::handleRequest").containsEntry("LAMBDA_TASK_ROOT", code.toString());
+        assertThat(d.scale().limit()).as("one invocation at a time, as on Lambda").isEqualTo(1);
+    }
+
+    @Test
+    void aPoolSizeOfZeroStartsEveryFunctionFresh() {
+        Runtimes unpooled = Runtimes.detect(cache, 0);
+        Descriptor d = Descriptor.parse("name: hello\nruntime: java\nhandler: com.example.Hello\ncode: target/classes\n");
+        assertThat(unpooled.launch(new Runtimes.Target(d, code, "hello-00001", "hello-00001-abcde", code.resolve("x.log"), false))
+                .warmStart()).isEmpty();
+        assertThat(unpooled.warmStarts(List.of(d))).isEmpty();
+    }
+
+    @Test
+    void warmsJavaAtTheDefaultMemoryAndTheKindsOfDeployedFunctions() {
+        List<Descriptor> deployed = List.of(
+                Descriptor.parse("name: a\nruntime: python\nhandler: main.handler\n"),
+                Descriptor.parse("name: b\nruntime: python\nhandler: main.handler\n"),
+                Descriptor.parse("name: c\nruntime: java\nhandler: C\ncode: c.jar\nmemory: 512Mi\n"),
+                Descriptor.parse("name: d\nruntime: process\ncommand: [x]\n"));
+
+        assertThat(runtimes.warmStarts(deployed)).extracting(w -> w.key())
+                .containsExactly("java-256Mi", "python-256Mi", "java-512Mi");
     }
 
     @Test
