@@ -69,6 +69,7 @@ final class ControlApi {
         router.route().handler(this::authenticate);
         router.get("/v1/info").handler(ctx -> json(ctx, 200, Map.of("version", Version.current(), "api", urls.api(),
                 "gateway", urls.gateway(), "domain", urls.domain())));
+        router.get("/v1/runtimes").handler(ctx -> json(ctx, 200, views.runtimes()));
         router.post("/v1/deployments").handler(this::deploy);
         router.get("/v1/services").blockingHandler(ctx -> json(ctx, 200, Map.of("services", views.services())), false);
         router.get("/v1/services/:name").blockingHandler(ctx -> json(ctx, 200, views.service(ctx.pathParam("name"))), false);

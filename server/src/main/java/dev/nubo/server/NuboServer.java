@@ -4,8 +4,11 @@ import dev.nubo.gateway.Gateway;
 import dev.nubo.gateway.GatewayConfig;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
+import dev.nubo.model.Descriptor;
 import dev.nubo.model.PlatformFault;
+import dev.nubo.model.RevisionState;
 import dev.nubo.runtimes.Runtimes;
+import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -32,9 +35,11 @@ public final class NuboServer implements AutoCloseable {
     private final Urls urls;
     private final String token;
     private final List<AutoCloseable> closeInOrder;
+    private final Instances instances;
 
-    private NuboServer(Home home, Urls urls, String token, List<AutoCloseable> closeInOrder) {
+    private NuboServer(Home home, Urls urls, String token, List<AutoCloseable> closeInOrder, Instances instances) {
         this.home = home;
+        this.instances = instances;
         this.urls = urls;
         this.token = token;
         this.closeInOrder = closeInOrder;
@@ -72,10 +77,12 @@ public final class NuboServer implements AutoCloseable {
             Urls urls = new Urls("http://" + display(config.apiHost()) + ":" + api.actualPort(),
                     "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port());
 
-            Runtimes runtimes = Runtimes.detect();
+            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
             Artifacts artifacts = new Artifacts(home);
-            Reconciler reconciler = new Reconciler(store, instances, runtimes, artifacts, gateway, home, logs, clock,
-                    config.terminationGrace());
+            RuntimeApis runtimeApis = new RuntimeApis(vertx);
+            opened.add(opened.indexOf(instances) + 1, runtimeApis); // closed after the instances it serves
+            Reconciler reconciler = new Reconciler(store, instances, runtimes, runtimeApis, artifacts, gateway, home, logs,
+                    clock, config.terminationGrace());
             opened.add(opened.indexOf(instances), reconciler);
             Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
             Views views = new Views(store, reconciler, urls, gateway);
@@ -84,12 +91,29 @@ public final class NuboServer implements AutoCloseable {
             opened.add(opened.indexOf(instances), () -> controlApi.close().await());
 
             reconciler.reconcileAll();
+            warmUp(runtimes, instances, store);
             home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
-            return new NuboServer(home, urls, token, opened);
+            return new NuboServer(home, urls, token, opened, instances);
         } catch (RuntimeException e) {
             closeAll(opened);
             throw e;
         }
+    }
+
+    /**
+     * In the background: the Java host's class-data archive first (so that pooled JVMs start with
+     * it), then the pools of Java at the default memory and of every deployed function's kind.
+     */
+    private static void warmUp(Runtimes runtimes, Instances instances, Store store) {
+        List<Descriptor> deployed = store.services().stream()
+                .flatMap(s -> store.revisions(s.name()).stream())
+                .filter(r -> r.state() == RevisionState.READY)
+                .map(RevisionRecord::descriptor)
+                .toList();
+        Thread.ofVirtual().name("nubo-warm-up").start(() -> {
+            runtimes.prepareJavaArchive();
+            runtimes.warmStarts(deployed).forEach(instances::prewarm); // a no-op once the server is closed
+        });
     }
 
     private static HttpServer listen(Vertx vertx, Router router, ServerConfig config) {
@@ -124,6 +148,11 @@ public final class NuboServer implements AutoCloseable {
 
     public String domain() {
         return urls.domain();
+    }
+
+    /** The pools of prewarmed runtime processes, as {@code GET /v1/runtimes} shows them. */
+    public List<Instances.PoolStatus> runtimePools() {
+        return instances.pools();
     }
 
     /** The URL a service answers at, e.g. {@code http://hello.localhost:8080/}. */

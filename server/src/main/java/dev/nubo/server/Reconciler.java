@@ -68,6 +68,7 @@ final class Reconciler implements AutoCloseable {
     private final InstantSource clock;
     private final Duration terminationGrace;
     private final Scaler scaler;
+    private final RuntimeApis runtimeApis;
     private final ExecutorService loop = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("nubo-reconciler").factory());
     private final Map<String, Live> live = new ConcurrentHashMap<>();
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
@@ -84,9 +85,10 @@ final class Reconciler implements AutoCloseable {
         }
     }
 
-    Reconciler(Store store, Instances instances, Runtimes runtimes, Artifacts artifacts, Gateway gateway, Home home,
-            LogHub logs, InstantSource clock, Duration terminationGrace) {
+    Reconciler(Store store, Instances instances, Runtimes runtimes, RuntimeApis runtimeApis, Artifacts artifacts,
+            Gateway gateway, Home home, LogHub logs, InstantSource clock, Duration terminationGrace) {
         this.store = store;
+        this.runtimeApis = runtimeApis;
         this.instances = instances;
         this.runtimes = runtimes;
         this.artifacts = artifacts;
@@ -108,10 +110,11 @@ final class Reconciler implements AutoCloseable {
 
             @Override
             public void resize(String service, String revision, ScaleDecision decision, int liveNow, boolean announce) {
+                // The reconcile first: from zero, a request waits for the instance it starts.
+                reconcile(service);
                 if (announce) {
                     store.addEvent(service, Optional.of(revision), clock.instant(), revision + ": " + decision.reason());
                 }
-                reconcile(service);
             }
         });
     }
@@ -167,6 +170,11 @@ final class Reconciler implements AutoCloseable {
     /** What the autoscaler last decided for a routed revision. */
     Optional<ScaleDecision> scaling(String revision) {
         return scaler.decision(revision);
+    }
+
+    /** The pools of prewarmed runtime processes. */
+    List<Instances.PoolStatus> pools() {
+        return instances.pools();
     }
 
     /** The instances of a revision that are not yet gone, oldest first. */
@@ -342,7 +350,9 @@ final class Reconciler implements AutoCloseable {
             for (Instance i : list) {
                 if (i.state() == InstanceState.FAILED) {
                     if (r.state() != RevisionState.FAILED) {
-                        fail(r, i.failure().orElse("instance " + i.id() + " failed"), i.logTail(LOG_TAIL_LINES));
+                        String failure = i.failure().orElse("instance " + i.id() + " failed")
+                                + runtimeApis.initError(i.id()).map(e -> "; the runtime reported: " + e).orElse("");
+                        fail(r, failure, i.logTail(LOG_TAIL_LINES));
                         changed = true;
                     }
                     list.remove(i);
@@ -358,10 +368,19 @@ final class Reconciler implements AutoCloseable {
         Descriptor d = descriptor(r);
         for (long n = running; n < count; n++) {
             String id = r.id() + "-" + suffix();
-            var spec = runtimes.launch(new Runtimes.Target(d, artifacts.codeDir(r.digest()), r.id(), id,
-                    home.logs(r.service()).resolve(id + ".log"), proven));
-            logs.register(id, r.service());
-            list.add(instances.launch(spec, (instance, from, to, reason) -> onChange(instance, to, reason)));
+            Optional<Runtimes.RuntimeApi> runtimeApi = runtimeApis.open(d, r.id(), id);
+            Instance launched;
+            try {
+                var spec = runtimes.launch(new Runtimes.Target(d, artifacts.codeDir(r.digest()), r.id(), id,
+                        home.logs(r.service()).resolve(id + ".log"), proven, runtimeApi));
+                logs.register(id, r.service());
+                launched = instances.launch(spec, (instance, from, to, reason) -> onChange(instance, to, reason));
+            } catch (RuntimeException e) {
+                runtimeApis.close(id);
+                throw e;
+            }
+            runtimeApis.attach(launched);
+            list.add(launched);
         }
     }
 
@@ -370,6 +389,7 @@ final class Reconciler implements AutoCloseable {
     }
 
     private void onChange(Instance instance, InstanceState to, String reason) {
+        runtimeApis.changed(instance, to);
         if (to == InstanceState.READY) {
             log.info("{}: instance {} ready in {} ms", instance.spec().service(), instance.id(),
                     Duration.between(instance.createdAt(), instance.readyAt().orElse(clock.instant())).toMillis());

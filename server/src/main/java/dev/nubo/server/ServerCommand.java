@@ -41,6 +41,11 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--upload-limit", description = "Largest deploy archive, e.g. 512Mi (default: ${DEFAULT-VALUE}).", defaultValue = "512Mi")
     String uploadLimit;
 
+    @Option(names = "--pool-size", description = "Idle prewarmed processes kept per function runtime (Java, Node, Python)"
+            + " and memory size, so that a cold start only loads the function; 0 turns the pools off (default: ${DEFAULT-VALUE}).",
+            defaultValue = "" + ServerConfig.DEFAULT_POOL_SIZE)
+    int poolSize;
+
     private final java.util.Map<String, String> env;
 
     /** @param env the process environment, read once at the entry point */
@@ -56,7 +61,12 @@ public final class ServerCommand implements Callable<Integer> {
         long limit = Quantities.bytes(uploadLimit).orElseThrow(() -> new picocli.CommandLine.ParameterException(
                 spec.commandLine(), "--upload-limit must be a size such as 512Mi (got '" + uploadLimit + "')"));
         ServerConfig base = ServerConfig.defaults(dir);
-        ServerConfig config = new ServerConfig(dir, httpHost, httpPort, apiHost, apiPort, domain, limit, base.terminationGrace());
+        if (poolSize < 0 || poolSize > 64) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--pool-size must be from 0 (no pools) to 64 (got " + poolSize + ")");
+        }
+        ServerConfig config = new ServerConfig(dir, httpHost, httpPort, apiHost, apiPort, domain, limit, base.terminationGrace(),
+                poolSize, base.runtimeCache());
         NuboServer server = NuboServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();

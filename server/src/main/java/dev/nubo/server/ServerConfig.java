@@ -15,6 +15,10 @@ import java.time.Duration;
  *   <tr><td>domain</td><td>localhost</td><td>a service answers at {@code NAME.<domain>}</td></tr>
  *   <tr><td>uploadLimit</td><td>512 MiB</td><td>largest deploy archive; above it, 413</td></tr>
  *   <tr><td>terminationGrace</td><td>10 s</td><td>SIGTERM to SIGKILL when an instance stops</td></tr>
+ *   <tr><td>poolSize</td><td>2</td><td>idle prewarmed runtime processes kept per function runtime kind
+ *       (Java, Node, Python at one memory size); 0 starts every function instance fresh</td></tr>
+ *   <tr><td>runtimeCache</td><td>{@code home/cache}</td><td>the runtime shims and the Java host's
+ *       class-data archive; shareable between servers of the same Nubo build</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -25,10 +29,13 @@ public record ServerConfig(
         int apiPort,
         String domain,
         long uploadLimit,
-        Duration terminationGrace) {
+        Duration terminationGrace,
+        int poolSize,
+        Path runtimeCache) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
+    public static final int DEFAULT_POOL_SIZE = 2;
 
     public ServerConfig {
         checkPort("httpPort", httpPort);
@@ -39,17 +46,26 @@ public record ServerConfig(
         if (uploadLimit <= 0) {
             throw new IllegalArgumentException("uploadLimit must be positive");
         }
+        if (poolSize < 0 || poolSize > 64) {
+            throw new IllegalArgumentException("poolSize must be between 0 and 64 (got " + poolSize + ")");
+        }
     }
 
     /** Defaults, with state under {@code home}. */
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, "0.0.0.0", DEFAULT_HTTP_PORT, "127.0.0.1", DEFAULT_API_PORT, "localhost",
-                512L << 20, Duration.ofSeconds(10));
+                512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"));
     }
 
     /** On ephemeral loopback ports: for tests and embedding. */
     public static ServerConfig ephemeral(Path home) {
-        return new ServerConfig(home, "127.0.0.1", 0, "127.0.0.1", 0, "localhost", 512L << 20, Duration.ofSeconds(5));
+        return new ServerConfig(home, "127.0.0.1", 0, "127.0.0.1", 0, "localhost", 512L << 20, Duration.ofSeconds(5),
+                DEFAULT_POOL_SIZE, home.resolve("cache"));
+    }
+
+    /** The same, keeping {@code size} idle processes per runtime kind. */
+    public ServerConfig withPool(int size, Path cache) {
+        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace, size, cache);
     }
 
     private static void checkPort(String key, int port) {

@@ -63,6 +63,16 @@ final class Views {
         this.gateway = gateway;
     }
 
+    /** {@code GET /v1/runtimes}: the pools of prewarmed runtime processes, one per kind (runtime and memory). */
+    record RuntimesView(List<PoolView> pools) {}
+
+    /** {@code givenUp}: its processes kept dying before use, so it is refilled only when one is needed again. */
+    record PoolView(String kind, int idle, int size, boolean givenUp) {}
+
+    RuntimesView runtimes() {
+        return new RuntimesView(reconciler.pools().stream().map(p -> new PoolView(p.key(), p.idle(), p.poolSize(), p.givenUp())).toList());
+    }
+
     List<ServiceSummary> services() {
         return store.services().stream().map(s -> {
             ServiceDetail d = detail(s, 0);
@@ -143,9 +153,19 @@ final class Views {
     }
 
     private static ConfigView config(Descriptor d) {
-        String handler = d.runtime() instanceof Descriptor.JavaFunction f ? f.handler() : null;
+        String handler = switch (d.runtime()) {
+            case Descriptor.JavaFunction f -> f.handler();
+            case Descriptor.NodeFunction f -> f.handler();
+            case Descriptor.PythonFunction f -> f.handler();
+            case Descriptor.Provided p -> p.handler().orElse(null);
+            case Descriptor.Process p -> null;
+        };
         String code = d.runtime() instanceof Descriptor.JavaFunction f ? f.code() : null;
-        List<String> command = d.runtime() instanceof Descriptor.Process p ? p.command() : List.of();
+        List<String> command = switch (d.runtime()) {
+            case Descriptor.Process p -> p.command();
+            case Descriptor.Provided p -> p.command();
+            default -> List.of();
+        };
         return new ConfigView(d.runtime().kind(), handler, code, command, d.env(), Quantities.formatDuration(d.timeout()),
                 Quantities.formatBytes(d.memory()), Quantities.formatBytes(d.maxBodySize()),
                 d.readiness().httpPath().map(p -> "http " + p).orElse("tcp"),

@@ -36,18 +36,35 @@ import picocli.CommandLine;
  */
 public final class TestNubo implements AutoCloseable {
 
+    /**
+     * The runtime shims and the Java host's class-data archive are the same for every test server of
+     * one build, so they share one cache rather than each training its own archive.
+     */
+    private static final Path RUNTIME_CACHE = Path.of(System.getProperty("java.io.tmpdir"), "nubo-test-runtime-cache");
+
     private final Path home;
+    private final int poolSize;
     private NuboServer server;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestNubo(Path home, NuboServer server) {
+    private TestNubo(Path home, int poolSize) {
         this.home = home;
-        this.server = server;
+        this.poolSize = poolSize;
+        this.server = NuboServer.start(config(home, poolSize));
     }
 
-    /** Starts a server whose NUBO_HOME is {@code home}. */
+    /** Starts a server whose NUBO_HOME is {@code home}, with the default runtime pools. */
     public static TestNubo start(Path home) {
-        return new TestNubo(home, NuboServer.start(ServerConfig.ephemeral(home)));
+        return new TestNubo(home, ServerConfig.DEFAULT_POOL_SIZE);
+    }
+
+    /** Starts a server keeping {@code poolSize} prewarmed processes per function runtime kind (0: none). */
+    public static TestNubo start(Path home, int poolSize) {
+        return new TestNubo(home, poolSize);
+    }
+
+    private static ServerConfig config(Path home, int poolSize) {
+        return ServerConfig.ephemeral(home).withPool(poolSize, RUNTIME_CACHE);
     }
 
     public NuboServer server() {
@@ -61,7 +78,7 @@ public final class TestNubo implements AutoCloseable {
     /** Stops the server (and so every instance) and starts a new one on the same NUBO_HOME. */
     public void restart() {
         server.close();
-        server = NuboServer.start(ServerConfig.ephemeral(home));
+        server = NuboServer.start(config(home, poolSize));
     }
 
     /** What a CLI command printed, and how it exited. */
