@@ -29,14 +29,16 @@ class ArchitectureTest {
             Map.entry("instances", Set.of("model")),
             Map.entry("java-runtime", Set.of("function")),
             Map.entry("runtimes", Set.of("model", "instances")),
+            Map.entry("runtime-api", Set.of("model")),
             Map.entry("gateway", Set.of("model")),
             Map.entry("autoscaler", Set.of()),
             Map.entry("cli", Set.of("model")),
-            Map.entry("server", Set.of("model", "store", "instances", "runtimes", "gateway", "autoscaler")),
+            Map.entry("server", Set.of("model", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler")),
             Map.entry("testing", Set.of("model", "server", "cli")),
             Map.entry("dist", Set.of("server", "cli")));
 
-    static final Map<String, String> PACKAGE = Map.of("function-api", "function", "java-runtime", "javaruntime");
+    static final Map<String, String> PACKAGE = Map.of("function-api", "function", "java-runtime", "javaruntime",
+            "runtime-api", "runtimeapi");
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.nubo\\.(\\w+)\\.", Pattern.MULTILINE);
 
     @Test

@@ -1,0 +1,14 @@
+"""A Python function written as for AWS Lambda: Nubo calls `handler` with the request's JSON body as
+`event` and a Lambda-style `context`, and answers with what it returns, as JSON."""
+import os
+
+
+def handler(event, context):
+    name = event.get("name", "world")
+    if name == "error":
+        raise ValueError("no greeting for 'error'")
+    return {
+        "message": "%s, %s!" % (os.environ.get("GREETING", "Hello"), name),
+        "requestId": context.aws_request_id,
+        "version": context.function_version,
+    }
