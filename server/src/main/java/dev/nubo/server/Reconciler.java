@@ -398,7 +398,35 @@ final class Reconciler implements AutoCloseable {
             store.addEvent(instance.spec().service(), Optional.of(instance.spec().revision()), clock.instant(),
                     "instance " + instance.id() + " crashed (" + reason + "); restarting");
         }
+        if (to == InstanceState.READY && !loop.isShutdown()) {
+            loop.execute(() -> routeReady(instance));
+        }
         reconcile(instance.spec().service());
+    }
+
+    /**
+     * Puts a newly ready instance of an already routed revision into the route table at once, from
+     * what is in memory, ahead of the full reconcile that follows (which reads the store): requests
+     * held during a cold start are released a few milliseconds sooner.
+     */
+    private void routeReady(Instance instance) {
+        String service = instance.spec().service();
+        ServiceRoute route = routes.get(service);
+        Live l = live.get(service);
+        RevisionRoute revision = route == null ? null : route.revisions().get(instance.spec().revision());
+        if (revision == null || l == null || instance.state() != InstanceState.READY) {
+            return;
+        }
+        List<Endpoint> endpoints = new ArrayList<>();
+        for (Instance i : l.byRevision.getOrDefault(revision.revision(), List.of())) {
+            if (i.state() == InstanceState.READY) {
+                endpoints.add(new Endpoint(i.id(), "127.0.0.1", i.port()));
+            }
+        }
+        Map<String, RevisionRoute> revisions = new java.util.LinkedHashMap<>(route.revisions());
+        revisions.put(revision.revision(), revision.withEndpoints(endpoints));
+        routes.put(service, new ServiceRoute(service, route.paths(), route.split(), route.tags(), revisions));
+        gateway.routes(new RouteTable(Map.copyOf(routes)));
     }
 
     /** Out of routing first (the route table no longer names it), then drain, then stop. */
