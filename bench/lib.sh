@@ -156,12 +156,15 @@ bench_build_nubo() {
   bench_nubo --version >/dev/null || bench_die "bin/nubo does not run" "see the build log in $NUBO_ROOT/dist/target/build.log"
 }
 
-# bench_start_nubo [server options...]  A server in $BENCH_TMP/home on ephemeral ports.
+# bench_start_nubo [server options...]  A server in $BENCH_TMP/home on ephemeral ports. A second server
+# (BENCH_NUBO_NAME=other bench_start_nubo ...) lives in $BENCH_TMP/other and logs to other.log; the
+# variables below then describe the last one started (save them first to keep talking to the other).
 bench_start_nubo() {
-  export NUBO_HOME="$BENCH_TMP/home"
+  local name="${BENCH_NUBO_NAME:-home}"
+  export NUBO_HOME="$BENCH_TMP/$name"
   unset NUBO_SERVER NUBO_TOKEN  # the CLI must find this server through NUBO_HOME
   mkdir -p "$NUBO_HOME"
-  NUBO_SERVER_LOG="$BENCH_TMP/server.log"
+  NUBO_SERVER_LOG="$BENCH_TMP/${name/home/server}.log"
   bench_log "starting Nubo (NUBO_HOME=$NUBO_HOME)"
   # bin/nubo execs java, so $! is the server JVM. JDK_JAVA_OPTIONS reaches only this JVM.
   if [ -n "${NUBO_JAVA_OPTS:-}" ]; then
