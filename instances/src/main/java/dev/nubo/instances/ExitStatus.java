@@ -13,6 +13,12 @@ import java.util.OptionalLong;
  */
 record ExitStatus(int code, OptionalLong oomLimit) {
 
+    /**
+     * The status a process exits with to ask for a replacement, not as a crash: Nubo's function
+     * runtimes use it when an invocation outlived its timeout (a stuck thread cannot be stopped).
+     */
+    static final int REPLACE_ME = 3;
+
     private static final Map<Integer, String> SIGNALS = Map.of(
             1, "SIGHUP", 2, "SIGINT", 3, "SIGQUIT", 4, "SIGILL", 6, "SIGABRT",
             7, "SIGBUS", 8, "SIGFPE", 9, "SIGKILL", 11, "SIGSEGV", 15, "SIGTERM");

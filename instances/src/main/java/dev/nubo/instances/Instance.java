@@ -223,6 +223,12 @@ public final class Instance {
                 fail(reason);
                 return;
             }
+            if (!starting && status.code() == ExitStatus.REPLACE_ME && status.oomLimit().isEmpty()) {
+                // It served, then asked to be replaced (a function stuck past its timeout): not a crash,
+                // so it neither waits out a backoff nor counts towards a crash loop.
+                backOff(reason + "; asked to be replaced", Duration.ZERO);
+                return;
+            }
             switch (crashLoop.exited(host.clock().instant())) {
                 case CrashLoop.GiveUp g -> fail("crash loop: exited " + g.exits() + " times in "
                         + Quantities.formatDuration(g.window()) + "; last: " + reason);

@@ -50,6 +50,20 @@ class RestartTest {
     }
 
     @Test
+    void anInstanceThatAsksToBeReplacedRestartsAtOnceAndIsNoCrashLoop() {
+        harness = new Harness(dir, new InstancesConfig(Duration.ofSeconds(2), 2, Duration.ofMinutes(1),
+                Duration.ofMillis(500), Duration.ofSeconds(1), 1 << 20, Duration.ofMillis(20)));
+        Instance instance = harness.launch(harness.spec("stuck-00001-r", "python3", "-c",
+                PY_CRASHER.replace("sys.exit(1)", "sys.exit(3)")), transitions);
+
+        // Twice the crash-loop limit, without a backoff: a function runtime replacing a stuck process.
+        await().atMost(Duration.ofSeconds(15)).until(() -> instance.restarts() >= 4);
+        assertThat(instance.state()).isNotEqualTo(InstanceState.FAILED);
+        assertThat(transitions.seen).contains("READY -> BACKOFF: exited with code 3; asked to be replaced");
+        assertThat(instance.logTail(40)).anyMatch(l -> l.endsWith(" nubo restarting in 0s (restart 1)"));
+    }
+
+    @Test
     void failsACrashLoopAfterTooManyRestartsWithinTheWindow() {
         harness = new Harness(dir, new InstancesConfig(Duration.ofSeconds(2), 2, Duration.ofMinutes(1),
                 Duration.ofMillis(50), Duration.ofSeconds(1), 1 << 20, Duration.ofMillis(20)));

@@ -396,7 +396,8 @@ final class Reconciler implements AutoCloseable {
         }
         if (to == InstanceState.BACKOFF) {
             store.addEvent(instance.spec().service(), Optional.of(instance.spec().revision()), clock.instant(),
-                    "instance " + instance.id() + " crashed (" + reason + "); restarting");
+                    "instance " + instance.id() + (reason.endsWith("asked to be replaced") ? " replaced (" : " crashed (")
+                            + reason + "); restarting");
         }
         if (to == InstanceState.READY && !loop.isShutdown()) {
             loop.execute(() -> routeReady(instance));
