@@ -1,6 +1,7 @@
 package dev.nubo.javaruntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -39,7 +40,7 @@ class DeadlineWatchTest {
         Thread.sleep(300);
 
         assertThat(interrupted).isTrue();
-        assertThat((System.nanoTime() - start) / 1_000_000).isBetween(90L, 1_000L);
+        assertThat((System.nanoTime() - start) / 1_000_000).as("interrupted, not slept out").isBetween(90L, 4_000L);
         assertThat(halts).hasValue(0);
     }
 
@@ -60,7 +61,7 @@ class DeadlineWatchTest {
                 watched.close();
             }
         });
-        Thread.sleep(400);
+        await().atMost(Duration.ofSeconds(5)).until(() -> halts.get() > 0);
         release.countDown();
         stubborn.join();
 

@@ -2,6 +2,7 @@ package dev.nubo.javaruntime;
 
 import static dev.nubo.javaruntime.HostProcess.CLIENT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.jar.JarEntry;
@@ -153,7 +155,8 @@ class JavaHostTest {
         try (HostProcess host = HostProcess.serve(SampleHandlers.Sleeper.class, Map.of())) {
             CompletableFuture<HttpResponse<String>> running = CLIENT.sendAsync(HttpRequest.newBuilder(host.uri("/"))
                     .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
-            Thread.sleep(200);
+            // Terminate only once the invocation runs: a request not yet accepted would be refused.
+            await().atMost(Duration.ofSeconds(10)).until(() -> host.stdout().contains("sleeping"));
             long start = System.nanoTime();
             host.terminate();
 

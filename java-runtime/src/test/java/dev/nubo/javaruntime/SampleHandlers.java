@@ -110,6 +110,7 @@ public final class SampleHandlers {
         @Override
         public Integer handle(Object event, Context context) throws InterruptedException {
             peak.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            context.logger().log("sleeping");
             Thread.sleep(500);
             inFlight.decrementAndGet();
             return peak.get();
