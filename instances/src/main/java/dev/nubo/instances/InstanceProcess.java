@@ -114,9 +114,7 @@ final class InstanceProcess {
             pooled.specialise(variables, adopted.output());
         } catch (IOException e) {
             log.nubo("pooled process " + pooled.id() + " is gone (" + e.getMessage() + "); starting a fresh one");
-            pooled.group().kill();
-            pooled.cgroup().ifPresent(c -> host.cgroups().ifPresent(limits -> limits.remove(c)));
-            host.watchdog().forget(pooled.process().pid());
+            pooled.release(host.cgroups(), host.watchdog());
             return Optional.empty();
         }
         return Optional.of(supervised(adopted));

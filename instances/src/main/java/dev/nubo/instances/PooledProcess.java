@@ -92,6 +92,16 @@ final class PooledProcess implements LineSink {
         target.append(stream, text);
     }
 
+    /**
+     * Lets go of a process that will not serve: kills its group (what is left of it), removes its
+     * cgroup and takes it off the watchdog. For a process that died idle, or one being discarded.
+     */
+    void release(Optional<MemoryCgroups> cgroups, Watchdog watchdog) {
+        group().kill();
+        cgroup.ifPresent(c -> cgroups.ifPresent(limits -> limits.remove(c)));
+        watchdog.forget(process.pid());
+    }
+
     /** What the process printed before anyone adopted it, for a message when it dies in the pool. */
     String keptOutput() {
         lock.lock();

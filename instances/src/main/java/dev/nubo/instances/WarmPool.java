@@ -281,11 +281,11 @@ final class WarmPool implements AutoCloseable {
             LOG.warn("runtime pool: idle {} exited with status {} after {} before use; its output:{}", pooled.id(),
                     pooled.process().exitValue(),
                     Quantities.formatDuration(Duration.between(pooled.startedAt(), clock.instant())), pooled.keptOutput());
-            cleanUp(pooled);
+            pooled.release(cgroups, watchdog);
         }
     }
 
-    /** Kills an idle process that will not be used. */
+    /** Kills an idle process that will not be used, and waits for it so its cgroup can go. */
     private void discard(PooledProcess pooled) {
         pooled.group().kill();
         try {
@@ -293,11 +293,6 @@ final class WarmPool implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        cleanUp(pooled);
-    }
-
-    private void cleanUp(PooledProcess pooled) {
-        pooled.group().kill();
         pooled.cgroup().ifPresent(c -> cgroups.ifPresent(limits -> limits.remove(c)));
         watchdog.forget(pooled.process().pid());
     }

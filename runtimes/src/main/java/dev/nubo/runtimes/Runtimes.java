@@ -55,12 +55,18 @@ public final class Runtimes {
     private final int poolSize;
     private final Map<String, Path> shims = new ConcurrentHashMap<>();
     private volatile String python;
+    /** Named once: the JVM and the host's jars do not change while the server runs. */
+    private final Path javaArchive;
+    /** Whether {@link #javaArchive} exists; checked once, then set by {@link #prepareJavaArchive}. */
+    private volatile boolean javaArchiveReady;
 
     Runtimes(Path java, String javaHostClassPath, Path cacheDir, int poolSize) {
         this.java = java;
         this.javaHostClassPath = javaHostClassPath;
         this.cacheDir = cacheDir;
         this.poolSize = poolSize;
+        this.javaArchive = archivePath();
+        this.javaArchiveReady = Files.exists(javaArchive);
     }
 
     /**
@@ -182,8 +188,9 @@ public final class Runtimes {
      * second the first time; a failure only costs speed, so it is logged, not thrown.
      */
     public void prepareJavaArchive() {
-        Path archive = javaArchive();
-        if (Files.exists(archive)) {
+        Path archive = javaArchive;
+        if (javaArchiveReady || Files.exists(archive)) {
+            javaArchiveReady = true;
             return;
         }
         Path partial = cacheDir.resolve(archive.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
@@ -203,6 +210,7 @@ public final class Runtimes {
                         + " Java functions start without it", training.exitValue(), cacheDir.resolve("java-archive.log"));
             } else {
                 Files.move(partial, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                javaArchiveReady = true;
                 LOG.info("created the Java host's class-data archive {}", archive);
             }
         } catch (IOException e) {
@@ -280,9 +288,8 @@ public final class Runtimes {
                 "-Xms8m", "-Xmx" + heapMiB + "m", "-XX:+ExitOnOutOfMemoryError",
                 "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/java.util=ALL-UNNAMED",
                 "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-        Path archive = javaArchive();
-        if (Files.exists(archive)) {
-            cmd.add("-XX:SharedArchiveFile=" + archive);
+        if (javaArchiveReady) {
+            cmd.add("-XX:SharedArchiveFile=" + javaArchive);
         }
         cmd.addAll(List.of("-cp", javaHostClassPath, JAVA_HOST));
         return List.copyOf(cmd);
@@ -336,7 +343,7 @@ public final class Runtimes {
      * The archive depends on the exact JVM and on the host's class path, so its name carries both:
      * a new Nubo or a new JDK makes a new archive rather than one the JVM would refuse.
      */
-    Path javaArchive() {
+    private Path archivePath() {
         String identity = java + "|" + Runtime.version() + "|" + javaHostClassPath + "|" + jarStamps();
         return cacheDir.resolve("java-host-" + Integer.toHexString(identity.hashCode()) + ".jsa");
     }

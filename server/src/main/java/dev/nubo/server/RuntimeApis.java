@@ -101,11 +101,14 @@ final class RuntimeApis implements AutoCloseable {
         }
     }
 
-    /** What the instance's runtime reported through {@code /runtime/init/error}, if anything. */
+    /**
+     * What the instance's runtime reported through {@code /runtime/init/error}, if anything. Asked
+     * once, when the failed instance fails its revision; a kept error goes with that answer.
+     */
     Optional<String> initError(String instanceId) {
         Bridged bridged = byInstance.get(instanceId);
-        return Optional.ofNullable(bridged == null ? initErrors.get(instanceId)
-                : bridged.bridge.initError().orElse(initErrors.get(instanceId)));
+        String kept = initErrors.remove(instanceId);
+        return bridged == null ? Optional.ofNullable(kept) : bridged.bridge.initError().or(() -> Optional.ofNullable(kept));
     }
 
     /** Closes the bridge of an instance that is gone, or never started. */
