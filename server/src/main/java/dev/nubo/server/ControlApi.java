@@ -249,13 +249,15 @@ final class ControlApi {
                 resp.end(sb.toString());
                 return;
             }
-            resp.write(sb.toString());
+            // Following starts before the response does: once the caller sees the headers, every
+            // new line reaches it. Lines that come meanwhile run on this context after the tail.
             Runnable stop = logs.follow(name, revision, line -> context.runOnContext(v -> {
                 if (!resp.ended() && !resp.closed()) {
                     resp.write(line + "\n");
                 }
             }));
             resp.closeHandler(v -> stop.run());
+            resp.write(sb.toString());
         }).onFailure(ctx::fail);
     }
 
