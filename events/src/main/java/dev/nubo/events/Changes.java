@@ -1,0 +1,64 @@
+package dev.nubo.events;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The storage side of one step, written in one unit of the event log: deliveries to add, deliveries
+ * finished, events for the dead-letter store. New deliveries are handed to the dispatcher only after
+ * the commit, so nothing is ever sent that a crash could forget.
+ */
+final class Changes {
+
+    record DeadLetter(String origin, String target, byte[] payload, int attempts, String reason) {}
+
+    final List<Delivery> added = new ArrayList<>();
+    final List<Long> finished = new ArrayList<>();
+    final List<DeadLetter> dead = new ArrayList<>();
+
+    boolean isEmpty() {
+        return added.isEmpty() && finished.isEmpty() && dead.isEmpty();
+    }
+
+    void write(EventLog.Statements sql, String now) throws SQLException {
+        if (!added.isEmpty()) {
+            PreparedStatement insert = sql.get("INSERT INTO deliveries (id, origin, target, payload, attempts, next_at, last_error)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?)");
+            for (Delivery d : added) {
+                insert.setLong(1, d.id);
+                insert.setString(2, d.origin);
+                insert.setString(3, d.target.toString());
+                insert.setBytes(4, d.payload);
+                insert.setInt(5, d.attempts);
+                insert.setLong(6, d.nextAt);
+                insert.setString(7, d.lastError);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        if (!finished.isEmpty()) {
+            PreparedStatement delete = sql.get("DELETE FROM deliveries WHERE id = ?");
+            for (long id : finished) {
+                delete.setLong(1, id);
+                delete.addBatch();
+            }
+            delete.executeBatch();
+        }
+        if (!dead.isEmpty()) {
+            PreparedStatement insert = sql.get("INSERT INTO dead_letters (origin, target, payload, attempts, reason, dead_at)"
+                    + " VALUES (?, ?, ?, ?, ?, ?)");
+            for (DeadLetter d : dead) {
+                insert.setString(1, d.origin);
+                insert.setString(2, d.target);
+                insert.setBytes(3, d.payload);
+                insert.setInt(4, d.attempts);
+                insert.setString(5, d.reason);
+                insert.setString(6, now);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+}

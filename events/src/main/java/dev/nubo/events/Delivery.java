@@ -1,0 +1,42 @@
+package dev.nubo.events;
+
+import io.cloudevents.CloudEvent;
+
+/**
+ * One piece of pending work as the dispatcher holds it: a payload (an event in the JSON format, or an
+ * invocation's request) for a service, on behalf of an {@link Origin}, with its attempts so far.
+ * Mutable, and touched only on the dispatcher's context.
+ */
+final class Delivery {
+
+    final long id;
+    final String origin;
+    final Destination.Service target;
+    final byte[] payload;
+    int attempts;
+    long nextAt;
+    String lastError;
+
+    Delivery(long id, String origin, Destination.Service target, byte[] payload, int attempts, long nextAt, String lastError) {
+        this.id = id;
+        this.origin = origin;
+        this.target = target;
+        this.payload = payload;
+        this.attempts = attempts;
+        this.nextAt = nextAt;
+        this.lastError = lastError;
+    }
+
+    boolean isInvocation() {
+        return Origin.is(origin, Origin.INVOCATION);
+    }
+
+    CloudEvent event() {
+        return EventJson.read(payload);
+    }
+
+    @Override
+    public String toString() {
+        return "delivery " + id + " (" + origin + " → " + target + ", " + attempts + " attempts)";
+    }
+}

@@ -1,0 +1,250 @@
+package dev.nubo.events;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.random.RandomGenerator;
+
+/**
+ * Sends pending deliveries to services through the gateway, so that a service at zero is woken and
+ * the event held rather than failed, and decides each attempt's fate: delivered, retried after a
+ * backoff, or given up (to the dead-letter sink). What a fate means for storage is {@link Outcomes}'.
+ *
+ * <p>Everything here runs on one Vert.x context, so its queue needs no locks. Deliveries wait in a
+ * queue ordered by due time; one timer is armed for the earliest, and at most {@code maxInFlight}
+ * attempts are out at once. Time comes from the injected clock: with a fake clock nothing becomes due
+ * until the test moves it and calls {@link #wake}.
+ */
+final class Dispatcher implements AutoCloseable {
+
+    static final int MAX_REPLY_BYTES = 1 << 20;
+
+    /** What each attempt's fate means; called on the dispatcher's context, so it must not block. */
+    interface Outcomes {
+        DeliveryPolicy policy(Delivery d);
+
+        void started(Delivery d);
+
+        void delivered(Delivery d, Reply reply, long durationMs);
+
+        void retrying(Delivery d, Reply reply);
+
+        void gaveUp(Delivery d, Reply reply, long durationMs);
+    }
+
+    /** Where the gateway listens and the domain under which {@code NAME.domain} reaches a service. */
+    record Gateway(String host, int port, String domain) {}
+
+    private final Vertx vertx;
+    private final Context context;
+    private final HttpClient client;
+    private final Gateway gateway;
+    private final InstantSource clock;
+    private final RandomGenerator random;
+    private final int maxInFlight;
+    private final Outcomes outcomes;
+    private final PriorityQueue<Delivery> waiting = new PriorityQueue<>(
+            Comparator.<Delivery>comparingLong(d -> d.nextAt).thenComparingLong(d -> d.id));
+    private final Map<String, AtomicInteger> pending = new ConcurrentHashMap<>();
+    private int inFlight;
+    private long timer = -1;
+    private long timerAt = Long.MAX_VALUE;
+    private boolean closed;
+
+    Dispatcher(Vertx vertx, HttpClient client, Gateway gateway, InstantSource clock, RandomGenerator random, int maxInFlight,
+               Outcomes outcomes) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.client = client;
+        this.gateway = gateway;
+        this.clock = clock;
+        this.random = random;
+        this.maxInFlight = maxInFlight;
+        this.outcomes = outcomes;
+    }
+
+    /** Queues deliveries (from any thread); each goes out when its {@code nextAt} is due. */
+    void submit(Collection<Delivery> deliveries) {
+        if (deliveries.isEmpty()) {
+            return;
+        }
+        for (Delivery d : deliveries) {
+            pending.computeIfAbsent(d.origin, o -> new AtomicInteger()).incrementAndGet();
+        }
+        context.runOnContext(v -> {
+            waiting.addAll(deliveries);
+            pump();
+        });
+    }
+
+    /** Drops waiting deliveries that {@code which} selects (a deleted trigger's); attempts in flight finish. */
+    Future<List<Delivery>> cancel(Predicate<Delivery> which) {
+        Promise<List<Delivery>> dropped = Promise.promise();
+        context.runOnContext(v -> {
+            List<Delivery> removed = new ArrayList<>();
+            waiting.removeIf(d -> which.test(d) && removed.add(d));
+            removed.forEach(this::forget);
+            dropped.complete(removed);
+        });
+        return dropped.future();
+    }
+
+    /** Deliveries waiting or in flight for {@code origin}. */
+    int pending(String origin) {
+        AtomicInteger n = pending.get(origin);
+        return n == null ? 0 : n.get();
+    }
+
+    /** Looks for due deliveries now, e.g. after a test moved its clock. */
+    void wake() {
+        context.runOnContext(v -> pump());
+    }
+
+    /** Sends every delivery that is due, as far as the in-flight limit allows, and re-arms the timer. */
+    private void pump() {
+        if (closed) {
+            return;
+        }
+        long now = clock.millis();
+        while (inFlight < maxInFlight && !waiting.isEmpty() && waiting.peek().nextAt <= now) {
+            send(waiting.poll());
+        }
+        arm(now);
+    }
+
+    private void arm(long now) {
+        if (waiting.isEmpty() || inFlight >= maxInFlight) {
+            return;
+        }
+        long at = waiting.peek().nextAt;
+        if (timer >= 0 && timerAt <= at) {
+            return;
+        }
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+        }
+        timerAt = at;
+        timer = vertx.setTimer(Math.max(1, at - now), id -> {
+            timer = -1;
+            timerAt = Long.MAX_VALUE;
+            pump();
+        });
+    }
+
+    private void send(Delivery d) {
+        inFlight++;
+        d.attempts++;
+        outcomes.started(d);
+        DeliveryPolicy policy = outcomes.policy(d);
+        long started = clock.millis();
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(gateway.host()).setPort(gateway.port())
+                .setURI(d.target.path()).setConnectTimeout(policy.timeout().toMillis())
+                .putHeader(HttpHeaders.HOST, d.target.name() + "." + gateway.domain() + ":" + gateway.port())
+                .putHeader("Nubo-Attempt", Integer.toString(d.attempts));
+        byte[] body;
+        if (d.isInvocation()) {
+            Request request = Request.read(d.payload);
+            request.headers().forEach(h -> options.addHeader(h.getKey(), h.getValue()));
+            options.putHeader("X-Request-Id", Origin.name(d.origin, Origin.INVOCATION));
+            body = request.body();
+        } else {
+            body = CloudEventsHttp.writeBinary(d.event(), options::putHeader);
+        }
+        Promise<Reply> outcome = Promise.promise();
+        HttpClientRequest[] sent = new HttpClientRequest[1];
+        long deadline = vertx.setTimer(policy.timeout().toMillis(), id -> {
+            if (outcome.tryFail("no answer within " + policy.timeout().toMillis() + " ms (the trigger's timeout)") && sent[0] != null) {
+                sent[0].reset();
+            }
+        });
+        client.request(options)
+                .compose(request -> {
+                    sent[0] = request;
+                    return request.send(Buffer.buffer(body));
+                })
+                .compose(this::readReply)
+                .onComplete(ar -> outcome.tryComplete(ar.succeeded() ? ar.result()
+                        : Reply.failed("cannot reach " + d.target.name() + " through the gateway: " + ar.cause().getMessage())));
+        outcome.future().recover(timeout -> Future.succeededFuture(Reply.failed(timeout.getMessage())))
+                .onComplete(ar -> {
+                    vertx.cancelTimer(deadline);
+                    finish(d, ar.result(), policy, clock.millis() - started);
+                });
+    }
+
+    private Future<Reply> readReply(HttpClientResponse response) {
+        Promise<Reply> reply = Promise.promise();
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() < MAX_REPLY_BYTES) {
+                body.appendBuffer(chunk, 0, Math.min(chunk.length(), MAX_REPLY_BYTES - body.length()));
+            }
+        });
+        response.exceptionHandler(reply::tryFail);
+        response.endHandler(v -> {
+            List<Map.Entry<String, String>> headers = new ArrayList<>();
+            response.headers().forEach((java.util.function.Consumer<Map.Entry<String, String>>) headers::add);
+            reply.tryComplete(new Reply(response.statusCode(), headers, body.getBytes(), null));
+        });
+        return reply.future();
+    }
+
+    private void finish(Delivery d, Reply reply, DeliveryPolicy policy, long durationMs) {
+        inFlight--;
+        Reply.Verdict verdict = reply.verdict();
+        if (verdict == Reply.Verdict.DELIVERED) {
+            forget(d);
+            outcomes.delivered(d, reply, durationMs);
+        } else if (verdict == Reply.Verdict.RETRY && d.attempts < policy.attempts() && !closed) {
+            Instant now = clock.instant();
+            Duration wait = policy.delay(d.attempts, reply.retryAfter(now), random);
+            d.nextAt = now.toEpochMilli() + wait.toMillis();
+            d.lastError = reply.describe(d.target.name());
+            outcomes.retrying(d, reply);
+            waiting.add(d);
+        } else if (!closed) {
+            forget(d);
+            d.lastError = reply.describe(d.target.name());
+            outcomes.gaveUp(d, reply, durationMs);
+        }
+        pump();
+    }
+
+    private void forget(Delivery d) {
+        AtomicInteger n = pending.get(d.origin);
+        if (n != null && n.decrementAndGet() <= 0) {
+            pending.remove(d.origin, n);
+        }
+    }
+
+    /** Stops sending; what is waiting stays in storage and is picked up at the next start. */
+    @Override
+    public void close() {
+        context.runOnContext(v -> {
+            closed = true;
+            if (timer >= 0) {
+                vertx.cancelTimer(timer);
+            }
+        });
+    }
+}

@@ -1,0 +1,409 @@
+package dev.nubo.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nubo.model.Json;
+import dev.nubo.model.UserError;
+import io.cloudevents.CloudEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * Nubo's eventing, in one object: brokers and their triggers, the durable log of pending deliveries,
+ * the dispatcher that sends them through the gateway, dead letters, asynchronous invocations, and
+ * the storage of sources' definitions and state.
+ *
+ * <pre>{@code
+ * Eventing eventing = Eventing.open(home.resolve("events.db"), vertx, new Dispatcher.Gateway("127.0.0.1", 8080, "localhost"),
+ *         InstantSource.system(), RandomGenerator.getDefault(), 256);
+ * eventing.createTrigger(TriggerJson.parse(body, now));
+ * eventing.ingest("default", CloudEventsHttp.read(headers, body)).join();   // durable: now acknowledge
+ * }</pre>
+ *
+ * <p><b>The event path.</b> {@link #publish} matches each event against its broker's triggers and
+ * writes one delivery per match, in one group-committed unit; its future completes after the commit,
+ * and only then does the producer hear 202 and does the dispatcher see the deliveries. An event that
+ * matches no trigger is acknowledged and dropped, as in Knative. The dispatcher's fates are settled by
+ * {@link Settlement}: a delivered event's row is deleted (a CloudEvent in the reply is published into
+ * the trigger's broker in the same unit), a retry updates it, a given-up one moves to the dead-letter
+ * sink. Restarting reads every remaining row back, so an acknowledged event is delivered at least once.
+ *
+ * <p>Control-plane calls (triggers, brokers, sources, listings) block on storage: call them from
+ * worker threads. {@link #publish} and {@link #ingest} never block.
+ */
+public final class Eventing implements AutoCloseable, EventSink {
+
+    public static final String DEFAULT_BROKER = "default";
+    /** Replies chained into a broker carry this extension, counting the hops; a chain longer than {@value #MAX_HOPS} is cut. */
+    static final String HOPS = "nubohops";
+    static final int MAX_HOPS = 32;
+
+    final EventLog log;
+    final InstantSource clock;
+    final Dispatcher dispatcher;
+    final Map<String, Instant> brokers = new ConcurrentHashMap<>();
+    final Map<String, Trigger> triggers = new ConcurrentHashMap<>();
+    final TriggerCounts counts;
+    final Invocations invocations;
+    final DeadLetters deadLetters;
+    private final AtomicLong nextId;
+    private final HttpClient client;
+
+    private Eventing(EventLog log, Vertx vertx, Dispatcher.Gateway gateway, InstantSource clock, RandomGenerator random, int maxInFlight) {
+        this.log = log;
+        this.clock = clock;
+        this.nextId = new AtomicLong(log.read(sql -> {
+            try (ResultSet rs = sql.get("SELECT coalesce(max(id), 0) FROM deliveries").executeQuery()) {
+                return rs.getLong(1) + 1;
+            }
+        }));
+        this.counts = new TriggerCounts(log, vertx);
+        this.invocations = new Invocations(this);
+        this.deadLetters = new DeadLetters(this);
+        this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxInitialLineLength(8192),
+                new PoolOptions().setHttp1MaxSize(maxInFlight));
+        this.dispatcher = new Dispatcher(vertx, client, gateway, clock, random, maxInFlight, new Settlement(this));
+    }
+
+    /**
+     * Opens (creating and migrating) the event log at {@code file}, loads brokers and triggers, and
+     * resumes every delivery and invocation left pending by the last run.
+     *
+     * @param maxInFlight how many deliveries may be out at once, across all triggers
+     */
+    public static Eventing open(Path file, Vertx vertx, Dispatcher.Gateway gateway, InstantSource clock, RandomGenerator random,
+                                int maxInFlight) {
+        EventLog log = EventLog.open(file);
+        try {
+            Eventing eventing = new Eventing(log, vertx, gateway, clock, random, maxInFlight);
+            eventing.load();
+            return eventing;
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    private void load() {
+        log.read(sql -> {
+            try (ResultSet rs = sql.get("SELECT name, created_at FROM brokers").executeQuery()) {
+                while (rs.next()) {
+                    brokers.put(rs.getString(1), Instant.parse(rs.getString(2)));
+                }
+            }
+            try (ResultSet rs = sql.get("SELECT spec, created_at, delivered, dead_lettered FROM triggers").executeQuery()) {
+                while (rs.next()) {
+                    Trigger t = TriggerJson.parse(Json.mapper().readTree(rs.getString(1)), Instant.parse(rs.getString(2)));
+                    triggers.put(t.name(), t);
+                    counts.load(t.name(), rs.getLong(3), rs.getLong(4));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.sql.SQLException("a stored trigger is not JSON: " + e.getMessage(), e);
+            }
+            return null;
+        });
+        invocations.load();
+        List<Delivery> pending = log.read(sql -> {
+            List<Delivery> all = new ArrayList<>();
+            try (ResultSet rs = sql.get("SELECT id, origin, target, payload, attempts, next_at, last_error FROM deliveries").executeQuery()) {
+                while (rs.next()) {
+                    all.add(new Delivery(rs.getLong(1), rs.getString(2), (Destination.Service) Destination.parse(rs.getString(3)),
+                            rs.getBytes(4), rs.getInt(5), rs.getLong(6), rs.getString(7)));
+                }
+            }
+            return all;
+        });
+        dispatcher.submit(pending);
+    }
+
+    // ---- the event path
+
+    /** Ingests events into {@code broker}: completes with how many were accepted once they are durable. */
+    public CompletableFuture<Integer> ingest(String broker, List<CloudEvent> events) {
+        return publish(new Destination.Broker(broker), events).thenApply(v -> events.size());
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(Destination to, List<CloudEvent> events) {
+        return publish(to, events, Origin.SOURCE + "api");
+    }
+
+    /** An {@link EventSink} whose direct deliveries to services are recorded as {@code origin}, e.g. {@code source:nightly}. */
+    public EventSink sink(String origin) {
+        return (to, events) -> publish(to, events, origin);
+    }
+
+    CompletableFuture<Void> publish(Destination to, List<CloudEvent> events, String origin) {
+        Changes changes = new Changes();
+        try {
+            long now = clock.millis();
+            for (CloudEvent e : events) {
+                route(to, e, EventJson.write(e), origin, now, changes, "");
+            }
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return commit(changes);
+    }
+
+    /** Adds to {@code changes} what sending {@code event} to {@code to} means: deliveries, or a dead letter. */
+    void route(Destination to, CloudEvent event, byte[] payload, String origin, long now, Changes changes, String reason) {
+        switch (to) {
+            case Destination.Broker b -> {
+                requireBroker(b.name());
+                for (Trigger t : triggers.values()) {
+                    if (t.broker().equals(b.name()) && t.matches(event)) {
+                        changes.added.add(new Delivery(nextId.getAndIncrement(), t.origin(), t.to(), payload, 0, now, null));
+                    }
+                }
+            }
+            case Destination.Service s -> changes.added.add(new Delivery(nextId.getAndIncrement(), origin, s, payload, 0, now, null));
+            case Destination.DeadLetters d -> changes.dead.add(new Changes.DeadLetter(origin, "dead-letters", payload, 0,
+                    reason.isEmpty() ? "sent to the dead-letter store" : reason));
+        }
+    }
+
+    Delivery delivery(String origin, Destination.Service to, byte[] payload) {
+        return new Delivery(nextId.getAndIncrement(), origin, to, payload, 0, clock.millis(), null);
+    }
+
+    /** Writes {@code changes} (plus {@code more}, in the same unit) and hands new deliveries to the dispatcher after the commit. */
+    CompletableFuture<Void> commit(Changes changes, EventLog.Work<?>... more) {
+        if (changes.isEmpty() && more.length == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String now = clock.instant().toString();
+        return log.write(sql -> {
+            changes.write(sql, now);
+            for (EventLog.Work<?> w : more) {
+                w.run(sql);
+            }
+            return null;
+        }).thenRun(() -> dispatcher.submit(changes.added));
+    }
+
+    // ---- brokers
+
+    /** {@code {"name","createdAt","triggers"}} for each broker. */
+    public List<ObjectNode> brokers() {
+        return brokers.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(b -> Json.mapper().createObjectNode()
+                .put("name", b.getKey()).put("createdAt", b.getValue().toString())
+                .put("triggers", triggers.values().stream().filter(t -> t.broker().equals(b.getKey())).count())).toList();
+    }
+
+    /** Creates {@code name} unless it exists; returns whether it was created. */
+    public boolean createBroker(String name) {
+        new Destination.Broker(name); // validates the name
+        if (brokers.containsKey(name)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        log.write(sql -> {
+            var st = sql.get("INSERT INTO brokers (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING");
+            st.setString(1, name);
+            st.setString(2, now.toString());
+            return st.executeUpdate();
+        }).join();
+        return brokers.putIfAbsent(name, now) == null;
+    }
+
+    public void deleteBroker(String name) {
+        requireBroker(name);
+        if (name.equals(DEFAULT_BROKER)) {
+            throw UserError.conflict("broker.default", "the default broker cannot be deleted", "delete the triggers you no longer need instead");
+        }
+        List<String> using = triggers.values().stream().filter(t -> t.broker().equals(name)).map(Trigger::name).sorted().toList();
+        if (!using.isEmpty()) {
+            throw UserError.conflict("broker.in_use", "the broker " + name + " still has triggers: " + String.join(", ", using),
+                    "delete them first with `nubo trigger delete NAME`");
+        }
+        log.write(sql -> {
+            var st = sql.get("DELETE FROM brokers WHERE name = ?");
+            st.setString(1, name);
+            return st.executeUpdate();
+        }).join();
+        brokers.remove(name);
+    }
+
+    void requireBroker(String name) {
+        if (!brokers.containsKey(name)) {
+            throw UserError.notFound("broker.not_found", "no broker named " + name,
+                    "`nubo broker list` shows the brokers; create one with `nubo broker create " + name + "`");
+        }
+    }
+
+    // ---- triggers
+
+    /** Creates a trigger from its JSON form (see {@link TriggerJson}); returns its view. */
+    public ObjectNode createTrigger(JsonNode body) {
+        Trigger t = TriggerJson.parse(body, clock.instant());
+        requireBroker(t.broker());
+        if (triggers.containsKey(t.name())) {
+            throw UserError.conflict("trigger.exists", "a trigger named " + t.name() + " already exists",
+                    "pick another name, or `nubo trigger delete " + t.name() + "` first");
+        }
+        String spec = TriggerJson.write(t).toString();
+        log.write(sql -> {
+            var st = sql.get("INSERT INTO triggers (name, broker, spec, created_at) VALUES (?, ?, ?, ?)");
+            st.setString(1, t.name());
+            st.setString(2, t.broker());
+            st.setString(3, spec);
+            st.setString(4, t.createdAt().toString());
+            return st.executeUpdate();
+        }).join();
+        triggers.put(t.name(), t);
+        counts.load(t.name(), 0, 0);
+        return view(t);
+    }
+
+    public List<ObjectNode> triggers() {
+        return triggers.values().stream().sorted(Comparator.comparing(Trigger::name)).map(this::view).toList();
+    }
+
+    public ObjectNode trigger(String name) {
+        return view(requireTrigger(name));
+    }
+
+    /** Deletes the trigger and drops its pending deliveries; its dead letters stay. */
+    public void deleteTrigger(String name) {
+        Trigger t = requireTrigger(name);
+        triggers.remove(name);
+        dispatcher.cancel(d -> d.origin.equals(t.origin())).toCompletionStage().toCompletableFuture().join();
+        log.write(sql -> {
+            var st = sql.get("DELETE FROM triggers WHERE name = ?");
+            st.setString(1, name);
+            st.executeUpdate();
+            var pending = sql.get("DELETE FROM deliveries WHERE origin = ?");
+            pending.setString(1, t.origin());
+            return pending.executeUpdate();
+        }).join();
+        counts.forget(name);
+    }
+
+    private Trigger requireTrigger(String name) {
+        Trigger t = triggers.get(name);
+        if (t == null) {
+            throw UserError.notFound("trigger.not_found", "no trigger named " + name, "`nubo trigger list` shows the triggers");
+        }
+        return t;
+    }
+
+    private ObjectNode view(Trigger t) {
+        ObjectNode node = TriggerJson.write(t);
+        node.putObject("stats").put("pending", dispatcher.pending(t.origin()))
+                .put("delivered", counts.delivered(t.name())).put("deadLettered", counts.deadLettered(t.name()));
+        return node;
+    }
+
+    // ---- dead letters and invocations
+
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    public Invocations invocations() {
+        return invocations;
+    }
+
+    // ---- sources: definitions and state
+
+    /** A source's stored definition; what it is (cron, webhook, kafka) is the server's business. */
+    public record SourceRecord(String name, String kind, JsonNode spec, Instant createdAt) {}
+
+    public void createSource(SourceRecord source) {
+        if (source(source.name()).isPresent()) {
+            throw UserError.conflict("source.exists", "a source named " + source.name() + " already exists",
+                    "pick another name, or `nubo source delete " + source.name() + "` first");
+        }
+        log.write(sql -> {
+            var st = sql.get("INSERT INTO sources (name, kind, spec, created_at) VALUES (?, ?, ?, ?)");
+            st.setString(1, source.name());
+            st.setString(2, source.kind());
+            st.setString(3, source.spec().toString());
+            st.setString(4, source.createdAt().toString());
+            return st.executeUpdate();
+        }).join();
+    }
+
+    public List<SourceRecord> sources() {
+        return log.read(sql -> {
+            List<SourceRecord> all = new ArrayList<>();
+            try (ResultSet rs = sql.get("SELECT name, kind, spec, created_at FROM sources ORDER BY name").executeQuery()) {
+                while (rs.next()) {
+                    all.add(new SourceRecord(rs.getString(1), rs.getString(2), Json.mapper().readTree(rs.getString(3)),
+                            Instant.parse(rs.getString(4))));
+                }
+            } catch (java.io.IOException e) {
+                throw new java.sql.SQLException("a stored source is not JSON: " + e.getMessage(), e);
+            }
+            return all;
+        });
+    }
+
+    public Optional<SourceRecord> source(String name) {
+        return sources().stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** Deletes the source's definition and everything it remembered ({@code KIND/NAME/…} keys of its state). */
+    public boolean deleteSource(String name) {
+        return log.write(sql -> {
+            var st = sql.get("DELETE FROM sources WHERE name = ?");
+            st.setString(1, name);
+            int n = st.executeUpdate();
+            var state = sql.get("DELETE FROM source_state WHERE key LIKE ?");
+            state.setString(1, "%/" + name + "/%");
+            state.executeUpdate();
+            return n > 0;
+        }).join();
+    }
+
+    /** The sources' durable memory, in this event log. */
+    public SourceState sourceState() {
+        return new SourceState() {
+            @Override
+            public Optional<String> get(String key) {
+                return log.read(sql -> {
+                    var st = sql.get("SELECT value FROM source_state WHERE key = ?");
+                    st.setString(1, key);
+                    try (ResultSet rs = st.executeQuery()) {
+                        return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+                    }
+                });
+            }
+
+            @Override
+            public void put(String key, String value) {
+                log.write(sql -> {
+                    var st = sql.get("INSERT INTO source_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+                    st.setString(1, key);
+                    st.setString(2, value);
+                    return st.executeUpdate();
+                }).join();
+            }
+        };
+    }
+
+    /** Stops sending, flushes counters and closes the log; pending work stays stored for the next start. */
+    @Override
+    public void close() {
+        dispatcher.close();
+        counts.close();
+        client.close();
+        log.close();
+    }
+}

@@ -1,0 +1,341 @@
+package dev.nubo.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nubo.model.Json;
+import dev.nubo.model.UserError;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.net.URI;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Asynchronous invocations: the request is stored and acknowledged with an id at once, then sent
+ * through the gateway like any delivery, with {@code 1 + retries} attempts. The outcome is recorded
+ * on the invocation ({@code nubo invocations NAME}) and sent as a CloudEvent to the on-success or
+ * on-failure destination: {@code dev.nubo.invocation.succeeded} with the response, or
+ * {@code dev.nubo.invocation.failed} with the error and the original request, so that a failure in
+ * the dead-letter store can be replayed as a new invocation.
+ */
+public final class Invocations {
+
+    public static final String SUCCEEDED = "dev.nubo.invocation.succeeded";
+    public static final String FAILED = "dev.nubo.invocation.failed";
+    private static final String COLUMNS = "SELECT id, service, path, status, attempts, max_attempts, created_at, started_at, finished_at,"
+            + " duration_ms, status_code, error, response, on_success, on_failure, timeout_ms FROM invocations";
+
+    /** What the dispatcher's outcomes need of an invocation not yet finished. */
+    private static final class Open {
+        final String service;
+        final DeliveryPolicy policy;
+        final Optional<Destination> onSuccess;
+        final Optional<Destination> onFailure;
+        InvocationStatus status;
+
+        Open(String service, DeliveryPolicy policy, Optional<Destination> onSuccess, Optional<Destination> onFailure,
+             InvocationStatus status) {
+            this.service = service;
+            this.policy = policy;
+            this.onSuccess = onSuccess;
+            this.onFailure = onFailure;
+            this.status = status;
+        }
+    }
+
+    private final Eventing eventing;
+    private final Map<String, Open> open = new ConcurrentHashMap<>();
+
+    Invocations(Eventing eventing) {
+        this.eventing = eventing;
+    }
+
+    void load() {
+        eventing.log.read(sql -> {
+            try (ResultSet rs = sql.get(COLUMNS + " WHERE status IN ('queued', 'running', 'retrying')").executeQuery()) {
+                while (rs.next()) {
+                    open.put(rs.getString(1), new Open(rs.getString(2), policy(rs.getInt(6), rs.getLong(16)),
+                            destination(rs.getString(14)), destination(rs.getString(15)),
+                            InvocationStatus.valueOf(rs.getString(4).toUpperCase(Locale.ROOT))));
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Stores the request and queues its first attempt.
+     *
+     * @param headers the caller's end-to-end headers, passed to the service
+     * @return completes with the invocation id once the request is durable
+     */
+    public CompletableFuture<String> invoke(String service, String path, List<Map.Entry<String, String>> headers, byte[] body,
+                                            AsyncOptions options) {
+        Destination.Service target = new Destination.Service(service, path);
+        String id = newId(eventing.clock.instant());
+        DeliveryPolicy policy = policy(1 + options.retries(), options.timeout().toMillis());
+        Changes changes = new Changes();
+        changes.added.add(eventing.delivery(Origin.INVOCATION + id, target, new Request(headers, body).write()));
+        open.put(id, new Open(service, policy, options.onSuccess(), options.onFailure(), InvocationStatus.QUEUED));
+        String now = eventing.clock.instant().toString();
+        return eventing.commit(changes, sql -> {
+            var st = sql.get("INSERT INTO invocations (id, service, path, status, max_attempts, timeout_ms, on_success, on_failure, created_at)"
+                    + " VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)");
+            st.setString(1, id);
+            st.setString(2, service);
+            st.setString(3, path);
+            st.setInt(4, policy.attempts());
+            st.setLong(5, options.timeout().toMillis());
+            st.setString(6, options.onSuccess().map(Object::toString).orElse(null));
+            st.setString(7, options.onFailure().map(Object::toString).orElse(null));
+            st.setString(8, now);
+            return st.executeUpdate();
+        }).whenComplete((v, e) -> {
+            if (e != null) {
+                open.remove(id);
+            }
+        }).thenApply(v -> id);
+    }
+
+    /** Newest first. */
+    public List<ObjectNode> list(String service, int limit) {
+        return eventing.log.read(sql -> {
+            var st = sql.get(COLUMNS + " WHERE service = ? ORDER BY created_at DESC, id DESC LIMIT ?");
+            st.setString(1, service);
+            st.setInt(2, limit);
+            List<ObjectNode> all = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    all.add(view(rs, false));
+                }
+            }
+            return all;
+        });
+    }
+
+    /** One invocation with its response. */
+    public ObjectNode get(String id) {
+        return eventing.log.read(sql -> {
+            var st = sql.get(COLUMNS + " WHERE id = ?");
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    throw UserError.notFound("invocation.not_found", "no invocation " + id, "`nubo invocations SERVICE` lists them");
+                }
+                return view(rs, true);
+            }
+        });
+    }
+
+    private static ObjectNode view(ResultSet rs, boolean withResponse) throws SQLException {
+        ObjectNode node = Json.mapper().createObjectNode();
+        node.put("id", rs.getString(1)).put("service", rs.getString(2)).put("path", rs.getString(3)).put("status", rs.getString(4))
+                .put("attempts", rs.getInt(5)).put("maxAttempts", rs.getInt(6)).put("createdAt", rs.getString(7))
+                .put("startedAt", rs.getString(8)).put("finishedAt", rs.getString(9));
+        long duration = rs.getLong(10);
+        if (rs.wasNull()) {
+            node.putNull("durationMs");
+        } else {
+            node.put("durationMs", duration);
+        }
+        int code = rs.getInt(11);
+        if (rs.wasNull()) {
+            node.putNull("statusCode");
+        } else {
+            node.put("statusCode", code);
+        }
+        node.put("error", rs.getString(12));
+        node.put("onSuccess", rs.getString(14)).put("onFailure", rs.getString(15));
+        if (withResponse) {
+            String response = rs.getString(13);
+            try {
+                node.set("response", response == null ? null : Json.mapper().readTree(response));
+            } catch (java.io.IOException e) {
+                throw new SQLException("a stored response is not JSON", e);
+            }
+        }
+        return node;
+    }
+
+    DeliveryPolicy policy(String id) {
+        Open o = open.get(id);
+        return o == null ? DeliveryPolicy.invocations(AsyncOptions.DEFAULT_RETRIES, Duration.ofSeconds(30)) : o.policy;
+    }
+
+    void started(Delivery d) {
+        String id = Origin.name(d.origin, Origin.INVOCATION);
+        transition(id, InvocationStatus.RUNNING);
+        String now = eventing.clock.instant().toString();
+        eventing.log.write(sql -> {
+            var st = sql.get("UPDATE invocations SET status = 'running', attempts = ?, started_at = coalesce(started_at, ?) WHERE id = ?");
+            st.setInt(1, d.attempts);
+            st.setString(2, now);
+            st.setString(3, id);
+            return st.executeUpdate();
+        });
+    }
+
+    void retrying(Delivery d, Reply reply) {
+        String id = Origin.name(d.origin, Origin.INVOCATION);
+        transition(id, InvocationStatus.RETRYING);
+        eventing.log.write(sql -> {
+            var st = sql.get("UPDATE invocations SET status = 'retrying', error = ?, status_code = ? WHERE id = ?");
+            st.setString(1, d.lastError);
+            setStatus(st, 2, reply);
+            st.setString(3, id);
+            return st.executeUpdate();
+        });
+    }
+
+    void succeeded(Delivery d, Reply reply, long durationMs) {
+        finish(d, reply, durationMs, InvocationStatus.SUCCEEDED);
+    }
+
+    void failed(Delivery d, Reply reply, long durationMs) {
+        finish(d, reply, durationMs, InvocationStatus.FAILED);
+    }
+
+    private void finish(Delivery d, Reply reply, long durationMs, InvocationStatus status) {
+        String id = Origin.name(d.origin, Origin.INVOCATION);
+        Open o = open.remove(id);
+        if (o != null) {
+            o.status.to(status);
+        }
+        ObjectNode response = response(reply);
+        Changes changes = new Changes();
+        changes.finished.add(d.id);
+        Optional<Destination> destination = o == null ? Optional.empty() : status == InvocationStatus.SUCCEEDED ? o.onSuccess : o.onFailure;
+        destination.ifPresent(to -> {
+            CloudEvent result = result(id, d, reply, response, status);
+            eventing.route(to, result, EventJson.write(result), Origin.RESULT + id, eventing.clock.millis(), changes,
+                    status == InvocationStatus.FAILED ? "invocation failed: " + d.lastError : "");
+        });
+        String now = eventing.clock.instant().toString();
+        String error = status == InvocationStatus.FAILED ? d.lastError : null;
+        eventing.commit(changes, sql -> {
+            var st = sql.get("UPDATE invocations SET status = ?, attempts = ?, finished_at = ?, duration_ms = ?, status_code = ?,"
+                    + " error = ?, response = ? WHERE id = ?");
+            st.setString(1, status.toString());
+            st.setInt(2, d.attempts);
+            st.setString(3, now);
+            st.setLong(4, durationMs);
+            setStatus(st, 5, reply);
+            st.setString(6, error);
+            st.setString(7, reply.status() == 0 ? null : response.toString());
+            st.setString(8, id);
+            return st.executeUpdate();
+        });
+    }
+
+    private CloudEvent result(String id, Delivery d, Reply reply, ObjectNode response, InvocationStatus status) {
+        ObjectNode data = Json.mapper().createObjectNode();
+        data.put("invocationId", id).put("service", d.target.name()).put("path", d.target.path()).put("attempts", d.attempts);
+        if (reply.status() != 0) {
+            data.put("statusCode", reply.status());
+        }
+        if (status == InvocationStatus.SUCCEEDED) {
+            data.set("response", response);
+        } else {
+            data.put("error", d.lastError);
+            Request request = Request.read(d.payload);
+            ObjectNode req = data.putObject("request");
+            var headers = req.putArray("headers");
+            request.headers().forEach(h -> headers.addArray().add(h.getKey()).add(h.getValue()));
+            req.put("bodyBase64", Base64.getEncoder().encodeToString(request.body()));
+        }
+        return CloudEventBuilder.v1().withId(id).withSource(URI.create("/nubo/services/" + d.target.name()))
+                .withType(status == InvocationStatus.SUCCEEDED ? SUCCEEDED : FAILED).withSubject(id)
+                .withTime(eventing.clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .withDataContentType("application/json").withData(data.toString().getBytes(StandardCharsets.UTF_8)).build();
+    }
+
+    /** The response as stored and sent: status, content type, and the body as JSON, text or base64. */
+    private static ObjectNode response(Reply reply) {
+        ObjectNode node = Json.mapper().createObjectNode();
+        if (reply.status() == 0) {
+            return node.put("error", reply.error());
+        }
+        String type = reply.header("Content-Type").orElse("application/octet-stream");
+        node.put("statusCode", reply.status()).put("contentType", type);
+        if (CloudEventsHttp.isJson(type)) {
+            try {
+                node.set("body", Json.mapper().readTree(reply.body()));
+                return node;
+            } catch (java.io.IOException notJson) {
+                // fall through: kept as text
+            }
+        }
+        try {
+            node.put("body", StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(reply.body())).toString());
+        } catch (CharacterCodingException binary) {
+            node.put("bodyBase64", Base64.getEncoder().encodeToString(reply.body()));
+        }
+        return node;
+    }
+
+    /** The stored request of a failure record ({@link #FAILED}), for a replay. */
+    static Request request(JsonNode failureData) {
+        List<Map.Entry<String, String>> headers = new ArrayList<>();
+        failureData.path("request").path("headers").forEach(h -> headers.add(Map.entry(h.get(0).asText(), h.get(1).asText())));
+        return new Request(headers, Base64.getDecoder().decode(failureData.path("request").path("bodyBase64").asText("")));
+    }
+
+    /** The options the invocation {@code id} was made with, for a replay. */
+    AsyncOptions options(String id) {
+        return eventing.log.read(sql -> {
+            var st = sql.get(COLUMNS + " WHERE id = ?");
+            st.setString(1, id);
+            try (ResultSet rs = st.executeQuery()) {
+                if (!rs.next()) {
+                    return new AsyncOptions(AsyncOptions.DEFAULT_RETRIES, Duration.ofSeconds(30), Optional.empty(),
+                            Optional.of(new Destination.DeadLetters()));
+                }
+                return new AsyncOptions(rs.getInt(6) - 1, Duration.ofMillis(rs.getLong(16)), destination(rs.getString(14)),
+                        destination(rs.getString(15)));
+            }
+        });
+    }
+
+    private void transition(String id, InvocationStatus status) {
+        Open o = open.get(id);
+        if (o != null) {
+            o.status = o.status.to(status);
+        }
+    }
+
+    private static void setStatus(java.sql.PreparedStatement st, int index, Reply reply) throws SQLException {
+        if (reply.status() == 0) {
+            st.setNull(index, java.sql.Types.INTEGER);
+        } else {
+            st.setInt(index, reply.status());
+        }
+    }
+
+    private static DeliveryPolicy policy(int attempts, long timeoutMs) {
+        return DeliveryPolicy.invocations(attempts - 1, Duration.ofMillis(timeoutMs));
+    }
+
+    private static Optional<Destination> destination(String text) {
+        return Optional.ofNullable(text).map(Destination::parse);
+    }
+
+    /** {@code inv-} and 26 characters that sort by creation time, like a ULID. */
+    static String newId(Instant now) {
+        String time = Long.toString(now.toEpochMilli(), 36);
+        String random = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
+        return "inv-" + "0".repeat(Math.max(0, 9 - time.length())) + time + "0".repeat(Math.max(0, 13 - random.length())) + random;
+    }
+}

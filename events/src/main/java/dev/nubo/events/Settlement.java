@@ -1,0 +1,158 @@
+package dev.nubo.events;
+
+import io.cloudevents.CloudEvent;
+import io.cloudevents.core.builder.CloudEventBuilder;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What each attempt's fate means for storage, by the delivery's {@link Origin}: a delivered row is
+ * deleted (and a CloudEvent in a trigger's reply is published into its broker, in the same unit); a
+ * retry records its attempts and due time; a given-up event moves to its dead-letter sink, a service
+ * or the store, so that nothing accepted is ever dropped silently.
+ *
+ * <p>Runs on the dispatcher's context: every write is queued, never waited for.
+ */
+final class Settlement implements Dispatcher.Outcomes {
+
+    private static final Logger log = LoggerFactory.getLogger(Settlement.class);
+
+    private final Eventing eventing;
+
+    Settlement(Eventing eventing) {
+        this.eventing = eventing;
+    }
+
+    @Override
+    public DeliveryPolicy policy(Delivery d) {
+        String origin = d.origin;
+        if (Origin.is(origin, Origin.DEAD_LETTER)) {
+            DeliveryPolicy p = policyOf(Origin.name(origin, Origin.DEAD_LETTER));
+            return new DeliveryPolicy(p.attempts(), p.backoff(), p.maxBackoff(), p.timeout(), new Destination.DeadLetters());
+        }
+        return policyOf(origin);
+    }
+
+    private DeliveryPolicy policyOf(String origin) {
+        if (Origin.is(origin, Origin.TRIGGER)) {
+            Trigger t = eventing.triggers.get(Origin.name(origin, Origin.TRIGGER));
+            return t == null ? DeliveryPolicy.defaults() : t.delivery();
+        }
+        if (Origin.is(origin, Origin.INVOCATION)) {
+            return eventing.invocations.policy(Origin.name(origin, Origin.INVOCATION));
+        }
+        return DeliveryPolicy.defaults();
+    }
+
+    @Override
+    public void started(Delivery d) {
+        if (d.isInvocation()) {
+            eventing.invocations.started(d);
+        }
+    }
+
+    @Override
+    public void delivered(Delivery d, Reply reply, long durationMs) {
+        if (d.isInvocation()) {
+            eventing.invocations.succeeded(d, reply, durationMs);
+            return;
+        }
+        Changes changes = new Changes();
+        changes.finished.add(d.id);
+        if (Origin.is(d.origin, Origin.TRIGGER)) {
+            String name = Origin.name(d.origin, Origin.TRIGGER);
+            eventing.counts.countDelivered(name);
+            Trigger t = eventing.triggers.get(name);
+            if (t != null && CloudEventsHttp.isEvent(reply.headers())) {
+                chain(d, t, reply, changes);
+            }
+        }
+        eventing.commit(changes).exceptionally(e -> logged(d, e));
+    }
+
+    /** Publishes the CloudEvent(s) of a trigger's reply into its broker, counting hops to cut loops. */
+    private void chain(Delivery d, Trigger t, Reply reply, Changes changes) {
+        List<CloudEvent> replies;
+        try {
+            replies = CloudEventsHttp.read(reply.headers(), reply.body());
+        } catch (RuntimeException e) {
+            log.warn("the reply of {} to {} is not a valid CloudEvent, so it is not chained: {}", t.to().name(), d, e.getMessage());
+            return;
+        }
+        int hops = hops(d.event()) + 1;
+        long now = eventing.clock.millis();
+        for (CloudEvent r : replies) {
+            CloudEvent next = CloudEventBuilder.v1(r).withExtension(Eventing.HOPS, hops).build();
+            byte[] payload = EventJson.write(next);
+            if (hops > Eventing.MAX_HOPS) {
+                changes.dead.add(new Changes.DeadLetter(d.origin, t.to().toString(), payload, d.attempts,
+                        "a reply chain longer than " + Eventing.MAX_HOPS + " hops was cut: check triggers that answer their own events"));
+            } else {
+                eventing.route(new Destination.Broker(t.broker()), next, payload, d.origin, now, changes, "");
+            }
+        }
+    }
+
+    private static int hops(CloudEvent e) {
+        Object v = e.getExtension(Eventing.HOPS);
+        try {
+            return v == null ? 0 : Integer.parseInt(v.toString());
+        } catch (NumberFormatException notANumber) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void retrying(Delivery d, Reply reply) {
+        log.debug("{} failed ({}); next attempt at {}", d, d.lastError, java.time.Instant.ofEpochMilli(d.nextAt));
+        eventing.log.write(sql -> {
+            var st = sql.get("UPDATE deliveries SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?");
+            st.setInt(1, d.attempts);
+            st.setLong(2, d.nextAt);
+            st.setString(3, d.lastError);
+            st.setLong(4, d.id);
+            return st.executeUpdate();
+        }).exceptionally(e -> {
+            logged(d, e);
+            return 0;
+        });
+        if (d.isInvocation()) {
+            eventing.invocations.retrying(d, reply);
+        }
+    }
+
+    @Override
+    public void gaveUp(Delivery d, Reply reply, long durationMs) {
+        if (d.isInvocation()) {
+            eventing.invocations.failed(d, reply, durationMs);
+            return;
+        }
+        String reason = (reply.verdict() == Reply.Verdict.REJECTED ? "rejected, not retried: " : "gave up after " + d.attempts
+                + " attempt" + (d.attempts == 1 ? "" : "s") + ": ") + d.lastError;
+        log.info("{} {}", d, reason);
+        Changes changes = new Changes();
+        changes.finished.add(d.id);
+        if (Origin.is(d.origin, Origin.TRIGGER)) {
+            eventing.counts.countDeadLettered(Origin.name(d.origin, Origin.TRIGGER));
+        }
+        Destination sink = policy(d).deadLetter();
+        if (sink instanceof Destination.Service service && !Origin.is(d.origin, Origin.DEAD_LETTER)) {
+            CloudEvent marked = CloudEventBuilder.v1(d.event())
+                    .withExtension("nuboerrordest", d.target.toString())
+                    .withExtension("nuboerrorcode", Integer.toString(reply.status()))
+                    .withExtension("nuboerror", reason.length() > 500 ? reason.substring(0, 500) : reason)
+                    .build();
+            changes.added.add(eventing.delivery(Origin.DEAD_LETTER + d.origin, service, EventJson.write(marked)));
+        } else {
+            String origin = Origin.is(d.origin, Origin.DEAD_LETTER) ? Origin.name(d.origin, Origin.DEAD_LETTER) : d.origin;
+            changes.dead.add(new Changes.DeadLetter(origin, d.target.toString(), d.payload, d.attempts, reason));
+        }
+        eventing.commit(changes).exceptionally(e -> logged(d, e));
+    }
+
+    private static Void logged(Delivery d, Throwable e) {
+        log.error("recording the outcome of {} failed; it will be sent again after a restart", d, e);
+        return null;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.nubo.events;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock that moves only when the test says. */
+final class ManualClock implements InstantSource {
+
+    private final AtomicReference<Instant> now;
+
+    ManualClock(Instant start) {
+        this.now = new AtomicReference<>(start);
+    }
+
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
+
+    void advance(Duration d) {
+        now.updateAndGet(t -> t.plus(d));
+    }
+}
