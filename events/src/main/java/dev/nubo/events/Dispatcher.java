@@ -52,13 +52,10 @@ final class Dispatcher implements AutoCloseable {
         void gaveUp(Delivery d, Reply reply, long durationMs);
     }
 
-    /** Where the gateway listens and the domain under which {@code NAME.domain} reaches a service. */
-    record Gateway(String host, int port, String domain) {}
-
     private final Vertx vertx;
     private final Context context;
     private final HttpClient client;
-    private final Gateway gateway;
+    private final GatewayAddress gateway;
     private final InstantSource clock;
     private final RandomGenerator random;
     private final int maxInFlight;
@@ -71,7 +68,7 @@ final class Dispatcher implements AutoCloseable {
     private long timerAt = Long.MAX_VALUE;
     private boolean closed;
 
-    Dispatcher(Vertx vertx, HttpClient client, Gateway gateway, InstantSource clock, RandomGenerator random, int maxInFlight,
+    Dispatcher(Vertx vertx, HttpClient client, GatewayAddress gateway, InstantSource clock, RandomGenerator random, int maxInFlight,
                Outcomes outcomes) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();

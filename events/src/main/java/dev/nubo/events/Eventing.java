@@ -29,7 +29,7 @@ import java.util.random.RandomGenerator;
  * the storage of sources' definitions and state.
  *
  * <pre>{@code
- * Eventing eventing = Eventing.open(home.resolve("events.db"), vertx, new Dispatcher.Gateway("127.0.0.1", 8080, "localhost"),
+ * Eventing eventing = Eventing.open(home.resolve("events.db"), vertx, new GatewayAddress("127.0.0.1", 8080, "localhost"),
  *         InstantSource.system(), RandomGenerator.getDefault(), 256);
  * eventing.createTrigger(TriggerJson.parse(body, now));
  * eventing.ingest("default", CloudEventsHttp.read(headers, body)).join();   // durable: now acknowledge
@@ -64,7 +64,7 @@ public final class Eventing implements AutoCloseable, EventSink {
     private final AtomicLong nextId;
     private final HttpClient client;
 
-    private Eventing(EventLog log, Vertx vertx, Dispatcher.Gateway gateway, InstantSource clock, RandomGenerator random, int maxInFlight) {
+    private Eventing(EventLog log, Vertx vertx, GatewayAddress gateway, InstantSource clock, RandomGenerator random, int maxInFlight) {
         this.log = log;
         this.clock = clock;
         this.nextId = new AtomicLong(log.read(sql -> {
@@ -86,7 +86,7 @@ public final class Eventing implements AutoCloseable, EventSink {
      *
      * @param maxInFlight how many deliveries may be out at once, across all triggers
      */
-    public static Eventing open(Path file, Vertx vertx, Dispatcher.Gateway gateway, InstantSource clock, RandomGenerator random,
+    public static Eventing open(Path file, Vertx vertx, GatewayAddress gateway, InstantSource clock, RandomGenerator random,
                                 int maxInFlight) {
         EventLog log = EventLog.open(file);
         try {

@@ -51,7 +51,7 @@ class EventingTest {
     }
 
     private Eventing open(InstantSource clock) {
-        eventing = Eventing.open(dir.resolve("events.db"), vertx, new Dispatcher.Gateway("127.0.0.1", target.port(), "localhost"),
+        eventing = Eventing.open(dir.resolve("events.db"), vertx, new GatewayAddress("127.0.0.1", target.port(), "localhost"),
                 clock, new SplittableRandom(1), 64);
         return eventing;
     }

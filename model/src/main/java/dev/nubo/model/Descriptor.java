@@ -24,6 +24,8 @@ import java.util.Optional;
  *     {@code scale.max} instances, aiming at {@code scale.target} requests in flight per instance
  * @param drainTimeout how long a stopping instance may finish in-flight requests
  * @param paths path prefixes on the bare domain that also route here, e.g. {@code /api/orders}
+ * @param async how asynchronous invocations ({@code nubo invoke --async}) of this service are retried
+ *     and where their results go
  */
 public record Descriptor(
         String name,
@@ -35,7 +37,8 @@ public record Descriptor(
         Readiness readiness,
         Scale scale,
         Duration drainTimeout,
-        List<String> paths) {
+        List<String> paths,
+        Async async) {
 
     public static final String FILE_NAME = "nubo.yaml";
     /** The memory limit of an instance without {@code memory:} in nubo.yaml: 256 MiB. */
@@ -127,6 +130,20 @@ public record Descriptor(
      * @param startTimeout how long a new instance has to become ready before it counts as failed
      */
     public record Readiness(Optional<String> httpPath, Duration startTimeout) {}
+
+    /**
+     * Asynchronous invocations: {@code 1 + retries} attempts (a 5xx, 429, timeout or unreachable
+     * instance is retried; other 4xx are not); the result goes to {@code onSuccess}, the error to
+     * {@code onFailure}, each written as {@code broker:NAME}, {@code service:NAME[/path]} (or
+     * {@code NAME[/path]}) or {@code dead-letters}.
+     */
+    public record Async(int retries, Optional<String> onSuccess, Optional<String> onFailure) {
+        public static final int DEFAULT_RETRIES = 2;
+
+        public static Async defaults() {
+            return new Async(DEFAULT_RETRIES, Optional.empty(), Optional.of("dead-letters"));
+        }
+    }
 
     /**
      * How the autoscaler sizes a revision; see docs/DESCRIPTOR.md. The autoscaler keeps between

@@ -24,7 +24,7 @@ final class DescriptorParser {
     static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,38}[a-z0-9])?");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
-            "timeout", "memory", "maxBodySize", "readiness", "scale", "drainTimeout", "paths");
+            "timeout", "memory", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async");
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
@@ -85,7 +85,39 @@ final class DescriptorParser {
                 readiness(root.get("readiness")),
                 scale(root.get("scale"), runtime instanceof Descriptor.Provided ? 1 : 0),
                 optional(root, "drainTimeout", DEFAULT_DRAIN_TIMEOUT, n -> duration(n, "drainTimeout", Duration.ZERO, Duration.ofMinutes(10))),
-                paths(root.get("paths")));
+                paths(root.get("paths")),
+                async(root.get("async")));
+    }
+
+    private static final Pattern DESTINATION =
+            Pattern.compile("dead-letters|broker:[a-z]([a-z0-9-]{0,61}[a-z0-9])?|(service:)?[a-z]([a-z0-9-]{0,61}[a-z0-9])?(/\\S*)?");
+
+    private static Descriptor.Async async(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Descriptor.Async.defaults();
+        }
+        if (!node.isObject()) {
+            throw invalid("nubo.yaml: `async` must be a mapping, found " + describe(node),
+                    "e.g. `async: {retries: 2, onSuccess: broker:default, onFailure: dead-letters}`");
+        }
+        fields(node, "async", List.of("retries", "onSuccess", "onFailure"));
+        int retries = integer(node, "async.retries", Descriptor.Async.DEFAULT_RETRIES, 0, 10,
+                "how many times a failed asynchronous invocation is tried again");
+        return new Descriptor.Async(retries, destination(node, "async.onSuccess", "onSuccess"),
+                destination(node, "async.onFailure", "onFailure").or(() -> Descriptor.Async.defaults().onFailure()));
+    }
+
+    private static Optional<String> destination(JsonNode node, String path, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return Optional.empty();
+        }
+        String text = v.asText().strip();
+        if (!v.isTextual() || !DESTINATION.matcher(text).matches()) {
+            throw invalid("nubo.yaml: `" + path + "` must be broker:NAME, service:NAME[/path] or dead-letters (got '" + v.asText() + "')",
+                    "e.g. `" + path + ": broker:default`");
+        }
+        return Optional.of(text);
     }
 
     private static final Pattern JAVA_HANDLER =

@@ -90,6 +90,19 @@ class DescriptorTest {
     }
 
     @Test
+    void readsAsyncInvocationSettingsWithDefaults() {
+        Descriptor plain = Descriptor.parse("name: a\nruntime: process\ncommand: [x]\n");
+        assertThat(plain.async()).isEqualTo(new Descriptor.Async(2, Optional.empty(), Optional.of("dead-letters")));
+        Descriptor set = Descriptor.parse("name: a\nruntime: process\ncommand: [x]\n"
+                + "async: {retries: 0, onSuccess: broker:default, onFailure: audit/failed}\n");
+        assertThat(set.async()).isEqualTo(new Descriptor.Async(0, Optional.of("broker:default"), Optional.of("audit/failed")));
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\nasync: {retries: 11}\n", "`async.retries`");
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\nasync: {onFailure: \"queue:x\"}\n",
+                "`async.onFailure` must be broker:NAME, service:NAME[/path] or dead-letters (got 'queue:x')");
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\nasync: {retry: 1}\n", "unknown field `async.retry`");
+    }
+
+    @Test
     void namesTheFieldAndTheFixForEachMistake() {
         assertInvalid("runtime: process\ncommand: [x]\n", "nubo.yaml: `name` is required");
         assertInvalid("name: Hello_World\nruntime: process\ncommand: [x]\n",

@@ -2,6 +2,10 @@ package dev.nubo.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.events.AsyncOptions;
+import dev.nubo.events.Destination;
+import dev.nubo.events.Eventing;
+import dev.nubo.model.Descriptor;
 import dev.nubo.model.Json;
 import dev.nubo.model.NuboException;
 import dev.nubo.model.Quantities;
@@ -26,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -40,6 +45,8 @@ final class ControlApi {
 
     private static final Logger log = LoggerFactory.getLogger(ControlApi.class);
     private static final long INVOKE_BODY_LIMIT = 10L << 20;
+    static final String INVOCATION_TYPE = "nubo-invocation-type";
+    private static final String AWS_INVOCATION_TYPE = "x-amz-invocation-type";
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade");
 
     private final Vertx vertx;
@@ -51,8 +58,11 @@ final class ControlApi {
     private final Urls urls;
     private final long uploadLimit;
     private final HttpClientAgent client;
+    private final EventsApi events;
+    private final Eventing eventing;
 
-    ControlApi(Vertx vertx, String token, Views views, Deployments deployments, LogHub logs, Home home, Urls urls, long uploadLimit) {
+    ControlApi(Vertx vertx, String token, Views views, Deployments deployments, LogHub logs, Home home, Urls urls, long uploadLimit,
+               EventsApi events, Eventing eventing) {
         this.vertx = vertx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.views = views;
@@ -62,10 +72,13 @@ final class ControlApi {
         this.urls = urls;
         this.uploadLimit = uploadLimit;
         this.client = vertx.createHttpClient();
+        this.events = events;
+        this.eventing = eventing;
     }
 
     /** Adds the API's routes to a router that is already serving. */
     void mount(Router router) {
+        events.mountPublic(router);
         router.route().handler(this::authenticate);
         router.get("/v1/info").handler(ctx -> json(ctx, 200, Map.of("version", Version.current(), "api", urls.api(),
                 "gateway", urls.gateway(), "domain", urls.domain())));
@@ -85,6 +98,7 @@ final class ControlApi {
                 .blockingHandler(this::traffic, false);
         router.post("/v1/services/:name/invoke").handler(BodyHandler.create().setBodyLimit(INVOKE_BODY_LIMIT)).handler(this::invoke);
         router.get("/v1/services/:name/logs").handler(this::logs);
+        events.mount(router);
         router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
                 "no API endpoint " + ctx.request().method() + " " + ctx.request().path(), "docs/API.md lists the endpoints")));
         router.route().failureHandler(this::failure);
@@ -200,21 +214,23 @@ final class ControlApi {
         json(ctx, 200, Map.of("service", ctx.pathParam("name"), "revision", target));
     }
 
-    /** Calls the service through the gateway, exactly as a client of its URL would. */
+    /**
+     * Calls the service through the gateway, exactly as a client of its URL would; or, with
+     * {@code Nubo-Invocation-Type: Event}, stores the request and answers 202 with an invocation id.
+     */
     private void invoke(RoutingContext ctx) {
         String name = ctx.pathParam("name");
+        String path = Optional.ofNullable(ctx.request().getParam("path")).filter(p -> p.startsWith("/")).orElse("/");
+        if (isAsync(ctx)) {
+            invokeAsync(ctx, name, path);
+            return;
+        }
         vertx.executeBlocking(() -> views.existing(name), false).compose(s -> {
-            String path = Optional.ofNullable(ctx.request().getParam("path")).filter(p -> p.startsWith("/")).orElse("/");
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(path)
                     .setServer(SocketAddress.inetSocketAddress(urls.gatewayPort(), "127.0.0.1"))
                     .setHost(name + "." + urls.domain()).setPort(urls.gatewayPort());
             return client.request(options).compose(r -> {
-                ctx.request().headers().forEach((k, v) -> {
-                    String lower = k.toLowerCase(java.util.Locale.ROOT);
-                    if (lower.equals("content-type") || lower.startsWith("x-") || lower.equals("traceparent")) {
-                        r.putHeader(k, v);
-                    }
-                });
+                forwarded(ctx).forEach(h -> r.putHeader(h.getKey(), h.getValue()));
                 Buffer body = ctx.body().buffer();
                 return r.send(body == null ? Buffer.buffer() : body);
             }).compose(resp -> resp.body().map(b -> {
@@ -228,6 +244,50 @@ final class ControlApi {
                 return null;
             }));
         }).onFailure(ctx::fail);
+    }
+
+    /** The request headers an invocation passes on to the service. */
+    private static List<Map.Entry<String, String>> forwarded(RoutingContext ctx) {
+        List<Map.Entry<String, String>> headers = new java.util.ArrayList<>();
+        ctx.request().headers().forEach((k, v) -> {
+            String lower = k.toLowerCase(java.util.Locale.ROOT);
+            if ((lower.equals("content-type") || lower.startsWith("x-") || lower.equals("traceparent"))
+                    && !lower.equals(AWS_INVOCATION_TYPE)) {
+                headers.add(Map.entry(k, v));
+            }
+        });
+        return headers;
+    }
+
+    /** {@code Nubo-Invocation-Type} (or Lambda's {@code X-Amz-Invocation-Type}): {@code RequestResponse} (the default) or {@code Event}. */
+    private static boolean isAsync(RoutingContext ctx) {
+        String type = Optional.ofNullable(ctx.request().getHeader(INVOCATION_TYPE)).orElse(ctx.request().getHeader(AWS_INVOCATION_TYPE));
+        if (type == null || type.equalsIgnoreCase("RequestResponse")) {
+            return false;
+        }
+        if (type.equalsIgnoreCase("Event")) {
+            return true;
+        }
+        throw UserError.badRequest("request.invalid", "'" + type + "' is not an invocation type",
+                "send " + INVOCATION_TYPE + ": Event for an asynchronous invocation, or leave the header out");
+    }
+
+    /** Stores the request for the service's async settings (nubo.yaml {@code async:}) and answers 202 with its id. */
+    private void invokeAsync(RoutingContext ctx, String name, String path) {
+        List<Map.Entry<String, String>> headers = forwarded(ctx);
+        Buffer body = ctx.body().buffer();
+        vertx.executeBlocking(() -> {
+            Descriptor d = views.descriptor(name);
+            Descriptor.Async async = d.async();
+            return new AsyncOptions(async.retries(), d.timeout(), async.onSuccess().map(Destination::parse),
+                    async.onFailure().map(Destination::parse));
+        }, false).compose(options -> Future.fromCompletionStage(eventing.invocations().invoke(name, path, headers,
+                        body == null ? new byte[0] : body.getBytes(), options), vertx.getOrCreateContext()))
+                .onSuccess(id -> {
+                    ctx.response().putHeader("Nubo-Invocation-Id", id);
+                    json(ctx, 202, Map.of("invocationId", id, "status", "queued"));
+                })
+                .onFailure(ctx::fail);
     }
 
     /** The tail from disk, then (with follow=true) new lines as instances write them. */
@@ -276,7 +336,7 @@ final class ControlApi {
                 "internal error: " + (f == null ? "status " + ctx.statusCode() : f.getClass().getSimpleName() + ": " + f.getMessage()), f));
     }
 
-    private static void error(RoutingContext ctx, NuboException e) {
+    static void error(RoutingContext ctx, NuboException e) {
         if (ctx.response().headWritten()) {
             ctx.response().reset();
             return;
@@ -290,7 +350,7 @@ final class ControlApi {
         json(ctx, e.httpStatus(), Map.of("error", body));
     }
 
-    private static void json(RoutingContext ctx, int status, Object body) {
+    static void json(RoutingContext ctx, int status, Object body) {
         try {
             ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(Json.mapper().writeValueAsString(body));
@@ -299,7 +359,7 @@ final class ControlApi {
         }
     }
 
-    private static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
+    static int intParam(RoutingContext ctx, String name, int fallback, int min, int max) {
         String v = ctx.request().getParam(name);
         if (v == null) {
             return fallback;

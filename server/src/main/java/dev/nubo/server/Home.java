@@ -57,6 +57,11 @@ final class Home {
         return root.resolve("nubo.db");
     }
 
+    /** The event log: brokers, triggers, pending deliveries, dead letters, invocations and sources. */
+    Path eventsDatabase() {
+        return root.resolve("events.db");
+    }
+
     Path blobs() {
         return root.resolve("blobs/sha256");
     }

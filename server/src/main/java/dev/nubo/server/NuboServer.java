@@ -1,5 +1,7 @@
 package dev.nubo.server;
 
+import dev.nubo.events.Eventing;
+import dev.nubo.events.GatewayAddress;
 import dev.nubo.gateway.Gateway;
 import dev.nubo.gateway.GatewayConfig;
 import dev.nubo.instances.Instances;
@@ -18,6 +20,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.random.RandomGenerator;
 
 /**
  * A running Nubo: the gateway, the control API, the store, and every service's instances, in this
@@ -30,6 +33,9 @@ import java.util.List;
  * }</pre>
  */
 public final class NuboServer implements AutoCloseable {
+
+    /** Event deliveries (and async invocations) out at once, across all triggers. */
+    static final int EVENT_DELIVERIES_IN_FLIGHT = 256;
 
     private final Home home;
     private final Urls urls;
@@ -86,11 +92,20 @@ public final class NuboServer implements AutoCloseable {
             opened.add(opened.indexOf(instances), reconciler);
             Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
             Views views = new Views(store, reconciler, urls, gateway);
-            ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit());
+            // Eventing delivers through the gateway, so it stops before the instances and the gateway do;
+            // what it has not delivered stays in its log for the next start.
+            Eventing eventing = Eventing.open(home.eventsDatabase(), vertx, new GatewayAddress("127.0.0.1", gateway.port(), config.domain()),
+                    clock, RandomGenerator.getDefault(), EVENT_DELIVERIES_IN_FLIGHT);
+            opened.add(opened.indexOf(instances), eventing);
+            Sources sources = new Sources(eventing, vertx, clock, urls);
+            opened.add(opened.indexOf(eventing), sources);
+            ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
+                    new EventsApi(vertx, eventing, sources, urls), eventing);
             controlApi.mount(router);
-            opened.add(opened.indexOf(instances), () -> controlApi.close().await());
+            opened.add(opened.indexOf(sources), () -> controlApi.close().await());
 
             reconciler.reconcileAll();
+            sources.startAll();
             warmUp(runtimes, instances, store);
             home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
             return new NuboServer(home, urls, token, opened, instances);

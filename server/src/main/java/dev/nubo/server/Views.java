@@ -91,6 +91,18 @@ final class Views {
         return revision(r, reconciler.plan(service));
     }
 
+    /** The descriptor of the revision that takes the service's traffic, else of its newest revision. */
+    Descriptor descriptor(String name) {
+        existing(name);
+        return shown(store.revisions(name), reconciler.plan(name).primary());
+    }
+
+    private Descriptor shown(List<RevisionRecord> revisions, Optional<String> routed) {
+        RevisionRecord latest = revisions.getFirst();
+        return routed.flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst())
+                .map(reconciler::descriptor).orElseGet(() -> reconciler.descriptor(latest));
+    }
+
     ServiceRecord existing(String name) {
         return store.service(name).orElseThrow(() -> NotFound.service(name));
     }
@@ -100,9 +112,7 @@ final class Views {
         TrafficPlan plan = reconciler.plan(s.name());
         Optional<String> routed = plan.primary();
         List<RevisionView> views = revisions.stream().map(r -> revision(r, plan)).toList();
-        RevisionRecord latest = revisions.getFirst();
-        Descriptor shown = routed.flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst())
-                .map(reconciler::descriptor).orElseGet(() -> reconciler.descriptor(latest));
+        Descriptor shown = shown(revisions, routed);
         int ready = 0;
         int desired = 0;
         for (String id : plan.routed()) {
@@ -114,7 +124,7 @@ final class Views {
         String state = !plan.shares().isEmpty() ? "ready"
                 : revisions.stream().anyMatch(r -> r.state() != RevisionState.FAILED) ? "deploying" : "failed";
         List<EventView> eventViews = events == 0 ? List.of() : store.events(s.name(), events).stream().map(Views::event).toList();
-        return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), latest.id(),
+        return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), revisions.getFirst().id(),
                 s.pinnedRevision().orElse(null), state, new Counts(ready, desired), s.createdAt(), shown.paths(),
                 traffic(s, plan), views, eventViews);
     }
