@@ -63,6 +63,18 @@ final class Api implements AutoCloseable {
         return json(request(path).header("Content-Type", "application/zip").POST(zip));
     }
 
+    /**
+     * Sends a request the caller built (headers of its own, a body that is not JSON) and reads the
+     * API's JSON answer, keeping the status for callers to whom 200 (there already) and 201
+     * (created) differ.
+     */
+    Answer call(HttpRequest.Builder request) {
+        return answer(request.timeout(CALL_TIMEOUT));
+    }
+
+    /** A 2xx answer of the API: its status and its JSON. */
+    record Answer(int status, JsonNode json) {}
+
     /** A request to the API with the token on it, for callers that need the raw response. */
     HttpRequest.Builder request(String pathAndQuery) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(connection.api() + pathAndQuery));
@@ -131,13 +143,17 @@ final class Api implements AutoCloseable {
     }
 
     private JsonNode json(HttpRequest.Builder request) {
+        return answer(request).json();
+    }
+
+    private Answer answer(HttpRequest.Builder request) {
         HttpResponse<String> response = send(request.header("Accept", "application/json").build(),
                 BodyHandlers.ofString());
         if (response.statusCode() / 100 != 2) {
             throw error(response.statusCode(), response.body());
         }
         try {
-            return Json.mapper().readTree(response.body());
+            return new Answer(response.statusCode(), Json.mapper().readTree(response.body()));
         } catch (JsonProcessingException e) {
             throw new CommandError("the server at " + connection.api() + " answered with something that is not JSON",
                     "is " + connection.api() + " a Nubo server's API address? Check NUBO_SERVER / --server");

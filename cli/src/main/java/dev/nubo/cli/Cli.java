@@ -1,14 +1,15 @@
 package dev.nubo.cli;
 
+import java.lang.reflect.Constructor;
 import java.util.List;
-import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The client half of the {@code nubo} command: deploy, list, describe, logs, invoke, delete,
- * rollback and traffic, all speaking only the control API (docs/API.md). The {@code dist} module
- * owns the top-level command and {@code nubo server}; it adds these with {@link #register}:
+ * rollback and traffic for services; broker, trigger, events, invocations and source for events;
+ * all speaking only the control API (docs/API.md). The {@code dist} module owns the top-level
+ * command and {@code nubo server}; it adds these with {@link #register}:
  *
  * <pre>{@code
  * CommandLine nubo = new CommandLine(new Nubo());
@@ -25,9 +26,10 @@ import picocli.CommandLine.Command;
  */
 public final class Cli {
 
-    private static final List<Function<Env, ClientCommand>> COMMANDS = List.of(
-            Deploy::new, ListServices::new, Describe::new, Logs::new, Invoke::new, Delete::new, Rollback::new,
-            SplitTraffic::new);
+    /** {@link ClientCommand}s, and {@link Group}s of them, each made with the {@link Env} by {@link WithEnv}. */
+    private static final List<Class<?>> COMMANDS = List.of(
+            Deploy.class, ListServices.class, Describe.class, Logs.class, Invoke.class, Delete.class, Rollback.class,
+            SplitTraffic.class, Brokers.class, Triggers.class, Events.class, Invocations.class, Sources.class);
 
     private Cli() {}
 
@@ -51,12 +53,30 @@ public final class Cli {
     }
 
     static void register(CommandLine top, Env env) {
-        for (var command : COMMANDS) {
-            top.addSubcommand(new CommandLine(command.apply(env)));
+        WithEnv factory = new WithEnv(env);
+        for (Class<?> command : COMMANDS) {
+            top.addSubcommand(new CommandLine(command, factory));
         }
         top.setExecutionExceptionHandler(new ErrorReport(top.getExecutionExceptionHandler()));
         // picocli would otherwise replace `--data @body.json` with the file's words as arguments.
         top.setExpandAtFiles(false);
+    }
+
+    /**
+     * Makes the commands, and the subcommands a {@link Group} names in its annotation, with the
+     * surroundings they read; everything else picocli makes (converters, mixins) it makes as usual.
+     */
+    private record WithEnv(Env env) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            Constructor<K> withEnv;
+            try {
+                withEnv = type.getDeclaredConstructor(Env.class);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(type);
+            }
+            return withEnv.newInstance(env);
+        }
     }
 
     @Command(name = "nubo", mixinStandardHelpOptions = true,

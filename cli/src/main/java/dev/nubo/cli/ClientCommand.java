@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -43,6 +44,14 @@ abstract class ClientCommand implements Callable<Integer> {
 
     Api api() {
         return new Api(Connection.resolve(connection, env));
+    }
+
+    /** A count such as {@code --limit}, where 0 or less is a usage mistake. */
+    int atLeastOne(int n, String option) {
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), option + " must be at least 1, not " + n);
+        }
+        return n;
     }
 
     /** The API's JSON as it came, indented; what {@code -o json} prints. */

@@ -8,8 +8,6 @@ import dev.nubo.cli.Service.Scaling;
 import dev.nubo.model.RevisionState;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -57,7 +55,7 @@ final class Describe extends ClientCommand {
         out.println("Serving:   " + s.serving().orElse("none")
                 + s.pinned().map(p -> " (pinned to " + p + " until the next deploy)").orElse(""));
         out.println("Paths:     " + (s.paths().isEmpty() ? "-" : String.join(", ", s.paths())));
-        out.println("Created:   " + when(s.createdAt(), now));
+        out.println("Created:   " + Human.when(s.createdAt(), now));
         out.println();
         Routes.section(s, out);
         out.println();
@@ -69,7 +67,7 @@ final class Describe extends ClientCommand {
             out.println("  " + r.id() + "   " + r.state() + (r.serving() ? "   serving" : "")
                     + (r.percent() > 0 && r.percent() < 100 ? "   " + r.percent() + "%" : "")
                     + (r.tags().isEmpty() ? "" : "   tags: " + String.join(", ", r.tags()))
-                    + "   created " + when(r.createdAt(), now));
+                    + "   created " + Human.when(r.createdAt(), now));
             r.routedScaling().ifPresent(scaling -> out.println("    scaling: " + scaling(scaling)));
             if (r.state() == RevisionState.FAILED) {
                 out.println("    reason: " + (r.reason().isEmpty() ? "unknown" : r.reason()));
@@ -81,7 +79,7 @@ final class Describe extends ClientCommand {
                     instances.row(i.id(), i.state() + (i.failure().isEmpty() ? "" : " (" + i.failure() + ")"),
                             i.pid() > 0 ? Long.toString(i.pid()) : "-", i.port() > 0 ? Integer.toString(i.port()) : "-",
                             Integer.toString(i.restarts()), i.start().map(Human::seconds).orElse("-"),
-                            i.ready().map(t -> when(t, now)).orElse("-"));
+                            i.ready().map(t -> Human.when(t, now)).orElse("-"));
                 }
                 instances.print(out, "    ");
             }
@@ -92,7 +90,7 @@ final class Describe extends ClientCommand {
             out.println("  none");
         }
         for (Event e : s.events().stream().limit(EVENTS_SHOWN).toList()) {
-            out.println("  " + when(e.time(), now) + "   " + e.message());
+            out.println("  " + Human.when(e.time(), now) + "   " + e.message());
         }
         out.flush();
     }
@@ -110,13 +108,5 @@ final class Describe extends ClientCommand {
                 : "held " + s.held() + " of " + s.requests() + " requests, p50 " + s.holdP50Ms() + "ms p99 "
                         + s.holdP99Ms() + "ms max " + s.holdMaxMs() + "ms";
         return decision + "; " + s.inFlight() + " in flight, " + s.waiting() + " waiting; " + held;
-    }
-
-    /** {@code 2026-11-21T12:00:01Z (5m ago)}: exact for correlating with logs, relative for people. */
-    private static String when(Instant t, Instant now) {
-        if (t == null) {
-            return "-";
-        }
-        return t.truncatedTo(ChronoUnit.SECONDS) + " (" + Human.age(Optional.of(t), now) + " ago)";
     }
 }

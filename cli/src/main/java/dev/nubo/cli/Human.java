@@ -2,6 +2,7 @@ package dev.nubo.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -35,6 +36,24 @@ final class Human {
         if (s < 120 * 60) return s / 60 + "m";
         if (s < 48 * 3600) return s / 3600 + "h";
         return s / 86400 + "d";
+    }
+
+    /** {@code 5m ago}, or {@code in 14h} for a time still to come, such as a schedule's next run. */
+    static String relative(Instant t, Instant now) {
+        return t.isAfter(now) ? "in " + age(Optional.of(now), t) : age(Optional.of(t), now) + " ago";
+    }
+
+    /** {@code 2026-11-21T12:00:01Z (5m ago)}: exact for correlating with logs, relative for people; {@code -} for none. */
+    static String when(Instant t, Instant now) {
+        if (t == null) {
+            return "-";
+        }
+        return t.truncatedTo(ChronoUnit.SECONDS) + " (" + relative(t, now) + ")";
+    }
+
+    /** {@code 12ms}, {@code 1.5 s}: how long a call took. */
+    static String millis(long ms) {
+        return ms < 1000 ? ms + "ms" : seconds(Duration.ofMillis(ms));
     }
 
     /** {@code 0.8 s}: how long a start took. */

@@ -10,8 +10,6 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -22,7 +20,9 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code nubo invoke NAME}: call the service through the control API, as a client of its URL would,
- * and print what it answered. Exit 0 for a 2xx, 1 otherwise, so scripts can test a deploy.
+ * and print what it answered. Exit 0 for a 2xx, 1 otherwise, so scripts can test a deploy. With
+ * {@code --async} the server queues the request instead ({@code Nubo-Invocation-Type: Event}) and
+ * answers at once with the invocation's id, which {@code nubo invocations} follows.
  */
 @Command(name = "invoke",
         description = "Send a request to a service and print its response body.")
@@ -45,6 +45,10 @@ final class Invoke extends ClientCommand {
     @Option(names = {"-i", "--include"}, description = "Print the status line and response headers before the body.")
     boolean include;
 
+    @Option(names = "--async", description = "Queue the request and return at once: the server calls the service in "
+            + "the background and retries failures; `nubo invocations NAME` shows how it went.")
+    boolean async;
+
     Invoke(Env env) {
         super(env);
     }
@@ -53,13 +57,16 @@ final class Invoke extends ClientCommand {
 
     @Override
     public Integer call() {
-        byte[] body = body();
+        byte[] body = data == null ? new byte[0] : Data.read(data, env, "the request body");
         try (Api api = api()) {
             String target = "/v1/services/" + Api.segment(name) + "/invoke"
                     + (path == null ? "" : "?path=" + Api.query(path));
             HttpRequest.Builder request = api.request(target).POST(BodyPublishers.ofByteArray(body));
             if (headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Content-Type"))) {
                 request.header("Content-Type", "application/json");
+            }
+            if (async) {
+                request.header("Nubo-Invocation-Type", "Event");
             }
             for (Header h : headers) {
                 try {
@@ -74,7 +81,18 @@ final class Invoke extends ClientCommand {
             if (!ok && fromTheApi(response)) {
                 throw api.error(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
             }
+            if (async && response.statusCode() == 202) {
+                printHead(response);
+                out().println("invocation " + invocationId(response) + " queued; see: nubo invocations " + name);
+                out().flush();
+                return 0;
+            }
             print(response);
+            if (async && ok) {
+                err().println("note: the server called " + name + " at once rather than queueing the request; "
+                        + "it does not take asynchronous invocations");
+                err().flush();
+            }
             if (!ok) {
                 err().println("error: HTTP " + response.statusCode() + " from " + name);
                 err().flush();
@@ -84,15 +102,33 @@ final class Invoke extends ClientCommand {
     }
 
     private void print(HttpResponse<byte[]> response) {
-        PrintWriter out = out();
-        if (include) {
-            out.println((response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2 " : "HTTP/1.1 ")
-                    + response.statusCode());
-            response.headers().map().forEach((k, values) -> values.forEach(v -> out.println(k + ": " + v)));
-            out.println();
+        printHead(response);
+        out().print(new String(response.body(), StandardCharsets.UTF_8));
+        out().flush();
+    }
+
+    /** With {@code -i}, the status line and headers. */
+    private void printHead(HttpResponse<byte[]> response) {
+        if (!include) {
+            return;
         }
-        out.print(new String(response.body(), StandardCharsets.UTF_8));
-        out.flush();
+        PrintWriter out = out();
+        out.println((response.version() == HttpClient.Version.HTTP_2 ? "HTTP/2 " : "HTTP/1.1 ") + response.statusCode());
+        response.headers().map().forEach((k, values) -> values.forEach(v -> out.println(k + ": " + v)));
+        out.println();
+    }
+
+    /** The queued invocation's id: in the JSON answer, and in {@code Nubo-Invocation-Id} should the body lack it. */
+    private static String invocationId(HttpResponse<byte[]> response) {
+        try {
+            JsonNode id = Json.mapper().readTree(response.body()).path("invocationId");
+            if (id.isTextual()) {
+                return id.asText();
+            }
+        } catch (IOException e) {
+            // not JSON; the header below is the other place the id is given
+        }
+        return response.headers().firstValue("Nubo-Invocation-Id").orElse("(id not given)");
     }
 
     /**
@@ -109,24 +145,6 @@ final class Invoke extends ClientCommand {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private byte[] body() {
-        if (data == null) {
-            return new byte[0];
-        }
-        try {
-            if (data.equals("-")) {
-                return env.stdin().readAllBytes();
-            }
-            if (data.startsWith("@")) {
-                return Files.readAllBytes(Path.of(data.substring(1)));
-            }
-        } catch (IOException e) {
-            throw new CommandError("cannot read the request body from " + (data.equals("-") ? "standard input" : data.substring(1))
-                    + " (" + e + ")", "pass the body inline with --data '{...}', or a readable file with --data @FILE");
-        }
-        return data.getBytes(StandardCharsets.UTF_8);
     }
 
     static final class HeaderConverter implements ITypeConverter<Header> {

@@ -39,7 +39,8 @@ class CliTest {
         Cli.register(top, env());
 
         assertThat(top.getSubcommands().keySet()).containsExactlyInAnyOrder(
-                "server", "deploy", "list", "ls", "describe", "logs", "invoke", "delete", "rollback", "traffic");
+                "server", "deploy", "list", "ls", "describe", "logs", "invoke", "delete", "rollback", "traffic",
+                "broker", "trigger", "events", "invocations", "source");
     }
 
     @Test

@@ -112,4 +112,50 @@ class InvokeTest {
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err()).contains("'no-colon' is not a header; write it as 'Name: value'");
     }
+
+    @Test
+    void asyncAsksTheServerToQueueAndPrintsTheInvocation() {
+        api.on("POST", INVOKE, json(202, "{\"invocationId\": \"inv-01JD7X\", \"status\": \"queued\"}"));
+
+        Run run = CannedApi.run(api.env(home), "invoke", "hello-java", "--async", "-d", "{\"name\":\"Ada\"}");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.err()).isEmpty();
+        assertThat(run.out()).isEqualTo("invocation inv-01JD7X queued; see: nubo invocations hello-java\n");
+        Received sent = api.last("POST", INVOKE).orElseThrow();
+        assertThat(sent.header("Nubo-Invocation-Type")).isEqualTo("Event");
+        assertThat(sent.body()).asString().isEqualTo("{\"name\":\"Ada\"}");
+    }
+
+    @Test
+    void withoutAsyncTheRequestIsNotMarkedAsAnEvent() {
+        api.on("POST", INVOKE, json("{}"));
+
+        CannedApi.run(api.env(home), "invoke", "hello-java");
+
+        assertThat(api.last("POST", INVOKE).orElseThrow().header("Nubo-Invocation-Type")).isEmpty();
+    }
+
+    @Test
+    void asyncToAServerThatAnsweredAtOncePrintsTheAnswerAndSaysSo() {
+        api.on("POST", INVOKE, new Reply(200, "text/plain", "Hello"));
+
+        Run run = CannedApi.run(api.env(home), "invoke", "hello-java", "--async");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("Hello");
+        assertThat(run.err()).isEqualTo("note: the server called hello-java at once rather than queueing the request; "
+                + "it does not take asynchronous invocations\n");
+    }
+
+    @Test
+    void asyncToAnUnknownServiceIsTheApisError() {
+        api.on("POST", "/v1/services/nope/invoke", json(404, Samples.NOT_FOUND));
+
+        Run run = CannedApi.run(api.env(home), "invoke", "nope", "--async");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err()).isEqualTo("error: no service named 'nope'\nhint: `nubo list` shows the services\n");
+    }
 }

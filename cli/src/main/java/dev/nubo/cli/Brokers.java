@@ -1,0 +1,120 @@
+package dev.nubo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.time.Instant;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code nubo broker list|create|delete}: the brokers, named places that take events (from
+ * {@code nubo events send}, sources, or anything that POSTs CloudEvents) and hand each to the
+ * triggers whose filters it passes.
+ */
+@Command(name = "broker",
+        description = "List, create and delete brokers: named places that take events and hand them to triggers.",
+        subcommands = {Brokers.ListBrokers.class, Brokers.CreateBroker.class, Brokers.DeleteBroker.class})
+final class Brokers extends Group {
+
+    static String path(String name) {
+        return "/v1/brokers/" + Api.segment(name);
+    }
+
+    @Command(name = "list", aliases = "ls",
+            description = "List the brokers with their number of triggers and the URL that takes their events.")
+    static final class ListBrokers extends ClientCommand {
+
+        @Mixin
+        Output output;
+
+        ListBrokers(Env env) {
+            super(env);
+        }
+
+        @Override
+        public Integer call() {
+            try (Api api = api()) {
+                JsonNode json = api.get("/v1/brokers");
+                if (output.json()) {
+                    printJson(json);
+                    return 0;
+                }
+                JsonNode brokers = json.path("brokers");
+                if (brokers.isEmpty()) {
+                    out().println("no brokers yet; create one with `nubo broker create NAME`");
+                    out().flush();
+                    return 0;
+                }
+                Instant now = env.clock().instant();
+                Table table = new Table("NAME", "TRIGGERS", "URL", "AGE");
+                for (JsonNode node : brokers) {
+                    Broker b = api.read(node, Broker.class);
+                    table.row(b.name(), Integer.toString(b.triggers()), b.ingestUrl(),
+                            Human.age(Optional.ofNullable(b.createdAt()), now));
+                }
+                table.print(out(), "");
+                out().flush();
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "create",
+            description = "Create a broker, or leave it as it is if it exists. Its URL takes CloudEvents over HTTP.")
+    static final class CreateBroker extends ClientCommand {
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The broker, e.g. default or orders.")
+        String name;
+
+        @Mixin
+        Output output;
+
+        CreateBroker(Env env) {
+            super(env);
+        }
+
+        @Override
+        public Integer call() {
+            try (Api api = api()) {
+                // The name in the path is all there is to say; hence no body.
+                Api.Answer answer = api.call(api.request(path(name)).PUT(BodyPublishers.noBody()));
+                if (output.json()) {
+                    printJson(answer.json());
+                    return 0;
+                }
+                Broker broker = api.read(answer.json(), Broker.class);
+                String where = "; send events to " + broker.ingestUrl();
+                if (answer.status() == 201) {
+                    new Screen(out(), env).done("broker " + broker.name() + " created" + where);
+                } else {
+                    out().println("broker " + broker.name() + " exists already" + where);
+                    out().flush();
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "delete", description = "Delete a broker that no trigger uses.")
+    static final class DeleteBroker extends ClientCommand {
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The broker.")
+        String name;
+
+        DeleteBroker(Env env) {
+            super(env);
+        }
+
+        @Override
+        public Integer call() {
+            try (Api api = api()) {
+                String deleted = api.delete(path(name)).path("deleted").asText(name);
+                out().println("deleted broker " + deleted);
+                out().flush();
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.nubo.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.time.Instant;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code nubo trigger create|list|describe|delete}: the subscriptions that take a broker's events
+ * whose attributes pass their filters to a service, with retries and a dead-letter sink.
+ */
+@Command(name = "trigger",
+        description = "Create, list, describe and delete triggers: which events of a broker go to which service.",
+        subcommands = {CreateTrigger.class, Triggers.ListTriggers.class, Triggers.DescribeTrigger.class,
+                Triggers.DeleteTrigger.class})
+final class Triggers extends Group {
+
+    static String path(String name) {
+        return "/v1/triggers/" + Api.segment(name);
+    }
+
+    /** The lines of {@code nubo trigger describe}. */
+    static void print(Trigger t, Instant now, PrintWriter out) {
+        out.println("Name:      " + t.name());
+        out.println("Broker:    " + t.broker());
+        out.println("Filters:   " + (t.filters().isEmpty() ? "none: every event of the broker" : t.filterText()));
+        out.println("To:        " + t.to());
+        out.println("Delivery:  " + t.delivery().text());
+        out.println("Created:   " + Human.when(t.createdAt(), now));
+        Trigger.Stats s = t.stats();
+        out.println("Events:    " + s.pending() + " pending, " + s.delivered() + " delivered, " + s.deadLettered()
+                + " dead-lettered" + (s.deadLettered() == 0 ? ""
+                        : " (`nubo events dead-letters --trigger " + t.name() + "` lists them)"));
+        out.flush();
+    }
+
+    @Command(name = "list", aliases = "ls",
+            description = "List the triggers with their filters, target and how many events are pending, delivered "
+                    + "and dead-lettered.")
+    static final class ListTriggers extends ClientCommand {
+
+        @Mixin
+        Output output;
+
+        ListTriggers(Env env) {
+            super(env);
+        }
+
+        @Override
+        public Integer call() {
+            try (Api api = api()) {
+                JsonNode json = api.get("/v1/triggers");
+                if (output.json()) {
+                    printJson(json);
+                    return 0;
+                }
+                JsonNode triggers = json.path("triggers");
+                if (triggers.isEmpty()) {
+                    out().println("no triggers yet; create one with `nubo trigger create NAME --to SERVICE`");
+                    out().flush();
+                    return 0;
+                }
+                Table table = new Table("NAME", "BROKER", "FILTERS", "TO", "PENDING", "DELIVERED", "DEAD");
+                for (JsonNode node : triggers) {
+                    Trigger t = api.read(node, Trigger.class);
+                    Trigger.Stats s = t.stats();
+                    table.row(t.name(), t.broker(), t.filters().isEmpty() ? "all events" : t.filterText(), t.to(),
+                            Long.toString(s.pending()), Long.toString(s.delivered()), Long.toString(s.deadLettered()));
+                }
+                table.print(out(), "");
+                out().flush();
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "describe", description = "Show a trigger: its filters, target, delivery and event counts.")
+    static final class DescribeTrigger extends ClientCommand {
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The trigger.")
+        String name;
+
+        @Mixin
+        Output output;
+
+        DescribeTrigger(Env env) {
+            super(env);
+        }
+
+        @Override
+        public Integer call() {
+            try (Api api = api()) {
+                JsonNode json = api.get(path(name));
+                if (output.json()) {
+                    printJson(json);
+                } else {
+                    print(api.read(json, Trigger.class), env.clock().instant(), out());
+                }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "delete",
+            description = "Delete a trigger: the broker's events stop going to its target.")
+    static final class DeleteTrigger extends ClientCommand {
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The trigger.")
+        String name;
+
+        DeleteTrigger(Env env) {
+            super(env);
+        }
+
+        @Override
+        public Integer call() {
+            try (Api api = api()) {
+                String deleted = api.delete(path(name)).path("deleted").asText(name);
+                out().println("deleted trigger " + deleted);
+                out().flush();
+                return 0;
+            }
+        }
+    }
+}
