@@ -77,7 +77,17 @@ public final class TestNubo implements AutoCloseable {
 
     /** Stops the server (and so every instance) and starts a new one on the same NUBO_HOME. */
     public void restart() {
+        restart(Duration.ZERO);
+    }
+
+    /** Stops the server, leaves it down for {@code down} (say, for schedules to be missed), and starts it again. */
+    public void restart(Duration down) {
         server.close();
+        try {
+            Thread.sleep(down.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server = NuboServer.start(config(home, poolSize));
     }
 
@@ -98,7 +108,9 @@ public final class TestNubo implements AutoCloseable {
         cli.setErr(new PrintWriter(err, true));
         List<String> full = new ArrayList<>(List.of(args));
         if (!full.isEmpty() && !full.getFirst().startsWith("-")) {
-            full.addAll(1, List.of("--server", server.apiUrl(), "--token", server.adminToken()));
+            // After the leaf command's own arguments: a group such as `trigger` takes no options itself.
+            int at = full.indexOf("--") < 0 ? full.size() : full.indexOf("--");
+            full.addAll(at, List.of("--server", server.apiUrl(), "--token", server.adminToken()));
         }
         int code = cli.execute(full.toArray(String[]::new));
         return new CliResult(code, out.toString(), err.toString());
