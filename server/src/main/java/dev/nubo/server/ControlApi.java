@@ -323,6 +323,9 @@ final class ControlApi {
 
     private void failure(RoutingContext ctx) {
         Throwable f = ctx.failure();
+        while (f instanceof java.util.concurrent.CompletionException && f.getCause() != null) {
+            f = f.getCause(); // what a future failed with, e.g. an unknown broker's UserError
+        }
         if (f instanceof NuboException e) {
             error(ctx, e);
             return;
