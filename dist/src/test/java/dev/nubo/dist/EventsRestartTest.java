@@ -1,0 +1,122 @@
+package dev.nubo.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
+import dev.nubo.testing.TestNubo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Events accepted (202) before the server is killed with SIGKILL are delivered after it restarts:
+ * the acknowledgement means the event log has them on disk, not that they were delivered.
+ */
+class EventsRestartTest {
+
+    static final int EVENTS = 300;
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path apps;
+
+    Process server;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.destroyForcibly();
+        }
+    }
+
+    private JsonNode startServer() throws Exception {
+        Files.deleteIfExists(home.resolve("server.json"));
+        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Nubo.class.getName(),
+                "server", "--home", home.toString(), "--http-port", "0", "--api-port", "0", "--http-host", "127.0.0.1", "--pool-size", "0")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        home.resolveSibling(home.getFileName() + "-server.log").toFile()))
+                .start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(home.resolve("server.json")));
+        return Json.mapper().readTree(home.resolve("server.json").toFile());
+    }
+
+    private HttpResponse<String> api(JsonNode info, String method, String path, String contentType, String body) throws Exception {
+        String token = Files.readString(home.resolve("admin.token")).trim();
+        return http.send(HttpRequest.newBuilder(URI.create(info.get("api").asText() + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void eventsAcceptedBeforeAKillNineAreDeliveredAfterTheRestart() throws Exception {
+        JsonNode info = startServer();
+        // The service does not exist yet: every attempt gets a 404 and is retried, so nothing is delivered before the kill.
+        HttpResponse<String> trigger = api(info, "POST", "/v1/triggers", "application/json",
+                "{\"name\":\"late\",\"to\":\"late\",\"delivery\":{\"attempts\":100,\"backoff\":\"200ms\",\"maxBackoff\":\"1s\"}}");
+        assertThat(trigger.statusCode()).as(trigger.body()).isEqualTo(201);
+        for (int batch = 0; batch < EVENTS / 100; batch++) {
+            StringBuilder events = new StringBuilder("[");
+            for (int i = 0; i < 100; i++) {
+                int n = batch * 100 + i;
+                events.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"ev-").append(n)
+                        .append("\",\"source\":\"/restart-test\",\"type\":\"t\",\"data\":{\"n\":").append(n).append("}}");
+            }
+            HttpResponse<String> accepted = api(info, "POST", "/v1/brokers/default/events", "application/cloudevents-batch+json",
+                    events.append("]").toString());
+            assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        }
+
+        server.destroyForcibly().waitFor();
+        info = startServer();
+        String api = info.get("api").asText();
+        String token = Files.readString(home.resolve("admin.token")).trim();
+        Path late = TestNubo.app(apps, "late", Files.readString(TestNubo.example("hello-events").resolve("nubo.yaml"))
+                .replace("name: hello-events", "name: late"), Map.of("server.js",
+                Files.readString(TestNubo.example("hello-events").resolve("server.js"))));
+        cli("deploy", late.toString(), "--server", api, "--token", token);
+
+        Pattern id = Pattern.compile("event t id=(ev-\\d+) ");
+        await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
+            Set<String> delivered = new TreeSet<>();
+            Matcher m = id.matcher(cli("logs", "late", "--tail", "10000", "--server", api, "--token", token));
+            while (m.find()) {
+                delivered.add(m.group(1));
+            }
+            assertThat(delivered).as("distinct events delivered after the restart").hasSize(EVENTS);
+        });
+        JsonNode dead = Json.mapper().readTree(api(info, "GET", "/v1/dead-letters", "application/json", "").body());
+        assertThat(dead.path("deadLetters")).isEmpty();
+    }
+
+    private static String cli(String... args) {
+        CommandLine cli = dev.nubo.cli.Cli.standalone();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        assertThat(code).as("nubo %s\n%s%s", String.join(" ", args), out, err).isZero();
+        return out.toString();
+    }
+}
