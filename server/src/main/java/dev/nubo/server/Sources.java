@@ -203,8 +203,9 @@ final class Sources implements AutoCloseable {
                         .put("lastFired", st.lastFired().map(Instant::toString).orElse(null)).put("lastError", st.lastError().orElse(null));
             }
             case Hook hook -> {
-                node.putObject("webhook").put("signed", text(settings, "secret").isPresent())
-                        .put("type", text(settings, "type").orElse(null));
+                boolean signed = text(settings, "secret").isPresent();
+                node.putObject("webhook").put("signed", signed).put("type", text(settings, "type").orElse(null))
+                        .put("signature", signed ? Webhook.SIGNATURE_HEADER + ": sha256=<hex HMAC-SHA256 of the body>" : null);
                 node.put("url", urls.api() + "/v1/webhooks/" + s.name());
                 status.put("state", "running").putNull("lastError");
             }
