@@ -240,7 +240,8 @@ public final class Eventing implements AutoCloseable, EventSink {
         brokers.remove(name);
     }
 
-    void requireBroker(String name) {
+    /** @throws UserError 404 {@code broker.not_found} */
+    public void requireBroker(String name) {
         if (!brokers.containsKey(name)) {
             throw UserError.notFound("broker.not_found", "no broker named " + name,
                     "`nubo broker list` shows the brokers; create one with `nubo broker create " + name + "`");

@@ -108,6 +108,9 @@ final class Sources implements AutoCloseable {
         spec.remove(List.of("name", "kind"));
         Eventing.SourceRecord record = new Eventing.SourceRecord(name, kind, spec, clock.instant());
         config(record); // validates everything before anything is stored
+        if (Destination.parse(spec.path("to").asText("")) instanceof Destination.Broker b) {
+            eventing.requireBroker(b.name());
+        }
         eventing.createSource(record);
         running.put(name, start(record));
         return view(record);
