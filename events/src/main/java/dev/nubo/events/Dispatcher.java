@@ -208,18 +208,21 @@ final class Dispatcher implements AutoCloseable {
 
     private void finish(Delivery d, Reply reply, DeliveryPolicy policy, long durationMs) {
         inFlight--;
+        if (closed) {
+            return; // the event log is closing: the row stays as it was and is sent again at the next start
+        }
         Reply.Verdict verdict = reply.verdict();
         if (verdict == Reply.Verdict.DELIVERED) {
             forget(d);
             outcomes.delivered(d, reply, durationMs);
-        } else if (verdict == Reply.Verdict.RETRY && d.attempts < policy.attempts() && !closed) {
+        } else if (verdict == Reply.Verdict.RETRY && d.attempts < policy.attempts()) {
             Instant now = clock.instant();
             Duration wait = policy.delay(d.attempts, reply.retryAfter(now), random);
             d.nextAt = now.toEpochMilli() + wait.toMillis();
             d.lastError = reply.describe(d.target.name());
             outcomes.retrying(d, reply);
             waiting.add(d);
-        } else if (!closed) {
+        } else {
             forget(d);
             d.lastError = reply.describe(d.target.name());
             outcomes.gaveUp(d, reply, durationMs);
@@ -237,11 +240,19 @@ final class Dispatcher implements AutoCloseable {
     /** Stops sending; what is waiting stays in storage and is picked up at the next start. */
     @Override
     public void close() {
+        Promise<Void> stopped = Promise.promise();
         context.runOnContext(v -> {
             closed = true;
             if (timer >= 0) {
                 vertx.cancelTimer(timer);
             }
+            stopped.complete();
         });
+        try {
+            // Blocks a plain thread (never an event loop: close is called from the server's shutdown).
+            stopped.future().toCompletionStage().toCompletableFuture().get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // Vert.x is already closing: nothing more will run on the context anyway.
+        }
     }
 }

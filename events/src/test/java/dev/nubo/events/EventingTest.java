@@ -226,6 +226,11 @@ class EventingTest {
         eventing.ingest("default", List.of(event("a1", "t"), event("a2", "t"))).get(5, TimeUnit.SECONDS);
         target.next();
         target.next();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> eventing.log.read(sql -> {
+            try (ResultSet rs = sql.get("SELECT count(*) FROM deliveries WHERE attempts = 1").executeQuery()) {
+                return rs.getInt(1);
+            }
+        }) == 2);
         eventing.close();
 
         target.answer = r -> TargetServer.Answer.ok();
