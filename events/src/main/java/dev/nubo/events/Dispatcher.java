@@ -151,9 +151,18 @@ final class Dispatcher implements AutoCloseable {
     private void send(Delivery d) {
         inFlight++;
         d.attempts++;
-        outcomes.started(d);
         DeliveryPolicy policy = outcomes.policy(d);
         long started = clock.millis();
+        try {
+            outcomes.started(d);
+            attempt(d, policy, started);
+        } catch (RuntimeException | LinkageError e) {
+            // Never lose track of a delivery: an attempt that could not even be made is a failed attempt.
+            finish(d, Reply.failed("the attempt could not be made: " + e), policy, 0);
+        }
+    }
+
+    private void attempt(Delivery d, DeliveryPolicy policy, long started) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(gateway.host()).setPort(gateway.port())
                 .setURI(d.target.path()).setConnectTimeout(policy.timeout().toMillis())
                 .putHeader(HttpHeaders.HOST, d.target.name() + "." + gateway.domain() + ":" + gateway.port())

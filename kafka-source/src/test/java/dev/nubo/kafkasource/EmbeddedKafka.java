@@ -29,7 +29,17 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Kafka (broker and KRaft controller in one process, Kafka's own server classes)
- * for tests, listening on 127.0.0.1 only.
+ * for tests, listening on 127.0.0.1 only. Public because the module's test-jar shares it with dist's
+ * end-to-end tests.
+ *
+ * <pre>{@code
+ * try (EmbeddedKafka kafka = EmbeddedKafka.start();
+ *      KafkaProducer<byte[], byte[]> producer = kafka.producer()) {
+ *     kafka.createTopic("orders", 2);
+ *     producer.send(new ProducerRecord<>("orders", key, value)).get();
+ *     // point the code under test at kafka.bootstrapServers(); check offsets with kafka.admin()
+ * }
+ * }</pre>
  *
  * <p>We start {@link KafkaRaftServer} ourselves rather than using Kafka's {@code KafkaClusterTestKit}
  * because the test kit pre-binds its listener sockets to the wildcard address (all interfaces), whatever
@@ -37,7 +47,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * free loopback ports up front (the controller's address is written into the quorum configuration), with
  * the usual small race between finding a port free and binding it.
  */
-final class EmbeddedKafka implements AutoCloseable {
+public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path dir;
     private final KafkaRaftServer server;
@@ -49,7 +59,7 @@ final class EmbeddedKafka implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
-    static EmbeddedKafka start() throws Exception {
+    public static EmbeddedKafka start() throws Exception {
         Path dir = Files.createTempDirectory("nubo-kafka-");
         int brokerPort = freeLoopbackPort();
         int controllerPort = freeLoopbackPort();
@@ -95,21 +105,21 @@ final class EmbeddedKafka implements AutoCloseable {
         return new EmbeddedKafka(dir, server, "127.0.0.1:" + brokerPort);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 
-    Admin admin() {
+    public Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
     }
 
-    KafkaProducer<byte[], byte[]> producer() {
+    public KafkaProducer<byte[], byte[]> producer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.LINGER_MS_CONFIG, "0"),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    void createTopic(String topic, int partitions) throws Exception {
+    public void createTopic(String topic, int partitions) throws Exception {
         try (Admin admin = admin()) {
             admin.createTopics(Set.of(new NewTopic(topic, partitions, (short) 1))).all().get();
         }
