@@ -16,6 +16,8 @@ final class Delivery {
     int attempts;
     long nextAt;
     String lastError;
+    /** The event as parsed, kept from ingest so that sending does not parse the stored JSON again; null until needed. */
+    private CloudEvent event;
 
     Delivery(long id, String origin, Destination.Service target, byte[] payload, int attempts, long nextAt, String lastError) {
         this.id = id;
@@ -31,8 +33,17 @@ final class Delivery {
         return Origin.is(origin, Origin.INVOCATION);
     }
 
+    /** Remembers {@code event}, the parsed form of this delivery's payload. */
+    Delivery with(CloudEvent event) {
+        this.event = event;
+        return this;
+    }
+
     CloudEvent event() {
-        return EventJson.read(payload);
+        if (event == null) {
+            event = EventJson.read(payload);
+        }
+        return event;
     }
 
     @Override

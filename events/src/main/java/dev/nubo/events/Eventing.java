@@ -168,11 +168,12 @@ public final class Eventing implements AutoCloseable, EventSink {
                 requireBroker(b.name());
                 for (Trigger t : triggers.values()) {
                     if (t.broker().equals(b.name()) && t.matches(event)) {
-                        changes.added.add(new Delivery(nextId.getAndIncrement(), t.origin(), t.to(), payload, 0, now, null));
+                        changes.added.add(new Delivery(nextId.getAndIncrement(), t.origin(), t.to(), payload, 0, now, null).with(event));
                     }
                 }
             }
-            case Destination.Service s -> changes.added.add(new Delivery(nextId.getAndIncrement(), origin, s, payload, 0, now, null));
+            case Destination.Service s -> changes.added.add(new Delivery(nextId.getAndIncrement(), origin, s, payload, 0, now, null)
+                    .with(event));
             case Destination.DeadLetters d -> changes.dead.add(new Changes.DeadLetter(origin, "dead-letters", payload, 0,
                     reason.isEmpty() ? "sent to the dead-letter store" : reason));
         }

@@ -2,6 +2,7 @@ package dev.nubo.events;
 
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
+import io.vertx.core.Vertx;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +20,7 @@ final class Settlement implements Dispatcher.Outcomes {
     private static final Logger log = LoggerFactory.getLogger(Settlement.class);
 
     private final Eventing eventing;
+    private final List<Long> retired = new java.util.ArrayList<>();
 
     Settlement(Eventing eventing) {
         this.eventing = eventing;
@@ -58,17 +60,39 @@ final class Settlement implements Dispatcher.Outcomes {
             eventing.invocations.succeeded(d, reply, durationMs);
             return;
         }
-        Changes changes = new Changes();
-        changes.finished.add(d.id);
         if (Origin.is(d.origin, Origin.TRIGGER)) {
             String name = Origin.name(d.origin, Origin.TRIGGER);
             eventing.counts.countDelivered(name);
             Trigger t = eventing.triggers.get(name);
             if (t != null && CloudEventsHttp.isEvent(reply.headers())) {
+                Changes changes = new Changes();
+                changes.finished.add(d.id);
                 chain(d, t, reply, changes);
+                eventing.commit(changes).exceptionally(e -> logged(d, e));
+                return;
             }
         }
-        eventing.commit(changes).exceptionally(e -> logged(d, e));
+        retire(d.id);
+    }
+
+    /**
+     * Deletes a delivered row, together with every other delivered in the same turn of the event loop:
+     * one unit of the event log for many, instead of one each. Losing these to a crash only means
+     * sending the events again.
+     */
+    private void retire(long id) {
+        if (retired.isEmpty()) {
+            Vertx.currentContext().runOnContext(v -> {
+                Changes changes = new Changes();
+                changes.finished.addAll(retired);
+                retired.clear();
+                eventing.commit(changes).exceptionally(e -> {
+                    log.error("recording {} deliveries as done failed; they will be sent again after a restart", changes.finished.size(), e);
+                    return null;
+                });
+            });
+        }
+        retired.add(id);
     }
 
     /** Publishes the CloudEvent(s) of a trigger's reply into its broker, counting hops to cut loops. */
