@@ -38,13 +38,6 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-int_env() { # NAME DEFAULT MIN MAX: a whole number of the variable (a trailing "s" is allowed)
-  local v="${!1:-$2}"
-  v="${v%s}"
-  [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge "$3" ] && [ "$v" -le "$4" ] ||
-    bench_die "$1=${!1} is not a whole number from $3 to $4" "e.g. $1=$2"
-  echo "$v"
-}
 TOTAL=$(int_env TOTAL 100000 100 10000000)
 MAX_SECONDS=$(int_env MAX_SECONDS 30 1 600)
 BATCH=$(int_env BATCH 100 1 10000)

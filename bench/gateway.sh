@@ -29,13 +29,6 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-int_env() { # NAME DEFAULT MIN MAX: a whole number of the variable (a trailing "s" is allowed)
-  local v="${!1:-$2}"
-  v="${v%s}"
-  [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge "$3" ] && [ "$v" -le "$4" ] ||
-    bench_die "$1=${!1} is not a whole number from $3 to $4" "e.g. $1=$2"
-  echo "$v"
-}
 DURATION=$(int_env DURATION 10 1 600)
 CONNECTIONS=$(int_env CONNECTIONS 32 1 10000)
 THREADS=$(int_env THREADS 2 1 64)

@@ -26,6 +26,16 @@ bench_die() {
   exit 1
 }
 
+# A whole number from the variable NAME (default DEFAULT, from MIN to MAX; a trailing "s" is allowed):
+#   DURATION=$(int_env DURATION 10 1 600)
+int_env() { # NAME DEFAULT MIN MAX: a whole number of the variable (a trailing "s" is allowed)
+  local v="${!1:-$2}"
+  v="${v%s}"
+  [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge "$3" ] && [ "$v" -le "$4" ] ||
+    bench_die "$1=${!1} is not a whole number from $3 to $4" "e.g. $1=$2"
+  echo "$v"
+}
+
 # --- cleanup -------------------------------------------------------------------------------------
 # Processes are stopped newest first: SIGTERM, then SIGKILL after their grace (seconds).
 _bench_pids=()

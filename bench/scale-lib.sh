@@ -16,14 +16,8 @@
 
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# scale_int_env NAME DEFAULT MIN MAX  A whole number from the variable NAME (a trailing "s" is allowed).
-scale_int_env() {
-  local v="${!1:-$2}"
-  v="${v%s}"
-  [[ "$v" =~ ^[0-9]+$ ]] && [ "$v" -ge "$3" ] && [ "$v" -le "$4" ] ||
-    bench_die "$1=${!1} is not a whole number from $3 to $4" "e.g. $1=$2"
-  echo "$v"
-}
+# scale_int_env NAME DEFAULT MIN MAX  A whole number from the variable NAME: lib.sh's int_env.
+scale_int_env() { int_env "$@"; }
 
 scale_tools() { "$SCALE_PY" "$BENCH_HOME/scale-tools.py" "$@"; }
 
