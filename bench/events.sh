@@ -345,7 +345,7 @@ lat_row() { # LABEL SINK_JSON PRODUCER_JSON
   echo
   echo "| latency (receive − event time) | events | sent/s | p50 ms | p90 ms | p99 ms | max ms | request p50 ms | request p99 ms |"
   echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  lat_row "eventing (producer → ingest → trigger → gateway → service)" "$L_E" "$RESULTS/latency-events.json"
+  lat_row "eventing (producer → ingest → trigger → service, on a slot from the gateway)" "$L_E" "$RESULTS/latency-events.json"
   lat_row "reference (producer → gateway → service)" "$L_D" "$RESULTS/latency-direct.json"
   echo
   echo "(request p50/p99: the producer's own request round trip — the ingest acknowledgement, after the fsync, for eventing.)"

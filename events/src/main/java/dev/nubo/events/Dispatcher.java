@@ -19,6 +19,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,7 +28,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Sends pending deliveries to services through the gateway, so that a service at zero is woken and
- * the event held rather than failed, and decides each attempt's fate: delivered, retried after a
+ * the event held rather than failed (or, when an instance has room, straight to it on a slot the
+ * gateway hands out in-process: see {@link Shortcut}), and decides each attempt's fate: delivered, retried after a
  * backoff, or given up (to the dead-letter sink). What a fate means for storage is {@link Outcomes}'.
  *
  * <p>Everything here runs on one Vert.x context, so its queue needs no locks. Deliveries wait in a
@@ -56,6 +58,7 @@ final class Dispatcher implements AutoCloseable {
     private final Context context;
     private final HttpClient client;
     private final GatewayAddress gateway;
+    private final Shortcut shortcut;
     private final InstantSource clock;
     private final RandomGenerator random;
     private final int maxInFlight;
@@ -68,12 +71,13 @@ final class Dispatcher implements AutoCloseable {
     private long timerAt = Long.MAX_VALUE;
     private boolean closed;
 
-    Dispatcher(Vertx vertx, HttpClient client, GatewayAddress gateway, InstantSource clock, RandomGenerator random, int maxInFlight,
-               Outcomes outcomes) {
+    Dispatcher(Vertx vertx, HttpClient client, GatewayAddress gateway, Shortcut shortcut, InstantSource clock, RandomGenerator random,
+               int maxInFlight, Outcomes outcomes) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.client = client;
         this.gateway = gateway;
+        this.shortcut = shortcut;
         this.clock = clock;
         this.random = random;
         this.maxInFlight = maxInFlight;
@@ -163,8 +167,8 @@ final class Dispatcher implements AutoCloseable {
     }
 
     private void attempt(Delivery d, DeliveryPolicy policy, long started) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost(gateway.host()).setPort(gateway.port())
-                .setURI(d.target.path()).setConnectTimeout(policy.timeout().toMillis())
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(d.target.path())
+                .setConnectTimeout(policy.timeout().toMillis())
                 .putHeader(HttpHeaders.HOST, d.target.name() + "." + gateway.domain() + ":" + gateway.port())
                 .putHeader("Nubo-Attempt", Integer.toString(d.attempts));
         byte[] body;
@@ -176,6 +180,15 @@ final class Dispatcher implements AutoCloseable {
         } else {
             body = CloudEventsHttp.writeBinary(d.event(), options::putHeader);
         }
+        Optional<Shortcut.Lease> lease = shortcut.claim(d.target.name(), body.length);
+        if (lease.isPresent()) {
+            options.setHost(lease.get().host()).setPort(lease.get().port());
+            if (!options.getHeaders().contains("X-Request-Id")) {
+                options.putHeader("X-Request-Id", "dlv-" + d.id + "-" + d.attempts); // what the gateway would have added
+            }
+        } else {
+            options.setHost(gateway.host()).setPort(gateway.port());
+        }
         Promise<Reply> outcome = Promise.promise();
         HttpClientRequest[] sent = new HttpClientRequest[1];
         long deadline = vertx.setTimer(policy.timeout().toMillis(), id -> {
@@ -183,6 +196,23 @@ final class Dispatcher implements AutoCloseable {
                 sent[0].reset();
             }
         });
+        String via = lease.isPresent() ? "its instance" : "the gateway";
+        try {
+            send(d, options, body, outcome, sent, via);
+        } catch (RuntimeException e) {
+            vertx.cancelTimer(deadline);
+            lease.ifPresent(l -> l.release().run()); // a leaked slot would keep the instance from ever draining
+            throw e;
+        }
+        outcome.future().recover(timeout -> Future.succeededFuture(Reply.failed(timeout.getMessage())))
+                .onComplete(ar -> {
+                    vertx.cancelTimer(deadline);
+                    lease.ifPresent(l -> l.release().run());
+                    finish(d, ar.result(), policy, clock.millis() - started);
+                });
+    }
+
+    private void send(Delivery d, RequestOptions options, byte[] body, Promise<Reply> outcome, HttpClientRequest[] sent, String via) {
         client.request(options)
                 .compose(request -> {
                     sent[0] = request;
@@ -190,12 +220,7 @@ final class Dispatcher implements AutoCloseable {
                 })
                 .compose(this::readReply)
                 .onComplete(ar -> outcome.tryComplete(ar.succeeded() ? ar.result()
-                        : Reply.failed("cannot reach " + d.target.name() + " through the gateway: " + ar.cause().getMessage())));
-        outcome.future().recover(timeout -> Future.succeededFuture(Reply.failed(timeout.getMessage())))
-                .onComplete(ar -> {
-                    vertx.cancelTimer(deadline);
-                    finish(d, ar.result(), policy, clock.millis() - started);
-                });
+                        : Reply.failed("cannot reach " + d.target.name() + " through " + via + ": " + ar.cause().getMessage())));
     }
 
     private Future<Reply> readReply(HttpClientResponse response) {

@@ -30,7 +30,7 @@ import java.util.random.RandomGenerator;
  *
  * <pre>{@code
  * Eventing eventing = Eventing.open(home.resolve("events.db"), vertx, new GatewayAddress("127.0.0.1", 8080, "localhost"),
- *         InstantSource.system(), RandomGenerator.getDefault(), 256);
+ *         Shortcut.NONE, InstantSource.system(), RandomGenerator.getDefault(), 256);
  * eventing.createTrigger(TriggerJson.parse(body, now));
  * eventing.ingest("default", CloudEventsHttp.read(headers, body)).join();   // durable: now acknowledge
  * }</pre>
@@ -64,7 +64,8 @@ public final class Eventing implements AutoCloseable, EventSink {
     private final AtomicLong nextId;
     private final HttpClient client;
 
-    private Eventing(EventLog log, Vertx vertx, GatewayAddress gateway, InstantSource clock, RandomGenerator random, int maxInFlight) {
+    private Eventing(EventLog log, Vertx vertx, GatewayAddress gateway, Shortcut shortcut, InstantSource clock, RandomGenerator random,
+                     int maxInFlight) {
         this.log = log;
         this.clock = clock;
         this.nextId = new AtomicLong(log.read(sql -> {
@@ -77,20 +78,21 @@ public final class Eventing implements AutoCloseable, EventSink {
         this.deadLetters = new DeadLetters(this);
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxInitialLineLength(8192),
                 new PoolOptions().setHttp1MaxSize(maxInFlight));
-        this.dispatcher = new Dispatcher(vertx, client, gateway, clock, random, maxInFlight, new Settlement(this));
+        this.dispatcher = new Dispatcher(vertx, client, gateway, shortcut, clock, random, maxInFlight, new Settlement(this));
     }
 
     /**
      * Opens (creating and migrating) the event log at {@code file}, loads brokers and triggers, and
      * resumes every delivery and invocation left pending by the last run.
      *
+     * @param shortcut slots on instances with room, to send to them directly ({@link Shortcut#NONE}: always the gateway)
      * @param maxInFlight how many deliveries may be out at once, across all triggers
      */
-    public static Eventing open(Path file, Vertx vertx, GatewayAddress gateway, InstantSource clock, RandomGenerator random,
-                                int maxInFlight) {
+    public static Eventing open(Path file, Vertx vertx, GatewayAddress gateway, Shortcut shortcut, InstantSource clock,
+                                RandomGenerator random, int maxInFlight) {
         EventLog log = EventLog.open(file);
         try {
-            Eventing eventing = new Eventing(log, vertx, gateway, clock, random, maxInFlight);
+            Eventing eventing = new Eventing(log, vertx, gateway, shortcut, clock, random, maxInFlight);
             eventing.load();
             return eventing;
         } catch (RuntimeException e) {

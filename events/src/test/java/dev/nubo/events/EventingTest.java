@@ -51,8 +51,12 @@ class EventingTest {
     }
 
     private Eventing open(InstantSource clock) {
+        return open(clock, Shortcut.NONE);
+    }
+
+    private Eventing open(InstantSource clock, Shortcut shortcut) {
         eventing = Eventing.open(dir.resolve("events.db"), vertx, new GatewayAddress("127.0.0.1", target.port(), "localhost"),
-                clock, new SplittableRandom(1), 64);
+                shortcut, clock, new SplittableRandom(1), 64);
         return eventing;
     }
 
@@ -103,6 +107,38 @@ class EventingTest {
         await().atMost(5, TimeUnit.SECONDS).until(() -> delivered("orders") == 1);
         assertThat(target.received.poll(200, TimeUnit.MILLISECONDS)).as("the order.paid event matches no trigger").isNull();
         assertThat(pendingRow()).as("a delivered event leaves nothing pending").isNull();
+    }
+
+    @Test
+    void aSlotOnAnInstanceSendsStraightToItAndIsReleasedOnceElseTheGatewayIsUsed() throws Exception {
+        try (TargetServer instance = new TargetServer(vertx)) {
+            java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger releases = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicBoolean hasRoom = new java.util.concurrent.atomic.AtomicBoolean(true);
+            open(InstantSource.system(), (service, length) -> {
+                assertThat(service).isEqualTo("orders");
+                if (!hasRoom.get()) {
+                    return Optional.empty();
+                }
+                claims.incrementAndGet();
+                return Optional.of(new Shortcut.Lease("127.0.0.1", instance.port(), releases::incrementAndGet));
+            });
+            instance.answer = r -> TargetServer.Answer.status(500);
+            eventing.createTrigger(json("{'name':'orders','to':'orders/in','delivery':{'attempts':1}}"));
+            eventing.ingest("default", List.of(event("a1", "t"))).get(5, TimeUnit.SECONDS);
+            TargetServer.Received direct = instance.next();
+            assertThat(direct.path()).isEqualTo("/in");
+            assertThat(direct.header("ce-id")).isEqualTo("a1");
+            assertThat(direct.header("x-request-id")).startsWith("dlv-");
+            await().atMost(5, TimeUnit.SECONDS).until(() -> !eventing.deadLetters().list(Optional.empty(), 1).isEmpty());
+            assertThat(releases.get()).as("a failed exchange gives its slot back too").isEqualTo(claims.get()).isEqualTo(1);
+
+            hasRoom.set(false);
+            eventing.ingest("default", List.of(event("a2", "t"))).get(5, TimeUnit.SECONDS);
+            assertThat(target.next().header("ce-id")).as("no room: through the gateway, which holds it").isEqualTo("a2");
+            assertThat(instance.received).isEmpty();
+            assertThat(releases.get()).isEqualTo(1);
+        }
     }
 
     @Test

@@ -171,6 +171,61 @@ public final class Gateway implements AutoCloseable {
         return demand == null ? RevisionLoad.none(revision) : demand.load();
     }
 
+    /**
+     * A slot on a ready instance of {@code service}, taken in-process instead of through an HTTP request
+     * to the gateway: for callers inside the server, such as event deliveries, that then send to the
+     * instance themselves and save a hop. The slot counts exactly like a proxied request (in flight, so
+     * draining waits for it and the autoscaler sees it; an arrival for its revision) until
+     * {@link Claim#release()}. Empty when the request must take the front door instead, which holds it
+     * or answers for it: no such route, the revision has no instance with room (at zero, or full),
+     * requests are already waiting for it (nobody overtakes them), or {@code bodyLength} is over its limit.
+     */
+    public java.util.Optional<Claim> claim(String service, long bodyLength) {
+        Routes.Match match = routes.find(service + "." + config.domain(), "/");
+        if (match == null || !match.route().name().equals(service)) {
+            return java.util.Optional.empty();
+        }
+        Target target = match.pinned() != null ? match.pinned() : match.route().split();
+        if (target == null || target.demand().waiting() > 0 || bodyLength > target.revision().maxBodySize()) {
+            return java.util.Optional.empty();
+        }
+        Upstream claimed = target.claim(null);
+        if (claimed == null) {
+            return java.util.Optional.empty();
+        }
+        target.demand().arrived();
+        return java.util.Optional.of(new Claim(claimed));
+    }
+
+    /** A slot taken by {@link #claim}; release it exactly once, when the exchange with the instance has ended. */
+    public static final class Claim {
+        private final Upstream upstream;
+        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+
+        private Claim(Upstream upstream) {
+            this.upstream = upstream;
+        }
+
+        public String host() {
+            return upstream.endpoint().host();
+        }
+
+        public int port() {
+            return upstream.endpoint().port();
+        }
+
+        public String instanceId() {
+            return upstream.instanceId();
+        }
+
+        /** Gives the slot back (a request held for room may take it); a second call does nothing. */
+        public void release() {
+            if (released.compareAndSet(false, true)) {
+                upstream.release();
+            }
+        }
+    }
+
     /** Requests being proxied to that instance right now: sent, or about to be, and not yet finished. */
     public int inFlight(String instanceId) {
         return inFlight.get(instanceId);

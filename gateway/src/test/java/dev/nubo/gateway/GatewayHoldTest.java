@@ -70,6 +70,29 @@ class GatewayHoldTest {
     }
 
     @Test
+    void anInProcessClaimCountsLikeARequestAndYieldsToHeldOnes() throws Exception {
+        Harness.Instance one = h.instance("one-1", req -> req.response().end("ok"));
+        RevisionRoute limited = revision("one-r1", 1, 100, Duration.ofSeconds(10), one);
+        h.route(ServiceRoute.single("one", List.of(), limited));
+
+        Gateway.Claim claim = h.gateway.claim("one", 10).orElseThrow();
+        assertThat(claim.port()).isEqualTo(one.endpoint().port());
+        assertThat(h.gateway.inFlight("one-1")).isEqualTo(1);
+        assertThat(h.gateway.load("one-r1").arrivals()).isEqualTo(1);
+        assertThat(h.gateway.claim("one", 10)).as("the instance is at its limit of 1").isEmpty();
+        assertThat(h.gateway.claim("one", 2 << 20)).as("over the body limit").isEmpty();
+        assertThat(h.gateway.claim("nope", 10)).isEmpty();
+
+        CompletableFuture<HttpResponse<String>> held = sendAsync("one.localhost", "/");
+        waitUntil(() -> h.gateway.load("one-r1").waiting() == 1);
+        claim.release();
+        claim.release(); // a second release gives nothing back twice
+        assertThat(held.get().statusCode()).as("the released slot goes to the held request").isEqualTo(200);
+        waitUntil(() -> h.gateway.inFlight("one-1") == 0);
+        assertThat(h.gateway.claim("one", 10)).isPresent();
+    }
+
+    @Test
     void neverGivesAnInstanceMoreThanItsLimitAndQueuesTheRest() throws Exception {
         AtomicInteger concurrent = new AtomicInteger();
         AtomicInteger peak = new AtomicInteger();

@@ -2,6 +2,7 @@ package dev.nubo.server;
 
 import dev.nubo.events.Eventing;
 import dev.nubo.events.GatewayAddress;
+import dev.nubo.events.Shortcut;
 import dev.nubo.gateway.Gateway;
 import dev.nubo.gateway.GatewayConfig;
 import dev.nubo.instances.Instances;
@@ -92,10 +93,12 @@ public final class NuboServer implements AutoCloseable {
             opened.add(opened.indexOf(instances), reconciler);
             Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
             Views views = new Views(store, reconciler, urls, gateway);
-            // Eventing delivers through the gateway, so it stops before the instances and the gateway do;
-            // what it has not delivered stays in its log for the next start.
+            // Eventing delivers through the gateway (or on a slot the gateway hands out), so it stops before
+            // the instances and the gateway do; what it has not delivered stays in its log for the next start.
+            Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
+                    .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
             Eventing eventing = Eventing.open(home.eventsDatabase(), vertx, new GatewayAddress("127.0.0.1", gateway.port(), config.domain()),
-                    clock, RandomGenerator.getDefault(), EVENT_DELIVERIES_IN_FLIGHT);
+                    shortcut, clock, RandomGenerator.getDefault(), EVENT_DELIVERIES_IN_FLIGHT);
             opened.add(opened.indexOf(instances), eventing);
             Sources sources = new Sources(eventing, vertx, clock, urls);
             opened.add(opened.indexOf(eventing), sources);
