@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import dev.nubo.testing.TestNubo;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +21,6 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Events accepted (202) before the server is killed with SIGKILL are delivered after it restarts:
@@ -110,13 +107,8 @@ class EventsRestartTest {
     }
 
     private static String cli(String... args) {
-        CommandLine cli = dev.nubo.cli.Cli.standalone();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        assertThat(code).as("nubo %s\n%s%s", String.join(" ", args), out, err).isZero();
-        return out.toString();
+        TestNubo.CliResult r = TestNubo.cli(args);
+        assertThat(r.exitCode()).as("nubo %s\n%s", String.join(" ", args), r).isZero();
+        return r.out();
     }
 }

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import dev.nubo.testing.SampleApps;
 import dev.nubo.testing.TestNubo;
-import java.io.StringWriter;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,7 +15,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code nubo server} as its own OS process, as a user runs it: the CLI finds it through
@@ -81,14 +78,9 @@ class ServerProcessTest {
     }
 
     private static String cli(String... args) {
-        CommandLine cli = dev.nubo.cli.Cli.standalone();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        assertThat(code).as("nubo %s\n%s%s", String.join(" ", args), out, err).isZero();
-        return out.toString();
+        TestNubo.CliResult r = TestNubo.cli(args);
+        assertThat(r.exitCode()).as("nubo %s\n%s", String.join(" ", args), r).isZero();
+        return r.out();
     }
 
 }

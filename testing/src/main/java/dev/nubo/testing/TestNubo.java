@@ -101,18 +101,23 @@ public final class TestNubo implements AutoCloseable {
 
     /** Runs a {@code nubo} client command in this JVM against this server, e.g. {@code nubo("list")}. */
     public CliResult nubo(String... args) {
-        CommandLine cli = Cli.standalone();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
         List<String> full = new ArrayList<>(List.of(args));
         if (!full.isEmpty() && !full.getFirst().startsWith("-")) {
             // After the leaf command's own arguments: a group such as `trigger` takes no options itself.
             int at = full.indexOf("--") < 0 ? full.size() : full.indexOf("--");
             full.addAll(at, List.of("--server", server.apiUrl(), "--token", server.adminToken()));
         }
-        int code = cli.execute(full.toArray(String[]::new));
+        return cli(full.toArray(String[]::new));
+    }
+
+    /** Runs a {@code nubo} client command in this JVM exactly as given, e.g. against a server in another process. */
+    public static CliResult cli(String... args) {
+        CommandLine cli = Cli.standalone();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
         return new CliResult(code, out.toString(), err.toString());
     }
 
