@@ -41,8 +41,4 @@ record Request(List<Map.Entry<String, String>> headers, byte[] body) {
         }
     }
 
-    String contentType() {
-        return headers.stream().filter(h -> h.getKey().equalsIgnoreCase("content-type")).map(Map.Entry::getValue)
-                .findFirst().orElse("application/octet-stream");
-    }
 }
