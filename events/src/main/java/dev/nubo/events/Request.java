@@ -40,5 +40,4 @@ record Request(List<Map.Entry<String, String>> headers, byte[] body) {
             throw new PlatformFault("platform.store", "a stored invocation request cannot be read: " + e.getMessage(), e);
         }
     }
-
 }
