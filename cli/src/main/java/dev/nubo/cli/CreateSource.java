@@ -111,13 +111,8 @@ final class CreateSource extends Group {
         @Option(names = "--type", paramLabel = "TYPE", description = "The events' type attribute, e.g. report.due.")
         String type;
 
-        @Option(names = {"-d", "--data"}, paramLabel = "DATA",
-                description = "The events' data: the text itself, @FILE for a file's contents, or - for standard input.")
-        String data;
-
-        @Option(names = "--content-type", paramLabel = "TYPE",
-                description = "The data's media type (default: application/json, which the data must then be).")
-        String contentType;
+        @Mixin
+        EventData eventData = new EventData();
 
         CreateCron(Env env) {
             super(env);
@@ -137,13 +132,10 @@ final class CreateSource extends Group {
             if (type != null) {
                 cron.put("type", type);
             }
-            if (data != null) {
-                byte[] bytes = Data.read(data, env, "the event data");
-                String mediaType = contentType == null ? "application/json" : contentType;
-                SendEvent.checkJson(bytes, mediaType);
-                cron.put("data", new String(bytes, StandardCharsets.UTF_8)).put("contentType", mediaType);
-            } else if (contentType != null) {
-                cron.put("contentType", contentType);
+            if (eventData.given()) {
+                cron.put("data", new String(eventData.read(env), StandardCharsets.UTF_8)).put("contentType", eventData.mediaType());
+            } else if (eventData.contentType != null) {
+                cron.put("contentType", eventData.contentType);
             }
             return cron;
         }

@@ -1,8 +1,5 @@
 package dev.nubo.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.nubo.model.Json;
-import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
@@ -11,12 +8,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -67,13 +64,8 @@ final class SendEvent extends ClientCommand {
             description = "An extension attribute, e.g. tenant=acme. Repeatable.")
     List<Extension> extensions = new ArrayList<>();
 
-    @Option(names = {"-d", "--data"}, paramLabel = "DATA",
-            description = "The event's data: the text itself, @FILE for a file's bytes, or - for standard input.")
-    String data;
-
-    @Option(names = "--content-type", paramLabel = "TYPE",
-            description = "The data's media type (default: application/json, which the data must then be).")
-    String contentType;
+    @Mixin
+    EventData eventData = new EventData();
 
     SendEvent(Env env) {
         super(env);
@@ -83,11 +75,7 @@ final class SendEvent extends ClientCommand {
 
     @Override
     public Integer call() {
-        byte[] body = data == null ? new byte[0] : Data.read(data, env, "the event data");
-        String mediaType = contentType == null ? "application/json" : contentType;
-        if (data != null) {
-            checkJson(body, mediaType);
-        }
+        byte[] body = eventData.read(env);
         String eventId = id == null ? UUID.randomUUID().toString() : id;
         try (Api api = api()) {
             HttpRequest.Builder request = api.request(Brokers.path(broker) + "/events")
@@ -105,28 +93,13 @@ final class SendEvent extends ClientCommand {
             for (Extension e : extensions) {
                 request.header("ce-" + e.name(), encoded(e.value()));
             }
-            if (data != null || contentType != null) {
-                request.header("Content-Type", mediaType);
+            if (eventData.given() || eventData.contentType != null) {
+                request.header("Content-Type", eventData.mediaType());
             }
             api.call(request);
             out().println("accepted event " + eventId + " into broker " + broker);
             out().flush();
             return 0;
-        }
-    }
-
-    /** Data said to be JSON that is not would fail at every trigger's service instead of here. */
-    static void checkJson(byte[] body, String mediaType) {
-        String media = mediaType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        if (!media.equals("application/json") && !media.endsWith("+json")) {
-            return;
-        }
-        try {
-            Json.mapper().readTree(body);
-        } catch (IOException e) {
-            String detail = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new CommandError("the event data is not JSON (" + detail + "), but its content type is " + mediaType,
-                    "send JSON, e.g. -d '{\"order\": 7}', or name its type, e.g. --content-type text/plain");
         }
     }
 

@@ -28,7 +28,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
  */
 public record KafkaSourceConfig(String name, String bootstrapServers, String topic, String group, Destination to) {
 
-    private static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final Pattern HOST_PORT =
             Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):([0-9]{1,5})");
     /** Kafka's own rule for topic names ({@code org.apache.kafka.common.internals.Topic}). */
@@ -41,7 +40,7 @@ public record KafkaSourceConfig(String name, String bootstrapServers, String top
      * @throws UserError 400 {@code source.invalid} naming the field and how to fix it
      */
     public KafkaSourceConfig {
-        if (name == null || !NAME.matcher(name).matches()) {
+        if (name == null || !Destination.NAME.matcher(name).matches()) {
             throw invalid("'" + name + "' is not a source name",
                     "a source name is 1 to 63 lowercase letters, digits and dashes, starting with a letter, e.g. orders");
         }
