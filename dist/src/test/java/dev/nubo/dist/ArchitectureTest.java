@@ -2,6 +2,7 @@ package dev.nubo.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nubo.testing.TestNubo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,7 +39,7 @@ class ArchitectureTest {
             Map.entry("cli", Set.of("model")),
             Map.entry("server", Set.of("model", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler", "events",
                     "sources", "kafkasource")),
-            Map.entry("testing", Set.of("model", "server", "cli")),
+            Map.entry("testing", Set.of("model", "cli")),
             Map.entry("dist", Set.of("server", "cli")));
 
     static final Map<String, String> PACKAGE = Map.of("function-api", "function", "java-runtime", "javaruntime",
@@ -47,7 +48,7 @@ class ArchitectureTest {
 
     @Test
     void modulesImportOnlyWhatTheArchitectureAllows() throws IOException {
-        Path root = repositoryRoot();
+        Path root = TestNubo.repository();
         List<String> violations = new ArrayList<>();
         for (var entry : ALLOWED.entrySet()) {
             String module = entry.getKey();
@@ -71,7 +72,7 @@ class ArchitectureTest {
 
     @Test
     void everyModuleIsOneFlatPackage() throws IOException {
-        Path root = repositoryRoot();
+        Path root = TestNubo.repository();
         for (String module : ALLOWED.keySet()) {
             Path base = root.resolve(module).resolve("src/main/java/dev/nubo");
             try (Stream<Path> dirs = Files.list(base)) {
@@ -84,12 +85,23 @@ class ArchitectureTest {
         }
     }
 
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("model")) && Files.isRegularFile(dir.resolve("pom.xml"))) {
-                return dir;
+    /**
+     * End-to-end tests start the packaged server as a process (TestNubo); a server built from this
+     * module's test class path would hide a jar missing from the distribution, as it once did.
+     */
+    @Test
+    void endToEndTestsNeverRunTheServerInTheTestJvm() throws IOException {
+        Path tests = TestNubo.repository().resolve("dist/src/test/java");
+        Pattern inProcess = Pattern.compile("^import (?:static )?dev\\.nubo\\.server\\.|\\bNuboServer\\b|\\bNubo\\.(?:class|main)\\b",
+                Pattern.MULTILINE);
+        List<String> violations = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(tests)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java") && !p.endsWith("ArchitectureTest.java")).toList()) {
+                if (inProcess.matcher(Files.readString(f)).find()) {
+                    violations.add(tests.relativize(f).toString());
+                }
             }
         }
-        throw new IllegalStateException("repository root not found above " + Path.of("").toAbsolutePath());
+        assertThat(violations).as("dist tests that run server code in the test JVM instead of through TestNubo").isEmpty();
     }
 }

@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import dev.nubo.testing.TestNubo;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -36,40 +34,24 @@ class EventsRestartTest {
     @TempDir
     Path apps;
 
-    Process server;
-    final HttpClient http = HttpClient.newHttpClient();
+    TestNubo nubo;
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.destroyForcibly();
+        if (nubo != null) {
+            nubo.close();
         }
     }
 
-    private JsonNode startServer() throws Exception {
-        Files.deleteIfExists(home.resolve("server.json"));
-        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Nubo.class.getName(),
-                "server", "--home", home.toString(), "--http-port", "0", "--api-port", "0", "--http-host", "127.0.0.1", "--pool-size", "0")
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        home.resolveSibling(home.getFileName() + "-server.log").toFile()))
-                .start();
-        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(home.resolve("server.json")));
-        return Json.mapper().readTree(home.resolve("server.json").toFile());
-    }
-
-    private HttpResponse<String> api(JsonNode info, String method, String path, String contentType, String body) throws Exception {
-        String token = Files.readString(home.resolve("admin.token")).trim();
-        return http.send(HttpRequest.newBuilder(URI.create(info.get("api").asText() + path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", contentType).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> api(String method, String path, String contentType, String body) {
+        return nubo.api(method, path, nubo.server().adminToken(), HttpRequest.BodyPublishers.ofString(body), contentType);
     }
 
     @Test
     void eventsAcceptedBeforeAKillNineAreDeliveredAfterTheRestart() throws Exception {
-        JsonNode info = startServer();
+        nubo = TestNubo.start(home, 0);
         // The service does not exist yet: every attempt gets a 404 and is retried, so nothing is delivered before the kill.
-        HttpResponse<String> trigger = api(info, "POST", "/v1/triggers", "application/json",
+        HttpResponse<String> trigger = api("POST", "/v1/triggers", "application/json",
                 "{\"name\":\"late\",\"to\":\"late\",\"delivery\":{\"attempts\":100,\"backoff\":\"200ms\",\"maxBackoff\":\"1s\"}}");
         assertThat(trigger.statusCode()).as(trigger.body()).isEqualTo(201);
         for (int batch = 0; batch < EVENTS / 100; batch++) {
@@ -79,35 +61,32 @@ class EventsRestartTest {
                 events.append(i == 0 ? "" : ",").append("{\"specversion\":\"1.0\",\"id\":\"ev-").append(n)
                         .append("\",\"source\":\"/restart-test\",\"type\":\"t\",\"data\":{\"n\":").append(n).append("}}");
             }
-            HttpResponse<String> accepted = api(info, "POST", "/v1/brokers/default/events", "application/cloudevents-batch+json",
+            HttpResponse<String> accepted = api("POST", "/v1/brokers/default/events", "application/cloudevents-batch+json",
                     events.append("]").toString());
             assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
         }
 
-        server.destroyForcibly().waitFor();
-        info = startServer();
-        String api = info.get("api").asText();
-        String token = Files.readString(home.resolve("admin.token")).trim();
+        nubo.crashAndRestart();
         Path late = TestNubo.app(apps, "late", Files.readString(TestNubo.example("hello-events").resolve("nubo.yaml"))
                 .replace("name: hello-events", "name: late"), Map.of("server.js",
                 Files.readString(TestNubo.example("hello-events").resolve("server.js"))));
-        cli("deploy", late.toString(), "--server", api, "--token", token);
+        cli("deploy", late.toString());
 
         Pattern id = Pattern.compile("event t id=(ev-\\d+) ");
         await().atMost(Duration.ofSeconds(90)).untilAsserted(() -> {
             Set<String> delivered = new TreeSet<>();
-            Matcher m = id.matcher(cli("logs", "late", "--tail", "10000", "--server", api, "--token", token));
+            Matcher m = id.matcher(cli("logs", "late", "--tail", "10000"));
             while (m.find()) {
                 delivered.add(m.group(1));
             }
             assertThat(delivered).as("distinct events delivered after the restart").hasSize(EVENTS);
         });
-        JsonNode dead = Json.mapper().readTree(api(info, "GET", "/v1/dead-letters", "application/json", "").body());
+        JsonNode dead = Json.mapper().readTree(api("GET", "/v1/dead-letters", "application/json", "").body());
         assertThat(dead.path("deadLetters")).isEmpty();
     }
 
-    private static String cli(String... args) {
-        TestNubo.CliResult r = TestNubo.cli(args);
+    private String cli(String... args) {
+        TestNubo.CliResult r = nubo.nubo(args);
         assertThat(r.exitCode()).as("nubo %s\n%s", String.join(" ", args), r).isZero();
         return r.out();
     }

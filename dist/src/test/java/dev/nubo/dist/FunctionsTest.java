@@ -120,8 +120,9 @@ class FunctionsTest {
             // The first deploy of a kind starts its process fresh and teaches the pool the kind;
             // the second revision's instance is handed a prewarmed interpreter.
             deploy(TestNubo.example(service));
-            await().atMost(Duration.ofSeconds(10)).until(() -> nubo.server().runtimePools().stream()
-                    .anyMatch(p -> p.key().startsWith(service.startsWith("hello-node") ? "node-" : "python-") && p.idle() > 0));
+            String kind = service.startsWith("hello-node") ? "node-" : "python-";
+            await().atMost(Duration.ofSeconds(10)).until(() -> Json.mapper().readTree(nubo.api("/v1/runtimes").body())
+                    .path("pools").valueStream().anyMatch(p -> p.path("kind").asText().startsWith(kind) && p.path("idle").asInt() > 0));
             deploy(TestNubo.example(service));
             HttpResponse<String> r = invoke(service, "{\"name\":\"Ada\"}", "req-" + service);
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

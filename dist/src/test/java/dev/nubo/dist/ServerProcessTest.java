@@ -28,40 +28,33 @@ class ServerProcessTest {
     @TempDir
     Path apps;
 
-    Process server;
+    TestNubo nubo;
 
     @AfterEach
     void stop() {
-        if (server != null) {
-            server.destroyForcibly();
+        if (nubo != null) {
+            nubo.close();
         }
     }
 
     @Test
     void noInstanceOutlivesAServerKilledWithSigkill() throws Exception {
-        server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Nubo.class.getName(),
-                "server", "--home", home.toString(), "--http-port", "0", "--api-port", "0", "--http-host", "127.0.0.1")
-                .redirectErrorStream(true).redirectOutput(home.resolveSibling(home.getFileName() + "-server.log").toFile())
-                .start();
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(home.resolve("server.json")));
+        nubo = TestNubo.start(home);
         JsonNode info = Json.mapper().readTree(home.resolve("server.json").toFile());
-        assertThat(info.get("pid").asLong()).isEqualTo(server.pid());
-        String api = info.get("api").asText();
-        String token = Files.readString(home.resolve("admin.token")).trim();
+        assertThat(info.get("pid").asLong()).isEqualTo(nubo.pid());
         assertThat(Files.getPosixFilePermissions(home.resolve("admin.token")))
                 .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
                         java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
 
         Path app = TestNubo.app(apps, "orphan", SampleApps.echoYaml("orphan", "scale: {min: 2}\n"),
                 Map.of("app.py", SampleApps.echo("v1")));
-        assertThat(cli("deploy", app.toString(), "--server", api, "--token", token)).contains("URL:");
-        String describe = cli("describe", "orphan", "-o", "json", "--server", api, "--token", token);
+        assertThat(cli("deploy", app.toString())).contains("URL:");
+        String describe = cli("describe", "orphan", "-o", "json");
         List<Long> pids = Json.mapper().readTree(describe).get("revisions").get(0).get("instances")
                 .findValues("pid").stream().map(JsonNode::asLong).toList();
         assertThat(pids).hasSize(2).allSatisfy(pid -> assertThat(ProcessHandle.of(pid)).isPresent());
 
-        server.destroyForcibly().waitFor();
+        nubo.crash();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(pids).allSatisfy(pid -> assertThat(alive(pid)).as("instance pid %d", pid).isFalse()));
@@ -77,8 +70,8 @@ class ServerProcessTest {
         }
     }
 
-    private static String cli(String... args) {
-        TestNubo.CliResult r = TestNubo.cli(args);
+    private String cli(String... args) {
+        TestNubo.CliResult r = nubo.nubo(args);
         assertThat(r.exitCode()).as("nubo %s\n%s", String.join(" ", args), r).isZero();
         return r.out();
     }

@@ -46,6 +46,10 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "" + ServerConfig.DEFAULT_POOL_SIZE)
     int poolSize;
 
+    @Option(names = "--runtime-cache", description = "Where the runtime shims and the Java host's class-data archive are kept;"
+            + " servers of the same Nubo build may share one (default: HOME/cache).")
+    Path runtimeCache;
+
     private final java.util.Map<String, String> env;
 
     /** @param env the process environment, read once at the entry point */
@@ -66,7 +70,7 @@ public final class ServerCommand implements Callable<Integer> {
                     "--pool-size must be from 0 (no pools) to 64 (got " + poolSize + ")");
         }
         ServerConfig config = new ServerConfig(dir, httpHost, httpPort, apiHost, apiPort, domain, limit, base.terminationGrace(),
-                poolSize, base.runtimeCache());
+                poolSize, runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache());
         NuboServer server = NuboServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
