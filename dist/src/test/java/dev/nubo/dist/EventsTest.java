@@ -190,6 +190,27 @@ class EventsTest {
     }
 
     @Test
+    void asyncInvocationThatKeepsFailingEndsFailedWithItsRequestInTheDeadLetters() throws Exception {
+        Path example = TestNubo.example("hello-node-function");
+        Path failing = TestNubo.app(apps, "always-fails", Files.readString(example.resolve("nubo.yaml"))
+                        .replace("name: hello-node-function", "name: always-fails") + "async:\n  retries: 1\n",
+                Map.of("index.mjs", Files.readString(example.resolve("index.mjs"))));
+        TestNubo.CliResult deploy = nubo.nubo("deploy", failing.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+
+        TestNubo.CliResult invoke = nubo.nubo("invoke", "always-fails", "--async", "-d", "{\"name\":\"error\"}");
+        assertThat(invoke.exitCode()).as(invoke.toString()).isZero();
+        String id = invoke.out().replaceAll("(?s).*(inv-[0-9a-z]+).*", "$1");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(nubo.nubo("invocations", "always-fails").out()).contains(id, "failed", "2/2"));
+        JsonNode one = Json.mapper().readTree(nubo.api("/v1/invocations/" + id).body());
+        assertThat(one.path("statusCode").asInt()).isEqualTo(500);
+        assertThat(one.toString()).contains("no greeting for 'error'");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(nubo.nubo("events", "dead-letters").out())
+                .contains("result:" + id, "dev.nubo.invocation.failed", "no greeting for 'error'"));
+    }
+
+    @Test
     void webhooksCheckTheirSignatureAndCronFiresOnScheduleAndOnceForMissedRuns() throws Exception {
         TestNubo.CliResult hook = nubo.nubo("source", "create", "webhook", "gh", "--secret", "It's a Secret to Everybody",
                 "--to", "hello-events/hooks");
