@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nubo.instances.Harness.Transitions;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,10 +33,11 @@ class EscapedProcessTest {
     Harness harness;
 
     @AfterEach
-    void tearDown() {
+    void tearDown() throws IOException {
         if (harness != null) {
             harness.close();
         }
+        Harness.removeCgroupRoot(dir);
     }
 
     @ParameterizedTest(name = "hierarchies: {0}")

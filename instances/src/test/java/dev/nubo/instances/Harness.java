@@ -67,6 +67,19 @@ final class Harness implements AutoCloseable {
         return root.get();
     }
 
+    /** Removes what {@link #cgroupRoot} made, so that the temporary directory's cleanup never meets a link into /sys. */
+    static void removeCgroupRoot(Path dir) throws IOException {
+        Path root = dir.resolve("cgroup-root");
+        if (Files.isDirectory(root)) {
+            try (Stream<Path> links = Files.list(root)) {
+                for (Path link : links.toList()) {
+                    Files.delete(link);
+                }
+            }
+            Files.delete(root);
+        }
+    }
+
     /**
      * A directory that shows Nubo only these hierarchies of this machine, as symbolic links to them,
      * e.g. "freezer" and "memory" for a machine with cgroup v1 only; empty when one is not mounted.

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,6 +26,11 @@ class WatchdogTest {
 
     /** What the victim printed before "ready", line by line. */
     final List<String> output = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws IOException {
+        Harness.removeCgroupRoot(dir);
+    }
 
     @Test
     void noInstanceProcessOutlivesAServerKilledWithSigkill() throws Exception {
