@@ -5,37 +5,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 
-/** The cgroup v1 memory controller, e.g. {@code /sys/fs/cgroup/memory/nubo/<instanceId>}. */
-record CgroupV1(Path parent) implements MemoryCgroups {
+/**
+ * A cgroup v1 hierarchy of one controller, e.g. {@code /sys/fs/cgroup/memory/nubo/SCOPE/RUN}:
+ * {@code memory} for limits, {@code freezer} or {@code pids} only to hold processes.
+ */
+record CgroupV1(String controller, Path run) implements CgroupHierarchy {
 
-    static CgroupV1 open(Path parent) throws IOException {
-        Files.createDirectories(parent);
-        return new CgroupV1(parent);
+    static CgroupV1 open(String controller, Path run) throws IOException {
+        Files.createDirectories(run);
+        return new CgroupV1(controller, run);
+    }
+
+    @Override
+    public boolean limitsMemory() {
+        return controller.equals("memory");
     }
 
     @Override
     public String describe() {
-        return "cgroup v1 " + parent;
+        return "cgroup v1 " + run;
     }
 
     @Override
-    public Path create(String name, long limitBytes) throws IOException {
-        Path group = parent.resolve(name);
-        if (Files.exists(group)) {
-            remove(group); // left behind by a server that died; its counters would mislead
-        }
-        Files.createDirectory(group);
-        MemoryCgroups.write(group.resolve("memory.limit_in_bytes"), Long.toString(limitBytes));
+    public void limit(Path group, long bytes) throws IOException {
+        CgroupHierarchy.write(group.resolve("memory.limit_in_bytes"), Long.toString(bytes));
         Path memsw = group.resolve("memory.memsw.limit_in_bytes");
         if (Files.exists(memsw)) {
             try {
                 // memory+swap equal to memory: no swapping past the limit instead of being killed.
-                MemoryCgroups.write(memsw, Long.toString(limitBytes));
+                CgroupHierarchy.write(memsw, Long.toString(bytes));
             } catch (IOException swapAccountingOff) {
-                MemoryCgroups.LOG.debug("cannot limit swap in {}: {}", group, swapAccountingOff.toString());
+                Cgroups.LOG.debug("cannot limit swap in {}: {}", group, swapAccountingOff.toString());
             }
         }
-        return group;
     }
 
     /**
@@ -44,11 +46,10 @@ record CgroupV1(Path parent) implements MemoryCgroups {
      */
     @Override
     public boolean oomKilled(Path group, int exitCode) {
-        Path control = group.resolve("memory.oom_control");
-        OptionalLong kills = MemoryCgroups.counter(control, "oom_kill");
+        OptionalLong kills = CgroupHierarchy.counter(group.resolve("memory.oom_control"), "oom_kill");
         if (kills.isPresent()) {
             return kills.getAsLong() > 0;
         }
-        return exitCode == 137 && MemoryCgroups.number(group.resolve("memory.failcnt")) > 0;
+        return exitCode == 137 && CgroupHierarchy.number(group.resolve("memory.failcnt")) > 0;
     }
 }

@@ -4,46 +4,59 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The unified (v2) hierarchy, e.g. {@code /sys/fs/cgroup/nubo/<instanceId>}. */
-record CgroupV2(Path parent) implements MemoryCgroups {
+/**
+ * The unified (v2) hierarchy, e.g. {@code /sys/fs/cgroup/nubo/SCOPE/RUN}, or
+ * {@code /sys/fs/cgroup/unified/nubo/SCOPE/RUN} beside v1 controllers. It holds processes even
+ * without a controller; it limits memory only where the memory controller can be handed down to
+ * the run's directory.
+ */
+record CgroupV2(Path run, boolean limitsMemory) implements CgroupHierarchy {
 
-    /** Creates {@code parent} and hands the memory controller down to it and its children. */
-    static CgroupV2 open(Path root, Path parent) throws IOException {
-        Files.createDirectories(parent);
-        enableMemory(root);
-        enableMemory(parent);
-        return new CgroupV2(parent);
-    }
-
-    private static void enableMemory(Path group) throws IOException {
-        Path control = group.resolve("cgroup.subtree_control");
-        if (!MemoryCgroups.words(control).contains("memory")) {
-            MemoryCgroups.write(control, "+memory");
+    /**
+     * Creates the run's directory and hands the memory controller down to it, level by level, where
+     * the mount offers it. cgroup v2 refuses that in a group that holds processes itself, which is why
+     * {@code nubo} sits at the root and not under the server's own cgroup.
+     */
+    static CgroupV2 open(Path mount, Path run) throws IOException {
+        Files.createDirectories(run);
+        if (!CgroupHierarchy.words(mount.resolve("cgroup.controllers")).contains("memory")) {
+            return new CgroupV2(run, false);
+        }
+        try {
+            Path group = mount;
+            while (true) {
+                Path control = group.resolve("cgroup.subtree_control");
+                if (!CgroupHierarchy.words(control).contains("memory")) {
+                    CgroupHierarchy.write(control, "+memory");
+                }
+                if (group.equals(run)) {
+                    break;
+                }
+                group = group.resolve(run.getName(group.getNameCount()));
+            }
+            return new CgroupV2(run, true);
+        } catch (IOException e) {
+            Cgroups.LOG.debug("cannot hand the memory controller down to {}: {}", run, e.toString());
+            return new CgroupV2(run, false);
         }
     }
 
     @Override
     public String describe() {
-        return "cgroup v2 " + parent;
+        return "cgroup v2 " + run;
     }
 
     @Override
-    public Path create(String name, long limitBytes) throws IOException {
-        Path group = parent.resolve(name);
-        if (Files.exists(group)) {
-            remove(group);
-        }
-        Files.createDirectory(group);
-        MemoryCgroups.write(group.resolve("memory.max"), Long.toString(limitBytes));
+    public void limit(Path group, long bytes) throws IOException {
+        CgroupHierarchy.write(group.resolve("memory.max"), Long.toString(bytes));
         Path swap = group.resolve("memory.swap.max");
         if (Files.exists(swap)) {
-            MemoryCgroups.write(swap, "0");
+            CgroupHierarchy.write(swap, "0");
         }
-        return group;
     }
 
     @Override
     public boolean oomKilled(Path group, int exitCode) {
-        return MemoryCgroups.counter(group.resolve("memory.events"), "oom_kill").orElse(0) > 0;
+        return CgroupHierarchy.counter(group.resolve("memory.events"), "oom_kill").orElse(0) > 0;
     }
 }

@@ -12,6 +12,7 @@ import java.util.function.Consumer;
  * watchdog) and the two Nubo threads.
  *
  * @param baseEnv the inherited part of every instance's environment
+ * @param cgroups where this server's processes are kept; empty when the machine gives it no cgroup
  * @param timer runs restarts after backoff and SIGKILLs after a stop's grace
  * @param events delivers {@link InstanceListener} calls in order, outside every lock
  * @param pool idle runtime processes started ahead of time, for launches with a {@link WarmStart}
@@ -20,7 +21,7 @@ record Host(
         InstancesConfig config,
         InstantSource clock,
         Map<String, String> baseEnv,
-        Optional<MemoryCgroups> cgroups,
+        Optional<Cgroups> cgroups,
         Watchdog watchdog,
         ScheduledExecutorService timer,
         Executor events,

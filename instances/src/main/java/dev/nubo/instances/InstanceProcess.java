@@ -34,7 +34,7 @@ final class InstanceProcess {
     private final InstanceLog log;
     private final Process process;
     private final ProcessGroup group;
-    private final Optional<Path> cgroup;
+    private final Optional<Cgroup> cgroup;
     private final Readiness readiness;
     private final Instant startedAt;
     /** Set when the process came from the pool: already running, output already pumped. */
@@ -45,7 +45,7 @@ final class InstanceProcess {
     private volatile boolean timedOut;
     private volatile Future<?> killAfterGrace;
 
-    private InstanceProcess(Instance instance, Host host, InstanceLog log, Process process, Optional<Path> cgroup,
+    private InstanceProcess(Instance instance, Host host, InstanceLog log, Process process, Optional<Cgroup> cgroup,
             Readiness readiness, Optional<PooledProcess> pooled) {
         this.instance = instance;
         this.pooled = pooled;
@@ -76,18 +76,17 @@ final class InstanceProcess {
                 return adopted.get();
             }
         }
-        Optional<MemoryCgroups> cgroups = host.cgroups().filter(c -> spec.memoryBytes() > 0);
-        Optional<Path> cgroup = Optional.empty();
-        if (cgroups.isPresent()) {
-            cgroup = Optional.of(cgroups.get().create(spec.instanceId(), spec.memoryBytes()));
+        Optional<Cgroup> cgroup = Optional.empty();
+        if (host.cgroups().isPresent()) {
+            cgroup = Optional.of(host.cgroups().get().create(spec.instanceId(), spec.memoryBytes()));
         }
         Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.put("PORT", Integer.toString(port));
         Process process;
         try {
-            process = spawn(spec.command(), host.baseEnv(), env, spec.workDir(), cgroup.map(c -> cgroups.get().procs(c)));
+            process = spawn(spec.command(), host.baseEnv(), env, spec.workDir(), cgroup);
         } catch (IOException e) {
-            cgroup.ifPresent(c -> cgroups.get().remove(c));
+            cgroup.ifPresent(Cgroup::remove);
             throw e;
         }
         host.watchdog().watch(process.pid());
@@ -114,7 +113,7 @@ final class InstanceProcess {
             pooled.specialise(variables, adopted.output());
         } catch (IOException e) {
             log.nubo("pooled process " + pooled.id() + " is gone (" + e.getMessage() + "); starting a fresh one");
-            pooled.release(host.cgroups(), host.watchdog());
+            pooled.release(host.watchdog());
             return Optional.empty();
         }
         return Optional.of(supervised(adopted));
@@ -127,8 +126,9 @@ final class InstanceProcess {
 
     /** Spawns {@code command} in its own session (and cgroup), with exactly {@code baseEnv} plus {@code env}. */
     static Process spawn(List<String> command, Map<String, String> baseEnv, Map<String, String> env, Path workDir,
-            Optional<Path> cgroupProcs) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(command, cgroupProcs)).directory(workDir.toFile());
+            Optional<Cgroup> cgroup) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command(command, cgroup.map(Cgroup::procs).orElse(List.of())))
+                .directory(workDir.toFile());
         Map<String, String> all = builder.environment();
         all.clear();
         all.putAll(baseEnv);
@@ -137,17 +137,19 @@ final class InstanceProcess {
     }
 
     /**
-     * {@code setsid} gives the process its own group (see {@link ProcessGroup}). With a cgroup, a
-     * shell joins it by writing its own pid and then execs the command, so the command is inside
-     * the limit from its first instruction and keeps the pid.
+     * {@code setsid} gives the process its own group (see {@link ProcessGroup}). With cgroups, a
+     * shell joins them by writing its own pid to each and then execs the command, so the command is
+     * inside them (and its limit) from its first instruction and keeps the pid.
      */
-    static List<String> command(List<String> command, Optional<Path> cgroupProcs) {
+    static List<String> command(List<String> command, List<Path> cgroupProcs) {
         List<String> full = new ArrayList<>();
         full.add("setsid");
-        cgroupProcs.ifPresent(procs -> full.addAll(List.of("sh", "-c",
-                "echo $$ > " + shellQuote(procs.toString()) + " || { echo 'nubo: cannot join the memory cgroup,"
-                        + " not starting without the limit' >&2; exit 125; }; exec \"$@\"",
-                "nubo-instance")));
+        if (!cgroupProcs.isEmpty()) {
+            List<String> joins = cgroupProcs.stream().map(procs -> "echo $$ > " + shellQuote(procs.toString())).toList();
+            String failed = "nubo: cannot join cgroup " + cgroupProcs.getFirst().getParent() + "; not starting outside it";
+            full.addAll(List.of("sh", "-c", String.join(" && ", joins) + " || { echo " + shellQuote(failed)
+                    + " >&2; exit 125; }; exec \"$@\"", "nubo-instance"));
+        }
         full.addAll(command);
         return full;
     }
@@ -172,15 +174,20 @@ final class InstanceProcess {
         return timedOut;
     }
 
-    /** SIGTERM to the group now, SIGKILL after {@code grace} unless the process is gone by then. */
+    /**
+     * SIGTERM to the group, and to what left it but not its cgroup, now; SIGKILL to both after
+     * {@code grace} unless the process is gone by then; once it is, the supervisor kills what is left.
+     */
     void terminate(Duration grace) {
-        log.nubo("stopping: SIGTERM to process group " + group.pgid() + ", SIGKILL after "
-                + Quantities.formatDuration(grace));
+        log.nubo("stopping: SIGTERM to process group " + group.pgid() + cgroup.map(c -> " and the rest of cgroup "
+                + c.name()).orElse("") + ", SIGKILL after " + Quantities.formatDuration(grace));
         group.terminate();
+        cgroup.ifPresent(c -> c.terminateOutside(group.pgid()));
         killAfterGrace = host.timer().schedule(() -> {
             if (process.isAlive()) {
                 log.nubo("still running " + Quantities.formatDuration(grace) + " after SIGTERM; sending SIGKILL");
                 group.kill();
+                cgroup.ifPresent(Cgroup::kill);
             }
         }, grace.toMillis(), TimeUnit.MILLISECONDS);
     }
@@ -188,16 +195,17 @@ final class InstanceProcess {
     private void supervise() {
         LaunchSpec spec = instance.spec();
         String limit = Quantities.formatBytes(spec.memoryBytes());
-        if (spec.memoryBytes() > 0 && cgroup.isEmpty()) {
+        boolean limited = cgroup.map(Cgroup::limited).orElse(false);
+        if (spec.memoryBytes() > 0 && !limited) {
             log.nubo("memory limit " + limit + " is not enforced: this machine gives Nubo no writable memory cgroup");
         }
         if (pooled.isPresent()) {
             log.nubo("specialising pid " + process.pid() + " on port " + port()
-                    + (cgroup.isPresent() ? " with memory limit " + limit : ""));
+                    + (limited ? " with memory limit " + limit : ""));
             pumps.addAll(pooled.get().pumps());
         } else {
             log.nubo("started pid " + process.pid() + " on port " + port()
-                    + (cgroup.isPresent() ? " with memory limit " + limit : ""));
+                    + (limited ? " with memory limit " + limit : ""));
             // Started only now so "started" comes first in the log; the pipes buffer meanwhile.
             pumps.add(pump(process.getInputStream(), "stdout"));
             pumps.add(pump(process.getErrorStream(), "stderr"));
@@ -209,12 +217,8 @@ final class InstanceProcess {
             pendingKill.cancel(false);
         }
         group.kill(); // whatever the process left running in its group
-        boolean oom = false;
-        if (cgroup.isPresent()) {
-            MemoryCgroups cgroups = host.cgroups().orElseThrow();
-            oom = cgroups.oomKilled(cgroup.get(), code);
-            cgroups.remove(cgroup.get());
-        }
+        boolean oom = cgroup.map(c -> c.oomKilled(code)).orElse(false);
+        cgroup.ifPresent(Cgroup::remove); // and what left the group: a daemon, a setsid'd child
         host.watchdog().forget(group.pgid());
         joinPumps();
         ExitStatus status = new ExitStatus(code, oom ? OptionalLong.of(spec.memoryBytes()) : OptionalLong.empty());

@@ -1,9 +1,11 @@
 package dev.nubo.instances;
 
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs instances as OS processes on this machine: each in its own process group (and memory cgroup
- * where the machine allows), probed for readiness on a loopback port, logged, restarted with backoff
- * when it crashes, and never left behind, not even when the server is SIGKILLed.
+ * Runs instances as OS processes on this machine: each in its own process group and cgroup (where
+ * the machine allows; with its memory limit), probed for readiness on a loopback port, logged,
+ * restarted with backoff when it crashes, and never left behind, not even when the server is
+ * SIGKILLed or a process daemonizes.
  *
  * <pre>{@code
  * try (Instances instances = Instances.create(InstancesConfig.defaults(), InstantSource.system(), logs::publish)) {
@@ -58,25 +61,31 @@ public final class Instances implements AutoCloseable {
     }
 
     /**
-     * Starts the watchdog and the two Nubo threads and detects cgroup support.
+     * Starts the watchdog and the two Nubo threads, detects cgroup support, and kills what an earlier
+     * run with the same {@link InstancesConfig#scope()} left in its cgroups.
      *
      * @param clock every decision (timeouts, crash loops, log timestamps) reads time from it
      * @param logListener receives every line of every instance log, on the thread that read it; it
      *     should be quick, as a slow one holds back the instance's output
      */
     public static Instances create(InstancesConfig config, InstantSource clock, Consumer<LogLine> logListener) {
+        return create(config, clock, logListener, Path.of("/sys/fs/cgroup"));
+    }
+
+    /** With the cgroup hierarchies looked for under {@code cgroupRoot}: tests pick v1 or v2 with it. */
+    static Instances create(InstancesConfig config, InstantSource clock, Consumer<LogLine> logListener, Path cgroupRoot) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(logListener, "logListener");
-        Optional<MemoryCgroups> cgroups = MemoryCgroups.detect(Path.of("/sys/fs/cgroup"));
-        cgroups.ifPresent(c -> LOG.info("instance memory limits enforced with {}", c.describe()));
+        String scope = config.scope().orElseGet(() -> "anonymous-" + HexFormat.of().toHexDigits(new SecureRandom().nextLong()));
+        Optional<Cgroups> cgroups = Cgroups.detect(cgroupRoot, scope);
         ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1,
                 r -> Thread.ofPlatform().daemon().name("nubo-instances-timer").unstarted(r));
         timer.setRemoveOnCancelPolicy(true);
         ExecutorService events = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().daemon().name("nubo-instances-events").unstarted(r));
         Map<String, String> baseEnv = inheritedEnv(System.getenv());
-        Watchdog watchdog = Watchdog.start();
+        Watchdog watchdog = Watchdog.start(cgroups.map(Cgroups::runs).orElse(List.of()));
         WarmPool pool = new WarmPool(clock, baseEnv, cgroups, watchdog, timer);
         Host host = new Host(config, clock, baseEnv, cgroups, watchdog, timer, events, logListener, pool);
         return new Instances(host, timer, events);

@@ -1,7 +1,14 @@
 package dev.nubo.instances;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * How {@link Instances} runs processes. Every knob with its default:
@@ -22,7 +29,15 @@ import java.util.Objects;
  *     {@code .1}; at most twice this is kept per instance</td></tr>
  * <tr><td>probeInterval</td><td>50ms</td><td>how often a starting instance is probed for
  *     readiness</td></tr>
+ * <tr><td>scope</td><td>none</td><td>names this server's cgroups ({@code nubo/<scope>/...}): servers
+ *     on one machine need different scopes, and a server restarted with the same scope removes what
+ *     its earlier run left behind; see {@link #scopeOf}. Without one, each {@link Instances} gets a
+ *     scope of its own and finds nothing of earlier runs</td></tr>
  * </table>
+ *
+ * <pre>{@code
+ * InstancesConfig.defaults().withTerminationGrace(Duration.ofSeconds(30)).withScope(InstancesConfig.scopeOf(home))
+ * }</pre>
  */
 public record InstancesConfig(
         Duration terminationGrace,
@@ -31,7 +46,17 @@ public record InstancesConfig(
         Duration backoffBase,
         Duration backoffMax,
         long maxLogBytes,
-        Duration probeInterval) {
+        Duration probeInterval,
+        Optional<String> scope) {
+
+    private static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    /** A configuration without a scope. */
+    public InstancesConfig(Duration terminationGrace, int crashLoopRestarts, Duration crashLoopWindow,
+            Duration backoffBase, Duration backoffMax, long maxLogBytes, Duration probeInterval) {
+        this(terminationGrace, crashLoopRestarts, crashLoopWindow, backoffBase, backoffMax, maxLogBytes, probeInterval,
+                Optional.empty());
+    }
 
     public InstancesConfig {
         Objects.requireNonNull(terminationGrace, "terminationGrace");
@@ -53,6 +78,39 @@ public record InstancesConfig(
         if (maxLogBytes < 1024) {
             throw new IllegalArgumentException("maxLogBytes must be at least 1024 so a log keeps a few lines;"
                     + " was " + maxLogBytes);
+        }
+        Objects.requireNonNull(scope, "scope");
+        if (scope.isPresent() && !SCOPE.matcher(scope.get()).matches()) {
+            throw new IllegalArgumentException("scope '" + scope.get() + "' is not usable as a cgroup name; use 1-64"
+                    + " letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. InstancesConfig.scopeOf(home)");
+        }
+    }
+
+    public InstancesConfig withTerminationGrace(Duration grace) {
+        return new InstancesConfig(grace, crashLoopRestarts, crashLoopWindow, backoffBase, backoffMax, maxLogBytes,
+                probeInterval, scope);
+    }
+
+    public InstancesConfig withScope(String id) {
+        return new InstancesConfig(terminationGrace, crashLoopRestarts, crashLoopWindow, backoffBase, backoffMax,
+                maxLogBytes, probeInterval, Optional.of(id));
+    }
+
+    /**
+     * The scope of a server whose state lives in {@code home}: the same after a restart, different for
+     * every home, e.g. {@code nubo-3f2a9c1b7d40} for {@code /root/.nubo}. The directory's name is kept
+     * in it so that someone reading /sys/fs/cgroup can tell whose processes are whose.
+     */
+    public static String scopeOf(Path home) {
+        String path = home.toAbsolutePath().normalize().toString();
+        Path last = home.toAbsolutePath().normalize().getFileName();
+        String name = (last == null ? "" : last.toString()).replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^[._-]+", "");
+        name = name.isEmpty() ? "home" : name.substring(0, Math.min(name.length(), 24));
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(path.getBytes(StandardCharsets.UTF_8));
+            return name + "-" + HexFormat.of().formatHex(digest, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 

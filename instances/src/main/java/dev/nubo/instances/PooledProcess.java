@@ -3,7 +3,6 @@ package dev.nubo.instances;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -26,14 +25,14 @@ final class PooledProcess implements LineSink {
     private final String id;
     private final WarmStart start;
     private final Process process;
-    private final Optional<Path> cgroup;
+    private final Optional<Cgroup> cgroup;
     private final Instant startedAt;
     private final ReentrantLock lock = new ReentrantLock();
     private final Deque<String[]> kept = new ArrayDeque<>(); // guarded by lock, until adopted
     private LineSink adopter; // guarded by lock
     private List<Thread> pumps = List.of();
 
-    PooledProcess(String id, WarmStart start, Process process, Optional<Path> cgroup, Instant startedAt) {
+    PooledProcess(String id, WarmStart start, Process process, Optional<Cgroup> cgroup, Instant startedAt) {
         this.id = id;
         this.start = start;
         this.process = process;
@@ -57,7 +56,7 @@ final class PooledProcess implements LineSink {
         return new ProcessGroup(process.pid());
     }
 
-    Optional<Path> cgroup() {
+    Optional<Cgroup> cgroup() {
         return cgroup;
     }
 
@@ -93,12 +92,13 @@ final class PooledProcess implements LineSink {
     }
 
     /**
-     * Lets go of a process that will not serve: kills its group (what is left of it), removes its
-     * cgroup and takes it off the watchdog. For a process that died idle, or one being discarded.
+     * Lets go of a process that will not serve: kills its group and everything in its cgroup, removes
+     * the cgroup and takes the process off the watchdog. For a process that died idle, or one being
+     * discarded.
      */
-    void release(Optional<MemoryCgroups> cgroups, Watchdog watchdog) {
+    void release(Watchdog watchdog) {
         group().kill();
-        cgroup.ifPresent(c -> cgroups.ifPresent(limits -> limits.remove(c)));
+        cgroup.ifPresent(Cgroup::remove);
         watchdog.forget(process.pid());
     }
 

@@ -3,7 +3,6 @@ package dev.nubo.instances;
 import dev.nubo.model.Quantities;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -44,7 +43,7 @@ final class WarmPool implements AutoCloseable {
 
     private final InstantSource clock;
     private final Map<String, String> baseEnv;
-    private final Optional<MemoryCgroups> cgroups;
+    private final Optional<Cgroups> cgroups;
     private final Watchdog watchdog;
     private final ScheduledExecutorService timer;
     private final AtomicLong ids = new AtomicLong();
@@ -65,7 +64,7 @@ final class WarmPool implements AutoCloseable {
         }
     }
 
-    WarmPool(InstantSource clock, Map<String, String> baseEnv, Optional<MemoryCgroups> cgroups, Watchdog watchdog,
+    WarmPool(InstantSource clock, Map<String, String> baseEnv, Optional<Cgroups> cgroups, Watchdog watchdog,
             ScheduledExecutorService timer) {
         this.clock = clock;
         this.baseEnv = baseEnv;
@@ -234,19 +233,17 @@ final class WarmPool implements AutoCloseable {
             throw new IOException("working directory " + start.workDir() + " does not exist");
         }
         String id = "pool-" + start.key().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + ids.incrementAndGet();
-        Optional<Path> cgroup = Optional.empty();
-        Optional<MemoryCgroups> limits = cgroups.filter(c -> start.memoryBytes() > 0);
-        if (limits.isPresent()) {
-            cgroup = Optional.of(limits.get().create(id, start.memoryBytes()));
+        Optional<Cgroup> cgroup = Optional.empty();
+        if (cgroups.isPresent()) {
+            cgroup = Optional.of(cgroups.get().create(id, start.memoryBytes()));
         }
         Map<String, String> env = new HashMap<>(start.env());
         env.put("NUBO_POOL", "1");
         Process process;
         try {
-            process = InstanceProcess.spawn(start.command(), baseEnv, env, start.workDir(),
-                    cgroup.map(c -> limits.get().procs(c)));
+            process = InstanceProcess.spawn(start.command(), baseEnv, env, start.workDir(), cgroup);
         } catch (IOException e) {
-            cgroup.ifPresent(c -> limits.get().remove(c));
+            cgroup.ifPresent(Cgroup::remove);
             throw e;
         }
         watchdog.watch(process.pid());
@@ -281,19 +278,12 @@ final class WarmPool implements AutoCloseable {
             LOG.warn("runtime pool: idle {} exited with status {} after {} before use; its output:{}", pooled.id(),
                     pooled.process().exitValue(),
                     Quantities.formatDuration(Duration.between(pooled.startedAt(), clock.instant())), pooled.keptOutput());
-            pooled.release(cgroups, watchdog);
+            pooled.release(watchdog);
         }
     }
 
-    /** Kills an idle process that will not be used, and waits for it so its cgroup can go. */
+    /** Kills an idle process that will not be used. */
     private void discard(PooledProcess pooled) {
-        pooled.group().kill();
-        try {
-            pooled.process().waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        pooled.cgroup().ifPresent(c -> cgroups.ifPresent(limits -> limits.remove(c)));
-        watchdog.forget(pooled.process().pid());
+        pooled.release(watchdog);
     }
 }

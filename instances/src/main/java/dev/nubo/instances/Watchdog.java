@@ -4,6 +4,9 @@ import dev.nubo.model.PlatformFault;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,15 +16,18 @@ import org.slf4j.LoggerFactory;
  * no shutdown hook. A small bash process, in its own session so signals to the server's group miss
  * it, reads "+PGID" and "-PGID" lines on stdin. The server holds the only write end of that pipe
  * (Java closes inherited descriptors in every child it spawns), so stdin reaches EOF exactly when the
- * server is gone, however it went; the watchdog then SIGKILLs every group still listed and exits.
+ * server is gone, however it went; the watchdog then SIGKILLs every group still listed, then
+ * everything in this run's cgroups (see {@link Cgroups}), which catches the processes that left
+ * their group (setsid, daemons), removes those cgroups, and exits.
  *
- * <p>A process that leaves its group (setsid, daemonizing) escapes; its cgroup, when there is one, is
- * still emptied by {@link MemoryCgroups#remove} on a normal stop.
+ * <p>The cgroup sweep is {@link Cgroup#killAll} and {@link Cgroup#removeTree} again, in bash: the JVM
+ * that would run those is gone by then.
  */
 final class Watchdog implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Watchdog.class);
 
+    /** Arguments: this run's cgroup directories, one per hierarchy; none without cgroups. */
     private static final String SCRIPT = """
             trap '' INT TERM HUP
             declare -A groups
@@ -32,6 +38,24 @@ final class Watchdog implements AutoCloseable {
               esac
             done
             for pgid in "${!groups[@]}"; do kill -KILL -- "-$pgid" 2>/dev/null; done
+            for run in "$@"; do
+              [ -d "$run" ] || continue
+              [ -e "$run/cgroup.kill" ] && echo 1 2>/dev/null > "$run/cgroup.kill"
+              [ -e "$run/freezer.state" ] && echo FROZEN 2>/dev/null > "$run/freezer.state"
+              for attempt in {1..100}; do
+                pids=$(find "$run" -name cgroup.procs -exec cat {} + 2>/dev/null)
+                [ -z "$pids" ] && break
+                kill -KILL $pids 2>/dev/null
+                [ -e "$run/freezer.state" ] && echo THAWED 2>/dev/null > "$run/freezer.state"
+                sleep 0.01
+              done
+              for attempt in {1..100}; do
+                find "$run" -depth -type d -exec rmdir {} + 2>/dev/null
+                [ -d "$run" ] || break
+                sleep 0.01
+              done
+              rmdir "${run%/*}" 2>/dev/null # the scope, when no other run is left in it
+            done
             """;
 
     private final Process process;
@@ -43,9 +67,12 @@ final class Watchdog implements AutoCloseable {
         this.commands = process.getOutputStream();
     }
 
-    static Watchdog start() {
+    /** @param cgroupRuns what to sweep when the server is gone: {@link Cgroups#runs()}, or none */
+    static Watchdog start(List<Path> cgroupRuns) {
         try {
-            Process process = new ProcessBuilder("setsid", "bash", "-c", SCRIPT, "nubo-watchdog")
+            List<String> command = new ArrayList<>(List.of("setsid", "bash", "-c", SCRIPT, "nubo-watchdog"));
+            cgroupRuns.forEach(run -> command.add(run.toString()));
+            Process process = new ProcessBuilder(command)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
@@ -84,7 +111,7 @@ final class Watchdog implements AutoCloseable {
         return process.pid();
     }
 
-    /** EOF makes the watchdog kill whatever groups are still listed and exit. */
+    /** EOF makes the watchdog kill whatever groups are still listed and this run's cgroups, and exit. */
     @Override
     public synchronized void close() {
         try {

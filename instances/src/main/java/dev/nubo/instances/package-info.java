@@ -13,7 +13,8 @@
  *   <li>{@code CrashLoop}: the restart-or-give-up decision, a pure function of exit times.
  *   <li>{@code ProcessGroup}, {@code Watchdog}: signals to whole groups, and the guarantee that no
  *       group outlives the server.
- *   <li>{@code MemoryCgroups} ({@code CgroupV1}, {@code CgroupV2}): memory limits and OOM detection.
+ *   <li>{@code Cgroups}, {@code Cgroup} ({@code CgroupV1}, {@code CgroupV2}): every process tree in a
+ *       cgroup of this server, stopped as a whole; memory limits and OOM detection.
  *   <li>{@code InstanceLog}, {@code LinePump}, {@code LogTail}: the size-bounded per-instance log.
  * </ul>
  *

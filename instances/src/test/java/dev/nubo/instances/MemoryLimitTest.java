@@ -8,7 +8,8 @@ import dev.nubo.instances.Harness.Transitions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,15 +21,14 @@ class MemoryLimitTest {
     @TempDir
     Path dir;
 
+    final String scope = "memory-test-" + UUID.randomUUID().toString().substring(0, 8);
     Harness harness;
-    Optional<MemoryCgroups> cgroups;
 
     @BeforeEach
     void setUp() {
-        cgroups = MemoryCgroups.detect(Path.of("/sys/fs/cgroup"));
-        Assumptions.assumeTrue(cgroups.isPresent(), "memory limits need a writable memory cgroup (cgroup v1"
+        Assumptions.assumeTrue(Harness.memoryLimitsWritable(), "memory limits need a writable memory cgroup (cgroup v1"
                 + " /sys/fs/cgroup/memory or v2 with the memory controller); run the tests as root to cover them");
-        harness = new Harness(dir);
+        harness = new Harness(dir, Harness.fast().withScope(scope));
     }
 
     @AfterEach
@@ -46,28 +46,26 @@ class MemoryLimitTest {
         awaitState(instance, InstanceState.FAILED, Duration.ofSeconds(15));
         assertThat(instance.failure()).contains("killed: out of memory (limit 32Mi) before becoming ready");
         assertThat(instance.logTail(5)).anyMatch(l -> l.contains(" nubo started pid ") && l.endsWith(" with memory limit 32Mi"));
-        assertThat(cgroupOf("hog-00001-m")).doesNotExist();
+        assertThat(Harness.scopeCgroups(scope)).isNotEmpty().noneMatch(c -> c.endsWith("hog-00001-m"));
     }
 
     @Test
-    void runsTheProcessInItsOwnCgroupAndRemovesItOnStop() throws Exception {
+    void runsTheProcessInItsOwnCgroupsAndRemovesThemOnStop() throws Exception {
         Instance instance = harness.launch(harness.spec("lean-00001-m", "python3", "-c", Harness.PY_SERVER)
                 .memory(64L << 20), new Transitions());
         awaitState(instance, InstanceState.READY, Duration.ofSeconds(10));
         long pid = instance.pid().orElseThrow();
 
-        assertThat(Files.readString(Path.of("/proc/" + pid + "/cgroup"))).contains("/nubo/lean-00001-m");
-        Path group = cgroupOf("lean-00001-m");
-        assertThat(Files.readString(group.resolve("cgroup.procs"))).contains(Long.toString(pid));
+        List<Path> groups = Harness.nuboCgroups(pid);
+        assertThat(groups).isNotEmpty().allSatisfy(group -> {
+            assertThat(group.toString()).contains("/nubo/" + scope + "/").endsWith("/lean-00001-m");
+            assertThat(Files.readString(group.resolve("cgroup.procs"))).contains(Long.toString(pid));
+        });
+        assertThat(groups).anySatisfy(group -> assertThat(group).satisfiesAnyOf(
+                g -> assertThat(Files.readString(g.resolve("memory.limit_in_bytes")).trim()).isEqualTo(Long.toString(64L << 20)),
+                g -> assertThat(Files.readString(g.resolve("memory.max")).trim()).isEqualTo(Long.toString(64L << 20))));
 
         instance.stop(Duration.ofSeconds(5)).get();
-        await().atMost(Duration.ofSeconds(1)).until(() -> !Files.exists(group));
-    }
-
-    private Path cgroupOf(String instanceId) {
-        return switch (cgroups.orElseThrow()) {
-            case CgroupV1 v1 -> v1.parent().resolve(instanceId);
-            case CgroupV2 v2 -> v2.parent().resolve(instanceId);
-        };
+        await().atMost(Duration.ofSeconds(1)).until(() -> groups.stream().noneMatch(Files::exists));
     }
 }

@@ -13,7 +13,8 @@ import java.util.concurrent.Executors;
  * The process that runs one Java function. The platform starts it as
  * {@code java -cp <java-runtime.jar>:<function-api.jar>:<aws-lambda-java-core.jar>:<jackson jars>
  * dev.nubo.javaruntime.JavaHost} with the environment described in {@link HostConfig}; it loads the
- * handler, then listens on {@code PORT}, so that an accepted connection means the function is ready.
+ * handler, then listens on {@code 127.0.0.1:PORT}, so that an accepted connection means the function is
+ * ready.
  *
  * <p>If it cannot start, it prints one line {@code nubo: <cause> (<fix>)} on stderr (followed by a
  * stack trace when the function's own code threw) and exits with status 1.
@@ -38,6 +39,8 @@ public final class JavaHost {
 
     /** Bursts arrive at once when the gateway releases requests it held during a cold start. */
     private static final int BACKLOG = 1024;
+    /** The gateway reaches instances on loopback; the literal address, as "localhost" may resolve to ::1. */
+    static final String LOOPBACK = "127.0.0.1";
 
     private JavaHost() {}
 
@@ -108,7 +111,9 @@ public final class JavaHost {
 
     private static void listen(HostConfig config, InvocationEndpoint endpoint, HttpServer server) {
         try {
-            server.bind(new InetSocketAddress(config.port()), BACKLOG);
+            // Loopback only: the gateway is the one way in, with its limits, timeouts and routing;
+            // on all interfaces anyone who reaches the machine would call the function past them.
+            server.bind(new InetSocketAddress(LOOPBACK, config.port()), BACKLOG);
         } catch (BindException e) {
             throw new InitFailure("cannot listen on port " + config.port() + ": " + e.getMessage()
                     + " (another process holds it; give the host a free PORT)");

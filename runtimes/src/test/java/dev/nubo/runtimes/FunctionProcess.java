@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -218,6 +220,38 @@ final class FunctionProcess implements AutoCloseable {
             request.header("X-Request-Id", requestId);
         }
         return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * The local addresses of the sockets listening on this process's port, from /proc/net/tcp and
+     * tcp6: what anyone on the network could connect to, not what a loopback client sees.
+     */
+    List<InetAddress> listeningAddresses() throws IOException {
+        List<InetAddress> addresses = new ArrayList<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            for (String line : Files.readAllLines(Path.of(table)).stream().skip(1).toList()) {
+                // sl local_address rem_address st ...: "0: 0100007F:1F90 00000000:0000 0A ..." (0A = LISTEN)
+                String[] fields = line.trim().split("\\s+");
+                String[] local = fields[1].split(":");
+                if (fields[3].equals("0A") && Integer.parseInt(local[1], 16) == port) {
+                    addresses.add(address(local[0]));
+                }
+            }
+        }
+        return addresses;
+    }
+
+    /** The kernel prints each 32-bit word of the address in host (little-endian) byte order. */
+    private static InetAddress address(String hex) throws IOException {
+        byte[] bytes = HexFormat.of().parseHex(hex);
+        for (int word = 0; word < bytes.length; word += 4) {
+            for (int i = 0; i < 2; i++) {
+                byte b = bytes[word + i];
+                bytes[word + i] = bytes[word + 3 - i];
+                bytes[word + 3 - i] = b;
+            }
+        }
+        return InetAddress.getByAddress(bytes);
     }
 
     /** Waits for the process to end and returns its exit status. */

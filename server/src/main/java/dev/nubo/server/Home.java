@@ -2,11 +2,15 @@ package dev.nubo.server;
 
 import dev.nubo.model.Json;
 import dev.nubo.model.PlatformFault;
+import dev.nubo.model.UserError;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -24,28 +28,71 @@ import java.util.Map;
  *   code/HEX/            each archive unpacked, shared by the revisions that deployed it
  *   logs/SERVICE/ID.log  each instance's captured output
  *   tmp/                 uploads in progress
+ *   server.lock          locked while a server runs here
  * </pre>
  */
 final class Home {
 
     private final Path root;
+    private final FileChannel lock;
 
-    private Home(Path root) {
+    private Home(Path root, FileChannel lock) {
         this.root = root;
+        this.lock = lock;
     }
 
-    /** Creates the layout where missing, and empties {@code tmp/} of uploads a stopped server left. */
+    /**
+     * Locks the home for this server, creates the layout where missing, and empties {@code tmp/} of
+     * uploads a stopped server left. One server per home: a second would empty the first's
+     * {@code tmp/} and, sharing its cgroup scope, kill its instances as leftovers of a dead run.
+     */
     static Home prepare(Path root) {
+        Path abs = root.toAbsolutePath().normalize();
+        FileChannel lock = null;
         try {
-            Path abs = root.toAbsolutePath().normalize();
+            Files.createDirectories(abs);
+            lock = FileChannel.open(abs.resolve("server.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            if (!tryLock(lock)) {
+                throw UserError.conflict("home.in_use", "another Nubo server is running with NUBO_HOME " + abs,
+                        "stop it first (server.json there says where it listens), or start this one with another --home");
+            }
             Artifacts.deleteTree(abs.resolve("tmp"));
             for (String dir : new String[] {"", "blobs/sha256", "code", "logs", "tmp"}) {
                 Files.createDirectories(abs.resolve(dir));
             }
             Files.setPosixFilePermissions(abs, PosixFilePermissions.fromString("rwx------"));
-            return new Home(abs);
-        } catch (IOException e) {
+            return new Home(abs, lock);
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(lock);
+            if (e instanceof UserError inUse) {
+                throw inUse;
+            }
             throw new PlatformFault("platform.home", "cannot prepare NUBO_HOME at " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** False when another process, or another server in this JVM, holds the lock. */
+    private static boolean tryLock(FileChannel channel) throws IOException {
+        try {
+            return channel.tryLock() != null;
+        } catch (OverlappingFileLockException sameJvm) {
+            return false;
+        }
+    }
+
+    /** Lets the next server have this home; the kernel does it too when this process dies. */
+    void unlock() {
+        closeQuietly(lock);
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel == null) {
+            return;
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing releases the lock, or the process's end will
         }
     }
 

@@ -55,10 +55,11 @@ public final class NuboServer implements AutoCloseable {
     /** Starts everything, brings back stored services, and writes {@code server.json} for the CLI. */
     public static NuboServer start(ServerConfig config) {
         Home home = Home.prepare(config.home());
-        String token = home.adminToken();
-        InstantSource clock = InstantSource.system();
         List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(home::unlock); // last to close
+        InstantSource clock = InstantSource.system();
         try {
+            String token = home.adminToken();
             Store store = Store.open(home.database());
             opened.addFirst(store);
             // Native epoll where Netty has it (Linux x86_64 here); Vert.x falls back to NIO elsewhere.
@@ -72,10 +73,8 @@ public final class NuboServer implements AutoCloseable {
                     Duration.ofSeconds(1), 256));
             opened.addFirst(gateway);
             LogHub logs = new LogHub(home);
-            InstancesConfig defaults = InstancesConfig.defaults();
-            Instances instances = Instances.create(new InstancesConfig(config.terminationGrace(), defaults.crashLoopRestarts(),
-                    defaults.crashLoopWindow(), defaults.backoffBase(), defaults.backoffMax(), defaults.maxLogBytes(),
-                    defaults.probeInterval()), clock, logs::publish);
+            Instances instances = Instances.create(InstancesConfig.defaults().withTerminationGrace(config.terminationGrace())
+                    .withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish);
             opened.addFirst(instances);
 
             Router router = Router.router(vertx);

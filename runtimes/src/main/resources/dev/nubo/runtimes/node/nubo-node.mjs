@@ -37,7 +37,7 @@ class InitFailure extends Error {
 // ---------------------------------------------------------------------------------------------
 // Configuration: the only place that reads the platform's variables.
 //
-//   PORT                   required      port to listen on, all interfaces
+//   PORT                   required      port to listen on, on 127.0.0.1 only (the gateway is the way in)
 //   NUBO_HANDLER           required      `index.handler`: export `handler` of index.js|.mjs|.cjs
 //                                        (a path prefix such as `src/index.handler` is allowed)
 //   NUBO_WORKDIR           cwd           the function's code directory
@@ -502,7 +502,9 @@ async function serve(watchdog) {
   const tracker = requestTracker();
   const server = createServer(requestListener(fn, cfg, watchdog, tracker));
   try {
-    await listen(server, { port: cfg.port, backlog: BACKLOG });
+    // Loopback only: on all interfaces anyone who reaches the machine would call the function past
+    // the gateway's limits and timeouts.
+    await listen(server, { host: '127.0.0.1', port: cfg.port, backlog: BACKLOG });
   } catch (e) {
     throw new InitFailure(`cannot listen on port ${cfg.port}: ${e.message}`
         + `${e.code === 'EADDRINUSE' ? ' (another process holds it; give the function a free PORT)' : ''}`);

@@ -47,7 +47,7 @@ class InitFailure(Exception):
 # -------------------------------------------------------------------------------------------------
 # Configuration: the only place that reads the platform's variables.
 #
-#   PORT                   required      port to listen on, all interfaces
+#   PORT                   required      port to listen on, on 127.0.0.1 only (the gateway is the way in)
 #   NUBO_HANDLER           required      `main.handler`: function `handler` of module main (main.py);
 #                                        `pkg/main.handler` and `pkg.main.handler` are allowed
 #   NUBO_WORKDIR           cwd           the function's code directory, first on sys.path
@@ -381,7 +381,9 @@ def serve(watchdog):
     function = load_handler(config)
     tracker = Tracker()
     try:
-        server = Server(('', config.port), handler_class(function, config, watchdog, tracker))
+        # Loopback only: on all interfaces anyone who reaches the machine would call the function past
+        # the gateway's limits and timeouts.
+        server = Server(('127.0.0.1', config.port), handler_class(function, config, watchdog, tracker))
     except OSError as e:
         busy = ' (another process holds it; give the function a free PORT)' if e.errno == 98 else ''
         raise InitFailure(f'cannot listen on port {config.port}: {e.strerror or e}{busy}') from None
