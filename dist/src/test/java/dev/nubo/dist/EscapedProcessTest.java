@@ -41,6 +41,16 @@ class EscapedProcessTest {
             nubo.restart();
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(alive(second))
                     .as("daemon %d of the instance before the restart", second).isFalse());
+
+            // Woken again after the restart, the app starts a new daemon; a SIGKILL of the server, which
+            // runs no shutdown hook, takes that one too (the watchdog empties the server's cgroups).
+            Path pidFile = dir.resolve("second.pid");
+            Files.delete(pidFile);
+            assertThat(nubo.get("daemon", "/").statusCode()).isEqualTo(200);
+            long third = awaitDaemon(pidFile);
+            nubo.crashAndRestart();
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(alive(third))
+                    .as("daemon %d of an instance of a server killed with SIGKILL", third).isFalse());
         }
     }
 
@@ -57,6 +67,10 @@ class EscapedProcessTest {
         TestNubo.CliResult deploy = nubo.nubo("deploy", app.toString());
         assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
         assertThat(nubo.get("daemon", "/").statusCode()).isEqualTo(200);
+        return awaitDaemon(pidFile);
+    }
+
+    private static long awaitDaemon(Path pidFile) throws IOException {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pidFile) && Files.readString(pidFile).endsWith("\n"));
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         assertThat(alive(pid)).as("daemon %d", pid).isTrue();
