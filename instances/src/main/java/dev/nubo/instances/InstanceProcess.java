@@ -172,6 +172,10 @@ final class InstanceProcess {
         return timedOut;
     }
 
+    boolean pooled() {
+        return pooled.isPresent();
+    }
+
     /** SIGTERM to the group now, SIGKILL after {@code grace} unless the process is gone by then. */
     void terminate(Duration grace) {
         log.nubo("stopping: SIGTERM to process group " + group.pgid() + ", SIGKILL after "
