@@ -1,4 +1,6 @@
-// Receives CloudEvents in binary mode (ce-* headers, the body is the data), as Nubo's triggers send them.
+// Receives CloudEvents in binary mode (ce-* headers, the body is the data), as Nubo's triggers and
+// sources send them, and asynchronous invocations (`nubo invoke --async`), which are not events: they
+// deliver the original request, with the invocation's id as X-Request-Id.
 const http = require('http');
 const crypto = require('crypto');
 
@@ -14,8 +16,15 @@ const server = http.createServer((req, res) => {
   req.on('end', () => {
     const body = Buffer.concat(chunks).toString();
     const type = req.headers['ce-type'];
-    console.log(`event ${type} id=${req.headers['ce-id']} source=${req.headers['ce-source']}`
-      + ` attempt=${req.headers['nubo-attempt']} data=${body}`);
+    const attempt = req.headers['nubo-attempt'];
+    if (type) {
+      console.log(`event ${type} id=${req.headers['ce-id']} source=${req.headers['ce-source']}`
+        + ` attempt=${attempt} data=${body}`);
+    } else if (attempt) {
+      console.log(`invocation ${req.headers['x-request-id']} attempt=${attempt} data=${body}`);
+    } else {
+      console.log(`request ${req.method} ${req.url} data=${body}`);
+    }
     if (type === 'order.created') {
       // A CloudEvent in the reply is published back into the broker: this is how functions chain.
       res.writeHead(200, {

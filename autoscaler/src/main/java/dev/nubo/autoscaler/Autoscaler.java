@@ -115,7 +115,7 @@ public final class Autoscaler {
         }
         double stable = average(now, policy.stableWindow());
         double panic = average(now, policy.panicWindow());
-        String load = " in flight for target " + Format.target(policy.target());
+        String perInstance = ", target " + Format.target(policy.target()) + " per instance";
         Duration quiet = Duration.between(lastActivity, now);
         Mode mode;
         int desired;
@@ -138,11 +138,12 @@ public final class Autoscaler {
                 Sample now0 = latest(now);
                 double seen = Math.max(panic, now0 == null ? 0 : now0.concurrency());
                 desired = Math.max(Math.max(current, lastPanicDesired), instancesFor(seen));
-                why = "panic, " + Format.load(panic) + load;
+                why = "burst mode (no scale-down within " + Format.duration(policy.stableWindow()) + " of a burst), "
+                        + Format.requests(panic) + " in flight on average" + perInstance;
             } else {
                 mode = Mode.STABLE;
                 desired = instancesFor(stable);
-                why = Format.load(stable) + load;
+                why = Format.requests(stable) + " in flight on average" + perInstance;
                 if (desired < current) {
                     // Right after a scale-down the load has not yet spread over fewer instances: wait to see it.
                     boolean tooSoon = Duration.between(lastScaleDown, now).compareTo(policy.scaleDownDelay()) < 0;
@@ -158,7 +159,7 @@ public final class Autoscaler {
             if (latest != null && (latest.concurrency() > 0 || latest.arrivals() > 0)) {
                 int needed = Math.max(1, instancesFor(latest.concurrency()));
                 if (needed >= desired) {
-                    why = "cold start, " + Format.load(latest.concurrency()) + " waiting for target " + Format.target(policy.target());
+                    why = "cold start, " + Format.requests(latest.concurrency()) + " waiting" + perInstance;
                 }
                 desired = Math.max(desired, needed);
             }
@@ -213,13 +214,14 @@ public final class Autoscaler {
     }
 
     private String reason(int current, int desired, int clamped, String why, boolean rateLimited) {
-        String head = clamped == current ? "steady at " + clamped + ": " : current + " → " + clamped + " instances: ";
+        String head = (clamped == current ? "steady at " : current + " → ") + Format.instances(clamped) + ": ";
         if (desired > policy.max()) {
-            return head + why + " (capped by max " + policy.max() + ")";
+            return head + why + " (capped at the maximum of " + policy.max() + ")";
         }
         if (desired < policy.min()) {
             // With no demand at all, the load would only distract from the one thing keeping instances up.
-            return head + (desired == 0 ? "keeping min " + policy.min() : why + " (keeping min " + policy.min() + ")");
+            String min = "keeping the minimum of " + policy.min();
+            return head + (desired == 0 ? min : why + " (" + min + ")");
         }
         if (rateLimited && clamped < current) {
             return head + why + " (scaling down at most " + Format.target(policy.maxScaleDownRate()) + "× at a time)";

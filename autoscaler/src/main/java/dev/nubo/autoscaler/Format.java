@@ -15,6 +15,17 @@ final class Format {
         return plain(BigDecimal.valueOf(value).setScale(1, RoundingMode.HALF_UP));
     }
 
+    /** "1 instance", "0 instances", "3 instances". */
+    static String instances(int count) {
+        return count + (count == 1 ? " instance" : " instances");
+    }
+
+    /** A load as {@link #load} writes it, with its noun: "1 request", but "0.3 requests" and "14.2 requests". */
+    static String requests(double value) {
+        String count = load(value);
+        return count + (count.equals("1") ? " request" : " requests");
+    }
+
     /** Exact, without ".0" when whole: a target of 10.0 is "10", 2.25 stays "2.25" rather than rounding. */
     static String target(double value) {
         return Double.isFinite(value) ? plain(BigDecimal.valueOf(value)) : String.valueOf(value);

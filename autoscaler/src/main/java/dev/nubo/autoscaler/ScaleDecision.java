@@ -8,9 +8,11 @@ package dev.nubo.autoscaler;
  * @param mode               which rule decided, see {@link Mode}
  * @param stableConcurrency  mean concurrency over the stable window
  * @param panicConcurrency   mean concurrency over the panic window
- * @param reason             one line for people, shown by {@code nubo describe}, e.g.
- *                           "2 → 5 instances: panic, 48 in flight for target 10", "0 → 20 instances: cold start, 200 waiting
- *                           for target 10", "1 → 0 instances: idle for 30s" or "steady at 2: 14.2 in flight for target 10"
+ * @param reason             one line for people, shown by {@code nubo describe}, e.g. "2 → 5 instances: burst mode
+ *                           (no scale-down within 1m of a burst), 48 requests in flight on average, target 10 per
+ *                           instance", "0 → 1 instance: cold start, 1 request waiting, target 100 per instance",
+ *                           "1 → 0 instances: idle for 30s" or "steady at 2 instances: 14.2 requests in flight on
+ *                           average, target 10 per instance"
  */
 public record ScaleDecision(int desired, Mode mode, double stableConcurrency, double panicConcurrency, String reason) {
 

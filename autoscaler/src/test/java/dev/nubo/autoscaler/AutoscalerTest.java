@@ -43,19 +43,20 @@ class AutoscalerTest {
         load(20, 30);
         ScaleDecision steady = decide(3);
         assertThat(steady.stableConcurrency()).isCloseTo(30, within(1e-9));
-        assertThat(steady.reason()).isEqualTo("steady at 3: 30 in flight for target 10");
+        assertThat(steady.reason()).isEqualTo("steady at 3 instances: 30 requests in flight on average, target 10 per instance");
         assertThat(steady.changes(3)).isFalse();
 
         load(20, 30);
         ScaleDecision down = decide(3);
         assertThat(down.mode()).isEqualTo(Mode.STABLE);
-        assertThat(down.reason()).isEqualTo("3 → 2 instances: 20 in flight for target 10");
+        assertThat(down.reason()).isEqualTo("3 → 2 instances: 20 requests in flight on average, target 10 per instance");
 
         load(45, 60);
-        assertThat(decide(3).reason()).isEqualTo("3 → 5 instances: 45 in flight for target 10");
+        assertThat(decide(3).reason()).isEqualTo("3 → 5 instances: 45 requests in flight on average, target 10 per instance");
 
         load(14.2, 60);
-        assertThat(decide(2).reason()).isEqualTo("steady at 2: 14.2 in flight for target 10");
+        assertThat(decide(2).reason()).isEqualTo("steady at 2 instances: 14.2 requests in flight on average"
+                + ", target 10 per instance");
     }
 
     @Test
@@ -64,14 +65,16 @@ class AutoscalerTest {
         load(39, 6);
         ScaleDecision belowThreshold = decide(2);
         assertThat(belowThreshold.mode()).isEqualTo(Mode.STABLE);
-        assertThat(belowThreshold.reason()).isEqualTo("2 → 3 instances: 21.9 in flight for target 10");
+        assertThat(belowThreshold.reason()).isEqualTo("2 → 3 instances: 21.9 requests in flight on average"
+                + ", target 10 per instance");
 
         load(48, 6);
         ScaleDecision panic = decide(2);
         assertThat(panic.mode()).isEqualTo(Mode.PANIC);
         assertThat(panic.desired()).isEqualTo(5);
         assertThat(panic.stableConcurrency()).isCloseTo(24.7, within(1e-9));
-        assertThat(panic.reason()).isEqualTo("2 → 5 instances: panic, 48 in flight for target 10");
+        assertThat(panic.reason()).isEqualTo("2 → 5 instances: burst mode (no scale-down within 1m of a burst)"
+                + ", 48 requests in flight on average, target 10 per instance");
     }
 
     @Test
@@ -86,11 +89,13 @@ class AutoscalerTest {
             assertThat(panicking.mode()).as("%ds after the burst", second).isEqualTo(Mode.PANIC);
             assertThat(panicking.desired()).as("%ds after the burst", second).isEqualTo(5);
         }
-        assertThat(decide(5).reason()).isEqualTo("steady at 5: panic, 5 in flight for target 10");
+        assertThat(decide(5).reason()).isEqualTo("steady at 5 instances: burst mode (no scale-down within 1m of a burst)"
+                + ", 5 requests in flight on average, target 10 per instance");
         load(5, 1);
         ScaleDecision calm = decide(5);
         assertThat(calm.mode()).isEqualTo(Mode.STABLE);
-        assertThat(calm.reason()).isEqualTo("5 → 3 instances: 5 in flight for target 10 (scaling down at most 2× at a time)");
+        assertThat(calm.reason()).isEqualTo("5 → 3 instances: 5 requests in flight on average, target 10 per instance"
+                + " (scaling down at most 2× at a time)");
     }
 
     @Test
@@ -109,17 +114,19 @@ class AutoscalerTest {
         load(148, 6);
         ScaleDecision decision = decide(3);
         assertThat(decision.desired()).isEqualTo(10);
-        assertThat(decision.reason()).isEqualTo("3 → 10 instances: panic, 148 in flight for target 10 (capped by max 10)");
+        assertThat(decision.reason()).isEqualTo("3 → 10 instances: burst mode (no scale-down within 1m of a burst)"
+                + ", 148 requests in flight on average, target 10 per instance (capped at the maximum of 10)");
     }
 
     @Test
     void keepsMinWarmAndSaysSo() {
         policy(1, 10, 10);
-        assertThat(decide(0).reason()).isEqualTo("0 → 1 instances: keeping min 1");
+        assertThat(decide(0).reason()).isEqualTo("0 → 1 instance: keeping the minimum of 1");
 
         policy(2, 10, 10);
         load(5, 60);
-        assertThat(decide(1).reason()).isEqualTo("1 → 2 instances: 5 in flight for target 10 (keeping min 2)");
+        assertThat(decide(1).reason()).isEqualTo("1 → 2 instances: 5 requests in flight on average, target 10 per instance"
+                + " (keeping the minimum of 2)");
     }
 
     @Test
@@ -127,7 +134,8 @@ class AutoscalerTest {
         load(5, 10);
         Instant lastRequest = now;
         load(0, 29.9);
-        assertThat(decide(1).reason()).isEqualTo("steady at 1: 1.3 in flight for target 10");
+        assertThat(decide(1).reason()).isEqualTo("steady at 1 instance: 1.3 requests in flight on average"
+                + ", target 10 per instance");
 
         load(0, 0.1);
         ScaleDecision idle = decide(1);
@@ -135,7 +143,7 @@ class AutoscalerTest {
         assertThat(idle.mode()).isEqualTo(Mode.IDLE);
         assertThat(idle.desired()).isZero();
         assertThat(idle.reason()).isEqualTo("1 → 0 instances: idle for 30s");
-        assertThat(decide(0).reason()).isEqualTo("steady at 0: idle for 30s");
+        assertThat(decide(0).reason()).isEqualTo("steady at 0 instances: idle for 30s");
     }
 
     @Test
@@ -145,12 +153,13 @@ class AutoscalerTest {
         load(0, 40);
         ScaleDecision idle = decide(1);
         assertThat(idle.mode()).isEqualTo(Mode.IDLE);
-        assertThat(idle.reason()).isEqualTo("steady at 1: keeping min 1");
+        assertThat(idle.reason()).isEqualTo("steady at 1 instance: keeping the minimum of 1");
     }
 
     @Test
     void aFreshRevisionKeepsItsFirstInstanceForOneIdlePeriod() {
-        assertThat(decide(0).reason()).as("nothing to start without demand").isEqualTo("steady at 0: 0 in flight for target 10");
+        assertThat(decide(0).reason()).as("nothing to start without demand")
+                .isEqualTo("steady at 0 instances: 0 requests in flight on average, target 10 per instance");
 
         now = now.plusSeconds(29);
         assertThat(decide(1).desired()).isEqualTo(1);
@@ -167,7 +176,7 @@ class AutoscalerTest {
         assertThat(coldStart.mode()).isEqualTo(Mode.PANIC);
         assertThat(coldStart.panicConcurrency()).as("diluted by the silence before").isLessThan(10);
         assertThat(coldStart.desired()).isEqualTo(20);
-        assertThat(coldStart.reason()).isEqualTo("0 → 20 instances: cold start, 200 waiting for target 10");
+        assertThat(coldStart.reason()).isEqualTo("0 → 20 instances: cold start, 200 requests waiting, target 10 per instance");
     }
 
     @Test
@@ -178,23 +187,25 @@ class AutoscalerTest {
 
         policy(0, 10, 100);
         autoscaler.observe(now = now.plusMillis(100), 1, 1);
-        assertThat(decide(0).reason()).isEqualTo("0 → 1 instances: cold start, 1 waiting for target 100");
+        assertThat(decide(0).reason()).isEqualTo("0 → 1 instance: cold start, 1 request waiting, target 100 per instance");
     }
 
     @Test
     void scalesDownByHalfAtMostAndAtMostOncePerDelay() {
         policy(ScalePolicy.of(0, 10, 10, STABLE, Duration.ofMinutes(5)));
         load(10, 60);
-        assertThat(decide(8).reason()).isEqualTo("8 → 4 instances: 10 in flight for target 10 (scaling down at most 2× at a time)");
+        assertThat(decide(8).reason()).isEqualTo("8 → 4 instances: 10 requests in flight on average, target 10 per instance"
+                + " (scaling down at most 2× at a time)");
 
         load(10, 1);
-        assertThat(decide(4).reason()).as("1s after the last scale-down").isEqualTo("steady at 4: 10 in flight for target 10");
+        assertThat(decide(4).reason()).as("1s after the last scale-down").isEqualTo(
+                "steady at 4 instances: 10 requests in flight on average, target 10 per instance");
         load(10, 1);
         assertThat(decide(4).desired()).isEqualTo(2);
         load(10, 1);
         assertThat(decide(2).desired()).isEqualTo(2);
         load(10, 1);
-        assertThat(decide(2).reason()).isEqualTo("2 → 1 instances: 10 in flight for target 10");
+        assertThat(decide(2).reason()).isEqualTo("2 → 1 instance: 10 requests in flight on average, target 10 per instance");
     }
 
     @Test
@@ -216,7 +227,7 @@ class AutoscalerTest {
     void bringsBackAnInstanceLostWhileRequestsWereRecent() {
         autoscaler.observe(now = now.plusSeconds(1), 0, 1);
         load(0, 5);
-        assertThat(decide(0).reason()).isEqualTo("0 → 1 instances: 0 in flight for target 10");
+        assertThat(decide(0).reason()).isEqualTo("0 → 1 instance: 0 requests in flight on average, target 10 per instance");
     }
 
     @Test
@@ -227,7 +238,8 @@ class AutoscalerTest {
         policy(0, 100, 0.1);
         load(1.1, 60);
         ScaleDecision decision = autoscaler.decide(now, 11, 11);
-        assertThat(decision.reason()).isEqualTo("steady at 11: 1.1 in flight for target 0.1");
+        assertThat(decision.reason()).isEqualTo("steady at 11 instances: 1.1 requests in flight on average"
+                + ", target 0.1 per instance");
     }
 
     @Test

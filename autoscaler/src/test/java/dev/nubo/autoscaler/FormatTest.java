@@ -17,6 +17,22 @@ class FormatTest {
     }
 
     @Test
+    void countsInstancesInTheSingularOnlyForOne() {
+        assertThat(Format.instances(1)).isEqualTo("1 instance");
+        assertThat(Format.instances(0)).isEqualTo("0 instances");
+        assertThat(Format.instances(5)).isEqualTo("5 instances");
+    }
+
+    @Test
+    void countsRequestsInTheSingularOnlyWhenTheLoadReadsAsOne() {
+        assertThat(Format.requests(1)).isEqualTo("1 request");
+        assertThat(Format.requests(0.96)).as("written as 1").isEqualTo("1 request");
+        assertThat(Format.requests(0.3)).isEqualTo("0.3 requests");
+        assertThat(Format.requests(0)).isEqualTo("0 requests");
+        assertThat(Format.requests(14.24)).isEqualTo("14.2 requests");
+    }
+
+    @Test
     void writesTargetsExactlyWithoutATrailingZero() {
         assertThat(Format.target(10.0)).isEqualTo("10");
         assertThat(Format.target(2.25)).isEqualTo("2.25");

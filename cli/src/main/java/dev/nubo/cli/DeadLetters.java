@@ -110,7 +110,7 @@ final class DeadLetters {
                     List<Long> replayed = replayed(post(api, path));
                     out().println(replayed.isEmpty()
                             ? "no dead letters " + (trigger == null ? "" : "of trigger " + trigger + " ") + "to replay"
-                            : "replayed " + count(replayed.size()) + ": " + join(replayed));
+                            : "replayed " + Human.count(replayed.size(), "dead letter") + ": " + join(replayed));
                     out().flush();
                     return 0;
                 }
@@ -162,14 +162,10 @@ final class DeadLetters {
             }
         } finally {
             if (!succeeded.isEmpty()) {
-                command.out().println(done + " " + count(succeeded.size()) + ": " + join(succeeded));
+                command.out().println(done + " " + Human.count(succeeded.size(), "dead letter") + ": " + join(succeeded));
                 command.out().flush();
             }
         }
-    }
-
-    private static String count(int n) {
-        return n + (n == 1 ? " dead letter" : " dead letters");
     }
 
     private static String join(List<Long> ids) {

@@ -58,7 +58,7 @@ final class Deploy extends ClientCommand {
                 return 0;
             }
             var started = env.clock().instant();
-            Outcome outcome = new RevisionWatch(api, screen, env)
+            Outcome outcome = new RevisionWatch(api, screen, env, true)
                     .await(created.service(), created.revision(), Goal.READY, waiting.timeout);
             if (output.json()) {
                 printJson(outcome.json());
@@ -66,7 +66,7 @@ final class Deploy extends ClientCommand {
                 var revision = outcome.revision();
                 var from = revision.created().orElse(started);
                 var to = revision.ready().orElse(env.clock().instant());
-                screen.done("ready in " + Human.seconds(Duration.between(from, to)));
+                screen.done("ready in " + Human.millis(Duration.between(from, to).toMillis()));
                 screen.line("URL: " + created.url());
             }
             return outcome.reached() ? 0 : ErrorReport.FAILED;

@@ -78,7 +78,7 @@ final class Describe extends ClientCommand {
                 for (Instance i : r.instances()) {
                     instances.row(i.id(), i.state() + (i.failure().isEmpty() ? "" : " (" + i.failure() + ")"),
                             i.pid() > 0 ? Long.toString(i.pid()) : "-", i.port() > 0 ? Integer.toString(i.port()) : "-",
-                            Integer.toString(i.restarts()), i.start().map(Human::seconds).orElse("-"),
+                            Integer.toString(i.restarts()), i.start().map(d -> Human.millis(d.toMillis())).orElse("-"),
                             i.ready().map(t -> Human.when(t, now)).orElse("-"));
                 }
                 instances.print(out, "    ");
@@ -96,17 +96,19 @@ final class Describe extends ClientCommand {
     }
 
     /**
-     * {@code 2 desired (steady at 2: 14.2 in flight for target 10); 3 in flight, 0 waiting;
-     * held 12 of 340 requests, p50 40ms p99 180ms max 900ms}: the autoscaler's decision with its
-     * reason, then the load it decided on, then what cold starts and full instances cost callers.
+     * {@code steady at 2 instances: 14.2 requests in flight on average, target 10 per instance;
+     * now 3 in flight, 0 waiting; held 12 of 340 requests, p50 40ms p99 180ms max 900ms}: the
+     * autoscaler's decision in words (it names the instance count), then the load in the gateway at
+     * this moment, then how many requests so far had to wait for an instance and what the last of
+     * them cost.
      */
     private static String scaling(Scaling s) {
-        // The reason already says the mode in words ("panic", "idle"); the enum would repeat it.
-        String decision = s.decided().map(d -> d + " desired" + (s.reason().isEmpty() ? "" : " (" + s.reason() + ")"))
+        // The reason already says the mode in words ("burst mode", "idle"); the enum would repeat it.
+        String decision = s.decided().map(d -> s.reason().isEmpty() ? Human.count(d, "instance") + " wanted" : s.reason())
                 .orElse("no decision yet");
-        String held = s.held() == 0 ? s.requests() + " requests, none held"
-                : "held " + s.held() + " of " + s.requests() + " requests, p50 " + s.holdP50Ms() + "ms p99 "
-                        + s.holdP99Ms() + "ms max " + s.holdMaxMs() + "ms";
-        return decision + "; " + s.inFlight() + " in flight, " + s.waiting() + " waiting; " + held;
+        String held = s.held() == 0 ? Human.count(s.requests(), "request") + " so far, none held"
+                : "held " + s.held() + " of " + Human.count(s.requests(), "request") + ", p50 " + s.holdP50Ms()
+                        + "ms p99 " + s.holdP99Ms() + "ms max " + s.holdMaxMs() + "ms";
+        return decision + "; now " + s.inFlight() + " in flight, " + s.waiting() + " waiting; " + held;
     }
 }

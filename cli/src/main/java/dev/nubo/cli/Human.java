@@ -51,14 +51,14 @@ final class Human {
         return t.truncatedTo(ChronoUnit.SECONDS) + " (" + relative(t, now) + ")";
     }
 
-    /** {@code 12ms}, {@code 1.5 s}: how long a call took. */
+    /** {@code 12ms}, {@code 1.5 s}: how long a call or a start took; milliseconds below a second, where pooled starts are. */
     static String millis(long ms) {
-        return ms < 1000 ? ms + "ms" : seconds(Duration.ofMillis(ms));
+        return ms < 1000 ? ms + "ms" : String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
     }
 
-    /** {@code 0.8 s}: how long a start took. */
-    static String seconds(Duration d) {
-        return String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    /** {@code 1 request}, {@code 0 requests}, {@code 4 requests}: a count with its noun, singular only for one. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** {@code sha256:9f2c1a…}: enough of a digest to compare by eye. */

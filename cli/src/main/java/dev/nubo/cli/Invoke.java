@@ -101,9 +101,11 @@ final class Invoke extends ClientCommand {
         }
     }
 
+    /** The body, ended with a newline if it has none, so that the shell's prompt starts on a line of its own. */
     private void print(HttpResponse<byte[]> response) {
         printHead(response);
-        out().print(new String(response.body(), StandardCharsets.UTF_8));
+        String body = new String(response.body(), StandardCharsets.UTF_8);
+        out().print(body.isEmpty() || body.endsWith("\n") ? body : body + "\n");
         out().flush();
     }
 

@@ -13,9 +13,10 @@ import java.util.Set;
 /**
  * Follows one revision after a deploy or a rollback by polling
  * {@code GET /v1/services/{name}/revisions/{id}}, and prints each stage once as it is reached:
- * instances starting, crashing and failing, and on failure the reason, the log tail and whether
- * the service still serves. Polling, not streaming, because the API has nothing to stream yet, and
- * 100 ms is below what a person notices while still light on a local server.
+ * instances starting (and whether from the prewarmed pool), crashing and failing, and on failure
+ * the reason, the log tail and whether the service still serves. Polling, not streaming, because
+ * the API has nothing to stream yet, and 100 ms is below what a person notices while still light on
+ * a local server.
  */
 final class RevisionWatch {
 
@@ -29,12 +30,20 @@ final class RevisionWatch {
     private final Api api;
     private final Screen screen;
     private final Env env;
+    private final boolean newRevision;
     private final Set<String> shown = new HashSet<>();
+    private final Set<String> announced = new HashSet<>();
 
-    RevisionWatch(Api api, Screen screen, Env env) {
+    /**
+     * @param newRevision the revision was just created (a deploy), so each of its instances is news,
+     *     even one already ready at the first poll, as a pooled start often is; otherwise (a rollback)
+     *     the revision may have had ready instances for hours, and only instances seen starting are news
+     */
+    RevisionWatch(Api api, Screen screen, Env env, boolean newRevision) {
         this.api = api;
         this.screen = screen;
         this.env = env;
+        this.newRevision = newRevision;
     }
 
     Outcome await(String service, String revision, Goal goal, Duration timeout) {
@@ -67,9 +76,11 @@ final class RevisionWatch {
             return;
         }
         switch (instance.state()) {
-            case "STARTING" -> {
-                if (instance.restarts() == 0) {
-                    screen.pending("instance " + instance.id() + " starting");
+            case "STARTING", "READY" -> {
+                boolean news = newRevision || instance.state().equals("STARTING");
+                if (instance.restarts() == 0 && news && announced.add(instance.id())) {
+                    screen.pending("instance " + instance.id() + " starting"
+                            + (instance.pooled() ? " from the prewarmed pool" : ""));
                 }
             }
             case "BACKOFF" -> screen.pending("instance " + instance.id() + " crashed; restarting (restart "

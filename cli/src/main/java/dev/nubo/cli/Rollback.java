@@ -42,7 +42,7 @@ final class Rollback extends ClientCommand {
             if (waiting.noWait) {
                 return 0;
             }
-            var outcome = new RevisionWatch(api, screen, env).await(name, target, Goal.SERVING, waiting.timeout);
+            var outcome = new RevisionWatch(api, screen, env, false).await(name, target, Goal.SERVING, waiting.timeout);
             if (outcome.reached()) {
                 screen.done(target + " is serving");
             }

@@ -114,10 +114,11 @@ record Service(String name, String url, String runtime, String servingRevision, 
 
     /**
      * {@code pid} and {@code port} are 0 before the process has them; {@code startMs}, launch to
-     * ready, is null until the instance is ready.
+     * ready, is null until the instance is ready; {@code pooled}: its process came from a pool of
+     * prewarmed ones (false from a server that does not say).
      */
     record Instance(String id, String state, long pid, int port, int restarts, Instant createdAt,
-            Instant readyAt, Long startMs, String failure) {
+            Instant readyAt, Long startMs, boolean pooled, String failure) {
 
         Instance {
             state = orEmpty(state);

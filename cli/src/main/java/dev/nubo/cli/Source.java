@@ -21,7 +21,10 @@ record Source(String name, String kind, String to, Instant createdAt, Cron cron,
         status = status == null ? new Status(null, null, null) : status;
     }
 
-    /** {@code description} is the schedule in words, e.g. "At 03:00"; {@code type}, {@code data} may be unset. */
+    /**
+     * {@code description} is the schedule in words without its zone, e.g. "at 03:00"; {@code type},
+     * {@code data} may be unset.
+     */
     record Cron(String schedule, String timeZone, String description, String type, String data, String contentType) {
 
         Cron {
@@ -30,7 +33,7 @@ record Source(String name, String kind, String to, Instant createdAt, Cron cron,
             description = orEmpty(description);
         }
 
-        /** {@code 0 3 * * * (At 03:00, Europe/Paris)}. */
+        /** {@code 0 3 * * * (at 03:00, Europe/Paris)}. */
         String text() {
             String words = Stream.of(description, timeZone).filter(s -> !s.isEmpty()).collect(Collectors.joining(", "));
             return schedule + (words.isEmpty() ? "" : " (" + words + ")");

@@ -48,7 +48,7 @@ record Trigger(String name, String broker, List<Filter> filters, String to, Deli
         String text() {
             List<String> parts = new ArrayList<>();
             if (attempts != null) {
-                parts.add(attempts + (attempts == 1 ? " attempt" : " attempts")
+                parts.add(Human.count(attempts, "attempt")
                         + (timeout == null ? "" : " of at most " + timeout));
             } else if (timeout != null) {
                 parts.add("at most " + timeout + " per attempt");

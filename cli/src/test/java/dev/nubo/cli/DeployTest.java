@@ -101,8 +101,45 @@ class DeployTest {
                 ✓ uploaded 18.0 KiB (sha256:9f2c1a…)
                 ✓ revision hello-java-00003 created
                 … instance hello-java-00003-x7k2p starting
-                ✓ ready in 0.8 s
+                ✓ ready in 800ms
                 URL: http://hello-java.localhost:8080/
+                """);
+    }
+
+    @Test
+    void namesAnInstanceFromThePoolEvenWhenItWasReadyBeforeTheFirstLook() {
+        api.on("GET", REVISION_PATH, json(Samples.revision("hello-java-00003", "READY", true,
+                Samples.instance("hello-java-00003-x7k2p", "READY", 0, true))));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString());
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                ✓ uploaded 18.0 KiB (sha256:9f2c1a…)
+                ✓ revision hello-java-00003 created
+                … instance hello-java-00003-x7k2p starting from the prewarmed pool
+                ✓ ready in 800ms
+                URL: http://hello-java.localhost:8080/
+                """);
+    }
+
+    @Test
+    void namesEachInstanceOnceWhetherSeenStartingOrReady() {
+        api.on("GET", REVISION_PATH,
+                json(Samples.revision("hello-java-00003", "DEPLOYING", false,
+                        Samples.instance("hello-java-00003-x7k2p", "STARTING", 0, true))),
+                json(Samples.revision("hello-java-00003", "READY", true,
+                        Samples.instance("hello-java-00003-x7k2p", "READY", 0, true) + ","
+                                + Samples.instance("hello-java-00003-b4n9q", "READY", 0, false))));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString());
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("""
+                ✓ revision hello-java-00003 created
+                … instance hello-java-00003-x7k2p starting from the prewarmed pool
+                … instance hello-java-00003-b4n9q starting
+                ✓ ready in 800ms
                 """);
     }
 

@@ -62,7 +62,7 @@ class DescribeTest {
                     hello-java-00003-x7k2p   FAILED (crash loop)   -     -      3          -       -
                   hello-java-00002   READY   serving   created 2026-11-21T12:00:00Z (10m ago)
                     INSTANCE                 STATE   PID    PORT    RESTARTS   START   READY SINCE
-                    hello-java-00002-x7k2p   READY   4242   40123   0          0.8 s   2026-11-21T12:00:00Z (9m ago)
+                    hello-java-00002-x7k2p   READY   4242   40123   0          800ms   2026-11-21T12:00:00Z (9m ago)
 
                 Events:
                 """);
@@ -82,7 +82,8 @@ class DescribeTest {
                 Samples.revision("hello-java-00003", "READY", false, 10, "\"canary\"",
                         Samples.scaling(0, "1 → 0 instances: idle for 30s", 0, 4, 0), "") + ","
                         + Samples.revision("hello-java-00002", "READY", true, 90, "",
-                                Samples.scaling(2, "steady at 2: 14.2 in flight for target 10", 3, 340, 12),
+                                Samples.scaling(2, "steady at 2 instances: 14.2 requests in flight on average, "
+                                        + "target 10 per instance", 3, 340, 12),
                                 Samples.instance("hello-java-00002-x7k2p", "READY", 0)) + ","
                         + Samples.revision("hello-java-00001", "READY", false, ""),
                 "")));
@@ -100,15 +101,38 @@ class DescribeTest {
 
                 Revisions:
                   hello-java-00003   READY   10%   tags: canary   created 2026-11-21T12:00:00Z (10m ago)
-                    scaling: 0 desired (1 → 0 instances: idle for 30s); 0 in flight, 0 waiting; 4 requests, none held
+                    scaling: 1 → 0 instances: idle for 30s; now 0 in flight, 0 waiting; 4 requests so far, none held
                   hello-java-00002   READY   serving   90%   created 2026-11-21T12:00:00Z (10m ago)
-                    scaling: 2 desired (steady at 2: 14.2 in flight for target 10); 3 in flight, 0 waiting; \
-                held 12 of 340 requests, p50 40ms p99 180ms max 210ms
+                    scaling: steady at 2 instances: 14.2 requests in flight on average, target 10 per instance; \
+                now 3 in flight, 0 waiting; held 12 of 340 requests, p50 40ms p99 180ms max 210ms
                     INSTANCE                 STATE   PID    PORT    RESTARTS   START   READY SINCE
-                    hello-java-00002-x7k2p   READY   4242   40123   0          0.8 s   2026-11-21T12:00:00Z (9m ago)
+                    hello-java-00002-x7k2p   READY   4242   40123   0          800ms   2026-11-21T12:00:00Z (9m ago)
                   hello-java-00001   READY   created 2026-11-21T12:00:00Z (10m ago)
 
                 Events:
+                """);
+    }
+
+    @Test
+    void writesTheScalingLineInWordsWithTheSingularForOne() {
+        api.on("GET", "/v1/services/hello-python", json(Samples.service("hello-python-00001", null,
+                Samples.traffic(Samples.LATEST,
+                        Samples.route("hello-python-00001", 100, "", "\"http://hello-python.localhost:8080/\"")),
+                Samples.revision("hello-python-00001", "READY", true, 100, "",
+                        Samples.scaling(1, "0 → 1 instance: cold start, 1 request waiting, target 100 per instance", 0, 1, 0),
+                        "") + ","
+                        + Samples.revision("hello-python-00000", "READY", false, 0, "",
+                                Samples.scaling(1, "", 1, 2, 1), ""),
+                "")));
+
+        Run run = CannedApi.run(api.env(home), "describe", "hello-python");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("""
+                    scaling: 0 → 1 instance: cold start, 1 request waiting, target 100 per instance; \
+                now 0 in flight, 0 waiting; 1 request so far, none held
+                """).contains("""
+                    scaling: 1 instance wanted; now 1 in flight, 0 waiting; held 1 of 2 requests, p50 40ms p99 180ms max 210ms
                 """);
     }
 

@@ -49,6 +49,18 @@ class InvokeTest {
     }
 
     @Test
+    void endsABodyWithoutANewlineWithOneAndLeavesOthersAsTheyAre() {
+        api.on("POST", INVOKE, json("{\"message\":\"Hello, Grace!\"}"));
+        assertThat(CannedApi.run(api.env(home), "invoke", "hello-java").out()).isEqualTo("{\"message\":\"Hello, Grace!\"}\n");
+
+        api.on("POST", INVOKE, new Reply(200, "text/plain", "two\nlines\n"));
+        assertThat(CannedApi.run(api.env(home), "invoke", "hello-java").out()).isEqualTo("two\nlines\n");
+
+        api.on("POST", INVOKE, new Reply(204, "text/plain", ""));
+        assertThat(CannedApi.run(api.env(home), "invoke", "hello-java").out()).isEmpty();
+    }
+
+    @Test
     void readsTheBodyFromAFileOrStandardInput() throws IOException {
         api.on("POST", INVOKE, json("{}"));
         Path file = Files.writeString(home.resolve("body.json"), "{\"from\":\"file\"}");
@@ -69,7 +81,7 @@ class InvokeTest {
 
         Run run = CannedApi.run(api.env(home), "invoke", "hello-java", "-i");
 
-        assertThat(run.out()).startsWith("HTTP/1.1 200\n").contains("content-type: text/plain\n").endsWith("\n\nhi");
+        assertThat(run.out()).startsWith("HTTP/1.1 200\n").contains("content-type: text/plain\n").endsWith("\n\nhi\n");
     }
 
     @Test
@@ -79,7 +91,7 @@ class InvokeTest {
         Run run = CannedApi.run(api.env(home), "invoke", "hello-java");
 
         assertThat(run.exit()).isEqualTo(1);
-        assertThat(run.out()).isEqualTo("boom");
+        assertThat(run.out()).isEqualTo("boom\n");
         assertThat(run.err()).isEqualTo("error: HTTP 500 from hello-java\n");
     }
 
@@ -143,7 +155,7 @@ class InvokeTest {
         Run run = CannedApi.run(api.env(home), "invoke", "hello-java", "--async");
 
         assertThat(run.exit()).isZero();
-        assertThat(run.out()).isEqualTo("Hello");
+        assertThat(run.out()).isEqualTo("Hello\n");
         assertThat(run.err()).isEqualTo("note: the server called hello-java at once rather than queueing the request; "
                 + "it does not take asynchronous invocations\n");
     }

@@ -47,6 +47,23 @@ class RollbackTest {
     }
 
     @Test
+    void doesNotAnnounceInstancesThatWereReadyBeforeTheRollback() {
+        api.on("POST", "/v1/services/hello-java/rollback",
+                json("{\"service\": \"hello-java\", \"revision\": \"hello-java-00001\"}"));
+        api.on("GET", "/v1/services/hello-java/revisions/hello-java-00001",
+                json(Samples.revision("hello-java-00001", "READY", true,
+                        Samples.instance("hello-java-00001-ab12c", "READY", 0, true))));
+
+        Run run = CannedApi.run(api.env(home), "rollback", "hello-java", "hello-java-00001");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("""
+                hello-java now serves hello-java-00001 (pinned; the next deploy unpins)
+                ✓ hello-java-00001 is serving
+                """);
+    }
+
+    @Test
     void withoutARevisionLetsTheServerPickAndDoesNotWaitWhenAsked() {
         api.on("POST", "/v1/services/hello-java/rollback",
                 json("{\"service\": \"hello-java\", \"revision\": \"hello-java-00001\"}"));

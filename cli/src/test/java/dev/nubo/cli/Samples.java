@@ -11,11 +11,17 @@ final class Samples {
              "url": "http://hello-java.localhost:8080/", "created": false}""";
 
     static String instance(String id, String state, int restarts) {
+        return instance(id, state, restarts, false);
+    }
+
+    /** @param pooled whether its process came from the prewarmed pool */
+    static String instance(String id, String state, int restarts, boolean pooled) {
         boolean ready = state.equals("READY");
         return """
                 {"id": "%s", "state": "%s", "pid": 4242, "port": 40123, "restarts": %d,
-                 "createdAt": "2026-11-21T12:00:00Z", "readyAt": %s, "startMs": %s, "failure": null}"""
-                .formatted(id, state, restarts, ready ? "\"2026-11-21T12:00:00.800Z\"" : "null", ready ? "800" : "null");
+                 "createdAt": "2026-11-21T12:00:00Z", "readyAt": %s, "startMs": %s, "pooled": %b, "failure": null}"""
+                .formatted(id, state, restarts, ready ? "\"2026-11-21T12:00:00.800Z\"" : "null", ready ? "800" : "null",
+                        pooled);
     }
 
     static String revision(String id, String state, boolean serving, String instances) {

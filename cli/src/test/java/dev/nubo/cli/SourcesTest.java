@@ -20,7 +20,7 @@ class SourcesTest {
 
     static final String NIGHTLY = """
             {"name": "nightly", "kind": "cron", "to": "broker:default", "createdAt": "2026-11-21T12:00:00Z",
-             "cron": {"schedule": "0 3 * * *", "timeZone": "Europe/Paris", "description": "At 03:00",
+             "cron": {"schedule": "0 3 * * *", "timeZone": "Europe/Paris", "description": "at 03:00",
                       "type": "report.due"},
              "status": {"state": "running", "lastError": null, "next": "2026-11-22T02:00:00Z"}}""";
 
@@ -57,7 +57,7 @@ class SourcesTest {
         assertThat(run.err()).isEmpty();
         assertThat(run.out()).isEqualTo("""
                 ✓ source nightly created: cron to broker:default
-                  schedule: 0 3 * * * (At 03:00, Europe/Paris); next 2026-11-22T02:00:00Z (in 13h)
+                  schedule: 0 3 * * * (at 03:00, Europe/Paris); next 2026-11-22T02:00:00Z (in 13h)
                 """);
         assertThat(sent()).isEqualTo(Json.mapper().readTree("""
                 {"name": "nightly", "kind": "cron", "to": "broker:default",
@@ -206,7 +206,7 @@ class SourcesTest {
         assertThat(run.exit()).isZero();
         assertThat(run.out()).isEqualTo("""
                 NAME        KIND      TO                STATE     DETAIL
-                nightly     cron      broker:default    running   0 3 * * * (At 03:00, Europe/Paris)
+                nightly     cron      broker:default    running   0 3 * * * (at 03:00, Europe/Paris)
                 gh          webhook   service:ci/hook   running   http://127.0.0.1:8081/v1/webhooks/gh
                 orders-in   kafka     broker:default    failed    topic orders at 127.0.0.1:9092
                 """);
@@ -233,7 +233,7 @@ class SourcesTest {
                 Kind:      cron
                 To:        broker:default
                 State:     running
-                Schedule:  0 3 * * * (At 03:00, Europe/Paris)
+                Schedule:  0 3 * * * (at 03:00, Europe/Paris)
                 Next:      2026-11-22T02:00:00Z (in 13h)
                 Type:      report.due
                 Created:   2026-11-21T12:00:00Z (10m ago)

@@ -92,7 +92,7 @@ class AutoscalingTest {
         assertThat(revision.path("scaling").path("held").asLong()).isEqualTo(1);
         assertThat(revision.path("scaling").path("holdMaxMs").asLong()).isPositive();
         assertThat(revision.path("instances").get(0).path("startMs").asLong()).isPositive();
-        assertThat(events("idler")).anyMatch(m -> m.startsWith("idler-00001: 0 → 1 instances: cold start"));
+        assertThat(events("idler")).anyMatch(m -> m.startsWith("idler-00001: 0 → 1 instance: cold start"));
     }
 
     @Test
@@ -178,6 +178,7 @@ class AutoscalingTest {
                 caller.get();
             }
         }
-        assertThat(events("busy")).anyMatch(m -> m.matches("busy-00001: [1-3] → [2-4] instances: panic, [0-9.]+ in flight for target 2.*"));
+        assertThat(events("busy")).anyMatch(m -> m.matches("busy-00001: [1-3] → [2-4] instances: "
+                + "burst mode .*, [0-9.]+ requests? in flight on average, target 2 per instance.*"));
     }
 }

@@ -54,7 +54,7 @@ record GatewayError(int status, String code, String message, String hint, int re
     static GatewayError timeout(String service, Duration timeout) {
         return new GatewayError(504, "gateway.timeout",
                 service + " did not answer within " + Quantities.formatDuration(timeout),
-                "raise `timeout` in nubo.yaml or make the function faster", 0);
+                "raise `timeout` in nubo.yaml or make " + service + " answer sooner", 0);
     }
 
     static GatewayError tooLarge(String service, long declared, long limit) {
@@ -75,7 +75,7 @@ record GatewayError(int status, String code, String message, String hint, int re
         String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new GatewayError(502, "upstream.failed",
                 service + " failed before answering: " + why + " (instance " + upstream.instanceId() + ")",
-                "`nubo describe " + service + "` shows the instance's state; the function's log shows why it failed", 0);
+                "`nubo logs " + service + "` shows why it failed; `nubo describe " + service + "` shows the instance's state", 0);
     }
 
     static GatewayError malformed(int status) {

@@ -44,7 +44,7 @@ class GatewayFailureTest {
         JsonNode error = Harness.error(response);
         assertThat(error.path("code").asText()).isEqualTo("gateway.timeout");
         assertThat(error.path("message").asText()).isEqualTo("hello did not answer within 300ms");
-        assertThat(error.path("hint").asText()).isEqualTo("raise `timeout` in nubo.yaml or make the function faster");
+        assertThat(error.path("hint").asText()).isEqualTo("raise `timeout` in nubo.yaml or make hello answer sooner");
         assertThat(h.gateway.inFlight("slow-1")).isZero();
         await().atMost(WAIT).until(() -> slow.closedConnections().get() == 1);
     }

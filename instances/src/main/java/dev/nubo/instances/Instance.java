@@ -102,6 +102,11 @@ public final class Instance {
         return read(() -> Optional.ofNullable(readyAt));
     }
 
+    /** Whether the current process was taken from a pool of prewarmed ones rather than started fresh. */
+    public boolean pooled() {
+        return read(() -> process != null && process.pooled());
+    }
+
     /** How many processes were started after the first. */
     public int restarts() {
         return read(() -> restarts);

@@ -174,6 +174,10 @@ final class InstanceProcess {
         return timedOut;
     }
 
+    boolean pooled() {
+        return pooled.isPresent();
+    }
+
     /**
      * SIGTERM to the group, and to what left it but not its cgroup, now; SIGKILL to both after
      * {@code grace} unless the process is gone by then; once it is, the supervisor kills what is left.

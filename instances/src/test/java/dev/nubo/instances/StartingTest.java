@@ -50,6 +50,7 @@ class StartingTest {
         assertThat(response.body()).isEqualTo("hello from python\n");
         assertThat(instance.pid()).isPresent();
         assertThat(instance.readyAt()).isPresent();
+        assertThat(instance.pooled()).as("started fresh").isFalse();
         assertThat(transitions.seen).singleElement().asString()
                 .startsWith("STARTING -> READY: ready in ").endsWith("(TCP port " + instance.port() + ")");
         assertThat(instance.logTail(10)).anyMatch(l -> l.contains(" nubo started pid " + instance.pid().getAsLong()

@@ -112,6 +112,7 @@ class WarmPoolTest {
         String[] served = get(instance).split(" ", 3);
         // Running before the launch: the process came from the pool, not from the failing fresh command.
         assertThat(instance.pid().getAsLong()).isIn(pooled);
+        assertThat(instance.pooled()).isTrue();
         assertThat(Long.parseLong(served[0])).isEqualTo(instance.pid().getAsLong());
         assertThat(served[2]).isEqualTo("hello = world\nline two " + code.toRealPath());
         // What it printed while it waited in the pool is in the instance's log too.

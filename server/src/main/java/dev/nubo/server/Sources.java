@@ -232,7 +232,7 @@ final class Sources implements AutoCloseable {
 
     private static String safeDescription(JsonNode settings) {
         try {
-            return CronSchedule.parse(settings.path("schedule").asText(""), settings.path("timeZone").asText(null)).describe();
+            return CronSchedule.parse(settings.path("schedule").asText(""), settings.path("timeZone").asText(null)).words();
         } catch (RuntimeException e) {
             return "";
         }

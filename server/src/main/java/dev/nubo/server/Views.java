@@ -45,9 +45,12 @@ final class Views {
             String timeout, String memory, String maxBodySize, String readiness, String startTimeout,
             Map<String, Object> scale, String drainTimeout, List<String> paths) {}
 
-    /** @param startMs how long the instance took from launch to ready: its cold start */
+    /**
+     * @param startMs how long the instance took from launch to ready: its cold start
+     * @param pooled whether its process came from a pool of prewarmed ones, so the start only loaded the function
+     */
     record InstanceView(String id, String state, Long pid, int port, int restarts, Instant createdAt, Instant readyAt,
-            Long startMs, String failure) {}
+            Long startMs, boolean pooled, String failure) {}
 
     record EventView(Instant time, String revision, String message) {}
 
@@ -198,7 +201,8 @@ final class Views {
     private static InstanceView instance(Instance i) {
         return new InstanceView(i.id(), i.state().name(), i.pid().isPresent() ? i.pid().getAsLong() : null, i.port(),
                 i.restarts(), i.createdAt(), i.readyAt().orElse(null),
-                i.readyAt().map(t -> java.time.Duration.between(i.createdAt(), t).toMillis()).orElse(null), i.failure().orElse(null));
+                i.readyAt().map(t -> java.time.Duration.between(i.createdAt(), t).toMillis()).orElse(null), i.pooled(),
+                i.failure().orElse(null));
     }
 
     private static EventView event(EventRecord e) {

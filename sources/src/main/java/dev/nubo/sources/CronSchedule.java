@@ -122,7 +122,12 @@ public final class CronSchedule {
 
     /** In English, with the zone, e.g. {@code at 09:00 every day between Monday and Friday (Europe/Paris)}. */
     public String describe() {
-        return CronDescriptor.instance(Locale.ENGLISH).describe(cron) + " (" + zone.getId() + ")";
+        return words() + " (" + zone.getId() + ")";
+    }
+
+    /** In English, without the zone, for a reader who is shown it beside: {@code at 09:00 every day}. */
+    public String words() {
+        return CronDescriptor.instance(Locale.ENGLISH).describe(cron);
     }
 
     /** The expression as written, without surrounding blanks. */

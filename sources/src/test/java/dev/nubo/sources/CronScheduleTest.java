@@ -87,6 +87,8 @@ class CronScheduleTest {
                 .isEqualTo("at 09:00 every day between Monday and Friday (Europe/Paris)");
         assertThat(CronSchedule.parse("*/10 * * * * *", null).describe()).isEqualTo("every 10 seconds (UTC)");
         assertThat(CronSchedule.parse("@daily", null).describe()).isEqualTo("at 00:00 (UTC)");
+        assertThat(CronSchedule.parse("* * * * *", "Europe/Paris").words()).as("the API's description, shown beside its zone")
+                .isEqualTo("every minute");
     }
 
     @Test
