@@ -54,7 +54,7 @@ class ReadmeWalkthroughTest {
             Promise.of("^curl -H 'Nubo-Tag: canary'", "hello-python-00002"),
             Promise.of("^bin/nubo events send", "accepted event \\S+ into broker default"),
             Promise.eventually("^bin/nubo logs hello-events$", "event order\\.created .*event order\\.confirmed "),
-            Promise.of("^bin/nubo trigger list$", "orders.*confirmed"),
+            Promise.of("^bin/nubo trigger list$", "(?=.*\\norders ).*confirmed "),
             Promise.of("^bin/nubo invoke hello-events --async", "invocation inv-\\w+ queued"),
             Promise.eventually("^bin/nubo invocations hello-events$", "succeeded"),
             Promise.of("^bin/nubo source create webhook gh", "/v1/webhooks/gh"),
@@ -103,7 +103,7 @@ class ReadmeWalkthroughTest {
         await().atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(nubo.nubo("source", "describe", "every-minute", "-o", "json").out()).containsPattern("\"lastFired\"\\s*:\\s*\""));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(nubo.nubo("logs", "hello-events", "--tail", "1000").out()).contains("/tick"));
+                assertThat(nubo.nubo("logs", "hello-events", "--tail", "1000").out()).contains("event dev.nubo.cron.fired id=every-minute@"));
     }
 
     /** Runs one README line in bash from the repository root; it must exit 0. */
