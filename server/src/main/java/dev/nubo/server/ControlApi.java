@@ -14,8 +14,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -116,63 +114,18 @@ final class ControlApi {
         }
     }
 
-    /** Streams the archive to a file with a running size check, then deploys it on a worker thread. */
+    /** Receives the archive into a complete file (see {@link Upload}), then deploys it on a worker thread. */
     private void deploy(RoutingContext ctx) {
-        HttpServerRequest req = ctx.request();
-        req.pause();
-        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && Long.parseLong(length) > uploadLimit) {
-            error(ctx, tooLarge(Long.parseLong(length)));
-            return;
-        }
-        Path upload;
-        try {
-            upload = Files.createTempFile(home.tmp(), "upload-", ".zip");
-        } catch (java.io.IOException e) {
-            ctx.fail(e);
-            return;
-        }
-        vertx.fileSystem().open(upload.toString(), new OpenOptions().setWrite(true)).onComplete(opened -> {
-            if (opened.failed()) {
-                ctx.fail(opened.cause());
-                return;
-            }
-            AsyncFile file = opened.result();
-            long[] received = {0};
-            req.handler(chunk -> {
-                received[0] += chunk.length();
-                if (received[0] > uploadLimit) {
-                    req.pause();
-                    file.close();
-                    discard(upload);
-                    error(ctx, tooLarge(received[0]));
-                    req.connection().close();
-                    return;
-                }
-                file.write(chunk);
-                if (file.writeQueueFull()) {
-                    req.pause();
-                    file.drainHandler(v -> req.resume());
-                }
-            });
-            req.exceptionHandler(e -> {
-                file.close();
-                discard(upload);
-            });
-            req.endHandler(v -> file.close().compose(closed -> vertx.executeBlocking(() -> deployments.deploy(upload), false))
-                    .onSuccess(d -> json(ctx, 201, d))
-                    .onFailure(e -> {
-                        discard(upload);
-                        ctx.fail(e);
-                    }));
-            req.resume();
-        });
-    }
-
-    private UserError tooLarge(long size) {
-        return UserError.tooLarge("upload.too_large", "the upload is " + Quantities.formatBytes(size)
-                        + ", more than this server's limit of " + Quantities.formatBytes(uploadLimit),
-                "leave build caches and files the service does not need out of the directory, or raise the server's --upload-limit");
+        Upload.receive(vertx, ctx.request(), home.tmp(), uploadLimit)
+                .compose(upload -> vertx.executeBlocking(() -> {
+                    try {
+                        return deployments.deploy(upload.file());
+                    } finally {
+                        discard(upload.file()); // moved into blobs/ unless the deploy failed before
+                    }
+                }, false))
+                .onSuccess(d -> json(ctx, 201, d))
+                .onFailure(ctx::fail);
     }
 
     /** {@code PUT /v1/services/NAME/traffic} with a Traffic body: {"splits":[{"revision","percent"}],"tags":{}}. */
