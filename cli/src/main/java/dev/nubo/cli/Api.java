@@ -58,9 +58,13 @@ final class Api implements AutoCloseable {
         return json(request(path).timeout(CALL_TIMEOUT).DELETE());
     }
 
-    /** Uploads without a timeout of its own: a big zip on a slow link takes what it takes. */
+    /**
+     * Uploads without a timeout of its own: a big zip on a slow link takes what it takes. The body
+     * waits for the server's {@code 100 Continue}, so a refusal by its length (413 over the upload
+     * limit, 507 over the free disk) comes back at once instead of after, or instead of, the body.
+     */
     JsonNode upload(String path, BodyPublisher zip) {
-        return json(request(path).header("Content-Type", "application/zip").POST(zip));
+        return json(request(path).header("Content-Type", "application/zip").expectContinue(true).POST(zip));
     }
 
     /**
