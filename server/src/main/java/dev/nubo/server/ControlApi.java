@@ -92,6 +92,11 @@ final class ControlApi {
         }, false);
         router.post("/v1/services/:name/rollback").handler(BodyHandler.create().setBodyLimit(64 << 10))
                 .blockingHandler(this::rollback, false);
+        router.get("/v1/services/:name/traffic").blockingHandler(ctx -> {
+            Views.TrafficSettings settings = views.traffic(ctx.pathParam("name"));
+            ctx.response().putHeader(HttpHeaders.ETAG, etag(settings.version()));
+            json(ctx, 200, settings);
+        }, false);
         router.put("/v1/services/:name/traffic").handler(BodyHandler.create().setBodyLimit(64 << 10))
                 .blockingHandler(this::traffic, false);
         router.post("/v1/services/:name/invoke").handler(BodyHandler.create().setBodyLimit(INVOKE_BODY_LIMIT)).handler(this::invoke);
@@ -145,8 +150,28 @@ final class ControlApi {
             throw UserError.badRequest("request.invalid", "the traffic body is not valid JSON for traffic: " + e.getMessage(),
                     "send {\"splits\": [{\"revision\": \"latest\", \"percent\": 100}], \"tags\": {}}");
         }
-        deployments.traffic(ctx.pathParam("name"), traffic);
+        var stored = deployments.traffic(ctx.pathParam("name"), traffic, ifMatch(ctx));
+        ctx.response().putHeader(HttpHeaders.ETAG, etag(stored.trafficVersion()));
         json(ctx, 200, views.service(ctx.pathParam("name")));
+    }
+
+    /** A service's traffic version as an entity tag: {@code "3"}. */
+    private static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+
+    /** The version named by {@code If-Match}; empty without one, or with {@code *} (whatever is there). */
+    private static java.util.OptionalLong ifMatch(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.IF_MATCH);
+        if (header == null || header.strip().equals("*")) {
+            return java.util.OptionalLong.empty();
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([0-9]{1,18})\"").matcher(header.strip());
+        if (!m.matches()) {
+            throw UserError.badRequest("request.invalid", "If-Match must be one ETag of the traffic, such as \"3\" (got '" + header + "')",
+                    "send the ETag that GET /v1/services/" + ctx.pathParam("name") + "/traffic answered with");
+        }
+        return java.util.OptionalLong.of(Long.parseLong(m.group(1)));
     }
 
     private void rollback(RoutingContext ctx) {
