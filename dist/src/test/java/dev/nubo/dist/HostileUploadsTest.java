@@ -10,8 +10,12 @@ import dev.nubo.testing.TestNubo;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
@@ -22,6 +26,7 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
@@ -56,6 +61,19 @@ class HostileUploadsTest {
             assertThat(error.get("hint").asText()).contains("free space on the disk of");
             assertThat(list(home.resolve("blobs/sha256"))).as("no partial archive is kept").isEmpty();
             assertThat(list(home.resolve("tmp"))).isEmpty();
+
+            // Declared larger than the free space: refused before the body, which the client then never sends.
+            AtomicLong sent = new AtomicLong();
+            byte[] big = zip(Map.of("nubo.yaml", YAML), 48 << 20, true);
+            HttpResponse<String> early = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                    HttpRequest.newBuilder(URI.create(nubo.server().apiUrl() + "/v1/deployments"))
+                            .header("Authorization", "Bearer " + nubo.server().adminToken())
+                            .expectContinue(true).POST(counted(big, sent)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(early.statusCode()).as(early.body()).isEqualTo(507);
+            assertThat(Json.mapper().readTree(early.body()).at("/error/message").asText())
+                    .contains(" free (of 40.0 MiB), too little for an upload of 48.0 MiB");
+            assertThat(sent).hasValue(0);
 
             // Once there is room again, a deploy stores its archive whole. (Not waited for: an instance cannot
             // run from a directory in another mount namespace, which is this test's doing, not Nubo's.)
@@ -137,6 +155,18 @@ class HostileUploadsTest {
             assertThat(t.exitCode()).isEqualTo(1);
             assertThat(t.err()).contains("error: nubo.yaml: `timeout` must be between 1ms and 15m (got 99999999999999999999h)");
         }
+    }
+
+    /** The bytes with their length declared, counting what the client reads of them to send. */
+    private static BodyPublisher counted(byte[] bytes, AtomicLong sent) {
+        return BodyPublishers.fromPublisher(BodyPublishers.ofInputStream(() -> new FilterInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                sent.addAndGet(Math.max(0, n));
+                return n;
+            }
+        }), bytes.length);
     }
 
     private static HttpResponse<String> deploy(TestNubo nubo, BodyPublisher zip) {
