@@ -8,7 +8,6 @@ import dev.nubo.events.Eventing;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.Json;
 import dev.nubo.model.NuboException;
-import dev.nubo.model.Quantities;
 import dev.nubo.model.UserError;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,7 +16,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -45,6 +43,8 @@ final class ControlApi {
     private static final long INVOKE_BODY_LIMIT = 10L << 20;
     static final String INVOCATION_TYPE = "nubo-invocation-type";
     private static final String AWS_INVOCATION_TYPE = "x-amz-invocation-type";
+    /** The entity tags this API sends: a traffic version, quoted. */
+    private static final java.util.regex.Pattern ENTITY_TAG = java.util.regex.Pattern.compile("\"([0-9]{1,18})\"");
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade");
 
     private final Vertx vertx;
@@ -166,7 +166,7 @@ final class ControlApi {
         if (header == null || header.strip().equals("*")) {
             return java.util.OptionalLong.empty();
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"([0-9]{1,18})\"").matcher(header.strip());
+        java.util.regex.Matcher m = ENTITY_TAG.matcher(header.strip());
         if (!m.matches()) {
             throw UserError.badRequest("request.invalid", "If-Match must be one ETag of the traffic, such as \"3\" (got '" + header + "')",
                     "send the ETag that GET /v1/services/" + ctx.pathParam("name") + "/traffic answered with");

@@ -108,6 +108,7 @@ record Upload(Path file, long size) {
                 file.write(chunk).onFailure(e -> {
                     if (writeFailed == null) {
                         writeFailed = e;
+                        req.resume(); // a failed write may never drain: read on, dropping the rest
                     }
                 });
                 if (file.writeQueueFull()) {
