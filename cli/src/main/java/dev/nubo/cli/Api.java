@@ -17,6 +17,7 @@ import java.net.http.HttpResponse.BodyHandler;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The control API as the CLI sees it: JSON in, JSON out, and every failure turned into a
@@ -58,9 +59,13 @@ final class Api implements AutoCloseable {
         return json(request(path).timeout(CALL_TIMEOUT).DELETE());
     }
 
-    /** Uploads without a timeout of its own: a big zip on a slow link takes what it takes. */
+    /**
+     * Uploads without a timeout of its own: a big zip on a slow link takes what it takes. The body
+     * waits for the server's {@code 100 Continue}, so a refusal by its length (413 over the upload
+     * limit, 507 over the free disk) comes back at once instead of after, or instead of, the body.
+     */
     JsonNode upload(String path, BodyPublisher zip) {
-        return json(request(path).header("Content-Type", "application/zip").POST(zip));
+        return json(request(path).header("Content-Type", "application/zip").expectContinue(true).POST(zip));
     }
 
     /**
@@ -74,6 +79,16 @@ final class Api implements AutoCloseable {
 
     /** A 2xx answer of the API: its status and its JSON. */
     record Answer(int status, JsonNode json) {}
+
+    /**
+     * Sends a conditional request ({@code If-Match}): its answer, or empty when the server says the
+     * resource changed since the version named (412), for the caller to read it again and retry.
+     */
+    Optional<Answer> callIfUnchanged(HttpRequest.Builder request) {
+        HttpResponse<String> response = send(request.timeout(CALL_TIMEOUT).header("Accept", "application/json").build(),
+                BodyHandlers.ofString());
+        return response.statusCode() == 412 ? Optional.empty() : Optional.of(parse(response));
+    }
 
     /** A request to the API with the token on it, for callers that need the raw response. */
     HttpRequest.Builder request(String pathAndQuery) {
@@ -147,8 +162,10 @@ final class Api implements AutoCloseable {
     }
 
     private Answer answer(HttpRequest.Builder request) {
-        HttpResponse<String> response = send(request.header("Accept", "application/json").build(),
-                BodyHandlers.ofString());
+        return parse(send(request.header("Accept", "application/json").build(), BodyHandlers.ofString()));
+    }
+
+    private Answer parse(HttpResponse<String> response) {
         if (response.statusCode() / 100 != 2) {
             throw error(response.statusCode(), response.body());
         }

@@ -1,5 +1,6 @@
 package dev.nubo.cli;
 
+import dev.nubo.model.Quantities;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -13,17 +14,7 @@ final class Human {
 
     /** {@code 18432} as {@code 18.0 KiB}: one decimal, so a growing upload visibly moves. */
     static String bytes(long bytes) {
-        if (bytes < 1024) {
-            return bytes + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double value = bytes / 1024.0;
-        int unit = 0;
-        while (value >= 1024 && unit < units.length - 1) {
-            value /= 1024;
-            unit++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+        return Quantities.describeBytes(bytes);
     }
 
     /** The age column of a listing, as kubectl writes it: 45s, 12m, 5h, 3d. */

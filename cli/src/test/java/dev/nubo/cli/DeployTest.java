@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 class DeployTest {
@@ -60,6 +61,70 @@ class DeployTest {
         assertThat(ArchiveTest.unzip(upload.body()))
                 .containsOnlyKeys("nubo.yaml", "target/classes/Hello.class")
                 .containsEntry("nubo.yaml", "name: hello-java\nruntime: java\n");
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void stopsAtTheServersEarlyAnswerAndPrintsIt() throws Exception {
+        byte[] big = new byte[32 << 20]; // more than the sockets buffer, so a client that sends it all waits forever
+        new java.util.Random(1).nextBytes(big);
+        Files.write(service.resolve("big.bin"), big);
+        String refusal = "{\"error\":{\"code\":\"upload.too_large\",\"message\":\"the upload is 32.0 MiB, more than this"
+                + " server's limit of 1Mi\",\"hint\":\"raise the server's --upload-limit\"}}";
+        try (EarlyAnswer server = new EarlyAnswer("413 Payload Too Large", refusal)) {
+            Env env = new Env(java.util.Map.of("NUBO_SERVER", server.url(), "NUBO_TOKEN", "s3cret"), home, false,
+                    InstantSource.fixed(CannedApi.NOW), new ByteArrayInputStream(new byte[0]));
+
+            Run run = CannedApi.run(env, "deploy", service.toString(), "--no-wait");
+
+            assertThat(run.exit()).isEqualTo(1);
+            assertThat(run.err()).contains("error: the upload is 32.0 MiB, more than this server's limit of 1Mi")
+                    .contains("hint: raise the server's --upload-limit");
+            assertThat(server.request()).containsIgnoringCase("expect: 100-continue");
+        }
+    }
+
+    /**
+     * A server that answers every request as soon as it has the headers, and then neither reads the
+     * body nor closes: what a client sees of a server that refuses an upload by its length.
+     */
+    static final class EarlyAnswer implements AutoCloseable {
+        private final java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        private final java.util.concurrent.CompletableFuture<String> request = new java.util.concurrent.CompletableFuture<>();
+
+        EarlyAnswer(String status, String body) throws IOException {
+            Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = socket.accept()) {
+                    StringBuilder head = new StringBuilder();
+                    var in = s.getInputStream();
+                    while (!head.toString().endsWith("\r\n\r\n")) {
+                        head.append((char) in.read());
+                    }
+                    request.complete(head.toString());
+                    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    s.getOutputStream().write(("HTTP/1.1 " + status + "\r\nContent-Type: application/json\r\nX-Nubo-Error: true\r\n"
+                            + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(bytes);
+                    s.getOutputStream().flush();
+                    new java.util.concurrent.CountDownLatch(1).await(); // until close() ends this test's server
+                } catch (IOException | InterruptedException e) {
+                    request.completeExceptionally(e);
+                }
+            });
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + socket.getLocalPort();
+        }
+
+        String request() throws Exception {
+            return request.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
     }
 
     @Test

@@ -36,8 +36,7 @@ class SplitTrafficTest {
 
     @Test
     void setsTheSharesKeepsTheTagsAndPrintsWhereRequestsGo() {
-        api.on("GET", SERVICE, json(service("hello-java-00003", Samples.traffic(latestTagged("canary", "hello-java-00003"),
-                Samples.route("hello-java-00003", 100, "\"canary\"", URL + ", " + CANARY_URL)))));
+        api.on("GET", TRAFFIC, json(settings(latestTagged("canary", "hello-java-00003"), null, 3)));
         api.on("PUT", TRAFFIC, json(split()));
 
         Run run = CannedApi.run(api.env(home), "traffic", "hello-java", "hello-java-00002=90", "hello-java-00003=10");
@@ -51,11 +50,44 @@ class SplitTrafficTest {
                 """);
         assertThat(sent()).isEqualTo("{\"splits\":[{\"revision\":\"hello-java-00002\",\"percent\":90},"
                 + "{\"revision\":\"hello-java-00003\",\"percent\":10}],\"tags\":{\"canary\":\"hello-java-00003\"}}");
+        assertThat(api.last("PUT", TRAFFIC).orElseThrow().header("If-Match")).as("the version it read").isEqualTo("\"3\"");
+    }
+
+    @Test
+    void readsAgainAndReappliesItsChangeWhenTheTrafficChangedInBetween() {
+        // Someone else tagged `edge` between this command's read and its write.
+        String edgeAdded = """
+                {"splits": [{"revision": "hello-java-00002", "percent": 90}, {"revision": "hello-java-00003", "percent": 10}],
+                 "tags": {"canary": "hello-java-00003", "edge": "hello-java-00002"}}""";
+        api.on("GET", TRAFFIC, json(settings(SPLIT, null, 3)), json(settings(edgeAdded, null, 4)));
+        api.on("PUT", TRAFFIC, json(412, CHANGED), json(split()));
+
+        Run run = CannedApi.run(api.env(home), "traffic", "hello-java", "--tag", "next=latest");
+
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(api.received.stream().filter(r -> r.method().equals("PUT"))).hasSize(2);
+        assertThat(api.last("PUT", TRAFFIC).orElseThrow().header("If-Match")).isEqualTo("\"4\"");
+        assertThat(sent()).endsWith("\"tags\":{\"canary\":\"hello-java-00003\",\"edge\":\"hello-java-00002\",\"next\":\"latest\"}}");
+    }
+
+    @Test
+    void givesUpWhenTheTrafficKeepsChanging() {
+        api.on("GET", TRAFFIC, json(settings(SPLIT, null, 3)));
+        api.on("PUT", TRAFFIC, json(412, CHANGED));
+
+        Run run = CannedApi.run(api.env(home), "traffic", "hello-java", "--tag", "next=latest");
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).isEqualTo("""
+                error: the traffic of hello-java kept changing while this command ran (16 attempts)
+                hint: try again; someone else is changing it at the same time (`nubo traffic hello-java` shows it)
+                """);
+        assertThat(api.received.stream().filter(r -> r.method().equals("PUT"))).hasSize(SplitTraffic.ATTEMPTS);
     }
 
     @Test
     void latestSendsEverythingToTheNewestReadyRevisionAndKeepsTheTags() {
-        api.on("GET", SERVICE, json(split()));
+        api.on("GET", TRAFFIC, json(settings(SPLIT, null, 3)));
         api.on("PUT", TRAFFIC, json(service("hello-java-00003", Samples.traffic(latestTagged("canary", "hello-java-00003"),
                 Samples.route("hello-java-00003", 100, "\"canary\"", URL + ", " + CANARY_URL)))));
 
@@ -72,7 +104,7 @@ class SplitTrafficTest {
 
     @Test
     void tagsAloneKeepTheSharesAndAreAddedAndRemovedOneByOne() {
-        api.on("GET", SERVICE, json(split()));
+        api.on("GET", TRAFFIC, json(settings(SPLIT, null, 3)));
         api.on("PUT", TRAFFIC, json(split()));
 
         Run run = CannedApi.run(api.env(home), "traffic", "hello-java", "--untag", "canary",
@@ -86,8 +118,7 @@ class SplitTrafficTest {
 
     @Test
     void tagsAloneWhileRolledBackKeepTheRolledBackRevisionServing() {
-        api.on("GET", SERVICE, json(Samples.service("hello-java-00001", "hello-java-00001",
-                Samples.traffic(Samples.LATEST, Samples.route("hello-java-00001", 100, "", URL)), "", "")));
+        api.on("GET", TRAFFIC, json(settings(Samples.LATEST, "hello-java-00001", 3)));
         api.on("PUT", TRAFFIC, json(split()));
 
         Run run = CannedApi.run(api.env(home), "traffic", "hello-java", "--tag", "canary=hello-java-00003");
@@ -118,7 +149,7 @@ class SplitTrafficTest {
 
     @Test
     void jsonOutputIsTheServiceAsTheServerAnswered() {
-        api.on("GET", SERVICE, json(Samples.service("hello-java-00002", "", "")));
+        api.on("GET", TRAFFIC, json(settings(Samples.LATEST, null, 3)));
         api.on("PUT", TRAFFIC, json(split()));
 
         Run run = CannedApi.run(api.env(home), "traffic", "hello-java", "hello-java-00003=100", "-o", "json");
@@ -163,7 +194,7 @@ class SplitTrafficTest {
 
     @Test
     void removingATagThatIsNotThereNamesTheTagsThatAre() {
-        api.on("GET", SERVICE, json(split()));
+        api.on("GET", TRAFFIC, json(settings(SPLIT, null, 3)));
 
         Run run = CannedApi.run(api.env(home), "traffic", "hello-java", "--untag", "canray");
 
@@ -177,7 +208,7 @@ class SplitTrafficTest {
 
     @Test
     void aRevisionThatCannotServeIsRefusedByTheServer() {
-        api.on("GET", SERVICE, json(Samples.service("hello-java-00002", "", "")));
+        api.on("GET", TRAFFIC, json(settings(Samples.LATEST, null, 3)));
         api.on("PUT", TRAFFIC, json(409, """
                 {"error": {"code": "revision.not_ready",
                   "message": "hello-java-00003 is FAILED (exited with code 1 before becoming ready) and cannot take traffic",
@@ -195,6 +226,17 @@ class SplitTrafficTest {
 
     private String sent() {
         return new String(api.last("PUT", TRAFFIC).orElseThrow().body(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static final String CHANGED = """
+            {"error": {"code": "traffic.changed", "message": "the traffic of service hello-java changed since it was read",
+                       "hint": "read it again"}}""";
+
+    /** {@code GET …/traffic}: the configured traffic ({"splits", "tags"}) with its pin and version. */
+    private static String settings(String configured, String pinned, long version) {
+        String inside = configured.strip();
+        return inside.substring(0, inside.length() - 1) + ", \"pinnedRevision\": "
+                + (pinned == null ? "null" : "\"" + pinned + "\"") + ", \"version\": " + version + "}";
     }
 
     private static String latestTagged(String tag, String revision) {

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * Turns {@code nubo.yaml} text into a {@link Descriptor}. Validation is by hand rather than by data
@@ -25,7 +26,12 @@ final class DescriptorParser {
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
             "timeout", "memory", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /**
+     * SnakeYAML's own limit as a second line behind the length check. Rebuilt from a factory rather
+     * than {@code YAMLFactory.builder()}, which starts without the default parser features (an empty
+     * value would read as '' instead of null).
+     */
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory().rebuild().loaderOptions(loaderOptions()).build());
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final long DEFAULT_MAX_BODY = 10L << 20;
@@ -44,7 +50,16 @@ final class DescriptorParser {
 
     private DescriptorParser() {}
 
+    private static LoaderOptions loaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setCodePointLimit(Descriptor.MAX_BYTES);
+        return options;
+    }
+
     static Descriptor parse(String yaml) {
+        if (yaml.length() > Descriptor.MAX_BYTES) {
+            throw Descriptor.tooLarge(yaml.length() + " characters");
+        }
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -412,18 +427,25 @@ final class DescriptorParser {
 
     private static Duration duration(JsonNode node, String field, Duration min, Duration max) {
         Optional<Duration> d = node.isTextual() ? Quantities.duration(node.asText()) : Optional.empty();
+        if (d.isEmpty() && node.isTextual() && Quantities.looksLikeDuration(node.asText())) {
+            throw outOfRange(field, Quantities.formatDuration(min), Quantities.formatDuration(max), node);
+        }
         if (d.isEmpty()) {
             throw invalid("nubo.yaml: `" + field + "` must be a duration such as 500ms, 30s, 2m or 1h (got '" + node.asText() + "')",
                     "write a number followed by ms, s, m or h");
         }
         if (d.get().compareTo(min) < 0 || d.get().compareTo(max) > 0) {
-            throw invalid("nubo.yaml: `" + field + "` must be between " + Quantities.formatDuration(min) + " and "
-                    + Quantities.formatDuration(max) + " (got " + node.asText() + ")", "pick a value in that range");
+            throw outOfRange(field, Quantities.formatDuration(min), Quantities.formatDuration(max), node);
         }
         return d.get();
     }
 
     private static long size(JsonNode node, String field, long min, long max) {
+        boolean tooLarge = node.isIntegralNumber() ? !node.canConvertToLong()
+                : node.isTextual() && Quantities.looksLikeSize(node.asText()) && Quantities.bytes(node.asText()).isEmpty();
+        if (tooLarge) {
+            throw outOfRange(field, Quantities.formatBytes(min), Quantities.formatBytes(max), node);
+        }
         Optional<Long> b = node.isIntegralNumber() ? Optional.of(node.asLong())
                 : node.isTextual() ? Quantities.bytes(node.asText()) : Optional.empty();
         if (b.isEmpty()) {
@@ -431,10 +453,14 @@ final class DescriptorParser {
                     "write a number followed by Ki, Mi, Gi (powers of 1024) or KB, MB, GB");
         }
         if (b.get() < min || b.get() > max) {
-            throw invalid("nubo.yaml: `" + field + "` must be between " + Quantities.formatBytes(min) + " and "
-                    + Quantities.formatBytes(max) + " (got " + node.asText() + ")", "pick a value in that range");
+            throw outOfRange(field, Quantities.formatBytes(min), Quantities.formatBytes(max), node);
         }
         return b.get();
+    }
+
+    private static UserError outOfRange(String field, String min, String max, JsonNode found) {
+        return invalid("nubo.yaml: `" + field + "` must be between " + min + " and " + max + " (got " + found.asText() + ")",
+                "pick a value in that range");
     }
 
     private static String suggestName(String name) {

@@ -18,27 +18,52 @@ public final class Quantities {
 
     private Quantities() {}
 
+    /** The duration, or empty when the text is none or too large for a {@link Duration}. */
     public static Optional<Duration> duration(String text) {
         Matcher m = DURATION.matcher(text.trim());
         if (!m.matches()) {
             return Optional.empty();
         }
-        long n = Long.parseLong(m.group(1));
-        return Optional.of(switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofHours(n);
-        });
+        try {
+            long n = Long.parseLong(m.group(1));
+            return Optional.of(switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            });
+        } catch (ArithmeticException | NumberFormatException tooLarge) {
+            return Optional.empty();
+        }
     }
 
+    /** The size in bytes, or empty when the text is none or more than {@link Long#MAX_VALUE} bytes. */
     public static Optional<Long> bytes(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
             return Optional.empty();
         }
-        long n = Long.parseLong(m.group(1));
-        long unit = switch (m.group(2)) {
+        try {
+            return Optional.of(Math.multiplyExact(Long.parseLong(m.group(1)), unit(m.group(2))));
+        } catch (ArithmeticException | NumberFormatException tooLarge) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Whether the text has the shape of a duration or a size ({@code 99999999999Gi}) even if it is
+     * too large to be one: then a caller says "out of range" rather than "not a quantity".
+     */
+    static boolean looksLikeDuration(String text) {
+        return DURATION.matcher(text.trim()).matches();
+    }
+
+    static boolean looksLikeSize(String text) {
+        return SIZE.matcher(text.trim()).matches();
+    }
+
+    private static long unit(String suffix) {
+        return switch (suffix) {
             case "Ki", "K" -> 1L << 10;
             case "Mi", "M" -> 1L << 20;
             case "Gi", "G" -> 1L << 30;
@@ -47,7 +72,6 @@ public final class Quantities {
             case "GB" -> 1_000_000_000L;
             default -> 1L;
         };
-        return Optional.of(Math.multiplyExact(n, unit));
     }
 
     /** {@code 268435456} as {@code 256Mi}; for messages and listings. */
@@ -56,6 +80,21 @@ public final class Quantities {
         if (bytes >= 1L << 20 && bytes % (1L << 20) == 0) return bytes / (1L << 20) + "Mi";
         if (bytes >= 1L << 10 && bytes % (1L << 10) == 0) return bytes / (1L << 10) + "Ki";
         return Long.toString(bytes);
+    }
+
+    /** A measured size for people: {@code 512 B}, {@code 3.9 GiB}; for messages and progress. */
+    public static String describeBytes(long bytes) {
+        if (bytes < 1024) {
+            return bytes + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        double value = bytes / 1024.0;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
     }
 
     /** {@code PT30S} as {@code 30s}; for messages and listings. */

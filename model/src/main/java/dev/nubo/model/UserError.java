@@ -22,6 +22,11 @@ public final class UserError extends NuboException {
         return new UserError(409, code, message, hint);
     }
 
+    /** 412: a conditional request ({@code If-Match}) whose condition no longer holds. */
+    public static UserError preconditionFailed(String code, String message, String hint) {
+        return new UserError(412, code, message, hint);
+    }
+
     public static UserError tooLarge(String code, String message, String hint) {
         return new UserError(413, code, message, hint);
     }

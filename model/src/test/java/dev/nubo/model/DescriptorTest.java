@@ -127,6 +127,38 @@ class DescriptorTest {
     }
 
     @Test
+    void quantitiesTooLargeForAnyLimitAreOutOfRangeNotCrashes() {
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\nmemory: 99999999999Gi\n",
+                "nubo.yaml: `memory` must be between 16Mi and 64Gi (got 99999999999Gi)", "pick a value in that range");
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\nmemory: 99999999999999999999\n",
+                "nubo.yaml: `memory` must be between 16Mi and 64Gi (got 99999999999999999999)");
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\nmemory: 18446744073977987072\n",
+                "nubo.yaml: `memory` must be between 16Mi and 64Gi (got 18446744073977987072)");
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\ntimeout: 99999999999999999999h\n",
+                "nubo.yaml: `timeout` must be between 1ms and 15m (got 99999999999999999999h)");
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\ntimeout: 9999999999999999h\n",
+                "nubo.yaml: `timeout` must be between 1ms and 15m (got 9999999999999999h)");
+        assertInvalid("name: a\nruntime: process\ncommand: [x]\nscale: {idle: 99999999999999999999m}\n",
+                "nubo.yaml: `scale.idle` must be between 1s and 24h (got 99999999999999999999m)");
+    }
+
+    @Test
+    void refusesADescriptorLargerThanItsLimitBeforeParsingIt() {
+        String huge = "name: a\nruntime: process\ncommand: [x]\nenv:\n  BLOB: " + "x".repeat(Descriptor.MAX_BYTES) + "\n";
+
+        assertThatThrownBy(() -> Descriptor.parse(huge))
+                .isInstanceOfSatisfying(UserError.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                    assertThat(e.code()).isEqualTo("descriptor.too_large");
+                    assertThat(e.getMessage()).isEqualTo("nubo.yaml is " + huge.length()
+                            + " characters, more than the limit of 64Ki");
+                    assertThat(e.hint()).contains("keep data out of nubo.yaml");
+                });
+        String fits = "name: a\nruntime: process\ncommand: [x]\nenv:\n  BLOB: " + "x".repeat(Descriptor.MAX_BYTES - 100) + "\n";
+        assertThat(Descriptor.parse(fits).env().get("BLOB")).hasSize(Descriptor.MAX_BYTES - 100);
+    }
+
+    @Test
     void scalesToZeroByDefaultAndKeepsWarmInstancesWhenMinIsSet() {
         assertThat(scale("{}").min()).isZero();
         assertThat(scale("{min: 0}").min()).isZero();

@@ -18,6 +18,23 @@ class QuantitiesTest {
     }
 
     @Test
+    void numbersTooLargeToRepresentAreNoQuantity() {
+        assertThat(Quantities.bytes("99999999999Gi")).isEmpty();
+        assertThat(Quantities.bytes("99999999999999999999")).isEmpty();
+        assertThat(Quantities.bytes("8589934591Gi")).contains(8589934591L << 30);
+        assertThat(Quantities.duration("99999999999999999999h")).isEmpty();
+        assertThat(Quantities.duration("9999999999999999h")).isEmpty();
+        assertThat(Quantities.duration("2562047788015215h")).contains(Duration.ofHours(2562047788015215L));
+    }
+
+    @Test
+    void describesMeasuredSizesApproximately() {
+        assertThat(Quantities.describeBytes(512)).isEqualTo("512 B");
+        assertThat(Quantities.describeBytes(4_193_402_880L)).isEqualTo("3.9 GiB");
+        assertThat(Quantities.describeBytes(3L << 20)).isEqualTo("3.0 MiB");
+    }
+
+    @Test
     void readsDurations() {
         assertThat(Quantities.duration("500ms")).contains(Duration.ofMillis(500));
         assertThat(Quantities.duration("2m")).contains(Duration.ofMinutes(2));

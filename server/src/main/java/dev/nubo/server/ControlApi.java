@@ -8,18 +8,14 @@ import dev.nubo.events.Eventing;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.Json;
 import dev.nubo.model.NuboException;
-import dev.nubo.model.Quantities;
 import dev.nubo.model.UserError;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.OpenOptions;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
@@ -47,6 +43,8 @@ final class ControlApi {
     private static final long INVOKE_BODY_LIMIT = 10L << 20;
     static final String INVOCATION_TYPE = "nubo-invocation-type";
     private static final String AWS_INVOCATION_TYPE = "x-amz-invocation-type";
+    /** The entity tags this API sends: a traffic version, quoted. */
+    private static final java.util.regex.Pattern ENTITY_TAG = java.util.regex.Pattern.compile("\"([0-9]{1,18})\"");
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade");
 
     private final Vertx vertx;
@@ -94,6 +92,11 @@ final class ControlApi {
         }, false);
         router.post("/v1/services/:name/rollback").handler(BodyHandler.create().setBodyLimit(64 << 10))
                 .blockingHandler(this::rollback, false);
+        router.get("/v1/services/:name/traffic").blockingHandler(ctx -> {
+            Views.TrafficSettings settings = views.traffic(ctx.pathParam("name"));
+            ctx.response().putHeader(HttpHeaders.ETAG, etag(settings.version()));
+            json(ctx, 200, settings);
+        }, false);
         router.put("/v1/services/:name/traffic").handler(BodyHandler.create().setBodyLimit(64 << 10))
                 .blockingHandler(this::traffic, false);
         router.post("/v1/services/:name/invoke").handler(BodyHandler.create().setBodyLimit(INVOKE_BODY_LIMIT)).handler(this::invoke);
@@ -116,63 +119,18 @@ final class ControlApi {
         }
     }
 
-    /** Streams the archive to a file with a running size check, then deploys it on a worker thread. */
+    /** Receives the archive into a complete file (see {@link Upload}), then deploys it on a worker thread. */
     private void deploy(RoutingContext ctx) {
-        HttpServerRequest req = ctx.request();
-        req.pause();
-        String length = req.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null && Long.parseLong(length) > uploadLimit) {
-            error(ctx, tooLarge(Long.parseLong(length)));
-            return;
-        }
-        Path upload;
-        try {
-            upload = Files.createTempFile(home.tmp(), "upload-", ".zip");
-        } catch (java.io.IOException e) {
-            ctx.fail(e);
-            return;
-        }
-        vertx.fileSystem().open(upload.toString(), new OpenOptions().setWrite(true)).onComplete(opened -> {
-            if (opened.failed()) {
-                ctx.fail(opened.cause());
-                return;
-            }
-            AsyncFile file = opened.result();
-            long[] received = {0};
-            req.handler(chunk -> {
-                received[0] += chunk.length();
-                if (received[0] > uploadLimit) {
-                    req.pause();
-                    file.close();
-                    discard(upload);
-                    error(ctx, tooLarge(received[0]));
-                    req.connection().close();
-                    return;
-                }
-                file.write(chunk);
-                if (file.writeQueueFull()) {
-                    req.pause();
-                    file.drainHandler(v -> req.resume());
-                }
-            });
-            req.exceptionHandler(e -> {
-                file.close();
-                discard(upload);
-            });
-            req.endHandler(v -> file.close().compose(closed -> vertx.executeBlocking(() -> deployments.deploy(upload), false))
-                    .onSuccess(d -> json(ctx, 201, d))
-                    .onFailure(e -> {
-                        discard(upload);
-                        ctx.fail(e);
-                    }));
-            req.resume();
-        });
-    }
-
-    private UserError tooLarge(long size) {
-        return UserError.tooLarge("upload.too_large", "the upload is " + Quantities.formatBytes(size)
-                        + ", more than this server's limit of " + Quantities.formatBytes(uploadLimit),
-                "leave build caches and files the service does not need out of the directory, or raise the server's --upload-limit");
+        Upload.receive(vertx, ctx.request(), home.tmp(), uploadLimit)
+                .compose(upload -> vertx.executeBlocking(() -> {
+                    try {
+                        return deployments.deploy(upload.file());
+                    } finally {
+                        discard(upload.file()); // moved into blobs/ unless the deploy failed before
+                    }
+                }, false))
+                .onSuccess(d -> json(ctx, 201, d))
+                .onFailure(ctx::fail);
     }
 
     /** {@code PUT /v1/services/NAME/traffic} with a Traffic body: {"splits":[{"revision","percent"}],"tags":{}}. */
@@ -192,8 +150,28 @@ final class ControlApi {
             throw UserError.badRequest("request.invalid", "the traffic body is not valid JSON for traffic: " + e.getMessage(),
                     "send {\"splits\": [{\"revision\": \"latest\", \"percent\": 100}], \"tags\": {}}");
         }
-        deployments.traffic(ctx.pathParam("name"), traffic);
+        var stored = deployments.traffic(ctx.pathParam("name"), traffic, ifMatch(ctx));
+        ctx.response().putHeader(HttpHeaders.ETAG, etag(stored.trafficVersion()));
         json(ctx, 200, views.service(ctx.pathParam("name")));
+    }
+
+    /** A service's traffic version as an entity tag: {@code "3"}. */
+    private static String etag(long version) {
+        return "\"" + version + "\"";
+    }
+
+    /** The version named by {@code If-Match}; empty without one, or with {@code *} (whatever is there). */
+    private static java.util.OptionalLong ifMatch(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.IF_MATCH);
+        if (header == null || header.strip().equals("*")) {
+            return java.util.OptionalLong.empty();
+        }
+        java.util.regex.Matcher m = ENTITY_TAG.matcher(header.strip());
+        if (!m.matches()) {
+            throw UserError.badRequest("request.invalid", "If-Match must be one ETag of the traffic, such as \"3\" (got '" + header + "')",
+                    "send the ETag that GET /v1/services/" + ctx.pathParam("name") + "/traffic answered with");
+        }
+        return java.util.OptionalLong.of(Long.parseLong(m.group(1)));
     }
 
     private void rollback(RoutingContext ctx) {

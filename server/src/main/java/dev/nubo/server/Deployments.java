@@ -6,16 +6,21 @@ import dev.nubo.model.Traffic;
 import dev.nubo.model.UserError;
 import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
+import dev.nubo.store.ServiceRecord;
 import dev.nubo.store.Store;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /** Turns an uploaded archive into a new revision: validate everything first, then record, then start. */
 final class Deployments {
 
     /** What {@code POST /v1/deployments} answers. */
     record Deployed(String service, String revision, String digest, long size, String url, boolean created) {}
+
+    /** How many times a traffic change without If-Match starts over when another lands between its read and its write. */
+    private static final int TRAFFIC_ATTEMPTS = 5;
 
     /** How long a traffic change waits for the new routes, so its answer shows them. */
     private static final java.time.Duration TRAFFIC_APPLY_WAIT = java.time.Duration.ofSeconds(10);
@@ -81,9 +86,43 @@ final class Deployments {
      * Sets how the service's traffic is split and tagged. Every revision named must be READY (or
      * {@code latest}); the change replaces a rollback's pin and survives deploys. Traffic moves at
      * once: a revision at zero holds its first requests while it starts.
+     *
+     * <p>The store writes only over the version this change was checked against. With {@code ifMatch}
+     * (the version the caller read), a change made since is a 412; without, the caller replaces
+     * whatever is there, and a change that lands between this read and this write makes it start over.
+     *
+     * @return the service as stored, with its new traffic version
      */
-    void traffic(String service, Traffic traffic) {
-        var current = store.service(service).orElseThrow(() -> NotFound.service(service));
+    ServiceRecord traffic(String service, Traffic traffic, OptionalLong ifMatch) {
+        for (int attempt = 1; ; attempt++) {
+            ServiceRecord current = store.service(service).orElseThrow(() -> NotFound.service(service));
+            if (ifMatch.isPresent() && ifMatch.getAsLong() != current.trafficVersion()) {
+                throw changed(service, ifMatch.getAsLong(), current.trafficVersion());
+            }
+            checkReady(service, current, traffic);
+            Optional<ServiceRecord> written = store.setTraffic(service, traffic, current.trafficVersion());
+            if (written.isPresent()) {
+                store.addEvent(service, Optional.empty(), clock.instant(), "traffic set: " + describe(traffic));
+                reconciler.reconcileAndWait(service, TRAFFIC_APPLY_WAIT);
+                return written.get();
+            }
+            if (ifMatch.isPresent() || attempt == TRAFFIC_ATTEMPTS) {
+                long now = store.service(service).map(ServiceRecord::trafficVersion).orElse(current.trafficVersion());
+                throw ifMatch.isPresent() ? changed(service, current.trafficVersion(), now)
+                        : UserError.conflict("traffic.changed", "the traffic of service " + service + " kept changing while this"
+                                + " change was made (" + TRAFFIC_ATTEMPTS + " attempts)", "send it again");
+            }
+        }
+    }
+
+    private static UserError changed(String service, long read, long now) {
+        return UserError.preconditionFailed("traffic.changed", "the traffic of service " + service + " changed since it was read:"
+                        + " If-Match names version \"" + read + "\", it is at \"" + now + "\" now",
+                "read it again (GET /v1/services/" + service + "/traffic), make your change to what it is now and send that"
+                        + " with If-Match: \"" + now + "\"; `nubo traffic` does this by itself");
+    }
+
+    private void checkReady(String service, ServiceRecord current, Traffic traffic) {
         var revisions = store.revisions(service);
         java.util.List<String> named = new java.util.ArrayList<>(traffic.splits().stream().map(Traffic.Split::revision).toList());
         // A tag kept as it was is not checked again: a tagged revision that failed since must not block other changes.
@@ -109,9 +148,6 @@ final class Deployments {
             throw UserError.conflict("revision.not_ready", "service " + service + " has no ready revision for `latest`",
                     "deploy until a revision becomes ready, then split its traffic");
         }
-        store.setTraffic(service, traffic);
-        store.addEvent(service, Optional.empty(), clock.instant(), "traffic set: " + describe(traffic));
-        reconciler.reconcileAndWait(service, TRAFFIC_APPLY_WAIT);
     }
 
     /** {@code hello-00002=90 latest=10; tags canary=hello-00003}: the form {@code nubo traffic} takes. */

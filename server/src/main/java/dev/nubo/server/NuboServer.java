@@ -84,7 +84,7 @@ public final class NuboServer implements AutoCloseable {
                     "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port());
 
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
-            Artifacts artifacts = new Artifacts(home);
+            Artifacts artifacts = new Artifacts(home, config.codeLimit());
             RuntimeApis runtimeApis = new RuntimeApis(vertx);
             opened.add(opened.indexOf(instances) + 1, runtimeApis); // closed after the instances it serves
             Reconciler reconciler = new Reconciler(store, instances, runtimes, runtimeApis, artifacts, gateway, home, logs,

@@ -41,6 +41,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--upload-limit", description = "Largest deploy archive, e.g. 512Mi (default: ${DEFAULT-VALUE}).", defaultValue = "512Mi")
     String uploadLimit;
 
+    @Option(names = "--code-limit", description = "Most a deploy's archive may unpack to, e.g. 2Gi (default: ${DEFAULT-VALUE}).",
+            defaultValue = "1Gi")
+    String codeLimit;
+
     @Option(names = "--pool-size", description = "Idle prewarmed processes kept per function runtime (Java, Node, Python)"
             + " and memory size, so that a cold start only loads the function; 0 turns the pools off (default: ${DEFAULT-VALUE}).",
             defaultValue = "" + ServerConfig.DEFAULT_POOL_SIZE)
@@ -64,13 +68,15 @@ public final class ServerCommand implements Callable<Integer> {
                 : Path.of(System.getProperty("user.home"), ".nubo");
         long limit = Quantities.bytes(uploadLimit).orElseThrow(() -> new picocli.CommandLine.ParameterException(
                 spec.commandLine(), "--upload-limit must be a size such as 512Mi (got '" + uploadLimit + "')"));
+        long code = Quantities.bytes(codeLimit).filter(b -> b > 0).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--code-limit must be a size such as 1Gi (got '" + codeLimit + "')"));
         ServerConfig base = ServerConfig.defaults(dir);
         if (poolSize < 0 || poolSize > 64) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--pool-size must be from 0 (no pools) to 64 (got " + poolSize + ")");
         }
         ServerConfig config = new ServerConfig(dir, httpHost, httpPort, apiHost, apiPort, domain, limit, base.terminationGrace(),
-                poolSize, runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache());
+                poolSize, runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache(), code);
         NuboServer server = NuboServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();

@@ -19,6 +19,8 @@ import java.time.Duration;
  *       (Java, Node, Python at one memory size); 0 starts every function instance fresh</td></tr>
  *   <tr><td>runtimeCache</td><td>{@code home/cache}</td><td>the runtime shims and the Java host's
  *       class-data archive; shareable between servers of the same Nubo build</td></tr>
+ *   <tr><td>codeLimit</td><td>1 GiB</td><td>the most a deploy's archive may unpack to; above it, 413
+ *       (why this default: {@code Artifacts.DEFAULT_CODE_LIMIT})</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -31,7 +33,8 @@ public record ServerConfig(
         long uploadLimit,
         Duration terminationGrace,
         int poolSize,
-        Path runtimeCache) {
+        Path runtimeCache,
+        long codeLimit) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -49,23 +52,26 @@ public record ServerConfig(
         if (poolSize < 0 || poolSize > 64) {
             throw new IllegalArgumentException("poolSize must be between 0 and 64 (got " + poolSize + ")");
         }
+        if (codeLimit <= 0) {
+            throw new IllegalArgumentException("codeLimit must be positive");
+        }
     }
 
     /** Defaults, with state under {@code home}. */
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, "0.0.0.0", DEFAULT_HTTP_PORT, "127.0.0.1", DEFAULT_API_PORT, "localhost",
-                512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"));
+                512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
     }
 
     /** On ephemeral loopback ports: for tests and embedding. */
     public static ServerConfig ephemeral(Path home) {
         return new ServerConfig(home, "127.0.0.1", 0, "127.0.0.1", 0, "localhost", 512L << 20, Duration.ofSeconds(5),
-                DEFAULT_POOL_SIZE, home.resolve("cache"));
+                DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
     }
 
     /** The same, keeping {@code size} idle processes per runtime kind. */
     public ServerConfig withPool(int size, Path cache) {
-        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace, size, cache);
+        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace, size, cache, codeLimit);
     }
 
     private static void checkPort(String key, int port) {

@@ -31,6 +31,13 @@ final class Views {
 
     record RouteView(String revision, int percent, List<String> tags, List<String> urls) {}
 
+    /**
+     * {@code GET /v1/services/NAME/traffic}: the traffic as set (a body {@code PUT} takes back as it is),
+     * the rollback pin, and the version that {@code If-Match} names.
+     */
+    record TrafficSettings(List<dev.nubo.model.Traffic.Split> splits, Map<String, String> tags, String pinnedRevision,
+            long version) {}
+
     /** The autoscaler's latest decision and the gateway's view of the revision's load. */
     record ScalingView(Integer desired, String mode, String reason, int inFlight, int waiting, long requests, long held,
             long holdP50Ms, long holdP99Ms, long holdMaxMs) {}
@@ -86,6 +93,11 @@ final class Views {
 
     ServiceDetail service(String name) {
         return detail(existing(name), 20);
+    }
+
+    TrafficSettings traffic(String name) {
+        ServiceRecord s = existing(name);
+        return new TrafficSettings(s.traffic().splits(), s.traffic().tags(), s.pinnedRevision().orElse(null), s.trafficVersion());
     }
 
     RevisionView revision(String service, String id) {

@@ -22,7 +22,7 @@ class TrafficPlanTest {
     }
 
     private static ServiceRecord service(Optional<String> pin, Traffic traffic) {
-        return new ServiceRecord("shop", T0, pin, traffic);
+        return new ServiceRecord("shop", T0, pin, traffic, 1);
     }
 
     /** Newest first, as the store lists them. */

@@ -12,5 +12,7 @@ import java.util.Optional;
  * @param traffic how requests are split across revisions, and the tags; {@link Traffic#latest()} unless
  *     set with {@link Store#setTraffic}. A deploy leaves it alone: a new revision takes traffic only
  *     through a {@code latest} split.
+ * @param trafficVersion incremented by every change of {@code traffic} or {@code pinnedRevision}: what a
+ *     conditional {@link Store#setTraffic traffic write} names as the version it was based on
  */
-public record ServiceRecord(String name, Instant createdAt, Optional<String> pinnedRevision, Traffic traffic) {}
+public record ServiceRecord(String name, Instant createdAt, Optional<String> pinnedRevision, Traffic traffic, long trafficVersion) {}

@@ -72,17 +72,22 @@ public final class Store implements AutoCloseable {
 
     /**
      * Replaces how {@code service}'s requests are split across its revisions, and its tags, and clears a
-     * rollback pin: explicit traffic is the newer decision. Every revision id the traffic names must be
-     * one of this service's revisions; whether it is READY is the caller's policy, not storage's.
+     * rollback pin: explicit traffic is the newer decision. The write is conditional: it happens only if
+     * the service's {@link ServiceRecord#trafficVersion() traffic version} is still {@code expectedVersion},
+     * the one the caller read and based the change on, so that concurrent edits cannot lose one another.
+     * Every revision id the traffic names must be one of this service's revisions; whether it is READY
+     * is the caller's policy, not storage's. Each tag claims its host name label {@code TAG-SERVICE}.
      *
      * <pre>{@code
-     * store.setTraffic("hello", Traffic.parse(List.of("hello-00002=90", "latest=10"), List.of()));
+     * ServiceRecord hello = store.service("hello").orElseThrow();
+     * store.setTraffic("hello", Traffic.parse(List.of("hello-00002=90", "latest=10"), List.of()), hello.trafficVersion());
      * }</pre>
      *
-     * @return the service as now stored
-     * @throws UserError 404 {@code service.not_found} or {@code revision.not_found}
+     * @return the service as now stored, or empty when its traffic changed since {@code expectedVersion}
+     * @throws UserError 404 {@code service.not_found} or {@code revision.not_found}; 409 {@code host.taken}
+     *     when a tag's host name is another service's or another tag's
      */
-    public ServiceRecord setTraffic(String service, Traffic traffic) {
+    public Optional<ServiceRecord> setTraffic(String service, Traffic traffic, long expectedVersion) {
         return transaction(() -> {
             if (service(service).isEmpty()) {
                 throw UserError.notFound("service.not_found", "no service named " + service,
@@ -96,24 +101,40 @@ public final class Store implements AutoCloseable {
             }
             // The default is stored as NULL, as it is for services that never had traffic set.
             String json = traffic.equals(Traffic.latest()) ? null : json(traffic);
-            update("UPDATE services SET traffic = ?, pinned_revision = NULL WHERE name = ?",
-                    st -> { st.setString(1, json); st.setString(2, service); });
-            return service(service).orElseThrow();
+            int written = update("UPDATE services SET traffic = ?, pinned_revision = NULL, traffic_version = traffic_version + 1"
+                            + " WHERE name = ? AND traffic_version = ?",
+                    st -> { st.setString(1, json); st.setString(2, service); st.setLong(3, expectedVersion); });
+            if (written == 0) {
+                return Optional.<ServiceRecord>empty();
+            }
+            update("DELETE FROM hosts WHERE service = ? AND tag IS NOT NULL", st -> st.setString(1, service));
+            for (String tag : traffic.tags().keySet()) {
+                claim(tag + "-" + service, service, Optional.of(tag));
+            }
+            return service(service);
         });
     }
 
     /**
-     * Records a new revision of {@code service}, creating the service when it is new. A deploy always
-     * unpins: whoever deploys new code expects it to serve. It leaves the traffic split alone: an
-     * explicit split survives deploys, and the new revision takes traffic only through a {@code latest} split.
+     * Records a new revision of {@code service}, creating the service when it is new (it claims its
+     * host name label). A deploy always unpins: whoever deploys new code expects it to serve. It leaves
+     * the traffic split alone: an explicit split survives deploys, and the new revision takes traffic
+     * only through a {@code latest} split.
+     *
+     * @throws UserError 409 {@code host.taken} when a new service's name is the host of another service's tag
      */
     public RevisionRecord createRevision(String service, String descriptorYaml, String digest, Instant now) {
         return transaction(() -> {
-            update("INSERT INTO services (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
+            int created = update("INSERT INTO services (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING",
                     st -> { st.setString(1, service); st.setString(2, now.toString()); });
+            if (created > 0) {
+                claim(service, service, Optional.empty());
+            }
             int number = query("SELECT next_number FROM services WHERE name = ?", st -> st.setString(1, service),
                     rs -> rs.getInt(1)).getFirst();
-            update("UPDATE services SET next_number = ?, pinned_revision = NULL WHERE name = ?",
+            // Unpinning changes what the service's traffic is, so it is a new traffic version; a deploy that unpins nothing is not.
+            update("UPDATE services SET next_number = ?, traffic_version = traffic_version + (pinned_revision IS NOT NULL),"
+                            + " pinned_revision = NULL WHERE name = ?",
                     st -> { st.setInt(1, number + 1); st.setString(2, service); });
             String id = "%s-%05d".formatted(service, number);
             update("INSERT INTO revisions (id, service, number, descriptor, digest, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -149,9 +170,37 @@ public final class Store implements AutoCloseable {
         return transition(id, RevisionState.FAILED, Optional.of(reason), logTail, Optional.empty());
     }
 
+    /** Pins (or unpins) the service to a revision; a new traffic version, since the traffic it serves changes. */
     public void pin(String service, Optional<String> revision) {
-        locked(() -> update("UPDATE services SET pinned_revision = ? WHERE name = ?",
+        locked(() -> update("UPDATE services SET pinned_revision = ?, traffic_version = traffic_version + 1 WHERE name = ?",
                 st -> { st.setString(1, revision.orElse(null)); st.setString(2, service); }));
+    }
+
+    /**
+     * Claims the host name {@code label} for a service, or one of its tags. The table's primary key
+     * decides, in this transaction, so two claims cannot both succeed whatever their timing; the
+     * holder is read only to say who it is.
+     */
+    private void claim(String label, String service, Optional<String> tag) throws SQLException {
+        int claimed = update("INSERT INTO hosts (label, service, tag) VALUES (?, ?, ?) ON CONFLICT (label) DO NOTHING", st -> {
+            st.setString(1, label);
+            st.setString(2, service);
+            st.setString(3, tag.orElse(null));
+        });
+        if (claimed > 0) {
+            return;
+        }
+        record Holder(String service, Optional<String> tag) {}
+        Holder holder = query("SELECT service, tag FROM hosts WHERE label = ?", st -> st.setString(1, label),
+                rs -> new Holder(rs.getString(1), Optional.ofNullable(rs.getString(2)))).getFirst();
+        String claimant = tag.map(t -> "tag " + t + " of service " + service).orElse("service " + service);
+        String held = holder.tag().map(t -> "tag " + t + " of service " + holder.service()).orElse("service " + holder.service());
+        String hint = tag.isEmpty()
+                ? "name the service differently in nubo.yaml, or remove the tag first: `nubo traffic " + holder.service()
+                        + " --untag " + holder.tag().orElseThrow() + "`"
+                : holder.tag().map(t -> "choose another tag name, or remove that tag first: `nubo traffic " + holder.service()
+                        + " --untag " + t + "`").orElse("choose another tag name, or delete service " + holder.service() + " first");
+        throw UserError.conflict("host.taken", claimant + " would answer at the host name " + label + ", which " + held + " has", hint);
     }
 
     /** Deletes a service with its revisions and events. */
@@ -214,11 +263,11 @@ public final class Store implements AutoCloseable {
                 Optional.ofNullable(rs.getString(10)).map(Instant::parse));
     }
 
-    private static final String SERVICE_COLUMNS = "SELECT name, created_at, pinned_revision, traffic FROM services";
+    private static final String SERVICE_COLUMNS = "SELECT name, created_at, pinned_revision, traffic, traffic_version FROM services";
 
     private static ServiceRecord service(ResultSet rs) throws SQLException {
         return new ServiceRecord(rs.getString(1), Instant.parse(rs.getString(2)), Optional.ofNullable(rs.getString(3)),
-                traffic(rs.getString(1), rs.getString(4)));
+                traffic(rs.getString(1), rs.getString(4)), rs.getLong(5));
     }
 
     private static Traffic traffic(String service, String json) {
