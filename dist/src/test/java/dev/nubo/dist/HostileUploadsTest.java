@@ -106,6 +106,21 @@ class HostileUploadsTest {
     }
 
     @Test
+    void deployOfADirectoryOverTheUploadLimitStopsAtTheServersEarlyAnswer() throws Exception {
+        try (TestNubo nubo = TestNubo.start(dir.resolve("home"), "--pool-size", "0", "--upload-limit", "1Mi")) {
+            byte[] noise = new byte[3 << 20];
+            new java.util.Random(7).nextBytes(noise);  // incompressible: the archive stays over 1Mi
+            Path app = TestNubo.app(dir, "big", YAML, Map.of());
+            Files.write(app.resolve("noise.bin"), noise);
+
+            TestNubo.CliResult deploy = nubo.shipped("deploy", app.toString());
+
+            assertThat(deploy.exitCode()).as(deploy.toString()).isNotZero();
+            assertThat(deploy.err()).contains("error: ", "1Mi").doesNotContain("Exception");
+        }
+    }
+
+    @Test
     void aHugeDescriptorIsRefusedBeforeItIsParsed() throws Exception {
         try (TestNubo nubo = TestNubo.start(dir.resolve("home"), 0)) {
             byte[] zip = zip(Map.of("nubo.yaml", YAML + "env:\n  BLOB: " + "x".repeat(50 << 20) + "\n"), 0, false);
