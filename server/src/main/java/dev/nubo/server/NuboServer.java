@@ -17,7 +17,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.net.BindException;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,8 +67,8 @@ public final class NuboServer implements AutoCloseable {
                         String.valueOf(vertx.unavailableNativeTransportCause()));
             }
             opened.addFirst(() -> vertx.close().await());
-            Gateway gateway = Gateway.start(vertx, new GatewayConfig(config.httpHost(), config.httpPort(), config.domain(),
-                    Duration.ofSeconds(1), 256));
+            Gateway gateway = Gateway.start(vertx, GatewayConfig.defaults().withHost(config.httpHost()).withPort(config.httpPort())
+                    .withDomain(config.domain()));
             opened.addFirst(gateway);
             LogHub logs = new LogHub(home);
             InstancesConfig defaults = InstancesConfig.defaults();
