@@ -1,8 +1,6 @@
 package dev.nubo.gateway;
 
 import dev.nubo.model.UserError;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,6 +46,20 @@ import org.slf4j.LoggerFactory;
  * {@code {"error":{"code","message","hint","requestId"}}}; an error answer sent while part of the
  * request body is unread says {@code Connection: close}, drains the body for up to a second and
  * closes, so the caller reads the answer rather than a reset.
+ *
+ * <p><b>Malformed requests.</b> A head the decoder cannot parse gets 400 (414 and 431 for an
+ * oversized line or head); one it parses but that could frame differently at the instance (a header
+ * name that is not a token, a control character in a value or the target, two Hosts, a
+ * Transfer-Encoding other than {@code chunked}: see {@link RequestHead}) gets 400 before anything is
+ * forwarded, whatever Vert.x's header validation is set to. Either way the answer says
+ * {@code Connection: close}, nothing after it on that connection is served, and it closes.
+ *
+ * <p><b>Holding connections.</b> A caller's request head must arrive whole within
+ * {@code headerTimeout} of the connection opening or of the previous answer on it, else the
+ * connection closes (slowloris, and idle keep-alive connections); a caller that takes none of its
+ * answer for {@code sendTimeout} is cut by the kernel (TCP_USER_TIMEOUT, on epoll); and beyond
+ * {@code maxConnections} open at once, a new connection is closed as soon as it is accepted, so the
+ * gateway never takes the descriptors the rest of the server needs (see {@link GatewayConfig}).
  *
  * <p><b>Headers.</b> Hop-by-hop headers (and those {@code Connection} names) stop here both ways;
  * everything else passes, {@code Host} included. The instance also gets {@code X-Forwarded-For}
@@ -100,6 +112,7 @@ public final class Gateway implements AutoCloseable {
     /** One client (and so one keep-alive pool per instance) per listener's event loop; see {@link #listener}. */
     private final java.util.List<HttpClientAgent> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final InFlight inFlight = new InFlight();
+    private final CallerConnections.Cap cap;
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHold = revision -> {};
@@ -111,8 +124,8 @@ public final class Gateway implements AutoCloseable {
     private Gateway(Vertx vertx, GatewayConfig config) {
         this.vertx = vertx;
         this.config = config;
+        this.cap = new CallerConnections.Cap(config.maxConnections());
         this.routes = index(RouteTable.empty());
-
     }
 
     /** Binds and starts serving (with an empty route table); returns once the port is bound. */
@@ -254,9 +267,17 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    private void handle(HttpServerRequest request, HttpClientAgent client) {
+    private void handle(HttpServerRequest request, HttpClientAgent client, CallerConnections callers) {
         long received = System.nanoTime();
         request.pause();  // the body waits in the socket until an instance is ready to take it
+        if (!callers.headArrived(request)) {
+            return;  // pipelined behind a refused request, on a connection that is closing
+        }
+        java.util.Optional<String> flaw = RequestHead.flaw(request);
+        if (flaw.isPresent()) {
+            callers.refuse(request, flaw.get());
+            return;
+        }
         Exchange exchange = new Exchange(request, vertx, client, config.connectTimeout(), received, this::dispatch);
         exchange.outcome().onSuccess(outcome -> record(request, exchange, outcome));
         dispatch(exchange);
@@ -319,7 +340,15 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void listen() {
-        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false);
+        // The send timeout is TCP_USER_TIMEOUT, so the kernel cuts a caller that leaves sent bytes
+        // unacknowledged, or stops reading (a zero window), for that long: Vert.x itself cannot, as it
+        // closes a connection only once its pending writes have gone out. Linux and epoll only.
+        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false)
+                .setTcpUserTimeout((int) Math.min(Integer.MAX_VALUE, config.sendTimeout().toMillis()));
+        if (!vertx.isNativeTransportEnabled()) {
+            log.info("the gateway's send timeout is not enforced: it needs the native epoll transport, and Vert.x uses Java NIO ({})",
+                    String.valueOf(vertx.unavailableNativeTransportCause()));
+        }
         // One listener per processor on the same port: Vert.x shares the socket and spreads connections
         // over the listeners' event loops. It shares a fixed port as is; for "any free port" it shares
         // the random port among servers that ask for the same negative number, unique per gateway here.
@@ -349,18 +378,14 @@ public final class Gateway implements AutoCloseable {
                 .with(new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerEndpoint()))
                 .build();
         clients.add(client);
+        CallerConnections callers = new CallerConnections(config, cap, System::nanoTime);
+        vertx.setPeriodic(CallerConnections.sweepMillis(config), id -> callers.sweep());  // cancelled with the verticle
         return vertx.createHttpServer(options)
-                .requestHandler(request -> handle(request, client))
-                .invalidRequestHandler(Gateway::malformed)
+                .connectionHandler(callers::accepted)
+                .requestHandler(request -> handle(request, client, callers))
+                .invalidRequestHandler(callers::unparsed)
                 .listen(listenPort, config.host())
                 .onSuccess(server -> bound.set(server.actualPort()));
-    }
-
-    private static void malformed(HttpServerRequest request) {
-        Throwable cause = request.decoderResult().cause();
-        int status = cause instanceof TooLongHttpLineException ? 414 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
-        GatewayError.malformed(status).send(request.response(), RequestId.from(null))
-                .onComplete(v -> request.connection().close());
     }
 
     private RuntimeException cannotListen(Exception e) {

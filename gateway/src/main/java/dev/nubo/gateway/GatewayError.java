@@ -83,6 +83,12 @@ record GatewayError(int status, String code, String message, String hint, int re
                 "send a well-formed HTTP/1.1 request; request lines and headers have size limits", 0);
     }
 
+    /** A head the decoder accepted but the gateway will not forward; see {@link RequestHead}. */
+    static GatewayError refusedHead(String flaw) {
+        return new GatewayError(400, "request.malformed", "the gateway refuses this request: " + flaw,
+                "send a well-formed HTTP/1.1 request (RFC 9112); the gateway forwards nothing it cannot frame unambiguously", 0);
+    }
+
     Future<Void> send(HttpServerResponse response, String requestId) {
         byte[] json;
         try {

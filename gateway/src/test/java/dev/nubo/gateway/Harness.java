@@ -30,7 +30,8 @@ final class Harness implements AutoCloseable {
     /** An upstream server standing in for a function instance, counting what reaches it. */
     record Instance(Endpoint endpoint, AtomicInteger requests, AtomicInteger connections, AtomicInteger closedConnections) {}
 
-    final Vertx vertx = Vertx.vertx();
+    /** Native epoll where Netty has it, as the server prefers it. */
+    final Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
     final Gateway gateway;
     final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -39,7 +40,12 @@ final class Harness implements AutoCloseable {
     private final Map<String, ServiceRoute> services = new LinkedHashMap<>();
 
     Harness() {
-        gateway = Gateway.start(vertx, GatewayConfig.defaults().withHost("127.0.0.1").withPort(0));
+        this(c -> c);
+    }
+
+    /** A gateway on a free loopback port, with the settings {@code configure} changes. */
+    Harness(java.util.function.UnaryOperator<GatewayConfig> configure) {
+        gateway = Gateway.start(vertx, configure.apply(GatewayConfig.defaults().withHost("127.0.0.1").withPort(0)));
     }
 
     /** Starts an upstream instance; its handler runs on an event loop, so it must not block. */

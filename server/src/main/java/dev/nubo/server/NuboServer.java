@@ -4,7 +4,6 @@ import dev.nubo.events.Eventing;
 import dev.nubo.events.GatewayAddress;
 import dev.nubo.events.Shortcut;
 import dev.nubo.gateway.Gateway;
-import dev.nubo.gateway.GatewayConfig;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
 import dev.nubo.model.Descriptor;
@@ -17,7 +16,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.net.BindException;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,8 +67,7 @@ public final class NuboServer implements AutoCloseable {
                         String.valueOf(vertx.unavailableNativeTransportCause()));
             }
             opened.addFirst(() -> vertx.close().await());
-            Gateway gateway = Gateway.start(vertx, new GatewayConfig(config.httpHost(), config.httpPort(), config.domain(),
-                    Duration.ofSeconds(1), 256));
+            Gateway gateway = Gateway.start(vertx, config.gateway());
             opened.addFirst(gateway);
             LogHub logs = new LogHub(home);
             Instances instances = Instances.create(InstancesConfig.defaults().withTerminationGrace(config.terminationGrace())
@@ -96,7 +93,7 @@ public final class NuboServer implements AutoCloseable {
             // the instances and the gateway do; what it has not delivered stays in its log for the next start.
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
-            Eventing eventing = Eventing.open(home.eventsDatabase(), vertx, new GatewayAddress("127.0.0.1", gateway.port(), config.domain()),
+            Eventing eventing = Eventing.open(home.eventsDatabase(), vertx, new GatewayAddress(reachable(config.httpHost()), gateway.port(), config.domain()),
                     shortcut, clock, RandomGenerator.getDefault(), EVENT_DELIVERIES_IN_FLIGHT);
             opened.add(opened.indexOf(instances), eventing);
             Sources sources = new Sources(eventing, vertx, clock, urls);
@@ -145,8 +142,20 @@ public final class NuboServer implements AutoCloseable {
         }
     }
 
+    /** The host in a URL for this machine to reach a listener on {@code bindHost}. */
     private static String display(String bindHost) {
-        return bindHost.equals("0.0.0.0") || bindHost.equals("::") ? "127.0.0.1" : bindHost;
+        String host = reachable(bindHost);
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    /** Where this machine reaches a listener on {@code bindHost}: loopback for a wildcard address. */
+    private static String reachable(String bindHost) {
+        return allInterfaces(bindHost) ? "127.0.0.1" : bindHost;
+    }
+
+    /** Whether binding {@code host} listens on every interface of the machine. */
+    static boolean allInterfaces(String host) {
+        return host.equals("0.0.0.0") || host.equals("::") || host.equals("0:0:0:0:0:0:0:0");
     }
 
     /** {@code http://127.0.0.1:8081}. */

@@ -1,8 +1,10 @@
 package dev.nubo.server;
 
+import dev.nubo.gateway.GatewayConfig;
 import dev.nubo.model.Quantities;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -29,8 +31,23 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "" + ServerConfig.DEFAULT_API_PORT)
     int apiPort;
 
-    @Option(names = "--http-host", description = "Gateway bind address (default: ${DEFAULT-VALUE}).", defaultValue = "0.0.0.0")
+    @Option(names = "--http-host", description = "Gateway bind address; 0.0.0.0 or :: for all interfaces"
+            + " (default: ${DEFAULT-VALUE}, this machine only, like the API).", defaultValue = "127.0.0.1")
     String httpHost;
+
+    @Option(names = "--http-max-connections", description = "Most callers' connections the gateway holds open at once;"
+            + " more are closed as they come, keeping file descriptors for the API, instances and logs"
+            + " (default: from the process's file descriptor limit; 7952 for ulimit -n 20000).")
+    Integer httpMaxConnections;
+
+    @Option(names = "--http-header-timeout", description = "A request head must arrive whole within this of the connection"
+            + " or of the previous response, else the connection closes; also how long an idle keep-alive connection stays"
+            + " (default: ${DEFAULT-VALUE}).", defaultValue = "10s")
+    String httpHeaderTimeout;
+
+    @Option(names = "--http-send-timeout", description = "A caller that takes no byte of its answer for this long is cut"
+            + " (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
+    String httpSendTimeout;
 
     @Option(names = "--api-host", description = "Control API bind address (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
     String apiHost;
@@ -63,20 +80,7 @@ public final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = home != null ? home
-                : env.containsKey("NUBO_HOME") ? Path.of(env.get("NUBO_HOME"))
-                : Path.of(System.getProperty("user.home"), ".nubo");
-        long limit = Quantities.bytes(uploadLimit).orElseThrow(() -> new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "--upload-limit must be a size such as 512Mi (got '" + uploadLimit + "')"));
-        long code = Quantities.bytes(codeLimit).filter(b -> b > 0).orElseThrow(() -> new picocli.CommandLine.ParameterException(
-                spec.commandLine(), "--code-limit must be a size such as 1Gi (got '" + codeLimit + "')"));
-        ServerConfig base = ServerConfig.defaults(dir);
-        if (poolSize < 0 || poolSize > 64) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--pool-size must be from 0 (no pools) to 64 (got " + poolSize + ")");
-        }
-        ServerConfig config = new ServerConfig(dir, httpHost, httpPort, apiHost, apiPort, domain, limit, base.terminationGrace(),
-                poolSize, runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache(), code);
+        ServerConfig config = config();
         NuboServer server = NuboServer.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
@@ -95,7 +99,7 @@ public final class ServerCommand implements Callable<Integer> {
                   home     %s
                 Deploy an example:  bin/nubo deploy examples/hello-java
                 Stop with Ctrl-C.
-                """, Version.current(), server.gatewayUrl(), server.serviceUrl("NAME"), server.apiUrl(),
+                """, Version.current(), bound(server.gatewayUrl(), httpHost), server.serviceUrl("NAME"), bound(server.apiUrl(), apiHost),
                 server.home().resolve("admin.token"), server.home());
         out.flush();
         try {
@@ -104,5 +108,43 @@ public final class ServerCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** The server's settings from the flags and the environment; a flag out of range is a usage error naming it. */
+    ServerConfig config() {
+        Path dir = home != null ? home
+                : env.containsKey("NUBO_HOME") ? Path.of(env.get("NUBO_HOME"))
+                : Path.of(System.getProperty("user.home"), ".nubo");
+        long limit = Quantities.bytes(uploadLimit).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--upload-limit must be a size such as 512Mi (got '" + uploadLimit + "')"));
+        long code = Quantities.bytes(codeLimit).filter(b -> b > 0).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--code-limit must be a size such as 1Gi (got '" + codeLimit + "')"));
+        ServerConfig base = ServerConfig.defaults(dir);
+        if (poolSize < 0 || poolSize > 64) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--pool-size must be from 0 (no pools) to 64 (got " + poolSize + ")");
+        }
+        GatewayConfig gateway = base.gateway().withHost(httpHost).withPort(httpPort).withDomain(domain)
+                .withHeaderTimeout(positive("--http-header-timeout", httpHeaderTimeout))
+                .withSendTimeout(positive("--http-send-timeout", httpSendTimeout));
+        if (httpMaxConnections != null) {
+            if (httpMaxConnections < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--http-max-connections must be 1 or more (got " + httpMaxConnections + ")");
+            }
+            gateway = gateway.withMaxConnections(httpMaxConnections);
+        }
+        return new ServerConfig(dir, gateway, apiHost, apiPort, limit, base.terminationGrace(), poolSize,
+                runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache(), code);
+    }
+
+    /** The URL to use here, and what is bound when that is more than the URL says. */
+    static String bound(String url, String bindHost) {
+        return NuboServer.allInterfaces(bindHost) ? url + " (all interfaces: " + bindHost + ")" : url;
+    }
+
+    private Duration positive(String flag, String text) {
+        return Quantities.duration(text).filter(d -> !d.isZero()).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                spec.commandLine(), flag + " must be a duration such as 10s or 500ms (got '" + text + "')"));
     }
 }

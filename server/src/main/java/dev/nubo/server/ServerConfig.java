@@ -1,18 +1,21 @@
 package dev.nubo.server;
 
+import dev.nubo.gateway.GatewayConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * Everything {@code nubo server} can be told, with its default. The command-line flags and
- * docs/CLI.md mirror this table.
+ * docs/CLI.md mirror this table. The gateway's own settings (bind address, port, domain, timeouts
+ * and connection cap, with their defaults and checks) are {@link GatewayConfig}'s.
  *
  * <table>
  *   <tr><th>key</th><th>default</th><th>meaning</th></tr>
  *   <tr><td>home</td><td>{@code $NUBO_HOME}, else {@code ~/.nubo}</td><td>state, code, logs, token</td></tr>
- *   <tr><td>httpHost / httpPort</td><td>0.0.0.0 / 8080</td><td>the gateway; port 0 picks a free one</td></tr>
+ *   <tr><td>gateway</td><td>{@link GatewayConfig#defaults()}: 127.0.0.1:8080</td><td>the gateway; port 0 picks a free one.
+ *       Loopback by default, as the control API and the instances are: a fresh server on a laptop
+ *       serves nobody else until it is told to (0.0.0.0 binds all interfaces)</td></tr>
  *   <tr><td>apiHost / apiPort</td><td>127.0.0.1 / 8081</td><td>the control API; port 0 picks a free one</td></tr>
- *   <tr><td>domain</td><td>localhost</td><td>a service answers at {@code NAME.<domain>}</td></tr>
  *   <tr><td>uploadLimit</td><td>512 MiB</td><td>largest deploy archive; above it, 413</td></tr>
  *   <tr><td>terminationGrace</td><td>10 s</td><td>SIGTERM to SIGKILL when an instance stops</td></tr>
  *   <tr><td>poolSize</td><td>2</td><td>idle prewarmed runtime processes kept per function runtime kind
@@ -25,11 +28,9 @@ import java.time.Duration;
  */
 public record ServerConfig(
         Path home,
-        String httpHost,
-        int httpPort,
+        GatewayConfig gateway,
         String apiHost,
         int apiPort,
-        String domain,
         long uploadLimit,
         Duration terminationGrace,
         int poolSize,
@@ -41,8 +42,8 @@ public record ServerConfig(
     public static final int DEFAULT_POOL_SIZE = 2;
 
     public ServerConfig {
-        checkPort("httpPort", httpPort);
         checkPort("apiPort", apiPort);
+        String domain = gateway.domain();
         if (!domain.matches("[a-z0-9]([a-z0-9.-]*[a-z0-9])?")) {
             throw new IllegalArgumentException("domain must be a DNS name such as localhost or apps.example.com (got '" + domain + "')");
         }
@@ -59,19 +60,29 @@ public record ServerConfig(
 
     /** Defaults, with state under {@code home}. */
     public static ServerConfig defaults(Path home) {
-        return new ServerConfig(home, "0.0.0.0", DEFAULT_HTTP_PORT, "127.0.0.1", DEFAULT_API_PORT, "localhost",
+        return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
     }
 
     /** On ephemeral loopback ports: for tests and embedding. */
     public static ServerConfig ephemeral(Path home) {
-        return new ServerConfig(home, "127.0.0.1", 0, "127.0.0.1", 0, "localhost", 512L << 20, Duration.ofSeconds(5),
-                DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
+        return new ServerConfig(home, GatewayConfig.defaults().withHost("127.0.0.1").withPort(0), "127.0.0.1", 0, 512L << 20,
+                Duration.ofSeconds(5), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
     }
 
     /** The same, keeping {@code size} idle processes per runtime kind. */
     public ServerConfig withPool(int size, Path cache) {
-        return new ServerConfig(home, httpHost, httpPort, apiHost, apiPort, domain, uploadLimit, terminationGrace, size, cache, codeLimit);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, cache, codeLimit);
+    }
+
+    /** The gateway's bind address. */
+    public String httpHost() {
+        return gateway.host();
+    }
+
+    /** Services answer at {@code NAME.<domain>}. */
+    public String domain() {
+        return gateway.domain();
     }
 
     private static void checkPort(String key, int port) {

@@ -195,8 +195,14 @@ class ArtifactsTest {
                 .hasMessage("the stored archive " + home.blob(hex) + " is damaged: its content no longer has digest sha256:" + hex);
     }
 
+    private Artifacts artifacts;
+
+    /** One per test: a home is locked by whoever prepared it, as a running server holds its own. */
     private Artifacts artifacts() {
-        return new Artifacts(Home.prepare(dir.resolve("home")), Artifacts.DEFAULT_CODE_LIMIT);
+        if (artifacts == null) {
+            artifacts = new Artifacts(Home.prepare(dir.resolve("home")), Artifacts.DEFAULT_CODE_LIMIT);
+        }
+        return artifacts;
     }
 
     private static String random(int bytes) {

@@ -1,0 +1,53 @@
+package dev.nubo.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class ServerCommandTest {
+
+    private static ServerCommand parse(String... args) {
+        ServerCommand command = new ServerCommand(Map.of("NUBO_HOME", "/tmp/nubo-test-home"));
+        new CommandLine(command).parseArgs(args);
+        return command;
+    }
+
+    @Test
+    void bindsTheGatewayToLoopbackUnlessToldOtherwise() {
+        assertThat(parse().config().httpHost()).isEqualTo("127.0.0.1");
+        assertThat(parse("--http-host", "0.0.0.0").config().httpHost()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void passesTheGatewaysTimeoutsAndConnectionCapThrough() {
+        ServerConfig config = parse("--http-header-timeout", "2s", "--http-send-timeout", "500ms",
+                "--http-max-connections", "100").config();
+
+        assertThat(config.gateway().headerTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(config.gateway().sendTimeout()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.gateway().maxConnections()).isEqualTo(100);
+        assertThat(parse().config().gateway().maxConnections()).as("derived from the descriptor limit").isGreaterThan(1);
+    }
+
+    @Test
+    void namesTheFlagThatIsOutOfRange() {
+        assertThatThrownBy(() -> parse("--http-max-connections", "0").config())
+                .hasMessage("--http-max-connections must be 1 or more (got 0)");
+        assertThatThrownBy(() -> parse("--http-header-timeout", "0s").config())
+                .hasMessage("--http-header-timeout must be a duration such as 10s or 500ms (got '0s')");
+        assertThatThrownBy(() -> parse("--http-send-timeout", "soon").config())
+                .hasMessage("--http-send-timeout must be a duration such as 10s or 500ms (got 'soon')");
+    }
+
+    @Test
+    void theBannerSaysWhenTheGatewayListensOnAllInterfaces() {
+        assertThat(ServerCommand.bound("http://127.0.0.1:8080", "127.0.0.1")).isEqualTo("http://127.0.0.1:8080");
+        assertThat(ServerCommand.bound("http://192.168.1.5:8080", "192.168.1.5")).isEqualTo("http://192.168.1.5:8080");
+        assertThat(ServerCommand.bound("http://127.0.0.1:8080", "0.0.0.0")).isEqualTo("http://127.0.0.1:8080 (all interfaces: 0.0.0.0)");
+        assertThat(ServerCommand.bound("http://127.0.0.1:8080", "::")).isEqualTo("http://127.0.0.1:8080 (all interfaces: ::)");
+    }
+}
