@@ -21,6 +21,9 @@
 #                         have forgotten the previous burst, or the next burst starts with it still averaged in and
 #                         scales up faster than from silence
 #   SLEEP_MS [50]         how long the app takes per request
+#   SLOW_APP [0]          1: the app keeps Python's defaults (one request at a time, listen backlog 5) and takes
+#                         START_DELAY_MS [5000] to start, as issue 11's slow-accept reproduction does, e.g.
+#                         SLOW_APP=1 REQUESTS=60 TARGET=100 bench/burst.sh
 #   WARMUP [10]           seconds of load on another service first, to warm up the server's JVM (0: none)
 #   WINDOW [Nubo's, 60]   scale.window in seconds; the panic window is a tenth of it (at least 1 s)
 #   RESULTS [bench/results/burst-<time>]
@@ -35,6 +38,10 @@ TARGET=$(scale_int_env TARGET 10 1 10000)
 MAX=$(scale_int_env MAX 10 1 100)
 IDLE=$(scale_int_env IDLE 2 1 600)
 SLEEP_MS=$(scale_int_env SLEEP_MS 50 0 60000)
+SLOW_APP=$(scale_int_env SLOW_APP 0 0 1)
+START_DELAY_MS=$(scale_int_env START_DELAY_MS 5000 0 60000)
+APP_ENV=()
+[ "$SLOW_APP" = 1 ] && APP_ENV=(PY_DEFAULTS=1 "START_DELAY_MS=$START_DELAY_MS")
 WINDOW_YAML=""
 WINDOW_S=60
 if [ -n "${WINDOW:-}" ]; then WINDOW_S=$(scale_int_env WINDOW 60 6 3600); WINDOW_YAML=", window: ${WINDOW_S}s"; fi
@@ -48,7 +55,7 @@ scale_setup burst
 bench_log "$ROUNDS bursts of $REQUESTS requests ($CONCURRENCY at once); raw outputs in $RESULTS"
 
 app="$BENCH_TMP/app"
-scale_app "$app" "$SERVICE" "$SLEEP_MS" "{idle: ${IDLE}s, max: $MAX, target: $TARGET$WINDOW_YAML}"
+scale_app "$app" "$SERVICE" "$SLEEP_MS" "{idle: ${IDLE}s, max: $MAX, target: $TARGET$WINDOW_YAML}" "${APP_ENV[@]}"
 cp "$app/nubo.yaml" "$RESULTS/nubo.yaml"
 scale_warm_gateway "$WARMUP"
 scale_deploy "$app"

@@ -31,8 +31,14 @@ import java.util.Iterator;
  *   <li>IDLE: with no activity for the idle period, 0, without rate limit and ending any panic. Otherwise, once
  *       there has been activity, at least 1: requests shorter than the sampling period show up only as arrivals
  *       and must not let a busy revision drop to zero.</li>
- *   <li>At zero, if the latest sample shows demand, at least max(1, ceil(its concurrency / target)): every
- *       request then is held for a cold start, and the panic average would dilute a burst that follows silence.</li>
+ *   <li>A cold start (no instance ready, the latest sample showing demand) is sized on the requests held for it,
+ *       during its first {@link #COLD_BURST} only: at least max(1, ceil(latest concurrency / target)), the largest
+ *       such count seen in that second, since every request is held and the panic average would dilute a burst
+ *       that follows silence. After that second the count holds at what is starting (or that count, if fewer
+ *       were started yet): requests that keep arriving while processes start are their backlog, which the
+ *       first instance may clear in moments once it serves. A JVM takes seconds to start; sizing on its backlog
+ *       would start more JVMs, which on few cores slow each other's start and grow the backlog further. The
+ *       cold start ends with the first ready instance, when load is measured again.</li>
  *   <li>Last, clamp to [min, max]; min applies in every mode, so min &gt; 0 keeps instances warm.</li>
  * </ol>
  *
@@ -50,6 +56,12 @@ public final class Autoscaler {
     /** Absorbs float error so 20.0 / 10 wants 2 instances, and 1.1 / 0.1 wants 11 rather than 12. */
     private static final double EPSILON = 1e-9;
 
+    /**
+     * How long a cold start takes in demand: requests that come within a second of each other are a burst the
+     * instances will carry together; a second is also the shortest panic window.
+     */
+    public static final Duration COLD_BURST = Duration.ofSeconds(1);
+
     private final ScalePolicy policy;
     private final ArrayDeque<Sample> samples = new ArrayDeque<>();
     /** Bounds memory if samples come faster than expected: at most one per 10ms of the stable window is kept. */
@@ -61,6 +73,10 @@ public final class Autoscaler {
 
     /** The last decision of the current panic; 0 outside one. */
     private int lastPanicDesired;
+
+    /** When the current cold start began, null outside one; and the most instances it asked for. */
+    private Instant coldSince;
+    private int coldWants;
 
     public Autoscaler(ScalePolicy policy, Instant createdAt) {
         if (policy == null || createdAt == null) {
@@ -127,6 +143,7 @@ public final class Autoscaler {
             // Whole seconds: decisions tick at any millisecond, and "idle for 30s" reads better than "30s437ms".
             why = "idle for " + Format.duration(quiet.getSeconds() > 0 ? quiet.truncatedTo(ChronoUnit.SECONDS) : quiet);
             panicUntil = now;
+            coldSince = null;
         } else {
             if (panic > 0 && panic >= policy.panicThreshold() * ready * policy.target()) {
                 panicUntil = now.plus(policy.stableWindow());
@@ -157,11 +174,23 @@ public final class Autoscaler {
             }
             Sample latest = ready == 0 ? latest(now) : null;
             if (latest != null && (latest.concurrency() > 0 || latest.arrivals() > 0)) {
-                int needed = Math.max(1, instancesFor(latest.concurrency()));
-                if (needed >= desired) {
-                    why = "cold start, " + Format.requests(latest.concurrency()) + " waiting" + perInstance;
+                if (coldSince == null) {
+                    coldSince = now;
+                    coldWants = 0;
                 }
-                desired = Math.max(desired, needed);
+                if (Duration.between(coldSince, now).compareTo(COLD_BURST) < 0) {
+                    coldWants = Math.max(coldWants, Math.max(1, instancesFor(latest.concurrency())));
+                    if (coldWants >= desired) {
+                        why = "cold start, " + Format.requests(latest.concurrency()) + " waiting" + perInstance;
+                    }
+                    desired = Math.max(desired, coldWants);
+                } else {
+                    desired = Math.max(current, coldWants);
+                    why = "cold start, " + Format.requests(latest.concurrency()) + " waiting"
+                            + (current > 0 ? " for the " + Format.instances(current) + " starting" : perInstance);
+                }
+            } else if (ready > 0) {
+                coldSince = null;
             }
         }
         int clamped = Math.min(Math.max(desired, policy.min()), policy.max());

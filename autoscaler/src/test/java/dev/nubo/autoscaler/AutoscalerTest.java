@@ -191,6 +191,58 @@ class AutoscalerTest {
     }
 
     @Test
+    void aBacklogThatPilesUpWhileTheFirstInstanceStartsStartsNoMore() {
+        policy(0, 10, 100);
+        autoscaler.observe(now = now.plusMillis(100), 1, 1);
+        assertThat(autoscaler.decide(now, 0, 0).reason()).isEqualTo("0 → 1 instance: cold start, 1 request waiting, target 100 per instance");
+
+        // 20 requests a second for the 15s a JVM takes to start on a busy machine: 300 held, no ready instance.
+        for (int second = 1; second <= 15; second++) {
+            for (int tick = 0; tick < 10; tick++) {
+                autoscaler.observe(now = now.plusMillis(100), 1 + 20 * second - 18 + 2 * tick, 2);
+            }
+            ScaleDecision starting = autoscaler.decide(now, 1, 0);
+            assertThat(starting.desired()).as("%ds into the start", second).isEqualTo(1);
+        }
+        assertThat(autoscaler.decide(now, 1, 0).reason()).isEqualTo("steady at 1 instance: cold start, 301 requests waiting for the 1 instance starting");
+    }
+
+    @Test
+    void aColdStartIsSizedOnTheBurstOfItsFirstSecondAndThenHoldsEvenBeforeAllHaveStarted() {
+        policy(0, 50, 10);
+        autoscaler.observe(now = now.plusMillis(100), 1, 1);
+        assertThat(autoscaler.decide(now, 0, 0).desired()).as("the request that woke it").isEqualTo(1);
+        autoscaler.observe(now = now.plusMillis(100), 200, 199);
+        assertThat(autoscaler.decide(now, 1, 0).reason()).isEqualTo("1 → 20 instances: cold start, 200 requests waiting, target 10 per instance");
+        autoscaler.observe(now = now.plusMillis(800), 150, 0);
+        assertThat(autoscaler.decide(now, 2, 0).desired()).as("the largest count of the first second").isEqualTo(20);
+
+        autoscaler.observe(now = now.plusMillis(100), 400, 200);
+        ScaleDecision later = autoscaler.decide(now, 2, 0);
+        assertThat(later.desired()).as("two started so far; 400 held is their backlog, not more demand").isEqualTo(20);
+        assertThat(later.reason()).isEqualTo("2 → 20 instances: cold start, 400 requests waiting for the 2 instances starting");
+    }
+
+    @Test
+    void theColdStartEndsWithTheFirstReadyInstanceAndTheNextOneStartsAfresh() {
+        policy(0, 50, 10);
+        autoscaler.observe(now = now.plusMillis(100), 30, 30);
+        assertThat(autoscaler.decide(now, 0, 0).desired()).isEqualTo(3);
+        load(30, 2);
+        assertThat(autoscaler.decide(now, 3, 0).desired()).isEqualTo(3);
+
+        load(90, 1);
+        ScaleDecision served = autoscaler.decide(now, 3, 1);
+        assertThat(served.mode()).isEqualTo(Mode.PANIC);
+        assertThat(served.desired()).as("measured again once an instance serves: 90 now").isEqualTo(9);
+
+        load(0, 30);
+        assertThat(autoscaler.decide(now, 9, 9).desired()).isZero();
+        autoscaler.observe(now = now.plusMillis(100), 50, 50);
+        assertThat(autoscaler.decide(now, 0, 0).reason()).isEqualTo("0 → 5 instances: cold start, 50 requests waiting, target 10 per instance");
+    }
+
+    @Test
     void scalesDownByHalfAtMostAndAtMostOncePerDelay() {
         policy(ScalePolicy.of(0, 10, 10, STABLE, Duration.ofMinutes(5)));
         load(10, 60);

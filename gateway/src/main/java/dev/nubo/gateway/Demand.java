@@ -2,9 +2,11 @@ package dev.nubo.gateway;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Comparator;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -14,10 +16,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p>We hold requests here rather than fail them because a revision at zero, or with every instance
  * at its limit, is a normal state for a serverless platform: the autoscaler is already starting an
- * instance. The queue is FIFO across all event loops: once anyone waits, newcomers queue behind
- * them. A held request is taken exactly once, by whoever wins its {@link Held#take()}: a dispatcher
- * with a claimed instance, its expiry timer, its caller hanging up, or a reroute when the revision
- * leaves the table.
+ * instance. The queue is ordered by receipt across all event loops: once anyone waits, newcomers
+ * queue behind them, and a request that went back to the queue because its instance did not take the
+ * connection ({@link #requeue}) is first again, ahead of everyone who came after it. A held request is
+ * taken exactly once, by whoever wins its {@link Held#take()}: a dispatcher with a claimed instance,
+ * its expiry timer, its caller hanging up, or a reroute when the revision leaves the table.
  *
  * <p>No wake-up is lost: a holder enqueues and then dispatches; a finishing request releases its
  * slot and then, seeing someone waiting, dispatches. Whichever runs second finds both the room and
@@ -34,17 +37,23 @@ final class Demand {
         void reroute();
     }
 
-    /** A request waiting for room, on its connection's event loop. */
+    /** A request waiting for room, on its connection's event loop; one per stay in the queue. */
     static final class Held {
+        private static final AtomicLong SEQUENCE = new AtomicLong();
+        /** By receipt; requests received in the same nanosecond in the order they were queued. */
+        static final Comparator<Held> ORDER = Comparator.comparingLong((Held h) -> h.receivedNanos).thenComparingLong(h -> h.sequence);
+
         private final AtomicBoolean taken = new AtomicBoolean();
         private final Demand demand;
-        private final long sinceNanos;
+        private final long receivedNanos;
+        private final long sequence = SEQUENCE.incrementAndGet();
         private final Waiter waiter;
 
-        Held(Demand demand, Waiter waiter) {
+        /** @param receivedNanos when the gateway received the request ({@link System#nanoTime()}): its place in the queue */
+        Held(Demand demand, long receivedNanos, Waiter waiter) {
             this.demand = demand;
             this.waiter = waiter;
-            this.sinceNanos = System.nanoTime();
+            this.receivedNanos = receivedNanos;
         }
 
         /** True for exactly one caller; that caller decides the request's fate. */
@@ -61,8 +70,9 @@ final class Demand {
             demand.queue.remove(this);
         }
 
+        /** Since receipt: a request that went back to the queue waited all along. */
         long heldNanos() {
-            return System.nanoTime() - sinceNanos;
+            return System.nanoTime() - receivedNanos;
         }
     }
 
@@ -71,7 +81,7 @@ final class Demand {
     private final String revision;
     private final LongAdder arrivals = new LongAdder();
     private final LongAdder holds = new LongAdder();
-    private final ConcurrentLinkedQueue<Held> queue = new ConcurrentLinkedQueue<>();
+    private final ConcurrentSkipListSet<Held> queue = new ConcurrentSkipListSet<>(Held.ORDER);
     private final AtomicInteger waiting = new AtomicInteger();
     private final long[] recentHoldNanos = new long[RECENT_HOLDS];
     private int recentCount;
@@ -116,6 +126,16 @@ final class Demand {
         return true;
     }
 
+    /**
+     * Queues again a request that was handed an instance which did not take its connection: it was
+     * admitted already, so a full queue does not turn it away. Not counted as a new hold. The caller
+     * then calls {@link #dispatch()}, as after {@link #hold}.
+     */
+    void requeue(Held held) {
+        waiting.incrementAndGet();
+        queue.add(held);
+    }
+
     /** Hands waiting requests, oldest first, to instances with room, until either runs out. */
     void dispatch() {
         while (waiting.get() > 0) {
@@ -123,7 +143,7 @@ final class Demand {
             if (t == null) {
                 return;
             }
-            Upstream room = t.claim(null);
+            Upstream room = t.claim();
             if (room == null) {
                 return;
             }
@@ -145,7 +165,7 @@ final class Demand {
     }
 
     private Held nextWaiting() {
-        for (Held h = queue.poll(); h != null; h = queue.poll()) {
+        for (Held h = queue.pollFirst(); h != null; h = queue.pollFirst()) {
             if (h.take()) {
                 return h;
             }

@@ -21,11 +21,12 @@ import java.util.function.Consumer;
  * whole answer or one side gave up. All of its callbacks run on the event loop of the caller's
  * connection (the client agent completes on the calling context), so its state needs no locks.
  *
- * <p>Phases: {@code ROUTING → [HOLDING →] CONNECTING → SENDING → STREAMING → DONE}, {@code CONNECTING}
- * once more on a retry, {@code HOLDING → ROUTING} when a held request's revision leaves the route
- * table, and any of them straight to {@code DONE}. The phase decides what a late event may still do: a timeout only matters before
- * {@code STREAMING}; after {@code DONE} every event is a no-op, which is what makes the in-flight
- * counter drop exactly once however the exchange ends.
+ * <p>Phases: {@code ROUTING → [HOLDING →] CONNECTING → SENDING → STREAMING → DONE}, {@code CONNECTING
+ * → HOLDING} when the instance did not take the connection (nothing was sent, so the request waits
+ * again for room rather than fail), {@code HOLDING → ROUTING} when a held request's revision leaves the
+ * route table, and any of them straight to {@code DONE}. The phase decides what a late event may still
+ * do: a timeout only matters before {@code STREAMING}; after {@code DONE} every event is a no-op, which
+ * is what makes the in-flight counter drop exactly once however the exchange ends.
  */
 final class Exchange {
 
@@ -39,6 +40,15 @@ final class Exchange {
      * connection: long enough that a client still sending reads our answer instead of a reset.
      */
     private static final long LINGER_MS = 1_000;
+
+    /**
+     * How much longer a request waits for a connection from the pool than the pool's own connect
+     * attempt may take (both are the gateway's connect timeout). Were the request to give up first,
+     * the attempt would go on without it, and a connection that then succeeds (a dropped SYN is sent
+     * again after a second) would sit idle in the pool, holding an instance that serves one
+     * connection at a time (Python's http.server) until the pool drops it, seconds later.
+     */
+    private static final long CONNECT_WAIT_MARGIN_MS = 500;
 
     /** Answers with a Content-Length up to this are relayed in one write rather than streamed. */
     static final long WHOLE_BODY_LIMIT = 64 * 1024;
@@ -64,7 +74,7 @@ final class Exchange {
     private long holdTimer = -1;
     private Upstream upstream;               // counted in flight; released once, in finish()
     private String instance = "-";
-    private boolean retried;
+    private String lastRefusal;              // why the last instance tried did not take the connection, for a 503
     private HttpClientRequest upstreamRequest;
     private boolean upstreamRequestEnded;
     private boolean upstreamResponseEnded;
@@ -128,8 +138,8 @@ final class Exchange {
     }
 
     /**
-     * Sends the request to {@code claimed} (already counted in flight for it), or once more
-     * elsewhere if no connection to it can be had.
+     * Sends the request to {@code claimed} (already counted in flight for it); if no connection to it
+     * can be had, the request waits for room again.
      */
     void proxy(Upstream claimed) {
         long left = target.revision().timeout().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
@@ -142,15 +152,21 @@ final class Exchange {
      * revision's queue wait (counted from receipt). False, with a 503 sent, when the queue is full.
      */
     boolean hold() {
+        return hold(false);
+    }
+
+    /** {@code again}: the request was handed an instance that did not take it; it keeps its place and what is left of its wait. */
+    private boolean hold(boolean again) {
         RevisionRoute revision = target.revision();
         Demand demand = target.demand();
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
         long waitMs = Math.min(revision.queueWait().toMillis(), revision.timeout().toMillis()) - elapsedMs;
         if (revision.queueLength() == 0 || waitMs <= 0) {
-            reject(GatewayError.noRoom(service, revision.revision(), revision.endpoints().isEmpty()));
+            reject(again && waitMs <= 0 ? holdExpired(revision)
+                    : GatewayError.noRoom(service, revision.revision(), revision.endpoints().isEmpty(), lastRefusal));
             return false;
         }
-        Demand.Held h = new Demand.Held(demand, new Demand.Waiter() {
+        Demand.Held h = new Demand.Held(demand, startNanos, new Demand.Waiter() {
             @Override
             public void room(Upstream claimed) {
                 context.runOnContext(v -> onRoom(claimed));
@@ -161,7 +177,9 @@ final class Exchange {
                 context.runOnContext(v -> onReroute());
             }
         });
-        if (!demand.hold(h, revision.queueLength())) {
+        if (again) {
+            demand.requeue(h);
+        } else if (!demand.hold(h, revision.queueLength())) {
             reject(GatewayError.queueFull(service, revision.revision(), revision.queueLength()));
             return false;
         }
@@ -199,9 +217,13 @@ final class Exchange {
         if (held != null && held.take()) {
             held.cancel();
             held = null;
-            fail(GatewayError.holdExpired(service, revision.revision(),
-                    Duration.ofMillis(Math.min(revision.queueWait().toMillis(), revision.timeout().toMillis()))));
+            fail(holdExpired(revision));
         }
+    }
+
+    private GatewayError holdExpired(RevisionRoute revision) {
+        return GatewayError.holdExpired(service, revision.revision(),
+                Duration.ofMillis(Math.min(revision.queueWait().toMillis(), revision.timeout().toMillis())), lastRefusal);
     }
 
     private void cancelHoldTimer() {
@@ -221,34 +243,51 @@ final class Exchange {
                 .setHost(endpoint.host())
                 .setPort(endpoint.port())
                 .setURI(request.uri())
-                .setConnectTimeout(connectTimeoutMs);  // also bounds the wait for a free pooled connection
+                .setConnectTimeout(connectTimeoutMs + CONNECT_WAIT_MARGIN_MS);
+        long attemptStart = System.nanoTime();
+        claimed.limit().connecting();
         client.request(options).onComplete(ar -> {
+            claimed.limit().connected();
             if (ar.succeeded()) {
                 send(ar.result());
             } else {
-                onConnectFailed(claimed, ar.cause());
+                onConnectFailed(claimed, attemptStart, ar.cause());
             }
         });
     }
 
-    /** Nothing of the request has left yet, so trying another instance cannot run it twice. */
-    private void onConnectFailed(Upstream failed, Throwable cause) {
-        if (phase == Phase.DONE) {
-            return;
+    /**
+     * The instance refused the connection or did not accept it in time (a full listen backlog, a
+     * process still starting or gone), or no pooled connection came free: nothing of the request has
+     * left, so it goes back to the queue, first in line again, with what is left of its wait. It is
+     * answered only when that wait runs out (503), never because one instance would not take it. The
+     * instance meanwhile takes less ({@link AdaptiveLimit}); when its pause ends nobody else may wake
+     * the queue, so a timer does.
+     */
+    private void onConnectFailed(Upstream failed, long attemptStart, Throwable cause) {
+        long pauseNanos = failed.limit().failed(System.nanoTime(), attemptStart);  // a fact about the instance, whoever still waits
+        Demand demand = failed.demand();
+        vertx.setTimer(Math.max(1, pauseNanos / 1_000_000), id -> demand.dispatch());
+        if (phase != Phase.CONNECTING) {
+            return;  // DONE: finish() gave the slot back
         }
-        releaseUpstream();
-        if (!retried) {
-            retried = true;
-            Upstream next = target.claim(failed);
-            if (next != null && next != failed) {
-                connect(next);
+        lastRefusal = failed.instanceId() + " did not take the connection: "
+                + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage());
+        cancelDeadline();
+        Upstream slot = upstream;
+        upstream = null;
+        if (target.revision().queueLength() == 0) {
+            // Nothing may wait, but another instance with room right now is as good as the first.
+            Target current = demand.target();
+            Upstream other = current == null ? null : current.claim();
+            if (other != null) {
+                slot.release();
+                proxy(other);
                 return;
             }
-            if (next != null) {
-                next.release();
-            }
         }
-        fail(GatewayError.upstreamFailed(service, failed, cause));
+        hold(true);  // in the queue before the slot goes back, so the room it frees can be ours
+        slot.release();
     }
 
     private void send(HttpClientRequest req) {
@@ -312,6 +351,7 @@ final class Exchange {
             return;
         }
         phase = Phase.STREAMING;
+        upstream.limit().answered(upstream.inFlight().get());
         cancelDeadline();  // the deadline is for the first answer; a stream may then run as long as it likes
         response.setStatusCode(upstreamResponse.statusCode());
         String reason = upstreamResponse.statusMessage();

@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * {@code Nubo-Tag} header naming a tag; else the next slot of the split), <i>limit</i> (a declared
  * Content-Length over {@code maxBodySize} is refused with 413 before any instance is bothered),
  * <i>claim or hold</i> (the instance with the fewest requests in flight, round-robin among equals,
- * if it has room under the revision's limit; else the request waits in the revision's FIFO queue
- * until an instance has room, see {@link Demand}: 503 with {@code Retry-After} when the queue is full
- * or the wait runs out), <i>proxy</i> ({@code Exchange}) and <i>record</i> (the access log, and the
+ * among those with room: under the revision's {@code limit} if it sets one, else under the limit the
+ * gateway learned for that instance, {@link AdaptiveLimit}; else the request waits in the revision's
+ * queue, ordered by receipt, until an instance has room, see {@link Demand}: 503 with
+ * {@code Retry-After} when the queue is full or the wait runs out), <i>proxy</i> ({@code Exchange}) and <i>record</i> (the access log, and the
  * in-flight count dropping exactly once). A request is held, never failed, while its revision is
  * at zero: {@link #onHold} tells the control plane at once, so scale-up starts with the first
  * request. Every answer the gateway makes up itself is JSON,
@@ -78,10 +79,12 @@ import org.slf4j.LoggerFactory;
  * likes (server-sent events), ending when either side hangs up. The connect timeout also bounds
  * the wait for a free pooled connection.
  *
- * <p><b>Retries</b> happen only when no connection to the picked instance could be had, which means
- * not one byte of the request went out; then once more, on another instance if there is one. Any
- * later failure is 502 {@code upstream.failed}: the instance may have acted on the request, so it
- * is never sent twice.
+ * <p><b>Retries</b> happen only when no connection to the picked instance could be had (refused, not
+ * accepted within the connect timeout, no pooled connection free), which means not one byte of the
+ * request went out: the request goes back to the queue, first in line again, with what is left of its
+ * wait, and the instance takes less for a while. It is answered only when that wait runs out (503
+ * naming the last refusal), never because an instance accepts slowly. Any later failure is 502
+ * {@code upstream.failed}: the instance may have acted on the request, so it is never sent twice.
  *
  * <p><b>Connections.</b> Each listener's event loop has its own {@link HttpClientAgent}, which keeps
  * an HTTP/1.1 keep-alive pool per instance (up to {@code maxConnectionsPerEndpoint} each), so a
@@ -111,7 +114,7 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     /** One client (and so one keep-alive pool per instance) per listener's event loop; see {@link #listener}. */
     private final java.util.List<HttpClientAgent> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
-    private final InFlight inFlight = new InFlight();
+    private final InFlight inFlight;
     private final CallerConnections.Cap cap;
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
@@ -125,6 +128,8 @@ public final class Gateway implements AutoCloseable {
         this.vertx = vertx;
         this.config = config;
         this.cap = new CallerConnections.Cap(config.maxConnections());
+        // A learned limit stays within one event loop's pool, so a request never waits for a pooled connection.
+        this.inFlight = new InFlight(config.maxConnectionsPerEndpoint());
         this.routes = index(RouteTable.empty());
     }
 
@@ -202,7 +207,7 @@ public final class Gateway implements AutoCloseable {
         if (target == null || target.demand().waiting() > 0 || bodyLength > target.revision().maxBodySize()) {
             return java.util.Optional.empty();
         }
-        Upstream claimed = target.claim(null);
+        Upstream claimed = target.claim();
         if (claimed == null) {
             return java.util.Optional.empty();
         }
@@ -306,7 +311,7 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         Demand demand = target.demand();
-        Upstream claimed = demand.waiting() == 0 ? target.claim(null) : null;  // nobody overtakes those waiting
+        Upstream claimed = demand.waiting() == 0 ? target.claim() : null;  // nobody overtakes those waiting
         if (claimed != null) {
             exchange.proxy(claimed);
         } else if (exchange.hold()) {
@@ -328,7 +333,7 @@ public final class Gateway implements AutoCloseable {
 
     private Routes index(RouteTable table) {
         splitCursors.keySet().retainAll(table.services().keySet());
-        return Routes.index(table, config.domain(), inFlight::counter, id -> demands.computeIfAbsent(id, Demand::new),
+        return Routes.index(table, config.domain(), inFlight::slots, id -> demands.computeIfAbsent(id, Demand::new),
                 name -> splitCursors.computeIfAbsent(name, n -> new AtomicInteger()));
     }
 

@@ -31,11 +31,15 @@ record GatewayError(int status, String code, String message, String hint, int re
                 "`nubo describe " + service + "` shows why; deploy, or `nubo traffic` to a ready revision", 1);
     }
 
-    /** The revision has no instance with room and holds nothing (its queue length is 0). */
-    static GatewayError noRoom(String service, String revision, boolean noInstance) {
+    /**
+     * The revision has no instance with room and holds nothing (its queue length is 0).
+     *
+     * @param refusal why the last instance tried did not take the request, or null
+     */
+    static GatewayError noRoom(String service, String revision, boolean noInstance, String refusal) {
         return new GatewayError(503, "service.unavailable",
                 service + (noInstance ? " has no ready instance" : "'s instances are all at their limit") + " (" + revision
-                        + ", which holds no requests: scale.queue.length is 0)",
+                        + ", which holds no requests: scale.queue.length is 0)" + lastTried(refusal),
                 "retry later; set scale.queue.length in nubo.yaml to hold requests while instances start", 1);
     }
 
@@ -45,10 +49,15 @@ record GatewayError(int status, String code, String message, String hint, int re
                 "retry later; raise scale.max or scale.queue.length in nubo.yaml to take more", 1);
     }
 
-    static GatewayError holdExpired(String service, String revision, Duration waited) {
+    /** @param refusal why the last instance tried did not take the request, or null */
+    static GatewayError holdExpired(String service, String revision, Duration waited, String refusal) {
         return new GatewayError(503, "service.unavailable",
-                "no instance of " + revision + " had room within " + Quantities.formatDuration(waited),
+                "no instance of " + revision + " had room within " + Quantities.formatDuration(waited) + lastTried(refusal),
                 "retry later; `nubo describe " + service + "` shows whether instances fail to start", 1);
+    }
+
+    private static String lastTried(String refusal) {
+        return refusal == null ? "" : "; the last one tried, " + refusal;
     }
 
     static GatewayError timeout(String service, Duration timeout) {

@@ -41,13 +41,13 @@ final class Routes {
     }
 
     /**
-     * @param counter the in-flight counter of an instance id, shared across tables
+     * @param slots the in-flight counter and learned limit of an instance id, shared across tables
      * @param demand the demand of a revision id, shared across tables
      * @param splitCursor the position of a service in its split cycle, shared across tables: a table
      *     is republished whenever an instance comes or goes, and restarting the cycle each time would
      *     favour the revisions early in it
      */
-    static Routes index(RouteTable table, String domain, Function<String, java.util.concurrent.atomic.AtomicInteger> counter,
+    static Routes index(RouteTable table, String domain, Function<String, InFlight.Slots> slots,
                         Function<String, Demand> demand, Function<String, java.util.concurrent.atomic.AtomicInteger> splitCursor) {
         Map<String, Match> byHost = new HashMap<>();
         Map<String, Match> byTagHost = new HashMap<>();
@@ -60,7 +60,10 @@ final class Routes {
             service.revisions().forEach((id, revision) -> {
                 Demand d = demand.apply(id);
                 Upstream[] upstreams = revision.endpoints().stream()
-                        .map(e -> new Upstream(e, counter.apply(e.instanceId()), d))
+                        .map(e -> {
+                            InFlight.Slots s = slots.apply(e.instanceId());
+                            return new Upstream(e, s.inFlight(), s.limit(), d);
+                        })
                         .toArray(Upstream[]::new);
                 revision.endpoints().forEach(e -> ids.add(e.instanceId()));
                 Target t = new Target(revision, upstreams, d);

@@ -32,20 +32,20 @@ final class Target {
     }
 
     /**
-     * Claims the upstream with the fewest requests in flight, if it has room under the revision's
-     * limit; ties go round-robin, because the scan starts one further each call and keeps the first
-     * minimum it meets. {@code avoid} is skipped when there is anything else (a retry should go
-     * elsewhere). Null when no instance has room, or there is none.
+     * Claims the upstream with the fewest requests in flight among those with room: under the
+     * revision's {@code scale.limit} if it sets one, else under the instance's learned limit, and not
+     * pausing after a failed connection. Ties go round-robin, because the scan starts one further
+     * each call and keeps the first minimum it meets. Null when no instance has room, or there is none.
      */
-    Upstream claim(Upstream avoid) {
+    Upstream claim() {
         int n = upstreams.length;
-        int limit = revision.limit();
+        int cap = revision.limit();
         for (int attempt = 0; attempt <= n; attempt++) {
-            Upstream best = leastLoaded(avoid);
-            if (best == null || (limit > 0 && best.inFlight().get() >= limit)) {
+            Upstream best = leastLoadedWithRoom(cap);
+            if (best == null) {
                 return null;
             }
-            if (best.tryClaim(limit)) {
+            if (best.tryClaim(cap)) {
                 return best;
             }
             // Another event loop took the last slot between the scan and the claim; look again.
@@ -53,7 +53,7 @@ final class Target {
         return null;
     }
 
-    private Upstream leastLoaded(Upstream avoid) {
+    private Upstream leastLoadedWithRoom(int cap) {
         int n = upstreams.length;
         if (n == 0) {
             return null;
@@ -63,11 +63,8 @@ final class Target {
         int bestLoad = Integer.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Upstream candidate = upstreams[(start + i) % n];
-            if (candidate == avoid && n > 1) {
-                continue;
-            }
             int load = candidate.inFlight().get();
-            if (load < bestLoad) {
+            if (load < bestLoad && candidate.hasRoom(cap)) {
                 best = candidate;
                 bestLoad = load;
             }

@@ -3,22 +3,28 @@ package dev.nubo.gateway;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An endpoint with its in-flight counter and its revision's demand, resolved once per route table
- * rather than per request. A request holds a claim on one upstream from pick to finish.
+ * An endpoint with its in-flight counter, its learned limit and its revision's demand, resolved once
+ * per route table rather than per request. A request holds a claim on one upstream from pick to finish.
  */
-record Upstream(Endpoint endpoint, AtomicInteger inFlight, Demand demand) {
+record Upstream(Endpoint endpoint, AtomicInteger inFlight, AdaptiveLimit limit, Demand demand) {
 
     String instanceId() {
         return endpoint.instanceId();
     }
 
-    /** Takes a slot if the instance has room under {@code limit} (0: no cap). */
-    boolean tryClaim(int limit) {
-        if (limit == 0) {
-            inFlight.incrementAndGet();
-            return true;
-        }
-        for (int c = inFlight.get(); c < limit; c = inFlight.get()) {
+    /**
+     * Whether the instance has room under {@code cap} (the revision's {@code scale.limit}; 0: the
+     * learned limit) and is not pausing after a failed connection. Reads the clock only during a pause.
+     */
+    boolean hasRoom(int cap) {
+        int most = cap > 0 ? cap : limit.limit();
+        return inFlight.get() < most && !(limit.pausing() && limit.pausedAt(System.nanoTime()));
+    }
+
+    /** Takes a slot if the instance has room under {@code cap} (0: the learned limit). */
+    boolean tryClaim(int cap) {
+        int most = cap > 0 ? cap : limit.limit();
+        for (int c = inFlight.get(); c < most; c = inFlight.get()) {
             if (inFlight.compareAndSet(c, c + 1)) {
                 return true;
             }

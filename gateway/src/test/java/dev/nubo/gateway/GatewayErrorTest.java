@@ -11,7 +11,7 @@ class GatewayErrorTest {
     @Test
     void aFailedUpstreamNamesTheInstanceAndTheCommandsThatShowWhyForAnyKindOfService() {
         Upstream upstream = new Upstream(new Endpoint("shop-00001-x7k2p", "127.0.0.1", 40123), new AtomicInteger(),
-                new Demand("shop-00001"));
+                new AdaptiveLimit(256, 0), new Demand("shop-00001"));
 
         GatewayError error = GatewayError.upstreamFailed("shop", upstream, new IOException("Connection reset"));
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class RoutesTest {
 
-    private final InFlight inFlight = new InFlight();
+    private final InFlight inFlight = new InFlight(256);
     private final Map<String, java.util.concurrent.atomic.AtomicInteger> cursors = new java.util.concurrent.ConcurrentHashMap<>() {
         @Override
         public java.util.concurrent.atomic.AtomicInteger get(Object key) {
@@ -29,7 +29,7 @@ class RoutesTest {
         for (ServiceRoute s : services) {
             byName.put(s.service(), s);
         }
-        return Routes.index(new RouteTable(byName), "apps.test", inFlight::counter, Demand::new, cursors::get);
+        return Routes.index(new RouteTable(byName), "apps.test", inFlight::slots, Demand::new, cursors::get);
     }
 
     private static String found(Routes.Match match) {
@@ -41,8 +41,8 @@ class RoutesTest {
     }
 
     /** Claims and gives the slot straight back, as a request that finished at once would. */
-    private static String pick(Target target, Upstream avoid) {
-        Upstream u = target.claim(avoid);
+    private static String pick(Target target) {
+        Upstream u = target.claim();
         if (u == null) {
             return "none";
         }
@@ -96,12 +96,12 @@ class RoutesTest {
         Endpoint b = new Endpoint("b", "127.0.0.1", 2);
         Endpoint c = new Endpoint("c", "127.0.0.1", 3);
         Target route = target(service("s", List.of(), a, b, c));
-        inFlight.counter("a").set(3);
-        inFlight.counter("b").set(1);
-        inFlight.counter("c").set(2);
+        inFlight.slots("a").inFlight().set(3);
+        inFlight.slots("b").inFlight().set(1);
+        inFlight.slots("c").inFlight().set(2);
 
         for (int i = 0; i < 5; i++) {
-            assertThat(pick(route, null)).isEqualTo("b");
+            assertThat(pick(route)).isEqualTo("b");
         }
     }
 
@@ -109,39 +109,45 @@ class RoutesTest {
     void takesTurnsAmongEquallyBusyEndpoints() {
         Target route = target(service("s", List.of(), new Endpoint("a", "h", 1), new Endpoint("b", "h", 2), new Endpoint("c", "h", 3)));
 
-        List<String> picks = IntStream.range(0, 6).mapToObj(i -> pick(route, null)).toList();
+        List<String> picks = IntStream.range(0, 6).mapToObj(i -> pick(route)).toList();
 
         assertThat(picks).containsExactly("a", "b", "c", "a", "b", "c");
     }
 
     @Test
-    void avoidsTheFailedEndpointOnRetryUnlessItIsTheOnlyOne() {
+    void skipsInstancesAtTheirLearnedLimitOrPausingAfterAFailedConnection() {
         Target two = target(service("s", List.of(), new Endpoint("a", "h", 1), new Endpoint("b", "h", 2)));
-        Upstream first = two.claim(null);
-        for (int i = 0; i < 4; i++) {
-            assertThat(pick(two, first)).isNotEqualTo(first.instanceId());
-        }
+        inFlight.slots("a").inFlight().set(AdaptiveLimit.INITIAL);
+        inFlight.slots("b").inFlight().set(AdaptiveLimit.INITIAL - 1);
+        assertThat(pick(two)).as("a is at its limit of 4, b has one more").isEqualTo("b");
+        Upstream last = two.claim();
+        assertThat(last.instanceId()).isEqualTo("b");
+        assertThat(two.claim()).as("both at their limit").isNull();
 
-        Target one = target(service("t", List.of(), new Endpoint("c", "h", 3)));
-        Upstream only = one.claim(null);
-        assertThat(one.claim(only)).isSameAs(only);
-        assertThat(target(service("u", List.of())).claim(null)).isNull();
+        long now = System.nanoTime();
+        inFlight.slots("b").limit().failed(now, now);  // 4 → 2, and a pause of 25ms
+        inFlight.slots("b").inFlight().set(0);
+        assertThat(two.claim()).as("b is pausing, a is full").isNull();
+        inFlight.slots("a").inFlight().set(0);
+        assertThat(pick(two)).isEqualTo("a");
+        assertThat(target(service("u", List.of())).claim()).isNull();
     }
 
     @Test
     void keepsCountersOfInstancesThatAreBusyOrWereJustRemoved() {
-        InFlight counters = new InFlight();
-        counters.counter("busy").set(2);
-        counters.counter("idle-previous");
-        counters.counter("idle-gone");
+        InFlight counters = new InFlight(256);
+        counters.slots("busy").inFlight().set(2);
+        counters.slots("idle-previous");
+        counters.slots("idle-gone").limit().answered(4);
 
         counters.forgetIdleExcept(Set.of(), Set.of("idle-previous"));
-        counters.counter("idle-previous").incrementAndGet();
-        counters.counter("idle-gone").incrementAndGet();
+        counters.slots("idle-previous").inFlight().incrementAndGet();
+        counters.slots("idle-gone").inFlight().incrementAndGet();
 
         assertThat(counters.get("busy")).isEqualTo(2);
         assertThat(counters.get("idle-previous")).isEqualTo(1);
         assertThat(counters.get("idle-gone")).isEqualTo(1);  // a fresh counter
+        assertThat(counters.slots("idle-gone").limit().limit()).as("and a fresh limit").isEqualTo(AdaptiveLimit.INITIAL);
     }
 
     @Test
@@ -151,7 +157,7 @@ class RoutesTest {
         Target target = target(ServiceRoute.single("s", List.of(), capped));
 
         List<String> claims = IntStream.range(0, 5).mapToObj(i -> {
-            Upstream u = target.claim(null);
+            Upstream u = target.claim();
             return u == null ? "none" : u.instanceId();
         }).toList();
 

@@ -9,6 +9,7 @@ import dev.nubo.gateway.ServiceRoute;
 import dev.nubo.instances.Instance;
 import dev.nubo.instances.InstanceState;
 import dev.nubo.instances.Instances;
+import dev.nubo.instances.LaunchSpec;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.RevisionState;
 import dev.nubo.runtimes.Runtimes;
@@ -74,6 +75,7 @@ final class Reconciler implements AutoCloseable {
     private final Map<String, ServiceRoute> routes = new ConcurrentHashMap<>();
     private final Map<String, Descriptor> descriptors = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final StartSlots starts = new StartSlots(Runtime.getRuntime().availableProcessors(), this::reconcile);
 
     /** The live side of one service: how its traffic is routed now, and its revisions' instances. */
     private static final class Live {
@@ -362,6 +364,7 @@ final class Reconciler implements AutoCloseable {
         return changed ? store.revisions(service) : revisions;
     }
 
+    /** Launches instances of {@code r} up to {@code count}; fewer while the machine's start slots are taken ({@link StartSlots}). */
     private void launchUpTo(Live l, RevisionRecord r, int count, boolean proven) {
         List<Instance> list = l.of(r.id());
         long running = list.stream().filter(i -> LIVE.contains(i.state())).count();
@@ -373,9 +376,16 @@ final class Reconciler implements AutoCloseable {
             try {
                 var spec = runtimes.launch(new Runtimes.Target(d, artifacts.codeDir(r.digest()), r.id(), id,
                         home.logs(r.service()).resolve(id + ".log"), proven, runtimeApi));
+                if (!pooled(spec) && !starts.tryTake(r.service(), id)) {
+                    log.debug("{}: {} fresh processes are starting on {} cores; {} waits for one to finish",
+                            r.service(), starts.starting(), starts.parallel(), id);
+                    runtimeApis.close(id);
+                    return;
+                }
                 logs.register(id, r.service());
                 launched = instances.launch(spec, (instance, from, to, reason) -> onChange(instance, to, reason));
             } catch (RuntimeException e) {
+                starts.ended(id);
                 runtimeApis.close(id);
                 throw e;
             }
@@ -384,12 +394,21 @@ final class Reconciler implements AutoCloseable {
         }
     }
 
+    /** Whether the launch will take a prewarmed process rather than start one: then it costs no start slot. */
+    private boolean pooled(LaunchSpec spec) {
+        return spec.warmStart().map(w -> instances.pools().stream().anyMatch(p -> p.key().equals(w.key()) && p.idle() > 0))
+                .orElse(false);
+    }
+
     private int liveCount(String service, String revision) {
         return (int) instances(service, revision).stream().filter(i -> LIVE.contains(i.state())).count();
     }
 
     private void onChange(Instance instance, InstanceState to, String reason) {
         runtimeApis.changed(instance, to);
+        if (to != InstanceState.STARTING) {
+            starts.ended(instance.id());
+        }
         if (to == InstanceState.READY) {
             log.info("{}: instance {} ready in {} ms", instance.spec().service(), instance.id(),
                     Duration.between(instance.createdAt(), instance.readyAt().orElse(clock.instant())).toMillis());
