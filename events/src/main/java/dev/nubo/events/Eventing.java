@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,7 +27,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Nubo's eventing, in one object: brokers and their triggers, the durable log of pending deliveries,
  * the dispatcher that sends them through the gateway, dead letters, asynchronous invocations, and
- * the storage of sources' definitions and state.
+ * the storage of sources' definitions and state ({@link SourceStore}).
  *
  * <pre>{@code
  * Eventing eventing = Eventing.open(home.resolve("events.db"), vertx, new GatewayAddress("127.0.0.1", 8080, "localhost"),
@@ -66,6 +65,7 @@ public final class Eventing implements AutoCloseable, EventSink {
     final Backlog backlog = new Backlog();
     final Invocations invocations;
     final DeadLetters deadLetters;
+    private final SourceStore sourceStore;
     private final AtomicLong nextId;
     private final HttpClient client;
     private final Vertx vertx;
@@ -83,6 +83,7 @@ public final class Eventing implements AutoCloseable, EventSink {
         this.counts = new TriggerCounts(log, vertx);
         this.invocations = new Invocations(this);
         this.deadLetters = new DeadLetters(this);
+        this.sourceStore = new SourceStore(log);
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxInitialLineLength(8192),
                 new PoolOptions().setHttp1MaxSize(maxInFlight));
         this.dispatcher = new Dispatcher(vertx, client, gateway, shortcut, clock, random, maxInFlight, backlog,
@@ -405,82 +406,11 @@ public final class Eventing implements AutoCloseable, EventSink {
         return invocations;
     }
 
-    // ---- sources: definitions and state
+    // ---- sources
 
-    /** A source's stored definition; what it is (cron, webhook, kafka) is the server's business. */
-    public record SourceRecord(String name, String kind, JsonNode spec, Instant createdAt) {}
-
-    public void createSource(SourceRecord source) {
-        if (source(source.name()).isPresent()) {
-            throw UserError.conflict("source.exists", "a source named " + source.name() + " already exists",
-                    "pick another name, or `nubo source delete " + source.name() + "` first");
-        }
-        log.write(sql -> {
-            var st = sql.get("INSERT INTO sources (name, kind, spec, created_at) VALUES (?, ?, ?, ?)");
-            st.setString(1, source.name());
-            st.setString(2, source.kind());
-            st.setString(3, source.spec().toString());
-            st.setString(4, source.createdAt().toString());
-            return st.executeUpdate();
-        }).join();
-    }
-
-    public List<SourceRecord> sources() {
-        return log.read(sql -> {
-            List<SourceRecord> all = new ArrayList<>();
-            try (ResultSet rs = sql.get("SELECT name, kind, spec, created_at FROM sources ORDER BY name").executeQuery()) {
-                while (rs.next()) {
-                    all.add(new SourceRecord(rs.getString(1), rs.getString(2), Json.mapper().readTree(rs.getString(3)),
-                            Instant.parse(rs.getString(4))));
-                }
-            } catch (java.io.IOException e) {
-                throw new java.sql.SQLException("a stored source is not JSON: " + e.getMessage(), e);
-            }
-            return all;
-        });
-    }
-
-    public Optional<SourceRecord> source(String name) {
-        return sources().stream().filter(s -> s.name().equals(name)).findFirst();
-    }
-
-    /** Deletes the source's definition and everything it remembered ({@code KIND/NAME/…} keys of its state). */
-    public boolean deleteSource(String name) {
-        return log.write(sql -> {
-            var st = sql.get("DELETE FROM sources WHERE name = ?");
-            st.setString(1, name);
-            int n = st.executeUpdate();
-            var state = sql.get("DELETE FROM source_state WHERE key LIKE ?");
-            state.setString(1, "%/" + name + "/%");
-            state.executeUpdate();
-            return n > 0;
-        }).join();
-    }
-
-    /** The sources' durable memory, in this event log. */
-    public SourceState sourceState() {
-        return new SourceState() {
-            @Override
-            public Optional<String> get(String key) {
-                return log.read(sql -> {
-                    var st = sql.get("SELECT value FROM source_state WHERE key = ?");
-                    st.setString(1, key);
-                    try (ResultSet rs = st.executeQuery()) {
-                        return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
-                    }
-                });
-            }
-
-            @Override
-            public void put(String key, String value) {
-                log.write(sql -> {
-                    var st = sql.get("INSERT INTO source_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-                    st.setString(1, key);
-                    st.setString(2, value);
-                    return st.executeUpdate();
-                }).join();
-            }
-        };
+    /** The sources' definitions and durable memory, stored in this event log. */
+    public SourceStore sourceStore() {
+        return sourceStore;
     }
 
     /** Stops sending, flushes counters and closes the log; pending work stays stored for the next start. */

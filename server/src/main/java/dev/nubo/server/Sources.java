@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nubo.events.Destination;
 import dev.nubo.events.Eventing;
 import dev.nubo.events.Failure;
+import dev.nubo.events.SourceStore;
 import dev.nubo.kafkasource.KafkaSource;
 import dev.nubo.kafkasource.KafkaSourceConfig;
 import dev.nubo.kafkasource.KafkaSourceStatus;
@@ -89,7 +90,7 @@ final class Sources implements AutoCloseable {
 
     /** Starts every stored source; one that cannot start is logged and shown as failed, not fatal to the server. */
     void startAll() {
-        for (Eventing.SourceRecord s : eventing.sources()) {
+        for (SourceStore.SourceRecord s : eventing.sourceStore().all()) {
             running.put(s.name(), startOrFail(s));
         }
     }
@@ -107,18 +108,18 @@ final class Sources implements AutoCloseable {
         }
         ObjectNode spec = body.deepCopy();
         spec.remove(List.of("name", "kind"));
-        Eventing.SourceRecord record = new Eventing.SourceRecord(name, kind, spec, clock.instant());
+        SourceStore.SourceRecord record = new SourceStore.SourceRecord(name, kind, spec, clock.instant());
         config(record); // validates everything before anything is stored
         if (Destination.parse(spec.path("to").asText("")) instanceof Destination.Broker b) {
             eventing.requireBroker(b.name());
         }
-        eventing.createSource(record);
+        eventing.sourceStore().create(record);
         running.put(name, startOrFail(record));
         return view(record);
     }
 
     List<ObjectNode> list() {
-        return eventing.sources().stream().map(this::view).toList();
+        return eventing.sourceStore().all().stream().map(this::view).toList();
     }
 
     ObjectNode get(String name) {
@@ -131,7 +132,7 @@ final class Sources implements AutoCloseable {
         if (r != null) {
             r.stop();
         }
-        eventing.deleteSource(name);
+        eventing.sourceStore().delete(name);
     }
 
     /**
@@ -147,7 +148,7 @@ final class Sources implements AutoCloseable {
     }
 
     /** Starts {@code s}; whatever stops it (an Error too, such as a class missing from the distribution) is logged and kept as its status. */
-    private Running startOrFail(Eventing.SourceRecord s) {
+    private Running startOrFail(SourceStore.SourceRecord s) {
         try {
             return start(s);
         } catch (RuntimeException | Error e) {
@@ -156,10 +157,10 @@ final class Sources implements AutoCloseable {
         }
     }
 
-    private Running start(Eventing.SourceRecord s) {
+    private Running start(SourceStore.SourceRecord s) {
         return switch (config(s)) {
             case CronConfig c -> {
-                CronSource source = new CronSource(c, eventing.sink("source:" + s.name()), eventing.sourceState(), clock, timer);
+                CronSource source = new CronSource(c, eventing.sink("source:" + s.name()), eventing.sourceStore().state(), clock, timer);
                 source.start();
                 yield new Cron(source);
             }
@@ -170,7 +171,7 @@ final class Sources implements AutoCloseable {
     }
 
     /** The validated settings of {@code s}: a CronConfig, WebhookConfig or KafkaSourceConfig. */
-    private static Object config(Eventing.SourceRecord s) {
+    private static Object config(SourceStore.SourceRecord s) {
         JsonNode spec = s.spec();
         Destination to = Destination.parse(spec.path("to").asText(""));
         JsonNode settings = spec.path(s.kind());
@@ -192,12 +193,12 @@ final class Sources implements AutoCloseable {
         };
     }
 
-    private Eventing.SourceRecord record(String name) {
-        return eventing.source(name).orElseThrow(() -> UserError.notFound("source.not_found", "no source named " + name,
+    private SourceStore.SourceRecord record(String name) {
+        return eventing.sourceStore().get(name).orElseThrow(() -> UserError.notFound("source.not_found", "no source named " + name,
                 "`nubo source list` shows the sources"));
     }
 
-    private ObjectNode view(Eventing.SourceRecord s) {
+    private ObjectNode view(SourceStore.SourceRecord s) {
         ObjectNode node = Json.mapper().createObjectNode().put("name", s.name()).put("kind", s.kind())
                 .put("to", Destination.parse(s.spec().path("to").asText("")).toString()).put("createdAt", s.createdAt().toString());
         JsonNode settings = s.spec().path(s.kind());
