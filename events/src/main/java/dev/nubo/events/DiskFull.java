@@ -34,7 +34,7 @@ final class DiskFull {
     /** The 507 for a write to {@code file} that was not stored, naming the disk and how much room it has. */
     static PlatformFault fault(Path file, Throwable cause) {
         return PlatformFault.diskFull("the event log's disk is full, so nothing of this was stored: " + describe(file),
-                "free space on that disk; Nubo resumes by itself once there is room. Then send again", cause);
+                "free space on that disk, then send again: Nubo resumes by itself once there is room, without a restart", cause);
     }
 
     /** {@code /var/nubo/events.db is on /var (/dev/sda2), 0 B free of 20.0 GiB}. */

@@ -87,7 +87,8 @@ class EventLogTest {
         assertThat(fault.code()).isEqualTo("platform.disk_full");
         assertThat(fault.getMessage()).startsWith("the event log's disk is full, so nothing of this was stored: "
                 + dir.resolve("events.db") + " is on ").contains(" free of ");
-        assertThat(fault.hint()).isEqualTo("free space on that disk; Nubo resumes by itself once there is room. Then send again");
+        assertThat(fault.hint())
+                .isEqualTo("free space on that disk, then send again: Nubo resumes by itself once there is room, without a restart");
 
         fill(); // on the writer's new connection: the disk is still full
         assertThat(cause(insert("full", 64 << 10))).as("still full: the same answer, not a wedged writer")

@@ -37,11 +37,11 @@ class FilterTest {
     @Test
     void aTriggerNeedsEveryFilterToPass() {
         Trigger t = new Trigger("t", "default", List.of(Filter.of("type", "exact", "com.shop.order.created"),
-                Filter.of("region", "exact", "us-east")), new Destination.Service("orders", "/"), DeliveryPolicy.defaults(), Trigger.DEFAULT_MAX_PENDING,
-                java.time.Instant.EPOCH);
+                Filter.of("region", "exact", "us-east")), new Destination.Service("orders", "/"), DeliveryPolicy.defaults(),
+                Trigger.DEFAULT_MAX_PENDING, java.time.Instant.EPOCH);
         assertThat(t.matches(order)).isFalse();
-        assertThat(new Trigger("all", "default", List.of(), new Destination.Service("orders", "/"), DeliveryPolicy.defaults(), Trigger.DEFAULT_MAX_PENDING,
-                java.time.Instant.EPOCH).matches(order)).isTrue();
+        assertThat(new Trigger("all", "default", List.of(), new Destination.Service("orders", "/"), DeliveryPolicy.defaults(),
+                Trigger.DEFAULT_MAX_PENDING, java.time.Instant.EPOCH).matches(order)).isTrue();
     }
 
     @Test

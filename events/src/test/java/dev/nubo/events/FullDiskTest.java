@@ -50,7 +50,8 @@ class FullDiskTest {
             assertThat(r.path("status").asInt()).isEqualTo(507);
             assertThat(r.path("message").asText()).startsWith("the event log's disk is full, so nothing of this was stored: "
                     + disk.resolve("events.db") + " is on " + disk + " (tmpfs), ").endsWith(" free of 2.0 MiB");
-            assertThat(r.path("hint").asText()).isEqualTo("free space on that disk; Nubo resumes by itself once there is room. Then send again");
+            assertThat(r.path("hint").asText())
+                    .isEqualTo("free space on that disk, then send again: Nubo resumes by itself once there is room, without a restart");
         }
         List<String> accepted = texts(result.path("accepted"));
         List<String> delivered = texts(result.path("delivered"));
