@@ -204,7 +204,9 @@ public final class Invocations {
 
     /** Not tried again: a later state would be overwritten if this one landed after it; the final state is. */
     private static Integer unrecorded(String id, String state, Throwable e) {
-        log.warn("invocation {}: recording it as {} failed: {}", id, state, Failure.describe(e));
+        if (!DiskFull.is(e)) { // a full disk is logged once, by the event log
+            log.warn("invocation {}: recording it as {} failed: {}", id, state, Failure.describe(e));
+        }
         return 0;
     }
 

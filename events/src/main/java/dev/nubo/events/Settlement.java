@@ -150,7 +150,10 @@ final class Settlement implements Dispatcher.Outcomes {
             return st.executeUpdate();
         }).exceptionally(e -> {
             // The dispatcher still holds it and retries; only a restart would start it over from the stored attempts.
-            log.warn("recording the failed attempt of {} failed: {}", d, e.getMessage());
+            // A full disk is logged once, by the event log.
+            if (!DiskFull.is(e)) {
+                log.warn("recording the failed attempt of {} failed: {}", d, e.getMessage());
+            }
             return 0;
         });
         if (d.isInvocation()) {
