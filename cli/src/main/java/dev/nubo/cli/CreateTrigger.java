@@ -34,7 +34,7 @@ import picocli.CommandLine.TypeConversionException;
                 "  nubo trigger create orders --filter type=order.created --to orders/events",
                 "      order.created events of the default broker to the orders service's /events",
                 "  nubo trigger create audit --broker shop --filter-prefix source=/shop \\",
-                "      --to audit --attempts 10 --backoff 1s --dead-letter audit/failed"})
+                "      --to audit --attempts 10 --backoff 1s --dead-letter audit/failed --max-pending 500"})
 final class CreateTrigger extends ClientCommand {
 
     private static final Pattern ATTRIBUTE = Pattern.compile("[a-z0-9]{1,64}");
@@ -78,6 +78,12 @@ final class CreateTrigger extends ClientCommand {
     @Option(names = "--timeout", paramLabel = "DURATION", converter = WaitOptions.DurationConverter.class,
             description = "How long one attempt may take.")
     Duration timeout;
+
+    @Option(names = "--max-pending", paramLabel = "N",
+            description = "How many of the trigger's events may wait for delivery at once (the server's default: "
+                    + "10000); beyond that, new events for it go to the dead letters, to be replayed once it has "
+                    + "caught up.")
+    Integer maxPending;
 
     @Option(names = "--dead-letter", paramLabel = "SERVICE[/PATH]|dead-letters",
             description = "Where an event goes after its last failed attempt: a service, or dead-letters, "
@@ -141,6 +147,13 @@ final class CreateTrigger extends ClientCommand {
         }
         if (!delivery.isEmpty()) {
             body.set("delivery", delivery);
+        }
+        if (maxPending != null) {
+            if (maxPending < 1) {
+                throw new ParameterException(spec.commandLine(), "--max-pending must be at least 1: it is how many of the "
+                        + "trigger's events may wait for delivery at once");
+            }
+            body.put("maxPending", maxPending);
         }
         return body;
     }

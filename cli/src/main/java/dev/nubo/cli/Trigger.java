@@ -9,10 +9,12 @@ import java.util.stream.Collectors;
 /**
  * A trigger as the API describes it ({@code GET /v1/triggers/{name}}): the events of {@code broker}
  * that pass every filter go to {@code to} (e.g. {@code service:orders/events}), delivered as
- * {@code delivery} says. Absent values arrive as JSON null and are made empty here.
+ * {@code delivery} says, with at most {@code maxPending} waiting at once. Absent values arrive as JSON
+ * null and are made empty here; {@code maxPending} and {@code status} stay null for a server that
+ * does not send them.
  */
-record Trigger(String name, String broker, List<Filter> filters, String to, Delivery delivery, Instant createdAt,
-        Stats stats) {
+record Trigger(String name, String broker, List<Filter> filters, String to, Delivery delivery, Integer maxPending,
+        Instant createdAt, Stats stats, Status status) {
 
     Trigger {
         broker = orEmpty(broker);
@@ -63,6 +65,14 @@ record Trigger(String name, String broker, List<Filter> filters, String to, Deli
 
     /** Events matched so far: waiting to be delivered, delivered, and given up on. */
     record Stats(long pending, long delivered, long deadLettered) {}
+
+    /** {@code ok}, or {@code backlog-full} with what that means for new events. */
+    record Status(String state, String message) {
+
+        boolean backlogFull() {
+            return "backlog-full".equals(state);
+        }
+    }
 
     private static String orEmpty(String s) {
         return s == null ? "" : s;

@@ -30,15 +30,24 @@ final class Triggers extends Group {
         out.println("Delivery:  " + t.delivery().text());
         out.println("Created:   " + Human.when(t.createdAt(), now));
         Trigger.Stats s = t.stats();
-        out.println("Events:    " + s.pending() + " pending, " + s.delivered() + " delivered, " + s.deadLettered()
-                + " dead-lettered" + (s.deadLettered() == 0 ? ""
+        out.println("Events:    " + s.pending() + " pending" + (t.maxPending() == null ? "" : " of at most " + t.maxPending())
+                + ", " + s.delivered() + " delivered, " + s.deadLettered() + " dead-lettered" + (s.deadLettered() == 0 ? ""
                         : " (`nubo events dead-letters --trigger " + t.name() + "` lists them)"));
+        if (t.status() != null) {
+            out.println("Status:    " + t.status().message());
+        }
         out.flush();
+    }
+
+    /** The PENDING column: the count, marked when the backlog is full (new events then go to the dead letters). */
+    static String pending(Trigger t) {
+        return t.stats().pending() + (t.status() != null && t.status().backlogFull() ? " (full)" : "");
     }
 
     @Command(name = "list", aliases = "ls",
             description = "List the triggers with their filters, target and how many events are pending, delivered "
-                    + "and dead-lettered.")
+                    + "and dead-lettered; PENDING says (full) when a trigger's backlog is full and new events for it "
+                    + "go to the dead letters.")
     static final class ListTriggers extends ClientCommand {
 
         @Mixin
@@ -67,7 +76,7 @@ final class Triggers extends Group {
                     Trigger t = api.read(node, Trigger.class);
                     Trigger.Stats s = t.stats();
                     table.row(t.name(), t.broker(), t.filters().isEmpty() ? "all events" : t.filterText(), t.to(),
-                            Long.toString(s.pending()), Long.toString(s.delivered()), Long.toString(s.deadLettered()));
+                            pending(t), Long.toString(s.delivered()), Long.toString(s.deadLettered()));
                 }
                 table.print(out(), "");
                 out().flush();
@@ -76,7 +85,7 @@ final class Triggers extends Group {
         }
     }
 
-    @Command(name = "describe", description = "Show a trigger: its filters, target, delivery and event counts.")
+    @Command(name = "describe", description = "Show a trigger: its filters, target, delivery, event counts and status.")
     static final class DescribeTrigger extends ClientCommand {
 
         @Parameters(index = "0", paramLabel = "NAME", description = "The trigger.")

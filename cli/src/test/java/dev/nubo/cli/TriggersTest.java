@@ -29,6 +29,15 @@ class TriggersTest {
                           "deadLetter": "service:audit/failed"},
              "createdAt": "2026-11-21T12:00:00Z", "stats": {"pending": 3, "delivered": 0, "deadLettered": 0}}""";
 
+    /** As a server with backlog bounds answers: maxPending and a status. */
+    static final String LOOP = """
+            {"name": "loop", "broker": "default",
+             "filters": [{"attribute": "type", "match": "exact", "value": "ping"}], "to": "service:echo",
+             "delivery": {"attempts": 5, "backoff": "1s", "maxBackoff": "1m", "timeout": "30s", "deadLetter": "dead-letters"},
+             "maxPending": 100, "createdAt": "2026-11-21T11:00:00Z",
+             "stats": {"pending": 100, "delivered": 4000, "deadLettered": 250},
+             "status": {"state": "backlog-full", "message": "backlog full: 100 pending; new events for it are dead-lettered"}}""";
+
     static final String EXISTS = """
             {"error": {"code": "trigger.exists", "message": "a trigger named orders exists already",
               "hint": "pick another name, or delete it first with `nubo trigger delete orders`"}}""";
@@ -179,6 +188,48 @@ class TriggersTest {
                 NAME     BROKER    FILTERS                             TO                      PENDING   DELIVERED   DEAD
                 orders   default   type=order.created, source^=/shop   service:orders/events   0         12          1
                 audit    shop      all events                          service:audit           3         0           0
+                """);
+    }
+
+    @Test
+    void createSendsMaxPendingAndRefusesLessThanOne() throws IOException {
+        api.on("POST", "/v1/triggers", json(201, LOOP));
+
+        Run run = CannedApi.run(api.env(home), "trigger", "create", "loop", "--filter", "type=ping", "--to", "echo",
+                "--max-pending", "100");
+        Run zero = CannedApi.run(api.env(home), "trigger", "create", "loop", "--to", "echo", "--max-pending", "0");
+
+        assertThat(run.exit()).isZero();
+        assertThat(Json.mapper().readTree(api.last("POST", "/v1/triggers").orElseThrow().body()).path("maxPending").asInt())
+                .isEqualTo(100);
+        assertThat(zero.exit()).isEqualTo(2);
+        assertThat(zero.err()).startsWith("--max-pending must be at least 1: it is how many of the trigger's events may wait"
+                + " for delivery at once\n");
+        assertThat(api.received).hasSize(1);
+    }
+
+    @Test
+    void listMarksATriggerWhoseBacklogIsFull() {
+        api.on("GET", "/v1/triggers", json("{\"triggers\": [" + LOOP + "," + AUDIT + "]}"));
+
+        Run run = CannedApi.run(api.env(home), "trigger", "list");
+
+        assertThat(run.out()).isEqualTo("""
+                NAME    BROKER    FILTERS      TO              PENDING      DELIVERED   DEAD
+                loop    default   type=ping    service:echo    100 (full)   4000        250
+                audit   shop      all events   service:audit   3            0           0
+                """);
+    }
+
+    @Test
+    void describeShowsTheBacklogBoundAndTheStatus() {
+        api.on("GET", "/v1/triggers/loop", json(LOOP));
+
+        Run run = CannedApi.run(api.env(home), "trigger", "describe", "loop");
+
+        assertThat(run.out()).endsWith("""
+                Events:    100 pending of at most 100, 4000 delivered, 250 dead-lettered (`nubo events dead-letters --trigger loop` lists them)
+                Status:    backlog full: 100 pending; new events for it are dead-lettered
                 """);
     }
 

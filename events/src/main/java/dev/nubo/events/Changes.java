@@ -17,6 +17,8 @@ final class Changes {
     final List<Delivery> added = new ArrayList<>();
     final List<Long> finished = new ArrayList<>();
     final List<DeadLetter> dead = new ArrayList<>();
+    /** Triggers whose backlog was full, once per event it refused; counted as dead-lettered once stored. */
+    final List<String> overflowed = new ArrayList<>();
 
     boolean isEmpty() {
         return added.isEmpty() && finished.isEmpty() && dead.isEmpty();

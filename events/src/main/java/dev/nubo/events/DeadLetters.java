@@ -64,21 +64,26 @@ public final class DeadLetters {
     private List<Long> replayRows(List<Row> rows) {
         Changes changes = new Changes();
         List<CompletableFuture<String>> reinvoked = new ArrayList<>();
-        for (Row r : rows) {
-            if (Origin.is(r.origin, Origin.INVOCATION)) {
-                String id = Origin.name(r.origin, Origin.INVOCATION);
-                CloudEvent failure = EventJson.read(r.payload);
-                JsonNode data = json(failure);
-                Request request = Invocations.request(data);
-                Destination.Service to = (Destination.Service) Destination.parse(r.target);
-                reinvoked.add(eventing.invocations.invoke(to.name(), to.path(), request.headers(), request.body(),
-                        eventing.invocations.options(id)));
-            } else {
-                changes.added.add(eventing.delivery(r.origin, target(r), r.payload));
+        try {
+            for (Row r : rows) {
+                if (Origin.is(r.origin, Origin.INVOCATION)) {
+                    String id = Origin.name(r.origin, Origin.INVOCATION);
+                    CloudEvent failure = EventJson.read(r.payload);
+                    JsonNode data = json(failure);
+                    Request request = Invocations.request(data);
+                    Destination.Service to = (Destination.Service) Destination.parse(r.target);
+                    reinvoked.add(eventing.invocations.invoke(to.name(), to.path(), request.headers(), request.body(),
+                            eventing.invocations.options(id)));
+                } else {
+                    changes.added.add(eventing.delivery(r.origin, target(r), r.payload));
+                }
             }
+            reinvoked.forEach(CompletableFuture::join);
+        } catch (RuntimeException e) {
+            eventing.release(changes); // never stored, so never pending
+            throw e;
         }
         List<Long> ids = rows.stream().map(Row::id).toList();
-        reinvoked.forEach(CompletableFuture::join);
         eventing.commit(changes, sql -> {
             var st = sql.get("DELETE FROM dead_letters WHERE id = ?");
             for (long id : ids) {

@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends pending deliveries to services through the gateway, so that a service at zero is woken and
@@ -40,6 +40,7 @@ import java.util.random.RandomGenerator;
 final class Dispatcher implements AutoCloseable {
 
     static final int MAX_REPLY_BYTES = 1 << 20;
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
     /** What each attempt's fate means; called on the dispatcher's context, so it must not block. */
     interface Outcomes {
@@ -65,14 +66,14 @@ final class Dispatcher implements AutoCloseable {
     private final Outcomes outcomes;
     private final PriorityQueue<Delivery> waiting = new PriorityQueue<>(
             Comparator.<Delivery>comparingLong(d -> d.nextAt).thenComparingLong(d -> d.id));
-    private final Map<String, AtomicInteger> pending = new ConcurrentHashMap<>();
+    private final Backlog backlog;
     private int inFlight;
     private long timer = -1;
     private long timerAt = Long.MAX_VALUE;
     private boolean closed;
 
     Dispatcher(Vertx vertx, HttpClient client, GatewayAddress gateway, Shortcut shortcut, InstantSource clock, RandomGenerator random,
-               int maxInFlight, Outcomes outcomes) {
+               int maxInFlight, Backlog backlog, Outcomes outcomes) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.client = client;
@@ -81,16 +82,17 @@ final class Dispatcher implements AutoCloseable {
         this.clock = clock;
         this.random = random;
         this.maxInFlight = maxInFlight;
+        this.backlog = backlog;
         this.outcomes = outcomes;
     }
 
-    /** Queues deliveries (from any thread); each goes out when its {@code nextAt} is due. */
+    /**
+     * Queues deliveries (from any thread); each goes out when its {@code nextAt} is due. Each must be
+     * counted in the {@link Backlog} already; settling it takes it out.
+     */
     void submit(Collection<Delivery> deliveries) {
         if (deliveries.isEmpty()) {
             return;
-        }
-        for (Delivery d : deliveries) {
-            pending.computeIfAbsent(d.origin, o -> new AtomicInteger()).incrementAndGet();
         }
         context.runOnContext(v -> {
             waiting.addAll(deliveries);
@@ -108,12 +110,6 @@ final class Dispatcher implements AutoCloseable {
             dropped.complete(removed);
         });
         return dropped.future();
-    }
-
-    /** Deliveries waiting or in flight for {@code origin}. */
-    int pending(String origin) {
-        AtomicInteger n = pending.get(origin);
-        return n == null ? 0 : n.get();
     }
 
     /** Looks for due deliveries now, e.g. after a test moved its clock. */
@@ -245,6 +241,17 @@ final class Dispatcher implements AutoCloseable {
         if (closed) {
             return; // the event log is closing: the row stays as it was and is sent again at the next start
         }
+        try {
+            settle(d, reply, policy, durationMs);
+        } catch (RuntimeException | Error e) {
+            // An outcome that throws (a class missing from the distribution, say) must not stop the
+            // dispatcher: the row stays stored and is sent again at the next start.
+            log.error("recording the outcome of {} failed; it stays stored and is sent again after a restart", d, e);
+        }
+        pump();
+    }
+
+    private void settle(Delivery d, Reply reply, DeliveryPolicy policy, long durationMs) {
         Reply.Verdict verdict = reply.verdict();
         if (verdict == Reply.Verdict.DELIVERED) {
             forget(d);
@@ -254,21 +261,17 @@ final class Dispatcher implements AutoCloseable {
             Duration wait = policy.delay(d.attempts, reply.retryAfter(now), random);
             d.nextAt = now.toEpochMilli() + wait.toMillis();
             d.lastError = reply.describe(d.target.name());
-            outcomes.retrying(d, reply);
             waiting.add(d);
+            outcomes.retrying(d, reply);
         } else {
             forget(d);
             d.lastError = reply.describe(d.target.name());
             outcomes.gaveUp(d, reply, durationMs);
         }
-        pump();
     }
 
     private void forget(Delivery d) {
-        AtomicInteger n = pending.get(d.origin);
-        if (n != null && n.decrementAndGet() <= 0) {
-            pending.remove(d.origin, n);
-        }
+        backlog.remove(d.origin);
     }
 
     /** Stops sending; what is waiting stays in storage and is picked up at the next start. */

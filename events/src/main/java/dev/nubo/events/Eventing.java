@@ -17,16 +17,17 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Nubo's eventing, in one object: brokers and their triggers, the durable log of pending deliveries,
  * the dispatcher that sends them through the gateway, dead letters, asynchronous invocations, and
- * the storage of sources' definitions and state.
+ * the storage of sources' definitions and state ({@link SourceStore}).
  *
  * <pre>{@code
  * Eventing eventing = Eventing.open(home.resolve("events.db"), vertx, new GatewayAddress("127.0.0.1", 8080, "localhost"),
@@ -52,6 +53,8 @@ public final class Eventing implements AutoCloseable, EventSink {
     /** Replies chained into a broker carry this extension, counting the hops; a chain longer than {@value #MAX_HOPS} is cut. */
     static final String HOPS = "nubohops";
     static final int MAX_HOPS = 32;
+    // Not `log`: that name is the event log's.
+    private static final Logger LOG = LoggerFactory.getLogger(Eventing.class);
 
     final EventLog log;
     final InstantSource clock;
@@ -59,15 +62,19 @@ public final class Eventing implements AutoCloseable, EventSink {
     final Map<String, Instant> brokers = new ConcurrentHashMap<>();
     final Map<String, Trigger> triggers = new ConcurrentHashMap<>();
     final TriggerCounts counts;
+    final Backlog backlog = new Backlog();
     final Invocations invocations;
     final DeadLetters deadLetters;
+    private final SourceStore sourceStore;
     private final AtomicLong nextId;
     private final HttpClient client;
+    private final Vertx vertx;
 
     private Eventing(EventLog log, Vertx vertx, GatewayAddress gateway, Shortcut shortcut, InstantSource clock, RandomGenerator random,
                      int maxInFlight) {
         this.log = log;
         this.clock = clock;
+        this.vertx = vertx;
         this.nextId = new AtomicLong(log.read(sql -> {
             try (ResultSet rs = sql.get("SELECT coalesce(max(id), 0) FROM deliveries").executeQuery()) {
                 return rs.getLong(1) + 1;
@@ -76,9 +83,11 @@ public final class Eventing implements AutoCloseable, EventSink {
         this.counts = new TriggerCounts(log, vertx);
         this.invocations = new Invocations(this);
         this.deadLetters = new DeadLetters(this);
+        this.sourceStore = new SourceStore(log);
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setMaxInitialLineLength(8192),
                 new PoolOptions().setHttp1MaxSize(maxInFlight));
-        this.dispatcher = new Dispatcher(vertx, client, gateway, shortcut, clock, random, maxInFlight, new Settlement(this));
+        this.dispatcher = new Dispatcher(vertx, client, gateway, shortcut, clock, random, maxInFlight, backlog,
+                new Settlement(this));
     }
 
     /**
@@ -130,6 +139,7 @@ public final class Eventing implements AutoCloseable, EventSink {
             }
             return all;
         });
+        pending.forEach(d -> backlog.add(d.origin));
         dispatcher.submit(pending);
     }
 
@@ -157,36 +167,94 @@ public final class Eventing implements AutoCloseable, EventSink {
             for (CloudEvent e : events) {
                 route(to, e, EventJson.write(e), origin, now, changes, "");
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // An Error too (a class missing from the distribution, say): the producer hears it, nothing is half-routed.
+            release(changes);
             return CompletableFuture.failedFuture(e);
         }
         return commit(changes);
     }
 
-    /** Adds to {@code changes} what sending {@code event} to {@code to} means: deliveries, or a dead letter. */
+    /**
+     * Adds to {@code changes} what sending {@code event} to {@code to} means: deliveries, or a dead letter.
+     * Each delivery is counted in the {@link #backlog} at once; a trigger that already has its
+     * {@code maxPending} gets a dead letter instead, with the reason.
+     */
     void route(Destination to, CloudEvent event, byte[] payload, String origin, long now, Changes changes, String reason) {
         switch (to) {
             case Destination.Broker b -> {
                 requireBroker(b.name());
                 for (Trigger t : triggers.values()) {
-                    if (t.broker().equals(b.name()) && t.matches(event)) {
+                    if (!t.broker().equals(b.name()) || !t.matches(event)) {
+                        continue;
+                    }
+                    if (backlog.tryAdd(t.origin(), t.maxPending())) {
                         changes.added.add(new Delivery(nextId.getAndIncrement(), t.origin(), t.to(), payload, 0, now, null).with(event));
+                    } else {
+                        changes.dead.add(new Changes.DeadLetter(t.origin(), t.to().toString(), payload, 0, backlogFull(t)));
+                        changes.overflowed.add(t.name());
                     }
                 }
             }
-            case Destination.Service s -> changes.added.add(new Delivery(nextId.getAndIncrement(), origin, s, payload, 0, now, null)
-                    .with(event));
+            case Destination.Service s -> changes.added.add(delivery(origin, s, payload, now).with(event));
             case Destination.DeadLetters d -> changes.dead.add(new Changes.DeadLetter(origin, "dead-letters", payload, 0,
                     reason.isEmpty() ? "sent to the dead-letter store" : reason));
         }
     }
 
-    Delivery delivery(String origin, Destination.Service to, byte[] payload) {
-        return new Delivery(nextId.getAndIncrement(), origin, to, payload, 0, clock.millis(), null);
+    private static String backlogFull(Trigger t) {
+        return "not queued: trigger " + t.name() + " already had " + t.maxPending() + " deliveries pending (its maxPending); replay it"
+                + " with `nubo events replay --trigger " + t.name() + "` once the trigger has caught up";
     }
 
-    /** Writes {@code changes} (plus {@code more}, in the same unit) and hands new deliveries to the dispatcher after the commit. */
+    Delivery delivery(String origin, Destination.Service to, byte[] payload) {
+        return delivery(origin, to, payload, clock.millis());
+    }
+
+    private Delivery delivery(String origin, Destination.Service to, byte[] payload, long now) {
+        backlog.add(origin);
+        return new Delivery(nextId.getAndIncrement(), origin, to, payload, 0, now, null);
+    }
+
+    /**
+     * Writes {@code changes} (plus {@code more}, in the same unit) and hands new deliveries to the
+     * dispatcher after the commit. When the write fails, nothing of it is stored or sent.
+     */
     CompletableFuture<Void> commit(Changes changes, EventLog.Work<?>... more) {
+        return write(changes, more).whenComplete((v, e) -> {
+            if (e != null) {
+                release(changes);
+            }
+        }).thenRun(() -> committed(changes));
+    }
+
+    /**
+     * Like {@link #commit}, for what must not be forgotten while the server runs, such as a delivery's
+     * outcome: a write refused for a full disk is tried again (1 s doubling to 30 s) until there is
+     * room; any other failure is logged, and the delivery, still stored as pending, is sent again at
+     * the next start.
+     *
+     * @param what what the write records, for the log
+     */
+    void record(Changes changes, String what, EventLog.Work<?>... more) {
+        record(changes, what, 0, more);
+    }
+
+    private void record(Changes changes, String what, int retries, EventLog.Work<?>... more) {
+        write(changes, more).whenComplete((v, e) -> {
+            if (e == null) {
+                committed(changes);
+            } else if (DiskFull.is(e)) {
+                vertx.setTimer(Math.min(30_000, 1000L << Math.min(retries, 5)), id -> record(changes, what, retries + 1, more));
+            } else {
+                release(changes);
+                LOG.error("recording {} failed; it is stored as pending and is sent again"
+                        + " after a restart", what, e);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> write(Changes changes, EventLog.Work<?>... more) {
         if (changes.isEmpty() && more.length == 0) {
             return CompletableFuture.completedFuture(null);
         }
@@ -197,7 +265,17 @@ public final class Eventing implements AutoCloseable, EventSink {
                 w.run(sql);
             }
             return null;
-        }).thenRun(() -> dispatcher.submit(changes.added));
+        });
+    }
+
+    private void committed(Changes changes) {
+        changes.overflowed.forEach(counts::countDeadLettered);
+        dispatcher.submit(changes.added);
+    }
+
+    /** Uncounts the deliveries of {@code changes}, which will not be stored. */
+    void release(Changes changes) {
+        changes.added.forEach(d -> backlog.remove(d.origin));
     }
 
     // ---- brokers
@@ -309,8 +387,12 @@ public final class Eventing implements AutoCloseable, EventSink {
 
     private ObjectNode view(Trigger t) {
         ObjectNode node = TriggerJson.write(t);
-        node.putObject("stats").put("pending", dispatcher.pending(t.origin()))
+        int pending = backlog.pending(t.origin());
+        node.putObject("stats").put("pending", pending)
                 .put("delivered", counts.delivered(t.name())).put("deadLettered", counts.deadLettered(t.name()));
+        boolean full = pending >= t.maxPending();
+        node.putObject("status").put("state", full ? "backlog-full" : "ok").put("message", full
+                ? "backlog full: " + pending + " pending; new events for it are dead-lettered" : "ok");
         return node;
     }
 
@@ -324,82 +406,11 @@ public final class Eventing implements AutoCloseable, EventSink {
         return invocations;
     }
 
-    // ---- sources: definitions and state
+    // ---- sources
 
-    /** A source's stored definition; what it is (cron, webhook, kafka) is the server's business. */
-    public record SourceRecord(String name, String kind, JsonNode spec, Instant createdAt) {}
-
-    public void createSource(SourceRecord source) {
-        if (source(source.name()).isPresent()) {
-            throw UserError.conflict("source.exists", "a source named " + source.name() + " already exists",
-                    "pick another name, or `nubo source delete " + source.name() + "` first");
-        }
-        log.write(sql -> {
-            var st = sql.get("INSERT INTO sources (name, kind, spec, created_at) VALUES (?, ?, ?, ?)");
-            st.setString(1, source.name());
-            st.setString(2, source.kind());
-            st.setString(3, source.spec().toString());
-            st.setString(4, source.createdAt().toString());
-            return st.executeUpdate();
-        }).join();
-    }
-
-    public List<SourceRecord> sources() {
-        return log.read(sql -> {
-            List<SourceRecord> all = new ArrayList<>();
-            try (ResultSet rs = sql.get("SELECT name, kind, spec, created_at FROM sources ORDER BY name").executeQuery()) {
-                while (rs.next()) {
-                    all.add(new SourceRecord(rs.getString(1), rs.getString(2), Json.mapper().readTree(rs.getString(3)),
-                            Instant.parse(rs.getString(4))));
-                }
-            } catch (java.io.IOException e) {
-                throw new java.sql.SQLException("a stored source is not JSON: " + e.getMessage(), e);
-            }
-            return all;
-        });
-    }
-
-    public Optional<SourceRecord> source(String name) {
-        return sources().stream().filter(s -> s.name().equals(name)).findFirst();
-    }
-
-    /** Deletes the source's definition and everything it remembered ({@code KIND/NAME/…} keys of its state). */
-    public boolean deleteSource(String name) {
-        return log.write(sql -> {
-            var st = sql.get("DELETE FROM sources WHERE name = ?");
-            st.setString(1, name);
-            int n = st.executeUpdate();
-            var state = sql.get("DELETE FROM source_state WHERE key LIKE ?");
-            state.setString(1, "%/" + name + "/%");
-            state.executeUpdate();
-            return n > 0;
-        }).join();
-    }
-
-    /** The sources' durable memory, in this event log. */
-    public SourceState sourceState() {
-        return new SourceState() {
-            @Override
-            public Optional<String> get(String key) {
-                return log.read(sql -> {
-                    var st = sql.get("SELECT value FROM source_state WHERE key = ?");
-                    st.setString(1, key);
-                    try (ResultSet rs = st.executeQuery()) {
-                        return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
-                    }
-                });
-            }
-
-            @Override
-            public void put(String key, String value) {
-                log.write(sql -> {
-                    var st = sql.get("INSERT INTO source_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
-                    st.setString(1, key);
-                    st.setString(2, value);
-                    return st.executeUpdate();
-                }).join();
-            }
-        };
+    /** The sources' definitions and durable memory, stored in this event log. */
+    public SourceStore sourceStore() {
+        return sourceStore;
     }
 
     /** Stops sending, flushes counters and closes the log; pending work stays stored for the next start. */

@@ -33,6 +33,8 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Invocations {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Invocations.class);
+
     public static final String SUCCEEDED = "dev.nubo.invocation.succeeded";
     public static final String FAILED = "dev.nubo.invocation.failed";
     private static final String COLUMNS = "SELECT id, service, path, status, attempts, max_attempts, created_at, started_at, finished_at,"
@@ -185,7 +187,7 @@ public final class Invocations {
             st.setString(2, now);
             st.setString(3, id);
             return st.executeUpdate();
-        });
+        }).exceptionally(e -> unrecorded(id, "running", e));
     }
 
     void retrying(Delivery d, Reply reply) {
@@ -197,7 +199,15 @@ public final class Invocations {
             setStatus(st, 2, reply);
             st.setString(3, id);
             return st.executeUpdate();
-        });
+        }).exceptionally(e -> unrecorded(id, "retrying", e));
+    }
+
+    /** Not tried again: a later state would be overwritten if this one landed after it; the final state is. */
+    private static Integer unrecorded(String id, String state, Throwable e) {
+        if (!DiskFull.is(e)) { // a full disk is logged once, by the event log
+            log.warn("invocation {}: recording it as {} failed: {}", id, state, Failure.describe(e));
+        }
+        return 0;
     }
 
     void succeeded(Delivery d, Reply reply, long durationMs) {
@@ -208,33 +218,64 @@ public final class Invocations {
         finish(d, reply, durationMs, InvocationStatus.FAILED);
     }
 
-    private void finish(Delivery d, Reply reply, long durationMs, InvocationStatus status) {
+    /**
+     * Records the invocation's end and sends its result to its destination. If the result cannot be
+     * made or routed (a class missing from the distribution, a broker deleted since), the invocation
+     * still ends, as failed, with the reason: never left running.
+     */
+    private void finish(Delivery d, Reply reply, long durationMs, InvocationStatus outcome) {
         String id = Origin.name(d.origin, Origin.INVOCATION);
         Open o = open.remove(id);
-        if (o != null) {
-            o.status.to(status);
-        }
-        ObjectNode response = response(reply);
+        InvocationStatus status = outcome;
+        String error = outcome == InvocationStatus.FAILED ? d.lastError : null;
         Changes changes = new Changes();
         changes.finished.add(d.id);
-        Optional<Destination> destination = o == null ? Optional.empty() : status == InvocationStatus.SUCCEEDED ? o.onSuccess : o.onFailure;
-        destination.ifPresent(to -> {
-            CloudEvent result = result(id, d, reply, response, status);
-            eventing.route(to, result, EventJson.write(result), Origin.RESULT + id, eventing.clock.millis(), changes,
-                    status == InvocationStatus.FAILED ? "invocation failed: " + d.lastError : "");
-        });
+        Optional<Destination> destination = o == null ? Optional.empty() : outcome == InvocationStatus.SUCCEEDED ? o.onSuccess : o.onFailure;
+        ObjectNode response = Json.mapper().createObjectNode();
+        try {
+            response = response(reply);
+            if (destination.isPresent()) {
+                Changes result = new Changes();
+                CloudEvent event = result(id, d, reply, response, outcome);
+                try {
+                    eventing.route(destination.get(), event, EventJson.write(event), Origin.RESULT + id, eventing.clock.millis(), result,
+                            outcome == InvocationStatus.FAILED ? "invocation failed: " + d.lastError : "");
+                } catch (RuntimeException | Error e) {
+                    eventing.release(result);
+                    throw e;
+                }
+                changes.added.addAll(result.added);
+                changes.dead.addAll(result.dead);
+                changes.overflowed.addAll(result.overflowed);
+            }
+        } catch (RuntimeException | Error e) {
+            log.error("invocation {}: its result cannot be sent to {}; it is recorded as failed", id, destination.map(Object::toString)
+                    .orElse("the invocation record"), e);
+            status = InvocationStatus.FAILED;
+            error = (outcome == InvocationStatus.SUCCEEDED ? "the call succeeded (HTTP " + reply.status() + "), but" : d.lastError + "; and")
+                    + " its result could not be " + destination.map(to -> "sent to " + to).orElse("recorded") + ": " + Failure.describe(e);
+        }
+        if (o != null) {
+            try {
+                o.status.to(status);
+            } catch (IllegalStateException bug) {
+                log.error("invocation {}: {}; recording its end anyway", id, bug.getMessage(), bug); // never leave it running
+            }
+        }
         String now = eventing.clock.instant().toString();
-        String error = status == InvocationStatus.FAILED ? d.lastError : null;
-        eventing.commit(changes, sql -> {
+        InvocationStatus recorded = status;
+        String recordedError = error;
+        String stored = reply.status() == 0 || response.isEmpty() ? null : response.toString();
+        eventing.record(changes, "the end of invocation " + id, sql -> {
             var st = sql.get("UPDATE invocations SET status = ?, attempts = ?, finished_at = ?, duration_ms = ?, status_code = ?,"
                     + " error = ?, response = ? WHERE id = ?");
-            st.setString(1, status.toString());
+            st.setString(1, recorded.toString());
             st.setInt(2, d.attempts);
             st.setString(3, now);
             st.setLong(4, durationMs);
             setStatus(st, 5, reply);
-            st.setString(6, error);
-            st.setString(7, reply.status() == 0 ? null : response.toString());
+            st.setString(6, recordedError);
+            st.setString(7, stored);
             st.setString(8, id);
             return st.executeUpdate();
         });

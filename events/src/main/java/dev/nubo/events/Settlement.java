@@ -65,10 +65,7 @@ final class Settlement implements Dispatcher.Outcomes {
             eventing.counts.countDelivered(name);
             Trigger t = eventing.triggers.get(name);
             if (t != null && CloudEventsHttp.isEvent(reply.headers())) {
-                Changes changes = new Changes();
-                changes.finished.add(d.id);
-                chain(d, t, reply, changes);
-                eventing.commit(changes).exceptionally(e -> logged(d, e));
+                eventing.record(chained(d, t, reply), "the delivery of " + d + " and its reply");
                 return;
             }
         }
@@ -86,13 +83,27 @@ final class Settlement implements Dispatcher.Outcomes {
                 Changes changes = new Changes();
                 changes.finished.addAll(retired);
                 retired.clear();
-                eventing.commit(changes).exceptionally(e -> {
-                    log.error("recording {} deliveries as done failed; they will be sent again after a restart", changes.finished.size(), e);
-                    return null;
-                });
+                eventing.record(changes, changes.finished.size() + " deliveries as done");
             });
         }
         retired.add(id);
+    }
+
+    /** The delivered row's deletion, with the reply published into the trigger's broker when that can be done. */
+    private Changes chained(Delivery d, Trigger t, Reply reply) {
+        Changes changes = new Changes();
+        changes.finished.add(d.id);
+        try {
+            chain(d, t, reply, changes);
+            return changes;
+        } catch (RuntimeException | Error e) {
+            eventing.release(changes);
+            log.error("the reply of {} to {} cannot be published into broker {}; the delivery itself is done", t.to().name(), d,
+                    t.broker(), e);
+            Changes done = new Changes();
+            done.finished.add(d.id);
+            return done;
+        }
     }
 
     /** Publishes the CloudEvent(s) of a trigger's reply into its broker, counting hops to cut loops. */
@@ -138,7 +149,11 @@ final class Settlement implements Dispatcher.Outcomes {
             st.setLong(4, d.id);
             return st.executeUpdate();
         }).exceptionally(e -> {
-            logged(d, e);
+            // The dispatcher still holds it and retries; only a restart would start it over from the stored attempts.
+            // A full disk is logged once, by the event log.
+            if (!DiskFull.is(e)) {
+                log.warn("recording the failed attempt of {} failed: {}", d, e.getMessage());
+            }
             return 0;
         });
         if (d.isInvocation()) {
@@ -172,11 +187,6 @@ final class Settlement implements Dispatcher.Outcomes {
             String origin = Origin.is(d.origin, Origin.DEAD_LETTER) ? Origin.name(d.origin, Origin.DEAD_LETTER) : d.origin;
             changes.dead.add(new Changes.DeadLetter(origin, d.target.toString(), d.payload, d.attempts, reason));
         }
-        eventing.commit(changes).exceptionally(e -> logged(d, e));
-    }
-
-    private static Void logged(Delivery d, Throwable e) {
-        log.error("recording the outcome of {} failed; it will be sent again after a restart", d, e);
-        return null;
+        eventing.record(changes, "the dead letter of " + d);
     }
 }

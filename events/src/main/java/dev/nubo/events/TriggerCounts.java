@@ -76,6 +76,9 @@ final class TriggerCounts implements AutoCloseable {
                 st.addBatch();
             }
             return st.executeBatch();
+        }).exceptionally(e -> {
+            dirty.set(true); // a full disk, say: try again at the next tick
+            return null;
         });
     }
 

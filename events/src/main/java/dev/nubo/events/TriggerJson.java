@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * Triggers as JSON, the API's form and the stored one:
  * {@code {"name","broker","filters":[{"attribute","match","value"}],"to":"SERVICE[/path]",
- * "delivery":{"attempts","backoff","maxBackoff","timeout","deadLetter"}}}. Absent delivery fields
- * take {@link DeliveryPolicy#defaults()}.
+ * "delivery":{"attempts","backoff","maxBackoff","timeout","deadLetter"},"maxPending"}}. Absent delivery
+ * fields take {@link DeliveryPolicy#defaults()}; an absent {@code maxPending},
+ * {@value Trigger#DEFAULT_MAX_PENDING}.
  */
 final class TriggerJson {
 
@@ -38,7 +39,19 @@ final class TriggerJson {
         for (JsonNode f : body.path("filters")) {
             filters.add(Filter.of(f.path("attribute").asText(null), f.path("match").asText("exact"), f.path("value").asText(null)));
         }
-        return new Trigger(name, broker, filters, service, policy(body.path("delivery")), now);
+        return new Trigger(name, broker, filters, service, policy(body.path("delivery")), maxPending(body), now);
+    }
+
+    private static int maxPending(JsonNode body) {
+        JsonNode v = body.get("maxPending");
+        if (v == null || v.isNull()) {
+            return Trigger.DEFAULT_MAX_PENDING;
+        }
+        if (!v.canConvertToInt() || !v.isIntegralNumber()) {
+            throw invalid("maxPending must be a whole number between 1 and " + Trigger.MAX_MAX_PENDING + ", not " + v,
+                    "e.g. \"maxPending\": " + Trigger.DEFAULT_MAX_PENDING);
+        }
+        return v.intValue();
     }
 
     static DeliveryPolicy policy(JsonNode delivery) {
@@ -60,6 +73,7 @@ final class TriggerJson {
         t.filters().forEach(f -> filters.addObject().put("attribute", f.attribute()).put("match", f.match().toString()).put("value", f.value()));
         node.put("to", t.to().toString());
         node.set("delivery", write(t.delivery()));
+        node.put("maxPending", t.maxPending());
         node.put("createdAt", t.createdAt().toString());
         return node;
     }

@@ -1,5 +1,7 @@
 package dev.nubo.events;
 
+import static dev.nubo.events.Fixtures.event;
+import static dev.nubo.events.Fixtures.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -7,11 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import io.cloudevents.CloudEvent;
-import io.cloudevents.core.builder.CloudEventBuilder;
-import io.vertx.core.Vertx;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,58 +17,25 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Brokers, triggers and deliveries over real sockets to a real HTTP server standing in the gateway's place. */
 class EventingTest {
 
-    @TempDir
-    Path dir;
-    Vertx vertx;
-    TargetServer target;
+    @RegisterExtension
+    final Harness harness = new Harness();
+    final TargetServer target = harness.target;
     Eventing eventing;
-
-    @BeforeEach
-    void start() {
-        vertx = Vertx.vertx();
-        target = new TargetServer(vertx);
-    }
-
-    @AfterEach
-    void stop() {
-        if (eventing != null) {
-            eventing.close();
-        }
-        target.close();
-        vertx.close().await();
-    }
 
     private Eventing open(InstantSource clock) {
         return open(clock, Shortcut.NONE);
     }
 
     private Eventing open(InstantSource clock, Shortcut shortcut) {
-        eventing = Eventing.open(dir.resolve("events.db"), vertx, new GatewayAddress("127.0.0.1", target.port(), "localhost"),
-                shortcut, clock, new SplittableRandom(1), 64);
+        eventing = harness.open(clock, shortcut);
         return eventing;
-    }
-
-    private static CloudEvent event(String id, String type) {
-        return CloudEventBuilder.v1().withId(id).withSource(URI.create("/shop")).withType(type)
-                .withDataContentType("application/json").withData(("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8)).build();
-    }
-
-    private static JsonNode json(String text) {
-        try {
-            return Json.mapper().readTree(text.replace('\'', '"'));
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private long delivered(String trigger) {
@@ -111,7 +76,7 @@ class EventingTest {
 
     @Test
     void aSlotOnAnInstanceSendsStraightToItAndIsReleasedOnceElseTheGatewayIsUsed() throws Exception {
-        try (TargetServer instance = new TargetServer(vertx)) {
+        try (TargetServer instance = new TargetServer(harness.vertx)) {
             java.util.concurrent.atomic.AtomicInteger claims = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger releases = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicBoolean hasRoom = new java.util.concurrent.atomic.AtomicBoolean(true);

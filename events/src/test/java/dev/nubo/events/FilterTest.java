@@ -38,10 +38,10 @@ class FilterTest {
     void aTriggerNeedsEveryFilterToPass() {
         Trigger t = new Trigger("t", "default", List.of(Filter.of("type", "exact", "com.shop.order.created"),
                 Filter.of("region", "exact", "us-east")), new Destination.Service("orders", "/"), DeliveryPolicy.defaults(),
-                java.time.Instant.EPOCH);
+                Trigger.DEFAULT_MAX_PENDING, java.time.Instant.EPOCH);
         assertThat(t.matches(order)).isFalse();
         assertThat(new Trigger("all", "default", List.of(), new Destination.Service("orders", "/"), DeliveryPolicy.defaults(),
-                java.time.Instant.EPOCH).matches(order)).isTrue();
+                Trigger.DEFAULT_MAX_PENDING, java.time.Instant.EPOCH).matches(order)).isTrue();
     }
 
     @Test

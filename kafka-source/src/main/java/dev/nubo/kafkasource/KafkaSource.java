@@ -1,8 +1,10 @@
 package dev.nubo.kafkasource;
 
 import dev.nubo.events.EventSink;
+import dev.nubo.events.Failure;
 import io.cloudevents.CloudEvent;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -34,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * KafkaSource source = KafkaSource.start(
  *         new KafkaSourceConfig("orders", "127.0.0.1:9092", "orders.v1", null, Destination.parse("broker:default")),
- *         sink);
+ *         sink, InstantSource.system());
  * source.status();   // RUNNING, 42 handed off, no error
  * source.close();    // leaves the group; the next start resumes after the last commit
  * }</pre>
@@ -43,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * ({@link RecordMapping}), publish the batch and wait until it is stored, then commit exactly those
  * records' offsets. When publishing fails nothing is committed: the consumer seeks back to the batch's
  * first offset in each partition and polls the same records again after a backoff (1 s doubling to 30 s).
+ * Whatever fails, an {@link Error} included (a class missing from the distribution, say), is logged and
+ * shown with its time in {@link #status()}, and retried the same way: the thread never dies of it silently.
  * Rebalance callbacks only run inside {@code poll}, when every handed-off batch has been committed, so a
  * revoked partition has nothing pending except a commit that failed; that one is retried on revoke.
  */
@@ -54,6 +58,7 @@ public final class KafkaSource implements AutoCloseable {
 
     private final KafkaSourceConfig config;
     private final EventSink sink;
+    private final InstantSource clock;
     private final Backoff backoff;
     private final RecordMapping mapping;
     private final Thread thread;
@@ -67,22 +72,27 @@ public final class KafkaSource implements AutoCloseable {
     private boolean handOffFailing;
     private int failures;
 
-    private KafkaSource(KafkaSourceConfig config, EventSink sink, Backoff backoff) {
+    private KafkaSource(KafkaSourceConfig config, EventSink sink, InstantSource clock, Backoff backoff) {
         this.config = config;
         this.sink = sink;
+        this.clock = clock;
         this.backoff = backoff;
         this.mapping = new RecordMapping(config.name());
         this.thread = new Thread(this::run, "nubo-kafka-source-" + config.name());
         this.thread.setDaemon(true);
     }
 
-    /** Starts consuming in the background; connection problems show in {@link #status()}, not as exceptions. */
-    public static KafkaSource start(KafkaSourceConfig config, EventSink sink) {
-        return start(config, sink, Backoff.DEFAULT);
+    /**
+     * Starts consuming in the background; connection problems show in {@link #status()}, not as exceptions.
+     *
+     * @param clock when failures happened, for the status
+     */
+    public static KafkaSource start(KafkaSourceConfig config, EventSink sink, InstantSource clock) {
+        return start(config, sink, clock, Backoff.DEFAULT);
     }
 
-    static KafkaSource start(KafkaSourceConfig config, EventSink sink, Backoff backoff) {
-        KafkaSource source = new KafkaSource(config, sink, backoff);
+    static KafkaSource start(KafkaSourceConfig config, EventSink sink, InstantSource clock, Backoff backoff) {
+        KafkaSource source = new KafkaSource(config, sink, clock, backoff);
         source.thread.start();
         return source;
     }
@@ -127,13 +137,10 @@ public final class KafkaSource implements AutoCloseable {
                     pollAndHandOff(consumer == null ? subscribe() : consumer);
                 } catch (WakeupException e) {
                     // close() woke the consumer; the loop condition ends it.
-                } catch (RuntimeException | HandOffFailed e) {
+                } catch (RuntimeException | Error | HandOffFailed e) {
                     retryLater(e);
                 }
             }
-        } catch (Error e) {
-            log.error("Kafka source {} stopped on an unexpected error", config.name(), e);
-            throw e;
         } finally {
             shutDown();
         }
@@ -191,14 +198,13 @@ public final class KafkaSource implements AutoCloseable {
             }
             published.join();
             return true;
-        } catch (ExecutionException | RuntimeException e) {
+        } catch (ExecutionException | RuntimeException | Error e) {
             Throwable cause = e instanceof ExecutionException || e instanceof CompletionException ? e.getCause() : e;
             for (TopicPartition partition : records.partitions()) {
                 c.seek(partition, records.records(partition).getFirst().offset());
             }
             handOffFailing = true;
-            throw new HandOffFailed("handing " + records.count() + " records to " + config.to() + " failed: "
-                    + oneLine(cause), cause);
+            throw new HandOffFailed("handing " + records.count() + " records to " + config.to() + " failed", cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             closing.complete(null);
@@ -226,18 +232,19 @@ public final class KafkaSource implements AutoCloseable {
         status = status.running(handedOff);
     }
 
-    private void retryLater(Exception e) {
+    private void retryLater(Throwable e) {
         failures++;
         Duration delay = backoff.after(failures);
-        Throwable cause = e instanceof HandOffFailed ? e.getCause() : e;
+        Failure failure = e instanceof HandOffFailed ? Failure.of(clock.instant(), e.getMessage(), e.getCause())
+                : Failure.of(clock.instant(), "reading topic " + config.topic() + " failed", e);
         if (failures == 1) { // the whole story once per run of failures, then one line per retry
-            log.warn("Kafka source {} (topic {}): {}; retrying in {} ms", config.name(), config.topic(), oneLine(e),
-                    delay.toMillis(), cause);
+            log.warn("Kafka source {} (topic {}): {}; retrying in {} ms", config.name(), config.topic(), failure.message(),
+                    delay.toMillis(), e instanceof HandOffFailed ? e.getCause() : e);
         } else {
             log.warn("Kafka source {} (topic {}): {} ({} failures in a row); retrying in {} ms", config.name(),
-                    config.topic(), oneLine(e), failures, delay.toMillis());
+                    config.topic(), failure.message(), failures, delay.toMillis());
         }
-        status = status.retrying(oneLine(e));
+        status = status.retrying(failure);
         try {
             closing.get(delay.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException expected) {

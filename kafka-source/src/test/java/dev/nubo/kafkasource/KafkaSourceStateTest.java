@@ -3,6 +3,9 @@ package dev.nubo.kafkasource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nubo.events.Failure;
+import java.time.Instant;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class KafkaSourceStateTest {
@@ -26,10 +29,11 @@ class KafkaSourceStateTest {
 
     @Test
     void statusCountsHandOffsAndClearsTheErrorOnceABatchGoesThrough() {
-        KafkaSourceStatus status = KafkaSourceStatus.starting().running(3).retrying("sink down");
+        Failure down = new Failure(Instant.parse("2026-11-21T10:00:00Z"), "sink down");
+        KafkaSourceStatus status = KafkaSourceStatus.starting().running(3).retrying(down);
 
-        assertThat(status).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RETRYING, 3, "sink down"));
-        assertThat(status.running(2)).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RUNNING, 5, null));
+        assertThat(status).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RETRYING, 3, Optional.of(down)));
+        assertThat(status.running(2)).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RUNNING, 5, Optional.empty()));
         assertThat(status.stopped().state().label()).isEqualTo("stopped");
     }
 }

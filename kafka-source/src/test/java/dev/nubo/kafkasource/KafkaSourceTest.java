@@ -6,15 +6,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nubo.events.Destination;
+import dev.nubo.events.Failure;
+import dev.nubo.events.LogCapture;
 import io.cloudevents.CloudEvent;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
@@ -33,6 +37,7 @@ import org.junit.jupiter.api.Test;
 class KafkaSourceTest {
 
     private static final Destination TO = Destination.parse("broker:default");
+    private static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
     private static final long TIMESTAMP = Instant.parse("2025-03-01T10:15:30.123Z").toEpochMilli();
     private static final Backoff FAST = new Backoff(Duration.ofMillis(100), Duration.ofMillis(400));
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -202,7 +207,7 @@ class KafkaSourceTest {
 
         await().untilAsserted(() -> assertThat(committed(source)).hasValue(3));
         assertThat(sink.storedIds()).containsExactly(topic + "-0-0", topic + "-0-1", topic + "-0-2");
-        assertThat(source.status()).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RUNNING, 3, null));
+        assertThat(source.status()).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RUNNING, 3, Optional.empty()));
     }
 
     @Test
@@ -220,7 +225,8 @@ class KafkaSourceTest {
         assertThat(committed(source)).isEmpty();
         KafkaSourceStatus retrying = source.status();
         assertThat(retrying.state()).isEqualTo(KafkaSourceState.RETRYING);
-        assertThat(retrying.lastError()).contains("event log is full").contains("broker:default");
+        assertThat(retrying.lastError().orElseThrow().message())
+                .isEqualTo("handing 3 records to broker:default failed: IllegalStateException: event log is full");
         List<String> firstAttempt = sink.attempts().getFirst().stream().map(CloudEvent::getId).toList();
         assertThat(firstAttempt).containsExactly(topic + "-0-0", topic + "-0-1", topic + "-0-2");
         assertThat(sink.attempts()).allSatisfy(batch ->
@@ -230,7 +236,37 @@ class KafkaSourceTest {
 
         await().untilAsserted(() -> assertThat(committed(source)).hasValue(3));
         assertThat(sink.storedIds()).isEqualTo(firstAttempt);
-        assertThat(source.status()).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RUNNING, 3, null));
+        assertThat(source.status()).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RUNNING, 3, Optional.empty()));
+    }
+
+    @Test
+    void aSinkThatThrowsAnErrorIsLoggedShownWithItsTimeAndRetriedWithoutSkippingARecord() throws Exception {
+        String topic = topic("error");
+        RecordingSink sink = new RecordingSink();
+        sink.throwError(new NoClassDefFoundError("io/cloudevents/jackson/JsonFormat"));
+        for (int i = 0; i < 3; i++) {
+            send(topic, null, ("{\"n\": " + i + "}").getBytes(UTF_8));
+        }
+
+        try (LogCapture log = LogCapture.of(KafkaSource.class)) {
+            KafkaSource source = start("error", topic, sink);
+
+            await().untilAsserted(() -> assertThat(sink.attempts()).hasSizeGreaterThanOrEqualTo(2));
+            KafkaSourceStatus retrying = source.status();
+            assertThat(retrying.state()).as("the consumer thread lives on").isEqualTo(KafkaSourceState.RETRYING);
+            assertThat(retrying.lastError()).contains(new Failure(NOW, "handing 3 records to broker:default failed:"
+                    + " NoClassDefFoundError: io/cloudevents/jackson/JsonFormat"));
+            assertThat(log.lines()).anyMatch(l -> l.matches("WARN Kafka source error \\(topic " + topic + "\\): handing 3 records to"
+                    + " broker:default failed: NoClassDefFoundError: io/cloudevents/jackson/JsonFormat; retrying in \\d+ ms"
+                    + " \\[java.lang.NoClassDefFoundError: io/cloudevents/jackson/JsonFormat]"));
+            assertThat(committed(source)).isEmpty();
+
+            sink.stopFailing();
+
+            await().untilAsserted(() -> assertThat(committed(source)).hasValue(3));
+            assertThat(sink.storedIds()).containsExactly(ids(topic, 0, 3));
+            assertThat(source.status()).isEqualTo(new KafkaSourceStatus(KafkaSourceState.RUNNING, 3, Optional.empty()));
+        }
     }
 
     @Test
@@ -267,7 +303,8 @@ class KafkaSourceTest {
     }
 
     private KafkaSource start(String name, String topic, RecordingSink sink) {
-        KafkaSource source = KafkaSource.start(new KafkaSourceConfig(name, kafka.bootstrapServers(), topic, null, TO), sink, FAST);
+        KafkaSource source = KafkaSource.start(new KafkaSourceConfig(name, kafka.bootstrapServers(), topic, null, TO), sink,
+                InstantSource.fixed(NOW), FAST);
         sources.add(source);
         return source;
     }

@@ -17,12 +17,17 @@ final class RecordingSink implements EventSink {
     private final List<CloudEvent> stored = new CopyOnWriteArrayList<>();
     private final List<Destination> destinations = new CopyOnWriteArrayList<>();
     private volatile RuntimeException failure;
+    private volatile Error thrown;
     private volatile CompletableFuture<Void> gate;
 
     @Override
     public CompletableFuture<Void> publish(Destination to, List<CloudEvent> events) {
         attempts.add(List.copyOf(events));
         destinations.add(to);
+        Error t = thrown;
+        if (t != null) {
+            throw t;
+        }
         RuntimeException f = failure;
         if (f != null) {
             return CompletableFuture.failedFuture(f);
@@ -41,8 +46,14 @@ final class RecordingSink implements EventSink {
         this.failure = failure;
     }
 
+    /** Every publish from now on throws {@code error} instead of returning, as a class missing at run time does. */
+    void throwError(Error error) {
+        this.thrown = error;
+    }
+
     void stopFailing() {
         this.failure = null;
+        this.thrown = null;
     }
 
     /** Publishes from now on complete only when {@link #release()} is called. */

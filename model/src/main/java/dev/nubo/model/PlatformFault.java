@@ -1,6 +1,6 @@
 package dev.nubo.model;
 
-/** Nubo itself failed: storage, the file system, an exhausted resource. A 500, or 507 when a disk is full. */
+/** Nubo itself failed: storage, the file system, an exhausted resource. A 500, or a 507 for a full disk. */
 public final class PlatformFault extends NuboException {
 
     private final int httpStatus;
@@ -15,11 +15,11 @@ public final class PlatformFault extends NuboException {
     }
 
     /**
-     * 507 Insufficient Storage: the server's disk is full. Neither the caller's mistake nor a bug, and
-     * the remedy is the operator's, so the message names the disk and the hint says what to free.
+     * A disk Nubo writes to is full: {@code 507 Insufficient Storage}, code {@code platform.disk_full}.
+     * The message should name the disk and its free space, and say what was and was not stored.
      */
-    public static PlatformFault insufficientStorage(String code, String message, String hint, Throwable cause) {
-        return new PlatformFault(507, code, message, hint, cause);
+    public static PlatformFault diskFull(String message, String hint, Throwable cause) {
+        return new PlatformFault(507, "platform.disk_full", message, hint, cause);
     }
 
     @Override

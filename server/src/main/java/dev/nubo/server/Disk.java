@@ -12,7 +12,6 @@ import java.nio.file.Path;
  */
 final class Disk {
 
-    static final String CODE = "platform.disk_full";
 
     private Disk() {}
 
@@ -21,7 +20,7 @@ final class Disk {
         File d = dir.toFile();
         long free = d.getUsableSpace();
         if (free < bytes) {
-            throw PlatformFault.insufficientStorage(CODE, "the disk of " + dir + " has " + Quantities.describeBytes(free)
+            throw PlatformFault.diskFull("the disk of " + dir + " has " + Quantities.describeBytes(free)
                     + " free (of " + Quantities.describeBytes(d.getTotalSpace()) + "), too little for " + what
                     + " of " + Quantities.describeBytes(bytes), hint(dir), null);
         }
@@ -31,7 +30,7 @@ final class Disk {
     static PlatformFault fault(Path dir, String doing, Throwable e) {
         if (isFull(e)) {
             File d = dir.toFile();
-            return PlatformFault.insufficientStorage(CODE, "the disk of " + dir + " is full ("
+            return PlatformFault.diskFull("the disk of " + dir + " is full ("
                     + Quantities.describeBytes(d.getUsableSpace()) + " free of " + Quantities.describeBytes(d.getTotalSpace())
                     + "): cannot " + doing, hint(dir), e);
         }

@@ -19,7 +19,9 @@ import java.util.Optional;
 /**
  * The eventing part of the control API (docs/API.md, "Events"): broker ingest, brokers, triggers,
  * dead letters, invocations and sources. Ingest never blocks an event loop: events are parsed on it
- * and acknowledged with 202 when the event log's group commit completes.
+ * and acknowledged with 202 when the event log's group commit completes, and only then. When the
+ * commit fails, the producer hears why through the control API's error handler: 507 for a full disk
+ * (nothing stored), 500 {@code platform.store_unknown} when the outcome is not known.
  */
 final class EventsApi {
 

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nubo.events.Destination;
 import dev.nubo.events.Eventing;
+import dev.nubo.events.Failure;
+import dev.nubo.events.SourceStore;
 import dev.nubo.kafkasource.KafkaSource;
 import dev.nubo.kafkasource.KafkaSourceConfig;
 import dev.nubo.kafkasource.KafkaSourceStatus;
@@ -15,7 +17,7 @@ import dev.nubo.sources.CronSource;
 import dev.nubo.sources.EventTemplate;
 import dev.nubo.sources.Webhook;
 import dev.nubo.sources.WebhookConfig;
-import io.cloudevents.CloudEvent;
+import dev.nubo.sources.WebhookSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +48,8 @@ final class Sources implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Sources.class);
     private static final List<String> KINDS = List.of("cron", "webhook", "kafka");
 
-    /** One running source. */
-    private sealed interface Running permits Cron, Hook, Kafka {
+    /** One source as this server runs it, or the reason it could not start. */
+    private sealed interface Running permits Cron, Hook, Kafka, Failed {
         void stop();
     }
 
@@ -57,7 +59,7 @@ final class Sources implements AutoCloseable {
         }
     }
 
-    private record Hook(WebhookConfig config) implements Running {
+    private record Hook(WebhookSource source) implements Running {
         public void stop() {}
     }
 
@@ -65,6 +67,10 @@ final class Sources implements AutoCloseable {
         public void stop() {
             source.close();
         }
+    }
+
+    private record Failed(Failure why) implements Running {
+        public void stop() {}
     }
 
     private final Eventing eventing;
@@ -82,14 +88,10 @@ final class Sources implements AutoCloseable {
         this.urls = urls;
     }
 
-    /** Starts every stored source; one that cannot start is logged and skipped, not fatal to the server. */
+    /** Starts every stored source; one that cannot start is logged and shown as failed, not fatal to the server. */
     void startAll() {
-        for (Eventing.SourceRecord s : eventing.sources()) {
-            try {
-                running.put(s.name(), start(s));
-            } catch (RuntimeException e) {
-                log.error("the source {} cannot start: {}", s.name(), e.getMessage(), e);
-            }
+        for (SourceStore.SourceRecord s : eventing.sourceStore().all()) {
+            running.put(s.name(), startOrFail(s));
         }
     }
 
@@ -106,18 +108,18 @@ final class Sources implements AutoCloseable {
         }
         ObjectNode spec = body.deepCopy();
         spec.remove(List.of("name", "kind"));
-        Eventing.SourceRecord record = new Eventing.SourceRecord(name, kind, spec, clock.instant());
+        SourceStore.SourceRecord record = new SourceStore.SourceRecord(name, kind, spec, clock.instant());
         config(record); // validates everything before anything is stored
         if (Destination.parse(spec.path("to").asText("")) instanceof Destination.Broker b) {
             eventing.requireBroker(b.name());
         }
-        eventing.createSource(record);
-        running.put(name, start(record));
+        eventing.sourceStore().create(record);
+        running.put(name, startOrFail(record));
         return view(record);
     }
 
     List<ObjectNode> list() {
-        return eventing.sources().stream().map(this::view).toList();
+        return eventing.sourceStore().all().stream().map(this::view).toList();
     }
 
     ObjectNode get(String name) {
@@ -130,40 +132,46 @@ final class Sources implements AutoCloseable {
         if (r != null) {
             r.stop();
         }
-        eventing.deleteSource(name);
+        eventing.sourceStore().delete(name);
     }
 
-    /** A POST to {@code /v1/webhooks/NAME}: checked, turned into a CloudEvent, and stored; completes with the event id. */
+    /**
+     * A POST to {@code /v1/webhooks/NAME}: checked, turned into a CloudEvent, and stored; completes with the
+     * event id. Failures are the webhook's business: it records them in its status and logs them.
+     */
     Future<String> webhook(String name, Function<String, String> header, byte[] body) {
         if (!(running.get(name) instanceof Hook hook)) {
             return Future.failedFuture(UserError.notFound("webhook.not_found", "no webhook source named " + name,
                     "`nubo source list` shows the sources; create one with `nubo source create webhook " + name + " --broker default`"));
         }
+        return Future.fromCompletionStage(hook.source().receive(header, body), vertx.getOrCreateContext());
+    }
+
+    /** Starts {@code s}; whatever stops it (an Error too, such as a class missing from the distribution) is logged and kept as its status. */
+    private Running startOrFail(SourceStore.SourceRecord s) {
         try {
-            Webhook.verify(hook.config(), header, body);
-            CloudEvent event = Webhook.toEvent(hook.config(), header, body);
-            return Future.fromCompletionStage(eventing.sink("source:" + name).publish(hook.config().to(), List.of(event)),
-                    vertx.getOrCreateContext()).map(v -> event.getId());
-        } catch (RuntimeException e) {
-            return Future.failedFuture(e);
+            return start(s);
+        } catch (RuntimeException | Error e) {
+            log.error("the source {} cannot start: {}", s.name(), Failure.describe(e), e);
+            return new Failed(Failure.of(clock.instant(), "it could not start", e));
         }
     }
 
-    private Running start(Eventing.SourceRecord s) {
+    private Running start(SourceStore.SourceRecord s) {
         return switch (config(s)) {
             case CronConfig c -> {
-                CronSource source = new CronSource(c, eventing.sink("source:" + s.name()), eventing.sourceState(), clock, timer);
+                CronSource source = new CronSource(c, eventing.sink("source:" + s.name()), eventing.sourceStore().state(), clock, timer);
                 source.start();
                 yield new Cron(source);
             }
-            case WebhookConfig w -> new Hook(w);
-            case KafkaSourceConfig k -> new Kafka(KafkaSource.start(k, eventing.sink("source:" + s.name())));
+            case WebhookConfig w -> new Hook(new WebhookSource(w, eventing.sink("source:" + s.name()), clock));
+            case KafkaSourceConfig k -> new Kafka(KafkaSource.start(k, eventing.sink("source:" + s.name()), clock));
             default -> throw new IllegalStateException("no runner for " + s.kind());
         };
     }
 
     /** The validated settings of {@code s}: a CronConfig, WebhookConfig or KafkaSourceConfig. */
-    private static Object config(Eventing.SourceRecord s) {
+    private static Object config(SourceStore.SourceRecord s) {
         JsonNode spec = s.spec();
         Destination to = Destination.parse(spec.path("to").asText(""));
         JsonNode settings = spec.path(s.kind());
@@ -185,12 +193,12 @@ final class Sources implements AutoCloseable {
         };
     }
 
-    private Eventing.SourceRecord record(String name) {
-        return eventing.source(name).orElseThrow(() -> UserError.notFound("source.not_found", "no source named " + name,
+    private SourceStore.SourceRecord record(String name) {
+        return eventing.sourceStore().get(name).orElseThrow(() -> UserError.notFound("source.not_found", "no source named " + name,
                 "`nubo source list` shows the sources"));
     }
 
-    private ObjectNode view(Eventing.SourceRecord s) {
+    private ObjectNode view(SourceStore.SourceRecord s) {
         ObjectNode node = Json.mapper().createObjectNode().put("name", s.name()).put("kind", s.kind())
                 .put("to", Destination.parse(s.spec().path("to").asText("")).toString()).put("createdAt", s.createdAt().toString());
         JsonNode settings = s.spec().path(s.kind());
@@ -203,31 +211,51 @@ final class Sources implements AutoCloseable {
                         .put("type", text(settings, "type").orElse(EventTemplate.DEFAULT_TYPE))
                         .put("description", safeDescription(settings));
                 status.put("state", "running").put("next", st.nextFire().map(Instant::toString).orElse(null))
-                        .put("lastFired", st.lastFired().map(Instant::toString).orElse(null)).put("lastError", st.lastError().orElse(null));
+                        .put("lastFired", st.lastFired().map(Instant::toString).orElse(null));
+                lastError(status, st.lastError());
             }
             case Hook hook -> {
                 boolean signed = text(settings, "secret").isPresent();
                 node.putObject("webhook").put("signed", signed).put("type", text(settings, "type").orElse(null))
                         .put("signature", signed ? Webhook.SIGNATURE_HEADER + ": sha256=<hex HMAC-SHA256 of the body>" : null);
                 node.put("url", urls.api() + "/v1/webhooks/" + s.name());
-                status.put("state", "running").putNull("lastError");
+                WebhookSource.Status st = hook.source().status();
+                status.put("state", "running").put("accepted", st.accepted())
+                        .put("lastAccepted", st.lastAccepted().map(Instant::toString).orElse(null));
+                lastError(status, st.lastError());
             }
             case Kafka kafka -> {
                 KafkaSourceStatus st = kafka.source().status();
                 node.putObject("kafka").put("bootstrapServers", settings.path("bootstrapServers").asText())
                         .put("topic", settings.path("topic").asText()).put("group", kafka.source().config().group());
-                status.put("state", st.state().label()).put("handedOff", st.handedOff()).put("lastError", st.lastError());
+                status.put("state", st.state().label()).put("handedOff", st.handedOff());
+                lastError(status, st.lastError());
+            }
+            case Failed failed -> {
+                node.set(s.kind(), settings.deepCopy());
+                if (node.path("webhook").has("secret")) {
+                    ((ObjectNode) node.get("webhook")).remove("secret");
+                }
+                status.put("state", "failed");
+                lastError(status, Optional.of(failed.why()));
             }
             case null -> {
                 node.set(s.kind(), settings.deepCopy());
                 if (node.path("webhook").has("secret")) {
                     ((ObjectNode) node.get("webhook")).remove("secret");
                 }
-                status.put("state", "failed").put("lastError", "it could not start; the server log says why");
+                status.put("state", "stopped"); // deleted while this view was being made
+                lastError(status, Optional.empty());
             }
         }
         node.set("status", status);
         return node;
+    }
+
+    /** {@code lastError} and {@code lastErrorAt}: null when nothing has failed (or a later attempt went through). */
+    private static void lastError(ObjectNode status, Optional<Failure> failure) {
+        status.put("lastError", failure.map(Failure::message).orElse(null))
+                .put("lastErrorAt", failure.map(f -> f.at().toString()).orElse(null));
     }
 
     private static String safeDescription(JsonNode settings) {

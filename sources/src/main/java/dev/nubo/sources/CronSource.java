@@ -3,6 +3,7 @@ package dev.nubo.sources;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nubo.events.EventSink;
+import dev.nubo.events.Failure;
 import dev.nubo.events.SourceState;
 import dev.nubo.model.Json;
 import dev.nubo.sources.MissedRuns.Decision;
@@ -53,9 +54,10 @@ import org.slf4j.LoggerFactory;
  * time twice. The timer sleeps at most a minute, so a wall clock set forward or a host
  * resumed from sleep is noticed within that.
  *
- * <p><b>Failures.</b> When publishing fails, the error is logged and shown by {@link #status()}, the
- * time is not recorded and not retried, and the schedule carries on. After a restart the failed time
- * counts as missed.
+ * <p><b>Failures.</b> When publishing fails, or anything else on the firing path throws (an
+ * {@link Error} too, such as a class missing from the distribution), the error is logged and shown by
+ * {@link #status()} with its time, the firing is not recorded and not retried, and the schedule
+ * carries on. After a restart the failed time counts as missed.
  *
  * <p>Threads: wake-ups and state writes run on the injected timer; {@link #start()} reads and may
  * write the state on the caller's thread.
@@ -71,9 +73,9 @@ public final class CronSource implements AutoCloseable {
      * @param nextFire the next scheduled time, while running and the schedule has one
      * @param lastFired the scheduled time of the last firing whose event was stored, in this run or as
      *     recorded by an earlier one (for a source that never fired then: the time it was first started)
-     * @param lastError why the latest firing failed; empty once a later one succeeds
+     * @param lastError why the latest firing failed, and when; empty once a later one succeeds
      */
-    public record Status(Optional<Instant> nextFire, Optional<Instant> lastFired, Optional<String> lastError) {}
+    public record Status(Optional<Instant> nextFire, Optional<Instant> lastFired, Optional<Failure> lastError) {}
 
     private enum Lifecycle { NEW, RUNNING, CLOSED }
 
@@ -93,7 +95,7 @@ public final class CronSource implements AutoCloseable {
     private Instant lastScheduled;
     private Optional<Instant> nextFire = Optional.empty();
     private Optional<Instant> lastFired = Optional.empty();
-    private Optional<String> lastError = Optional.empty();
+    private Optional<Failure> lastError = Optional.empty();
     private ScheduledFuture<?> wakeUp;
 
     /**
@@ -186,9 +188,10 @@ public final class CronSource implements AutoCloseable {
                 case NothingDue early -> {}
                 case StartFresh impossible -> throw new IllegalStateException("a running source was told to start afresh");
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // Caught here or never seen: the timer would keep it in a future nobody reads.
             log.error("cron source {}: the wake-up at {} failed; carrying on", config.name(), now, e);
-            failed("the wake-up at " + now + " failed: " + e);
+            failed(Failure.of(clock.instant(), "the wake-up at " + now + " failed", e));
         } finally {
             sleepFrom(now);
         }
@@ -202,7 +205,7 @@ public final class CronSource implements AutoCloseable {
         try {
             CloudEvent event = event(fire);
             published = sink.publish(config.to(), List.of(event));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             published = CompletableFuture.failedFuture(e);
         }
         published.whenCompleteAsync((ok, error) -> published(fire.scheduled(), error), offEventLoops());
@@ -213,7 +216,7 @@ public final class CronSource implements AutoCloseable {
             Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
             log.warn("cron source {}: publishing the firing for {} to {} failed; it is not retried",
                     config.name(), scheduled, config.to(), cause);
-            failed("publishing the firing for " + scheduled + " to " + config.to() + " failed: " + message(cause));
+            failed(Failure.of(clock.instant(), "publishing the firing for " + scheduled + " to " + config.to() + " failed", cause));
             return;
         }
         try {
@@ -231,18 +234,14 @@ public final class CronSource implements AutoCloseable {
                     lastError = Optional.empty();
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             log.error("cron source {}: the firing for {} was published, but recording it failed", config.name(), scheduled, e);
-            failed("the firing for " + scheduled + " was published, but recording it failed (it may fire again after a restart): "
-                    + message(e));
+            failed(Failure.of(clock.instant(), "the firing for " + scheduled + " was published, but recording it failed (it may fire"
+                    + " again after a restart)", e));
         }
     }
 
-    private static String message(Throwable e) {
-        return e.getMessage() != null ? e.getMessage() : e.toString();
-    }
-
-    private synchronized void failed(String why) {
+    private synchronized void failed(Failure why) {
         lastError = Optional.of(why);
     }
 

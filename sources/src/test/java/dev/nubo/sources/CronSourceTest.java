@@ -7,6 +7,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.events.Destination;
+import dev.nubo.events.Failure;
+import dev.nubo.events.LogCapture;
 import dev.nubo.model.Json;
 import dev.nubo.sources.RecordingSink.Published;
 import io.cloudevents.CloudEvent;
@@ -148,11 +150,35 @@ class CronSourceTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> sink.published.size() >= 2);
 
         await().atMost(Duration.ofSeconds(2)).until(() -> source.status().lastError().isPresent());
-        assertThat(source.status().lastError().orElseThrow())
-                .matches("publishing the firing for \\S+ to broker:default failed: the broker default is not there");
+        assertThat(source.status().lastError().orElseThrow().message())
+                .matches("publishing the firing for \\S+ to broker:default failed: IllegalStateException: the broker default is not there");
         assertThat(source.status().nextFire()).isPresent();
         assertThat(source.status().lastFired()).isEmpty();
         assertThat(state.values).containsEntry(KEY, baseline);
+    }
+
+    @Test
+    void aSinkThatThrowsAnErrorOnTheTimerIsRecordedWithItsTimeAndLoggedAndTheScheduleCarriesOn() {
+        // What a class missing from the distribution does: before, the timer swallowed it, and the status said nothing.
+        RecordingSink sink = new RecordingSink(event -> {
+            throw new NoClassDefFoundError("io/cloudevents/jackson/JsonFormat");
+        });
+        try (LogCapture log = LogCapture.of(CronSource.class)) {
+            Instant started = Instant.now();
+            start("* * * * * *", sink, InstantSource.system());
+            String baseline = state.values.get(KEY);
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> source.status().lastError().isPresent());
+            Failure failure = source.status().lastError().orElseThrow();
+            assertThat(failure.message()).matches("publishing the firing for \\S+ to broker:default failed:"
+                    + " NoClassDefFoundError: io/cloudevents/jackson/JsonFormat");
+            assertThat(failure.at()).isAfterOrEqualTo(started);
+            assertThat(source.status().lastFired()).isEmpty();
+            assertThat(state.values).containsEntry(KEY, baseline);
+            assertThat(log.lines()).anyMatch(l -> l.matches("WARN cron source tick: publishing the firing for \\S+ to broker:default"
+                    + " failed; it is not retried \\[java.lang.NoClassDefFoundError: io/cloudevents/jackson/JsonFormat]"));
+            assertThat(source.status().nextFire()).as("the schedule carries on").isPresent();
+        }
     }
 
     @Test
