@@ -12,7 +12,6 @@ import java.nio.file.Path;
  */
 final class Disk {
 
-
     private Disk() {}
 
     /** Refuses before anything is written when {@code dir}'s disk has less than {@code bytes} free. */
