@@ -92,7 +92,7 @@ class SlowAcceptTest {
         assertThat(scaling.path("requests").asLong()).isEqualTo(60);
         assertThat(scaling.path("waiting").asInt()).isZero();
         // 60 held for a target of 100: one instance, and the backlog while it started asked for no more.
-        assertThat(events()).anyMatch(m -> m.startsWith("slow-00001: 0 → 1 instances: cold start"))
+        assertThat(events()).anyMatch(m -> m.startsWith("slow-00001: 0 → 1 instance: cold start"))
                 .noneMatch(m -> m.matches("slow-00001: \\d+ → [2-9]\\d* instances.*"));
     }
 

@@ -69,7 +69,8 @@ final class ControlApi {
         this.home = home;
         this.urls = urls;
         this.uploadLimit = uploadLimit;
-        this.client = vertx.createHttpClient();
+        // `nubo invoke` goes through the gateway; idle connections go before its 10 s header timeout closes them.
+        this.client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAliveTimeout(3));
         this.events = events;
         this.eventing = eventing;
     }
