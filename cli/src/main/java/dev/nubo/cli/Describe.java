@@ -49,8 +49,9 @@ final class Describe extends ClientCommand {
     static void print(Service s, Instant now, PrintWriter out) {
         out.println("Name:      " + s.name());
         out.println("URL:       " + s.url());
-        out.println("State:     " + s.state() + " (" + s.instances().ready() + "/" + s.instances().desired()
-                + " instances ready)");
+        out.println("State:     " + s.state() + (s.instances().ready() == 0 && s.instances().desired() == 0
+                ? " (scaled to zero: the next request starts an instance)"
+                : " (" + s.instances().ready() + "/" + s.instances().desired() + " instances ready)"));
         out.println("Runtime:   " + s.runtime());
         out.println("Serving:   " + s.serving().orElse("none")
                 + s.pinned().map(p -> " (pinned to " + p + " until the next deploy)").orElse(""));

@@ -18,7 +18,7 @@ record Source(String name, String kind, String to, Instant createdAt, Cron cron,
         kind = orEmpty(kind);
         to = orEmpty(to);
         url = orEmpty(url);
-        status = status == null ? new Status(null, null, null) : status;
+        status = status == null ? new Status(null, null, null, null, null, null, null, null) : status;
     }
 
     /**
@@ -61,8 +61,12 @@ record Source(String name, String kind, String to, Instant createdAt, Cron cron,
         }
     }
 
-    /** {@code state} such as running or failed; {@code next} is a cron source's next run. */
-    record Status(String state, String lastError, Instant next) {
+    /**
+     * {@code state} such as running or failed; {@code next} and {@code lastFired} are a cron source's,
+     * {@code accepted}/{@code lastAccepted} a webhook's, {@code handedOff} a Kafka source's records stored.
+     */
+    record Status(String state, String lastError, Instant lastErrorAt, Instant next, Instant lastFired, Long accepted,
+                  Instant lastAccepted, Long handedOff) {
 
         Status {
             state = orEmpty(state);

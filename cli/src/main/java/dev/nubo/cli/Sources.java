@@ -33,6 +33,7 @@ final class Sources extends Group {
             if (s.status().next() != null) {
                 out.println("Next:      " + Human.when(s.status().next(), now));
             }
+            out.println("Fired:     " + (s.status().lastFired() == null ? "not yet" : "last at " + Human.when(s.status().lastFired(), now)));
             typeLine(s.cron().type(), out);
         }
         if (s.webhook() != null) {
@@ -42,6 +43,10 @@ final class Sources extends Group {
                         : "no: anyone who can reach the URL can send events"));
             }
             typeLine(s.webhook().type(), out);
+            if (s.status().accepted() != null) {
+                out.println("Accepted:  " + Human.count(s.status().accepted(), "request")
+                        + (s.status().lastAccepted() == null ? "" : ", the last " + Human.when(s.status().lastAccepted(), now)));
+            }
         }
         if (s.kafka() != null) {
             out.println("Bootstrap: " + s.kafka().bootstrapServers());
@@ -49,10 +54,16 @@ final class Sources extends Group {
             if (s.kafka().group() != null) {
                 out.println("Group:     " + s.kafka().group());
             }
+            if (s.status().handedOff() != null) {
+                out.println("Stored:    " + Human.count(s.status().handedOff(), "record"));
+            }
         }
         out.println("Created:   " + Human.when(s.createdAt(), now));
         if (!s.status().lastError().isEmpty()) {
             out.println("Error:     " + s.status().lastError());
+            if (s.status().lastErrorAt() != null) {
+                out.println("Error at:  " + Human.when(s.status().lastErrorAt(), now));
+            }
         }
         out.flush();
     }

@@ -27,6 +27,17 @@ class DescribeTest {
     }
 
     @Test
+    void aServiceScaledToZeroSaysSoAndWhatWakesIt() {
+        api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002",
+                Samples.revision("hello-java-00002", "READY", true, ""), "")
+                .replace("\"instances\": {\"ready\": 1, \"desired\": 1}", "\"instances\": {\"ready\": 0, \"desired\": 0}")));
+
+        Run run = CannedApi.run(api.env(home), "describe", "hello-java");
+
+        assertThat(run.out()).contains("State:     ready (scaled to zero: the next request starts an instance)\n");
+    }
+
+    @Test
     void showsRevisionsNewestFirstWithInstancesFailuresAndTheLastTenEvents() {
         String events = IntStream.rangeClosed(1, 12).mapToObj(i -> """
                 {"time": "2026-11-21T12:0%d:00Z", "revision": "hello-java-00002", "message": "event %d"}"""

@@ -22,17 +22,18 @@ class SourcesTest {
             {"name": "nightly", "kind": "cron", "to": "broker:default", "createdAt": "2026-11-21T12:00:00Z",
              "cron": {"schedule": "0 3 * * *", "timeZone": "Europe/Paris", "description": "at 03:00",
                       "type": "report.due"},
-             "status": {"state": "running", "lastError": null, "next": "2026-11-22T02:00:00Z"}}""";
+             "status": {"state": "running", "lastError": null, "next": "2026-11-22T02:00:00Z", "lastFired": "2026-11-21T02:00:00Z"}}""";
 
     static final String GH = """
             {"name": "gh", "kind": "webhook", "to": "service:ci/hook", "createdAt": "2026-11-21T12:00:00Z",
              "webhook": {"signed": true, "type": "com.github.push"}, "url": "http://127.0.0.1:8081/v1/webhooks/gh",
-             "status": {"state": "running", "lastError": null}}""";
+             "status": {"state": "running", "lastError": null, "accepted": 3, "lastAccepted": "2026-11-21T12:05:00Z"}}""";
 
     static final String ORDERS_IN = """
             {"name": "orders-in", "kind": "kafka", "to": "broker:default", "createdAt": "2026-11-21T11:00:00Z",
              "kafka": {"bootstrapServers": "127.0.0.1:9092", "topic": "orders", "group": "g1"},
-             "status": {"state": "failed", "lastError": "cannot reach 127.0.0.1:9092: connection refused"}}""";
+             "status": {"state": "failed", "lastError": "cannot reach 127.0.0.1:9092: connection refused",
+               "lastErrorAt": "2026-11-21T12:09:00Z", "handedOff": 0}}""";
 
     @TempDir
     Path home;
@@ -235,6 +236,7 @@ class SourcesTest {
                 State:     running
                 Schedule:  0 3 * * * (at 03:00, Europe/Paris)
                 Next:      2026-11-22T02:00:00Z (in 13h)
+                Fired:     last at 2026-11-21T02:00:00Z (10h ago)
                 Type:      report.due
                 Created:   2026-11-21T12:00:00Z (10m ago)
                 """);
@@ -252,6 +254,7 @@ class SourcesTest {
                 URL:       http://127.0.0.1:8081/v1/webhooks/gh
                 Signed:    yes: requests must be signed with the secret
                 Type:      com.github.push
+                Accepted:  3 requests, the last 2026-11-21T12:05:00Z (5m ago)
                 """);
         assertThat(kafka.out()).isEqualTo("""
                 Name:      orders-in
@@ -261,8 +264,10 @@ class SourcesTest {
                 Bootstrap: 127.0.0.1:9092
                 Topic:     orders
                 Group:     g1
+                Stored:    0 records
                 Created:   2026-11-21T11:00:00Z (70m ago)
                 Error:     cannot reach 127.0.0.1:9092: connection refused
+                Error at:  2026-11-21T12:09:00Z (60s ago)
                 """);
     }
 
