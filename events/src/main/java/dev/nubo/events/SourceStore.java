@@ -1,6 +1,7 @@
 package dev.nubo.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.eventsink.SourceState;
 import dev.nubo.model.Json;
 import dev.nubo.model.UserError;
 import java.sql.ResultSet;

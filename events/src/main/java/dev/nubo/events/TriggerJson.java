@@ -2,6 +2,7 @@ package dev.nubo.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.Json;
 import dev.nubo.model.Quantities;
 import dev.nubo.model.UserError;

@@ -2,9 +2,9 @@ package dev.nubo.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nubo.events.Destination;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.events.Eventing;
-import dev.nubo.events.Failure;
+import dev.nubo.eventsink.Failure;
 import dev.nubo.events.SourceStore;
 import dev.nubo.kafkasource.KafkaSource;
 import dev.nubo.kafkasource.KafkaSourceConfig;
