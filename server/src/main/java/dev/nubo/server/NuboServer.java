@@ -95,6 +95,8 @@ public final class NuboServer implements AutoCloseable {
             // the instances and the gateway do; what it has not delivered stays in its log for the next start.
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
+            // One node's event log in NUBO_HOME; where nodes share the store in PostgreSQL, the event log is to be
+            // EventLog.postgresql(jdbcUrl, user, password) on that same database (its schema "eventing").
             EventLog eventLog = EventLog.sqlite(home.eventsDatabase());
             opened.add(opened.indexOf(instances), eventLog);
             Eventing eventing = Eventing.open(eventLog, vertx, EventingConfig.to(new GatewayAddress(reachable(config.httpHost()),
