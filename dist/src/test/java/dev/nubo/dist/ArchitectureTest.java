@@ -33,17 +33,18 @@ class ArchitectureTest {
             Map.entry("runtime-api", Set.of("model")),
             Map.entry("gateway", Set.of("model")),
             Map.entry("autoscaler", Set.of()),
-            Map.entry("events", Set.of("model")),
-            Map.entry("sources", Set.of("model", "events")),
-            Map.entry("kafka-source", Set.of("model", "events")),
+            Map.entry("events", Set.of("model", "eventsink")),
+            Map.entry("event-sink", Set.of("model")),
+            Map.entry("sources", Set.of("model", "eventsink")),
+            Map.entry("kafka-source", Set.of("model", "eventsink")),
             Map.entry("cli", Set.of("model")),
-            Map.entry("server", Set.of("model", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler", "events",
+            Map.entry("server", Set.of("model", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler", "eventsink", "events",
                     "sources", "kafkasource")),
             Map.entry("testing", Set.of("model", "cli")),
             Map.entry("dist", Set.of("server", "cli")));
 
     static final Map<String, String> PACKAGE = Map.of("function-api", "function", "java-runtime", "javaruntime",
-            "runtime-api", "runtimeapi", "kafka-source", "kafkasource");
+            "runtime-api", "runtimeapi", "kafka-source", "kafkasource", "event-sink", "eventsink");
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.nubo\\.(\\w+)\\.", Pattern.MULTILINE);
 
     @Test

@@ -1,5 +1,6 @@
 package dev.nubo.events;
 
+import dev.nubo.eventsink.Destination;
 import java.time.Duration;
 import java.util.Optional;
 

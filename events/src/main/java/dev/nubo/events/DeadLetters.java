@@ -1,11 +1,12 @@
 package dev.nubo.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.Json;
 import dev.nubo.model.UserError;
 import io.cloudevents.CloudEvent;
 import java.sql.ResultSet;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,22 +23,28 @@ public final class DeadLetters {
 
     private static final String COLUMNS = "SELECT id, origin, target, payload, attempts, reason, dead_at FROM dead_letters";
 
-    private record Row(long id, String origin, String target, byte[] payload, int attempts, String reason, String deadAt) {}
+    private final EventLog eventLog;
+    private final Journal journal;
+    private final Router router;
+    private final TriggerRegistry triggers;
+    private final Invocations invocations;
 
-    private final Eventing eventing;
-
-    DeadLetters(Eventing eventing) {
-        this.eventing = eventing;
+    DeadLetters(EventLog eventLog, Journal journal, Router router, TriggerRegistry triggers, Invocations invocations) {
+        this.eventLog = eventLog;
+        this.journal = journal;
+        this.router = router;
+        this.triggers = triggers;
+        this.invocations = invocations;
     }
 
     /** Oldest first; {@code origin} e.g. {@code trigger:orders}. */
-    public List<ObjectNode> list(Optional<String> origin, int limit) {
-        return rows(origin, limit).stream().map(DeadLetters::view).toList();
+    public List<DeadLetter> list(Optional<String> origin, int limit) {
+        return rows(origin, limit);
     }
 
     /** Replays the dead letters {@code ids}; returns them once the new deliveries are durable. */
     public List<Long> replay(List<Long> ids) {
-        List<Row> rows = new ArrayList<>();
+        List<DeadLetter> rows = new ArrayList<>();
         for (long id : ids) {
             rows.add(row(id).orElseThrow(() -> UserError.notFound("dead_letter.not_found", "no dead letter " + id,
                     "`nubo events dead-letters` lists them")));
@@ -51,7 +58,7 @@ public final class DeadLetters {
     }
 
     public void delete(long id) {
-        boolean deleted = eventing.log.write(sql -> {
+        boolean deleted = eventLog.write(sql -> {
             var st = sql.get("DELETE FROM dead_letters WHERE id = ?");
             st.setLong(1, id);
             return st.executeUpdate() > 0;
@@ -61,30 +68,31 @@ public final class DeadLetters {
         }
     }
 
-    private List<Long> replayRows(List<Row> rows) {
+    private List<Long> replayRows(List<DeadLetter> rows) {
         Changes changes = new Changes();
         List<CompletableFuture<String>> reinvoked = new ArrayList<>();
         try {
-            for (Row r : rows) {
-                if (Origin.is(r.origin, Origin.INVOCATION)) {
-                    String id = Origin.name(r.origin, Origin.INVOCATION);
-                    CloudEvent failure = EventJson.read(r.payload);
+            for (DeadLetter r : rows) {
+                if (Origin.is(r.origin(), Origin.INVOCATION)) {
+                    String id = Origin.name(r.origin(), Origin.INVOCATION);
+                    CloudEvent failure = EventJson.read(r.event());
                     JsonNode data = json(failure);
                     Request request = Invocations.request(data);
-                    Destination.Service to = (Destination.Service) Destination.parse(r.target);
-                    reinvoked.add(eventing.invocations.invoke(to.name(), to.path(), request.headers(), request.body(),
-                            eventing.invocations.options(id)));
+                    Destination.Service to = (Destination.Service) Destination.parse(r.to());
+                    reinvoked.add(invocations.invoke(to.name(), to.path(), request.headers(), request.body(), invocations.options(id)));
                 } else {
-                    changes.added.add(eventing.delivery(r.origin, target(r), r.payload));
+                    Trigger t = trigger(r).orElse(null);
+                    changes.added.add(router.delivery(r.origin(), t != null ? t.to() : target(r),
+                            r.event(), t != null ? t.delivery().timeout() : DeliveryPolicy.defaults().timeout()));
                 }
             }
             reinvoked.forEach(CompletableFuture::join);
         } catch (RuntimeException e) {
-            eventing.release(changes); // never stored, so never pending
+            journal.release(changes); // never stored, so never pending
             throw e;
         }
-        List<Long> ids = rows.stream().map(Row::id).toList();
-        eventing.commit(changes, sql -> {
+        List<Long> ids = rows.stream().map(DeadLetter::id).toList();
+        journal.commit(changes, sql -> {
             var st = sql.get("DELETE FROM dead_letters WHERE id = ?");
             for (long id : ids) {
                 st.setLong(1, id);
@@ -95,30 +103,29 @@ public final class DeadLetters {
         return ids;
     }
 
-    private Destination.Service target(Row r) {
-        if (Origin.is(r.origin, Origin.TRIGGER)) {
-            Trigger t = eventing.triggers.get(Origin.name(r.origin, Origin.TRIGGER));
-            if (t != null) {
-                return t.to();
-            }
-        }
-        if (Destination.parse(r.target) instanceof Destination.Service s && r.target.startsWith("service:")) {
+    private Optional<Trigger> trigger(DeadLetter r) {
+        return Origin.is(r.origin(), Origin.TRIGGER) ? triggers.trigger(Origin.name(r.origin(), Origin.TRIGGER)) : Optional.empty();
+    }
+
+    /** Where a dead letter whose origin is not a trigger (any more) goes back to: the service it was meant for. */
+    private static Destination.Service target(DeadLetter r) {
+        if (Destination.parse(r.to()) instanceof Destination.Service s && r.to().startsWith("service:")) {
             return s;
         }
-        throw UserError.conflict("dead_letter.no_target", "dead letter " + r.id + " has no service to go back to (its origin "
-                + r.origin + " is gone and it was sent to " + r.target + ")",
+        throw UserError.conflict("dead_letter.no_target", "dead letter " + r.id() + " has no service to go back to (its origin "
+                + r.origin() + " is gone and it was sent to " + r.to() + ")",
                 "read it with `nubo events dead-letters --json` and send it again with `nubo events send`, then delete it");
     }
 
-    private List<Row> rows(Optional<String> origin, int limit) {
-        return eventing.log.read(sql -> {
+    private List<DeadLetter> rows(Optional<String> origin, int limit) {
+        return eventLog.read(sql -> {
             var st = origin.isPresent() ? sql.get(COLUMNS + " WHERE origin = ? ORDER BY id LIMIT ?") : sql.get(COLUMNS + " ORDER BY id LIMIT ?");
             int i = 1;
             if (origin.isPresent()) {
                 st.setString(i++, origin.get());
             }
             st.setInt(i, limit);
-            List<Row> all = new ArrayList<>();
+            List<DeadLetter> all = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
                     all.add(row(rs));
@@ -128,29 +135,19 @@ public final class DeadLetters {
         });
     }
 
-    private Optional<Row> row(long id) {
-        return eventing.log.read(sql -> {
+    private Optional<DeadLetter> row(long id) {
+        return eventLog.read(sql -> {
             var st = sql.get(COLUMNS + " WHERE id = ?");
             st.setLong(1, id);
             try (ResultSet rs = st.executeQuery()) {
-                return rs.next() ? Optional.of(row(rs)) : Optional.<Row>empty();
+                return rs.next() ? Optional.of(row(rs)) : Optional.<DeadLetter>empty();
             }
         });
     }
 
-    private static Row row(ResultSet rs) throws java.sql.SQLException {
-        return new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getBytes(4), rs.getInt(5), rs.getString(6), rs.getString(7));
-    }
-
-    private static ObjectNode view(Row r) {
-        ObjectNode node = Json.mapper().createObjectNode().put("id", r.id).put("origin", r.origin).put("to", r.target)
-                .put("attempts", r.attempts).put("reason", r.reason).put("deadAt", r.deadAt);
-        try {
-            node.set("event", Json.mapper().readTree(r.payload));
-        } catch (java.io.IOException e) {
-            node.put("event", "(unreadable: " + e.getMessage() + ")");
-        }
-        return node;
+    private static DeadLetter row(ResultSet rs) throws java.sql.SQLException {
+        return new DeadLetter(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getInt(5), rs.getString(6), Instant.parse(rs.getString(7)),
+                rs.getBytes(4));
     }
 
     private static JsonNode json(CloudEvent event) {

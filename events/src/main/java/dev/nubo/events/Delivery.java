@@ -1,11 +1,13 @@
 package dev.nubo.events;
 
+import dev.nubo.eventsink.Destination;
 import io.cloudevents.CloudEvent;
 
 /**
  * One piece of pending work as the dispatcher holds it: a payload (an event in the JSON format, or an
- * invocation's request) for a service, on behalf of an {@link Origin}, with its attempts so far.
- * Mutable, and touched only on the dispatcher's context.
+ * invocation's request) for a service, on behalf of an {@link Origin}, with its attempts so far and
+ * how long this node's lease on its row runs ({@link Leases}). Mutable, and touched only on the
+ * dispatcher's context once submitted.
  */
 final class Delivery {
 
@@ -16,6 +18,8 @@ final class Delivery {
     int attempts;
     long nextAt;
     String lastError;
+    /** Until when (epoch milliseconds) the stored row is this node's at least; 0 when only the node's renewals cover it. */
+    long leaseUntil;
     /** The event as parsed, kept from ingest so that sending does not parse the stored JSON again; null until needed. */
     private CloudEvent event;
 

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * the event held rather than failed (or, when an instance has room, straight to it on a slot the
  * gateway hands out in-process: see {@link Shortcut}), and decides each attempt's fate: delivered, retried after a
  * backoff, or given up (to the dead-letter sink). What a fate means for storage is {@link Outcomes}'.
+ * An attempt starts only while this node's lease on the delivery outlasts it ({@link Leases}); when it
+ * does not, the lease is extended first, and a delivery that turns out to be another node's is dropped.
  *
  * <p>Everything here runs on one Vert.x context, so its queue needs no locks. Deliveries wait in a
  * queue ordered by due time; one timer is armed for the earliest, and at most {@code maxInFlight}
@@ -50,7 +53,11 @@ final class Dispatcher implements AutoCloseable {
 
         void delivered(Delivery d, Reply reply, long durationMs);
 
-        void retrying(Delivery d, Reply reply);
+        /**
+         * Records a failed attempt, and a lease on the row until {@code leaseUntil}; completes with whether the row
+         * is still this node's.
+         */
+        CompletableFuture<Boolean> retrying(Delivery d, Reply reply, long leaseUntil);
 
         void gaveUp(Delivery d, Reply reply, long durationMs);
     }
@@ -63,7 +70,8 @@ final class Dispatcher implements AutoCloseable {
     private final InstantSource clock;
     private final RandomGenerator random;
     private final int maxInFlight;
-    private final Outcomes outcomes;
+    private final Leases leases;
+    private Outcomes outcomes;
     private final PriorityQueue<Delivery> waiting = new PriorityQueue<>(
             Comparator.<Delivery>comparingLong(d -> d.nextAt).thenComparingLong(d -> d.id));
     private final Backlog backlog;
@@ -73,7 +81,7 @@ final class Dispatcher implements AutoCloseable {
     private boolean closed;
 
     Dispatcher(Vertx vertx, HttpClient client, GatewayAddress gateway, Shortcut shortcut, InstantSource clock, RandomGenerator random,
-               int maxInFlight, Backlog backlog, Outcomes outcomes) {
+               int maxInFlight, Backlog backlog, Leases leases) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.client = client;
@@ -83,7 +91,18 @@ final class Dispatcher implements AutoCloseable {
         this.random = random;
         this.maxInFlight = maxInFlight;
         this.backlog = backlog;
-        this.outcomes = outcomes;
+        this.leases = leases;
+    }
+
+    /**
+     * Starts sending, with what each fate means. (Those outcomes write through the journal, which hands new
+     * deliveries to this dispatcher: it is made first, and told its outcomes once they exist.)
+     */
+    void start(Outcomes outcomes) {
+        context.runOnContext(v -> {
+            this.outcomes = outcomes;
+            pump();
+        });
     }
 
     /**
@@ -119,14 +138,54 @@ final class Dispatcher implements AutoCloseable {
 
     /** Sends every delivery that is due, as far as the in-flight limit allows, and re-arms the timer. */
     private void pump() {
-        if (closed) {
+        if (closed || outcomes == null) {
             return;
         }
         long now = clock.millis();
         while (inFlight < maxInFlight && !waiting.isEmpty() && waiting.peek().nextAt <= now) {
-            send(waiting.poll());
+            Delivery d = waiting.poll();
+            DeliveryPolicy policy = policy(d);
+            if (leases.covers(d, now, policy.timeout().toMillis())) {
+                send(d, policy);
+            } else {
+                extend(d, now, policy);
+            }
         }
         arm(now);
+    }
+
+    private DeliveryPolicy policy(Delivery d) {
+        try {
+            return outcomes.policy(d);
+        } catch (RuntimeException | LinkageError e) {
+            log.error("the delivery policy of {} cannot be made; it is sent under the default one", d, e);
+            return DeliveryPolicy.defaults();
+        }
+    }
+
+    /**
+     * This node's lease on {@code d} might run out before its attempt would end: extend it first, then send;
+     * drop {@code d} if its row turns out to be another node's (or gone).
+     */
+    private void extend(Delivery d, long now, DeliveryPolicy policy) {
+        long until = leases.until(now, policy.timeout().toMillis());
+        leases.extend(d, until).whenComplete((ours, e) -> context.runOnContext(v -> {
+            if (closed) {
+                return;
+            }
+            if (e != null) {
+                log.warn("extending the lease of {} failed, trying again in a second: {}", d, e.getMessage());
+                d.nextAt = clock.millis() + 1000;
+                waiting.add(d);
+            } else if (ours) {
+                d.leaseUntil = Math.max(d.leaseUntil, until);
+                waiting.add(d);
+            } else {
+                log.info("{} is no longer this node's (another node took it over, or its trigger was deleted): dropped here", d);
+                forget(d);
+            }
+            pump();
+        }));
     }
 
     private void arm(long now) {
@@ -148,10 +207,9 @@ final class Dispatcher implements AutoCloseable {
         });
     }
 
-    private void send(Delivery d) {
+    private void send(Delivery d, DeliveryPolicy policy) {
         inFlight++;
         d.attempts++;
-        DeliveryPolicy policy = outcomes.policy(d);
         long started = clock.millis();
         try {
             outcomes.started(d);
@@ -262,7 +320,15 @@ final class Dispatcher implements AutoCloseable {
             d.nextAt = now.toEpochMilli() + wait.toMillis();
             d.lastError = reply.describe(d.target.name());
             waiting.add(d);
-            outcomes.retrying(d, reply);
+            long until = leases.until(d.nextAt, policy.timeout().toMillis());
+            outcomes.retrying(d, reply, until).whenComplete((ours, e) -> context.runOnContext(v -> {
+                if (e == null && ours) {
+                    d.leaseUntil = Math.max(d.leaseUntil, until);
+                } else if (e == null && waiting.remove(d)) {
+                    log.info("{} is no longer this node's (another node took it over, or its trigger was deleted): dropped here", d);
+                    forget(d);
+                }
+            }));
         } else {
             forget(d);
             d.lastError = reply.describe(d.target.name());

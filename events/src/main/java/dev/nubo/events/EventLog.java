@@ -3,10 +3,8 @@ package dev.nubo.events;
 import dev.nubo.model.PlatformFault;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,47 +12,49 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.locks.ReentrantLock;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The eventing state in its own SQLite file ({@code events.db}, next to the control plane's): brokers,
- * triggers, pending deliveries, dead letters, invocations and sources.
+ * The eventing state: brokers, triggers, pending deliveries (with their leases), dead letters,
+ * invocations and sources. In its own SQLite file ({@code events.db}, next to the control plane's) on
+ * one node, or in PostgreSQL (schema {@code eventing} of the store's database) where several nodes
+ * share it; the tables are the same (Flyway, {@code db/events/sqlite} and {@code db/events/postgresql}).
+ *
+ * <pre>{@code
+ * EventLog log = EventLog.sqlite(home.resolve("events.db"));
+ * EventLog log = EventLog.postgresql("jdbc:postgresql://db:5432/nubo", "nubo", secret);
+ * }</pre>
  *
  * <p><b>Group commit.</b> Every write is a unit of work handed to one writer thread, which runs as
- * many queued units as it finds (up to {@value #MAX_BATCH}) in one transaction, each under its own
- * savepoint so that one failing unit fails alone, and completes their futures only after the commit.
- * A producer is acknowledged when its future completes, so an acknowledged event is on disk: the WAL
- * is synced at every commit ({@code synchronous=FULL}), which costs one fsync per batch rather than
- * per event. Reads use a second connection; WAL lets them run beside the writer.
+ * many queued units as it finds (up to {@value #MAX_BATCH}) in one transaction and completes their
+ * futures only after the commit. A producer is acknowledged when its future completes, so an
+ * acknowledged event is durable: one fsync (SQLite's WAL with {@code synchronous=FULL}, PostgreSQL's
+ * commit) per batch rather than per event. Reads run beside the writer, on other connections.
  *
- * <p><b>Failures.</b> A unit that fails is undone to its savepoint and fails alone. Some errors make
- * SQLite roll back the whole transaction instead, {@code SQLITE_FULL} among them: then the failing unit
- * fails, nothing else of its batch is stored, and the rest run again in a new transaction. After any
- * such failure the writer drops its connection and opens a new one for the next batch, because the
- * driver's idea of the transaction no longer matches SQLite's (left as it was, every later write ran
- * outside any transaction, was stored, and still reported "no transaction is active"). A full disk
- * fails writes with a 507 naming the disk ({@link DiskFull}), and writes work again once there is room,
- * without a restart. A failed commit stores nothing when the cause is a full disk (the WAL frame that
- * would have committed was not written); for any other cause the outcome is unknown, and the error says so.
+ * <p><b>Failures.</b> A unit that fails fails alone: the transaction is given up, the writer takes a new
+ * connection (after some errors, {@code SQLITE_FULL} among them, SQLite has rolled back on its own and
+ * the driver no longer knows what is open; PostgreSQL refuses anything more in a failed transaction),
+ * and the batch's other units run again. Units are therefore pure storage work that can run twice.
+ * A full disk fails writes with a 507 naming the disk ({@link DiskFull}), and writes work again once there
+ * is room, without a restart. A failed commit stores nothing when the cause is a full disk; for any
+ * other cause the outcome is unknown, and the error says so.
  *
  * <p>Futures complete on the writer thread; callers hop to their own thread before doing real work.
  */
-final class EventLog implements AutoCloseable {
+public final class EventLog implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EventLog.class);
     static final int MAX_BATCH = 1024;
 
-    /** A unit of work against the writer's connection, inside the batch's transaction. */
+    /** A unit of work against the writer's connection, inside the batch's transaction; it may run more than once. */
     @FunctionalInterface
     interface Work<T> {
         T run(Statements sql) throws SQLException;
     }
 
     /** Prepared statements of one connection, prepared once each. */
-    static final class Statements {
+    static final class Statements implements AutoCloseable {
         private final Connection connection;
         private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
@@ -75,14 +75,20 @@ final class EventLog implements AutoCloseable {
         Connection connection() {
             return connection;
         }
+
+        /** Closes the statements and then the connection (returned to its pool, if it has one). */
+        @Override
+        public void close() throws SQLException {
+            for (PreparedStatement st : prepared.values()) {
+                st.close();
+            }
+            connection.close();
+        }
     }
 
     private record Unit<T>(Work<T> work, CompletableFuture<T> done) {}
 
-    private final Path file;
-    private final String url;
-    private final Statements reader;
-    private final ReentrantLock readLock = new ReentrantLock();
+    private final LogDatabase db;
     private final BlockingQueue<Unit<?>> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
@@ -90,39 +96,40 @@ final class EventLog implements AutoCloseable {
     private Statements writer;
     private boolean full;
 
-    private EventLog(Path file, String url, Connection writer, Connection reader) {
-        this.file = file;
-        this.url = url;
-        this.writer = new Statements(writer);
-        this.reader = new Statements(reader);
+    private EventLog(LogDatabase db) {
+        this.db = db;
         this.thread = Thread.ofPlatform().name("nubo-event-log").daemon().start(this::writeLoop);
     }
 
-    static EventLog open(Path file) {
-        String url = "jdbc:sqlite:" + file.toAbsolutePath();
+    /** The event log in the SQLite file {@code file}, created and migrated as needed: one node's. */
+    public static EventLog sqlite(Path file) {
+        return open(() -> SqliteDatabase.open(file), "the event log " + file);
+    }
+
+    /**
+     * The event log in the PostgreSQL database at {@code jdbcUrl} ({@code jdbc:postgresql://HOST:PORT/DB}),
+     * in its schema {@code eventing}, created and migrated as needed, through a small pool of its own.
+     * Several nodes may share it: their deliveries are leased (see {@link Eventing}).
+     */
+    public static EventLog postgresql(String jdbcUrl, String user, String password) {
+        return open(() -> PostgresDatabase.open(jdbcUrl, user, password), "the event log in " + jdbcUrl);
+    }
+
+    private interface Opener {
+        LogDatabase open() throws SQLException;
+    }
+
+    private static EventLog open(Opener opener, String what) {
         try {
-            Flyway.configure().dataSource(url, null, null).locations("classpath:db/events").load().migrate();
-            return new EventLog(file, url, writerConnection(url), connect(url));
+            return new EventLog(opener.open());
         } catch (SQLException | RuntimeException e) {
-            throw new PlatformFault("platform.store", "cannot open the event log " + file + ": " + e.getMessage(), e);
+            throw new PlatformFault("platform.store", "cannot open " + what + ": " + e.getMessage(), e);
         }
     }
 
-    private static Connection writerConnection(String url) throws SQLException {
-        Connection c = connect(url);
-        c.setAutoCommit(false);
-        return c;
-    }
-
-    private static Connection connect(String url) throws SQLException {
-        Connection c = DriverManager.getConnection(url);
-        try (var s = c.createStatement()) {
-            s.execute("PRAGMA journal_mode=WAL");
-            s.execute("PRAGMA synchronous=FULL");
-            s.execute("PRAGMA foreign_keys=ON");
-            s.execute("PRAGMA busy_timeout=5000");
-        }
-        return c;
+    /** What a claim's inner select adds to lock the rows it picks, so that concurrent claims skip them. */
+    String lockSkipped() {
+        return db.lockSkipped();
     }
 
     /** Queues {@code work}; the future completes once it is committed, or fails with its error. */
@@ -136,15 +143,12 @@ final class EventLog implements AutoCloseable {
         return done;
     }
 
-    /** Runs {@code work} on the read connection, blocking. Keep it off event loops. */
+    /** Runs {@code work} on a read connection, blocking. Keep it off event loops. */
     <T> T read(Work<T> work) {
-        readLock.lock();
         try {
-            return work.run(reader);
+            return db.read(work);
         } catch (SQLException e) {
             throw new PlatformFault("platform.store", "reading the event log failed: " + e.getMessage(), e);
-        } finally {
-            readLock.unlock();
         }
     }
 
@@ -185,49 +189,37 @@ final class EventLog implements AutoCloseable {
     /**
      * Runs {@code batch} in one transaction and completes its futures.
      *
-     * @return the units to run again, in a new transaction: those SQLite rolled back with another's failure
+     * @return the units to run again, in a new transaction, because another unit of the batch failed
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     private List<Unit<?>> commit(List<Unit<?>> batch) {
         Object[] results = new Object[batch.size()];
-        Throwable[] failures = new Throwable[batch.size()];
-        Connection c;
+        Statements w;
         try {
-            c = writer().connection();
-            for (int i = 0; i < batch.size(); i++) {
-                Savepoint sp = c.setSavepoint();
-                try {
-                    results[i] = batch.get(i).work.run(writer);
-                    c.releaseSavepoint(sp);
-                } catch (SQLException | RuntimeException | Error e) {
-                    failures[i] = e;
-                    if (!undo(c, sp)) {
-                        return lostTransaction(batch, failures, i);
-                    }
-                }
-            }
+            w = writer();
         } catch (SQLException | RuntimeException | Error e) {
-            // Opening the connection or a savepoint failed: nothing of the batch is committed.
             return failAll(batch, e, failure(e));
         }
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                results[i] = batch.get(i).work.run(w);
+            } catch (SQLException | RuntimeException | Error e) {
+                return failedUnit(batch, i, e);
+            }
+        }
         try {
-            c.commit();
+            w.connection().commit();
         } catch (SQLException | RuntimeException | Error e) {
-            return failAll(batch, e, DiskFull.is(e) ? DiskFull.fault(file, e) : new PlatformFault("platform.store_unknown",
+            return failAll(batch, e, DiskFull.is(e) ? db.diskFull(e) : new PlatformFault("platform.store_unknown",
                     "committing to the event log failed, so whether this was stored is not known (if it was, it takes effect:"
                             + " its events are delivered, and sending them again may deliver them twice): " + e.getMessage(), e));
         }
         if (full) {
             full = false;
-            log.info("the event log's disk has room again: writes to {} go through", file);
+            log.info("the event log's disk has room again: writes to {} go through", db);
         }
         for (int i = 0; i < batch.size(); i++) {
-            CompletableFuture done = batch.get(i).done;
-            if (failures[i] != null) {
-                done.completeExceptionally(failure(failures[i]));
-            } else {
-                done.complete(results[i]);
-            }
+            ((CompletableFuture) batch.get(i).done).complete(results[i]);
         }
         return List.of();
     }
@@ -239,40 +231,30 @@ final class EventLog implements AutoCloseable {
         return List.of();
     }
 
-    /** Rolls back to {@code sp}; false when SQLite has already rolled back the whole transaction. */
-    private static boolean undo(Connection c, Savepoint sp) {
-        try {
-            c.rollback(sp);
-            c.releaseSavepoint(sp);
-            return true;
-        } catch (SQLException | RuntimeException gone) {
-            return false;
-        }
-    }
-
     /**
-     * The unit at {@code culprit} failed and took the whole transaction with it: it fails, the units that
-     * had failed before it fail too, and the others are handed back to run again on a new connection.
+     * The unit at {@code culprit} failed: it fails, the transaction is given up with the connection, and the
+     * others are handed back to run again on a new one. Giving up the whole transaction rather than
+     * rolling back to a savepoint costs a rerun when a unit fails, which is rare, and saves two round
+     * trips per unit on PostgreSQL, every time.
      */
-    private List<Unit<?>> lostTransaction(List<Unit<?>> batch, Throwable[] failures, int culprit) {
+    private List<Unit<?>> failedUnit(List<Unit<?>> batch, int culprit, Throwable e) {
         drop();
-        noteFailure("an event log write failed and SQLite rolled back its batch of " + batch.size() + "; the others are tried again",
-                failures[culprit]);
-        List<Unit<?>> again = new ArrayList<>();
-        for (int i = 0; i < batch.size(); i++) {
-            if (failures[i] != null) {
-                batch.get(i).done.completeExceptionally(failure(failures[i]));
-            } else if (i != culprit) {
-                again.add(batch.get(i));
-            }
+        if (DiskFull.is(e)) {
+            noteFailure("an event log write failed", e);
+        } else {
+            // The unit's own error (a constraint, a lost lease): its caller hears it and decides what it means.
+            log.debug("an event log write failed; the {} others of its batch run again", batch.size() - 1, e);
         }
+        batch.get(culprit).done.completeExceptionally(failure(e));
+        List<Unit<?>> again = new ArrayList<>(batch);
+        again.remove(culprit);
         return again;
     }
 
     /** What a unit's future fails with: its own exception, or a platform fault for storage errors. */
     private Throwable failure(Throwable e) {
         if (DiskFull.is(e)) {
-            return DiskFull.fault(file, e);
+            return db.diskFull(e);
         }
         return e instanceof SQLException ? new PlatformFault("platform.store", "writing the event log failed, so nothing of this was"
                 + " stored: " + e.getMessage(), e) : e;
@@ -285,14 +267,14 @@ final class EventLog implements AutoCloseable {
         } else if (!full) {
             full = true;
             log.error("the event log's disk is full: {}. Writes fail with 507 until there is room again ({})",
-                    DiskFull.describe(file), e.getMessage());
+                    db.describeDisk(), e.getMessage());
         }
     }
 
     /** The writer's connection, opened anew after a failure dropped it. */
     private Statements writer() throws SQLException {
         if (writer == null) {
-            writer = new Statements(writerConnection(url));
+            writer = new Statements(db.writer());
         }
         return writer;
     }
@@ -303,14 +285,14 @@ final class EventLog implements AutoCloseable {
             return;
         }
         try {
-            writer.connection().close();
+            writer.close();
         } catch (SQLException e) {
             log.warn("closing the event log's failed connection failed too", e);
         }
         writer = null;
     }
 
-    /** Commits what is queued, then closes both connections. */
+    /** Commits what is queued, then closes the connections. */
     @Override
     public void close() {
         if (closed) {
@@ -324,10 +306,11 @@ final class EventLog implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         drop();
-        try {
-            reader.connection().close();
-        } catch (SQLException e) {
-            log.warn("closing the event log failed", e);
-        }
+        db.close();
+    }
+
+    @Override
+    public String toString() {
+        return db.toString();
     }
 }

@@ -46,7 +46,13 @@ public record Filter(String attribute, Match match, String value) {
         }
     }
 
-    static Filter of(String attribute, String match, String value) {
+    /**
+     * A filter from its written parts, as the API and the stored triggers have them.
+     *
+     * @param match {@code exact}, {@code prefix} or {@code suffix}
+     * @throws UserError 400 {@code trigger.invalid} naming what is wrong
+     */
+    public static Filter of(String attribute, String match, String value) {
         return new Filter(attribute, Match.parse(match), value);
     }
 

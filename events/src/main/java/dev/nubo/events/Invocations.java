@@ -2,6 +2,8 @@ package dev.nubo.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nubo.eventsink.Destination;
+import dev.nubo.eventsink.Failure;
 import dev.nubo.model.Json;
 import dev.nubo.model.UserError;
 import io.cloudevents.CloudEvent;
@@ -13,12 +15,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,20 +63,39 @@ public final class Invocations {
         }
     }
 
-    private final Eventing eventing;
+    private final EventLog eventLog;
+    private final Journal journal;
+    private final Router router;
+    private final InstantSource clock;
     private final Map<String, Open> open = new ConcurrentHashMap<>();
 
-    Invocations(Eventing eventing) {
-        this.eventing = eventing;
+    Invocations(EventLog eventLog, Journal journal, Router router, InstantSource clock) {
+        this.eventLog = eventLog;
+        this.journal = journal;
+        this.router = router;
+        this.clock = clock;
     }
 
-    void load() {
-        eventing.log.read(sql -> {
-            try (ResultSet rs = sql.get(COLUMNS + " WHERE status IN ('queued', 'running', 'retrying')").executeQuery()) {
-                while (rs.next()) {
-                    open.put(rs.getString(1), new Open(rs.getString(2), policy(rs.getInt(6), rs.getLong(16)),
-                            destination(rs.getString(14)), destination(rs.getString(15)),
-                            InvocationStatus.valueOf(rs.getString(4).toUpperCase(Locale.ROOT))));
+    /**
+     * Takes on the invocations of {@code deliveries}, which this node now sends (left by its last run, or
+     * taken over from another node): reads what their outcomes need. Blocks on storage.
+     */
+    void adopt(List<Delivery> deliveries) {
+        List<String> ids = deliveries.stream().filter(Delivery::isInvocation).map(d -> Origin.name(d.origin, Origin.INVOCATION))
+                .filter(id -> !open.containsKey(id)).toList();
+        if (ids.isEmpty()) {
+            return;
+        }
+        eventLog.read(sql -> {
+            var st = sql.get(COLUMNS + " WHERE id = ? AND status IN ('queued', 'running', 'retrying')");
+            for (String id : ids) {
+                st.setString(1, id);
+                try (ResultSet rs = st.executeQuery()) {
+                    if (rs.next()) {
+                        open.put(id, new Open(rs.getString(2), policy(rs.getInt(6), rs.getLong(16)),
+                                destination(rs.getString(14)), destination(rs.getString(15)),
+                                InvocationStatus.valueOf(rs.getString(4).toUpperCase(Locale.ROOT))));
+                    }
                 }
             }
             return null;
@@ -87,13 +111,13 @@ public final class Invocations {
     public CompletableFuture<String> invoke(String service, String path, List<Map.Entry<String, String>> headers, byte[] body,
                                             AsyncOptions options) {
         Destination.Service target = new Destination.Service(service, path);
-        String id = newId(eventing.clock.instant());
+        String id = newId(clock.instant());
         DeliveryPolicy policy = policy(1 + options.retries(), options.timeout().toMillis());
         Changes changes = new Changes();
-        changes.added.add(eventing.delivery(Origin.INVOCATION + id, target, new Request(headers, body).write()));
+        changes.added.add(router.delivery(Origin.INVOCATION + id, target, new Request(headers, body).write(), options.timeout()));
         open.put(id, new Open(service, policy, options.onSuccess(), options.onFailure(), InvocationStatus.QUEUED));
-        String now = eventing.clock.instant().toString();
-        return eventing.commit(changes, sql -> {
+        String now = clock.instant().toString();
+        return journal.commit(changes, sql -> {
             var st = sql.get("INSERT INTO invocations (id, service, path, status, max_attempts, timeout_ms, on_success, on_failure, created_at)"
                     + " VALUES (?, ?, ?, 'queued', ?, ?, ?, ?, ?)");
             st.setString(1, id);
@@ -113,63 +137,49 @@ public final class Invocations {
     }
 
     /** Newest first. */
-    public List<ObjectNode> list(String service, int limit) {
-        return eventing.log.read(sql -> {
+    public List<Invocation> list(String service, int limit) {
+        return eventLog.read(sql -> {
             var st = sql.get(COLUMNS + " WHERE service = ? ORDER BY created_at DESC, id DESC LIMIT ?");
             st.setString(1, service);
             st.setInt(2, limit);
-            List<ObjectNode> all = new ArrayList<>();
+            List<Invocation> all = new ArrayList<>();
             try (ResultSet rs = st.executeQuery()) {
                 while (rs.next()) {
-                    all.add(view(rs, false));
+                    all.add(invocation(rs));
                 }
             }
             return all;
         });
     }
 
-    /** One invocation with its response. */
-    public ObjectNode get(String id) {
-        return eventing.log.read(sql -> {
+    /** @throws UserError 404 {@code invocation.not_found} */
+    public Invocation get(String id) {
+        return eventLog.read(sql -> {
             var st = sql.get(COLUMNS + " WHERE id = ?");
             st.setString(1, id);
             try (ResultSet rs = st.executeQuery()) {
                 if (!rs.next()) {
                     throw UserError.notFound("invocation.not_found", "no invocation " + id, "`nubo invocations SERVICE` lists them");
                 }
-                return view(rs, true);
+                return invocation(rs);
             }
         });
     }
 
-    private static ObjectNode view(ResultSet rs, boolean withResponse) throws SQLException {
-        ObjectNode node = Json.mapper().createObjectNode();
-        node.put("id", rs.getString(1)).put("service", rs.getString(2)).put("path", rs.getString(3)).put("status", rs.getString(4))
-                .put("attempts", rs.getInt(5)).put("maxAttempts", rs.getInt(6)).put("createdAt", rs.getString(7))
-                .put("startedAt", rs.getString(8)).put("finishedAt", rs.getString(9));
+    private static Invocation invocation(ResultSet rs) throws SQLException {
         long duration = rs.getLong(10);
-        if (rs.wasNull()) {
-            node.putNull("durationMs");
-        } else {
-            node.put("durationMs", duration);
-        }
+        OptionalLong durationMs = rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(duration);
         int code = rs.getInt(11);
-        if (rs.wasNull()) {
-            node.putNull("statusCode");
-        } else {
-            node.put("statusCode", code);
-        }
-        node.put("error", rs.getString(12));
-        node.put("onSuccess", rs.getString(14)).put("onFailure", rs.getString(15));
-        if (withResponse) {
-            String response = rs.getString(13);
-            try {
-                node.set("response", response == null ? null : Json.mapper().readTree(response));
-            } catch (java.io.IOException e) {
-                throw new SQLException("a stored response is not JSON", e);
-            }
-        }
-        return node;
+        OptionalInt statusCode = rs.wasNull() ? OptionalInt.empty() : OptionalInt.of(code);
+        return new Invocation(rs.getString(1), rs.getString(2), rs.getString(3),
+                InvocationStatus.valueOf(rs.getString(4).toUpperCase(Locale.ROOT)), rs.getInt(5), rs.getInt(6),
+                Instant.parse(rs.getString(7)), instant(rs.getString(8)), instant(rs.getString(9)), durationMs, statusCode,
+                Optional.ofNullable(rs.getString(12)), destination(rs.getString(14)), destination(rs.getString(15)),
+                Optional.ofNullable(rs.getString(13)));
+    }
+
+    private static Optional<Instant> instant(String text) {
+        return Optional.ofNullable(text).map(Instant::parse);
     }
 
     DeliveryPolicy policy(String id) {
@@ -180,8 +190,8 @@ public final class Invocations {
     void started(Delivery d) {
         String id = Origin.name(d.origin, Origin.INVOCATION);
         transition(id, InvocationStatus.RUNNING);
-        String now = eventing.clock.instant().toString();
-        eventing.log.write(sql -> {
+        String now = clock.instant().toString();
+        eventLog.write(sql -> {
             var st = sql.get("UPDATE invocations SET status = 'running', attempts = ?, started_at = coalesce(started_at, ?) WHERE id = ?");
             st.setInt(1, d.attempts);
             st.setString(2, now);
@@ -193,7 +203,7 @@ public final class Invocations {
     void retrying(Delivery d, Reply reply) {
         String id = Origin.name(d.origin, Origin.INVOCATION);
         transition(id, InvocationStatus.RETRYING);
-        eventing.log.write(sql -> {
+        eventLog.write(sql -> {
             var st = sql.get("UPDATE invocations SET status = 'retrying', error = ?, status_code = ? WHERE id = ?");
             st.setString(1, d.lastError);
             setStatus(st, 2, reply);
@@ -238,10 +248,10 @@ public final class Invocations {
                 Changes result = new Changes();
                 CloudEvent event = result(id, d, reply, response, outcome);
                 try {
-                    eventing.route(destination.get(), event, EventJson.write(event), Origin.RESULT + id, eventing.clock.millis(), result,
+                    router.route(destination.get(), event, EventJson.write(event), Origin.RESULT + id, clock.millis(), result,
                             outcome == InvocationStatus.FAILED ? "invocation failed: " + d.lastError : "");
                 } catch (RuntimeException | Error e) {
-                    eventing.release(result);
+                    journal.release(result);
                     throw e;
                 }
                 changes.added.addAll(result.added);
@@ -262,11 +272,11 @@ public final class Invocations {
                 log.error("invocation {}: {}; recording its end anyway", id, bug.getMessage(), bug); // never leave it running
             }
         }
-        String now = eventing.clock.instant().toString();
+        String now = clock.instant().toString();
         InvocationStatus recorded = status;
         String recordedError = error;
         String stored = reply.status() == 0 || response.isEmpty() ? null : response.toString();
-        eventing.record(changes, "the end of invocation " + id, sql -> {
+        journal.record(changes, "the end of invocation " + id, sql -> {
             var st = sql.get("UPDATE invocations SET status = ?, attempts = ?, finished_at = ?, duration_ms = ?, status_code = ?,"
                     + " error = ?, response = ? WHERE id = ?");
             st.setString(1, recorded.toString());
@@ -299,7 +309,7 @@ public final class Invocations {
         }
         return CloudEventBuilder.v1().withId(id).withSource(URI.create("/nubo/services/" + d.target.name()))
                 .withType(status == InvocationStatus.SUCCEEDED ? SUCCEEDED : FAILED).withSubject(id)
-                .withTime(eventing.clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .withTime(clock.instant().atOffset(java.time.ZoneOffset.UTC))
                 .withDataContentType("application/json").withData(data.toString().getBytes(StandardCharsets.UTF_8)).build();
     }
 
@@ -336,7 +346,7 @@ public final class Invocations {
 
     /** The options the invocation {@code id} was made with, for a replay. */
     AsyncOptions options(String id) {
-        return eventing.log.read(sql -> {
+        return eventLog.read(sql -> {
             var st = sql.get(COLUMNS + " WHERE id = ?");
             st.setString(1, id);
             try (ResultSet rs = st.executeQuery()) {

@@ -1,9 +1,12 @@
 package dev.nubo.events;
 
+import dev.nubo.eventsink.Destination;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.vertx.core.Vertx;
+import java.time.InstantSource;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +20,31 @@ import org.slf4j.LoggerFactory;
  */
 final class Settlement implements Dispatcher.Outcomes {
 
+    /** Replies chained into a broker carry this extension, counting the hops; a chain longer than {@value #MAX_HOPS} is cut. */
+    static final String HOPS = "nubohops";
+    static final int MAX_HOPS = 32;
     private static final Logger log = LoggerFactory.getLogger(Settlement.class);
 
-    private final Eventing eventing;
+    private final TriggerRegistry triggers;
+    private final Invocations invocations;
+    private final TriggerCounts counts;
+    private final Journal journal;
+    private final Router router;
+    private final EventLog eventLog;
+    private final String node;
+    private final InstantSource clock;
     private final List<Long> retired = new java.util.ArrayList<>();
 
-    Settlement(Eventing eventing) {
-        this.eventing = eventing;
+    Settlement(TriggerRegistry triggers, Invocations invocations, TriggerCounts counts, Journal journal, Router router,
+               EventLog eventLog, String node, InstantSource clock) {
+        this.triggers = triggers;
+        this.invocations = invocations;
+        this.counts = counts;
+        this.journal = journal;
+        this.router = router;
+        this.eventLog = eventLog;
+        this.node = node;
+        this.clock = clock;
     }
 
     @Override
@@ -38,11 +59,10 @@ final class Settlement implements Dispatcher.Outcomes {
 
     private DeliveryPolicy policyOf(String origin) {
         if (Origin.is(origin, Origin.TRIGGER)) {
-            Trigger t = eventing.triggers.get(Origin.name(origin, Origin.TRIGGER));
-            return t == null ? DeliveryPolicy.defaults() : t.delivery();
+            return triggers.trigger(Origin.name(origin, Origin.TRIGGER)).map(Trigger::delivery).orElse(DeliveryPolicy.defaults());
         }
         if (Origin.is(origin, Origin.INVOCATION)) {
-            return eventing.invocations.policy(Origin.name(origin, Origin.INVOCATION));
+            return invocations.policy(Origin.name(origin, Origin.INVOCATION));
         }
         return DeliveryPolicy.defaults();
     }
@@ -50,22 +70,22 @@ final class Settlement implements Dispatcher.Outcomes {
     @Override
     public void started(Delivery d) {
         if (d.isInvocation()) {
-            eventing.invocations.started(d);
+            invocations.started(d);
         }
     }
 
     @Override
     public void delivered(Delivery d, Reply reply, long durationMs) {
         if (d.isInvocation()) {
-            eventing.invocations.succeeded(d, reply, durationMs);
+            invocations.succeeded(d, reply, durationMs);
             return;
         }
         if (Origin.is(d.origin, Origin.TRIGGER)) {
             String name = Origin.name(d.origin, Origin.TRIGGER);
-            eventing.counts.countDelivered(name);
-            Trigger t = eventing.triggers.get(name);
+            counts.countDelivered(name);
+            Trigger t = triggers.trigger(name).orElse(null);
             if (t != null && CloudEventsHttp.isEvent(reply.headers())) {
-                eventing.record(chained(d, t, reply), "the delivery of " + d + " and its reply");
+                journal.record(chained(d, t, reply), "the delivery of " + d + " and its reply");
                 return;
             }
         }
@@ -83,7 +103,7 @@ final class Settlement implements Dispatcher.Outcomes {
                 Changes changes = new Changes();
                 changes.finished.addAll(retired);
                 retired.clear();
-                eventing.record(changes, changes.finished.size() + " deliveries as done");
+                journal.record(changes, changes.finished.size() + " deliveries as done");
             });
         }
         retired.add(id);
@@ -97,7 +117,7 @@ final class Settlement implements Dispatcher.Outcomes {
             chain(d, t, reply, changes);
             return changes;
         } catch (RuntimeException | Error e) {
-            eventing.release(changes);
+            journal.release(changes);
             log.error("the reply of {} to {} cannot be published into broker {}; the delivery itself is done", t.to().name(), d,
                     t.broker(), e);
             Changes done = new Changes();
@@ -116,21 +136,21 @@ final class Settlement implements Dispatcher.Outcomes {
             return;
         }
         int hops = hops(d.event()) + 1;
-        long now = eventing.clock.millis();
+        long now = clock.millis();
         for (CloudEvent r : replies) {
-            CloudEvent next = CloudEventBuilder.v1(r).withExtension(Eventing.HOPS, hops).build();
+            CloudEvent next = CloudEventBuilder.v1(r).withExtension(HOPS, hops).build();
             byte[] payload = EventJson.write(next);
-            if (hops > Eventing.MAX_HOPS) {
+            if (hops > MAX_HOPS) {
                 changes.dead.add(new Changes.DeadLetter(d.origin, t.to().toString(), payload, d.attempts,
-                        "a reply chain longer than " + Eventing.MAX_HOPS + " hops was cut: check triggers that answer their own events"));
+                        "a reply chain longer than " + MAX_HOPS + " hops was cut: check triggers that answer their own events"));
             } else {
-                eventing.route(new Destination.Broker(t.broker()), next, payload, d.origin, now, changes, "");
+                router.route(new Destination.Broker(t.broker()), next, payload, d.origin, now, changes, "");
             }
         }
     }
 
     private static int hops(CloudEvent e) {
-        Object v = e.getExtension(Eventing.HOPS);
+        Object v = e.getExtension(HOPS);
         try {
             return v == null ? 0 : Integer.parseInt(v.toString());
         } catch (NumberFormatException notANumber) {
@@ -139,32 +159,36 @@ final class Settlement implements Dispatcher.Outcomes {
     }
 
     @Override
-    public void retrying(Delivery d, Reply reply) {
+    public CompletableFuture<Boolean> retrying(Delivery d, Reply reply, long leaseUntil) {
         log.debug("{} failed ({}); next attempt at {}", d, d.lastError, java.time.Instant.ofEpochMilli(d.nextAt));
-        eventing.log.write(sql -> {
-            var st = sql.get("UPDATE deliveries SET attempts = ?, next_at = ?, last_error = ? WHERE id = ?");
+        CompletableFuture<Boolean> ours = eventLog.write(sql -> {
+            var st = sql.get("UPDATE deliveries SET attempts = ?, next_at = ?, last_error = ?, lease_until = ? WHERE id = ? AND owner = ?");
             st.setInt(1, d.attempts);
             st.setLong(2, d.nextAt);
             st.setString(3, d.lastError);
-            st.setLong(4, d.id);
-            return st.executeUpdate();
-        }).exceptionally(e -> {
+            st.setLong(4, leaseUntil);
+            st.setLong(5, d.id);
+            st.setString(6, node);
+            return st.executeUpdate() == 1;
+        });
+        ours.exceptionally(e -> {
             // The dispatcher still holds it and retries; only a restart would start it over from the stored attempts.
             // A full disk is logged once, by the event log.
             if (!DiskFull.is(e)) {
                 log.warn("recording the failed attempt of {} failed: {}", d, e.getMessage());
             }
-            return 0;
+            return false;
         });
         if (d.isInvocation()) {
-            eventing.invocations.retrying(d, reply);
+            invocations.retrying(d, reply);
         }
+        return ours;
     }
 
     @Override
     public void gaveUp(Delivery d, Reply reply, long durationMs) {
         if (d.isInvocation()) {
-            eventing.invocations.failed(d, reply, durationMs);
+            invocations.failed(d, reply, durationMs);
             return;
         }
         String reason = (reply.verdict() == Reply.Verdict.REJECTED ? "rejected, not retried: " : "gave up after " + d.attempts
@@ -173,7 +197,7 @@ final class Settlement implements Dispatcher.Outcomes {
         Changes changes = new Changes();
         changes.finished.add(d.id);
         if (Origin.is(d.origin, Origin.TRIGGER)) {
-            eventing.counts.countDeadLettered(Origin.name(d.origin, Origin.TRIGGER));
+            counts.countDeadLettered(Origin.name(d.origin, Origin.TRIGGER));
         }
         Destination sink = policy(d).deadLetter();
         if (sink instanceof Destination.Service service && !Origin.is(d.origin, Origin.DEAD_LETTER)) {
@@ -182,11 +206,11 @@ final class Settlement implements Dispatcher.Outcomes {
                     .withExtension("nuboerrorcode", Integer.toString(reply.status()))
                     .withExtension("nuboerror", reason.length() > 500 ? reason.substring(0, 500) : reason)
                     .build();
-            changes.added.add(eventing.delivery(Origin.DEAD_LETTER + d.origin, service, EventJson.write(marked)));
+            changes.added.add(router.delivery(Origin.DEAD_LETTER + d.origin, service, EventJson.write(marked), policy(d).timeout()));
         } else {
             String origin = Origin.is(d.origin, Origin.DEAD_LETTER) ? Origin.name(d.origin, Origin.DEAD_LETTER) : d.origin;
             changes.dead.add(new Changes.DeadLetter(origin, d.target.toString(), d.payload, d.attempts, reason));
         }
-        eventing.record(changes, "the dead letter of " + d);
+        journal.record(changes, "the dead letter of " + d);
     }
 }

@@ -1,7 +1,6 @@
 package dev.nubo.events;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.nubo.model.Json;
+import dev.nubo.eventsink.SourceState;
 import dev.nubo.model.UserError;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -10,19 +9,32 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The sources' definitions and their durable memory, in the event log: what the server's sources
- * need to come back after a restart. What a source is (cron, webhook, Kafka) is the server's business.
+ * The sources' definitions and their durable memory, in the event log (beside, not inside, the
+ * brokers and triggers of {@link Eventing}): what the server's sources need to come back after a
+ * restart. What a source is (cron, webhook, Kafka) and what its spec says is the server's business.
  * Every call blocks on storage; keep them off event loops.
+ *
+ * <pre>{@code
+ * SourceStore sources = SourceStore.in(log);
+ * sources.create(new SourceRecord("nightly", "cron", "{\"to\":\"broker:default\",…}", now));
+ * }</pre>
  */
 public final class SourceStore {
 
-    /** A source's stored definition. */
-    public record SourceRecord(String name, String kind, JsonNode spec, Instant createdAt) {}
+    /** A source's stored definition: its kind, and its spec as that kind wrote it (JSON text). */
+    public record SourceRecord(String name, String kind, String spec, Instant createdAt) {}
+
+    private static final String COLUMNS = "SELECT name, kind, spec, created_at FROM sources";
 
     private final EventLog log;
 
-    SourceStore(EventLog log) {
+    private SourceStore(EventLog log) {
         this.log = log;
+    }
+
+    /** The sources stored in {@code log}. */
+    public static SourceStore in(EventLog log) {
+        return new SourceStore(log);
     }
 
     /** @throws UserError 409 {@code source.exists} */
@@ -35,7 +47,7 @@ public final class SourceStore {
             var st = sql.get("INSERT INTO sources (name, kind, spec, created_at) VALUES (?, ?, ?, ?)");
             st.setString(1, source.name());
             st.setString(2, source.kind());
-            st.setString(3, source.spec().toString());
+            st.setString(3, source.spec());
             st.setString(4, source.createdAt().toString());
             return st.executeUpdate();
         }).join();
@@ -45,20 +57,27 @@ public final class SourceStore {
     public List<SourceRecord> all() {
         return log.read(sql -> {
             List<SourceRecord> all = new ArrayList<>();
-            try (ResultSet rs = sql.get("SELECT name, kind, spec, created_at FROM sources ORDER BY name").executeQuery()) {
+            try (ResultSet rs = sql.get(COLUMNS + " ORDER BY name").executeQuery()) {
                 while (rs.next()) {
-                    all.add(new SourceRecord(rs.getString(1), rs.getString(2), Json.mapper().readTree(rs.getString(3)),
-                            Instant.parse(rs.getString(4))));
+                    all.add(record(rs));
                 }
-            } catch (java.io.IOException e) {
-                throw new java.sql.SQLException("a stored source is not JSON: " + e.getMessage(), e);
             }
             return all;
         });
     }
 
     public Optional<SourceRecord> get(String name) {
-        return all().stream().filter(s -> s.name().equals(name)).findFirst();
+        return log.read(sql -> {
+            var st = sql.get(COLUMNS + " WHERE name = ?");
+            st.setString(1, name);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() ? Optional.of(record(rs)) : Optional.<SourceRecord>empty();
+            }
+        });
+    }
+
+    private static SourceRecord record(ResultSet rs) throws java.sql.SQLException {
+        return new SourceRecord(rs.getString(1), rs.getString(2), rs.getString(3), Instant.parse(rs.getString(4)));
     }
 
     /** Deletes the source's definition and everything it remembered ({@code KIND/NAME/…} keys of its state). */

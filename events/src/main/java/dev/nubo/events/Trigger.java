@@ -1,5 +1,6 @@
 package dev.nubo.events;
 
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.UserError;
 import io.cloudevents.CloudEvent;
 import java.time.Instant;

@@ -3,6 +3,7 @@ package dev.nubo.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.UserError;
 import java.time.Duration;
 import java.util.Optional;

@@ -26,7 +26,7 @@ class EventLogTest {
 
     @BeforeEach
     void open() {
-        log = EventLog.open(dir.resolve("events.db"));
+        log = EventLog.sqlite(dir.resolve("events.db"));
     }
 
     @AfterEach

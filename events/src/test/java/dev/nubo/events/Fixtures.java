@@ -1,13 +1,13 @@
 package dev.nubo.events;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.nubo.model.Json;
 import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.sql.ResultSet;
+import java.time.Instant;
 
-/** Small events and JSON for the eventing tests. */
+/** Small events and triggers for the eventing tests. */
 final class Fixtures {
 
     private Fixtures() {}
@@ -18,12 +18,23 @@ final class Fixtures {
                 .withDataContentType("application/json").withData(("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8)).build();
     }
 
-    /** JSON written with single quotes, for readability in tests. */
-    static JsonNode json(String text) {
-        try {
-            return Json.mapper().readTree(text.replace('\'', '"'));
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        }
+    /** A trigger in its stored JSON (the API's shape), written with single quotes for readability. */
+    static Trigger trigger(String json) {
+        return TriggerSpec.read(json.replace('\'', '"'), Instant.now());
+    }
+
+    /** The id of a dead letter's event. */
+    static String eventId(DeadLetter d) {
+        return EventJson.read(d.event()).getId();
+    }
+
+    /** {@code SELECT count(*) FROM table [where]} on {@code log}. */
+    static int count(EventLog log, String tableAndWhere) {
+        return log.read(sql -> {
+            try (ResultSet rs = sql.get("SELECT count(*) FROM " + tableAndWhere).executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        });
     }
 }

@@ -12,8 +12,6 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.ResultSet;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.Set;
@@ -38,8 +36,9 @@ final class FullDiskScenario {
         Vertx vertx = Vertx.vertx();
         TargetServer target = new TargetServer(vertx);
         ObjectNode result = Json.mapper().createObjectNode();
-        Eventing eventing = open(dir, vertx, target);
-        eventing.createTrigger(Json.mapper().readTree("{\"name\":\"orders\",\"to\":\"orders\"}"));
+        EventLog log = EventLog.sqlite(dir.resolve("events.db"));
+        Eventing eventing = open(log, vertx, target);
+        eventing.createTrigger(Fixtures.trigger("{'name':'orders','to':'orders'}"));
         ArrayNode accepted = result.putArray("accepted");
         ArrayNode refused = result.putArray("refused");
 
@@ -77,13 +76,16 @@ final class FullDiskScenario {
         Files.delete(filler);
         eventing.ingest("default", List.of(event("after"))).join();
         accepted.add("after");
-        result.put("settled", waitUntil(() -> count(eventing, "deliveries") == 0));
+        result.put("settled", waitUntil(() -> Fixtures.count(log, "deliveries") == 0));
         eventing.close();
+        log.close();
 
-        Eventing restarted = open(dir, vertx, target); // anything still stored as pending would be sent now
-        result.put("pendingAfterRestart", count(restarted, "deliveries"));
-        result.put("deadLetters", count(restarted, "dead_letters"));
+        EventLog again = EventLog.sqlite(dir.resolve("events.db"));
+        Eventing restarted = open(again, vertx, target); // anything still stored as pending would be sent now
+        result.put("pendingAfterRestart", Fixtures.count(again, "deliveries"));
+        result.put("deadLetters", Fixtures.count(again, "dead_letters"));
         restarted.close();
+        again.close();
         ArrayNode sent = result.putArray("delivered");
         delivered.forEach(sent::add);
         target.close();
@@ -92,9 +94,9 @@ final class FullDiskScenario {
         System.exit(0);
     }
 
-    private static Eventing open(Path dir, Vertx vertx, TargetServer target) {
-        return Eventing.open(dir.resolve("events.db"), vertx, new GatewayAddress("127.0.0.1", target.port(), "localhost"),
-                Shortcut.NONE, InstantSource.system(), new SplittableRandom(1), 16);
+    private static Eventing open(EventLog log, Vertx vertx, TargetServer target) {
+        return Eventing.open(log, vertx, EventingConfig.to(new GatewayAddress("127.0.0.1", target.port(), "localhost"))
+                .withRandom(new SplittableRandom(1)).withMaxInFlight(16));
     }
 
     private static CloudEvent event(String id) {
@@ -128,11 +130,4 @@ final class FullDiskScenario {
         return false;
     }
 
-    private static int count(Eventing eventing, String table) {
-        return eventing.log.read(sql -> {
-            try (ResultSet rs = sql.get("SELECT count(*) FROM " + table).executeQuery()) {
-                return rs.getInt(1);
-            }
-        });
-    }
 }

@@ -1,13 +1,13 @@
 package dev.nubo.events;
 
+import static dev.nubo.events.Fixtures.count;
 import static dev.nubo.events.Fixtures.event;
-import static dev.nubo.events.Fixtures.json;
+import static dev.nubo.events.Fixtures.trigger;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.sql.ResultSet;
+import dev.nubo.eventsink.Destination;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,45 +35,40 @@ class TriggerBacklogTest {
     }
 
     private int storedDeliveries(String where) {
-        return eventing.log.read(sql -> {
-            try (ResultSet rs = sql.get("SELECT count(*) FROM deliveries " + where).executeQuery()) {
-                return rs.getInt(1);
-            }
-        });
+        return count(harness.log(), "deliveries " + where);
     }
 
     @Test
     void aTriggerWhoseBacklogIsFullDeadLettersNewEventsWithTheReasonAndSaysSo() throws Exception {
         target.answer = r -> new TargetServer.Answer(503, Map.of("Retry-After", "3600"), "busy");
-        eventing.createTrigger(json("{'name':'orders','to':'orders','maxPending':3}"));
+        eventing.createTrigger(trigger("{'name':'orders','to':'orders','maxPending':3}"));
         for (int i = 1; i <= 5; i++) {
             eventing.ingest("default", List.of(event("e" + i, "order.created"))).get(5, TimeUnit.SECONDS);
         }
 
-        JsonNode full = eventing.trigger("orders");
-        assertThat(full.path("maxPending").asInt()).isEqualTo(3);
-        assertThat(full.path("stats").path("pending").asInt()).isEqualTo(3);
-        assertThat(full.path("stats").path("deadLettered").asInt()).isEqualTo(2);
-        assertThat(full.path("status").path("state").asText()).isEqualTo("backlog-full");
-        assertThat(full.path("status").path("message").asText()).isEqualTo("backlog full: 3 pending; new events for it are dead-lettered");
+        TriggerStatus full = eventing.trigger("orders");
+        assertThat(full.trigger().maxPending()).isEqualTo(3);
+        assertThat(full.pending()).isEqualTo(3);
+        assertThat(full.deadLettered()).isEqualTo(2);
+        assertThat(full.backlogFull()).isTrue();
         assertThat(storedDeliveries()).isEqualTo(3);
-        List<? extends JsonNode> dead = eventing.deadLetters().list(Optional.of("trigger:orders"), 10);
-        assertThat(dead).extracting(d -> d.path("event").path("id").asText()).containsExactly("e4", "e5");
-        assertThat(dead).extracting(d -> d.path("reason").asText()).containsOnly(FULL_REASON);
-        assertThat(dead.getFirst().path("attempts").asInt()).isZero();
-        assertThat(dead.getFirst().path("to").asText()).isEqualTo("service:orders");
+        List<DeadLetter> dead = eventing.deadLetters().list(Optional.of("trigger:orders"), 10);
+        assertThat(dead).extracting(Fixtures::eventId).containsExactly("e4", "e5");
+        assertThat(dead).extracting(DeadLetter::reason).containsOnly(FULL_REASON);
+        assertThat(dead.getFirst().attempts()).isZero();
+        assertThat(dead.getFirst().to()).isEqualTo("service:orders");
 
         // The service recovers: the backlog drains, the trigger takes events again, and the dead letters replay.
         await().atMost(10, TimeUnit.SECONDS).until(() -> storedDeliveries("WHERE attempts = 1") == 3); // each waits an hour
         target.answer = r -> TargetServer.Answer.ok();
         clock.advance(Duration.ofHours(1));
         eventing.dispatcher.wake();
-        await().atMost(10, TimeUnit.SECONDS).until(() -> eventing.trigger("orders").path("stats").path("delivered").asInt() == 3);
-        JsonNode drained = eventing.trigger("orders");
-        assertThat(drained.path("stats").path("pending").asInt()).isZero();
-        assertThat(drained.path("status").path("state").asText()).isEqualTo("ok");
+        await().atMost(10, TimeUnit.SECONDS).until(() -> eventing.trigger("orders").delivered() == 3);
+        TriggerStatus drained = eventing.trigger("orders");
+        assertThat(drained.pending()).isZero();
+        assertThat(drained.backlogFull()).isFalse();
         eventing.deadLetters().replayAll(Optional.of("trigger:orders"));
-        await().atMost(10, TimeUnit.SECONDS).until(() -> eventing.trigger("orders").path("stats").path("delivered").asInt() == 5);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> eventing.trigger("orders").delivered() == 5);
     }
 
     @Test
@@ -84,30 +79,27 @@ class TriggerBacklogTest {
         AtomicInteger mostPending = new AtomicInteger();
         target.answer = r -> {
             for (String t : List.of("ping-a", "ping-b")) {
-                mostPending.accumulateAndGet(eventing.trigger(t).path("stats").path("pending").asInt(), Math::max);
+                mostPending.accumulateAndGet(eventing.trigger(t).pending(), Math::max);
             }
             return new TargetServer.Answer(200, Map.of("ce-specversion", "1.0", "ce-id", "pong", "ce-source", "/echo", "ce-type", "ping"), "");
         };
-        eventing.createTrigger(json("{'name':'ping-a','to':'echo-a','maxPending':4,'filters':[{'attribute':'type','value':'ping'}]}"));
-        eventing.createTrigger(json("{'name':'ping-b','to':'echo-b','maxPending':4,'filters':[{'attribute':'type','value':'ping'}]}"));
+        eventing.createTrigger(trigger("{'name':'ping-a','to':'echo-a','maxPending':4,'filters':[{'attribute':'type','value':'ping'}]}"));
+        eventing.createTrigger(trigger("{'name':'ping-b','to':'echo-b','maxPending':4,'filters':[{'attribute':'type','value':'ping'}]}"));
         eventing.ingest("default", List.of(event("p1", "ping"))).join();
 
         await().atMost(60, TimeUnit.SECONDS).until(() -> mostPending.get() > 4 || (storedDeliveries() == 0
-                && eventing.trigger("ping-a").path("stats").path("pending").asInt() == 0
-                && eventing.trigger("ping-b").path("stats").path("pending").asInt() == 0));
+                && eventing.trigger("ping-a").pending() == 0 && eventing.trigger("ping-b").pending() == 0));
         assertThat(mostPending.get()).as("the most deliveries one trigger had pending").isLessThanOrEqualTo(4);
-        List<? extends JsonNode> dead = eventing.deadLetters().list(Optional.empty(), 10_000);
-        assertThat(dead).extracting(d -> d.path("reason").asText())
+        List<DeadLetter> dead = eventing.deadLetters().list(Optional.empty(), 10_000);
+        assertThat(dead).extracting(DeadLetter::reason)
                 .anyMatch(r -> r.startsWith("not queued: trigger ping-"))
                 .allMatch(r -> r.startsWith("not queued: trigger ping-") || r.startsWith("a reply chain longer than 32 hops was cut"));
     }
 
     @Test
     void maxPendingDefaultsToTenThousandAndMustBeBetweenOneAndAMillion() {
-        assertThat(eventing.createTrigger(json("{'name':'orders','to':'orders'}")).path("maxPending").asInt()).isEqualTo(10_000);
-        assertThatThrownBy(() -> eventing.createTrigger(json("{'name':'zero','to':'orders','maxPending':0}")))
-                .hasMessage("maxPending must be between 1 and 1000000, not 0");
-        assertThatThrownBy(() -> eventing.createTrigger(json("{'name':'text','to':'orders','maxPending':'many'}")))
-                .hasMessage("maxPending must be a whole number between 1 and 1000000, not \"many\"");
+        assertThat(eventing.createTrigger(trigger("{'name':'orders','to':'orders'}")).trigger().maxPending()).isEqualTo(10_000);
+        assertThatThrownBy(() -> new Trigger("zero", "default", List.of(), new Destination.Service("orders", "/"), DeliveryPolicy.defaults(),
+                0, Instant.now())).hasMessage("maxPending must be between 1 and 1000000, not 0");
     }
 }

@@ -1,7 +1,7 @@
 package dev.nubo.kafkasource;
 
-import dev.nubo.events.EventSink;
-import dev.nubo.events.Failure;
+import dev.nubo.eventsink.EventSink;
+import dev.nubo.eventsink.Failure;
 import io.cloudevents.CloudEvent;
 import java.time.Duration;
 import java.time.InstantSource;

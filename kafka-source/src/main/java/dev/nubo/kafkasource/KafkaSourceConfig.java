@@ -1,6 +1,6 @@
 package dev.nubo.kafkasource;
 
-import dev.nubo.events.Destination;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.UserError;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -1,6 +1,6 @@
 package dev.nubo.kafkasource;
 
-import dev.nubo.events.Failure;
+import dev.nubo.eventsink.Failure;
 import java.util.Optional;
 
 /**

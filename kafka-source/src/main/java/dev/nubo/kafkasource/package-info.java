@@ -1,6 +1,6 @@
 /**
  * A Kafka topic as a source of CloudEvents: every record becomes an event handed to an
- * {@link dev.nubo.events.EventSink}, at least once, in partition order.
+ * {@link dev.nubo.eventsink.EventSink}, at least once, in partition order.
  *
  * <p>The public face is {@link dev.nubo.kafkasource.KafkaSource} (start, status, close),
  * {@link dev.nubo.kafkasource.KafkaSourceConfig} (validated settings),

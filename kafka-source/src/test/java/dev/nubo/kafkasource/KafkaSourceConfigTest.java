@@ -3,7 +3,7 @@ package dev.nubo.kafkasource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.nubo.events.Destination;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.UserError;
 import java.util.HashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;

@@ -3,7 +3,7 @@ package dev.nubo.kafkasource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nubo.events.Failure;
+import dev.nubo.eventsink.Failure;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.nubo.events.Destination;
-import dev.nubo.events.Failure;
-import dev.nubo.events.LogCapture;
+import dev.nubo.eventsink.Destination;
+import dev.nubo.eventsink.Failure;
+import dev.nubo.eventsink.LogCapture;
 import io.cloudevents.CloudEvent;
 import java.net.URI;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.nubo.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.events.AsyncOptions;
-import dev.nubo.events.Destination;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.events.Eventing;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.Json;

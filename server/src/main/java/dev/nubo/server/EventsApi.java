@@ -12,13 +12,15 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The eventing part of the control API (docs/API.md, "Events"): broker ingest, brokers, triggers,
- * dead letters, invocations and sources. Ingest never blocks an event loop: events are parsed on it
+ * dead letters, invocations and sources. Eventing answers in records; the JSON is made here
+ * ({@link TriggerJson}, {@link EventViews}, {@link Sources}). Ingest never blocks an event loop: events are parsed on it
  * and acknowledged with 202 when the event log's group commit completes, and only then. When the
  * commit fails, the producer hears why through the control API's error handler: 507 for a full disk
  * (nothing stored), 500 {@code platform.store_unknown} when the outcome is not known.
@@ -33,12 +35,14 @@ final class EventsApi {
     private final Eventing eventing;
     private final Sources sources;
     private final Urls urls;
+    private final InstantSource clock;
 
-    EventsApi(Vertx vertx, Eventing eventing, Sources sources, Urls urls) {
+    EventsApi(Vertx vertx, Eventing eventing, Sources sources, Urls urls, InstantSource clock) {
         this.vertx = vertx;
         this.eventing = eventing;
         this.sources = sources;
         this.urls = urls;
+        this.clock = clock;
     }
 
     /** Routes that need no bearer token: webhooks, which carry their own (optional) signature. */
@@ -53,11 +57,12 @@ final class EventsApi {
 
     void mount(Router router) {
         router.get("/v1/brokers").handler(ctx -> ControlApi.json(ctx, 200, Map.of("brokers", eventing.brokers().stream()
-                .map(b -> b.put("ingestUrl", ingestUrl(b.path("name").asText()))).toList())));
+                .map(b -> EventViews.broker(b, ingestUrl(b.name()))).toList())));
         router.put("/v1/brokers/:name").blockingHandler(ctx -> {
-            boolean created = eventing.createBroker(ctx.pathParam("name"));
-            ControlApi.json(ctx, created ? 201 : 200, eventing.brokers().stream().filter(b -> b.path("name").asText()
-                    .equals(ctx.pathParam("name"))).findFirst().orElseThrow().put("ingestUrl", ingestUrl(ctx.pathParam("name"))));
+            String name = ctx.pathParam("name");
+            boolean created = eventing.createBroker(name);
+            ControlApi.json(ctx, created ? 201 : 200, eventing.brokers().stream().filter(b -> b.name().equals(name))
+                    .map(b -> EventViews.broker(b, ingestUrl(name))).findFirst().orElseThrow());
         }, false);
         router.delete("/v1/brokers/:name").blockingHandler(ctx -> {
             eventing.deleteBroker(ctx.pathParam("name"));
@@ -65,17 +70,19 @@ final class EventsApi {
         }, false);
         router.post("/v1/brokers/:name/events").handler(BodyHandler.create().setBodyLimit(INGEST_LIMIT)).handler(this::ingest);
 
-        router.post("/v1/triggers").handler(BodyHandler.create().setBodyLimit(JSON_LIMIT))
-                .blockingHandler(ctx -> ControlApi.json(ctx, 201, eventing.createTrigger(jsonBody(ctx, "trigger"))), false);
-        router.get("/v1/triggers").handler(ctx -> ControlApi.json(ctx, 200, Map.of("triggers", eventing.triggers())));
-        router.get("/v1/triggers/:name").handler(ctx -> ControlApi.json(ctx, 200, eventing.trigger(ctx.pathParam("name"))));
+        router.post("/v1/triggers").handler(BodyHandler.create().setBodyLimit(JSON_LIMIT)).blockingHandler(ctx -> ControlApi.json(ctx, 201,
+                TriggerJson.view(eventing.createTrigger(TriggerJson.parse(jsonBody(ctx, "trigger"), clock.instant())))), false);
+        router.get("/v1/triggers").handler(ctx -> ControlApi.json(ctx, 200, Map.of("triggers",
+                eventing.triggers().stream().map(TriggerJson::view).toList())));
+        router.get("/v1/triggers/:name").handler(ctx -> ControlApi.json(ctx, 200, TriggerJson.view(eventing.trigger(ctx.pathParam("name")))));
         router.delete("/v1/triggers/:name").blockingHandler(ctx -> {
             eventing.deleteTrigger(ctx.pathParam("name"));
             ControlApi.json(ctx, 200, Map.of("deleted", ctx.pathParam("name")));
         }, false);
 
         router.get("/v1/dead-letters").blockingHandler(ctx -> ControlApi.json(ctx, 200, Map.of("deadLetters",
-                eventing.deadLetters().list(origin(ctx), ControlApi.intParam(ctx, "limit", 100, 1, 10_000)))), false);
+                eventing.deadLetters().list(origin(ctx), ControlApi.intParam(ctx, "limit", 100, 1, 10_000)).stream()
+                        .map(EventViews::deadLetter).toList())), false);
         router.post("/v1/dead-letters/replay").blockingHandler(ctx -> ControlApi.json(ctx, 202,
                 Map.of("replayed", eventing.deadLetters().replayAll(origin(ctx)))), false);
         router.post("/v1/dead-letters/:id/replay").blockingHandler(ctx -> ControlApi.json(ctx, 202,
@@ -87,9 +94,10 @@ final class EventsApi {
         }, false);
 
         router.get("/v1/services/:name/invocations").blockingHandler(ctx -> ControlApi.json(ctx, 200, Map.of("invocations",
-                eventing.invocations().list(ctx.pathParam("name"), ControlApi.intParam(ctx, "limit", 50, 1, 1000)))), false);
-        router.get("/v1/invocations/:id").blockingHandler(ctx -> ControlApi.json(ctx, 200, eventing.invocations().get(ctx.pathParam("id"))),
-                false);
+                eventing.invocations().list(ctx.pathParam("name"), ControlApi.intParam(ctx, "limit", 50, 1, 1000)).stream()
+                        .map(i -> EventViews.invocation(i, false)).toList())), false);
+        router.get("/v1/invocations/:id").blockingHandler(ctx -> ControlApi.json(ctx, 200,
+                EventViews.invocation(eventing.invocations().get(ctx.pathParam("id")), true)), false);
 
         router.post("/v1/sources").handler(BodyHandler.create().setBodyLimit(JSON_LIMIT))
                 .blockingHandler(ctx -> ControlApi.json(ctx, 201, sources.create(jsonBody(ctx, "source"))), false);

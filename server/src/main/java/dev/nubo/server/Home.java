@@ -22,7 +22,9 @@ import java.util.Map;
  *
  * <pre>
  *   nubo.db              services, revisions, events (SQLite)
+ *   events.db            the event log: brokers, triggers, deliveries, … (SQLite)
  *   admin.token          the control API's admin token (0600)
+ *   node.id              this server's node id, which owns the event deliveries it leases
  *   server.json          where the running server listens, for the CLI (0600)
  *   blobs/sha256/HEX.zip every deployed archive, by content
  *   code/HEX/            each archive unpacked, shared by the revisions that deployed it
@@ -129,18 +131,32 @@ final class Home {
         return root.resolve("tmp");
     }
 
+    /**
+     * This server's node id, made up the first time and kept in {@code node.id}: the owner of the event
+     * deliveries it leases. Stable across restarts, so that a restarted server takes its own back at once;
+     * random, so that servers sharing an event log (on PostgreSQL) never take each other for themselves.
+     */
+    String nodeId() {
+        return randomOnce("node.id", "node-", 6);
+    }
+
     /** The admin token, created with mode 0600 the first time. */
     String adminToken() {
-        Path file = root.resolve("admin.token");
+        return randomOnce("admin.token", "nubo_", 32);
+    }
+
+    /** The content of {@code name}: {@code prefix} and {@code bytes} random bytes in hex, written (0600) the first time. */
+    private String randomOnce(String name, String prefix, int bytes) {
+        Path file = root.resolve(name);
         try {
             if (Files.exists(file)) {
                 return Files.readString(file).trim();
             }
-            byte[] bytes = new byte[32];
-            new SecureRandom().nextBytes(bytes);
-            String token = "nubo_" + HexFormat.of().formatHex(bytes);
-            writePrivate(file, token + "\n");
-            return token;
+            byte[] random = new byte[bytes];
+            new SecureRandom().nextBytes(random);
+            String value = prefix + HexFormat.of().formatHex(random);
+            writePrivate(file, value + "\n");
+            return value;
         } catch (IOException e) {
             throw new PlatformFault("platform.home", "cannot read or create " + file + ": " + e.getMessage(), e);
         }

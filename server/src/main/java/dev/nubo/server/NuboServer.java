@@ -1,8 +1,11 @@
 package dev.nubo.server;
 
+import dev.nubo.events.EventLog;
 import dev.nubo.events.Eventing;
+import dev.nubo.events.EventingConfig;
 import dev.nubo.events.GatewayAddress;
 import dev.nubo.events.Shortcut;
+import dev.nubo.events.SourceStore;
 import dev.nubo.gateway.Gateway;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
@@ -19,7 +22,6 @@ import java.net.BindException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.random.RandomGenerator;
 
 /**
  * A running Nubo: the gateway, the control API, the store, and every service's instances, in this
@@ -93,13 +95,18 @@ public final class NuboServer implements AutoCloseable {
             // the instances and the gateway do; what it has not delivered stays in its log for the next start.
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
-            Eventing eventing = Eventing.open(home.eventsDatabase(), vertx, new GatewayAddress(reachable(config.httpHost()), gateway.port(), config.domain()),
-                    shortcut, clock, RandomGenerator.getDefault(), EVENT_DELIVERIES_IN_FLIGHT);
-            opened.add(opened.indexOf(instances), eventing);
-            Sources sources = new Sources(eventing, vertx, clock, urls);
+            // One node's event log in NUBO_HOME; where nodes share the store in PostgreSQL, the event log is to be
+            // EventLog.postgresql(jdbcUrl, user, password) on that same database (its schema "eventing").
+            EventLog eventLog = EventLog.sqlite(home.eventsDatabase());
+            opened.add(opened.indexOf(instances), eventLog);
+            Eventing eventing = Eventing.open(eventLog, vertx, EventingConfig.to(new GatewayAddress(reachable(config.httpHost()),
+                    gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId()).withClock(clock)
+                    .withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT));
+            opened.add(opened.indexOf(eventLog), eventing);
+            Sources sources = new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls);
             opened.add(opened.indexOf(eventing), sources);
             ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
-                    new EventsApi(vertx, eventing, sources, urls), eventing);
+                    new EventsApi(vertx, eventing, sources, urls, clock), eventing);
             controlApi.mount(router);
             opened.add(opened.indexOf(sources), () -> controlApi.close().await());
 

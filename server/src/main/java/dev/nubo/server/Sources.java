@@ -2,26 +2,16 @@ package dev.nubo.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nubo.events.Destination;
 import dev.nubo.events.Eventing;
-import dev.nubo.events.Failure;
 import dev.nubo.events.SourceStore;
-import dev.nubo.kafkasource.KafkaSource;
-import dev.nubo.kafkasource.KafkaSourceConfig;
-import dev.nubo.kafkasource.KafkaSourceStatus;
+import dev.nubo.events.SourceStore.SourceRecord;
+import dev.nubo.eventsink.Destination;
+import dev.nubo.eventsink.Failure;
 import dev.nubo.model.Json;
 import dev.nubo.model.UserError;
-import dev.nubo.sources.CronConfig;
-import dev.nubo.sources.CronSchedule;
-import dev.nubo.sources.CronSource;
-import dev.nubo.sources.EventTemplate;
-import dev.nubo.sources.Webhook;
-import dev.nubo.sources.WebhookConfig;
-import dev.nubo.sources.WebhookSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.io.IOException;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -34,55 +24,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The event sources that run inside the server: cron schedules, webhooks and Kafka consumers. Their
- * definitions live in the event log (so they come back after a restart); this class starts one
- * runner per definition and hands what they produce to {@link Eventing}, each through a sink whose
- * direct deliveries are recorded as {@code source:NAME}.
+ * The event sources that run inside the server, one runner per stored definition ({@link SourceStore},
+ * so they come back after a restart), each handing what it produces to {@link Eventing} through a sink
+ * whose direct deliveries are recorded as {@code source:NAME}. What differs by kind is its
+ * {@link SourceKind}'s.
  *
  * <p>The JSON of a source (docs/API.md): {@code {"name","kind":"cron|webhook|kafka","to":DESTINATION,
- * "cron":{"schedule","timeZone","type","data","contentType"} | "webhook":{"secret","type"} |
- * "kafka":{"bootstrapServers","topic","group"}}}. A webhook's secret is stored, never shown.
+ * KIND:{…settings}}}; shown with {@code createdAt}, the kind's settings as it reports them, and a
+ * {@code status}.
  */
 final class Sources implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Sources.class);
-    private static final List<String> KINDS = List.of("cron", "webhook", "kafka");
 
-    /** One source as this server runs it, or the reason it could not start. */
-    private sealed interface Running permits Cron, Hook, Kafka, Failed {
-        void stop();
-    }
-
-    private record Cron(CronSource source) implements Running {
-        public void stop() {
-            source.close();
+    /** A source that could not start, and why: shown as {@code failed} with its stored settings. */
+    private record Failed(SourceKind kind, JsonNode settings, Failure why) implements SourceKind.Running {
+        @Override
+        public void describe(ObjectNode node, ObjectNode status) {
+            node.set(kind.name(), kind.shown(settings));
+            status.put("state", "failed");
+            SourceKind.lastError(status, Optional.of(why));
         }
-    }
 
-    private record Hook(WebhookSource source) implements Running {
-        public void stop() {}
-    }
-
-    private record Kafka(KafkaSource source) implements Running {
-        public void stop() {
-            source.close();
-        }
-    }
-
-    private record Failed(Failure why) implements Running {
+        @Override
         public void stop() {}
     }
 
     private final Eventing eventing;
+    private final SourceStore store;
     private final Vertx vertx;
     private final InstantSource clock;
     private final Urls urls;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("nubo-cron").daemon().factory());
-    private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Map<String, SourceKind.Running> running = new ConcurrentHashMap<>();
 
-    Sources(Eventing eventing, Vertx vertx, InstantSource clock, Urls urls) {
+    Sources(Eventing eventing, SourceStore store, Vertx vertx, InstantSource clock, Urls urls) {
         this.eventing = eventing;
+        this.store = store;
         this.vertx = vertx;
         this.clock = clock;
         this.urls = urls;
@@ -90,7 +69,7 @@ final class Sources implements AutoCloseable {
 
     /** Starts every stored source; one that cannot start is logged and shown as failed, not fatal to the server. */
     void startAll() {
-        for (SourceStore.SourceRecord s : eventing.sourceStore().all()) {
+        for (SourceRecord s : store.all()) {
             running.put(s.name(), startOrFail(s));
         }
     }
@@ -98,28 +77,26 @@ final class Sources implements AutoCloseable {
     /** Validates, stores and starts a source; returns its view. */
     ObjectNode create(JsonNode body) {
         String name = body.path("name").asText("");
-        String kind = body.path("kind").asText("");
-        if (!KINDS.contains(kind)) {
-            throw UserError.badRequest("source.invalid", "'" + kind + "' is not a source kind", "use cron, webhook or kafka");
-        }
-        if (!body.path(kind).isObject()) {
-            throw UserError.badRequest("source.invalid", "the " + kind + " source " + name + " has no \"" + kind + "\" settings",
-                    "see docs/API.md, POST /v1/sources");
+        SourceKind kind = SourceKind.named(body.path("kind").asText(""));
+        if (!body.path(kind.name()).isObject()) {
+            throw UserError.badRequest("source.invalid", "the " + kind.name() + " source " + name + " has no \"" + kind.name()
+                    + "\" settings", "see docs/API.md, POST /v1/sources");
         }
         ObjectNode spec = body.deepCopy();
         spec.remove(List.of("name", "kind"));
-        SourceStore.SourceRecord record = new SourceStore.SourceRecord(name, kind, spec, clock.instant());
-        config(record); // validates everything before anything is stored
-        if (Destination.parse(spec.path("to").asText("")) instanceof Destination.Broker b) {
+        Destination to = to(spec);
+        kind.validate(name, to, spec.path(kind.name())); // everything, before anything is stored
+        if (to instanceof Destination.Broker b) {
             eventing.requireBroker(b.name());
         }
-        eventing.sourceStore().create(record);
+        SourceRecord record = new SourceRecord(name, kind.name(), spec.toString(), clock.instant());
+        store.create(record);
         running.put(name, startOrFail(record));
         return view(record);
     }
 
     List<ObjectNode> list() {
-        return eventing.sourceStore().all().stream().map(this::view).toList();
+        return store.all().stream().map(this::view).toList();
     }
 
     ObjectNode get(String name) {
@@ -128,11 +105,11 @@ final class Sources implements AutoCloseable {
 
     void delete(String name) {
         record(name);
-        Running r = running.remove(name);
+        SourceKind.Running r = running.remove(name);
         if (r != null) {
             r.stop();
         }
-        eventing.sourceStore().delete(name);
+        store.delete(name);
     }
 
     /**
@@ -140,7 +117,7 @@ final class Sources implements AutoCloseable {
      * event id. Failures are the webhook's business: it records them in its status and logs them.
      */
     Future<String> webhook(String name, Function<String, String> header, byte[] body) {
-        if (!(running.get(name) instanceof Hook hook)) {
+        if (!(running.get(name) instanceof WebhookKind.Hook hook)) {
             return Future.failedFuture(UserError.notFound("webhook.not_found", "no webhook source named " + name,
                     "`nubo source list` shows the sources; create one with `nubo source create webhook " + name + " --broker default`"));
         }
@@ -148,132 +125,56 @@ final class Sources implements AutoCloseable {
     }
 
     /** Starts {@code s}; whatever stops it (an Error too, such as a class missing from the distribution) is logged and kept as its status. */
-    private Running startOrFail(SourceStore.SourceRecord s) {
+    private SourceKind.Running startOrFail(SourceRecord s) {
+        SourceKind kind = SourceKind.named(s.kind());
+        JsonNode spec = spec(s);
         try {
-            return start(s);
+            return kind.start(s.name(), to(spec), spec.path(kind.name()), new SourceKind.Context(eventing.sink("source:" + s.name()),
+                    store.state(), clock, timer, urls));
         } catch (RuntimeException | Error e) {
             log.error("the source {} cannot start: {}", s.name(), Failure.describe(e), e);
-            return new Failed(Failure.of(clock.instant(), "it could not start", e));
+            return new Failed(kind, spec.path(kind.name()), Failure.of(clock.instant(), "it could not start", e));
         }
     }
 
-    private Running start(SourceStore.SourceRecord s) {
-        return switch (config(s)) {
-            case CronConfig c -> {
-                CronSource source = new CronSource(c, eventing.sink("source:" + s.name()), eventing.sourceStore().state(), clock, timer);
-                source.start();
-                yield new Cron(source);
-            }
-            case WebhookConfig w -> new Hook(new WebhookSource(w, eventing.sink("source:" + s.name()), clock));
-            case KafkaSourceConfig k -> new Kafka(KafkaSource.start(k, eventing.sink("source:" + s.name()), clock));
-            default -> throw new IllegalStateException("no runner for " + s.kind());
-        };
+    private static Destination to(JsonNode spec) {
+        return Destination.parse(spec.path("to").asText(""));
     }
 
-    /** The validated settings of {@code s}: a CronConfig, WebhookConfig or KafkaSourceConfig. */
-    private static Object config(SourceStore.SourceRecord s) {
-        JsonNode spec = s.spec();
-        Destination to = Destination.parse(spec.path("to").asText(""));
-        JsonNode settings = spec.path(s.kind());
-        return switch (s.kind()) {
-            case "cron" -> {
-                EventTemplate template = EventTemplate.of(text(settings, "type").orElse(EventTemplate.DEFAULT_TYPE));
-                Optional<String> data = text(settings, "data");
-                if (data.isPresent()) {
-                    template = template.withData(text(settings, "contentType").orElse("application/json"),
-                            data.get().getBytes(StandardCharsets.UTF_8));
-                }
-                yield new CronConfig(s.name(), CronSchedule.parse(settings.path("schedule").asText(""),
-                        text(settings, "timeZone").orElse(null)), to, template);
-            }
-            case "webhook" -> new WebhookConfig(s.name(), text(settings, "secret"), text(settings, "type"), to);
-            case "kafka" -> new KafkaSourceConfig(s.name(), settings.path("bootstrapServers").asText(""),
-                    settings.path("topic").asText(""), text(settings, "group").orElse(null), to);
-            default -> throw UserError.badRequest("source.invalid", "'" + s.kind() + "' is not a source kind", "use cron, webhook or kafka");
-        };
+    private static JsonNode spec(SourceRecord s) {
+        try {
+            return Json.mapper().readTree(s.spec());
+        } catch (IOException e) {
+            throw new IllegalStateException("the stored spec of source " + s.name() + " is not JSON: " + e.getMessage(), e);
+        }
     }
 
-    private SourceStore.SourceRecord record(String name) {
-        return eventing.sourceStore().get(name).orElseThrow(() -> UserError.notFound("source.not_found", "no source named " + name,
+    private SourceRecord record(String name) {
+        return store.get(name).orElseThrow(() -> UserError.notFound("source.not_found", "no source named " + name,
                 "`nubo source list` shows the sources"));
     }
 
-    private ObjectNode view(SourceStore.SourceRecord s) {
+    private ObjectNode view(SourceRecord s) {
+        JsonNode spec = spec(s);
+        SourceKind kind = SourceKind.named(s.kind());
         ObjectNode node = Json.mapper().createObjectNode().put("name", s.name()).put("kind", s.kind())
-                .put("to", Destination.parse(s.spec().path("to").asText("")).toString()).put("createdAt", s.createdAt().toString());
-        JsonNode settings = s.spec().path(s.kind());
+                .put("to", to(spec).toString()).put("createdAt", s.createdAt().toString());
         ObjectNode status = Json.mapper().createObjectNode();
-        switch (running.get(s.name())) {
-            case Cron cron -> {
-                CronSource.Status st = cron.source().status();
-                node.putObject("cron").put("schedule", settings.path("schedule").asText())
-                        .put("timeZone", text(settings, "timeZone").orElse("UTC"))
-                        .put("type", text(settings, "type").orElse(EventTemplate.DEFAULT_TYPE))
-                        .put("description", safeDescription(settings));
-                status.put("state", "running").put("next", st.nextFire().map(Instant::toString).orElse(null))
-                        .put("lastFired", st.lastFired().map(Instant::toString).orElse(null));
-                lastError(status, st.lastError());
-            }
-            case Hook hook -> {
-                boolean signed = text(settings, "secret").isPresent();
-                node.putObject("webhook").put("signed", signed).put("type", text(settings, "type").orElse(null))
-                        .put("signature", signed ? Webhook.SIGNATURE_HEADER + ": sha256=<hex HMAC-SHA256 of the body>" : null);
-                node.put("url", urls.api() + "/v1/webhooks/" + s.name());
-                WebhookSource.Status st = hook.source().status();
-                status.put("state", "running").put("accepted", st.accepted())
-                        .put("lastAccepted", st.lastAccepted().map(Instant::toString).orElse(null));
-                lastError(status, st.lastError());
-            }
-            case Kafka kafka -> {
-                KafkaSourceStatus st = kafka.source().status();
-                node.putObject("kafka").put("bootstrapServers", settings.path("bootstrapServers").asText())
-                        .put("topic", settings.path("topic").asText()).put("group", kafka.source().config().group());
-                status.put("state", st.state().label()).put("handedOff", st.handedOff());
-                lastError(status, st.lastError());
-            }
-            case Failed failed -> {
-                node.set(s.kind(), settings.deepCopy());
-                if (node.path("webhook").has("secret")) {
-                    ((ObjectNode) node.get("webhook")).remove("secret");
-                }
-                status.put("state", "failed");
-                lastError(status, Optional.of(failed.why()));
-            }
-            case null -> {
-                node.set(s.kind(), settings.deepCopy());
-                if (node.path("webhook").has("secret")) {
-                    ((ObjectNode) node.get("webhook")).remove("secret");
-                }
-                status.put("state", "stopped"); // deleted while this view was being made
-                lastError(status, Optional.empty());
-            }
+        SourceKind.Running r = running.get(s.name());
+        if (r == null) {
+            node.set(kind.name(), kind.shown(spec.path(kind.name())));
+            status.put("state", "stopped"); // deleted while this view was being made
+            SourceKind.lastError(status, Optional.empty());
+        } else {
+            r.describe(node, status);
         }
         node.set("status", status);
         return node;
     }
 
-    /** {@code lastError} and {@code lastErrorAt}: null when nothing has failed (or a later attempt went through). */
-    private static void lastError(ObjectNode status, Optional<Failure> failure) {
-        status.put("lastError", failure.map(Failure::message).orElse(null))
-                .put("lastErrorAt", failure.map(f -> f.at().toString()).orElse(null));
-    }
-
-    private static String safeDescription(JsonNode settings) {
-        try {
-            return CronSchedule.parse(settings.path("schedule").asText(""), settings.path("timeZone").asText(null)).words();
-        } catch (RuntimeException e) {
-            return "";
-        }
-    }
-
-    private static Optional<String> text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || v.isNull() || v.asText().isEmpty() ? Optional.empty() : Optional.of(v.asText());
-    }
-
     @Override
     public void close() {
-        running.values().forEach(Running::stop);
+        running.values().forEach(SourceKind.Running::stop);
         running.clear();
         timer.shutdownNow();
     }

@@ -2,9 +2,9 @@ package dev.nubo.sources;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.nubo.events.EventSink;
-import dev.nubo.events.Failure;
-import dev.nubo.events.SourceState;
+import dev.nubo.eventsink.EventSink;
+import dev.nubo.eventsink.Failure;
+import dev.nubo.eventsink.SourceState;
 import dev.nubo.model.Json;
 import dev.nubo.sources.MissedRuns.Decision;
 import dev.nubo.sources.MissedRuns.FireOnce;

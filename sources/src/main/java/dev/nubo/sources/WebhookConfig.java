@@ -1,6 +1,6 @@
 package dev.nubo.sources;
 
-import dev.nubo.events.Destination;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.UserError;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,7 +1,7 @@
 package dev.nubo.sources;
 
-import dev.nubo.events.EventSink;
-import dev.nubo.events.Failure;
+import dev.nubo.eventsink.EventSink;
+import dev.nubo.eventsink.Failure;
 import dev.nubo.model.NuboException;
 import dev.nubo.model.PlatformFault;
 import dev.nubo.model.UserError;

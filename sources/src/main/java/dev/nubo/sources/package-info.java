@@ -1,7 +1,7 @@
 /**
  * Event sources that need no client library of their own: cron schedules and webhooks. Both turn
  * something that happens (a time arrives, a request comes in) into a CloudEvent and hand it to an
- * {@link dev.nubo.events.EventSink}.
+ * {@link dev.nubo.eventsink.EventSink}.
  *
  * <p>The public face:
  *

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nubo.events.Destination;
-import dev.nubo.events.Failure;
-import dev.nubo.events.LogCapture;
+import dev.nubo.eventsink.Destination;
+import dev.nubo.eventsink.Failure;
+import dev.nubo.eventsink.LogCapture;
 import dev.nubo.model.Json;
 import dev.nubo.sources.RecordingSink.Published;
 import io.cloudevents.CloudEvent;

@@ -1,6 +1,6 @@
 package dev.nubo.sources;
 
-import dev.nubo.events.SourceState;
+import dev.nubo.eventsink.SourceState;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;

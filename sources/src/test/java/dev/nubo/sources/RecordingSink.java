@@ -1,7 +1,7 @@
 package dev.nubo.sources;
 
-import dev.nubo.events.Destination;
-import dev.nubo.events.EventSink;
+import dev.nubo.eventsink.Destination;
+import dev.nubo.eventsink.EventSink;
 import io.cloudevents.CloudEvent;
 import java.time.Instant;
 import java.util.List;

@@ -3,10 +3,10 @@ package dev.nubo.sources;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nubo.events.Destination;
-import dev.nubo.events.EventSink;
-import dev.nubo.events.Failure;
-import dev.nubo.events.LogCapture;
+import dev.nubo.eventsink.Destination;
+import dev.nubo.eventsink.EventSink;
+import dev.nubo.eventsink.Failure;
+import dev.nubo.eventsink.LogCapture;
 import dev.nubo.model.NuboException;
 import dev.nubo.model.PlatformFault;
 import java.time.Instant;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nubo.events.Destination;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.UserError;
 import io.cloudevents.CloudEvent;
 import java.net.URI;

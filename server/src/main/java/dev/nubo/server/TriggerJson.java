@@ -1,7 +1,12 @@
-package dev.nubo.events;
+package dev.nubo.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nubo.events.DeliveryPolicy;
+import dev.nubo.events.Filter;
+import dev.nubo.events.Trigger;
+import dev.nubo.events.TriggerStatus;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.Json;
 import dev.nubo.model.Quantities;
 import dev.nubo.model.UserError;
@@ -11,7 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Triggers as JSON, the API's form and the stored one:
+ * Triggers as the API reads and shows them (docs/API.md, "Triggers"):
  * {@code {"name","broker","filters":[{"attribute","match","value"}],"to":"SERVICE[/path]",
  * "delivery":{"attempts","backoff","maxBackoff","timeout","deadLetter"},"maxPending"}}. Absent delivery
  * fields take {@link DeliveryPolicy#defaults()}; an absent {@code maxPending},
@@ -63,6 +68,16 @@ final class TriggerJson {
         return new DeliveryPolicy(attempts, duration(delivery, "backoff", d.backoff()), duration(delivery, "maxBackoff", d.maxBackoff()),
                 duration(delivery, "timeout", d.timeout()),
                 text(delivery, "deadLetter").map(Destination::parse).orElse(d.deadLetter()));
+    }
+
+    /** A trigger with its {@code stats} ({@code pending}, {@code delivered}, {@code deadLettered}) and {@code status}. */
+    static ObjectNode view(TriggerStatus status) {
+        ObjectNode node = write(status.trigger());
+        node.putObject("stats").put("pending", status.pending()).put("delivered", status.delivered())
+                .put("deadLettered", status.deadLettered());
+        node.putObject("status").put("state", status.backlogFull() ? "backlog-full" : "ok").put("message", status.backlogFull()
+                ? "backlog full: " + status.pending() + " pending; new events for it are dead-lettered" : "ok");
+        return node;
     }
 
     static ObjectNode write(Trigger t) {

@@ -1,4 +1,4 @@
-package dev.nubo.events;
+package dev.nubo.eventsink;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;

@@ -1,4 +1,4 @@
-package dev.nubo.events;
+package dev.nubo.eventsink;
 
 import dev.nubo.model.UserError;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package dev.nubo.events;
+package dev.nubo.eventsink;
 
 import dev.nubo.model.NuboException;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.nubo.events;
+package dev.nubo.eventsink;
 
 import io.cloudevents.CloudEvent;
 import java.util.List;
