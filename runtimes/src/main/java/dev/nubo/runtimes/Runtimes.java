@@ -156,8 +156,11 @@ public final class Runtimes {
                 port = api.invocationPort();
             }
         }
-        return new LaunchSpec(t.instanceId(), d.name(), t.revision(), command, env, t.codeDir(), t.logFile(),
-                d.readiness().httpPath(), d.readiness().startTimeout(), d.memory(), t.proven(), port, warm);
+        return LaunchSpec.builder(t.instanceId()).service(d.name()).revision(t.revision())
+                .command(command).env(env).workDir(t.codeDir()).logFile(t.logFile())
+                .readinessPath(d.readiness().httpPath()).startTimeout(d.readiness().startTimeout()).memoryBytes(d.memory())
+                .proven(t.proven()).port(port).warmStart(warm)
+                .build();
     }
 
     /**
