@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -62,6 +63,30 @@ abstract class ClientCommand implements Callable<Integer> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
         }
+    }
+
+    /**
+     * How a list command prints {@code json}, the API's answer: with {@code -o json} as it came; else
+     * {@code none} when its {@code field} holds no item, or {@code table} with a row per item, each read
+     * as {@code type}.
+     */
+    <T> int printList(Api api, Output output, JsonNode json, String field, String none, Table table, Class<T> type,
+            BiConsumer<Table, T> row) {
+        if (output.json()) {
+            printJson(json);
+            return 0;
+        }
+        JsonNode items = json.path(field);
+        if (items.isEmpty()) {
+            out().println(none);
+        } else {
+            for (JsonNode node : items) {
+                row.accept(table, api.read(node, type));
+            }
+            table.print(out(), "");
+        }
+        out().flush();
+        return 0;
     }
 
     /** {@code -o json} for the commands that show the API's objects. */

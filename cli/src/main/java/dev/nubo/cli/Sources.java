@@ -77,26 +77,10 @@ final class Sources extends Group {
         @Override
         public Integer call() {
             try (Api api = api()) {
-                JsonNode json = api.get("/v1/sources");
-                if (output.json()) {
-                    printJson(json);
-                    return 0;
-                }
-                JsonNode sources = json.path("sources");
-                if (sources.isEmpty()) {
-                    out().println("no sources yet; create one with `nubo source create cron|webhook|kafka NAME ...`");
-                    out().flush();
-                    return 0;
-                }
-                Table table = new Table("NAME", "KIND", "TO", "STATE", "DETAIL");
-                for (JsonNode node : sources) {
-                    Source s = api.read(node, Source.class);
-                    table.row(s.name(), s.kind(), s.to(), s.status().state().isEmpty() ? "-" : s.status().state(),
-                            s.detail());
-                }
-                table.print(out(), "");
-                out().flush();
-                return 0;
+                return printList(api, output, api.get("/v1/sources"), "sources",
+                        "no sources yet; create one with `nubo source create cron|webhook|kafka NAME ...`",
+                        new Table("NAME", "KIND", "TO", "STATE", "DETAIL"), Source.class, (table, s) -> table.row(s.name(),
+                                s.kind(), s.to(), s.status().state().isEmpty() ? "-" : s.status().state(), s.detail()));
             }
         }
     }

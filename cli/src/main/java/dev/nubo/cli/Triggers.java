@@ -60,27 +60,11 @@ final class Triggers extends Group {
         @Override
         public Integer call() {
             try (Api api = api()) {
-                JsonNode json = api.get("/v1/triggers");
-                if (output.json()) {
-                    printJson(json);
-                    return 0;
-                }
-                JsonNode triggers = json.path("triggers");
-                if (triggers.isEmpty()) {
-                    out().println("no triggers yet; create one with `nubo trigger create NAME --to SERVICE`");
-                    out().flush();
-                    return 0;
-                }
-                Table table = new Table("NAME", "BROKER", "FILTERS", "TO", "PENDING", "DELIVERED", "DEAD");
-                for (JsonNode node : triggers) {
-                    Trigger t = api.read(node, Trigger.class);
-                    Trigger.Stats s = t.stats();
-                    table.row(t.name(), t.broker(), t.filters().isEmpty() ? "all events" : t.filterText(), t.to(),
-                            pending(t), Long.toString(s.delivered()), Long.toString(s.deadLettered()));
-                }
-                table.print(out(), "");
-                out().flush();
-                return 0;
+                return printList(api, output, api.get("/v1/triggers"), "triggers",
+                        "no triggers yet; create one with `nubo trigger create NAME --to SERVICE`",
+                        new Table("NAME", "BROKER", "FILTERS", "TO", "PENDING", "DELIVERED", "DEAD"), Trigger.class,
+                        (table, t) -> table.row(t.name(), t.broker(), t.filters().isEmpty() ? "all events" : t.filterText(),
+                                t.to(), pending(t), Long.toString(t.stats().delivered()), Long.toString(t.stats().deadLettered())));
             }
         }
     }
