@@ -92,12 +92,7 @@ final class Brokers extends Group {
 
         @Override
         public Integer call() {
-            try (Api api = api()) {
-                String deleted = api.delete(path(name)).path("deleted").asText(name);
-                out().println("deleted broker " + deleted);
-                out().flush();
-                return 0;
-            }
+            return delete(path(name), "broker ", name);
         }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import picocli.CommandLine.Mixin;
@@ -87,6 +88,33 @@ abstract class ClientCommand implements Callable<Integer> {
         }
         out().flush();
         return 0;
+    }
+
+    /** How a describe command prints one object of the API. */
+    interface Printer<T> {
+        void print(T item, Instant now, PrintWriter out);
+    }
+
+    /** Prints the object at {@code path}: with {@code -o json} as it came, else read as {@code type} by {@code printer}. */
+    <T> int show(Output output, String path, Class<T> type, Printer<T> printer) {
+        try (Api api = api()) {
+            JsonNode json = api.get(path);
+            if (output.json()) {
+                printJson(json);
+            } else {
+                printer.print(api.read(json, type), env.clock().instant(), out());
+            }
+            return 0;
+        }
+    }
+
+    /** Deletes the object at {@code path} and says so: "deleted " + {@code what} + its name as the API answers it. */
+    int delete(String path, String what, String name) {
+        try (Api api = api()) {
+            out().println("deleted " + what + api.delete(path).path("deleted").asText(name));
+            out().flush();
+            return 0;
+        }
     }
 
     /** {@code -o json} for the commands that show the API's objects. */

@@ -1,6 +1,5 @@
 package dev.nubo.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -101,15 +100,7 @@ final class Sources extends Group {
 
         @Override
         public Integer call() {
-            try (Api api = api()) {
-                JsonNode json = api.get(path(name));
-                if (output.json()) {
-                    printJson(json);
-                } else {
-                    print(api.read(json, Source.class), env.clock().instant(), out());
-                }
-                return 0;
-            }
+            return show(output, path(name), Source.class, Sources::print);
         }
     }
 
@@ -125,12 +116,7 @@ final class Sources extends Group {
 
         @Override
         public Integer call() {
-            try (Api api = api()) {
-                String deleted = api.delete(path(name)).path("deleted").asText(name);
-                out().println("deleted source " + deleted);
-                out().flush();
-                return 0;
-            }
+            return delete(path(name), "source ", name);
         }
     }
 }
