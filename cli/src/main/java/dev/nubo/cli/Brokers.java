@@ -1,6 +1,5 @@
 package dev.nubo.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.time.Instant;
 import java.util.Optional;
@@ -36,27 +35,11 @@ final class Brokers extends Group {
         @Override
         public Integer call() {
             try (Api api = api()) {
-                JsonNode json = api.get("/v1/brokers");
-                if (output.json()) {
-                    printJson(json);
-                    return 0;
-                }
-                JsonNode brokers = json.path("brokers");
-                if (brokers.isEmpty()) {
-                    out().println("no brokers yet; create one with `nubo broker create NAME`");
-                    out().flush();
-                    return 0;
-                }
                 Instant now = env.clock().instant();
-                Table table = new Table("NAME", "TRIGGERS", "URL", "AGE");
-                for (JsonNode node : brokers) {
-                    Broker b = api.read(node, Broker.class);
-                    table.row(b.name(), Integer.toString(b.triggers()), b.ingestUrl(),
-                            Human.age(Optional.ofNullable(b.createdAt()), now));
-                }
-                table.print(out(), "");
-                out().flush();
-                return 0;
+                return printList(api, output, api.get("/v1/brokers"), "brokers",
+                        "no brokers yet; create one with `nubo broker create NAME`",
+                        new Table("NAME", "TRIGGERS", "URL", "AGE"), Broker.class, (table, b) -> table.row(b.name(),
+                                Integer.toString(b.triggers()), b.ingestUrl(), Human.age(Optional.ofNullable(b.createdAt()), now)));
             }
         }
     }
@@ -109,12 +92,7 @@ final class Brokers extends Group {
 
         @Override
         public Integer call() {
-            try (Api api = api()) {
-                String deleted = api.delete(path(name)).path("deleted").asText(name);
-                out().println("deleted broker " + deleted);
-                out().flush();
-                return 0;
-            }
+            return delete(path(name), "broker ", name);
         }
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import java.io.PrintWriter;
+import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -61,6 +63,57 @@ abstract class ClientCommand implements Callable<Integer> {
             out().flush();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    /**
+     * How a list command prints {@code json}, the API's answer: with {@code -o json} as it came; else
+     * {@code none} when its {@code field} holds no item, or {@code table} with a row per item, each read
+     * as {@code type}.
+     */
+    <T> int printList(Api api, Output output, JsonNode json, String field, String none, Table table, Class<T> type,
+            BiConsumer<Table, T> row) {
+        if (output.json()) {
+            printJson(json);
+            return 0;
+        }
+        JsonNode items = json.path(field);
+        if (items.isEmpty()) {
+            out().println(none);
+        } else {
+            for (JsonNode node : items) {
+                row.accept(table, api.read(node, type));
+            }
+            table.print(out(), "");
+        }
+        out().flush();
+        return 0;
+    }
+
+    /** How a describe command prints one object of the API. */
+    interface Printer<T> {
+        void print(T item, Instant now, PrintWriter out);
+    }
+
+    /** Prints the object at {@code path}: with {@code -o json} as it came, else read as {@code type} by {@code printer}. */
+    <T> int show(Output output, String path, Class<T> type, Printer<T> printer) {
+        try (Api api = api()) {
+            JsonNode json = api.get(path);
+            if (output.json()) {
+                printJson(json);
+            } else {
+                printer.print(api.read(json, type), env.clock().instant(), out());
+            }
+            return 0;
+        }
+    }
+
+    /** Deletes the object at {@code path} and says so: "deleted " + {@code what} + its name as the API answers it. */
+    int delete(String path, String what, String name) {
+        try (Api api = api()) {
+            out().println("deleted " + what + api.delete(path).path("deleted").asText(name));
+            out().flush();
+            return 0;
         }
     }
 

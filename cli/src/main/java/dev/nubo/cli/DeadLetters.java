@@ -49,28 +49,13 @@ final class DeadLetters {
                 query.add("limit=" + atLeastOne(limit, "--limit"));
             }
             try (Api api = api()) {
-                JsonNode json = api.get("/v1/dead-letters" + (query.isEmpty() ? "" : "?" + String.join("&", query)));
-                if (output.json()) {
-                    printJson(json);
-                    return 0;
-                }
-                JsonNode letters = json.path("deadLetters");
-                if (letters.isEmpty()) {
-                    out().println(trigger == null ? "no dead letters" : "no dead letters of trigger " + trigger);
-                    out().flush();
-                    return 0;
-                }
                 Instant now = env.clock().instant();
-                Table table = new Table("ID", "ORIGIN", "TO", "ATTEMPTS", "DEAD-AT", "TYPE", "EVENT-ID", "REASON");
-                for (JsonNode node : letters) {
-                    DeadLetter d = api.read(node, DeadLetter.class);
-                    table.row(Long.toString(d.id()), d.origin(), d.to(), Integer.toString(d.attempts()),
-                            d.deadAt() == null ? "-" : Human.relative(d.deadAt(), now), d.attribute("type"),
-                            d.attribute("id"), d.reason().lines().findFirst().orElse("-"));
-                }
-                table.print(out(), "");
-                out().flush();
-                return 0;
+                return printList(api, output, api.get("/v1/dead-letters" + (query.isEmpty() ? "" : "?" + String.join("&", query))),
+                        "deadLetters", trigger == null ? "no dead letters" : "no dead letters of trigger " + trigger,
+                        new Table("ID", "ORIGIN", "TO", "ATTEMPTS", "DEAD-AT", "TYPE", "EVENT-ID", "REASON"), DeadLetter.class,
+                        (table, d) -> table.row(Long.toString(d.id()), d.origin(), d.to(), Integer.toString(d.attempts()),
+                                d.deadAt() == null ? "-" : Human.relative(d.deadAt(), now), d.attribute("type"),
+                                d.attribute("id"), d.reason().lines().findFirst().orElse("-")));
             }
         }
     }

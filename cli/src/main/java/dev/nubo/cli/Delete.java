@@ -17,11 +17,6 @@ final class Delete extends ClientCommand {
 
     @Override
     public Integer call() {
-        try (Api api = api()) {
-            String deleted = api.delete("/v1/services/" + Api.segment(name)).path("deleted").asText(name);
-            out().println("deleted " + deleted);
-            out().flush();
-            return 0;
-        }
+        return delete("/v1/services/" + Api.segment(name), "", name);
     }
 }

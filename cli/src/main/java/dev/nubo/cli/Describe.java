@@ -1,6 +1,5 @@
 package dev.nubo.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.cli.Service.Event;
 import dev.nubo.cli.Service.Instance;
 import dev.nubo.cli.Service.Revision;
@@ -35,15 +34,7 @@ final class Describe extends ClientCommand {
 
     @Override
     public Integer call() {
-        try (Api api = api()) {
-            JsonNode json = api.get("/v1/services/" + Api.segment(name));
-            if (output.json()) {
-                printJson(json);
-            } else {
-                print(api.read(json, Service.class), env.clock().instant(), out());
-            }
-            return 0;
-        }
+        return show(output, "/v1/services/" + Api.segment(name), Service.class, Describe::print);
     }
 
     static void print(Service s, Instant now, PrintWriter out) {

@@ -57,26 +57,12 @@ final class Invocations extends ClientCommand {
                 }
                 return 0;
             }
-            if (output.json()) {
-                printJson(json);
-                return 0;
-            }
-            JsonNode invocations = json.path("invocations");
-            if (invocations.isEmpty()) {
-                out().println("no invocations of " + name + " yet; queue one with `nubo invoke " + name + " --async`");
-                out().flush();
-                return 0;
-            }
-            Table table = new Table("ID", "STATUS", "ATTEMPTS", "DURATION", "CREATED", "ERROR");
-            for (JsonNode node : invocations) {
-                Invocation i = api.read(node, Invocation.class);
-                table.row(i.id(), i.status(), i.attempts() + "/" + i.maxAttempts(),
-                        i.durationMs() == null ? "-" : Human.millis(i.durationMs()),
-                        i.createdAt() == null ? "-" : Human.relative(i.createdAt(), now), error(i));
-            }
-            table.print(out(), "");
-            out().flush();
-            return 0;
+            return printList(api, output, json, "invocations",
+                    "no invocations of " + name + " yet; queue one with `nubo invoke " + name + " --async`",
+                    new Table("ID", "STATUS", "ATTEMPTS", "DURATION", "CREATED", "ERROR"), Invocation.class,
+                    (table, i) -> table.row(i.id(), i.status(), i.attempts() + "/" + i.maxAttempts(),
+                            i.durationMs() == null ? "-" : Human.millis(i.durationMs()),
+                            i.createdAt() == null ? "-" : Human.relative(i.createdAt(), now), error(i)));
         }
     }
 

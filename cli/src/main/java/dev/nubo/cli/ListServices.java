@@ -1,6 +1,5 @@
 package dev.nubo.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -20,29 +19,13 @@ final class ListServices extends ClientCommand {
 
     @Override
     public Integer call() {
-        JsonNode json;
         try (Api api = api()) {
-            json = api.get("/v1/services");
-            if (output.json()) {
-                printJson(json);
-                return 0;
-            }
-            JsonNode services = json.path("services");
-            if (services.isEmpty()) {
-                out().println("no services yet; deploy one with `nubo deploy DIR`");
-                return 0;
-            }
             Instant now = env.clock().instant();
-            Table table = new Table("NAME", "URL", "REVISION", "READY", "STATE", "AGE");
-            for (JsonNode node : services) {
-                Service s = api.read(node, Service.class);
-                table.row(s.name(), s.url(), s.serving().orElse("-"),
-                        s.instances().ready() + "/" + s.instances().desired(), s.state(),
-                        Human.age(Optional.ofNullable(s.createdAt()), now));
-            }
-            table.print(out(), "");
-            out().flush();
-            return 0;
+            return printList(api, output, api.get("/v1/services"), "services", "no services yet; deploy one with `nubo deploy DIR`",
+                    new Table("NAME", "URL", "REVISION", "READY", "STATE", "AGE"), Service.class,
+                    (table, s) -> table.row(s.name(), s.url(), s.serving().orElse("-"),
+                            s.instances().ready() + "/" + s.instances().desired(), s.state(),
+                            Human.age(Optional.ofNullable(s.createdAt()), now)));
         }
     }
 }

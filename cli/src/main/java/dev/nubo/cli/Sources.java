@@ -1,6 +1,5 @@
 package dev.nubo.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -88,26 +87,10 @@ final class Sources extends Group {
         @Override
         public Integer call() {
             try (Api api = api()) {
-                JsonNode json = api.get("/v1/sources");
-                if (output.json()) {
-                    printJson(json);
-                    return 0;
-                }
-                JsonNode sources = json.path("sources");
-                if (sources.isEmpty()) {
-                    out().println("no sources yet; create one with `nubo source create cron|webhook|kafka NAME ...`");
-                    out().flush();
-                    return 0;
-                }
-                Table table = new Table("NAME", "KIND", "TO", "STATE", "DETAIL");
-                for (JsonNode node : sources) {
-                    Source s = api.read(node, Source.class);
-                    table.row(s.name(), s.kind(), s.to(), s.status().state().isEmpty() ? "-" : s.status().state(),
-                            s.detail());
-                }
-                table.print(out(), "");
-                out().flush();
-                return 0;
+                return printList(api, output, api.get("/v1/sources"), "sources",
+                        "no sources yet; create one with `nubo source create cron|webhook|kafka NAME ...`",
+                        new Table("NAME", "KIND", "TO", "STATE", "DETAIL"), Source.class, (table, s) -> table.row(s.name(),
+                                s.kind(), s.to(), s.status().state().isEmpty() ? "-" : s.status().state(), s.detail()));
             }
         }
     }
@@ -128,15 +111,7 @@ final class Sources extends Group {
 
         @Override
         public Integer call() {
-            try (Api api = api()) {
-                JsonNode json = api.get(path(name));
-                if (output.json()) {
-                    printJson(json);
-                } else {
-                    print(api.read(json, Source.class), env.clock().instant(), out());
-                }
-                return 0;
-            }
+            return show(output, path(name), Source.class, Sources::print);
         }
     }
 
@@ -152,12 +127,7 @@ final class Sources extends Group {
 
         @Override
         public Integer call() {
-            try (Api api = api()) {
-                String deleted = api.delete(path(name)).path("deleted").asText(name);
-                out().println("deleted source " + deleted);
-                out().flush();
-                return 0;
-            }
+            return delete(path(name), "source ", name);
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.nubo.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.time.Instant;
 import picocli.CommandLine.Command;
@@ -60,27 +59,11 @@ final class Triggers extends Group {
         @Override
         public Integer call() {
             try (Api api = api()) {
-                JsonNode json = api.get("/v1/triggers");
-                if (output.json()) {
-                    printJson(json);
-                    return 0;
-                }
-                JsonNode triggers = json.path("triggers");
-                if (triggers.isEmpty()) {
-                    out().println("no triggers yet; create one with `nubo trigger create NAME --to SERVICE`");
-                    out().flush();
-                    return 0;
-                }
-                Table table = new Table("NAME", "BROKER", "FILTERS", "TO", "PENDING", "DELIVERED", "DEAD");
-                for (JsonNode node : triggers) {
-                    Trigger t = api.read(node, Trigger.class);
-                    Trigger.Stats s = t.stats();
-                    table.row(t.name(), t.broker(), t.filters().isEmpty() ? "all events" : t.filterText(), t.to(),
-                            pending(t), Long.toString(s.delivered()), Long.toString(s.deadLettered()));
-                }
-                table.print(out(), "");
-                out().flush();
-                return 0;
+                return printList(api, output, api.get("/v1/triggers"), "triggers",
+                        "no triggers yet; create one with `nubo trigger create NAME --to SERVICE`",
+                        new Table("NAME", "BROKER", "FILTERS", "TO", "PENDING", "DELIVERED", "DEAD"), Trigger.class,
+                        (table, t) -> table.row(t.name(), t.broker(), t.filters().isEmpty() ? "all events" : t.filterText(),
+                                t.to(), pending(t), Long.toString(t.stats().delivered()), Long.toString(t.stats().deadLettered())));
             }
         }
     }
@@ -100,15 +83,7 @@ final class Triggers extends Group {
 
         @Override
         public Integer call() {
-            try (Api api = api()) {
-                JsonNode json = api.get(path(name));
-                if (output.json()) {
-                    printJson(json);
-                } else {
-                    print(api.read(json, Trigger.class), env.clock().instant(), out());
-                }
-                return 0;
-            }
+            return show(output, path(name), Trigger.class, Triggers::print);
         }
     }
 
@@ -125,12 +100,7 @@ final class Triggers extends Group {
 
         @Override
         public Integer call() {
-            try (Api api = api()) {
-                String deleted = api.delete(path(name)).path("deleted").asText(name);
-                out().println("deleted trigger " + deleted);
-                out().flush();
-                return 0;
-            }
+            return delete(path(name), "trigger ", name);
         }
     }
 }

@@ -87,6 +87,30 @@ class ArchitectureTest {
     }
 
     /**
+     * Only public API of libraries: an internal package (Vert.x's {@code io.vertx.core.internal}, the
+     * JDK's {@code sun.*}) changes without notice in a patch release, and a runtime that needed one
+     * once did (a bridge's event loop through {@code VertxInternal}; a verticle does it publicly).
+     */
+    @Test
+    void mainCodeImportsNoInternalPackageOfALibrary() throws IOException {
+        Path root = TestNubo.repository();
+        Pattern internal = Pattern.compile("^import (?:static )?((?:[\\w.]+\\.internal|sun|jdk\\.internal)\\.[\\w.]+);",
+                Pattern.MULTILINE);
+        List<String> violations = new ArrayList<>();
+        for (String module : ALLOWED.keySet()) {
+            try (Stream<Path> files = Files.walk(root.resolve(module).resolve("src/main/java"))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher m = internal.matcher(Files.readString(f));
+                    while (m.find()) {
+                        violations.add(root.relativize(f) + " imports " + m.group(1));
+                    }
+                }
+            }
+        }
+        assertThat(violations).as("imports of libraries' internal packages").isEmpty();
+    }
+
+    /**
      * End-to-end tests start the packaged server as a process (TestNubo); a server built from this
      * module's test class path would hide a jar missing from the distribution, as it once did.
      */

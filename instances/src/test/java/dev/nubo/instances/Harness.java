@@ -101,12 +101,18 @@ final class Harness implements AutoCloseable {
                 Duration.ofMillis(400), 1 << 20, Duration.ofMillis(20));
     }
 
-    Spec spec(String id, String... command) {
-        return new Spec(id, List.of(command));
+    /** A launch with test defaults (a 10 s start timeout, service svc); a test sets only what it cares about. */
+    LaunchSpec.Builder spec(String id, String... command) {
+        return spec(dir, id, List.of(command));
     }
 
-    Instance launch(Spec spec, Transitions transitions) {
-        return instances.launch(spec.build(dir), transitions);
+    static LaunchSpec.Builder spec(Path dir, String id, List<String> command) {
+        return LaunchSpec.builder(id).service("svc").revision("svc-00001").command(command).workDir(dir)
+                .logFile(dir.resolve("logs").resolve(id + ".log")).startTimeout(Duration.ofSeconds(10));
+    }
+
+    Instance launch(LaunchSpec.Builder spec, Transitions transitions) {
+        return instances.launch(spec.build(), transitions);
     }
 
     @Override
@@ -256,52 +262,6 @@ final class Harness implements AutoCloseable {
 
         List<String> states() {
             return seen.stream().map(s -> s.substring(0, s.indexOf(':'))).toList();
-        }
-    }
-
-    /** A LaunchSpec with test defaults; only what a test cares about is set. */
-    static final class Spec {
-        private final String id;
-        private final List<String> command;
-        private Map<String, String> env = Map.of();
-        private Optional<String> readiness = Optional.empty();
-        private Duration startTimeout = Duration.ofSeconds(10);
-        private long memory;
-        private boolean proven;
-
-        Spec(String id, List<String> command) {
-            this.id = id;
-            this.command = new ArrayList<>(command);
-        }
-
-        Spec env(Map<String, String> value) {
-            env = value;
-            return this;
-        }
-
-        Spec readiness(String path) {
-            readiness = Optional.of(path);
-            return this;
-        }
-
-        Spec startTimeout(Duration value) {
-            startTimeout = value;
-            return this;
-        }
-
-        Spec memory(long bytes) {
-            memory = bytes;
-            return this;
-        }
-
-        Spec proven() {
-            proven = true;
-            return this;
-        }
-
-        LaunchSpec build(Path dir) {
-            return new LaunchSpec(id, "svc", "svc-00001", command, env, dir, dir.resolve("logs").resolve(id + ".log"),
-                    readiness, startTimeout, memory, proven);
         }
     }
 }

@@ -41,7 +41,7 @@ class MemoryLimitTest {
     @Test
     void killsAnInstanceThatOutgrowsItsMemoryLimitAndSaysSo() {
         Instance instance = harness.launch(harness.spec("hog-00001-m", "python3", "-c",
-                "import time; hog = b'x' * (200 * 1024 * 1024); time.sleep(60)").memory(32L << 20), new Transitions());
+                "import time; hog = b'x' * (200 * 1024 * 1024); time.sleep(60)").memoryBytes(32L << 20), new Transitions());
 
         awaitState(instance, InstanceState.FAILED, Duration.ofSeconds(15));
         assertThat(instance.failure()).contains("killed: out of memory (limit 32Mi) before becoming ready");
@@ -52,7 +52,7 @@ class MemoryLimitTest {
     @Test
     void runsTheProcessInItsOwnCgroupsAndRemovesThemOnStop() throws Exception {
         Instance instance = harness.launch(harness.spec("lean-00001-m", "python3", "-c", Harness.PY_SERVER)
-                .memory(64L << 20), new Transitions());
+                .memoryBytes(64L << 20), new Transitions());
         awaitState(instance, InstanceState.READY, Duration.ofSeconds(10));
         long pid = instance.pid().orElseThrow();
 

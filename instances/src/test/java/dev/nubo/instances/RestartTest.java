@@ -85,7 +85,7 @@ class RestartTest {
     void retriesFailedStartsOfAProvenRevision() {
         harness = new Harness(dir, new InstancesConfig(Duration.ofSeconds(2), 1, Duration.ofMinutes(1),
                 Duration.ofMillis(50), Duration.ofSeconds(1), 1 << 20, Duration.ofMillis(20)));
-        Instance instance = harness.launch(harness.spec("proven-00001-p", "sh", "-c", "exit 2").proven(), transitions);
+        Instance instance = harness.launch(harness.spec("proven-00001-p", "sh", "-c", "exit 2").proven(true), transitions);
 
         transitions.awaitTo(InstanceState.FAILED, Duration.ofSeconds(10));
         assertThat(transitions.seen).containsExactly(

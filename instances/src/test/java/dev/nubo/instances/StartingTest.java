@@ -60,7 +60,7 @@ class StartingTest {
 
     @Test
     void waitsForTheReadinessPathToAnswer2xx() throws Exception {
-        Instance instance = harness.launch(harness.spec("py-00001-b", "python3", "-c", PY_SERVER).readiness("/healthz"),
+        Instance instance = harness.launch(harness.spec("py-00001-b", "python3", "-c", PY_SERVER).readinessPath("/healthz"),
                 transitions);
         awaitState(instance, InstanceState.STARTING, Duration.ofSeconds(1));
         Thread.sleep(700); // serving 404 for /healthz by now
@@ -103,7 +103,7 @@ class StartingTest {
     @Test
     void namesTheReadinessPathWhenItNeverAnswers() {
         Instance instance = harness.launch(harness.spec("py-00001-e", "python3", "-c", PY_SERVER)
-                .readiness("/missing").startTimeout(Duration.ofSeconds(1)), transitions);
+                .readinessPath("/missing").startTimeout(Duration.ofSeconds(1)), transitions);
 
         awaitState(instance, InstanceState.FAILED, Duration.ofSeconds(6));
         assertThat(instance.failure()).contains("not ready within 1s (readiness: GET /missing)");
@@ -111,7 +111,7 @@ class StartingTest {
 
     @Test
     void failsAtOnceWhenTheWorkDirIsMissing() {
-        LaunchSpec spec = harness.spec("nodir-00001-f", "true").build(dir.resolve("nope"));
+        LaunchSpec spec = harness.spec("nodir-00001-f", "true").workDir(dir.resolve("nope")).build();
         Instance instance = harness.instances.launch(spec, transitions);
 
         assertThat(instance.state()).isEqualTo(InstanceState.FAILED);

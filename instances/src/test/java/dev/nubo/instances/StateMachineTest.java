@@ -80,10 +80,10 @@ class StateMachineTest {
 
     @Test
     void explainsABadLaunchSpec() {
-        assertThatThrownBy(() -> new Harness.Spec("bad/id", java.util.List.of("true")).build(java.nio.file.Path.of("/tmp")))
+        assertThatThrownBy(() -> Harness.spec(java.nio.file.Path.of("/tmp"), "bad/id", java.util.List.of("true")).build())
                 .hasMessage("instance id 'bad/id' is not usable as a cgroup name; use 1-128 letters, digits, '.', '_'"
                         + " or '-', starting with a letter or digit");
-        assertThatThrownBy(() -> new Harness.Spec("ok", java.util.List.of()).build(java.nio.file.Path.of("/tmp")))
+        assertThatThrownBy(() -> Harness.spec(java.nio.file.Path.of("/tmp"), "ok", java.util.List.of()).build())
                 .hasMessage("instance ok has an empty command; give the program and its arguments, e.g. [python3, app.py]");
     }
 }

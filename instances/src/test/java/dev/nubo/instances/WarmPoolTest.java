@@ -76,9 +76,8 @@ class WarmPoolTest {
 
     Instance launch(String id, WarmStart warm, Map<String, String> env) {
         // The fresh command fails loudly, so a test sees when the pool was not used.
-        return harness.instances.launch(new LaunchSpec(id, "svc", "svc-00001",
-                List.of("sh", "-c", "echo fresh start >&2; exit 7"), env, code, dir.resolve(id + ".log"),
-                Optional.empty(), Duration.ofSeconds(10), 0, false, 0, Optional.of(warm)), new Transitions());
+        return harness.instances.launch(Harness.spec(code, id, List.of("sh", "-c", "echo fresh start >&2; exit 7"))
+                .env(env).logFile(dir.resolve(id + ".log")).warmStart(Optional.of(warm)).build(), new Transitions());
     }
 
     static String get(Instance instance) throws Exception {

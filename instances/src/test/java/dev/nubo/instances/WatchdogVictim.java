@@ -23,9 +23,9 @@ public final class WatchdogVictim {
         Instances instances = Instances.create(InstancesConfig.defaults(), InstantSource.system(), line -> {}, cgroupRoot);
         for (int i = 0; i < 2; i++) {
             String command = escaping && i == 1 ? "setsid sleep 300 & echo $! > escaped.pid; sleep 300" : "sleep 300 & sleep 300";
-            Instance instance = instances.launch(new LaunchSpec("victim-" + i, "victim", "victim-00001",
-                    List.of("sh", "-c", command), Map.of(), dir, dir.resolve("victim-" + i + ".log"),
-                    Optional.empty(), Duration.ofMinutes(5), 0, false), (x, from, to, why) -> {});
+            Instance instance = instances.launch(LaunchSpec.builder("victim-" + i).service("victim").revision("victim-00001")
+                    .command(List.of("sh", "-c", command)).workDir(dir).logFile(dir.resolve("victim-" + i + ".log"))
+                    .startTimeout(Duration.ofMinutes(5)).build(), (x, from, to, why) -> {});
             System.out.println("pgid " + instance.pid().orElseThrow());
         }
         if (escaping) {

@@ -135,8 +135,8 @@ final class FunctionLoader {
         Object handler = instantiate(type, name);
         return switch (lambda) {
             case STREAM -> new LambdaStreamFunction((RequestStreamHandler) handler);
-            case REQUEST -> new LambdaFunction((RequestHandler<?, ?>) handler);
-            case NONE -> json ? new JsonFunction((Handler<?, ?>) handler) : new HttpFunction((HttpHandler) handler);
+            case REQUEST -> JsonFunction.lambda((RequestHandler<?, ?>) handler);
+            case NONE -> json ? JsonFunction.nubo((Handler<?, ?>) handler) : new HttpFunction((HttpHandler) handler);
         };
     }
 

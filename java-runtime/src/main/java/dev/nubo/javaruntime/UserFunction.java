@@ -8,7 +8,7 @@ import dev.nubo.function.HttpResponse;
  * exception thrown by the handler propagates; answering it is the endpoint's job.
  */
 sealed interface UserFunction
-        permits JsonFunction, HttpFunction, LambdaFunction, LambdaStreamFunction, LambdaMethodFunction {
+        permits JsonFunction, HttpFunction, LambdaStreamFunction, LambdaMethodFunction {
 
     HttpResponse invoke(HttpRequest request, InvocationContext context) throws Exception;
 

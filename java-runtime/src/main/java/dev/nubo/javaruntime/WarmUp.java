@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,11 +44,9 @@ final class WarmUp {
 
     static void run() throws IOException {
         Path code = hostCode();
-        // Parsed as a fresh start parses its own, for the classes; the server itself needs no port.
-        HostConfig parsed = HostConfig.from(Map.of("PORT", "1", "NUBO_HANDLER", SAMPLES + "Greeter",
-                "NUBO_CODE", code.toString()));
-        HostConfig config = new HostConfig(0, parsed.handler(), code, "warm-up", "warm-up", "warm-up",
-                Duration.ofSeconds(30), Duration.ofSeconds(2), HostConfig.DEFAULT_MEMORY_MB, Map.of());
+        // Parsed as a fresh start parses its own, for the classes; the endpoints never read the port.
+        HostConfig config = HostConfig.from(Map.of("PORT", "1", "NUBO_HANDLER", SAMPLES + "Greeter", "NUBO_CODE", code.toString(),
+                "NUBO_SERVICE", "warm-up", "NUBO_REVISION", "warm-up", "NUBO_INSTANCE", "warm-up"));
         HttpServer server = JavaHost.server();
         server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         List<URLClassLoader> loaders = new ArrayList<>();

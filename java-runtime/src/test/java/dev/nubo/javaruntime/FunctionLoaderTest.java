@@ -66,8 +66,8 @@ class FunctionLoaderTest {
 
     @Test
     void lambdaHandlersAreCalledThroughLambdasInterfacesOrTheirNamedMethod() {
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport")).isInstanceOf(LambdaFunction.class);
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport::handleRequest")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport")).isInstanceOf(JsonFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport::handleRequest")).isInstanceOf(JsonFunction.class);
         assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaStream")).isInstanceOf(LambdaStreamFunction.class);
         assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::greet")).isInstanceOf(LambdaMethodFunction.class);
         assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::shout")).as("a static method")
@@ -91,7 +91,7 @@ class FunctionLoaderTest {
         UserFunction function = FunctionLoader.load(dir, SAMPLES + "LambdaGreeter");
         ClassLoader loader = function.handlerClass().getClassLoader();
 
-        assertThat(function).isInstanceOf(LambdaFunction.class);
+        assertThat(function).isInstanceOf(JsonFunction.class);
         assertThat(loader.loadClass(RequestHandler.class.getName())).isSameAs(RequestHandler.class);
         assertThat(loader.loadClass(LogLevel.class.getName())).isSameAs(LogLevel.class);
         assertThat(loader.getResource("com/amazonaws/services/lambda/runtime/Context.class")).isNotNull();

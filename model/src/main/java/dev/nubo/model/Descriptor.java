@@ -69,10 +69,31 @@ public record Descriptor(
         return DescriptorParser.parse(yaml);
     }
 
-    /** How instances of a revision are started. */
+    /**
+     * How instances of a revision are started: one record per {@code runtime:} kind. How each is
+     * written in nubo.yaml is model's {@code RuntimeSyntax}; how each is launched, the runtimes
+     * module's {@code RuntimeKind}.
+     */
     public sealed interface Runtime permits Process, JavaFunction, NodeFunction, PythonFunction, Provided {
         /** The {@code runtime:} value, e.g. {@code process}. */
-        String kind();
+        default String kind() {
+            return RuntimeSyntax.of(this).key;
+        }
+
+        /** {@code handler} as nubo.yaml gives it, for the runtimes that take one. */
+        default Optional<String> handlerField() {
+            return Optional.empty();
+        }
+
+        /** {@code code} as nubo.yaml gives it, for the runtimes that take one. */
+        default Optional<String> codeField() {
+            return Optional.empty();
+        }
+
+        /** {@code command} as Nubo runs it; empty for function runtimes, whose program is Nubo's own. */
+        default List<String> commandField() {
+            return List.of();
+        }
     }
 
     /** Any program that serves HTTP on {@code $PORT}, run unmodified. */
@@ -82,8 +103,8 @@ public record Descriptor(
         }
 
         @Override
-        public String kind() {
-            return "process";
+        public List<String> commandField() {
+            return command;
         }
     }
 
@@ -95,8 +116,13 @@ public record Descriptor(
      */
     public record JavaFunction(String handler, String code) implements Runtime {
         @Override
-        public String kind() {
-            return "java";
+        public Optional<String> handlerField() {
+            return Optional.of(handler);
+        }
+
+        @Override
+        public Optional<String> codeField() {
+            return Optional.of(code);
         }
     }
 
@@ -107,8 +133,8 @@ public record Descriptor(
      */
     public record NodeFunction(String handler) implements Runtime {
         @Override
-        public String kind() {
-            return "node";
+        public Optional<String> handlerField() {
+            return Optional.of(handler);
         }
     }
 
@@ -118,8 +144,8 @@ public record Descriptor(
      */
     public record PythonFunction(String handler) implements Runtime {
         @Override
-        public String kind() {
-            return "python";
+        public Optional<String> handlerField() {
+            return Optional.of(handler);
         }
     }
 
@@ -134,8 +160,13 @@ public record Descriptor(
         }
 
         @Override
-        public String kind() {
-            return "provided";
+        public Optional<String> handlerField() {
+            return handler;
+        }
+
+        @Override
+        public List<String> commandField() {
+            return command;
         }
     }
 

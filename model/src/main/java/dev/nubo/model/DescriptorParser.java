@@ -89,7 +89,7 @@ final class DescriptorParser {
                     + " and '-', starting with a letter and not ending with '-' (got '" + name + "')",
                     "the name becomes the host name NAME.<domain>; try `name: " + suggestName(name) + "`");
         }
-        Descriptor.Runtime runtime = runtime(root);
+        Descriptor.Runtime runtime = RuntimeSyntax.parse(root);
         return new Descriptor(
                 name,
                 runtime,
@@ -98,7 +98,7 @@ final class DescriptorParser {
                 optional(root, "memory", Descriptor.DEFAULT_MEMORY, n -> size(n, "memory", 16L << 20, 64L << 30)),
                 optional(root, "maxBodySize", DEFAULT_MAX_BODY, n -> size(n, "maxBodySize", 0, 1L << 30)),
                 readiness(root.get("readiness")),
-                scale(root.get("scale"), runtime instanceof Descriptor.Provided ? 1 : 0),
+                scale(root.get("scale"), RuntimeSyntax.of(runtime).defaultLimit),
                 optional(root, "drainTimeout", DEFAULT_DRAIN_TIMEOUT, n -> duration(n, "drainTimeout", Duration.ZERO, Duration.ofMinutes(10))),
                 paths(root.get("paths")),
                 async(root.get("async")));
@@ -133,96 +133,6 @@ final class DescriptorParser {
                     "e.g. `" + path + ": broker:default`");
         }
         return Optional.of(text);
-    }
-
-    private static final Pattern JAVA_HANDLER =
-            Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*(::[\\p{L}_$][\\p{L}\\p{N}_$]*)?");
-    /** {@code index.handler}, {@code src/index.handler}: a file in the deployed directory, then an export. */
-    private static final Pattern NODE_HANDLER = Pattern.compile("([A-Za-z0-9_.-]+/)*[A-Za-z0-9_-]+\\.[A-Za-z_$][A-Za-z0-9_$]*");
-    /** {@code main.handler}, {@code app.api.handler}, {@code src/main.handler}. */
-    private static final Pattern PYTHON_HANDLER = Pattern.compile("([A-Za-z0-9_.-]+/)*[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)+");
-    private static final List<String> KINDS = List.of("process", "java", "node", "python", "provided");
-
-    private static Descriptor.Runtime runtime(JsonNode root) {
-        String kind = requiredText(root, "runtime",
-                "add `runtime: process` (any program serving HTTP on $PORT), or a function runtime: java, node, python, provided");
-        return switch (kind) {
-            case "process" -> {
-                forbid(root, "process", "handler", "code");
-                yield new Descriptor.Process(command(root.get("command"), "process"));
-            }
-            case "java" -> {
-                forbid(root, "java", "command");
-                String handler = handler(root, JAVA_HANDLER, "a fully qualified class name, optionally with Lambda's ::method",
-                        "com.example.Hello", "name the class implementing dev.nubo.function.Handler, HttpHandler or AWS Lambda's"
-                                + " RequestHandler, e.g. `handler: com.example.Hello`");
-                String code = requiredText(root, "code",
-                        "point it at the compiled code inside this directory: a jar (`code: target/app.jar`) or classes (`code: target/classes`)");
-                relativePath(code, "code");
-                yield new Descriptor.JavaFunction(handler, code);
-            }
-            case "node" -> {
-                forbid(root, "node", "command", "code");
-                yield new Descriptor.NodeFunction(handler(root, NODE_HANDLER, "FILE.EXPORT", "index.handler",
-                        "name the file and its exported function, e.g. `handler: index.handler` for"
-                                + " `export const handler = async (event, context) => ...` in index.js or index.mjs"));
-            }
-            case "python" -> {
-                forbid(root, "python", "command", "code");
-                yield new Descriptor.PythonFunction(handler(root, PYTHON_HANDLER, "MODULE.FUNCTION", "main.handler",
-                        "name the module and its function, e.g. `handler: main.handler` for `def handler(event, context)` in main.py"));
-            }
-            case "provided" -> {
-                forbid(root, "provided", "code");
-                List<String> command = root.has("command") ? command(root.get("command"), "provided") : List.of("./bootstrap");
-                Optional<String> handler = root.has("handler") ? Optional.of(requiredText(root, "handler",
-                        "the value the runtime reads from $_HANDLER, e.g. `handler: com.example.Hello::handleRequest`"))
-                        : Optional.empty();
-                yield new Descriptor.Provided(command, handler);
-            }
-            default -> throw invalid("nubo.yaml: `runtime` must be one of " + String.join(", ", KINDS) + " (got '" + kind + "')",
-                    "use `runtime: process` with `command: [node, server.js]` to run any HTTP server unmodified,"
-                            + " or a function runtime with `handler`; see docs/DESCRIPTOR.md");
-        };
-    }
-
-    private static String handler(JsonNode root, Pattern shape, String shapeName, String example, String hint) {
-        String handler = requiredText(root, "handler", hint);
-        if (!shape.matcher(handler).matches()) {
-            throw invalid("nubo.yaml: `handler` must be " + shapeName + " (got '" + handler + "')",
-                    "e.g. `handler: " + example + "`");
-        }
-        return handler;
-    }
-
-    private static List<String> command(JsonNode node, String runtime) {
-        String hint = runtime.equals("provided")
-                ? "give the custom runtime's program and arguments as a list, e.g. `command: [./bootstrap]`; it polls $AWS_LAMBDA_RUNTIME_API"
-                : "give the program and its arguments as a list, e.g. `command: [node, server.js]`; it must serve HTTP on $PORT";
-        if (node == null || node.isNull()) {
-            throw invalid("nubo.yaml: `command` is required for runtime " + runtime, hint);
-        }
-        if (node.isTextual()) {
-            if (node.asText().isBlank()) {
-                throw invalid("nubo.yaml: `command` is empty", hint);
-            }
-            return List.of("/bin/sh", "-c", "exec " + node.asText());
-        }
-        if (!node.isArray() || node.isEmpty()) {
-            throw invalid("nubo.yaml: `command` must be a non-empty list of strings, found " + describe(node), hint);
-        }
-        List<String> command = new ArrayList<>();
-        for (int i = 0; i < node.size(); i++) {
-            JsonNode arg = node.get(i);
-            if (!arg.isValueNode() || arg.isNull()) {
-                throw invalid("nubo.yaml: `command[" + i + "]` must be a string, found " + describe(arg), hint);
-            }
-            command.add(arg.asText());
-        }
-        if (command.getFirst().isBlank()) {
-            throw invalid("nubo.yaml: `command[0]` (the program) is empty", hint);
-        }
-        return command;
     }
 
     private static Map<String, String> env(JsonNode node) {
@@ -370,28 +280,14 @@ final class DescriptorParser {
         return paths;
     }
 
-    private static void relativePath(String path, String field) {
+    static void relativePath(String path, String field) {
         if (path.startsWith("/") || List.of(path.split("/")).contains("..")) {
             throw invalid("nubo.yaml: `" + field + "` must be a path inside the deployed directory (got '" + path + "')",
                     "write it relative to nubo.yaml, e.g. `" + field + ": target/app.jar`");
         }
     }
 
-    private static void forbid(JsonNode root, String runtime, String... fields) {
-        for (String f : fields) {
-            if (root.has(f)) {
-                throw invalid("nubo.yaml: `" + f + "` does not apply to runtime " + runtime, switch (runtime) {
-                    case "java" -> "a Java function is started by Nubo: remove `command`";
-                    case "node", "python" -> "a " + runtime + " function is the deployed directory itself, started by Nubo:"
-                            + " remove `" + f + "` and name the function with `handler`";
-                    case "provided" -> "a custom runtime is the deployed directory and its `command`: remove `code`";
-                    default -> "`handler` and `code` are for function runtimes (java, node, python); a process runs `command`";
-                });
-            }
-        }
-    }
-
-    private static String requiredText(JsonNode root, String field, String hint) {
+    static String requiredText(JsonNode root, String field, String hint) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             throw invalid("nubo.yaml: `" + field + "` is required", hint);
@@ -471,7 +367,7 @@ final class DescriptorParser {
         return s.isEmpty() ? "my-service" : s;
     }
 
-    private static String describe(JsonNode node) {
+    static String describe(JsonNode node) {
         if (node.isArray()) return "a list";
         if (node.isObject()) return "a mapping";
         if (node.isTextual()) return "'" + node.asText() + "'";
@@ -483,7 +379,7 @@ final class DescriptorParser {
         return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
     }
 
-    private static UserError invalid(String message, String hint) {
+    static UserError invalid(String message, String hint) {
         return UserError.badRequest("descriptor.invalid", message, hint);
     }
 }

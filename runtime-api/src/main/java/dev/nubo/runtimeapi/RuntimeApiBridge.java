@@ -1,10 +1,10 @@
 package dev.nubo.runtimeapi;
 
 import io.vertx.core.Context;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -60,10 +60,11 @@ import org.slf4j.LoggerFactory;
  * <p><b>Stuck runtimes.</b> An invocation still unanswered {@code stuckGrace} (default 2 s) after its
  * deadline runs {@code onStuck}, once per invocation, so the platform can recycle the instance.
  *
- * <p><b>Threads.</b> Everything runs on one event loop of {@code vertx}, a context of the bridge's own,
- * so nothing needs locks; {@code onStuck} and {@code log} are called there and must not block. The
- * public methods may be called from any thread; off an event loop, {@code open}, {@link #runtimeGone()}
- * and {@link #close()} block until their ports are bound or free.
+ * <p><b>Threads.</b> The bridge is a Vert.x deployment of its own (docs/ARCHITECTURE.md, "Event
+ * loops"): everything runs on that deployment's event loop, so nothing needs locks; {@code onStuck} and
+ * {@code log} are called there and must not block. The public methods may be called from any thread; off
+ * an event loop, {@code open}, {@link #runtimeGone()} and {@link #close()} block until their ports are
+ * bound or free. Closing {@code vertx} closes the bridge as {@link #close()} does.
  */
 public final class RuntimeApiBridge implements AutoCloseable {
 
@@ -73,8 +74,9 @@ public final class RuntimeApiBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RuntimeApiBridge.class);
     private static final long BLOCKING_WAIT_SECONDS = 10;
 
+    private final Vertx vertx;
     private final Context context;
-    private final HttpServer runtimeServer;
+    private final String deployment;
     private final InvocationPort invocationPort;
     private final Invocations invocations;
     private final InstanceLog log;
@@ -82,15 +84,46 @@ public final class RuntimeApiBridge implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final String runtimeApiAddress;
 
-    private RuntimeApiBridge(Context context, HttpServer runtimeServer, InvocationPort invocationPort,
-            Invocations invocations, InstanceLog log, AtomicReference<String> initError) {
-        this.context = context;
-        this.runtimeApiAddress = InvocationPort.HOST + ":" + runtimeServer.actualPort();
-        this.runtimeServer = runtimeServer;
-        this.invocationPort = invocationPort;
+    private RuntimeApiBridge(Vertx vertx, Served served, String deployment, Invocations invocations,
+            InstanceLog log, AtomicReference<String> initError) {
+        this.vertx = vertx;
+        this.context = served.context;
+        this.deployment = deployment;
+        this.runtimeApiAddress = InvocationPort.HOST + ":" + served.runtimeServer.actualPort();
+        this.invocationPort = served.invocationPort;
         this.invocations = invocations;
         this.log = log;
         this.initError = initError;
+    }
+
+    /**
+     * The bridge's life as a Vert.x deployment: deploying it binds the Runtime API on the deployment's
+     * own event loop; undeploying it, by {@link #close()} or by Vert.x closing, fails what is pending
+     * and frees both ports.
+     */
+    private static final class Served implements Deployable {
+        private final HttpServer runtimeServer;
+        private final InvocationPort invocationPort;
+        private final Invocations invocations;
+        private volatile Context context;
+
+        Served(HttpServer runtimeServer, InvocationPort invocationPort, Invocations invocations) {
+            this.runtimeServer = runtimeServer;
+            this.invocationPort = invocationPort;
+            this.invocations = invocations;
+        }
+
+        @Override
+        public Future<?> deploy(Context context) {
+            this.context = context;
+            return runtimeServer.listen(0, InvocationPort.HOST);
+        }
+
+        @Override
+        public Future<?> undeploy(Context context) {
+            invocations.failAll(CallerError.stopped());
+            return Future.join(invocationPort.shut(), runtimeServer.close());
+        }
     }
 
     /** {@link #open(Vertx, FunctionInfo, Consumer, Runnable, Duration)} with {@link #DEFAULT_STUCK_GRACE}. */
@@ -129,23 +162,23 @@ public final class RuntimeApiBridge implements AutoCloseable {
         AtomicReference<String> initError = new AtomicReference<>();
         HttpServer runtimeServer = vertx.createHttpServer(InvocationPort.options())
                 .requestHandler(new RuntimeApi(function, invocations, invocationPort::bind, initError::set, instanceLog));
-        // a context of our own, so every handler, timer and public call runs on one event loop, whatever
-        // context (a worker's, say) the caller happens to be on
-        Context context = ((VertxInternal) vertx).createEventLoopContext();
-        CompletableFuture<Void> bound = onContext(context, () -> runtimeServer.listen(0, InvocationPort.HOST));
+        // A deployment of our own, so every handler, timer and public call runs on one event loop, whatever
+        // context (a worker's, say) the caller happens to be on.
+        Served served = new Served(runtimeServer, invocationPort, invocations);
+        Future<String> deployed = vertx.deployVerticle(served);
         try {
-            bound.get(BLOCKING_WAIT_SECONDS, TimeUnit.SECONDS);
+            String deployment = deployed.toCompletionStage().toCompletableFuture().get(BLOCKING_WAIT_SECONDS, TimeUnit.SECONDS);
+            return new RuntimeApiBridge(vertx, served, deployment, invocations, instanceLog, initError);
         } catch (ExecutionException | TimeoutException e) {
-            runtimeServer.close();
+            deployed.onSuccess(vertx::undeploy);  // should the bind still succeed after the wait
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("cannot bind the Lambda Runtime API for instance " + function.instanceId()
                     + " on " + InvocationPort.HOST + ": " + cause, cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            runtimeServer.close();
+            deployed.onSuccess(vertx::undeploy);
             throw new IllegalStateException("interrupted while binding the Lambda Runtime API", e);
         }
-        return new RuntimeApiBridge(context, runtimeServer, invocationPort, invocations, instanceLog, initError);
     }
 
     /** {@code "127.0.0.1:PORT"}: the value of {@code AWS_LAMBDA_RUNTIME_API} for the runtime process. */
@@ -185,13 +218,10 @@ public final class RuntimeApiBridge implements AutoCloseable {
     /** Unbinds both ports and fails pending invocations with 502; off an event loop, returns once both are free. */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        if (!closed.compareAndSet(false, true) || !vertx.deploymentIDs().contains(deployment)) {
+            return;  // closed already, by this or by Vert.x closing
         }
-        await(onContext(() -> {
-            invocations.failAll(CallerError.stopped());
-            return Future.join(invocationPort.shut(), runtimeServer.close());
-        }), "close the Runtime API");
+        await(vertx.undeploy(deployment).toCompletionStage().toCompletableFuture(), "close the Runtime API");
     }
 
     /** How many invocations the bridge still tracks (queued or in the runtime's hands); for tests. */
@@ -211,10 +241,6 @@ public final class RuntimeApiBridge implements AutoCloseable {
     }
 
     private CompletableFuture<Void> onContext(Supplier<Future<?>> action) {
-        return onContext(context, action);
-    }
-
-    private static CompletableFuture<Void> onContext(Context context, Supplier<Future<?>> action) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(v -> {
             try {
@@ -233,7 +259,7 @@ public final class RuntimeApiBridge implements AutoCloseable {
     }
 
     /** Blocks for {@code done}, unless on an event loop, where blocking could wait on ourselves. */
-    private static void await(CompletableFuture<Void> done, String what) {
+    private static void await(CompletableFuture<?> done, String what) {
         if (Context.isOnEventLoopThread()) {
             return;
         }

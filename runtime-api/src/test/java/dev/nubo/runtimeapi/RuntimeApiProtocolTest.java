@@ -22,6 +22,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -397,6 +398,36 @@ class RuntimeApiProtocolTest {
         int runtimeApiPort = runtimeApiPort();
 
         bridge.close();
+
+        HttpResponse<String> response = answer(delivered);
+        assertThat(response.statusCode()).isEqualTo(502);
+        assertThat(json(response).getJsonObject("error").getString("type")).isEqualTo("InstanceStopped");
+        assertThat(accepts(bridge.invocationPort())).isFalse();
+        assertThat(accepts(runtimeApiPort)).isFalse();
+    }
+
+    @Test
+    void aBridgeOwnsAnEventLoopAsAVertxDeploymentOfItsOwnUntilClosed() {
+        Set<String> before = Set.copyOf(vertx.deploymentIDs());
+        open();
+        assertThat(vertx.deploymentIDs()).hasSize(before.size() + 1).containsAll(before);
+
+        bridge.close();
+
+        assertThat(vertx.deploymentIDs()).isEqualTo(before);
+    }
+
+    @Test
+    void closingVertxClosesTheBridgeAsCloseDoes() {
+        Vertx own = Vertx.vertx();
+        bridge = RuntimeApiBridge.open(own, new FunctionInfo("hello", "hello-00002", "hello-00002-a", Duration.ofSeconds(5),
+                128, LIMIT), log::add, stuck::incrementAndGet);
+        CompletableFuture<HttpResponse<String>> poll = firstPoll();
+        CompletableFuture<HttpResponse<String>> delivered = invoke(bridge, "req-1", "{}");
+        answer(poll);
+        int runtimeApiPort = runtimeApiPort();
+
+        own.close().await();
 
         HttpResponse<String> response = answer(delivered);
         assertThat(response.statusCode()).isEqualTo(502);

@@ -10,17 +10,14 @@ import dev.nubo.gateway.Gateway;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
 import dev.nubo.model.Descriptor;
-import dev.nubo.model.PlatformFault;
 import dev.nubo.model.RevisionState;
 import dev.nubo.runtimes.Runtimes;
+import dev.nubo.server.Shutdown.Stage;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
-import java.net.BindException;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,84 +38,81 @@ public final class NuboServer implements AutoCloseable {
     private final Home home;
     private final Urls urls;
     private final String token;
-    private final List<AutoCloseable> closeInOrder;
+    private final Shutdown shutdown;
     private final Instances instances;
 
-    private NuboServer(Home home, Urls urls, String token, List<AutoCloseable> closeInOrder, Instances instances) {
+    private NuboServer(Home home, Urls urls, String token, Shutdown shutdown, Instances instances) {
         this.home = home;
         this.instances = instances;
         this.urls = urls;
         this.token = token;
-        this.closeInOrder = closeInOrder;
+        this.shutdown = shutdown;
     }
 
-    /** Starts everything, brings back stored services, and writes {@code server.json} for the CLI. */
+    /**
+     * Starts everything, brings back stored services, and writes {@code server.json} for the CLI. Each
+     * part is handed to its {@link Shutdown.Stage} as it starts: that enum, not this order, is the stop order.
+     */
     public static NuboServer start(ServerConfig config) {
         Home home = Home.prepare(config.home());
-        List<AutoCloseable> opened = new ArrayList<>();
-        opened.add(home::unlock); // last to close
+        Shutdown shutdown = new Shutdown();
+        shutdown.add(Stage.HOME_LOCK, home::unlock);
         InstantSource clock = InstantSource.system();
         try {
             String token = home.adminToken();
-            Store store = Store.open(home.database());
-            opened.addFirst(store);
-            // Native epoll where Netty has it (Linux x86_64 here); Vert.x falls back to NIO elsewhere.
-            Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
-            if (!vertx.isNativeTransportEnabled()) {
-                org.slf4j.LoggerFactory.getLogger(NuboServer.class).info("using Java NIO for sockets; native epoll is unavailable: {}",
-                        String.valueOf(vertx.unavailableNativeTransportCause()));
-            }
-            opened.addFirst(() -> vertx.close().await());
-            Gateway gateway = Gateway.start(vertx, config.gateway());
-            opened.addFirst(gateway);
+            Store store = shutdown.add(Stage.STORE, Store.open(home.database()));
+            Vertx vertx = vertx();
+            shutdown.add(Stage.VERTX, () -> vertx.close().await());
+            Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(vertx, config.gateway()));
             LogHub logs = new LogHub(home);
-            Instances instances = Instances.create(InstancesConfig.defaults().withTerminationGrace(config.terminationGrace())
-                    .withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish);
-            opened.addFirst(instances);
+            Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(InstancesConfig.defaults()
+                    .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish));
 
             Router router = Router.router(vertx);
-            HttpServer api = listen(vertx, router, config);
-            opened.addFirst(() -> api.close().await());
-            Urls urls = new Urls("http://" + display(config.apiHost()) + ":" + api.actualPort(),
+            ApiListener api = shutdown.add(Stage.CONTROL_API, ApiListener.listen(vertx, router, config.apiHost(), config.apiPort()));
+            Urls urls = new Urls("http://" + display(config.apiHost()) + ":" + api.port(),
                     "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port());
 
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
-            RuntimeApis runtimeApis = new RuntimeApis(vertx);
-            opened.add(opened.indexOf(instances) + 1, runtimeApis); // closed after the instances it serves
-            Reconciler reconciler = new Reconciler(store, instances, runtimes, runtimeApis, artifacts, gateway, home, logs,
-                    clock, config.terminationGrace());
-            opened.add(opened.indexOf(instances), reconciler);
+            RuntimeApis runtimeApis = shutdown.add(Stage.RUNTIME_APIS, new RuntimeApis(vertx));
+            Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, instances, runtimes, runtimeApis, artifacts,
+                    gateway, home, logs, clock, config.terminationGrace()));
             Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
             Views views = new Views(store, reconciler, urls, gateway);
-            // Eventing delivers through the gateway (or on a slot the gateway hands out), so it stops before
-            // the instances and the gateway do; what it has not delivered stays in its log for the next start.
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
             // One node's event log in NUBO_HOME; where nodes share the store in PostgreSQL, the event log is to be
             // EventLog.postgresql(jdbcUrl, user, password) on that same database (its schema "eventing").
-            EventLog eventLog = EventLog.sqlite(home.eventsDatabase());
-            opened.add(opened.indexOf(instances), eventLog);
-            Eventing eventing = Eventing.open(eventLog, vertx, EventingConfig.to(new GatewayAddress(reachable(config.httpHost()),
-                    gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId()).withClock(clock)
-                    .withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT));
-            opened.add(opened.indexOf(eventLog), eventing);
-            Sources sources = new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls);
-            opened.add(opened.indexOf(eventing), sources);
+            EventLog eventLog = shutdown.add(Stage.EVENT_LOG, EventLog.sqlite(home.eventsDatabase()));
+            Eventing eventing = shutdown.add(Stage.EVENTING, Eventing.open(eventLog, vertx, EventingConfig.to(new GatewayAddress(
+                    reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
+                    .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
+            Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls));
             ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing);
             controlApi.mount(router);
-            opened.add(opened.indexOf(sources), () -> controlApi.close().await());
+            shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();
             sources.startAll();
             warmUp(runtimes, instances, store);
             home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
-            return new NuboServer(home, urls, token, opened, instances);
+            return new NuboServer(home, urls, token, shutdown, instances);
         } catch (RuntimeException e) {
-            closeAll(opened);
+            shutdown.close();
             throw e;
         }
+    }
+
+    /** Native epoll where Netty has it (Linux x86_64 here); Vert.x falls back to NIO elsewhere. */
+    private static Vertx vertx() {
+        Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));
+        if (!vertx.isNativeTransportEnabled()) {
+            org.slf4j.LoggerFactory.getLogger(NuboServer.class).info("using Java NIO for sockets; native epoll is unavailable: {}",
+                    String.valueOf(vertx.unavailableNativeTransportCause()));
+        }
+        return vertx;
     }
 
     /**
@@ -135,18 +129,6 @@ public final class NuboServer implements AutoCloseable {
             runtimes.prepareJavaArchive();
             runtimes.warmStarts(deployed).forEach(instances::prewarm); // a no-op once the server is closed
         });
-    }
-
-    private static HttpServer listen(Vertx vertx, Router router, ServerConfig config) {
-        try {
-            return vertx.createHttpServer().requestHandler(router).listen(config.apiPort(), config.apiHost()).await();
-        } catch (RuntimeException e) {
-            if (e.getCause() instanceof BindException || String.valueOf(e.getMessage()).contains("Address already in use")) {
-                throw new PlatformFault("platform.port", "the control API cannot listen on " + config.apiHost() + ":"
-                        + config.apiPort() + ": the port is in use; pass --api-port with a free port (0 picks one)", e);
-            }
-            throw e;
-        }
     }
 
     /** The host in a URL for this machine to reach a listener on {@code bindHost}. */
@@ -205,16 +187,6 @@ public final class NuboServer implements AutoCloseable {
     @Override
     public void close() {
         home.removeServerFile();
-        closeAll(closeInOrder);
-    }
-
-    private static void closeAll(List<AutoCloseable> resources) {
-        for (AutoCloseable r : resources) {
-            try {
-                r.close();
-            } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(NuboServer.class).warn("closing {} failed", r, e);
-            }
-        }
+        shutdown.close();
     }
 }

@@ -134,8 +134,8 @@ public final class ServerCommand implements Callable<Integer> {
             }
             gateway = gateway.withMaxConnections(httpMaxConnections);
         }
-        return new ServerConfig(dir, gateway, apiHost, apiPort, limit, base.terminationGrace(), poolSize,
-                runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache(), code);
+        return base.withGateway(gateway).withApiHost(apiHost).withApiPort(apiPort).withUploadLimit(limit).withPoolSize(poolSize)
+                .withRuntimeCache(runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache()).withCodeLimit(code);
     }
 
     /** The URL to use here, and what is bound when that is more than the URL says. */

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Everything {@code nubo server} can be told, with its default. The command-line flags and
+ * Everything {@code nubo server} can be told, with its default. Start from {@link #defaults} (or
+ * {@link #ephemeral}) and change what you need with the {@code with} methods; every value is checked
+ * when the config is made. The command-line flags and
  * docs/CLI.md mirror this table. The gateway's own settings (bind address, port, domain, timeouts
  * and connection cap, with their defaults and checks) are {@link GatewayConfig}'s.
  *
@@ -64,15 +66,43 @@ public record ServerConfig(
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
     }
 
-    /** On ephemeral loopback ports: for tests and embedding. */
+    /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
     public static ServerConfig ephemeral(Path home) {
-        return new ServerConfig(home, GatewayConfig.defaults().withHost("127.0.0.1").withPort(0), "127.0.0.1", 0, 512L << 20,
-                Duration.ofSeconds(5), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
+        return defaults(home).withGateway(GatewayConfig.defaults().withHost("127.0.0.1").withPort(0)).withApiPort(0)
+                .withTerminationGrace(Duration.ofSeconds(5));
     }
 
-    /** The same, keeping {@code size} idle processes per runtime kind. */
-    public ServerConfig withPool(int size, Path cache) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, cache, codeLimit);
+    public ServerConfig withGateway(GatewayConfig config) {
+        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit);
+    }
+
+    public ServerConfig withApiHost(String host) {
+        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit);
+    }
+
+    public ServerConfig withApiPort(int port) {
+        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit);
+    }
+
+    public ServerConfig withUploadLimit(long bytes) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit);
+    }
+
+    public ServerConfig withTerminationGrace(Duration grace) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit);
+    }
+
+    /** {@code size} idle processes per runtime kind. */
+    public ServerConfig withPoolSize(int size) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit);
+    }
+
+    public ServerConfig withRuntimeCache(Path dir) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit);
+    }
+
+    public ServerConfig withCodeLimit(long bytes) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes);
     }
 
     /** The gateway's bind address. */

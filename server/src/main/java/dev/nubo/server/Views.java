@@ -178,21 +178,9 @@ final class Views {
     }
 
     private static ConfigView config(Descriptor d) {
-        String handler = switch (d.runtime()) {
-            case Descriptor.JavaFunction f -> f.handler();
-            case Descriptor.NodeFunction f -> f.handler();
-            case Descriptor.PythonFunction f -> f.handler();
-            case Descriptor.Provided p -> p.handler().orElse(null);
-            case Descriptor.Process p -> null;
-        };
-        String code = d.runtime() instanceof Descriptor.JavaFunction f ? f.code() : null;
-        List<String> command = switch (d.runtime()) {
-            case Descriptor.Process p -> p.command();
-            case Descriptor.Provided p -> p.command();
-            default -> List.of();
-        };
-        return new ConfigView(d.runtime().kind(), handler, code, command, d.env(), Quantities.formatDuration(d.timeout()),
-                Quantities.formatBytes(d.memory()), Quantities.formatBytes(d.maxBodySize()),
+        Descriptor.Runtime runtime = d.runtime();
+        return new ConfigView(runtime.kind(), runtime.handlerField().orElse(null), runtime.codeField().orElse(null),
+                runtime.commandField(), d.env(), Quantities.formatDuration(d.timeout()), Quantities.formatBytes(d.memory()), Quantities.formatBytes(d.maxBodySize()),
                 d.readiness().httpPath().map(p -> "http " + p).orElse("tcp"),
                 Quantities.formatDuration(d.readiness().startTimeout()),
                 scale(d.scale()), Quantities.formatDuration(d.drainTimeout()), d.paths());

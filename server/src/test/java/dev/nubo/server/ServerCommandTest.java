@@ -3,6 +3,7 @@ package dev.nubo.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,6 +21,22 @@ class ServerCommandTest {
     void bindsTheGatewayToLoopbackUnlessToldOtherwise() {
         assertThat(parse().config().httpHost()).isEqualTo("127.0.0.1");
         assertThat(parse("--http-host", "0.0.0.0").config().httpHost()).isEqualTo("0.0.0.0");
+    }
+
+    @Test
+    void everyFlagLandsInItsSettingAndTheRestKeepTheirDefaults() {
+        ServerConfig config = parse("--home", "/srv/nubo", "--api-host", "0.0.0.0", "--api-port", "9001",
+                "--upload-limit", "1Gi", "--code-limit", "2Gi", "--pool-size", "3", "--runtime-cache", "/srv/cache").config();
+
+        assertThat(config.home()).isEqualTo(Path.of("/srv/nubo"));
+        assertThat(config.apiHost()).isEqualTo("0.0.0.0");
+        assertThat(config.apiPort()).isEqualTo(9001);
+        assertThat(config.uploadLimit()).isEqualTo(1L << 30);
+        assertThat(config.codeLimit()).isEqualTo(2L << 30);
+        assertThat(config.poolSize()).isEqualTo(3);
+        assertThat(config.runtimeCache()).isEqualTo(Path.of("/srv/cache"));
+        assertThat(config.terminationGrace()).isEqualTo(ServerConfig.defaults(Path.of("/srv/nubo")).terminationGrace());
+        assertThat(parse().config()).isEqualTo(ServerConfig.defaults(Path.of("/tmp/nubo-test-home")));
     }
 
     @Test
