@@ -80,10 +80,10 @@ final class Dispatcher implements AutoCloseable {
     private long timerAt = Long.MAX_VALUE;
     private boolean closed;
 
-    Dispatcher(Vertx vertx, HttpClient client, GatewayAddress gateway, Shortcut shortcut, InstantSource clock, RandomGenerator random,
+    Dispatcher(Vertx vertx, EventLoop loop, HttpClient client, GatewayAddress gateway, Shortcut shortcut, InstantSource clock, RandomGenerator random,
                int maxInFlight, Backlog backlog, Leases leases) {
         this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+        this.context = loop.context();
         this.client = client;
         this.gateway = gateway;
         this.shortcut = shortcut;

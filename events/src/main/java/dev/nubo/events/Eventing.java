@@ -53,13 +53,15 @@ public final class Eventing implements AutoCloseable, EventSink {
     private final Invocations invocations;
     private final DeadLetters deadLetters;
     private final HttpClient client;
+    private final EventLoop loop;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Eventing(EventLog log, Vertx vertx, EventingConfig config) {
         this.log = log;
         this.clock = config.clock();
         this.triggers = TriggerRegistry.load(log);
-        this.counts = new TriggerCounts(log, vertx);
+        this.loop = EventLoop.deploy(vertx);
+        this.counts = new TriggerCounts(log, loop);
         this.backlog = new Backlog();
         this.leases = new Leases(log, config.node(), config.lease(), clock);
         // Idle connections are dropped after 3 s, before the gateway's header timeout (10 s) and the 5 s after
@@ -68,14 +70,14 @@ public final class Eventing implements AutoCloseable, EventSink {
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(3)
                         .setMaxInitialLineLength(8192),
                 new PoolOptions().setHttp1MaxSize(config.maxInFlight()));
-        this.dispatcher = new Dispatcher(vertx, client, config.gateway(), config.shortcut(), clock, config.random(),
+        this.dispatcher = new Dispatcher(vertx, loop, client, config.gateway(), config.shortcut(), clock, config.random(),
                 config.maxInFlight(), backlog, leases);
-        this.journal = new Journal(log, config.node(), clock, vertx, backlog, counts, dispatcher);
+        this.journal = new Journal(log, config.node(), clock, loop, backlog, counts, dispatcher);
         this.router = new Router(triggers, backlog, Ids.take(log), leases, clock);
         this.invocations = new Invocations(log, journal, router, clock);
         this.deadLetters = new DeadLetters(log, journal, router, triggers, invocations);
         dispatcher.start(new Settlement(triggers, invocations, counts, journal, router, log, config.node(), clock));
-        this.keeper = new LeaseKeeper(vertx, leases, triggers, counts, invocations, backlog, dispatcher);
+        this.keeper = new LeaseKeeper(vertx, loop, leases, triggers, counts, invocations, backlog, dispatcher);
     }
 
     /**
@@ -212,6 +214,7 @@ public final class Eventing implements AutoCloseable, EventSink {
         dispatcher.close();
         counts.close();
         client.close();
+        loop.close();
         return true;
     }
 }

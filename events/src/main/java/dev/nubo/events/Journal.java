@@ -1,6 +1,5 @@
 package dev.nubo.events;
 
-import io.vertx.core.Vertx;
 import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -19,17 +18,17 @@ final class Journal {
     private final EventLog eventLog;
     private final String node;
     private final InstantSource clock;
-    private final Vertx vertx;
+    private final EventLoop loop;
     private final Backlog backlog;
     private final TriggerCounts counts;
     private final Dispatcher dispatcher;
 
-    Journal(EventLog eventLog, String node, InstantSource clock, Vertx vertx, Backlog backlog, TriggerCounts counts,
+    Journal(EventLog eventLog, String node, InstantSource clock, EventLoop loop, Backlog backlog, TriggerCounts counts,
             Dispatcher dispatcher) {
         this.eventLog = eventLog;
         this.node = node;
         this.clock = clock;
-        this.vertx = vertx;
+        this.loop = loop;
         this.backlog = backlog;
         this.counts = counts;
         this.dispatcher = dispatcher;
@@ -64,7 +63,7 @@ final class Journal {
             if (e == null) {
                 committed(changes);
             } else if (DiskFull.is(e)) {
-                vertx.setTimer(Math.min(30_000, 1000L << Math.min(retries, 5)), id -> record(changes, what, retries + 1, more));
+                loop.setTimer(Math.min(30_000, 1000L << Math.min(retries, 5)), () -> record(changes, what, retries + 1, more));
             } else if ((e instanceof java.util.concurrent.CompletionException ? e.getCause() : e) instanceof LeaseLost lost) {
                 release(changes);
                 log.warn("{}: recording {} was not needed", lost.getMessage(), what);

@@ -24,11 +24,13 @@ final class LeaseKeeper implements AutoCloseable {
     private final Backlog backlog;
     private final Dispatcher dispatcher;
     private final AtomicBoolean busy = new AtomicBoolean();
-    private long timer = -1;
+    private final EventLoop loop;
+    private io.vertx.core.Future<Long> timer;
 
-    LeaseKeeper(Vertx vertx, Leases leases, TriggerRegistry triggers, TriggerCounts counts, Invocations invocations, Backlog backlog,
+    LeaseKeeper(Vertx vertx, EventLoop loop, Leases leases, TriggerRegistry triggers, TriggerCounts counts, Invocations invocations, Backlog backlog,
                 Dispatcher dispatcher) {
         this.vertx = vertx;
+        this.loop = loop;
         this.leases = leases;
         this.triggers = triggers;
         this.counts = counts;
@@ -42,7 +44,7 @@ final class LeaseKeeper implements AutoCloseable {
         adopt(leases.resumeOwn().join());
         takeOver();
         long every = Math.max(1, leases.lease().toMillis() / 3);
-        timer = vertx.setPeriodic(every, every, id -> {
+        timer = loop.setPeriodic(every, every, () -> {
             if (busy.compareAndSet(false, true)) {
                 vertx.executeBlocking(() -> {
                     try {
@@ -89,8 +91,8 @@ final class LeaseKeeper implements AutoCloseable {
 
     @Override
     public void close() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
+        if (timer != null) {
+            loop.cancel(timer);
         }
     }
 }

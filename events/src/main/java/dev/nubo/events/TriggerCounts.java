@@ -1,6 +1,5 @@
 package dev.nubo.events;
 
-import io.vertx.core.Vertx;
 import java.sql.ResultSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -30,15 +29,15 @@ final class TriggerCounts implements AutoCloseable {
     private record Totals(Map<String, long[]> byTrigger) {}
 
     private final EventLog log;
-    private final Vertx vertx;
+    private final EventLoop loop;
     private final Map<String, Count[]> counts = new ConcurrentHashMap<>();
-    private final long timer;
+    private final io.vertx.core.Future<Long> timer;
 
-    TriggerCounts(EventLog log, Vertx vertx) {
+    TriggerCounts(EventLog log, EventLoop loop) {
         this.log = log;
-        this.vertx = vertx;
+        this.loop = loop;
         apply(readTotals(), Map.of());
-        this.timer = vertx.setPeriodic(1000, id -> flush());
+        this.timer = loop.setPeriodic(1000, 1000, this::flush);
     }
 
     /** A deleted trigger: its counts go with it (a new one of the same name starts from zero). */
@@ -161,7 +160,7 @@ final class TriggerCounts implements AutoCloseable {
 
     @Override
     public void close() {
-        vertx.cancelTimer(timer);
+        loop.cancel(timer);
         flush();
     }
 }

@@ -238,8 +238,8 @@ class EventLogContractTest {
 
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         try {
-            TriggerCounts countsA = new TriggerCounts(a, vertx);
-            TriggerCounts countsB = new TriggerCounts(b, vertx);
+            TriggerCounts countsA = new TriggerCounts(a, EventLoop.deploy(vertx));
+            TriggerCounts countsB = new TriggerCounts(b, EventLoop.deploy(vertx));
             countsA.countDelivered("orders");
             countsA.countDelivered("orders");
             countsB.countDelivered("orders");
