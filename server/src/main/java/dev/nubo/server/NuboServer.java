@@ -84,10 +84,12 @@ public final class NuboServer implements AutoCloseable {
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
             RuntimeApis runtimeApis = new RuntimeApis(vertx);
             opened.add(opened.indexOf(instances) + 1, runtimeApis); // closed after the instances it serves
+            // The reconciler hears of stored changes from Deployments, in-process; the store's change feed goes here.
+            LocalChanges changes = new LocalChanges();
             Reconciler reconciler = new Reconciler(store, instances, runtimes, runtimeApis, artifacts, gateway, home, logs,
-                    clock, config.terminationGrace());
+                    clock, config.terminationGrace(), changes);
             opened.add(opened.indexOf(instances), reconciler);
-            Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
+            Deployments deployments = new Deployments(artifacts, runtimes, store, changes, reconciler, urls, clock);
             Views views = new Views(store, reconciler, urls, gateway);
             // Eventing delivers through the gateway (or on a slot the gateway hands out), so it stops before
             // the instances and the gateway do; what it has not delivered stays in its log for the next start.
