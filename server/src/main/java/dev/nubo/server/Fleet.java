@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,7 +91,7 @@ final class Fleet implements Scaler.Capacity {
         return count(revision, i -> i.state() == InstanceState.READY);
     }
 
-    private int count(String revision, java.util.function.Predicate<Instance> which) {
+    private int count(String revision, Predicate<Instance> which) {
         return (int) byId.values().stream().filter(i -> i.spec().revision().equals(revision)).filter(which).count();
     }
 

@@ -158,7 +158,12 @@ final class Reconciler implements AutoCloseable {
         }
         routes.publish(service, plan.traffic(), plan.route());
         // After the publish: an instance leaves the route table before it drains.
-        plan.retires().forEach(r -> fleet.retire(r.instanceId(), r.drain()).whenComplete((v, e) -> queue.add(service)));
+        plan.retires().forEach(r -> fleet.retire(r.instanceId(), r.drain()).whenComplete((v, e) -> {
+            if (e != null) {
+                log.warn("{}: stopping retired instance {} failed", service, r.instanceId(), e);
+            }
+            queue.add(service);
+        }));
         plan.statuses().forEach(status::apply);
         plan.events().forEach(e -> status.record(service, e));
         scaler.size(service, plan.sized());
