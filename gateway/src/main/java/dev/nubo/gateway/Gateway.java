@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * gateway.routes(new RouteTable(Map.of("hello", ServiceRoute.single("hello", "r1", Duration.ofSeconds(30),
  *         10 << 20, List.of("/hello"), List.of(new Endpoint("hello-1", "127.0.0.1", 9001))))));
  * // curl -H 'Host: hello.localhost' localhost:<gateway.port()>/   -> answered by hello-1
- * // to drain hello-1: publish a table without it, then wait until gateway.inFlight("hello-1") == 0
+ * // to drain hello-1: publish a table without it, wait a beat, then for gateway.whenIdle("hello-1")
  * gateway.close();
  * }</pre>
  *
@@ -96,8 +96,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Routes and draining.</b> {@link #routes} swaps in an immutable, pre-indexed snapshot; a request
  * keeps the snapshot it was routed with. To drain an instance, publish a table without it and wait
- * for {@link #inFlight} to reach 0. A request that read the old table a moment before the swap may
- * count itself just after it, so wait a beat (say 100 ms) before trusting a 0 that came at once.
+ * for {@link #whenIdle}, which completes when its last request in flight ends. A request that read
+ * the old table a moment before the swap may count itself just after it, so wait a beat (say 100 ms)
+ * after the swap before asking.
  *
  * <p>{@link #start} and {@link #close} block; call them from a plain thread, not an event loop.
  */
@@ -247,6 +248,18 @@ public final class Gateway implements AutoCloseable {
     /** Requests being proxied to that instance right now: sent, or about to be, and not yet finished. */
     public int inFlight(String instanceId) {
         return inFlight.get(instanceId);
+    }
+
+    /**
+     * Completes when no request is in flight to the instance: at once when none is now (or the gateway
+     * never routed to it), else when the last one ends, proxied or {@linkplain #claim claimed}. It does
+     * not stop new requests from coming: call it after publishing a table without the instance (and a
+     * beat later, see the class comment), and bound the wait yourself, e.g. with
+     * {@link java.util.concurrent.CompletableFuture#completeOnTimeout}. It completes on an event loop:
+     * continue with an {@code ...Async} stage before doing anything that blocks.
+     */
+    public java.util.concurrent.CompletableFuture<Void> whenIdle(String instanceId) {
+        return inFlight.whenIdle(instanceId);
     }
 
     /**

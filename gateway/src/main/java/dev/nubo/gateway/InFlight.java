@@ -1,7 +1,9 @@
 package dev.nubo.gateway;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -12,8 +14,54 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class InFlight {
 
-    /** One instance's requests in flight and its learned limit. */
-    record Slots(AtomicInteger inFlight, AdaptiveLimit limit) {}
+    /**
+     * One instance's requests in flight, its learned limit, and whoever waits for it to be idle.
+     * Waiting costs the request path nothing until someone waits: a release that brings the count to
+     * zero only looks at an empty queue.
+     */
+    static final class Slots {
+        private final AtomicInteger inFlight = new AtomicInteger();
+        private final AdaptiveLimit limit;
+        private final ConcurrentLinkedQueue<CompletableFuture<Void>> idle = new ConcurrentLinkedQueue<>();
+
+        Slots(AdaptiveLimit limit) {
+            this.limit = limit;
+        }
+
+        AtomicInteger inFlight() {
+            return inFlight;
+        }
+
+        AdaptiveLimit limit() {
+            return limit;
+        }
+
+        /** A request ended (or a claimed slot went unused); the instance is idle when that was the last one. */
+        void release() {
+            if (inFlight.decrementAndGet() == 0 && !idle.isEmpty()) {
+                signalIdle();
+            }
+        }
+
+        /**
+         * Completes once no request is in flight: at once if none is now. Enqueueing before reading the
+         * count means a release racing this call either sees the waiter or is seen to have reached zero.
+         */
+        CompletableFuture<Void> whenIdle() {
+            CompletableFuture<Void> waiter = new CompletableFuture<>();
+            idle.add(waiter);
+            if (inFlight.get() == 0) {
+                signalIdle();
+            }
+            return waiter;
+        }
+
+        private void signalIdle() {
+            for (CompletableFuture<Void> waiter; (waiter = idle.poll()) != null; ) {
+                waiter.complete(null);
+            }
+        }
+    }
 
     private final ConcurrentHashMap<String, Slots> slots = new ConcurrentHashMap<>();
     private final int maxLimit;
@@ -25,7 +73,7 @@ final class InFlight {
 
     /** The slots to hold on to; taken when a table is indexed, not per request. A new instance starts a new limit. */
     Slots slots(String instanceId) {
-        return slots.computeIfAbsent(instanceId, id -> new Slots(new AtomicInteger(), new AdaptiveLimit(maxLimit, System.nanoTime())));
+        return slots.computeIfAbsent(instanceId, id -> new Slots(new AdaptiveLimit(maxLimit, System.nanoTime())));
     }
 
     int get(String instanceId) {
@@ -33,10 +81,17 @@ final class InFlight {
         return s == null ? 0 : s.inFlight().get();
     }
 
+    /** Completes once no request is in flight to the instance; at once for one the gateway has never seen or forgot. */
+    CompletableFuture<Void> whenIdle(String instanceId) {
+        Slots s = slots.get(instanceId);
+        return s == null ? CompletableFuture.completedFuture(null) : s.whenIdle();
+    }
+
     /**
      * Forgets idle instances in neither the current nor the previous table. Keeping the previous
      * table's covers a request that picked from it just before the swap and has not counted itself
-     * yet; without the pruning, every instance ever seen would be remembered.
+     * yet; without the pruning, every instance ever seen would be remembered. An idle instance has
+     * no one waiting for it to be idle, so nobody's wait is lost with it.
      */
     void forgetIdleExcept(Set<String> current, Set<String> previous) {
         slots.entrySet().removeIf(e -> e.getValue().inFlight().get() == 0

@@ -60,10 +60,7 @@ final class Routes {
             service.revisions().forEach((id, revision) -> {
                 Demand d = demand.apply(id);
                 Upstream[] upstreams = revision.endpoints().stream()
-                        .map(e -> {
-                            InFlight.Slots s = slots.apply(e.instanceId());
-                            return new Upstream(e, s.inFlight(), s.limit(), d);
-                        })
+                        .map(e -> new Upstream(e, slots.apply(e.instanceId()), d))
                         .toArray(Upstream[]::new);
                 revision.endpoints().forEach(e -> ids.add(e.instanceId()));
                 Target t = new Target(revision, upstreams, d);

@@ -3,10 +3,19 @@ package dev.nubo.gateway;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An endpoint with its in-flight counter, its learned limit and its revision's demand, resolved once
- * per route table rather than per request. A request holds a claim on one upstream from pick to finish.
+ * An endpoint with its in-flight counter and learned limit (its {@link InFlight.Slots}) and its
+ * revision's demand, resolved once per route table rather than per request. A request holds a claim
+ * on one upstream from pick to finish.
  */
-record Upstream(Endpoint endpoint, AtomicInteger inFlight, AdaptiveLimit limit, Demand demand) {
+record Upstream(Endpoint endpoint, InFlight.Slots slots, Demand demand) {
+
+    AtomicInteger inFlight() {
+        return slots.inFlight();
+    }
+
+    AdaptiveLimit limit() {
+        return slots.limit();
+    }
 
     String instanceId() {
         return endpoint.instanceId();
@@ -17,13 +26,15 @@ record Upstream(Endpoint endpoint, AtomicInteger inFlight, AdaptiveLimit limit, 
      * learned limit) and is not pausing after a failed connection. Reads the clock only during a pause.
      */
     boolean hasRoom(int cap) {
+        AdaptiveLimit limit = slots.limit();
         int most = cap > 0 ? cap : limit.limit();
-        return inFlight.get() < most && !(limit.pausing() && limit.pausedAt(System.nanoTime()));
+        return slots.inFlight().get() < most && !(limit.pausing() && limit.pausedAt(System.nanoTime()));
     }
 
     /** Takes a slot if the instance has room under {@code cap} (0: the learned limit). */
     boolean tryClaim(int cap) {
-        int most = cap > 0 ? cap : limit.limit();
+        int most = cap > 0 ? cap : slots.limit().limit();
+        AtomicInteger inFlight = slots.inFlight();
         for (int c = inFlight.get(); c < most; c = inFlight.get()) {
             if (inFlight.compareAndSet(c, c + 1)) {
                 return true;
@@ -34,7 +45,7 @@ record Upstream(Endpoint endpoint, AtomicInteger inFlight, AdaptiveLimit limit, 
 
     /** Gives the slot back; a request waiting for room in this revision may now take it. */
     void release() {
-        inFlight.decrementAndGet();
+        slots.release();
         if (demand.waiting() > 0) {
             demand.dispatch();
         }
@@ -42,7 +53,7 @@ record Upstream(Endpoint endpoint, AtomicInteger inFlight, AdaptiveLimit limit, 
 
     /** Gives back a slot that no request used, without waking anyone (the caller is the one dispatching). */
     void unclaim() {
-        inFlight.decrementAndGet();
+        slots.release();
     }
 
     @Override

@@ -3,15 +3,14 @@ package dev.nubo.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class GatewayErrorTest {
 
     @Test
     void aFailedUpstreamNamesTheInstanceAndTheCommandsThatShowWhyForAnyKindOfService() {
-        Upstream upstream = new Upstream(new Endpoint("shop-00001-x7k2p", "127.0.0.1", 40123), new AtomicInteger(),
-                new AdaptiveLimit(256, 0), new Demand("shop-00001"));
+        Upstream upstream = new Upstream(new Endpoint("shop-00001-x7k2p", "127.0.0.1", 40123),
+                new InFlight.Slots(new AdaptiveLimit(256, 0)), new Demand("shop-00001"));
 
         GatewayError error = GatewayError.upstreamFailed("shop", upstream, new IOException("Connection reset"));
 

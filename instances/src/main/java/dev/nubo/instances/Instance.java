@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Instance instance = instances.launch(spec, (i, from, to, why) -> routes.update(i, to));
- * // ... once READY, route to 127.0.0.1:instance.port()
+ * // ... once READY, route to instance.host():instance.port()
  * instance.drain();                                  // out of routing, never restarted
  * instance.stop(Duration.ofSeconds(10)).join();      // SIGTERM, SIGKILL after 10s
  * }</pre>
@@ -81,6 +81,14 @@ public final class Instance {
 
     public InstanceState state() {
         return read(() -> state);
+    }
+
+    /**
+     * The address to reach the instance's process at: where it listens and is probed, the machine's
+     * loopback (instances never listen on other interfaces; the gateway is the one way in).
+     */
+    public String host() {
+        return LoopbackPort.HOST;
     }
 
     /** The port of the current process, or of the last one when none runs; 0 before the first. */

@@ -12,6 +12,9 @@ import java.net.ServerSocket;
  */
 final class LoopbackPort {
 
+    /** The address instances listen on and are probed at, as text: {@code 127.0.0.1} on an IPv4 machine. */
+    static final String HOST = InetAddress.getLoopbackAddress().getHostAddress();
+
     private LoopbackPort() {}
 
     static int pick() {

@@ -28,14 +28,18 @@ final class Deployments {
     private final Artifacts artifacts;
     private final Runtimes runtimes;
     private final Store store;
+    private final LocalChanges changes;
     private final Reconciler reconciler;
     private final Urls urls;
     private final InstantSource clock;
 
-    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, Reconciler reconciler, Urls urls, InstantSource clock) {
+    /** @param changes where every write here is announced; the reconciler listens (see {@link ServiceChanges}) */
+    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, LocalChanges changes, Reconciler reconciler, Urls urls,
+                InstantSource clock) {
         this.artifacts = artifacts;
         this.runtimes = runtimes;
         this.store = store;
+        this.changes = changes;
         this.reconciler = reconciler;
         this.urls = urls;
         this.clock = clock;
@@ -50,7 +54,7 @@ final class Deployments {
         RevisionRecord r = store.createRevision(d.name(), stored.descriptorYaml(), stored.digest(), clock.instant());
         store.addEvent(d.name(), Optional.of(r.id()), clock.instant(),
                 r.id() + " created from " + stored.digest().substring(0, 19) + "… (" + d.runtime().kind() + ")");
-        reconciler.reconcile(d.name());
+        changes.changed(d.name());
         return new Deployed(d.name(), r.id(), stored.digest(), stored.size(), urls.service(d.name()), created);
     }
 
@@ -78,7 +82,7 @@ final class Deployments {
         }
         store.pin(service, Optional.of(target.id()));
         store.addEvent(service, Optional.of(target.id()), clock.instant(), "rolled back to " + target.id() + " (pinned until the next deploy)");
-        reconciler.reconcile(service);
+        changes.changed(service);
         return target.id();
     }
 
@@ -103,6 +107,7 @@ final class Deployments {
             Optional<ServiceRecord> written = store.setTraffic(service, traffic, current.trafficVersion());
             if (written.isPresent()) {
                 store.addEvent(service, Optional.empty(), clock.instant(), "traffic set: " + describe(traffic));
+                changes.changed(service);
                 reconciler.reconcileAndWait(service, TRAFFIC_APPLY_WAIT);
                 return written.get();
             }
@@ -164,7 +169,7 @@ final class Deployments {
         if (!store.deleteService(service)) {
             throw NotFound.service(service);
         }
-        reconciler.reconcile(service);
+        changes.changed(service);
     }
 
     /** A path prefix belongs to one service; the owner is whoever's live revisions claim it. */

@@ -76,9 +76,11 @@ public final class NuboServer implements AutoCloseable {
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
             RuntimeApis runtimeApis = shutdown.add(Stage.RUNTIME_APIS, new RuntimeApis(vertx));
+            // The reconciler hears of stored changes from Deployments, in-process; the store's change feed goes here.
+            LocalChanges changes = new LocalChanges();
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, instances, runtimes, runtimeApis, artifacts,
-                    gateway, home, logs, clock, config.terminationGrace()));
-            Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
+                    gateway, home, logs, clock, config.terminationGrace(), changes));
+            Deployments deployments = new Deployments(artifacts, runtimes, store, changes, reconciler, urls, clock);
             Views views = new Views(store, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));

@@ -7,93 +7,125 @@ import dev.nubo.gateway.Gateway;
 import dev.nubo.gateway.RevisionLoad;
 import dev.nubo.model.Descriptor;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sizes every revision that takes traffic. Every {@link #TICK} it reads each tracked revision's load
- * from the gateway (in flight plus held: the gateway sees every request, so there is no scrape
- * lag), feeds it to that revision's {@link Autoscaler}, and when the decision changes tells the
- * reconciler, which starts or retires instances. A request held for a revision at zero pokes it at
- * once, so a cold start begins with the first request, not at the next tick.
+ * Sizes every revision that takes traffic. Every {@link #TICK} it reads each sized revision's load
+ * from the gateway (in flight plus held: the gateway sees every request, so there is no scrape lag),
+ * feeds it to that revision's {@link Autoscaler}, publishes the decision for reconcile passes to read
+ * ({@link #decision}), and when the fleet should change asks for a pass of the service through the
+ * work queue. A request held for a revision at zero pokes it at once, so a cold start begins with
+ * the first request, not at the next tick.
+ *
+ * <p>Threads: the per-revision state ({@code Sized}) belongs to the ticker thread alone; reconcile
+ * passes change which revisions are sized by handing it a task ({@link #size}), and read decisions
+ * from a concurrent map the ticker publishes to.
  */
 final class Scaler implements AutoCloseable {
 
     static final Duration TICK = Duration.ofMillis(100);
     private static final Logger log = LoggerFactory.getLogger(Scaler.class);
 
-    /** What the scaler needs from whoever runs the instances. */
-    interface Fleet {
+    /** What the scaler needs to know of the instances; called on the ticker thread. */
+    interface Capacity {
         /** Instances of the revision starting, ready or restarting. */
-        int live(String service, String revision);
+        int live(String revision);
 
-        int ready(String service, String revision);
-
-        /**
-         * The revision should have {@code decision.desired()} instances, not {@code live}: bring the
-         * service in line. {@code announce} is true when the decision is new (worth an event), false
-         * when it repeats one the fleet has not caught up with yet.
-         */
-        void resize(String service, String revision, ScaleDecision decision, int live, boolean announce);
+        int ready(String revision);
     }
 
-    private record Tracked(String service, Autoscaler autoscaler, long[] lastArrivals, ScaleDecision[] last) {}
+    /** One sized revision. Only the ticker thread touches it. */
+    private static final class Sized {
+        final String service;
+        final Autoscaler autoscaler;
+        long arrivals;           // the gateway's count at the previous tick
+        ScaleDecision last;      // null until the first decision
+
+        Sized(String service, Autoscaler autoscaler, long arrivals) {
+            this.service = service;
+            this.autoscaler = autoscaler;
+            this.arrivals = arrivals;
+        }
+    }
 
     private final Gateway gateway;
     private final InstantSource clock;
-    private final Fleet fleet;
-    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final Capacity capacity;
+    private final Consumer<String> reconcile;
+    private final StatusWriter status;
+    private final Map<String, Sized> sized = new HashMap<>();                    // ticker thread only
+    private final Map<String, ScaleDecision> decisions = new ConcurrentHashMap<>();  // written by the ticker
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nubo-scaler").daemon().factory());
     private final AtomicBoolean poked = new AtomicBoolean();
 
-    Scaler(Gateway gateway, InstantSource clock, Fleet fleet) {
+    /**
+     * @param reconcile asks for a reconcile pass of a service (the work queue)
+     * @param status where a new decision is recorded as a service event
+     */
+    Scaler(Gateway gateway, InstantSource clock, Capacity capacity, Consumer<String> reconcile, StatusWriter status) {
         this.gateway = gateway;
         this.clock = clock;
-        this.fleet = fleet;
+        this.capacity = capacity;
+        this.reconcile = reconcile;
+        this.status = status;
         gateway.onHold(revision -> poke());
         ticker.scheduleWithFixedDelay(this::tickSafely, TICK.toMillis(), TICK.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** Starts sizing a revision that takes traffic; a no-op when it is already tracked. */
-    void track(String service, String revision, Descriptor.Scale scale) {
-        tracked.computeIfAbsent(revision, id -> {
-            ScalePolicy policy = ScalePolicy.of(scale.min(), scale.max(), scale.target(), scale.window(), scale.idle());
-            long arrivals = gateway.load(id).arrivals();
-            return new Tracked(service, new Autoscaler(policy, clock.instant()), new long[] {arrivals}, new ScaleDecision[1]);
+    /**
+     * Sizes exactly these revisions of the service from now on (the ones it routes), each with its
+     * policy: new ones start with a fresh autoscaler, those left out are forgotten. Returns at once.
+     */
+    void size(String service, Map<String, Descriptor.Scale> revisions) {
+        Map<String, Descriptor.Scale> wanted = Map.copyOf(revisions);
+        onTicker(() -> {
+            sized.entrySet().removeIf(e -> {
+                boolean dropped = e.getValue().service.equals(service) && !wanted.containsKey(e.getKey());
+                if (dropped) {
+                    decisions.remove(e.getKey());
+                }
+                return dropped;
+            });
+            wanted.forEach((id, scale) -> sized.computeIfAbsent(id, r -> new Sized(service,
+                    new Autoscaler(ScalePolicy.of(scale.min(), scale.max(), scale.target(), scale.window(), scale.idle()), clock.instant()),
+                    gateway.load(r).arrivals())));
         });
     }
 
-    /** Stops sizing a revision that no longer takes traffic; its instances are the reconciler's to retire. */
-    void untrack(String revision) {
-        tracked.remove(revision);
-    }
-
-    /** The count the autoscaler wants now, once it has decided anything. */
-    Optional<Integer> desired(String revision) {
-        return decision(revision).map(ScaleDecision::desired);
-    }
-
+    /** What the autoscaler last decided for a sized revision. */
     Optional<ScaleDecision> decision(String revision) {
-        Tracked t = tracked.get(revision);
-        return t == null ? Optional.empty() : Optional.ofNullable(t.last()[0]);
+        return Optional.ofNullable(decisions.get(revision));
     }
 
     /** A request is waiting for room: decide now rather than at the next tick. */
     private void poke() {
         if (poked.compareAndSet(false, true)) {
-            ticker.execute(() -> {
+            onTicker(() -> {
                 poked.set(false);
                 tickSafely();
             });
+        }
+    }
+
+    private void onTicker(Runnable task) {
+        try {
+            ticker.execute(task);
+        } catch (RejectedExecutionException e) {
+            // closed: nothing is sized any more
         }
     }
 
@@ -106,21 +138,33 @@ final class Scaler implements AutoCloseable {
     }
 
     private void tick() {
-        var now = clock.instant();
-        tracked.forEach((revision, t) -> {
+        Instant now = clock.instant();
+        sized.forEach((revision, t) -> {
             RevisionLoad load = gateway.load(revision);
-            long arrived = load.arrivals() - t.lastArrivals()[0];
-            t.lastArrivals()[0] = load.arrivals();
-            t.autoscaler().observe(now, load.concurrency(), Math.max(0, arrived));
-            int live = fleet.live(t.service(), revision);
-            ScaleDecision decision = t.autoscaler().decide(now, live, fleet.ready(t.service(), revision));
-            ScaleDecision before = t.last()[0];
-            t.last()[0] = decision;
-            boolean changed = before == null || before.desired() != decision.desired();
+            long arrived = load.arrivals() - t.arrivals;
+            t.arrivals = load.arrivals();
+            t.autoscaler.observe(now, load.concurrency(), Math.max(0, arrived));
+            int live = capacity.live(revision);
+            ScaleDecision decision = t.autoscaler.decide(now, live, capacity.ready(revision));
+            boolean changed = t.last == null || t.last.desired() != decision.desired();
+            t.last = decision;
+            decisions.put(revision, decision);
             if (decision.desired() != live || changed) {
-                fleet.resize(t.service(), revision, decision, live, changed && decision.desired() != live);
+                // The reconcile first: from zero, a request waits for the instance it starts.
+                reconcile.accept(t.service);
+                if (changed && decision.desired() != live) {
+                    announce(t.service, revision, decision);
+                }
             }
         });
+    }
+
+    private void announce(String service, String revision, ScaleDecision decision) {
+        try {
+            status.record(service, ServiceEvent.scaled(revision, decision));
+        } catch (RuntimeException e) {
+            log.warn("{}: could not record the scaling of {} ({}); it applies all the same", service, revision, decision.reason(), e);
+        }
     }
 
     @Override

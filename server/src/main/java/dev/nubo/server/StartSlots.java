@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * two cores), so starting more at once brings the first one ready later and the last no sooner. A
  * pooled runtime process being specialised costs next to nothing and takes no slot.
  *
- * <p>The reconciler asks before each fresh launch; a service that is refused is reconciled again
+ * <p>A reconcile plan counts the {@link #free} slots; the fleet takes one before each fresh launch. A
+ * service that is refused one, or whose plan found none ({@link #awaitSlot}), is reconciled again
  * (through {@code wake}) as soon as a start ends, and meanwhile its requests wait in the gateway as
  * they do during any cold start. Thread-safe; not on any request's path.
  */
@@ -44,6 +45,23 @@ final class StartSlots {
         }
         starting.add(instanceId);
         return true;
+    }
+
+    /**
+     * Wakes {@code service} when a start ends, for a plan that found no free slot. Returns true, and
+     * registers nothing, when a slot has freed since: then plan again at once.
+     */
+    synchronized boolean awaitSlot(String service) {
+        if (starting.size() < parallel) {
+            return true;
+        }
+        refused.add(service);
+        return false;
+    }
+
+    /** How many fresh starts may begin now. */
+    synchronized int free() {
+        return Math.max(0, parallel - starting.size());
     }
 
     /** The instance is no longer starting (ready, failed, stopped, or never launched); a no-op if it held no slot. */

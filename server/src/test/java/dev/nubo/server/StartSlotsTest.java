@@ -53,6 +53,20 @@ class StartSlotsTest {
     }
 
     @Test
+    void aPlanThatFoundNoFreeSlotIsWokenWhenOneFreesOrToldToPlanAgainAtOnce() {
+        slots.tryTake("a", "a-1");
+        assertThat(slots.free()).isEqualTo(1);
+        assertThat(slots.awaitSlot("b")).as("a slot is free: plan again now").isTrue();
+        slots.tryTake("a", "a-2");
+        assertThat(slots.free()).isZero();
+
+        assertThat(slots.awaitSlot("b")).isFalse();
+        slots.ended("a-1");
+
+        assertThat(woken).containsExactly("b");
+    }
+
+    @Test
     void needsAtLeastOneSlot() {
         assertThatThrownBy(() -> new StartSlots(0, s -> { }))
                 .isInstanceOf(IllegalArgumentException.class)

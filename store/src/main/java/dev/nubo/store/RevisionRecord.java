@@ -29,6 +29,14 @@ public record RevisionRecord(
         logTail = List.copyOf(logTail);
     }
 
+    /**
+     * The id of a service's revision number {@code number}: {@code hello-00002}. The one place that
+     * knows the format; everyone else compares ids whole or asks the record for its service and number.
+     */
+    public static String id(String service, int number) {
+        return "%s-%05d".formatted(service, number);
+    }
+
     /** The configuration snapshot; it parsed when it was deployed, so it parses now. */
     public Descriptor descriptor() {
         return Descriptor.parse(descriptorYaml);

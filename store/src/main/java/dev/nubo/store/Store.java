@@ -136,7 +136,7 @@ public final class Store implements AutoCloseable {
             update("UPDATE services SET next_number = ?, traffic_version = traffic_version + (pinned_revision IS NOT NULL),"
                             + " pinned_revision = NULL WHERE name = ?",
                     st -> { st.setInt(1, number + 1); st.setString(2, service); });
-            String id = "%s-%05d".formatted(service, number);
+            String id = RevisionRecord.id(service, number);
             update("INSERT INTO revisions (id, service, number, descriptor, digest, state, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     st -> {
                         st.setString(1, id);
