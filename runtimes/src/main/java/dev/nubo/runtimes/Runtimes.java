@@ -103,6 +103,11 @@ public final class Runtimes {
         return List.copyOf(starts.values());
     }
 
+    /** The pool a launch of {@code d} would take a prewarmed process from, when its runtime has one. */
+    public Optional<String> warmKey(Descriptor d) {
+        return kind(d.runtime()).warmStart(d.memory()).map(WarmStart::key);
+    }
+
     /**
      * Creates the class-data-sharing archive of the Java host if it is missing: one training run of
      * the host, which loads what serving a request loads, and dumps those classes at exit. Every

@@ -6,11 +6,9 @@ import dev.nubo.instances.InstanceListener;
 import dev.nubo.instances.InstanceState;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.LaunchSpec;
-import dev.nubo.instances.WarmStart;
 import dev.nubo.model.Descriptor;
 import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
@@ -110,19 +108,9 @@ final class Fleet implements Scaler.Capacity {
     /** Prewarmed processes a launch of the revision could take now. */
     int pooledIdle(RevisionRecord r, Descriptor d) {
         Optional<String> key = warmKeys.computeIfAbsent(r.service(), s -> new ConcurrentHashMap<>())
-                .computeIfAbsent(r.id(), id -> warmKey(r, d));
+                .computeIfAbsent(r.id(), id -> runtimes.warmKey(d));
         return key.map(k -> instances.pools().stream().filter(p -> p.key().equals(k)).mapToInt(Instances.PoolStatus::idle).sum())
                 .orElse(0);
-    }
-
-    /**
-     * The pool kind a launch of the revision would take from. {@link Runtimes} tells a kind only
-     * through a launch spec; building one for nothing is pure and cheap (no code is unpacked).
-     */
-    private Optional<String> warmKey(RevisionRecord r, Descriptor d) {
-        LaunchSpec probe = runtimes.launch(new Runtimes.Target(d, Path.of("/"), r.id(), r.id() + "-probe", Path.of("/dev/null"),
-                true, Optional.of(new Runtimes.RuntimeApi("127.0.0.1:0", 0))));
-        return probe.warmStart().map(WarmStart::key);
     }
 
     /**
