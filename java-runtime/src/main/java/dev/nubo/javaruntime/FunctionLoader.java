@@ -14,12 +14,16 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.jar.JarFile;
+import java.util.stream.Stream;
 
 /**
- * Loads the user's handler class from {@code NUBO_CODE} in a class loader of its own (see
- * {@link ApiOnlyClassLoader}) and constructs it once. Every way this can fail becomes an
+ * Loads the user's handler class from {@code NUBO_CODE} (and the jars in {@code lib/} beside it: the
+ * function's dependencies) in a class loader of its own (see {@link ApiOnlyClassLoader}) and
+ * constructs it once. Every way this can fail becomes an
  * {@link InitFailure} naming the class, the cause and the fix.
  *
  * <p>The handler is named as in nubo.yaml: {@code com.example.Hello}, or Lambda's
@@ -33,6 +37,8 @@ final class FunctionLoader {
 
     /** Also marks the function's frames in stack traces: {@code nubo-function//com.example.Hello.handle}. */
     static final String LOADER_NAME = "nubo-function";
+    /** The directory beside {@code code} whose jars are the function's libraries. */
+    static final String LIB = "lib";
 
     private enum Lambda { NONE, REQUEST, STREAM }
 
@@ -46,7 +52,7 @@ final class FunctionLoader {
             throw new InitFailure("handler " + handler + " is neither a class name nor Class::method (check `handler`"
                     + " in nubo.yaml, e.g. com.example.Hello or com.example.Hello::handleRequest)");
         }
-        ClassLoader loader = new URLClassLoader(LOADER_NAME, new URL[] {url(code)},
+        ClassLoader loader = new URLClassLoader(LOADER_NAME, classPath(code),
                 new ApiOnlyClassLoader(FunctionLoader.class.getClassLoader()));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
@@ -62,10 +68,34 @@ final class FunctionLoader {
         } catch (LinkageError e) {
             // Typically a class the handler needs is not in `code`: dependencies are not provided by the host.
             throw new InitFailure("handler class " + className + " could not be loaded: " + e
-                    + " (package the function's dependencies with its code, e.g. as one jar)");
+                    + " (package the function's dependencies with its code: as one shaded jar, or as jars in a lib"
+                    + " directory beside `code`, which `mvn dependency:copy-dependencies -DoutputDirectory=target/lib` makes)");
         } finally {
             thread.setContextClassLoader(previous);
         }
+    }
+
+    /**
+     * {@code code}, then the jars of the {@code lib} directory beside it, sorted by name: the layout
+     * {@code mvn dependency:copy-dependencies} makes ({@code target/classes} or {@code target/app.jar}
+     * with {@code target/lib}), and what a jar's manifest {@code Class-Path: lib/...} names, which
+     * the class loader follows by itself as well. A shaded jar needs none of it.
+     */
+    static URL[] classPath(Path code) {
+        List<URL> urls = new ArrayList<>();
+        urls.add(url(code));
+        Path lib = code.toAbsolutePath().getParent().resolve(LIB);
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> files = Files.list(lib)) {
+                for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
+                        .sorted().toList()) {
+                    urls.add(jar.toUri().toURL());
+                }
+            } catch (IOException e) {
+                throw new InitFailure("cannot list the function's libraries in " + lib + ": " + e.getMessage());
+            }
+        }
+        return urls.toArray(URL[]::new);
     }
 
     private static URL url(Path code) {
