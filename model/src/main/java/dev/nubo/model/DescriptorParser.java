@@ -25,7 +25,7 @@ final class DescriptorParser {
     static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,38}[a-z0-9])?");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
-            "timeout", "memory", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async");
+            "timeout", "memory", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async", "build");
     /**
      * SnakeYAML's own limit as a second line behind the length check. Rebuilt from a factory rather
      * than {@code YAMLFactory.builder()}, which starts without the default parser features (an empty
@@ -49,6 +49,10 @@ final class DescriptorParser {
     static final int DEFAULT_QUEUE_LENGTH = 1000;
 
     private DescriptorParser() {}
+
+    static ObjectMapper yaml() {
+        return YAML;
+    }
 
     private static LoaderOptions loaderOptions() {
         LoaderOptions options = new LoaderOptions();
@@ -90,6 +94,8 @@ final class DescriptorParser {
                     "the name becomes the host name NAME.<domain>; try `name: " + suggestName(name) + "`");
         }
         Descriptor.Runtime runtime = RuntimeSyntax.parse(root);
+        // Only checked: the build runs where `nubo deploy` runs, before the upload.
+        BuildSection.parse(root.get("build"));
         return new Descriptor(
                 name,
                 runtime,

@@ -1,4 +1,4 @@
-package dev.nubo.cli;
+package dev.nubo.builds;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +28,7 @@ class ArchiveTest {
         write("src/a.py", "a");
         write("README", "r");
 
-        try (Archive archive = Archive.of(dir)) {
+        try (Archive archive = zip()) {
             Map<String, String> entries = unzip(Files.readAllBytes(archive.file()));
             assertThat(entries.keySet()).containsExactly("README", "nubo.yaml", "src/a.py", "src/b.py");
             assertThat(entries).containsEntry("src/a.py", "a").containsEntry("nubo.yaml", "name: hello\n");
@@ -46,7 +46,7 @@ class ArchiveTest {
         write("lib/keep.txt", "k");
         write(".gitignore", "target/");
 
-        try (Archive archive = Archive.of(dir)) {
+        try (Archive archive = zip()) {
             assertThat(unzip(Files.readAllBytes(archive.file())).keySet())
                     .containsExactly(".gitignore", "lib/keep.txt", "nubo.yaml");
         }
@@ -57,12 +57,12 @@ class ArchiveTest {
         write("nubo.yaml", "name: hello\n");
         write("src/app.py", "print('hi')");
         byte[] first;
-        try (Archive archive = Archive.of(dir)) {
+        try (Archive archive = zip()) {
             first = Files.readAllBytes(archive.file());
         }
         Files.setLastModifiedTime(dir.resolve("src/app.py"), FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
 
-        try (Archive archive = Archive.of(dir)) {
+        try (Archive archive = zip()) {
             assertThat(Files.readAllBytes(archive.file())).isEqualTo(first);
         }
         try (var zip = new ZipInputStream(new ByteArrayInputStream(first))) {
@@ -80,7 +80,7 @@ class ArchiveTest {
         Files.createSymbolicLink(dir.resolve("leak"), outside.resolve("secret"));
         Files.createSymbolicLink(dir.resolve("up"), outside);
 
-        try (Archive archive = Archive.of(dir)) {
+        try (Archive archive = zip()) {
             Map<String, String> entries = unzip(Files.readAllBytes(archive.file()));
             assertThat(entries.keySet()).containsExactly("alias.txt", "nubo.yaml", "real.txt");
             assertThat(entries).containsEntry("alias.txt", "inside");
@@ -93,11 +93,16 @@ class ArchiveTest {
     void deletesItsTemporaryFileOnClose() throws IOException {
         write("nubo.yaml", "name: hello\n");
         Path file;
-        try (Archive archive = Archive.of(dir)) {
+        try (Archive archive = zip()) {
             file = archive.file();
             assertThat(file).exists();
         }
         assertThat(file).doesNotExist();
+    }
+
+    /** As a project without a build zips it: with the rules every upload has. */
+    private Archive zip() throws IOException {
+        return Archive.of(SourceFiles.collect(dir, IgnoreRules.parse(String.join("\n", Project.ALWAYS_IGNORED))));
     }
 
     static Map<String, String> unzip(byte[] zip) throws IOException {
