@@ -14,6 +14,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -67,11 +68,13 @@ public final class Project {
         return open(directory, System.getenv());
     }
 
-    /** As {@link #open(Path)}, with the builds' commands run in {@code env}. */
+    /** As {@link #open(Path)}, with {@code env} over this process's environment for the builds' commands. */
     public static Project open(Path directory, Map<String, String> env) {
         Path dir = directory.toAbsolutePath().normalize();
         Declared declared = Declared.read(dir);
-        return new Project(dir, declared, choose(dir, declared), Map.copyOf(env));
+        Map<String, String> all = new HashMap<>(System.getenv());
+        all.putAll(env);
+        return new Project(dir, declared, choose(dir, declared), Map.copyOf(all));
     }
 
     private static Build choose(Path dir, Declared declared) {

@@ -1,5 +1,9 @@
 package dev.nubo.cli;
 
+import dev.nubo.builds.Archive;
+import dev.nubo.builds.BuildFailure;
+import dev.nubo.builds.BuildLog;
+import dev.nubo.builds.Project;
 import dev.nubo.cli.RevisionWatch.Goal;
 import dev.nubo.cli.RevisionWatch.Outcome;
 import dev.nubo.cli.Service.Deployment;
@@ -18,16 +22,23 @@ import java.time.Duration;
 import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code nubo deploy [DIR]}: zip the service directory, upload it, follow the new revision until it serves. */
+/**
+ * {@code nubo deploy [DIR]}: build the service from source (see {@link Project}), zip what is to be
+ * uploaded, upload it, follow the new revision until it serves.
+ */
 @Command(name = "deploy",
-        description = "Deploy the service in DIR (the directory that holds nubo.yaml) as a new revision.")
+        description = "Build the service in DIR (the directory that holds nubo.yaml) and deploy it as a new revision.")
 final class Deploy extends ClientCommand {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = ".",
             description = "The service directory, or its nubo.yaml (default: the current directory).")
     Path source;
+
+    @Option(names = "--no-build", description = "Upload the directory as it is, without running its build.")
+    boolean noBuild;
 
     @Mixin
     WaitOptions waiting;
@@ -43,7 +54,11 @@ final class Deploy extends ClientCommand {
     public Integer call() {
         Path dir = serviceDirectory(source.toAbsolutePath().normalize());
         Screen screen = new Screen(output.json() ? new PrintWriter(Writer.nullWriter()) : out(), env);
-        try (Archive archive = zip(dir); Api api = api()) {
+        Project project = project(dir, env);
+        if (!noBuild) {
+            build(project, screen);
+        }
+        try (Archive archive = archive(project); Api api = api()) {
             archive.skipped().forEach(s -> screen.line("  skipped " + s));
             Deployment created = api.read(api.upload("/v1/deployments", body(archive, screen)), Deployment.class);
             screen.done("uploaded " + Human.bytes(created.size() > 0 ? created.size() : archive.size())
@@ -91,12 +106,46 @@ final class Deploy extends ClientCommand {
         return dir;
     }
 
-    private static Archive zip(Path dir) {
+    static Project project(Path dir, Env env) {
         try {
-            return Archive.of(dir);
-        } catch (IOException e) {
-            throw new CommandError("cannot zip " + dir + " (" + e + ")",
-                    "check that every file in it is readable, or move unreadable ones out");
+            return Project.open(dir, env.vars());
+        } catch (BuildFailure e) {
+            throw new CommandError(e.getMessage(), e.hint());
+        }
+    }
+
+    /** Runs the project's build, its steps and output under the deploy's progress; a failure ends the command. */
+    static void build(Project project, Screen screen) {
+        if (!project.builds()) {
+            return;
+        }
+        screen.pending("building: " + project.describeBuild());
+        long started = System.nanoTime();
+        try {
+            project.build(new BuildLog() {
+                @Override
+                public void step(String description) {
+                    screen.line("  $ " + description);
+                }
+
+                @Override
+                public void output(String line) {
+                    screen.line("  " + line);
+                }
+            });
+        } catch (BuildFailure e) {
+            screen.failed(e.getMessage());
+            throw new CommandError(e.getMessage() + (e.lastLines().isEmpty() ? ""
+                    : "; its last lines:\n    " + String.join("\n    ", e.lastLines())), e.hint());
+        }
+        screen.done("built in " + Human.millis((System.nanoTime() - started) / 1_000_000));
+    }
+
+    static Archive archive(Project project) {
+        try {
+            return project.archive();
+        } catch (BuildFailure e) {
+            throw new CommandError(e.getMessage(), e.hint());
         }
     }
 

@@ -58,9 +58,44 @@ class DeployTest {
         Received upload = api.last("POST", "/v1/deployments").orElseThrow();
         assertThat(upload.header("Content-Type")).isEqualTo("application/zip");
         assertThat(upload.header("Authorization")).isEqualTo("Bearer s3cret");
-        assertThat(ArchiveTest.unzip(upload.body()))
+        assertThat(unzip(upload.body()))
                 .containsOnlyKeys("nubo.yaml", "target/classes/Hello.class")
                 .containsEntry("nubo.yaml", "name: hello-java\nruntime: java\n");
+    }
+
+    @Test
+    void runsTheBuildFirstAndStreamsItsOutputUnderTheProgress() throws IOException {
+        Files.writeString(service.resolve("nubo.yaml"), "name: hello-java\nruntime: process\ncommand: [sh, run.sh]\n"
+                + "build: {command: 'echo compiling; echo made > made.txt', output: made.txt}\n");
+        api.on("GET", REVISION_PATH, json(Samples.revision("hello-java-00003", "DEPLOYING", false, "")));
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString(), "--no-wait");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).startsWith("""
+                … building: build.command (echo compiling; echo made > made.txt)
+                  $ sh -c echo compiling; echo made > made.txt
+                  compiling
+                ✓ built in """);
+        assertThat(unzip(api.last("POST", "/v1/deployments").orElseThrow().body())).containsEntry("made.txt", "made\n");
+    }
+
+    @Test
+    void aFailedBuildStopsTheDeployWithItsLastLinesAndUploadsNothing() throws IOException {
+        Files.writeString(service.resolve("nubo.yaml"), "name: hello-java\nruntime: process\ncommand: [sh, run.sh]\n"
+                + "build: {command: 'echo \"Hello.java:3: error: missing semicolon\" >&2; exit 1'}\n");
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.out()).contains("✗ the build failed: `sh -c echo \"Hello.java:3: error: missing semicolon\" >&2; exit 1`"
+                + " exited with an error");
+        assertThat(run.err()).isEqualTo("""
+                error: the build failed: `sh -c echo "Hello.java:3: error: missing semicolon" >&2; exit 1` exited with an error; its last lines:
+                    Hello.java:3: error: missing semicolon
+                hint: fix the build (its last lines are above), or `build.command` in nubo.yaml
+                """);
+        assertThat(api.last("POST", "/v1/deployments")).isEmpty();
     }
 
     @Test
@@ -280,5 +315,15 @@ class DeployTest {
                 error: nubo.yaml: `runtime` must be one of process, java (got 'nodejs')
                 hint: use `runtime: process` with `command: [node, server.js]`
                 """);
+    }
+
+    static java.util.Map<String, String> unzip(byte[] zip) throws IOException {
+        java.util.Map<String, String> entries = new java.util.LinkedHashMap<>();
+        try (var in = new java.util.zip.ZipInputStream(new ByteArrayInputStream(zip))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                entries.put(e.getName(), new String(in.readAllBytes()));
+            }
+        }
+        return entries;
     }
 }

@@ -1,0 +1,11 @@
+const test = require('node:test');
+const assert = require('node:assert');
+const { handler } = require('./index');
+
+test('greets by name', async () => {
+  assert.deepStrictEqual(await handler({ name: 'Ada' }, {}), { message: 'Hello, Ada' });
+});
+
+test('greets the world without a name', async () => {
+  assert.deepStrictEqual(await handler({}, {}), { message: 'Hello, world' });
+});
