@@ -48,6 +48,22 @@ public record Archive(Path file, long size, int entries, List<String> skipped) i
         return new Archive(zip, Files.size(zip), files.files().size(), files.skipped());
     }
 
+    /** The zip's SHA-256 in hex, as the server's content address of it. */
+    public String sha256() {
+        try (var in = Files.newInputStream(file)) {
+            var sha = java.security.MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                sha.update(buffer, 0, n);
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
     @Override
     public void close() {
         try {

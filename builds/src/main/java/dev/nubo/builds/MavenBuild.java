@@ -37,12 +37,12 @@ record MavenBuild(Declared declared, List<String> outputs) implements Build {
             Project.deleteTree(lib.get());
         }
         List<String> command = command(mvn, dir);
-        Commands.run(command, dir, env, log, Commands.failed(List.of("mvn", "-q", "-B", "package"),
+        Commands.run(command, dir, quiet(env), log, Commands.failed(List.of("mvn", "-q", "-B", "package"),
                 "fix the build (its last lines are above); run `mvn package` in " + dir + " to see all of it"));
     }
 
     List<String> command(Path mvn, Path dir) {
-        List<String> command = new ArrayList<>(List.of(mvn.toString(), "-q", "-B", "package"));
+        List<String> command = new ArrayList<>(List.of(mvn.toString(), "-q", "-B", "-Dstyle.color=never", "package"));
         libDirectory(dir).ifPresent(lib -> command.addAll(List.of(DEPENDENCY_PLUGIN + ":copy-dependencies",
                 "-DincludeScope=runtime", "-DoutputDirectory=" + lib)));
         return command;
@@ -54,6 +54,30 @@ record MavenBuild(Declared declared, List<String> outputs) implements Build {
             return Optional.empty();
         }
         return declared.code().map(code -> dir.resolve(code).normalize().resolveSibling("lib"));
+    }
+
+    /**
+     * Maven's environment without the warning its bundled Guava makes JDK 24 and later print on every
+     * run (four lines about sun.misc.Unsafe, in every build's output): the flag that silences it is
+     * added when MAVEN_OPTS is unset and the JDK Maven runs on is that new. JDK 23 and older refuse it.
+     */
+    static Map<String, String> quiet(Map<String, String> env) {
+        if (env.containsKey("MAVEN_OPTS")) {
+            return env;
+        }
+        Path home = Path.of(env.getOrDefault("JAVA_HOME", System.getProperty("java.home")));
+        try {
+            String release = Files.readString(home.resolve("release"));
+            var m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)").matcher(release);
+            if (m.find() && Integer.parseInt(m.group(1)) >= 24) {
+                Map<String, String> quiet = new java.util.HashMap<>(env);
+                quiet.put("MAVEN_OPTS", "--sun-misc-unsafe-memory-access=allow");
+                return quiet;
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no release file: leave Maven as it is
+        }
+        return env;
     }
 
     static Path program(Path dir, Map<String, String> env) {

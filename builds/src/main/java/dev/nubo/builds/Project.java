@@ -101,6 +101,14 @@ public final class Project {
         return directory;
     }
 
+    Declared declared() {
+        return declared;
+    }
+
+    Map<String, String> env() {
+        return env;
+    }
+
     /** The build in a few words, e.g. {@code Maven (mvn -q -B package)} or {@code none (build: none in nubo.yaml)}. */
     public String describeBuild() {
         return build.describe();

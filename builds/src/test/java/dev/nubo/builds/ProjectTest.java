@@ -46,7 +46,7 @@ class ProjectTest {
 
         Project project = Project.open(dir);
 
-        assertThat(project.describeBuild()).startsWith("Maven (mvn -q -B package " + MavenBuild.DEPENDENCY_PLUGIN
+        assertThat(project.describeBuild()).startsWith("Maven (mvn -q -B -Dstyle.color=never package " + MavenBuild.DEPENDENCY_PLUGIN
                 + ":copy-dependencies -DincludeScope=runtime -DoutputDirectory=");
         assertThat(project.files().keySet()).containsExactly("nubo.yaml", "pom.xml", "target/classes/com/example/Hello.class",
                 "target/lib/dep-1.0.jar");

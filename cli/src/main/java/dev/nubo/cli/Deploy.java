@@ -59,11 +59,7 @@ final class Deploy extends ClientCommand {
             build(project, screen);
         }
         try (Archive archive = archive(project); Api api = api()) {
-            archive.skipped().forEach(s -> screen.line("  skipped " + s));
-            Deployment created = api.read(api.upload("/v1/deployments", body(archive, screen)), Deployment.class);
-            screen.done("uploaded " + Human.bytes(created.size() > 0 ? created.size() : archive.size())
-                    + " (" + Human.shortDigest(created.digest()) + ")");
-            screen.done("revision " + created.revision() + " created");
+            Deployment created = upload(api, archive, screen);
             if (waiting.noWait) {
                 if (output.json()) {
                     printJson(api.get("/v1/services/" + Api.segment(created.service())
@@ -72,20 +68,37 @@ final class Deploy extends ClientCommand {
                 screen.line("not waiting; follow it with `nubo describe " + created.service() + "`");
                 return 0;
             }
-            var started = env.clock().instant();
-            Outcome outcome = new RevisionWatch(api, screen, env, true)
-                    .await(created.service(), created.revision(), Goal.READY, waiting.timeout);
+            Outcome outcome = await(api, screen, env, created, waiting.timeout);
             if (output.json()) {
                 printJson(outcome.json());
-            } else if (outcome.reached()) {
-                var revision = outcome.revision();
-                var from = revision.created().orElse(started);
-                var to = revision.ready().orElse(env.clock().instant());
-                screen.done("ready in " + Human.millis(Duration.between(from, to).toMillis()));
-                screen.line("URL: " + created.url());
             }
             return outcome.reached() ? 0 : ErrorReport.FAILED;
         }
+    }
+
+    /** Uploads the archive as a new revision, and says so. */
+    static Deployment upload(Api api, Archive archive, Screen screen) {
+        archive.skipped().forEach(s -> screen.line("  skipped " + s));
+        Deployment created = api.read(api.upload("/v1/deployments", body(archive, screen)), Deployment.class);
+        screen.done("uploaded " + Human.bytes(created.size() > 0 ? created.size() : archive.size())
+                + " (" + Human.shortDigest(created.digest()) + ")");
+        screen.done("revision " + created.revision() + " created");
+        return created;
+    }
+
+    /** Follows the new revision until it is ready (then prints how long that took, and the URL) or failed. */
+    static Outcome await(Api api, Screen screen, Env env, Deployment created, Duration timeout) {
+        var started = env.clock().instant();
+        Outcome outcome = new RevisionWatch(api, screen, env, true)
+                .await(created.service(), created.revision(), Goal.READY, timeout);
+        if (outcome.reached()) {
+            var revision = outcome.revision();
+            var from = revision.created().orElse(started);
+            var to = revision.ready().orElse(env.clock().instant());
+            screen.done("ready in " + Human.millis(Duration.between(from, to).toMillis()));
+            screen.line("URL: " + created.url());
+        }
+        return outcome;
     }
 
     /** The directory itself, or the directory of a nubo.yaml that was named directly. */
