@@ -22,6 +22,7 @@ import java.util.function.Function;
 final class Commands {
 
     static final int LAST_LINES = 20;
+    private static final java.util.regex.Pattern ANSI = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*[A-Za-z]");
 
     private Commands() {}
 
@@ -49,7 +50,11 @@ final class Commands {
         Runtime.getRuntime().addShutdownHook(stopper);
         Deque<String> last = new ArrayDeque<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
+            for (String raw; (raw = out.readLine()) != null; ) {
+                String line = ANSI.matcher(raw).replaceAll("");
+                if (line.isEmpty() && !raw.isEmpty()) {
+                    continue; // only colour codes: Maven's console resets, even with -B
+                }
                 log.output(line);
                 last.addLast(line);
                 if (last.size() > LAST_LINES) {

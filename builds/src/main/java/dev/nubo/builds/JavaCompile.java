@@ -10,7 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.nio.charset.StandardCharsets;
 import javax.tools.JavaCompiler;
+import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
@@ -127,9 +129,13 @@ public final class JavaCompile {
         if (!release.isEmpty()) {
             args.addAll(List.of("--release", release));
         }
-        sources.forEach(s -> args.add(s.toString()));
         StringWriter messages = new StringWriter();
-        boolean ok = javac.getTask(messages, null, null, args, null, null).call();
+        boolean ok;
+        try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, StandardCharsets.UTF_8)) {
+            ok = javac.getTask(messages, files, null, args, null, files.getJavaFileObjectsFromPaths(sources)).call();
+        } catch (IOException e) {
+            throw new BuildFailure("the Java compiler failed: " + e.getMessage(), "run `nubo deploy` for a full build");
+        }
         if (!ok) {
             List<String> lines = messages.toString().lines().toList();
             throw new BuildFailure("the Java sources do not compile", "fix the error above and save again",

@@ -118,6 +118,9 @@ final class Dev extends ClientCommand {
             if (!e.hint().isEmpty()) {
                 screen.line("  hint: " + e.hint());
             }
+        } catch (RuntimeException e) {
+            // One bad round must not end the session: the next save gets another.
+            screen.failed("this round failed unexpectedly: " + e + " (please report it; save again to retry)");
         }
         return Optional.empty();
     }
