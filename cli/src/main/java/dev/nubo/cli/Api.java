@@ -49,6 +49,11 @@ final class Api implements AutoCloseable {
                 .POST(BodyPublishers.ofString(body.toString())));
     }
 
+    /** As {@link #post}, without a timeout: the server builds from source before it answers, which takes what it takes. */
+    JsonNode postAndWait(String path, JsonNode body) {
+        return json(request(path).header("Content-Type", "application/json").POST(BodyPublishers.ofString(body.toString())));
+    }
+
     JsonNode put(String path, JsonNode body) {
         return json(request(path).timeout(CALL_TIMEOUT)
                 .header("Content-Type", "application/json")

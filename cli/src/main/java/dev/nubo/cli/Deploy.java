@@ -3,11 +3,15 @@ package dev.nubo.cli;
 import dev.nubo.builds.Archive;
 import dev.nubo.builds.BuildFailure;
 import dev.nubo.builds.BuildLog;
+import dev.nubo.builds.GitCheckout;
 import dev.nubo.builds.Project;
 import dev.nubo.cli.RevisionWatch.Goal;
 import dev.nubo.cli.RevisionWatch.Outcome;
 import dev.nubo.cli.Service.Deployment;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nubo.model.Descriptor;
+import dev.nubo.model.Json;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +27,7 @@ import java.util.function.LongConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -40,6 +45,15 @@ final class Deploy extends ClientCommand {
     @Option(names = "--no-build", description = "Upload the directory as it is, without running its build.")
     boolean noBuild;
 
+    @Option(names = "--git", paramLabel = "REPO[#REF]", description = "Deploy from a git repository the server can"
+            + " reach (a URL, or a path on the server's machine) at REF (a branch, tag or commit; default: its default"
+            + " branch); the server clones and builds it, and redeploys it on a push to its push webhook.")
+    String git;
+
+    @Option(names = "--path", paramLabel = "DIR", defaultValue = "", description = "With --git: the directory in the"
+            + " repository that holds nubo.yaml (default: its root).")
+    String path;
+
     @Mixin
     WaitOptions waiting;
 
@@ -52,8 +66,11 @@ final class Deploy extends ClientCommand {
 
     @Override
     public Integer call() {
-        Path dir = serviceDirectory(source.toAbsolutePath().normalize());
         Screen screen = new Screen(output.json() ? new PrintWriter(Writer.nullWriter()) : out(), env);
+        if (git != null) {
+            return fromGit(screen);
+        }
+        Path dir = serviceDirectory(source.toAbsolutePath().normalize());
         Project project = project(dir, env);
         if (!noBuild) {
             build(project, screen);
@@ -66,6 +83,39 @@ final class Deploy extends ClientCommand {
                             + "/revisions/" + Api.segment(created.revision())));
                 }
                 screen.line("not waiting; follow it with `nubo describe " + created.service() + "`");
+                return 0;
+            }
+            Outcome outcome = await(api, screen, env, created, waiting.timeout);
+            if (output.json()) {
+                printJson(outcome.json());
+            }
+            return outcome.reached() ? 0 : ErrorReport.FAILED;
+        }
+    }
+
+    /** {@code --git}: the server clones, builds and deploys; the build's output comes back with its answer. */
+    private int fromGit(Screen screen) {
+        if (!source.toString().equals(".")) {
+            throw new ParameterException(spec.commandLine(), "give either DIR or --git, not both; with --git, --path names"
+                    + " the directory in the repository");
+        }
+        var repoAndRef = GitCheckout.split(git);
+        ObjectNode body = Json.mapper().createObjectNode().put("repository", repoAndRef.getKey()).put("path", path);
+        repoAndRef.getValue().ifPresent(ref -> body.put("ref", ref));
+        screen.pending("building " + git + (path.isEmpty() ? "" : " (" + path + ")") + " on the server");
+        try (Api api = api()) {
+            JsonNode answer = api.postAndWait("/v1/deployments/git", body);
+            answer.path("build").forEach(line -> screen.line("  " + line.asText()));
+            screen.done("built commit " + answer.path("commit").asText().substring(0, Math.min(12, answer.path("commit").asText().length())));
+            Deployment created = api.read(answer, Deployment.class);
+            screen.done("uploaded " + Human.bytes(created.size()) + " (" + Human.shortDigest(created.digest()) + ")");
+            screen.done("revision " + created.revision() + " created");
+            screen.line("push webhook: POST " + answer.path("pushUrl").asText() + " redeploys it on a push"
+                    + repoAndRef.getValue().map(r -> " to " + r).orElse(""));
+            if (waiting.noWait) {
+                if (output.json()) {
+                    printJson(answer);
+                }
                 return 0;
             }
             Outcome outcome = await(api, screen, env, created, waiting.timeout);

@@ -39,7 +39,7 @@ class ArchitectureTest {
             Map.entry("kafka-source", Set.of("model", "eventsink")),
             Map.entry("builds", Set.of("model")),
             Map.entry("cli", Set.of("model", "builds")),
-            Map.entry("server", Set.of("model", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler", "eventsink", "events",
+            Map.entry("server", Set.of("model", "builds", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler", "eventsink", "events",
                     "sources", "kafkasource")),
             Map.entry("testing", Set.of("model", "cli")),
             Map.entry("dist", Set.of("server", "cli")));

@@ -92,7 +92,8 @@ public final class NuboServer implements AutoCloseable {
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls));
             ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
-                    new EventsApi(vertx, eventing, sources, urls, clock), eventing);
+                    new EventsApi(vertx, eventing, sources, urls, clock), eventing,
+                    new GitApi(new GitDeploys(deployments, store, home, urls, clock)));
             controlApi.mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
