@@ -28,7 +28,7 @@ public final class Cli {
 
     /** {@link ClientCommand}s, and {@link Group}s of them, each made with the {@link Env} by {@link WithEnv}. */
     private static final List<Class<?>> COMMANDS = List.of(
-            Init.class, Deploy.class, Dev.class, ListServices.class, Describe.class, Logs.class, Invoke.class, Delete.class, Rollback.class,
+            Init.class, Deploy.class, Dev.class, Debug.class, ListServices.class, Describe.class, Logs.class, Invoke.class, Delete.class, Rollback.class,
             SplitTraffic.class, Brokers.class, Triggers.class, Events.class, Invocations.class, Sources.class);
 
     private Cli() {}

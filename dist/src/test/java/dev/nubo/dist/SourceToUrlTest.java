@@ -198,6 +198,71 @@ class SourceToUrlTest {
         assertThat(forged.statusCode()).isEqualTo(404);
     }
 
+    /**
+     * {@code nubo debug}: a Java function's debug instance takes JDWP on loopback; while a debugger holds
+     * it (the whole JVM suspended, as at a breakpoint) a request to {@code debug-NAME} outlives the
+     * service's 1 s timeout, the service's own URL keeps answering from its ordinary instance, and the
+     * debug instance is none of the revision's; Ctrl-C ends the session.
+     */
+    @Test
+    void debugsAJavaFunctionOverJdwpWithTimeoutsSuspended() throws Exception {
+        Path dir = work.resolve("dbg-java");
+        copy(TestNubo.example("hello-java"), dir);
+        Files.writeString(dir.resolve("nubo.yaml"), Files.readString(dir.resolve("nubo.yaml"))
+                .replace("name: hello-java", "name: dbg-java\ntimeout: 1s"));
+        ok(nubo.nubo("deploy", dir.toString()));
+        Path log = work.resolve("debug.log");
+        ProcessBuilder shipped = new ProcessBuilder("bash", TestNubo.repository().resolve("dist/target/bin/nubo").toString(),
+                "debug", "dbg-java").redirectErrorStream(true).redirectOutput(log.toFile());
+        shipped.environment().put("NUBO_HOME", home.toString());
+        shipped.environment().keySet().removeAll(List.of("NUBO_SERVER", "NUBO_TOKEN"));
+        Process debug = shipped.start();
+        try {
+            awaitLine(log, debug, "Ctrl-C ends the session", Duration.ofSeconds(60));
+            Matcher jdwp = Pattern.compile("✓ dbg-java-00001-debug ready: JDWP on 127\\.0\\.0\\.1:(\\d+)").matcher(Files.readString(log));
+            assertThat(jdwp.find()).as(Files.readString(log)).isTrue();
+            assertThat(Files.readString(log)).contains("requests: http://debug-dbg-java." + nubo.server().domain());
+
+            com.sun.jdi.VirtualMachine vm = attach(Integer.parseInt(jdwp.group(1)));
+            vm.suspend();
+            var held = java.util.concurrent.CompletableFuture.supplyAsync(() -> nubo.post("debug-dbg-java", "/", "{\"name\":\"Bug\"}"));
+            Thread.sleep(2500);
+            assertThat(held).as("held at the 'breakpoint', past the service's 1 s timeout").isNotDone();
+            assertThat(nubo.post("dbg-java", "/", "{\"name\":\"Ada\"}").statusCode()).as("the service's own URL").isEqualTo(200);
+            vm.resume();
+            vm.dispose();
+            assertThat(held.get(20, TimeUnit.SECONDS).body()).contains("Hello, Bug");
+            assertThat(nubo.nubo("describe", "dbg-java").out()).doesNotContain("-debug");
+        } finally {
+            debug.destroy();
+            debug.waitFor(10, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> nubo.api("/v1/services/dbg-java/debug").statusCode() == 404);
+        assertThat(nubo.post("debug-dbg-java", "/", "{}").statusCode()).isEqualTo(404);
+    }
+
+    private static com.sun.jdi.VirtualMachine attach(int port) throws Exception {
+        var connector = com.sun.jdi.Bootstrap.virtualMachineManager().attachingConnectors().stream()
+                .filter(c -> c.transport().name().equals("dt_socket")).findFirst().orElseThrow();
+        var arguments = connector.defaultArguments();
+        arguments.get("hostname").setValue("127.0.0.1");
+        arguments.get("port").setValue(Integer.toString(port));
+        return connector.attach(arguments);
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
     private static String commitAndPush(Path clone, String message) throws Exception {
         run(clone, "git", "add", "-A");
         run(clone, "git", "-c", "user.email=dev@example.com", "-c", "user.name=Dev", "commit", "-q", "-m", message);

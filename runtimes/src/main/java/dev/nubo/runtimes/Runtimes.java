@@ -91,6 +91,16 @@ public final class Runtimes {
     }
 
     /**
+     * As {@link #launch}, for {@code nubo debug}: a fresh process that listens for a debugger on
+     * {@code debugPort} (loopback), with the function runtime's timeout suspended.
+     *
+     * @throws dev.nubo.model.UserError when the service's program cannot be debugged this way
+     */
+    public Debugger.Debugging debug(Target t, int debugPort) {
+        return Debugger.apply(launch(t), debugPort);
+    }
+
+    /**
      * The generic processes worth starting before any request: Java at the default memory, plus the
      * kinds (runtime and memory) of the given descriptors, those of deployed functions.
      */

@@ -59,10 +59,10 @@ final class ControlApi {
     private final EventsApi events;
     private final Eventing eventing;
 
-    private final GitApi git;
+    private final DeveloperApi developer;
 
     ControlApi(Vertx vertx, String token, Views views, Deployments deployments, LogHub logs, Home home, Urls urls, long uploadLimit,
-               EventsApi events, Eventing eventing, GitApi git) {
+               EventsApi events, Eventing eventing, DeveloperApi developer) {
         this.vertx = vertx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.views = views;
@@ -75,19 +75,19 @@ final class ControlApi {
         this.client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAliveTimeout(3));
         this.events = events;
         this.eventing = eventing;
-        this.git = git;
+        this.developer = developer;
     }
 
     /** Adds the API's routes to a router that is already serving. */
     void mount(Router router) {
         events.mountPublic(router);
-        git.mountPublic(router);
+        developer.mountPublic(router);
         router.route().handler(this::authenticate);
         router.get("/v1/info").handler(ctx -> json(ctx, 200, Map.of("version", Version.current(), "api", urls.api(),
                 "gateway", urls.gateway(), "domain", urls.domain())));
         router.get("/v1/runtimes").handler(ctx -> json(ctx, 200, views.runtimes()));
         router.post("/v1/deployments").handler(this::deploy);
-        git.mount(router);
+        developer.mount(router);
         router.get("/v1/services").blockingHandler(ctx -> json(ctx, 200, Map.of("services", views.services())), false);
         router.get("/v1/services/:name").blockingHandler(ctx -> json(ctx, 200, views.service(ctx.pathParam("name"))), false);
         router.get("/v1/services/:name/revisions/:revision").blockingHandler(ctx ->

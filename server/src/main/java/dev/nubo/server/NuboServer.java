@@ -93,7 +93,8 @@ public final class NuboServer implements AutoCloseable {
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls));
             ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
-                    new GitApi(new GitDeploys(deployments, store, home, urls, clock)));
+                    new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
+                            runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())));
             controlApi.mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 

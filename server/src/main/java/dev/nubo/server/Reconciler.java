@@ -103,6 +103,11 @@ final class Reconciler implements AutoCloseable {
         return routes.traffic(service);
     }
 
+    /** A route beside the service's traffic, under its own tag (a debug session's instance); empty arguments remove it. */
+    void debugRoute(String service, Optional<String> tag, Optional<dev.nubo.gateway.RevisionRoute> route) {
+        routes.extra(service, tag, route);
+    }
+
     /** The revision taking the largest share of traffic now, if any. */
     Optional<String> routed(String service) {
         return plan(service).primary();

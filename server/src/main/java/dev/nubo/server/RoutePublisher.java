@@ -24,6 +24,8 @@ final class RoutePublisher {
     private final Gateway gateway;
     private final Map<String, ServiceRoute> routes = new HashMap<>();               // guarded by this
     private final Map<String, TrafficPlan> traffic = new ConcurrentHashMap<>();
+    /** Per service, a route outside its traffic plan under a tag of its own: a debug session's instance. */
+    private final Map<String, Map.Entry<String, RevisionRoute>> extra = new HashMap<>();  // guarded by this
 
     RoutePublisher(Gateway gateway) {
         this.gateway = gateway;
@@ -41,8 +43,37 @@ final class RoutePublisher {
                 ? !route.get().equals(routes.put(service, route.get()))
                 : routes.remove(service) != null;
         if (changed) {
-            gateway.routes(new RouteTable(routes));
+            gateway.routes(table());
         }
+    }
+
+    /**
+     * Adds (or with empty arguments removes) a revision route that only {@code TAG-SERVICE} reaches,
+     * beside whatever the service's plan routes; kept across the plan's publishes.
+     */
+    synchronized void extra(String service, Optional<String> tag, Optional<RevisionRoute> route) {
+        if (tag.isPresent() && route.isPresent()) {
+            extra.put(service, Map.entry(tag.get(), route.get()));
+        } else {
+            extra.remove(service);
+        }
+        gateway.routes(table());
+    }
+
+    /** Every service's route, with its extra route, if any, as a tag of its own. */
+    private RouteTable table() {
+        Map<String, ServiceRoute> all = new HashMap<>(routes);
+        extra.forEach((service, tagged) -> {
+            ServiceRoute route = all.get(service);
+            if (route != null) {
+                Map<String, String> tags = new LinkedHashMap<>(route.tags());
+                tags.put(tagged.getKey(), tagged.getValue().revision());
+                Map<String, RevisionRoute> revisions = new LinkedHashMap<>(route.revisions());
+                revisions.put(tagged.getValue().revision(), tagged.getValue());
+                all.put(service, new ServiceRoute(service, route.paths(), route.split(), tags, revisions));
+            }
+        });
+        return new RouteTable(all);
     }
 
     /**
@@ -62,7 +93,7 @@ final class RoutePublisher {
         Map<String, RevisionRoute> revisions = new LinkedHashMap<>(route.revisions());
         revisions.put(revision, routed.withEndpoints(endpoints));
         routes.put(service, new ServiceRoute(service, route.paths(), route.split(), route.tags(), revisions));
-        gateway.routes(new RouteTable(routes));
+        gateway.routes(table());
     }
 
     /** Forgets a deleted service, once it is off the gateway. */

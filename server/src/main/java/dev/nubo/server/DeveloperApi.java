@@ -17,8 +17,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * Deploys from git ({@link GitDeploys}) over the control API:
+ * The developer loop's routes of the control API: deploys from git ({@link GitDeploys}) and debug
+ * sessions ({@link DebugSessions}).
  * <ul>
+ *   <li>{@code POST /v1/services/NAME/debug} (bearer token): starts the service's debug session, or
+ *       returns the running one, once its instance is ready: 200 with the session; {@code GET} shows
+ *       it, {@code DELETE} ends it;</li>
  *   <li>{@code POST /v1/deployments/git} {@code {"repository", "ref", "path"}} (bearer token): clones,
  *       builds and deploys; answers 201 with the upload's fields plus {@code commit}, {@code build}
  *       (the build's output lines) and {@code pushUrl}, or 400 {@code build.failed} with the build's
@@ -26,17 +30,20 @@ import java.util.concurrent.Executors;
  *   <li>{@code POST /v1/git/NAME/push?token=T} (no bearer token: the token is the push webhook's
  *       secret): redeploys in the background, 202.</li>
  * </ul>
- * A build can take minutes, so it runs on a virtual thread of its own, not on Vert.x's worker pool.
+ * A build can take minutes, so it runs on a virtual thread of its own, not on Vert.x's worker pool;
+ * so does a debug session's start, which waits for its instance.
  */
-final class GitApi {
+final class DeveloperApi {
 
     private static final int BODY_LIMIT = 1 << 20;
 
     private final GitDeploys git;
+    private final DebugSessions debug;
     private final ExecutorService builds = Executors.newVirtualThreadPerTaskExecutor();
 
-    GitApi(GitDeploys git) {
+    DeveloperApi(GitDeploys git, DebugSessions debug) {
         this.git = git;
+        this.debug = debug;
     }
 
     void mountPublic(Router router) {
@@ -48,6 +55,7 @@ final class GitApi {
     }
 
     void mount(Router router) {
+        mountDebug(router);
         router.post("/v1/deployments/git").handler(BodyHandler.create().setBodyLimit(64 << 10)).handler(ctx -> {
             JsonNode body = payload(ctx);
             String repository = body.path("repository").asText("");
@@ -68,6 +76,18 @@ final class GitApi {
                     })
                     .onFailure(ctx::fail);
         });
+    }
+
+    private void mountDebug(Router router) {
+        router.post("/v1/services/:name/debug").handler(ctx -> Future.fromCompletionStage(CompletableFuture.supplyAsync(
+                        () -> debug.start(ctx.pathParam("name")), builds), ctx.vertx().getOrCreateContext())
+                .onSuccess(session -> ControlApi.json(ctx, 200, session))
+                .onFailure(ctx::fail));
+        router.get("/v1/services/:name/debug").handler(ctx -> ControlApi.json(ctx, 200, debug.session(ctx.pathParam("name"))
+                .orElseThrow(() -> UserError.notFound("debug.none", "service " + ctx.pathParam("name") + " has no debug session",
+                        "start one with `nubo debug " + ctx.pathParam("name") + "`"))));
+        router.delete("/v1/services/:name/debug").blockingHandler(ctx -> ControlApi.json(ctx, 200,
+                Map.of("ended", debug.stop(ctx.pathParam("name")))), false);
     }
 
     private static JsonNode payload(RoutingContext ctx) {
