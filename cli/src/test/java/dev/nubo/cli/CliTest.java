@@ -39,7 +39,7 @@ class CliTest {
         Cli.register(top, env());
 
         assertThat(top.getSubcommands().keySet()).containsExactlyInAnyOrder(
-                "server", "deploy", "list", "ls", "describe", "logs", "invoke", "delete", "rollback", "traffic",
+                "server", "init", "deploy", "dev", "debug", "list", "ls", "describe", "logs", "invoke", "delete", "rollback", "traffic",
                 "broker", "trigger", "events", "invocations", "source");
     }
 
