@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.Json;
+import dev.nubo.model.NuboException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,6 +174,9 @@ final class Deploy extends ClientCommand {
         try {
             return Project.open(dir, env.vars());
         } catch (BuildFailure e) {
+            throw new CommandError(e.getMessage(), e.hint());
+        } catch (NuboException e) {
+            // nubo.yaml's build: section, read here before anything is sent; the server checks the rest.
             throw new CommandError(e.getMessage(), e.hint());
         }
     }

@@ -99,6 +99,17 @@ class DeployTest {
     }
 
     @Test
+    void aMalformedBuildSectionIsReportedBeforeAnythingIsSent() throws IOException {
+        Files.writeString(service.resolve("nubo.yaml"), "name: hello-java\nruntime: process\ncommand: [sh, run.sh]\nbuild: [make]\n");
+
+        Run run = CannedApi.run(api.env(home), "deploy", service.toString());
+
+        assertThat(run.exit()).isEqualTo(1);
+        assertThat(run.err()).startsWith("error: nubo.yaml: `build` must be a mapping or `none`, found a list\nhint: e.g. ");
+        assertThat(api.last("POST", "/v1/deployments")).isEmpty();
+    }
+
+    @Test
     @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void stopsAtTheServersEarlyAnswerAndPrintsIt() throws Exception {
         byte[] big = new byte[32 << 20]; // more than the sockets buffer, so a client that sends it all waits forever
