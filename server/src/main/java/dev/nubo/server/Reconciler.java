@@ -16,6 +16,7 @@ import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.ServiceRecord;
 import dev.nubo.store.Store;
+import dev.nubo.store.StoreConflict;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,6 +133,10 @@ final class Reconciler implements AutoCloseable {
             loop.execute(() -> {
                 try {
                     reconcileNow(service);
+                } catch (StoreConflict e) {
+                    // Someone else (a request, another node) changed the service since this pass read it: read again.
+                    log.info("{}: {}; reconciling again", service, e.getMessage());
+                    reconcile(service);
                 } catch (RuntimeException e) {
                     log.error("reconciling {} failed; will retry on the next change", service, e);
                 }
@@ -231,7 +236,7 @@ final class Reconciler implements AutoCloseable {
             if (readyCount(l, c.id()) >= proving) {
                 // Traffic first, then the state: whoever sees READY can already reach the new revision.
                 route(service, record.get(), l, asReady(revisions, c));
-                RevisionRecord ready = store.markReady(c.id(), clock.instant());
+                RevisionRecord ready = store.markReady(c, clock.instant());
                 event(c, c.id() + " is ready (in " + Duration.between(c.createdAt(), ready.readyAt().orElseThrow()).toMillis() + " ms)");
                 reconcile(service);
                 return;
@@ -311,7 +316,7 @@ final class Reconciler implements AutoCloseable {
     private static List<RevisionRecord> asReady(List<RevisionRecord> revisions, RevisionRecord candidate) {
         return revisions.stream().map(r -> r.id().equals(candidate.id())
                 ? new RevisionRecord(r.id(), r.service(), r.number(), r.descriptorYaml(), r.digest(), RevisionState.READY,
-                        r.reason(), r.logTail(), r.createdAt(), Optional.of(r.createdAt()))
+                        r.reason(), r.logTail(), r.createdAt(), Optional.of(r.createdAt()), r.version())
                 : r).toList();
     }
 
@@ -483,7 +488,7 @@ final class Reconciler implements AutoCloseable {
     }
 
     private void fail(RevisionRecord r, String reason, List<String> logTail) {
-        store.markFailed(r.id(), reason, logTail);
+        store.markFailed(r, reason, logTail);
         event(r, r.id() + " failed: " + reason);
     }
 
