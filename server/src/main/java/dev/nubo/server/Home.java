@@ -21,7 +21,7 @@ import java.util.Map;
  * The layout of {@code NUBO_HOME}:
  *
  * <pre>
- *   nubo.db              services, revisions, events (SQLite)
+ *   nubo.db              services, revisions, events (SQLite; not there with --store postgresql://…)
  *   admin.token          the control API's admin token (0600)
  *   server.json          where the running server listens, for the CLI (0600)
  *   blobs/sha256/HEX.zip every deployed archive, by content
@@ -98,10 +98,6 @@ final class Home {
 
     Path root() {
         return root;
-    }
-
-    Path database() {
-        return root.resolve("nubo.db");
     }
 
     /** The event log: brokers, triggers, pending deliveries, dead letters, invocations and sources. */

@@ -58,7 +58,7 @@ public final class NuboServer implements AutoCloseable {
         InstantSource clock = InstantSource.system();
         try {
             String token = home.adminToken();
-            Store store = Store.open(dev.nubo.store.StoreLocation.sqlite(home.database()));
+            Store store = Store.open(config.store());
             opened.addFirst(store);
             // Native epoll where Netty has it (Linux x86_64 here); Vert.x falls back to NIO elsewhere.
             Vertx vertx = Vertx.vertx(new io.vertx.core.VertxOptions().setPreferNativeTransport(true));

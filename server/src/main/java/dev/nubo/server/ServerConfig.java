@@ -1,6 +1,7 @@
 package dev.nubo.server;
 
 import dev.nubo.gateway.GatewayConfig;
+import dev.nubo.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -24,6 +25,8 @@ import java.time.Duration;
  *       class-data archive; shareable between servers of the same Nubo build</td></tr>
  *   <tr><td>codeLimit</td><td>1 GiB</td><td>the most a deploy's archive may unpack to; above it, 413
  *       (why this default: {@code Artifacts.DEFAULT_CODE_LIMIT})</td></tr>
+ *   <tr><td>store</td><td>SQLite in {@code home/nubo.db}</td><td>where services, revisions, traffic and their
+ *       changes are kept: {@link StoreLocation#parse a PostgreSQL URL} for state that several nodes share</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -35,7 +38,8 @@ public record ServerConfig(
         Duration terminationGrace,
         int poolSize,
         Path runtimeCache,
-        long codeLimit) {
+        long codeLimit,
+        StoreLocation store) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -61,18 +65,25 @@ public record ServerConfig(
     /** Defaults, with state under {@code home}. */
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
-                512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
+                512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
+                StoreLocation.sqlite(home.resolve("nubo.db")));
     }
 
     /** On ephemeral loopback ports: for tests and embedding. */
     public static ServerConfig ephemeral(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withHost("127.0.0.1").withPort(0), "127.0.0.1", 0, 512L << 20,
-                Duration.ofSeconds(5), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT);
+                Duration.ofSeconds(5), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
+                StoreLocation.sqlite(home.resolve("nubo.db")));
     }
 
     /** The same, keeping {@code size} idle processes per runtime kind. */
     public ServerConfig withPool(int size, Path cache) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, cache, codeLimit);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, cache, codeLimit, store);
+    }
+
+    /** The same, with the state in {@code store}. */
+    public ServerConfig withStore(StoreLocation store) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
     }
 
     /** The gateway's bind address. */
