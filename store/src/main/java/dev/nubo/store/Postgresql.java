@@ -68,6 +68,13 @@ final class Postgresql {
         String state = String.valueOf(e.getSQLState());
         String at = "the store at " + location;
         String reason = String.valueOf(e.getMessage());
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root instanceof java.net.UnknownHostException) {
+            reason = "no host " + location.host() + " is known (" + reason + ")";
+        }
         return switch (state) {
             case "28P01", "28000" -> UserError.badRequest("store.unavailable", at + " refused user " + location.user() + ": " + reason,
                     "give the password in the URL (postgresql://USER:PASSWORD@HOST:PORT/DB) or in PGPASSWORD,"
