@@ -60,7 +60,7 @@ public final class NuboServer implements AutoCloseable {
         InstantSource clock = InstantSource.system();
         try {
             String token = home.adminToken();
-            Store store = shutdown.add(Stage.STORE, Store.open(home.database()));
+            Store store = shutdown.add(Stage.STORE, Store.open(config.store()));
             Vertx vertx = vertx();
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
             Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(vertx, config.gateway()));
