@@ -29,18 +29,20 @@ final class Deployments {
     private final Artifacts artifacts;
     private final Runtimes runtimes;
     private final Store store;
-    private final LocalChanges changes;
     private final Reconciler reconciler;
     private final Urls urls;
     private final InstantSource clock;
 
-    /** @param changes where every write here is announced; the reconciler listens (see {@link ServiceChanges}) */
-    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, LocalChanges changes, Reconciler reconciler, Urls urls,
+    /**
+     * Every write here reaches the reconcilers (this node's and any other sharing the store) through the
+     * store's change feed ({@link FeedChanges}), not by a call; only a traffic change also waits for this
+     * node's pass, so that its answer shows the routes it made.
+     */
+    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, Reconciler reconciler, Urls urls,
                 InstantSource clock) {
         this.artifacts = artifacts;
         this.runtimes = runtimes;
         this.store = store;
-        this.changes = changes;
         this.reconciler = reconciler;
         this.urls = urls;
         this.clock = clock;
@@ -55,7 +57,6 @@ final class Deployments {
         boolean created = r.number() == 1; // numbering starts with the service: 1 is the deploy that created it
         store.addEvent(d.name(), Optional.of(r.id()), clock.instant(),
                 r.id() + " created from " + stored.digest().substring(0, 19) + "… (" + d.runtime().kind() + ")");
-        changes.changed(d.name());
         return new Deployed(d.name(), r.id(), stored.digest(), stored.size(), urls.service(d.name()), created);
     }
 
@@ -86,7 +87,6 @@ final class Deployments {
                     "look at it again (`nubo describe " + service + "`) and roll back again");
         }
         store.addEvent(service, Optional.of(target.id()), clock.instant(), "rolled back to " + target.id() + " (pinned until the next deploy)");
-        changes.changed(service);
         return target.id();
     }
 
@@ -121,7 +121,6 @@ final class Deployments {
                                 + " change was made (" + TRAFFIC_ATTEMPTS + " attempts)", "send it again");
             }
             store.addEvent(service, Optional.empty(), clock.instant(), "traffic set: " + describe(traffic));
-            changes.changed(service);
             reconciler.reconcileAndWait(service, TRAFFIC_APPLY_WAIT);
             return written;
         }
@@ -176,7 +175,6 @@ final class Deployments {
         if (!store.deleteService(service)) {
             throw NotFound.service(service);
         }
-        changes.changed(service);
     }
 
     /** A path prefix belongs to one service; the owner is whoever's live revisions claim it. */

@@ -22,7 +22,7 @@ import java.util.Map;
  *
  * <pre>
  *   nubo.db              services, revisions, events (SQLite; not there with --store postgresql://…)
- *   events.db            the event log: brokers, triggers, deliveries, … (SQLite)
+ *   events.db            the event log: brokers, triggers, deliveries, … (SQLite; not there with --store postgresql://…)
  *   admin.token          the control API's admin token (0600)
  *   node.id              this server's node id, which owns the event deliveries it leases
  *   server.json          where the running server listens, for the CLI (0600)
