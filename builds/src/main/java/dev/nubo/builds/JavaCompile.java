@@ -61,7 +61,7 @@ public final class JavaCompile {
         Path mvn = MavenBuild.program(dir, project.env());
         List<String> command = List.of(mvn.toString(), "-q", "-B", "-Dstyle.color=never",
                 MavenBuild.DEPENDENCY_PLUGIN + ":build-classpath", "-Dmdep.outputFile=" + dir.resolve(CLASS_PATH_FILE));
-        Commands.run(command, dir, MavenBuild.quiet(project.env()), log, Commands.failed(List.of("mvn", "dependency:build-classpath"),
+        Commands.run(command, dir, MavenBuild.mavenEnvironment(project.env()), log, Commands.failed(List.of("mvn", "dependency:build-classpath"),
                 "fix pom.xml (the last lines are above)"));
         release = release(dir.resolve("pom.xml"));
         try {

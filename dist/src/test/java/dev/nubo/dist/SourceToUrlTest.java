@@ -62,6 +62,23 @@ class SourceToUrlTest {
         }
     }
 
+    /** The other two Maven templates, each built by its own {@code mvn package} (its unit test included) on deploy. */
+    @Test
+    void theJavaLambdaAndSpringBootTemplatesBuildDeployAsTheyAreAndAnswer() {
+        Path lambda = work.resolve("t-java-lambda");
+        Path spring = work.resolve("t-spring-boot");
+        ok(TestNubo.cli("init", "java-lambda", lambda.toString()));
+        ok(TestNubo.cli("init", "spring-boot", spring.toString()));
+
+        TestNubo.CliResult lambdaDeploy = ok(nubo.nubo("deploy", lambda.toString()));
+        TestNubo.CliResult springDeploy = ok(nubo.nubo("deploy", spring.toString()));
+
+        assertThat(lambdaDeploy.out()).contains("building: Maven", "✓ built in ");
+        assertThat(nubo.post("t-java-lambda", "/", "{\"name\": \"Ada\"}").body()).isEqualTo("{\"message\":\"Hello, Ada\"}");
+        assertThat(springDeploy.out()).contains("building: Maven", "✓ built in ");
+        assertThat(nubo.get("t-spring-boot", "/?name=Ada").body()).isEqualTo("{\"message\":\"Hello, Ada\"}");
+    }
+
     @Test
     void aNodeFunctionGetsItsNpmDependencyInstalledAndUploaded() throws Exception {
         Path pkg = Files.createDirectories(work.resolve("registry/shout"));
