@@ -119,8 +119,9 @@ class SourceToUrlTest {
 
     /**
      * The Java template with a library of its own, a Jackson older than Nubo's: built by Maven, it loads
-     * its Jackson in a pooled JVM. Then {@code nubo dev} on it: a save is compiled alone and served; a
-     * save that does not compile is reported and the previous revision keeps serving.
+     * its Jackson in a pooled JVM. {@code nubo dev} deploys it (its first round is a whole deploy, so the
+     * test builds it once): a save is compiled alone and served; a save that does not compile is
+     * reported and the previous revision keeps serving.
      */
     @Test
     void aJavaFunctionWithItsOwnJacksonBuildsDeploysAndReloadsOnSave() throws Exception {
@@ -141,6 +142,7 @@ class SourceToUrlTest {
                     @Override
                     public HttpResponse handle(HttpRequest request, Context context) throws Exception {
                         String version = com.fasterxml.jackson.databind.cfg.PackageVersion.VERSION.toString();
+                        System.out.println("served with Jackson " + version);
                         return HttpResponse.of(200, "application/json",
                                 new ObjectMapper().writeValueAsString(Map.of("greeting", "Hello", "jackson", version)));
                     }
@@ -148,20 +150,23 @@ class SourceToUrlTest {
                 """);
         Files.delete(dir.resolve("src/test/java/com/example/HelloTest.java"));
 
-        TestNubo.CliResult deploy = ok(nubo.nubo("deploy", dir.toString()));
-
-        assertThat(deploy.out()).contains("building: Maven", "✓ built in ", "from the prewarmed pool");
-        assertThat(dir.resolve("target/lib/jackson-databind-2.17.2.jar")).exists();
-        assertThat(nubo.get("jackson-fn", "/").body()).contains("\"jackson\":\"2.17.2\"", "\"greeting\":\"Hello\"");
-
         Path log = work.resolve("dev.log");
         ProcessBuilder shipped = new ProcessBuilder("bash", TestNubo.repository().resolve("dist/target/bin/nubo").toString(), "dev",
-                dir.toString(), "--no-logs").redirectErrorStream(true).redirectOutput(log.toFile());
+                dir.toString()).redirectErrorStream(true).redirectOutput(log.toFile());
         shipped.environment().put("NUBO_HOME", home.toString()); // finds the server as a user's CLI does
         shipped.environment().keySet().removeAll(List.of("NUBO_SERVER", "NUBO_TOKEN"));
         Process dev = shipped.start();
         try {
+            // nubo dev's first round is a whole deploy: the Maven build, the upload, the revision.
             awaitLine(log, dev, "watching ", Duration.ofMinutes(3));
+            assertThat(Files.readString(log)).contains("building: Maven", "✓ built in ", "from the prewarmed pool")
+                    .containsPattern("URL: http://jackson-fn\\.\\S+\\n").containsPattern("✓ serving jackson-fn-00001 .* after the start");
+            assertThat(dir.resolve("target/lib/jackson-databind-2.17.2.jar")).exists();
+            assertThat(nubo.get("jackson-fn", "/").body()).contains("\"jackson\":\"2.17.2\"", "\"greeting\":\"Hello\"");
+            // Its logs follow in the same terminal, from when the stream connects: call until a call shows.
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() ->
+                    nubo.get("jackson-fn", "/").statusCode() == 200 && Files.readString(log).lines()
+                            .anyMatch(line -> line.contains("│") && line.contains("served with Jackson 2.17.2")));
 
             Files.writeString(hello, Files.readString(hello).replace("\"Hello\"", "\"Saved\""));
             await().atMost(Duration.ofSeconds(60)).until(() -> nubo.get("jackson-fn", "/").body().contains("Saved"));
