@@ -30,6 +30,8 @@ public final class JavaCompile {
     static final Path SOURCES = Path.of("src", "main", "java");
     static final Path RESOURCES = Path.of("src", "main", "resources");
     static final Path CLASS_PATH_FILE = Path.of(".nubo", "classpath");
+    /** The digest of the pom.xml that {@link #CLASS_PATH_FILE} was written for. */
+    static final Path CLASS_PATH_STAMP = Path.of(".nubo", "classpath.pom");
 
     private final Path dir;
     private final Path classes;
@@ -56,13 +58,38 @@ public final class JavaCompile {
         return Optional.of(new JavaCompile(project.directory(), classes, javac));
     }
 
-    /** Asks Maven for the compile class path (once per pom.xml) and compiles every source once, to warm the compiler up. */
+    /**
+     * Asks Maven for the compile class path, unless it did for this very pom.xml and every jar it named
+     * is still there (a Maven run costs seconds at each {@code nubo dev} start), and compiles every
+     * source once, to warm the compiler up.
+     */
     public void prepare(Project project, BuildLog log) {
-        Path mvn = MavenBuild.program(dir, project.env());
-        List<String> command = List.of(mvn.toString(), "-q", "-B", "-Dstyle.color=never",
-                MavenBuild.DEPENDENCY_PLUGIN + ":build-classpath", "-Dmdep.outputFile=" + dir.resolve(CLASS_PATH_FILE));
-        Commands.run(command, dir, MavenBuild.mavenEnvironment(project.env()), log, Commands.failed(List.of("mvn", "dependency:build-classpath"),
-                "fix pom.xml (the last lines are above)"));
+        Path stampFile = dir.resolve(CLASS_PATH_STAMP);
+        String stamp;
+        String previous;
+        try {
+            stamp = Project.digest(dir, List.of("pom.xml"));
+            previous = Files.exists(stampFile) ? Files.readString(stampFile) : "";
+            // Gone while Maven runs, so that a failed run leaves no stamp on an old class path.
+            Files.deleteIfExists(stampFile);
+        } catch (IOException e) {
+            throw new BuildFailure("cannot read " + dir.resolve("pom.xml") + " or " + stampFile + ": " + e.getMessage(),
+                    "check that the directory is readable and writable");
+        }
+        if (stamp.equals(previous) && classPathPresent()) {
+            log.step("class path unchanged since pom.xml last changed (" + CLASS_PATH_FILE + ")");
+        } else {
+            Path mvn = MavenBuild.program(dir, project.env());
+            List<String> command = List.of(mvn.toString(), "-q", "-B", "-Dstyle.color=never",
+                    MavenBuild.DEPENDENCY_PLUGIN + ":build-classpath", "-Dmdep.outputFile=" + dir.resolve(CLASS_PATH_FILE));
+            Commands.run(command, dir, MavenBuild.mavenEnvironment(project.env()), log, Commands.failed(List.of("mvn",
+                    "dependency:build-classpath"), "fix pom.xml (the last lines are above)"));
+        }
+        try {
+            Files.writeString(stampFile, stamp);
+        } catch (IOException e) {
+            log.step("cannot write " + stampFile + " (" + e.getMessage() + "); the next start asks Maven again");
+        }
         release = release(dir.resolve("pom.xml"));
         try {
             Path scratch = Files.createTempDirectory("nubo-javac-");
@@ -154,6 +181,15 @@ public final class JavaCompile {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** Whether the class path was written and every entry it names exists (a cleaned ~/.m2 needs Maven again). */
+    private boolean classPathPresent() {
+        if (!Files.isRegularFile(dir.resolve(CLASS_PATH_FILE))) {
+            return false;
+        }
+        String entries = classPath();
+        return entries.isEmpty() || java.util.Arrays.stream(entries.split(File.pathSeparator)).allMatch(e -> Files.exists(Path.of(e)));
     }
 
     private String classPath() {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -69,6 +71,42 @@ class JavaCompileTest {
         assertThat(javac.update(Set.of(Path.of("pom.xml")), BuildLog.quiet())).isFalse();
         assertThat(javac.update(Set.of(Path.of("src/test/java/com/example/HelloTest.java")), BuildLog.quiet())).isTrue();
         assertThat(JavaCompile.release(dir.resolve("pom.xml"))).isEqualTo("21");
+    }
+
+    @Test
+    void asksMavenForTheClassPathOncePerPomXmlAndAgainWhenAnEntryIsGone() throws IOException {
+        // A Maven wrapper that counts its runs and writes the class path it is asked for: one directory, in the project.
+        Files.createDirectories(dir.resolve("deps"));
+        write("mvnw", """
+                #!/bin/sh
+                echo run >> "$(dirname "$0")/mvn.runs"
+                for a in "$@"; do case "$a" in -Dmdep.outputFile=*) printf '%s' "$(dirname "$0")/deps" > "${a#*=}";; esac; done
+                """);
+        dir.resolve("mvnw").toFile().setExecutable(true);
+        Files.createDirectories(dir.resolve(".nubo"));
+        List<String> steps = new ArrayList<>();
+        BuildLog log = new BuildLog() {
+            @Override
+            public void step(String description) {
+                steps.add(description);
+            }
+
+            @Override
+            public void output(String line) {
+            }
+        };
+
+        javac.prepare(Project.open(dir), log);
+        javac.prepare(Project.open(dir), log);
+        assertThat(Files.readAllLines(dir.resolve("mvn.runs"))).hasSize(1);
+        assertThat(steps).contains("class path unchanged since pom.xml last changed (.nubo/classpath)");
+
+        write("pom.xml", Files.readString(dir.resolve("pom.xml")).replace("</project>", "<!-- a new dependency --></project>"));
+        javac.prepare(Project.open(dir), log);
+        Files.delete(dir.resolve("deps"));
+        javac.prepare(Project.open(dir), log);
+
+        assertThat(Files.readAllLines(dir.resolve("mvn.runs"))).as("after pom.xml changed, and after deps went").hasSize(3);
     }
 
     private void write(String relative, String content) throws IOException {
