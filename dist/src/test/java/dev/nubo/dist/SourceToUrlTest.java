@@ -267,6 +267,32 @@ class SourceToUrlTest {
         assertThat(nubo.post("debug-dbg-java", "/", "{}").statusCode()).isEqualTo(404);
     }
 
+    /** {@code nubo debug}'s API for a Node function: an instance with the inspector on loopback, which a debugger finds. */
+    @Test
+    void debugsANodeFunctionThroughTheInspector() throws Exception {
+        Path dir = work.resolve("dbg-node");
+        ok(TestNubo.cli("init", "node-function", dir.toString()));
+        ok(nubo.nubo("deploy", dir.toString()));
+
+        HttpResponse<String> started = nubo.api("POST", "/v1/services/dbg-node/debug", nubo.server().adminToken(),
+                HttpRequest.BodyPublishers.ofString("{}"), "application/json");
+
+        assertThat(started.statusCode()).as(started.body()).isIn(200, 201);
+        assertThat(started.body()).contains("\"protocol\":\"Node inspector\"", "\"debugHost\":\"127.0.0.1\"", "chrome://inspect");
+        Matcher port = Pattern.compile("\"debugPort\":(\\d+)").matcher(started.body());
+        assertThat(port.find()).isTrue();
+        // What chrome://inspect and IDEs ask first: the inspector's list of targets, each with its WebSocket.
+        // (HTTP/1.1 without an h2c upgrade, which the inspector takes for a WebSocket handshake.)
+        String targets = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build().send(HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port.group(1) + "/json/list")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(targets).contains("\"webSocketDebuggerUrl\"");
+        assertThat(nubo.post("debug-dbg-node", "/", "{\"name\": \"Bug\"}").body()).contains("Hello, Bug");
+
+        assertThat(nubo.api("DELETE", "/v1/services/dbg-node/debug", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody())
+                .body()).contains("\"ended\":true");
+        assertThat(nubo.post("debug-dbg-node", "/", "{}").statusCode()).isEqualTo(404);
+    }
+
     private static com.sun.jdi.VirtualMachine attach(int port) throws Exception {
         var connector = com.sun.jdi.Bootstrap.virtualMachineManager().attachingConnectors().stream()
                 .filter(c -> c.transport().name().equals("dt_socket")).findFirst().orElseThrow();
