@@ -14,7 +14,10 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.jar.JarFile;
 
 /**
@@ -27,7 +30,7 @@ import java.util.jar.JarFile;
  * {@code Handler} or {@code HttpHandler}, or Lambda's {@code RequestStreamHandler} or
  * {@code RequestHandler} (the stream one when it implements both, as on Lambda). A method name that
  * is not the interface's own, or a class with no handler interface, means a method called
- * reflectively as Lambda would ({@link LambdaMethodFunction}).
+ * reflectively as Lambda would ({@link LambdaMethodCall}).
  */
 final class FunctionLoader {
 
@@ -39,6 +42,30 @@ final class FunctionLoader {
     private FunctionLoader() {}
 
     static UserFunction load(Path code, String handler) {
+        return load(code, List.of(), handler);
+    }
+
+    /**
+     * Loads {@code handler} from {@code code} with Lambda's class path: the code (a jar or a classes
+     * directory), then its {@code lib/*.jar} (inside a classes directory, beside a jar), then each
+     * layer's {@code java/lib/*.jar} (Lambda's {@code /opt/java/lib}), in the order given.
+     */
+    static UserFunction load(Path code, List<Path> layers, String handler) {
+        return load(classLoader(code, layers), code, handler);
+    }
+
+    /** The function's class loader: its class path, over the JDK and the APIs the host shares ({@link ApiOnlyClassLoader}). */
+    static URLClassLoader classLoader(Path code, List<Path> layers) {
+        return new URLClassLoader(LOADER_NAME, classPath(code, layers).toArray(URL[]::new),
+                new ApiOnlyClassLoader(FunctionLoader.class.getClassLoader()));
+    }
+
+    /**
+     * Loads {@code handler} from {@code loader} (made by {@link #classLoader}; {@code code} names it in
+     * messages). A host loads one function, once; the compatibility suite loads many from one loader,
+     * as AWS's serialization keeps some of its state per process.
+     */
+    static UserFunction load(ClassLoader loader, Path code, String handler) {
         int separator = handler.indexOf("::");
         String className = separator < 0 ? handler : handler.substring(0, separator);
         Optional<String> method = separator < 0 ? Optional.empty() : Optional.of(handler.substring(separator + 2));
@@ -46,8 +73,6 @@ final class FunctionLoader {
             throw new InitFailure("handler " + handler + " is neither a class name nor Class::method (check `handler`"
                     + " in nubo.yaml, e.g. com.example.Hello or com.example.Hello::handleRequest)");
         }
-        ClassLoader loader = new URLClassLoader(LOADER_NAME, new URL[] {url(code)},
-                new ApiOnlyClassLoader(FunctionLoader.class.getClassLoader()));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // The handler's constructor may look things up through the context loader (ServiceLoader,
@@ -65,6 +90,30 @@ final class FunctionLoader {
                     + " (package the function's dependencies with its code, e.g. as one jar)");
         } finally {
             thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static List<URL> classPath(Path code, List<Path> layers) {
+        List<URL> urls = new ArrayList<>();
+        urls.add(url(code));
+        Path lib = (Files.isDirectory(code) ? code : code.toAbsolutePath().getParent()).resolve("lib");
+        urls.addAll(jars(lib));
+        for (Path layer : layers) {
+            urls.addAll(jars(layer.resolve("java").resolve("lib")));
+        }
+        return urls;
+    }
+
+    /** The jars directly in {@code dir}, by name (Lambda's {@code lib/*} has no order of its own; this one is stable). */
+    private static List<URL> jars(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f)).sorted()
+                    .map(FunctionLoader::url).toList();
+        } catch (IOException e) {
+            throw new InitFailure("cannot list the jars in " + dir + ": " + e.getMessage());
         }
     }
 
@@ -119,11 +168,12 @@ final class FunctionLoader {
         }
         String called = json || http ? "handle" : lambda != Lambda.NONE ? "handleRequest" : null;
         if (method.isPresent() && !method.get().equals(called)) {
-            Method m = LambdaMethodFunction.find(type, method.get()).orElseThrow(() -> new InitFailure(name
+            Method m = LambdaMethodCall.find(type, method.get()).orElseThrow(() -> new InitFailure(name
                     + " has no public method " + method.get() + " that Lambda could call (give it parameters (I),"
                     + " (I, Context), (InputStream, OutputStream) or (InputStream, OutputStream, Context), or"
                     + " implement RequestHandler<I, O>)"));
-            return new LambdaMethodFunction(LambdaMethodFunction.isStatic(m) ? null : instantiate(type, name), type, m);
+            Object target = LambdaMethodCall.isStatic(m) ? null : instantiate(type, name);
+            return new LambdaFunction(type, new LambdaMethodCall(target, m, LambdaSerializers.of(type.getClassLoader())));
         }
         if (called == null) {
             throw new InitFailure(name + " does not implement dev.nubo.function.Handler or dev.nubo.function.HttpHandler,"
@@ -134,8 +184,9 @@ final class FunctionLoader {
         }
         Object handler = instantiate(type, name);
         return switch (lambda) {
-            case STREAM -> new LambdaStreamFunction((RequestStreamHandler) handler);
-            case REQUEST -> JsonFunction.lambda((RequestHandler<?, ?>) handler);
+            case STREAM -> new LambdaFunction(type, LambdaCall.stream((RequestStreamHandler) handler));
+            case REQUEST -> new LambdaFunction(type,
+                    LambdaCall.pojo((RequestHandler<?, ?>) handler, LambdaSerializers.of(type.getClassLoader())));
             case NONE -> json ? JsonFunction.nubo((Handler<?, ?>) handler) : new HttpFunction((HttpHandler) handler);
         };
     }

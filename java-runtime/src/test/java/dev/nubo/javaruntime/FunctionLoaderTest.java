@@ -66,12 +66,13 @@ class FunctionLoaderTest {
 
     @Test
     void lambdaHandlersAreCalledThroughLambdasInterfacesOrTheirNamedMethod() {
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport")).isInstanceOf(JsonFunction.class);
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport::handleRequest")).isInstanceOf(JsonFunction.class);
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaStream")).isInstanceOf(LambdaStreamFunction.class);
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::greet")).isInstanceOf(LambdaMethodFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport::handleRequest")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaStream")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::greet"))
+                .extracting(f -> ((LambdaFunction) f).call()).isInstanceOf(LambdaMethodCall.class);
         assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::shout")).as("a static method")
-                .isInstanceOf(LambdaMethodFunction.class);
+                .extracting(f -> ((LambdaFunction) f).call()).isInstanceOf(LambdaMethodCall.class);
         assertThat(FunctionLoader.load(CODE, SAMPLES + "Greeter::handle")).isInstanceOf(JsonFunction.class);
     }
 
@@ -91,7 +92,7 @@ class FunctionLoaderTest {
         UserFunction function = FunctionLoader.load(dir, SAMPLES + "LambdaGreeter");
         ClassLoader loader = function.handlerClass().getClassLoader();
 
-        assertThat(function).isInstanceOf(JsonFunction.class);
+        assertThat(function).isInstanceOf(LambdaFunction.class);
         assertThat(loader.loadClass(RequestHandler.class.getName())).isSameAs(RequestHandler.class);
         assertThat(loader.loadClass(LogLevel.class.getName())).isSameAs(LogLevel.class);
         assertThat(loader.getResource("com/amazonaws/services/lambda/runtime/Context.class")).isNotNull();
