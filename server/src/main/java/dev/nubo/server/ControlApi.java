@@ -8,6 +8,7 @@ import dev.nubo.events.Eventing;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.Json;
 import dev.nubo.model.NuboException;
+import dev.nubo.model.EventHeader;
 import dev.nubo.model.UserError;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -210,6 +211,8 @@ final class ControlApi {
                     .setHost(name + "." + urls.domain()).setPort(urls.gatewayPort());
             return client.request(options).compose(r -> {
                 forwarded(ctx).forEach(h -> r.putHeader(h.getKey(), h.getValue()));
+                // A direct invocation: a Lambda-style function gets the body as its event (docs/LAMBDA.md).
+                r.putHeader(EventHeader.NAME, EventHeader.DIRECT).putHeader(EventHeader.KEY, EventHeader.key());
                 Buffer body = ctx.body().buffer();
                 return r.send(body == null ? Buffer.buffer() : body);
             }).compose(resp -> resp.body().map(b -> {
