@@ -42,6 +42,8 @@ final class Invocation {
     private final String clientContext;
     private final String cognitoIdentity;
     private final HttpServerResponse caller;
+    /** Sent by the server itself ({@code Nubo-Event}: nubo invoke, a trigger), whose caller may see the function's stack. */
+    private final boolean fromServer;
     private Buffer payload;
     private Stage stage = Stage.QUEUED;
     private boolean callerDone;
@@ -50,7 +52,8 @@ final class Invocation {
     boolean stuckReported;
 
     Invocation(String id, long deadlineMs, String traceId, String clientContext, String cognitoIdentity, Buffer payload,
-            HttpServerResponse caller) {
+            HttpServerResponse caller, boolean fromServer) {
+        this.fromServer = fromServer;
         this.id = id;
         this.deadlineMs = deadlineMs;
         this.traceId = traceId;
@@ -62,6 +65,10 @@ final class Invocation {
 
     String id() {
         return id;
+    }
+
+    boolean fromServer() {
+        return fromServer;
     }
 
     long deadlineMs() {

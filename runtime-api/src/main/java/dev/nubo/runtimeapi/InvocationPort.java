@@ -127,7 +127,8 @@ final class InvocationPort {
                 request.getHeader(Invocation.CLIENT_CONTEXT),
                 request.getHeader(Invocation.COGNITO_IDENTITY),
                 payload,
-                request.response());
+                request.response(),
+                request.getHeader("nubo-event") != null);
         request.response().closeHandler(v -> invocations.callerGone(invocation));
         invocations.offer(invocation);
     }

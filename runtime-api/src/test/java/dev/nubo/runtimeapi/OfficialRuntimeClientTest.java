@@ -110,9 +110,9 @@ class OfficialRuntimeClientTest {
         HttpResponse<String> response = answer(invoke(bridge, "req-throw-1", "{\"name\":\"Ada\"}"));
 
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(json(response).getJsonObject("error").getMap())
-                .containsEntry("type", "java.lang.IllegalStateException")
-                .containsEntry("message", "no soup for Ada");
+        assertThat(json(response).getMap())
+                .containsEntry("errorType", "java.lang.IllegalStateException")
+                .containsEntry("errorMessage", "no soup for Ada");
         assertThat(response.body()).doesNotContain("ThrowingHandler");
         assertThat(log).contains("[runtime-api] invocation req-throw-1 failed: java.lang.IllegalStateException: no soup for Ada");
         assertThat(log).anyMatch(line -> line.startsWith("[runtime-api]     at dev.nubo.runtimeapi.ThrowingHandler.handleRequest"));
@@ -141,9 +141,9 @@ class OfficialRuntimeClientTest {
         for (String id : List.of("req-missing-1", "req-missing-2")) {
             HttpResponse<String> response = answer(invoke(bridge, id, "{}"));
             assertThat(response.statusCode()).isEqualTo(500);
-            assertThat(json(response).getJsonObject("error").getMap())
-                    .containsEntry("type", "java.lang.ClassNotFoundException")
-                    .containsEntry("message", "Class not found: dev.nubo.runtimeapi.NoSuchHandler");
+            assertThat(json(response).getMap())
+                    .containsEntry("errorType", "java.lang.ClassNotFoundException")
+                    .containsEntry("errorMessage", "Class not found: dev.nubo.runtimeapi.NoSuchHandler");
         }
         assertThat(bridge.initError()).isEmpty();
     }

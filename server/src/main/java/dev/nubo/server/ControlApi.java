@@ -78,7 +78,7 @@ final class ControlApi {
 
     /** Adds the API's routes to a router that is already serving. */
     void mount(Router router) {
-        events.mountPublic(router);
+        events.mountPublic(router, this::isAdmin);
         router.route().handler(this::authenticate);
         router.get("/v1/info").handler(ctx -> json(ctx, 200, Map.of("version", Version.current(), "api", urls.api(),
                 "gateway", urls.gateway(), "domain", urls.domain())));
@@ -107,6 +107,10 @@ final class ControlApi {
         router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
                 "no API endpoint " + ctx.request().method() + " " + ctx.request().path(), "docs/API.md lists the endpoints")));
         router.route().failureHandler(this::failure);
+    }
+
+    private boolean isAdmin(String bearer) {
+        return MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8));
     }
 
     private void authenticate(RoutingContext ctx) {
