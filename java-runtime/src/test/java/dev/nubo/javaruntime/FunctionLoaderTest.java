@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nubo.function.Handler;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +99,31 @@ class FunctionLoaderTest {
         assertThat(loader.getResource("com/amazonaws/services/lambda/runtime/Context.class")).isNotNull();
         assertThatThrownBy(() -> loader.loadClass("com.amazonaws.services.lambda.runtime.events.SQSEvent"))
                 .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void loadsLambdasClassPathTheCodeItsLibJarsAndEachLayersJavaLib(@TempDir Path dir) throws Exception {
+        Path code = Files.createDirectories(dir.resolve("code"));
+        jar(code.resolve("lib/handlers.jar"), "dev/nubo/javaruntime/SampleHandlers$LambdaGreeter.class");
+        jar(dir.resolve("layer/java/lib/more.jar"), "dev/nubo/javaruntime/SampleHandlers$LambdaPlain.class");
+
+        UserFunction fromLib = FunctionLoader.load(code, List.of(dir.resolve("layer")), SAMPLES + "LambdaGreeter");
+        UserFunction fromLayer = FunctionLoader.load(code, List.of(dir.resolve("layer")), SAMPLES + "LambdaPlain::greet");
+
+        assertThat(fromLib.handlerClass().getClassLoader().getName()).isEqualTo(FunctionLoader.LOADER_NAME);
+        assertThat(fromLayer.handlerClass().getProtectionDomain().getCodeSource().getLocation().getPath()).endsWith("/layer/java/lib/more.jar");
+        assertThatThrownBy(() -> FunctionLoader.load(code, List.of(), SAMPLES + "LambdaPlain::greet"))
+                .isInstanceOf(InitFailure.class).hasMessageContaining("not found");
+    }
+
+    /** A jar holding one class of the test classes. */
+    private static void jar(Path jar, String classFile) throws Exception {
+        Files.createDirectories(jar.getParent());
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry(classFile));
+            Files.copy(HostProcess.TEST_CLASSES.resolve(classFile), out);
+            out.closeEntry();
+        }
     }
 
     @Test

@@ -29,6 +29,7 @@ record JavaKind(Descriptor.JavaFunction function, Toolchain tools) implements Ru
                     "nubo.yaml: `code` must be a .jar file or a classes directory (got " + function.code() + ")",
                     "e.g. `code: target/app.jar` or `code: target/classes`");
         }
+        Layers.validate(codeDir, function.layers());
     }
 
     @Override
@@ -37,6 +38,7 @@ record JavaKind(Descriptor.JavaFunction function, Toolchain tools) implements Ru
         FunctionEnv.put(env, target, function.handler());
         env.put("NUBO_CODE", target.codeDir().resolve(function.code()).normalize().toString());
         env.put("NUBO_ENV_KEYS", String.join(",", d.env().keySet()));
+        Layers.put(env, target, tools.layerCache());
         spec.command(tools.javaHost().command(d.memory())).warmStart(warmStart(d.memory()));
     }
 

@@ -17,12 +17,14 @@ record NodeKind(Descriptor.NodeFunction function, Toolchain tools) implements Ru
     @Override
     public void validate(Path codeDir) {
         Toolchain.requireProgram("node", "runtime: node", "install Node.js 18 or newer (apt-get install nodejs)");
+        Layers.validate(codeDir, function.layers());
     }
 
     @Override
     public void launch(Runtimes.Target target, Map<String, String> env, LaunchSpec.Builder spec) {
         long memory = target.descriptor().memory();
         FunctionEnv.put(env, target, function.handler());
+        Layers.put(env, target, tools.layerCache());
         spec.command(command(memory, false)).warmStart(warmStart(memory));
     }
 

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import util from 'node:util';
@@ -51,6 +52,7 @@ class InitFailure extends Error {
 //                                        ends the process with status 3
 //   NUBO_MEMORY_MB         128           context.memoryLimitInMB (AWS_LAMBDA_FUNCTION_MEMORY_SIZE wins)
 //   AWS_REGION             us-east-1     the region in context.invokedFunctionArn
+//   NUBO_LAYERS            none          the function's layers, directories separated by ':' (see useLayers)
 // ---------------------------------------------------------------------------------------------
 
 function configFrom(env) {
@@ -67,6 +69,7 @@ function configFrom(env) {
     graceMs: millis(env, 'NUBO_RECYCLE_GRACE_MS', 2_000),
     memoryMb: String(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || env.NUBO_MEMORY_MB || '128'),
     region: env.AWS_REGION || 'us-east-1',
+    layers: (env.NUBO_LAYERS || '').split(path.delimiter).filter((l) => l !== ''),
   });
 }
 
@@ -226,7 +229,23 @@ const ENCODER = new TextEncoder();
 // (so ESM and CommonJS both work), then the export, looked up in the module and in its default.
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The layers' modules where require() finds them, as Lambda's NODE_PATH has /opt/nodejs/node_modules:
+ * each layer's nodejs/nodeNN/node_modules and nodejs/node_modules, a later layer first (in /opt its
+ * files would have replaced the earlier ones'). Like NODE_PATH on Lambda, this serves require(), not
+ * an ES module's import of a bare name.
+ */
+function useLayers(cfg) {
+  if (cfg.layers.length === 0) return;
+  const major = process.versions.node.split('.')[0];
+  const dirs = [...cfg.layers].reverse().flatMap((layer) => [path.join(layer, 'nodejs', `node${major}`, 'node_modules'),
+    path.join(layer, 'nodejs', 'node_modules')]);
+  process.env.NODE_PATH = [...dirs, ...(process.env.NODE_PATH ? [process.env.NODE_PATH] : [])].join(path.delimiter);
+  createRequire(import.meta.url)('node:module').Module._initPaths();
+}
+
 async function loadHandler(cfg) {
+  useLayers(cfg);
   const spec = cfg.handler;
   const slash = spec.lastIndexOf('/');
   const name = spec.slice(slash + 1);

@@ -63,11 +63,12 @@ class InitFailure(Exception):
 #                                        ends the process with status 3
 #   NUBO_MEMORY_MB         128           context.memory_limit_in_mb (AWS_LAMBDA_FUNCTION_MEMORY_SIZE wins)
 #   AWS_REGION             us-east-1     the region in context.invoked_function_arn
+#   NUBO_LAYERS            none          the function's layers, directories separated by ':' (see load_handler)
 # -------------------------------------------------------------------------------------------------
 
 class Config:
     __slots__ = ('port', 'handler', 'workdir', 'service', 'revision', 'instance', 'timeout_ms', 'grace_ms',
-                 'memory_mb', 'region')
+                 'memory_mb', 'region', 'layers')
 
     def __init__(self, env):
         self.port = _port(env.get('PORT'))
@@ -81,6 +82,7 @@ class Config:
         memory = env.get('AWS_LAMBDA_FUNCTION_MEMORY_SIZE') or env.get('NUBO_MEMORY_MB') or '128'
         self.memory_mb = int(memory) if memory.strip().isdigit() else 128
         self.region = env.get('AWS_REGION') or 'us-east-1'
+        self.layers = [layer for layer in (env.get('NUBO_LAYERS') or '').split(os.pathsep) if layer]
 
 
 def _required(env, key, fix):
@@ -170,6 +172,13 @@ def load_handler(config):
     file = module_name.replace('.', '/') + '.py'
     if sys.path[:1] != [config.workdir]:
         sys.path.insert(0, config.workdir)
+    # The layers after the code, as Lambda's sys.path has /opt/python and its site-packages after
+    # /var/task; a later layer first (in /opt its files would have replaced the earlier ones').
+    version = f'python{sys.version_info.major}.{sys.version_info.minor}'
+    layered = [d for layer in reversed(config.layers)
+               for d in (os.path.join(layer, 'python'), os.path.join(layer, 'python', 'lib', version, 'site-packages'))]
+    after = sys.path.index(config.workdir) + 1
+    sys.path[after:after] = [d for d in layered if d not in sys.path]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
