@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -29,11 +30,12 @@ final class CloudEventEnvelope {
             return request.body();
         }
         Map<String, Object> event = new LinkedHashMap<>();
-        request.headers().forEach((name, values) -> {
-            if (name.startsWith("ce-") && !values.isEmpty()) {
-                event.put(name.substring(3), percentDecode(values.getFirst()));
-            }
-        });
+        // The required attributes first, then the rest by name: the server's header order is no order.
+        for (String required : List.of("specversion", "id", "source", "type")) {
+            request.header("ce-" + required).ifPresent(v -> event.put(required, percentDecode(v)));
+        }
+        request.headers().keySet().stream().filter(name -> name.startsWith("ce-") && !event.containsKey(name.substring(3)))
+                .sorted().forEach(name -> event.put(name.substring(3), percentDecode(request.header(name).orElseThrow())));
         if (!contentType.isEmpty()) {
             event.put("datacontenttype", contentType);
         }

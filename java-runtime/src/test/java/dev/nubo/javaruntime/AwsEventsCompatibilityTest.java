@@ -181,6 +181,22 @@ class AwsEventsCompatibilityTest {
         assertThat(call("CloudFrontUris", "cloudfront_event.json")).isEqualTo("\"GET /test d123.cf.net\"");
     }
 
+    @Test
+    void anApiGatewayV2HandlerAnswersAnHttpRequestAsOnAFunctionUrl() {
+        UserFunction loaded = FunctionLoader.load(loader, function, AwsEventHandlers.class.getName() + "$HttpApi");
+        HttpRequest request = new HttpRequest("POST", "/orders/7", "a=1&a=2", Map.of("cookie", List.of("s=1; t=2"),
+                "x-custom", List.of("yes"), "content-type", List.of("text/plain"), "host", List.of("orders.localhost:8080")),
+                "hello".getBytes(StandardCharsets.UTF_8));
+
+        HttpResponse response = call(loaded, request);
+
+        assertThat(response.status()).isEqualTo(201);
+        assertThat(response.headers()).containsEntry("X-Path", List.of("/orders/7")).containsEntry("Content-Type", List.of("text/plain"))
+                .containsEntry("Set-Cookie", List.of("session=abc; Path=/", "theme=dark"));
+        assertThat(new String(response.body(), StandardCharsets.UTF_8))
+                .isEqualTo("POST /orders/7?a=1&a=2 {a=1,2} [s=1, t=2] yes hello");
+    }
+
     private static Arguments roundTrip(String eventClass, String fixture) {
         return Arguments.of(eventClass, fixture, true);
     }
@@ -199,14 +215,18 @@ class AwsEventsCompatibilityTest {
     /** A direct invocation ({@code nubo invoke}): the body is the event. */
     private static HttpResponse invoke(String handler, byte[] event) {
         UserFunction loaded = FunctionLoader.load(loader, function, AwsEventHandlers.class.getName() + "$" + handler);
+        return call(loaded, new HttpRequest("POST", "/", "", Map.of("nubo-event", List.of("direct")), event));
+    }
+
+    private static HttpResponse call(UserFunction loaded, HttpRequest request) {
         Thread.currentThread().setContextClassLoader(loaded.handlerClass().getClassLoader());
         try {
             Instant now = Instant.now();
             var context = new InvocationContext("req-1", "events", "events-00001", now.plusSeconds(30), new RequestLog("req-1"),
                     Map.of(), new InvocationContext.Lambda(now, "events-00001-abcde", 256, "us-east-1", "Root=1-x"));
-            return loaded.invoke(new HttpRequest("POST", "/", "", Map.of("nubo-event", List.of("direct")), event), context);
+            return loaded.invoke(request, context);
         } catch (Exception e) {
-            throw new AssertionError(handler + " threw", e);
+            throw new AssertionError(loaded.handlerClass().getName() + " threw", e);
         } finally {
             Thread.currentThread().setContextClassLoader(AwsEventsCompatibilityTest.class.getClassLoader());
         }

@@ -130,6 +130,25 @@ class LambdaHandlersTest {
         }
     }
 
+    @Test
+    void triggerDeliveryIsTheWholeCloudEventWithItsAttributesDecoded() throws Exception {
+        try (HostProcess host = HostProcess.serve(SampleHandlers.LambdaReport.class, Map.of())) {
+            HttpRequest.Builder delivery = HttpRequest.newBuilder(host.uri("/")).header("Nubo-Event", "cloudevent")
+                    .header("ce-specversion", "1.0").header("ce-id", "e1").header("ce-source", "/shop").header("ce-type", "order.created")
+                    .header("ce-price", "%E2%82%AC5").header("ce-rate", "100%2541");
+            String json = CLIENT.send(delivery.header("Content-Type", "application/json").POST(BodyPublishers.ofString("{\"n\":1}")).build(),
+                    BodyHandlers.ofString()).body();
+            String text = CLIENT.send(HttpRequest.newBuilder(host.uri("/")).headers(delivery.build().headers().map().entrySet().stream()
+                            .filter(h -> !h.getKey().equalsIgnoreCase("content-type"))
+                            .flatMap(h -> h.getValue().stream().flatMap(v -> java.util.stream.Stream.of(h.getKey(), v))).toArray(String[]::new))
+                    .header("Content-Type", "text/plain").POST(BodyPublishers.ofString("hi")).build(), BodyHandlers.ofString()).body();
+
+            assertThat(json).startsWith("{\"event\":{\"specversion\":\"1.0\",\"id\":\"e1\",\"source\":\"/shop\",\"type\":\"order.created\","
+                    + "\"price\":\"€5\",\"rate\":\"100%41\",\"datacontenttype\":\"application/json\",\"data\":{\"n\":1}},");
+            assertThat(text).as("non-JSON data is delivered as a string").contains("\"data\":\"hi\"");
+        }
+    }
+
     /** A direct invocation, as the server makes it for {@code nubo invoke}: the body is the event. */
     private static HttpResponse<String> post(HostProcess host, String requestId, String body)
             throws IOException, InterruptedException {

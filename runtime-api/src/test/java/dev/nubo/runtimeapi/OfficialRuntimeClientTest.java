@@ -162,6 +162,20 @@ class OfficialRuntimeClientTest {
     }
 
     @Test
+    void lambdaLoggerLinesReachTheLogWhileTheInvocationRuns() {
+        open(Duration.ofSeconds(30), RuntimeApiBridge.DEFAULT_STUCK_GRACE);
+        LambdaRuntimeProcess runtime = start(LoggingHandler.class);
+        awaitReady(runtime);
+
+        CompletableFuture<HttpResponse<String>> call = invoke(bridge, "req-log", "{\"sleepMs\":3000}");
+
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(runtime.output())
+                .contains("logged early in req-log to /nubo/hello/hello-00001-a"));
+        assertThat(call).isNotDone();
+        assertThat(answer(call).body()).isEqualTo("\"done\"");
+    }
+
+    @Test
     void concurrentInvocationsAreAllAnsweredOneAfterTheOther() {
         open(Duration.ofSeconds(30), RuntimeApiBridge.DEFAULT_STUCK_GRACE);
         awaitReady(start(SleepingHandler.class));

@@ -101,7 +101,9 @@ class RuntimesTest {
         assertThat(spec.port()).isEqualTo(40002);
         assertThat(spec.warmStart()).isEmpty();
         assertThat(spec.env()).containsEntry("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:40001")
-                .containsEntry("_HANDLER", "app.Handler::handleRequest").containsEntry("LAMBDA_TASK_ROOT", code.toString());
+                .containsEntry("_HANDLER", "app.Handler::handleRequest").containsEntry("LAMBDA_TASK_ROOT", code.toString())
+                .containsEntry("AWS_LAMBDA_LOG_GROUP_NAME", "/nubo/custom").containsEntry("AWS_LAMBDA_LOG_STREAM_NAME", "custom-00001-abcde")
+                .containsEntry("AWS_REGION", "us-east-1");
         assertThat(d.scale().limit()).as("one invocation at a time, as on Lambda").isEqualTo(1);
     }
 
