@@ -154,10 +154,10 @@ class LambdaCompatibilityTest {
     void cloudEventsFromTheOfficialSdksArriveWholeWithAProducerToken() throws Exception {
         assertThat(nubo.api("PUT", "/v1/brokers/conf", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody()).statusCode())
                 .isIn(200, 201);
-        HttpResponse<String> issued = nubo.api("POST", "/v1/brokers/conf/producer-token", nubo.server().adminToken(),
-                HttpRequest.BodyPublishers.noBody());
-        assertThat(issued.statusCode()).as(issued.body()).isEqualTo(201);
-        String token = Json.mapper().readTree(issued.body()).get("token").asText();
+        TestNubo.CliResult issued = nubo.nubo("broker", "token", "conf");
+        assertThat(issued.exitCode()).as(issued.toString()).isZero();
+        String token = issued.out().strip();
+        assertThat(token).startsWith("nubo_pt_");
         for (String target : List.of("ce-sink", "lambda-node")) {
             HttpResponse<String> trigger = nubo.api("POST", "/v1/triggers", nubo.server().adminToken(), HttpRequest.BodyPublishers.ofString(
                     "{\"name\":\"conf-" + target + "\",\"broker\":\"conf\",\"to\":\"" + target + "\"}"), "application/json");
