@@ -23,12 +23,12 @@ record PythonKind(Descriptor.PythonFunction function, Toolchain tools) implement
     public void launch(Runtimes.Target target, Map<String, String> env, LaunchSpec.Builder spec) {
         FunctionEnv.put(env, target, function.handler());
         Layers.put(env, target, tools.layerCache());
-        spec.command(command()).warmStart(warmStart(target.descriptor().memory()));
+        spec.command(command()).warmStart(warmStart(target.descriptor()));
     }
 
     @Override
-    public Optional<WarmStart> warmStart(long memory) {
-        return tools.warmStart("python", memory, command());
+    public Optional<WarmStart> warmStart(Descriptor d) {
+        return tools.warmStart("python", d.memory(), command());
     }
 
     private List<String> command() {

@@ -108,6 +108,23 @@ class RuntimesTest {
     }
 
     @Test
+    void aFunctionThatGivesItsJvmOrNodeFlagsStartsInAProcessOfItsOwn() {
+        Descriptor java = Descriptor.parse("name: k\nruntime: java\nhandler: K\ncode: k.jar\n"
+                + "env: {JAVA_TOOL_OPTIONS: '--add-opens=java.base/java.nio=ALL-UNNAMED'}\n");
+        Descriptor node = Descriptor.parse("name: n\nruntime: node\nhandler: index.handler\nenv: {NODE_OPTIONS: --enable-source-maps}\n");
+
+        for (Descriptor d : List.of(java, node)) {
+            LaunchSpec spec = runtimes.launch(new Runtimes.Target(d, code, d.name() + "-00001", d.name() + "-00001-abcde",
+                    code.resolve("x.log"), false));
+            assertThat(spec.warmStart()).as(d.name() + ": a pooled process started without the flags").isEmpty();
+            assertThat(spec.env()).containsEntry(d.name().equals("k") ? "JAVA_TOOL_OPTIONS" : "NODE_OPTIONS",
+                    d.name().equals("k") ? "--add-opens=java.base/java.nio=ALL-UNNAMED" : "--enable-source-maps");
+            assertThat(runtimes.warmKey(d)).isEmpty();
+        }
+        assertThat(runtimes.warmStarts(List.of(java, node))).extracting(w -> w.key()).containsExactly("java-256Mi");
+    }
+
+    @Test
     void aPoolSizeOfZeroStartsEveryFunctionFresh() {
         Runtimes unpooled = Runtimes.detect(cache, 0);
         Descriptor d = Descriptor.parse("name: hello\nruntime: java\nhandler: com.example.Hello\ncode: target/classes\n");
