@@ -34,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Lambda-style functions and CloudEvents against the packaged server (docs/LAMBDA.md): the event a
- * Node or Python function gets from each source (HTTP through the gateway, {@code nubo invoke}, a
- * trigger), the Lambda variables it sees, and CloudEvents conformance cases (1.0 and 0.3, binary and
+ * Node, Python or Java function (examples/hello-lambda-http, a jar with lib/*.jar as Lambda packages
+ * Java) gets from each source (HTTP through the gateway, {@code nubo invoke}, a trigger), the Lambda
+ * variables and trace it sees, and CloudEvents conformance cases (1.0 and 0.3, binary and
  * structured, extensions with non-ASCII and '%') sent with the official JavaScript and Java SDKs by a
  * producer holding only a broker's producer token, delivered to a plain app and to a Lambda-style
  * function.
@@ -93,6 +94,7 @@ class LambdaCompatibilityTest {
                             'body': json.dumps({'path': event['rawPath'], 'query': event.get('queryStringParameters'),
                                                 'cookies': event.get('cookies'), 'method': event['requestContext']['http']['method']})}
                 """.formatted(variables))));
+        deploy(TestNubo.example("hello-lambda-http"));
         deploy(TestNubo.app(apps, "ce-sink", """
                 name: ce-sink
                 runtime: process
@@ -116,7 +118,7 @@ class LambdaCompatibilityTest {
 
     @Test
     void httpRequestsAreApiGatewaysHttpEventAndTheAnswerTheResponse() throws Exception {
-        for (String service : List.of("lambda-node", "lambda-python")) {
+        for (String service : List.of("lambda-node", "lambda-python", "hello-lambda-http")) {
             HttpResponse<String> r = nubo.send(service, "/orders?id=7&id=8", HttpRequest.newBuilder().GET(), Map.of("Cookie", "s=1; t=2"));
 
             assertThat(r.statusCode()).as(service + ": " + r.body()).isEqualTo(201);
@@ -148,6 +150,28 @@ class LambdaCompatibilityTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(nubo.nubo("logs", "lambda-python").out())
                 .as("Python's logger.info is kept, with the request id").containsPattern("\\[INFO]\\t\\S+\\treq-lambda-python\\tenv asked"));
+    }
+
+    @Test
+    void aJavaHandlerPackagedAsOnLambdaSeesLambdasVariablesAndTheTraceInItsContext() throws Exception {
+        HttpResponse<String> r = nubo.send("hello-lambda-http", "/env", HttpRequest.newBuilder().GET(), Map.of("traceparent", TRACEPARENT));
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode env = Json.mapper().readTree(r.body());
+        assertThat(env.get("AWS_REGION").asText()).isEqualTo("us-east-1");
+        assertThat(env.get("AWS_DEFAULT_REGION").asText()).isEqualTo("us-east-1");
+        assertThat(env.get("AWS_LAMBDA_FUNCTION_NAME").asText()).isEqualTo("hello-lambda-http");
+        assertThat(env.get("AWS_LAMBDA_FUNCTION_VERSION").asText()).isEqualTo("hello-lambda-http-00001");
+        assertThat(env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE").asText()).isEqualTo("256");
+        assertThat(env.get("AWS_LAMBDA_LOG_GROUP_NAME").asText()).isEqualTo("/nubo/hello-lambda-http");
+        assertThat(env.get("AWS_LAMBDA_LOG_STREAM_NAME").asText()).startsWith("hello-lambda-http-00001-");
+        assertThat(env.get("_HANDLER").asText()).isEqualTo("dev.nubo.examples.http.Orders::handleRequest");
+        assertThat(Path.of(env.get("LAMBDA_TASK_ROOT").asText()).resolve("target/lib")).as("lib/*.jar beside the jar").isDirectory();
+        String trace = "Root=1-4bf92f35-77b34da6a3ce929d0e0e4736;Parent=[0-9a-f]{16};Sampled=1";
+        assertThat(env.get("xrayTraceId").asText()).as("the caller's trace in the Context").matches(trace);
+        assertThat(env.get("xraySystemProperty").asText()).as("and for the X-Ray SDK").isEqualTo(env.get("xrayTraceId").asText());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(nubo.nubo("logs", "hello-lambda-http").out())
+                .as("LambdaLogger lines carry the request id").containsPattern("\\[[0-9a-f]{32}] http GET /env"));
     }
 
     @Test
