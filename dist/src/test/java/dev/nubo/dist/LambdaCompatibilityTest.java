@@ -2,6 +2,7 @@ package dev.nubo.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
@@ -90,6 +91,13 @@ class LambdaCompatibilityTest {
                     if event.get('env'):
                         logger.info('env asked')
                         return {k: os.environ.get(k) for k in ['%s']}
+                    if event.get('boto3'):
+                        try:
+                            import boto3
+                        except ImportError:
+                            return {'boto3': None}
+                        # What AWS's blank-python sample does at import, and where it met NoRegionError.
+                        return {'boto3': boto3.client('lambda').meta.region_name}
                     return {'statusCode': 201, 'headers': {'Content-Type': 'application/json'}, 'cookies': ['a=1; Path=/'],
                             'body': json.dumps({'path': event['rawPath'], 'query': event.get('queryStringParameters'),
                                                 'cookies': event.get('cookies'), 'method': event['requestContext']['http']['method']})}
@@ -150,6 +158,14 @@ class LambdaCompatibilityTest {
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(nubo.nubo("logs", "lambda-python").out())
                 .as("Python's logger.info is kept, with the request id").containsPattern("\\[INFO]\\t\\S+\\treq-lambda-python\\tenv asked"));
+    }
+
+    @Test
+    void awsOwnPythonSdkFindsItsRegion() throws Exception {
+        JsonNode r = Json.mapper().readTree(nubo.invoke("lambda-python", "{\"boto3\":true}", Map.of()).body());
+
+        assumeTrue(!r.get("boto3").isNull(), "boto3 is not installed for this machine's python3");
+        assertThat(r.get("boto3").asText()).as("a client made as AWS's samples make it, without NoRegionError").isEqualTo("eu-west-1");
     }
 
     @Test
