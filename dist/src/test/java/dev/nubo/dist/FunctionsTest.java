@@ -212,5 +212,11 @@ class FunctionsTest {
         HttpResponse<String> error = invoke("hello-lambda-ric", "{\"name\":\"error\"}", "req-ric-2");
         assertThat(error.statusCode()).isEqualTo(500);
         assertThat(Json.mapper().readTree(error.body()).get("errorMessage").asText()).isEqualTo("no greeting for 'error'");
+
+        HttpResponse<String> http = nubo.post("hello-lambda-ric", "/orders?id=7", "{\"name\":\"Ada\"}");
+        assertThat(http.statusCode()).as(http.body()).isEqualTo(200);
+        assertThat(http.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(Json.mapper().readTree(http.body()).get("message").asText())
+                .as("over HTTP the handler's event is API Gateway's (the name is inside its body)").isEqualTo("Hello, world!");
     }
 }

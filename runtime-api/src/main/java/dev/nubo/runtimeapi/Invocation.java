@@ -44,6 +44,8 @@ final class Invocation {
     private final HttpServerResponse caller;
     /** Sent by the server itself ({@code Nubo-Event}: nubo invoke, a trigger), whose caller may see the function's stack. */
     private final boolean fromServer;
+    /** A plain HTTP request, whose event is API Gateway's HTTP event and whose answer is mapped back ({@link HttpApiResponse}). */
+    private final boolean http;
     private Buffer payload;
     private Stage stage = Stage.QUEUED;
     private boolean callerDone;
@@ -52,8 +54,9 @@ final class Invocation {
     boolean stuckReported;
 
     Invocation(String id, long deadlineMs, String traceId, String clientContext, String cognitoIdentity, Buffer payload,
-            HttpServerResponse caller, boolean fromServer) {
+            HttpServerResponse caller, boolean fromServer, boolean http) {
         this.fromServer = fromServer;
+        this.http = http;
         this.id = id;
         this.deadlineMs = deadlineMs;
         this.traceId = traceId;
@@ -129,7 +132,11 @@ final class Invocation {
         if (!claimCaller()) {
             return false;
         }
-        caller.setStatusCode(200).putHeader("content-type", contentType).end(body);
+        if (http) {
+            HttpApiResponse.send(caller, contentType, body);
+        } else {
+            caller.setStatusCode(200).putHeader("content-type", contentType).end(body);
+        }
         return true;
     }
 
