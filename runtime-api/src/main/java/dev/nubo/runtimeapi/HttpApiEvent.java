@@ -126,7 +126,7 @@ final class HttpApiEvent {
     }
 
     /** Text types arrive as a string, as API Gateway sends them; a body without a type when it is UTF-8. */
-    private static boolean isText(String contentType, byte[] body) {
+    static boolean isText(String contentType, byte[] body) {
         String media = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (media.isEmpty()) {
             try {

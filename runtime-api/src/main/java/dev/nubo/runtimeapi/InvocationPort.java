@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * gone. Binds and unbinds are chained one after the other, so a bind never races the close before it.
  *
  * <p>Every request, any method and path, is one invocation. Its event is the request's body when the
- * server sent it ({@code Nubo-Event}: {@code nubo invoke}, a trigger), else API Gateway's HTTP event
+ * server invoked it ({@code Nubo-Event: direct}), the whole CloudEvent for a trigger's delivery
+ * ({@code Nubo-Event: cloudevent}, {@link CloudEventEnvelope}), else API Gateway's HTTP event
  * ({@link HttpApiEvent}), as for Nubo's other Lambda runtimes. Confined to the bridge's event loop.
  */
 final class InvocationPort {
@@ -122,8 +123,10 @@ final class InvocationPort {
 
     private void offer(HttpServerRequest request, long arrival, Buffer body) {
         String id = invocations.idFor(request.getHeader("x-request-id"));
-        boolean fromServer = request.getHeader("nubo-event") != null;
-        Buffer payload = fromServer ? body : HttpApiEvent.of(request, body, id, function.service(), arrival);
+        String source = request.getHeader("nubo-event");
+        boolean fromServer = source != null;
+        Buffer payload = !fromServer ? HttpApiEvent.of(request, body, id, function.service(), arrival)
+                : source.equals("cloudevent") ? CloudEventEnvelope.of(request, body) : body;
         Invocation invocation = new Invocation(
                 id,
                 arrival + function.timeout().toMillis(),

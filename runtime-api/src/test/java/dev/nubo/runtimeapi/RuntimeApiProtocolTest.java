@@ -183,6 +183,23 @@ class RuntimeApiProtocolTest {
     }
 
     @Test
+    void aTriggersDeliveryIsTheWholeCloudEventWithItsAttributesDecoded() throws Exception {
+        open();
+        CompletableFuture<HttpResponse<String>> poll = firstPoll();
+        CompletableFuture<HttpResponse<String>> caller = HTTP.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + bridge.invocationPort() + "/")).header("X-Request-Id", "req-ce")
+                .header("Nubo-Event", "cloudevent").header("ce-specversion", "1.0").header("ce-id", "e1")
+                .header("ce-source", "/orders").header("ce-type", "order.placed").header("ce-price", "%E2%82%AC5")
+                .header("Content-Type", "text/plain").POST(BodyPublishers.ofString("hi")).build(), BodyHandlers.ofString());
+
+        assertThat(Json.mapper().readTree(answer(poll).body())).isEqualTo(Json.mapper().readTree("""
+                {"specversion":"1.0","id":"e1","source":"/orders","type":"order.placed","price":"€5",
+                 "datacontenttype":"text/plain","data":"hi"}"""));
+        assertThat(post("invocation/req-ce/response", "{}").statusCode()).isEqualTo(202);
+        assertThat(answer(caller).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aCallerWithoutIdOrTraceGetsAFreshIdAndAnUnsampledTrace() {
         open();
         CompletableFuture<HttpResponse<String>> poll = firstPoll();
