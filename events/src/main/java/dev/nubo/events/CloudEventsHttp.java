@@ -3,6 +3,7 @@ package dev.nubo.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nubo.model.CloudEventHeader;
 import dev.nubo.model.Json;
 import dev.nubo.model.UserError;
 import io.cloudevents.CloudEvent;
@@ -66,7 +67,7 @@ public final class CloudEventsHttp {
             if (name.equals("content-type")) {
                 contentType = h.getValue();
             } else if (name.startsWith("ce-")) {
-                ce.put(name.substring(3), percentDecode(h.getValue()));
+                ce.put(name.substring(3), CloudEventHeader.decode(h.getValue()));
             }
         }
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
@@ -110,35 +111,9 @@ public final class CloudEventsHttp {
         byte[][] body = {new byte[0]};
         // The SDK writes attribute values as they are; the binding says they are percent-encoded.
         BiConsumer<String, String> encoded = (name, value) -> putHeader.accept(name,
-                name.regionMatches(true, 0, "ce-", 0, 3) ? percentEncode(value) : value);
+                name.regionMatches(true, 0, "ce-", 0, 3) ? CloudEventHeader.encode(value) : value);
         HttpMessageFactory.createWriter(encoded, bytes -> body[0] = bytes == null ? new byte[0] : bytes).writeBinary(event);
         return body[0];
-    }
-
-    /**
-     * A {@code ce-*} header value as the HTTP binding (3.1.3.2) writes it: space, {@code "}, {@code %}
-     * and every character outside printable ASCII percent-encoded as UTF-8 bytes, so that
-     * {@code €5} travels as {@code %E2%82%AC5} and {@code 100%41} as {@code 100%2541}.
-     */
-    static String percentEncode(String value) {
-        StringBuilder out = null;
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            int b = bytes[i] & 0xff;
-            boolean plain = b > 0x20 && b < 0x7f && b != '"' && b != '%';
-            if (!plain && out == null) {
-                out = new StringBuilder(bytes.length + 16).append(new String(bytes, 0, i, StandardCharsets.US_ASCII));
-            }
-            if (out != null) {
-                if (plain) {
-                    out.append((char) b);
-                } else {
-                    out.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
-                            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
-                }
-            }
-        }
-        return out == null ? value : out.toString();
     }
 
     private static List<CloudEvent> batch(byte[] body) {
@@ -327,26 +302,6 @@ public final class CloudEventsHttp {
     static boolean isJson(String contentType) {
         String media = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return media.equals("application/json") || media.equals("text/json") || media.endsWith("+json");
-    }
-
-    /** The binding's decoding: each {@code %XX} is a byte of UTF-8; a {@code %} not followed by two hex digits stays. */
-    static String percentDecode(String value) {
-        if (value.indexOf('%') < 0) {
-            return value;
-        }
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(bytes.length);
-        for (int i = 0; i < bytes.length; i++) {
-            int high = bytes[i] == '%' && i + 2 < bytes.length ? Character.digit(bytes[i + 1], 16) : -1;
-            int low = high < 0 ? -1 : Character.digit(bytes[i + 2], 16);
-            if (low >= 0) {
-                out.write(high << 4 | low);
-                i += 2;
-            } else {
-                out.write(bytes[i]);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 
     private static UserError invalid(String where, String message, String hint) {

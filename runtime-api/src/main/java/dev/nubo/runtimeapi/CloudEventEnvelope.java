@@ -1,10 +1,10 @@
 package dev.nubo.runtimeapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.CloudEventHeader;
 import dev.nubo.model.Json;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -34,11 +34,11 @@ final class CloudEventEnvelope {
         Map<String, Object> event = new LinkedHashMap<>();
         // The required attributes first, then the rest by name: header order is no order.
         for (String required : List.of("specversion", "id", "source", "type")) {
-            Optional.ofNullable(request.getHeader("ce-" + required)).ifPresent(v -> event.put(required, percentDecode(v)));
+            Optional.ofNullable(request.getHeader("ce-" + required)).ifPresent(v -> event.put(required, CloudEventHeader.decode(v)));
         }
         request.headers().names().stream().map(n -> n.toLowerCase(Locale.ROOT))
                 .filter(n -> n.startsWith("ce-") && !event.containsKey(n.substring(3))).sorted().distinct()
-                .forEach(n -> event.put(n.substring(3), percentDecode(request.getHeader(n))));
+                .forEach(n -> event.put(n.substring(3), CloudEventHeader.decode(request.getHeader(n))));
         if (!contentType.isEmpty()) {
             event.put("datacontenttype", contentType);
         }
@@ -66,25 +66,5 @@ final class CloudEventEnvelope {
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    /** Percent-decoding of a header value (the binding's, not a form's: {@code +} stays {@code +}). */
-    static String percentDecode(String value) {
-        if (value.indexOf('%') < 0) {
-            return value;
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(value.length());
-        byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
-        for (int i = 0; i < bytes.length; i++) {
-            int high = i + 2 < bytes.length && bytes[i] == '%' ? Character.digit(bytes[i + 1], 16) : -1;
-            int low = high < 0 ? -1 : Character.digit(bytes[i + 2], 16);
-            if (low >= 0) {
-                out.write(high << 4 | low);
-                i += 2;
-            } else {
-                out.write(bytes[i]);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
     }
 }
