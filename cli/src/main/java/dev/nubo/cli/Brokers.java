@@ -8,13 +8,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code nubo broker list|create|delete}: the brokers, named places that take events (from
+ * {@code nubo broker list|create|delete|token}: the brokers, named places that take events (from
  * {@code nubo events send}, sources, or anything that POSTs CloudEvents) and hand each to the
  * triggers whose filters it passes.
  */
 @Command(name = "broker",
         description = "List, create and delete brokers: named places that take events and hand them to triggers.",
-        subcommands = {Brokers.ListBrokers.class, Brokers.CreateBroker.class, Brokers.DeleteBroker.class})
+        subcommands = {Brokers.ListBrokers.class, Brokers.CreateBroker.class, Brokers.DeleteBroker.class,
+                Brokers.IssueToken.class})
 final class Brokers extends Group {
 
     static String path(String name) {
@@ -75,6 +76,38 @@ final class Brokers extends Group {
                     out().println("broker " + broker.name() + " exists already" + where);
                     out().flush();
                 }
+                return 0;
+            }
+        }
+    }
+
+    @Command(name = "token", description = "Issue a producer token: it may publish into this broker and do nothing else."
+            + " Shown once; a new one replaces the previous one.")
+    static final class IssueToken extends ClientCommand {
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The broker.")
+        String name;
+
+        @Mixin
+        Output output;
+
+        IssueToken(Env env) {
+            super(env);
+        }
+
+        @Override
+        public Integer call() {
+            try (Api api = api()) {
+                Api.Answer answer = api.call(api.request(path(name) + "/producer-token").POST(BodyPublishers.noBody()));
+                if (output.json()) {
+                    printJson(answer.json());
+                    return 0;
+                }
+                out().println(answer.json().get("token").asText());
+                out().flush();
+                err().println("a producer token for broker " + name + " (shown once; the previous one no longer works):"
+                        + " send it as `Authorization: Bearer <token>` to " + answer.json().get("ingest").asText());
+                err().flush();
                 return 0;
             }
         }

@@ -134,11 +134,26 @@ class BrokersTest {
     }
 
     @Test
+    void tokenPrintsTheProducerTokenAloneOnStdoutAndWhereToSendIt() {
+        api.on("POST", "/v1/brokers/orders/producer-token", json(201, """
+                {"broker": "orders", "token": "nubo_pt_abc", "ingest": "http://127.0.0.1:8081/v1/brokers/orders/events"}"""));
+
+        Run run = CannedApi.run(api.env(home), "broker", "token", "orders");
+
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("nubo_pt_abc\n");
+        assertThat(run.err()).isEqualTo("a producer token for broker orders (shown once; the previous one no longer works):"
+                + " send it as `Authorization: Bearer <token>` to http://127.0.0.1:8081/v1/brokers/orders/events\n");
+        assertThat(api.last("POST", "/v1/brokers/orders/producer-token").orElseThrow().header("Authorization"))
+                .isEqualTo("Bearer s3cret");
+    }
+
+    @Test
     void theGroupAloneIsAUsageMistakeThatNamesItsSubcommands() {
         Run run = CannedApi.run(api.env(home), "broker");
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Missing required subcommand: one of list, create, delete\nUsage: nubo broker");
+        assertThat(run.err()).startsWith("Missing required subcommand: one of list, create, delete, token\nUsage: nubo broker");
         assertThat(api.received).isEmpty();
     }
 

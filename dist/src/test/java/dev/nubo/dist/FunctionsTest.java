@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import dev.nubo.testing.TestNubo;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,9 +54,9 @@ class FunctionsTest {
         return all;
     }
 
+    /** A direct invocation ({@code nubo invoke}): a Lambda-style function gets the body as its event. */
     static HttpResponse<String> invoke(String service, String body, String requestId) {
-        return nubo.send(service, "/", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(body)),
-                Map.of("X-Request-Id", requestId));
+        return nubo.invoke(service, body, Map.of("X-Request-Id", requestId));
     }
 
     static void deploy(Path dir) {
@@ -89,9 +88,9 @@ class FunctionsTest {
 
         HttpResponse<String> error = invoke("hello-lambda", "{\"name\":\"error\"}", "req-lambda-2");
         assertThat(error.statusCode()).isEqualTo(500);
-        assertThat(Json.mapper().readTree(error.body()).get("error").get("type").asText())
+        assertThat(Json.mapper().readTree(error.body()).get("errorType").asText())
                 .isEqualTo("java.lang.IllegalArgumentException");
-        assertThat(Json.mapper().readTree(error.body()).get("error").get("message").asText()).isEqualTo("no greeting for 'error'");
+        assertThat(Json.mapper().readTree(error.body()).get("errorMessage").asText()).isEqualTo("no greeting for 'error'");
     }
 
     @Test
@@ -133,7 +132,7 @@ class FunctionsTest {
 
             HttpResponse<String> error = invoke(service, "{\"name\":\"error\"}", "req-error");
             assertThat(error.statusCode()).isEqualTo(500);
-            assertThat(Json.mapper().readTree(error.body()).get("error").get("message").asText()).isEqualTo("no greeting for 'error'");
+            assertThat(Json.mapper().readTree(error.body()).get("errorMessage").asText()).isEqualTo("no greeting for 'error'");
             HttpResponse<String> bad = invoke(service, "{not json", "req-bad");
             assertThat(bad.statusCode()).isEqualTo(400);
             assertThat(bad.body()).contains("InvalidInput");
@@ -212,6 +211,12 @@ class FunctionsTest {
 
         HttpResponse<String> error = invoke("hello-lambda-ric", "{\"name\":\"error\"}", "req-ric-2");
         assertThat(error.statusCode()).isEqualTo(500);
-        assertThat(Json.mapper().readTree(error.body()).get("error").get("message").asText()).isEqualTo("no greeting for 'error'");
+        assertThat(Json.mapper().readTree(error.body()).get("errorMessage").asText()).isEqualTo("no greeting for 'error'");
+
+        HttpResponse<String> http = nubo.post("hello-lambda-ric", "/orders?id=7", "{\"name\":\"Ada\"}");
+        assertThat(http.statusCode()).as(http.body()).isEqualTo(200);
+        assertThat(http.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(Json.mapper().readTree(http.body()).get("message").asText())
+                .as("over HTTP the handler's event is API Gateway's (the name is inside its body)").isEqualTo("Hello, world!");
     }
 }

@@ -3,6 +3,7 @@ package dev.nubo.events;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.nubo.model.CloudEventHeader;
 import dev.nubo.model.Json;
 import dev.nubo.model.UserError;
 import io.cloudevents.CloudEvent;
@@ -10,7 +11,6 @@ import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.http.HttpMessageFactory;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  *
  * <p>Validation is Nubo's own, done before the SDK builds the event, so that a bad event gets a 400
  * naming the attribute and how to fix it rather than a parser's stack trace: {@code specversion}
- * must be {@code 1.0}; {@code id}, {@code source} and {@code type} must be non-empty; {@code source}
+ * must be {@code 1.0}, or {@code 0.3}, which is taken and stored as 1.0 ({@code schemaurl} becomes
+ * {@code dataschema}, base64 {@code data} of {@code datacontentencoding: base64} binary data); {@code id}, {@code source} and {@code type} must be non-empty; {@code source}
  * a URI-reference, {@code dataschema} a URI, {@code time} an RFC 3339 timestamp; attribute names
  * lowercase letters and digits. Building and writing the event is the CloudEvents SDK's.
  */
@@ -44,6 +45,7 @@ public final class CloudEventsHttp {
 
     public static final String STRUCTURED = "application/cloudevents+json";
     public static final String BATCH = "application/cloudevents-batch+json";
+    private static final String V03 = "0.3";
     private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[a-z0-9]{1,64}");
     private static final Set<String> CONTEXT = Set.of("specversion", "id", "source", "type", "datacontenttype",
             "dataschema", "subject", "time");
@@ -65,7 +67,7 @@ public final class CloudEventsHttp {
             if (name.equals("content-type")) {
                 contentType = h.getValue();
             } else if (name.startsWith("ce-")) {
-                ce.put(name.substring(3), percentDecode(h.getValue()));
+                ce.put(name.substring(3), CloudEventHeader.decode(h.getValue()));
             }
         }
         String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
@@ -107,7 +109,10 @@ public final class CloudEventsHttp {
      */
     public static byte[] writeBinary(CloudEvent event, BiConsumer<String, String> putHeader) {
         byte[][] body = {new byte[0]};
-        HttpMessageFactory.createWriter(putHeader, bytes -> body[0] = bytes == null ? new byte[0] : bytes).writeBinary(event);
+        // The SDK writes attribute values as they are; the binding says they are percent-encoded.
+        BiConsumer<String, String> encoded = (name, value) -> putHeader.accept(name,
+                name.regionMatches(true, 0, "ce-", 0, 3) ? CloudEventHeader.encode(value) : value);
+        HttpMessageFactory.createWriter(encoded, bytes -> body[0] = bytes == null ? new byte[0] : bytes).writeBinary(event);
         return body[0];
     }
 
@@ -163,9 +168,15 @@ public final class CloudEventsHttp {
                         + "; extension values are strings, booleans or 32-bit integers", "send it as a string");
             }
         }
+        // CloudEvents 0.3 had no data_base64: binary data was a base64 string in `data`, said by datacontentencoding.
+        boolean base64In03 = V03.equals(attributes.get("specversion"))
+                && "base64".equalsIgnoreCase(String.valueOf(attributes.get("datacontentencoding")));
         CloudEventBuilder builder = context(attributes, where);
         JsonNode data = object.get("data");
-        JsonNode base64 = object.get("data_base64");
+        JsonNode base64 = base64In03 ? data : object.get("data_base64");
+        if (base64In03) {
+            data = null;
+        }
         if (data != null && !data.isNull() && base64 != null && !base64.isNull()) {
             throw invalid(where, "the event has both 'data' and 'data_base64'", "send one of them");
         }
@@ -206,8 +217,11 @@ public final class CloudEventsHttp {
         if (version == null) {
             throw invalid(where, "the required attribute 'specversion' is missing", "set it to 1.0 (header ce-specversion in binary mode)");
         }
-        if (!"1.0".equals(version)) {
-            throw invalid(where, "specversion '" + version + "' is not supported", "Nubo speaks CloudEvents 1.0: set specversion to 1.0");
+        if (V03.equals(version)) {
+            upgrade(attributes);
+        } else if (!"1.0".equals(version)) {
+            throw invalid(where, "specversion '" + version + "' is not supported",
+                    "Nubo speaks CloudEvents 1.0 (and takes 0.3, stored as 1.0): set specversion to 1.0");
         }
         CloudEventBuilder builder = CloudEventBuilder.v1()
                 .withId(required(attributes, "id", where))
@@ -236,6 +250,19 @@ public final class CloudEventsHttp {
             }
         }
         return builder;
+    }
+
+    /**
+     * A 0.3 event's attributes as 1.0's, as the 1.0 specification's changes list them: {@code schemaurl}
+     * is {@code dataschema}; {@code datacontentencoding} is gone (the data it described is decoded by then).
+     */
+    private static void upgrade(Map<String, Object> attributes) {
+        Object schema = attributes.remove("schemaurl");
+        if (schema != null) {
+            attributes.put("dataschema", schema);
+        }
+        attributes.remove("datacontentencoding");
+        attributes.put("specversion", "1.0");
     }
 
     private static String required(Map<String, Object> attributes, String name, String where) {
@@ -275,10 +302,6 @@ public final class CloudEventsHttp {
     static boolean isJson(String contentType) {
         String media = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         return media.equals("application/json") || media.equals("text/json") || media.endsWith("+json");
-    }
-
-    private static String percentDecode(String value) {
-        return value.indexOf('%') < 0 ? value : URLDecoder.decode(value.replace("+", "%2B"), StandardCharsets.UTF_8);
     }
 
     private static UserError invalid(String where, String message, String hint) {

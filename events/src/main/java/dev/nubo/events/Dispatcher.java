@@ -1,5 +1,6 @@
 package dev.nubo.events;
 
+import dev.nubo.model.EventHeader;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -234,6 +235,8 @@ final class Dispatcher implements AutoCloseable {
         } else {
             body = CloudEventsHttp.writeBinary(d.event(), options::putHeader);
         }
+        // What a Lambda-style function makes of the body: the event as is, or the whole CloudEvent (docs/LAMBDA.md).
+        options.putHeader(EventHeader.NAME, d.isInvocation() ? EventHeader.DIRECT : EventHeader.CLOUDEVENT);
         Optional<Shortcut.Lease> lease = shortcut.claim(d.target.name(), body.length);
         if (lease.isPresent()) {
             options.setHost(lease.get().host()).setPort(lease.get().port());
@@ -241,7 +244,8 @@ final class Dispatcher implements AutoCloseable {
                 options.putHeader("X-Request-Id", "dlv-" + d.id + "-" + d.attempts); // what the gateway would have added
             }
         } else {
-            options.setHost(gateway.host()).setPort(gateway.port());
+            // Only through the gateway, which passes Nubo-Event with it and never hands the key to an instance.
+            options.setHost(gateway.host()).setPort(gateway.port()).putHeader(EventHeader.KEY, EventHeader.key());
         }
         Promise<Reply> outcome = Promise.promise();
         HttpClientRequest[] sent = new HttpClientRequest[1];

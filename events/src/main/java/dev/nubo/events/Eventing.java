@@ -45,6 +45,7 @@ public final class Eventing implements AutoCloseable, EventSink {
     private final EventLog log;
     private final InstantSource clock;
     private final TriggerRegistry triggers;
+    private final ProducerTokens producers;
     private final TriggerCounts counts;
     private final Backlog backlog;
     private final Router router;
@@ -60,6 +61,7 @@ public final class Eventing implements AutoCloseable, EventSink {
         this.log = log;
         this.clock = config.clock();
         this.triggers = TriggerRegistry.load(log);
+        this.producers = new ProducerTokens(log);
         this.loop = EventLoop.deploy(vertx);
         this.counts = new TriggerCounts(log, loop);
         this.backlog = new Backlog();
@@ -142,6 +144,28 @@ public final class Eventing implements AutoCloseable, EventSink {
     /** @throws dev.nubo.model.UserError 404 {@code broker.not_found}, 409 {@code broker.default} or {@code broker.in_use} */
     public void deleteBroker(String name) {
         triggers.deleteBroker(name);
+        producers.forget(name);
+    }
+
+    /**
+     * A new producer token for {@code broker} (replacing its previous one): it publishes into that broker
+     * and does nothing else. Shown once; only its hash is stored.
+     *
+     * @throws dev.nubo.model.UserError 404 {@code broker.not_found}
+     */
+    public String issueProducerToken(String broker) {
+        triggers.requireBroker(broker);
+        return producers.issue(broker, clock.instant());
+    }
+
+    /** Whether {@code token} may publish into {@code broker}, as far as this node knows it: never blocks. */
+    public boolean isKnownProducerToken(String broker, String token) {
+        return producers.known(broker, token);
+    }
+
+    /** Whether {@code token} may publish into {@code broker}; may read the log, so not on an event loop. */
+    public boolean isProducerToken(String broker, String token) {
+        return producers.valid(broker, token);
     }
 
     /** @throws dev.nubo.model.UserError 404 {@code broker.not_found} */

@@ -199,7 +199,9 @@ class EventingTest {
         assertThat(dlq.header("ce-id")).isEqualTo("a1");
         assertThat(dlq.header("ce-nuboerrorcode")).isEqualTo("500");
         assertThat(dlq.header("ce-nuboerrordest")).isEqualTo("service:orders");
-        assertThat(dlq.header("ce-nuboerror")).isEqualTo("gave up after 1 attempt: HTTP 500 from orders: db down");
+        assertThat(dlq.header("ce-nuboerror")).as("percent-encoded, as the HTTP binding says")
+                .isEqualTo("gave%20up%20after%201%20attempt:%20HTTP%20500%20from%20orders:%20db%20down");
+        assertThat(dev.nubo.model.CloudEventHeader.decode(dlq.header("ce-nuboerror"))).isEqualTo("gave up after 1 attempt: HTTP 500 from orders: db down");
         assertThat(eventing.deadLetters().list(Optional.empty(), 10)).isEmpty();
     }
 

@@ -1,5 +1,6 @@
 package dev.nubo.gateway;
 
+import dev.nubo.model.EventHeader;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
@@ -10,7 +11,7 @@ import java.util.Map;
  * connection, not the message, so they stop here in both directions (RFC 9110 section 7.6.1), as do
  * headers the {@code Connection} header names. Everything else passes as is, repeated headers
  * such as {@code Set-Cookie} included, and so does {@code Host}: the function sees the name it
- * was called by.
+ * was called by. {@code Nubo-Event} passes only from the server's own callers ({@link EventHeader}).
  */
 final class Forwarding {
 
@@ -24,9 +25,14 @@ final class Forwarding {
         MultiMap in = request.headers();
         String connection = in.get("connection");
         StringBuilder forwardedFor = null;
+        boolean fromServer = EventHeader.trusted(in.get(EventHeader.KEY));
         for (Map.Entry<String, String> header : in) {
             String name = header.getKey();
-            if (name.equalsIgnoreCase("x-forwarded-for")) {
+            if (isEventHeader(name)) {
+                if (fromServer && name.equalsIgnoreCase(EventHeader.NAME)) {
+                    out.add(name, header.getValue());
+                }
+            } else if (name.equalsIgnoreCase("x-forwarded-for")) {
                 forwardedFor = (forwardedFor == null ? new StringBuilder() : forwardedFor.append(", ")).append(header.getValue());
             } else if (!isHopByHop(name) && !isSetByGateway(name) && !isListedIn(connection, name)) {
                 out.add(name, header.getValue());
@@ -80,6 +86,12 @@ final class Forwarding {
             case 17 -> name.equalsIgnoreCase("x-forwarded-proto");
             default -> false;
         };
+    }
+
+    /** {@code Nubo-Event} or {@code Nubo-Event-Key}: never from a caller outside the server, and the key never to an instance. */
+    private static boolean isEventHeader(String name) {
+        return (name.length() == 10 || name.length() == 14) && name.regionMatches(true, 0, EventHeader.NAME, 0, 10)
+                && (name.length() == 10 || name.equalsIgnoreCase(EventHeader.KEY));
     }
 
     /** Whether {@code name} is one of the comma-separated tokens of a Connection header; no allocation. */

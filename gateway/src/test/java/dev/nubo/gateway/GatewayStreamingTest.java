@@ -2,6 +2,7 @@ package dev.nubo.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nubo.model.EventHeader;
 import io.vertx.core.MultiMap;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -175,6 +176,23 @@ class GatewayStreamingTest {
         assertThat(headers.get("x-request-id")).matches("[0-9a-f]{32}")
                 .isEqualTo(response.headers().firstValue("x-request-id").orElseThrow());
         assertThat(headers.get("traceparent")).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    }
+
+    @Test
+    void passesNuboEventOnlyFromTheServerItselfAndNeverItsKey() {
+        AtomicReference<MultiMap> seen = new AtomicReference<>();
+        h.route("hello", List.of(), h.instance("hello-1", req -> {
+            seen.set(MultiMap.caseInsensitiveMultiMap().addAll(req.headers()));
+            req.response().end();
+        }));
+
+        h.send(h.request("hello.localhost", "/").header("Nubo-Event", "direct").header("Nubo-Event-Key", "guessed").build());
+        assertThat(seen.get().contains("nubo-event")).as("a caller cannot make its request an invocation").isFalse();
+        assertThat(seen.get().contains("nubo-event-key")).isFalse();
+
+        h.send(h.request("hello.localhost", "/").header("Nubo-Event", "direct").header("Nubo-Event-Key", EventHeader.key()).build());
+        assertThat(seen.get().get("nubo-event")).isEqualTo("direct");
+        assertThat(seen.get().contains("nubo-event-key")).as("the key stays in the server").isFalse();
     }
 
     @Test

@@ -15,15 +15,16 @@ import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.jar.JarFile;
+import java.util.Set;
 import java.util.stream.Stream;
+import java.util.jar.JarFile;
 
 /**
- * Loads the user's handler class from {@code NUBO_CODE} (and the jars in {@code lib/} beside it: the
- * function's dependencies) in a class loader of its own (see {@link ApiOnlyClassLoader}) and
- * constructs it once. Every way this can fail becomes an
+ * Loads the user's handler class from {@code NUBO_CODE} in a class loader of its own (see
+ * {@link ApiOnlyClassLoader}) and constructs it once. Every way this can fail becomes an
  * {@link InitFailure} naming the class, the cause and the fix.
  *
  * <p>The handler is named as in nubo.yaml: {@code com.example.Hello}, or Lambda's
@@ -31,20 +32,42 @@ import java.util.stream.Stream;
  * {@code Handler} or {@code HttpHandler}, or Lambda's {@code RequestStreamHandler} or
  * {@code RequestHandler} (the stream one when it implements both, as on Lambda). A method name that
  * is not the interface's own, or a class with no handler interface, means a method called
- * reflectively as Lambda would ({@link LambdaMethodFunction}).
+ * reflectively as Lambda would ({@link LambdaMethodCall}).
  */
 final class FunctionLoader {
 
     /** Also marks the function's frames in stack traces: {@code nubo-function//com.example.Hello.handle}. */
     static final String LOADER_NAME = "nubo-function";
-    /** The directory beside {@code code} whose jars are the function's libraries. */
-    static final String LIB = "lib";
 
     private enum Lambda { NONE, REQUEST, STREAM }
 
     private FunctionLoader() {}
 
     static UserFunction load(Path code, String handler) {
+        return load(code, List.of(), handler);
+    }
+
+    /**
+     * Loads {@code handler} from {@code code} with Lambda's class path: the code (a jar or a classes
+     * directory), then its {@code lib/*.jar} (inside a classes directory, beside a jar), then each
+     * layer's {@code java/lib/*.jar} (Lambda's {@code /opt/java/lib}), in the order given.
+     */
+    static UserFunction load(Path code, List<Path> layers, String handler) {
+        return load(classLoader(code, layers), code, handler);
+    }
+
+    /** The function's class loader: its class path, over the JDK and the APIs the host shares ({@link ApiOnlyClassLoader}). */
+    static URLClassLoader classLoader(Path code, List<Path> layers) {
+        return new URLClassLoader(LOADER_NAME, classPath(code, layers).toArray(URL[]::new),
+                new ApiOnlyClassLoader(FunctionLoader.class.getClassLoader()));
+    }
+
+    /**
+     * Loads {@code handler} from {@code loader} (made by {@link #classLoader}; {@code code} names it in
+     * messages). A host loads one function, once; the compatibility suite loads many from one loader,
+     * as AWS's serialization keeps some of its state per process.
+     */
+    static UserFunction load(ClassLoader loader, Path code, String handler) {
         int separator = handler.indexOf("::");
         String className = separator < 0 ? handler : handler.substring(0, separator);
         Optional<String> method = separator < 0 ? Optional.empty() : Optional.of(handler.substring(separator + 2));
@@ -52,8 +75,6 @@ final class FunctionLoader {
             throw new InitFailure("handler " + handler + " is neither a class name nor Class::method (check `handler`"
                     + " in nubo.yaml, e.g. com.example.Hello or com.example.Hello::handleRequest)");
         }
-        ClassLoader loader = new URLClassLoader(LOADER_NAME, classPath(code),
-                new ApiOnlyClassLoader(FunctionLoader.class.getClassLoader()));
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
         // The handler's constructor may look things up through the context loader (ServiceLoader,
@@ -68,34 +89,42 @@ final class FunctionLoader {
         } catch (LinkageError e) {
             // Typically a class the handler needs is not in `code`: dependencies are not provided by the host.
             throw new InitFailure("handler class " + className + " could not be loaded: " + e
-                    + " (package the function's dependencies with its code: as one shaded jar, or as jars in a lib"
-                    + " directory beside `code`, which `mvn dependency:copy-dependencies -DoutputDirectory=target/lib` makes)");
+                    + " (package the function's dependencies with its code, e.g. as one jar)");
         } finally {
             thread.setContextClassLoader(previous);
         }
     }
 
     /**
-     * {@code code}, then the jars of the {@code lib} directory beside it, sorted by name: the layout
-     * {@code mvn dependency:copy-dependencies} makes ({@code target/classes} or {@code target/app.jar}
-     * with {@code target/lib}), and what a jar's manifest {@code Class-Path: lib/...} names, which
-     * the class loader follows by itself as well. A shaded jar needs none of it.
+     * The code, then the jars of its {@code lib/}: inside a classes directory (Lambda's zip layout) and
+     * beside it or beside a jar (Maven's {@code target/classes} or {@code target/app.jar} with the
+     * {@code target/lib} that {@code mvn dependency:copy-dependencies} makes), then each layer's
+     * {@code java/lib}. A shaded jar needs none of it.
      */
-    static URL[] classPath(Path code) {
-        List<URL> urls = new ArrayList<>();
-        urls.add(url(code));
-        Path lib = code.toAbsolutePath().getParent().resolve(LIB);
-        if (Files.isDirectory(lib)) {
-            try (Stream<Path> files = Files.list(lib)) {
-                for (Path jar : files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
-                        .sorted().toList()) {
-                    urls.add(jar.toUri().toURL());
-                }
-            } catch (IOException e) {
-                throw new InitFailure("cannot list the function's libraries in " + lib + ": " + e.getMessage());
-            }
+    private static List<URL> classPath(Path code, List<Path> layers) {
+        Path absolute = code.toAbsolutePath();
+        Set<Path> entries = new LinkedHashSet<>();
+        entries.add(absolute);
+        if (Files.isDirectory(absolute)) {
+            entries.addAll(jars(absolute.resolve("lib")));
         }
-        return urls.toArray(URL[]::new);
+        entries.addAll(jars(absolute.getParent().resolve("lib")));
+        for (Path layer : layers) {
+            entries.addAll(jars(layer.resolve("java").resolve("lib")));
+        }
+        return entries.stream().map(FunctionLoader::url).toList();
+    }
+
+    /** The jars directly in {@code dir}, by name (Lambda's {@code lib/*} has no order of its own; this one is stable). */
+    private static List<Path> jars(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f)).sorted().toList();
+        } catch (IOException e) {
+            throw new InitFailure("cannot list the jars in " + dir + ": " + e.getMessage());
+        }
     }
 
     private static URL url(Path code) {
@@ -149,11 +178,12 @@ final class FunctionLoader {
         }
         String called = json || http ? "handle" : lambda != Lambda.NONE ? "handleRequest" : null;
         if (method.isPresent() && !method.get().equals(called)) {
-            Method m = LambdaMethodFunction.find(type, method.get()).orElseThrow(() -> new InitFailure(name
+            Method m = LambdaMethodCall.find(type, method.get()).orElseThrow(() -> new InitFailure(name
                     + " has no public method " + method.get() + " that Lambda could call (give it parameters (I),"
                     + " (I, Context), (InputStream, OutputStream) or (InputStream, OutputStream, Context), or"
                     + " implement RequestHandler<I, O>)"));
-            return new LambdaMethodFunction(LambdaMethodFunction.isStatic(m) ? null : instantiate(type, name), type, m);
+            Object target = LambdaMethodCall.isStatic(m) ? null : instantiate(type, name);
+            return new LambdaFunction(type, new LambdaMethodCall(target, m, LambdaSerializers.of(type.getClassLoader())));
         }
         if (called == null) {
             throw new InitFailure(name + " does not implement dev.nubo.function.Handler or dev.nubo.function.HttpHandler,"
@@ -164,8 +194,9 @@ final class FunctionLoader {
         }
         Object handler = instantiate(type, name);
         return switch (lambda) {
-            case STREAM -> new LambdaStreamFunction((RequestStreamHandler) handler);
-            case REQUEST -> JsonFunction.lambda((RequestHandler<?, ?>) handler);
+            case STREAM -> new LambdaFunction(type, LambdaCall.stream((RequestStreamHandler) handler));
+            case REQUEST -> new LambdaFunction(type,
+                    LambdaCall.pojo((RequestHandler<?, ?>) handler, LambdaSerializers.of(type.getClassLoader())));
             case NONE -> json ? JsonFunction.nubo((Handler<?, ?>) handler) : new HttpFunction((HttpHandler) handler);
         };
     }

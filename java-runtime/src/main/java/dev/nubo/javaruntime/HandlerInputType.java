@@ -27,11 +27,16 @@ final class HandlerInputType {
 
     /** The first type argument of {@code generic} ({@code Handler}, {@code RequestHandler}) as {@code handlerClass} binds it. */
     static Type of(Class<?> handlerClass, Class<?> generic) {
-        return find(handlerClass, generic, Map.of()).orElse(Object.class);
+        return argument(handlerClass, generic, 0);
+    }
+
+    /** Type argument {@code index} of {@code generic} as {@code handlerClass} binds it: 1 is a {@code RequestHandler}'s {@code O}. */
+    static Type argument(Class<?> handlerClass, Class<?> generic, int index) {
+        return find(handlerClass, generic, index, Map.of()).orElse(Object.class);
     }
 
     /** Searches {@code type}'s supertypes, carrying the type arguments bound so far. */
-    private static Optional<Type> find(Type type, Class<?> generic, Map<TypeVariable<?>, Type> bound) {
+    private static Optional<Type> find(Type type, Class<?> generic, int index, Map<TypeVariable<?>, Type> bound) {
         Class<?> raw;
         Map<TypeVariable<?>, Type> own = new HashMap<>();
         if (type instanceof Class<?> c) {
@@ -47,16 +52,16 @@ final class HandlerInputType {
             return Optional.empty();
         }
         if (raw == generic) {
-            return Optional.of(own.getOrDefault(raw.getTypeParameters()[0], Object.class));
+            return Optional.of(own.getOrDefault(raw.getTypeParameters()[index], Object.class));
         }
         for (Type parent : raw.getGenericInterfaces()) {
-            Optional<Type> found = find(parent, generic, own);
+            Optional<Type> found = find(parent, generic, index, own);
             if (found.isPresent()) {
                 return found;
             }
         }
         Type superclass = raw.getGenericSuperclass();
-        return superclass == null ? Optional.empty() : find(superclass, generic, own);
+        return superclass == null ? Optional.empty() : find(superclass, generic, index, own);
     }
 
     /**

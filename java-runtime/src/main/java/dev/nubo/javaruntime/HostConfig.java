@@ -1,9 +1,12 @@
 package dev.nubo.javaruntime;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,6 +34,9 @@ import java.util.Map;
  *       deadline before the host exits with status 3 so that the platform replaces it</td></tr>
  *   <tr><td>NUBO_MEMORY_MB</td><td>256</td><td>the instance's memory limit in MiB; Lambda's
  *       {@code Context.getMemoryLimitInMB()}</td></tr>
+ *   <tr><td>AWS_REGION</td><td>{@code us-east-1}</td><td>the region in Lambda's ARNs ({@code getInvokedFunctionArn})</td></tr>
+ *   <tr><td>NUBO_LAYERS</td><td>empty</td><td>the function's layers, directories separated by ':'; each one's
+ *       {@code java/lib/*.jar} follow the code on the class path, as Lambda's {@code /opt/java/lib}</td></tr>
  *   <tr><td>NUBO_ENV_KEYS</td><td>empty</td><td>comma-separated names of the service's variables
  *       from nubo.yaml; {@code Context.env()} holds exactly those that are set</td></tr>
  * </table>
@@ -42,11 +48,13 @@ import java.util.Map;
  * {@code NUBO_TRAIN=1}.
  */
 record HostConfig(int port, String handler, Path code, String service, String revision, String instance,
-        Duration timeout, Duration recycleGrace, int memoryMb, Map<String, String> functionEnv) {
+        Duration timeout, Duration recycleGrace, int memoryMb, String region, List<Path> layers,
+        Map<String, String> functionEnv) {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     static final Duration DEFAULT_RECYCLE_GRACE = Duration.ofSeconds(2);
     static final int DEFAULT_MEMORY_MB = 256;
+    static final String DEFAULT_REGION = "us-east-1";
 
     /** How the process begins; only a fresh start has the rest of this configuration at once. */
     enum Start {
@@ -76,6 +84,9 @@ record HostConfig(int port, String handler, Path code, String service, String re
                 millis("NUBO_TIMEOUT_MS", env.get("NUBO_TIMEOUT_MS"), DEFAULT_TIMEOUT),
                 millis("NUBO_RECYCLE_GRACE_MS", env.get("NUBO_RECYCLE_GRACE_MS"), DEFAULT_RECYCLE_GRACE),
                 memoryMb(env.get("NUBO_MEMORY_MB")),
+                env.getOrDefault("AWS_REGION", "").isBlank() ? DEFAULT_REGION : env.get("AWS_REGION").strip(),
+                Arrays.stream(env.getOrDefault("NUBO_LAYERS", "").split(File.pathSeparator)).filter(l -> !l.isBlank())
+                        .map(Path::of).toList(),
                 functionEnv(env.getOrDefault("NUBO_ENV_KEYS", ""), env));
     }
 

@@ -75,8 +75,10 @@ final class InvocationEndpoint implements com.sun.net.httpserver.HttpHandler {
         RequestLog log = new RequestLog(requestId(exchange.getRequestHeaders()));
         try (exchange) {
             HttpRequest request = read(exchange);
+            var lambda = new InvocationContext.Lambda(arrival, config.instance(), config.memoryMb(), config.region(),
+                    XRayTrace.from(request.header("traceparent"), arrival));
             var context = new InvocationContext(log.requestId(), config.service(), config.revision(),
-                    arrival.plus(config.timeout()), log, config.functionEnv(), config.instance(), config.memoryMb());
+                    arrival.plus(config.timeout()), log, config.functionEnv(), lambda);
             send(exchange, invoke(request, context, deadline), log);
         } catch (IOException e) {
             log.error("nubo: could not read the request or send the response (the client may have gone away): " + e);
@@ -105,7 +107,7 @@ final class InvocationEndpoint implements com.sun.net.httpserver.HttpHandler {
         } catch (Throwable thrown) {
             // Throwable, not Exception: a StackOverflowError in one invocation must not end the others.
             context.logger().error(function.handlerClass().getName() + " threw:", HostFrames.strip(thrown));
-            return ErrorBody.of(thrown).response(500);
+            return function.failed(thrown, request);
         } finally {
             thread.setContextClassLoader(previous);
         }

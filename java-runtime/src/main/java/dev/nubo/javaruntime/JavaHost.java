@@ -84,7 +84,7 @@ public final class JavaHost {
      * and a pooled one once specialised (which made its server while warming up).
      */
     static UserFunction serve(HostConfig config, HttpServer server) {
-        UserFunction function = FunctionLoader.load(config.code(), config.handler());
+        UserFunction function = FunctionLoader.load(config.code(), config.layers(), config.handler());
         listen(config, new InvocationEndpoint(function, config, InstantSource.system()), server);
         return function;
     }

@@ -1,31 +1,19 @@
 package dev.nubo.javaruntime;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.nubo.function.HttpResponse;
 import java.io.IOException;
 import java.lang.reflect.Type;
 
 /**
- * How a JSON function's request body becomes its input, and its result the response: an empty
- * body is a {@code null} input, a result is the JSON body of a 200 ({@code null} is {@code null}).
- * Unknown properties are ignored either way, so that callers can send more than a function reads.
- *
- * <p>Two dialects. Nubo's {@code Handler} gets strict JSON with nothing after the value. Lambda's
- * handlers get what AWS's Java runtime does (its aws-lambda-java-serialization {@code JacksonFactory}),
- * as far as it is cheap to copy: lenient syntax (single quotes, unquoted names, leading zeros, NaN),
- * {@code null} for missing primitives, a single value where an array is expected, {@code ""} as a
- * null object, unknown enum constants as null, standard bean names ({@code getURL} is {@code URL}),
- * and no null properties in the output. Not copied: its Joda/java.time modules and its special
- * handling of the aws-lambda-java-events classes.
+ * How a Nubo {@code Handler}'s request body becomes its input, and its result the response: strict
+ * JSON with nothing after the value; an empty body is a {@code null} input, a result is the JSON body
+ * of a 200 ({@code null} is {@code null}). Unknown properties are ignored, so that callers can send
+ * more than a function reads. (Lambda's handlers get AWS's own serialization: {@link LambdaSerializers}.)
  */
 final class JsonCodec {
 
@@ -44,41 +32,15 @@ final class JsonCodec {
         return new JsonCodec(NuboMapper.MAPPER, input);
     }
 
-    static JsonCodec lambda(Type input) {
-        return new JsonCodec(LambdaMapper.MAPPER, input);
-    }
-
     /*
-     * One mapper per dialect and process, built on first use (so an HttpHandler never loads Jackson),
-     * which is during warm-up in a pooled host: specialising then only introspects the input type.
+     * One mapper per process, built on first use (so an HttpHandler never loads Jackson), which is
+     * during warm-up in a pooled host: specialising then only introspects the input type.
      */
 
     private static final class NuboMapper {
         static final JsonMapper MAPPER = JsonMapper.builder()
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                .build();
-    }
-
-    private static final class LambdaMapper {
-        static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                        .enable(JsonReadFeature.ALLOW_LEADING_ZEROS_FOR_NUMBERS)
-                        .enable(JsonReadFeature.ALLOW_SINGLE_QUOTES)
-                        .enable(JsonReadFeature.ALLOW_BACKSLASH_ESCAPING_ANY_CHARACTER)
-                        .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS)
-                        .enable(JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES)
-                        .build())
-                .enable(MapperFeature.USE_STD_BEAN_NAMING)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-                .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
-                .enable(DeserializationFeature.ACCEPT_EMPTY_STRING_AS_NULL_OBJECT)
-                .enable(DeserializationFeature.ACCEPT_EMPTY_ARRAY_AS_NULL_OBJECT)
-                .enable(DeserializationFeature.READ_UNKNOWN_ENUM_VALUES_AS_NULL)
-                .enable(DeserializationFeature.UNWRAP_SINGLE_VALUE_ARRAYS)
-                .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-                .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.USE_DEFAULTS))
                 .build();
     }
 

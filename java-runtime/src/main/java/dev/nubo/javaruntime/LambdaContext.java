@@ -14,6 +14,9 @@ import java.nio.charset.StandardCharsets;
  */
 record LambdaContext(InvocationContext invocation) implements Context {
 
+    /** The account in Lambda's ARNs: Nubo has none, so zeros. */
+    static final String ACCOUNT = "000000000000";
+
     @Override
     public String getAwsRequestId() {
         return invocation.requestId();
@@ -21,12 +24,16 @@ record LambdaContext(InvocationContext invocation) implements Context {
 
     @Override
     public String getLogGroupName() {
-        return "/nubo/" + invocation.functionName();
+        return logGroup(invocation.functionName());
+    }
+
+    static String logGroup(String service) {
+        return "/nubo/" + service;
     }
 
     @Override
     public String getLogStreamName() {
-        return invocation.instance();
+        return invocation.lambda().instance();
     }
 
     @Override
@@ -39,10 +46,11 @@ record LambdaContext(InvocationContext invocation) implements Context {
         return invocation.revision();
     }
 
-    /** In Lambda's format, with {@code nubo} for the region and zeros for the account. */
+    /** In Lambda's format, with the function's region ({@code AWS_REGION}) and zeros for the account. */
     @Override
     public String getInvokedFunctionArn() {
-        return "arn:aws:lambda:nubo:000000000000:function:" + invocation.functionName() + ":" + invocation.revision();
+        return "arn:aws:lambda:" + invocation.lambda().region() + ":" + ACCOUNT + ":function:" + invocation.functionName()
+                + ":" + invocation.revision();
     }
 
     @Override
@@ -62,7 +70,12 @@ record LambdaContext(InvocationContext invocation) implements Context {
 
     @Override
     public int getMemoryLimitInMB() {
-        return invocation.memoryMb();
+        return invocation.lambda().memoryMb();
+    }
+
+    @Override
+    public String getXrayTraceId() {
+        return invocation.lambda().traceHeader();
     }
 
     @Override

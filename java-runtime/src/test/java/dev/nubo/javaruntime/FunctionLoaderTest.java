@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nubo.function.Handler;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,12 +67,13 @@ class FunctionLoaderTest {
 
     @Test
     void lambdaHandlersAreCalledThroughLambdasInterfacesOrTheirNamedMethod() {
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport")).isInstanceOf(JsonFunction.class);
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport::handleRequest")).isInstanceOf(JsonFunction.class);
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaStream")).isInstanceOf(LambdaStreamFunction.class);
-        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::greet")).isInstanceOf(LambdaMethodFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaReport::handleRequest")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaStream")).isInstanceOf(LambdaFunction.class);
+        assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::greet"))
+                .extracting(f -> ((LambdaFunction) f).call()).isInstanceOf(LambdaMethodCall.class);
         assertThat(FunctionLoader.load(CODE, SAMPLES + "LambdaPlain::shout")).as("a static method")
-                .isInstanceOf(LambdaMethodFunction.class);
+                .extracting(f -> ((LambdaFunction) f).call()).isInstanceOf(LambdaMethodCall.class);
         assertThat(FunctionLoader.load(CODE, SAMPLES + "Greeter::handle")).isInstanceOf(JsonFunction.class);
     }
 
@@ -91,12 +93,37 @@ class FunctionLoaderTest {
         UserFunction function = FunctionLoader.load(dir, SAMPLES + "LambdaGreeter");
         ClassLoader loader = function.handlerClass().getClassLoader();
 
-        assertThat(function).isInstanceOf(JsonFunction.class);
+        assertThat(function).isInstanceOf(LambdaFunction.class);
         assertThat(loader.loadClass(RequestHandler.class.getName())).isSameAs(RequestHandler.class);
         assertThat(loader.loadClass(LogLevel.class.getName())).isSameAs(LogLevel.class);
         assertThat(loader.getResource("com/amazonaws/services/lambda/runtime/Context.class")).isNotNull();
         assertThatThrownBy(() -> loader.loadClass("com.amazonaws.services.lambda.runtime.events.SQSEvent"))
                 .isInstanceOf(ClassNotFoundException.class);
+    }
+
+    @Test
+    void loadsLambdasClassPathTheCodeItsLibJarsAndEachLayersJavaLib(@TempDir Path dir) throws Exception {
+        Path code = Files.createDirectories(dir.resolve("code"));
+        jar(code.resolve("lib/handlers.jar"), "dev/nubo/javaruntime/SampleHandlers$LambdaGreeter.class");
+        jar(dir.resolve("layer/java/lib/more.jar"), "dev/nubo/javaruntime/SampleHandlers$LambdaPlain.class");
+
+        UserFunction fromLib = FunctionLoader.load(code, List.of(dir.resolve("layer")), SAMPLES + "LambdaGreeter");
+        UserFunction fromLayer = FunctionLoader.load(code, List.of(dir.resolve("layer")), SAMPLES + "LambdaPlain::greet");
+
+        assertThat(fromLib.handlerClass().getClassLoader().getName()).isEqualTo(FunctionLoader.LOADER_NAME);
+        assertThat(fromLayer.handlerClass().getProtectionDomain().getCodeSource().getLocation().getPath()).endsWith("/layer/java/lib/more.jar");
+        assertThatThrownBy(() -> FunctionLoader.load(code, List.of(), SAMPLES + "LambdaPlain::greet"))
+                .isInstanceOf(InitFailure.class).hasMessageContaining("not found");
+    }
+
+    /** A jar holding one class of the test classes. */
+    private static void jar(Path jar, String classFile) throws Exception {
+        Files.createDirectories(jar.getParent());
+        try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.jar.JarEntry(classFile));
+            Files.copy(HostProcess.TEST_CLASSES.resolve(classFile), out);
+            out.closeEntry();
+        }
     }
 
     @Test

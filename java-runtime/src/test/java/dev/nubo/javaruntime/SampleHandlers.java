@@ -265,6 +265,24 @@ public final class SampleHandlers {
         }
     }
 
+    /** Reads API Gateway's HTTP event as a Map (no aws-lambda-java-events needed) and answers a structured response. */
+    public static final class LambdaHttp implements RequestHandler<Map<String, Object>, Map<String, Object>> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public Map<String, Object> handleRequest(Map<String, Object> event, com.amazonaws.services.lambda.runtime.Context context) {
+            Map<String, Object> request = (Map<String, Object>) event.get("requestContext");
+            Map<String, Object> http = (Map<String, Object>) request.get("http");
+            Map<String, Object> headers = (Map<String, Object>) event.get("headers");
+            String body = "version=" + event.get("version") + " method=" + http.get("method") + " rawPath=" + event.get("rawPath")
+                    + " rawQuery=" + event.get("rawQueryString") + " query=" + event.get("queryStringParameters")
+                    + " cookies=" + event.get("cookies") + " multi=" + headers.get("x-multi") + " ip=" + http.get("sourceIp")
+                    + " requestId=" + request.get("requestId") + " body=" + event.get("body")
+                    + " base64=" + event.get("isBase64Encoded") + " trace=" + context.getXrayTraceId();
+            return Map.of("statusCode", 201, "headers", Map.of("Content-Type", "text/plain"),
+                    "cookies", List.of("a=1; Path=/", "b=2"), "body", body);
+        }
+    }
+
     public static final class LambdaFailing implements RequestHandler<Object, Object> {
         @Override
         public Object handleRequest(Object event, com.amazonaws.services.lambda.runtime.Context context) {

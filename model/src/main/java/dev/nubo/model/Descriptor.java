@@ -94,6 +94,14 @@ public record Descriptor(
         default List<String> commandField() {
             return List.of();
         }
+
+        /**
+         * {@code layers}: directories or {@code .zip} archives inside the deployed directory, merged as
+         * Lambda merges its layers into {@code /opt} (a later one wins); only function runtimes take them.
+         */
+        default List<String> layers() {
+            return List.of();
+        }
     }
 
     /** Any program that serves HTTP on {@code $PORT}, run unmodified. */
@@ -114,7 +122,15 @@ public record Descriptor(
      * {@code ::method} suffix), found in {@code code}, a jar or a classes directory relative to the
      * deployed directory.
      */
-    public record JavaFunction(String handler, String code) implements Runtime {
+    public record JavaFunction(String handler, String code, List<String> layers) implements Runtime {
+        public JavaFunction {
+            layers = List.copyOf(layers);
+        }
+
+        public JavaFunction(String handler, String code) {
+            this(handler, code, List.of());
+        }
+
         @Override
         public Optional<String> handlerField() {
             return Optional.of(handler);
@@ -131,7 +147,15 @@ public record Descriptor(
      * {@code index.handler} for {@code export const handler = async (event, context) => ...} in
      * {@code index.js}, {@code index.mjs} or {@code index.cjs} of the deployed directory.
      */
-    public record NodeFunction(String handler) implements Runtime {
+    public record NodeFunction(String handler, List<String> layers) implements Runtime {
+        public NodeFunction {
+            layers = List.copyOf(layers);
+        }
+
+        public NodeFunction(String handler) {
+            this(handler, List.of());
+        }
+
         @Override
         public Optional<String> handlerField() {
             return Optional.of(handler);
@@ -142,7 +166,15 @@ public record Descriptor(
      * A Python function as on AWS Lambda: {@code handler} is {@code MODULE.FUNCTION}, e.g.
      * {@code main.handler} for {@code def handler(event, context)} in {@code main.py}.
      */
-    public record PythonFunction(String handler) implements Runtime {
+    public record PythonFunction(String handler, List<String> layers) implements Runtime {
+        public PythonFunction {
+            layers = List.copyOf(layers);
+        }
+
+        public PythonFunction(String handler) {
+            this(handler, List.of());
+        }
+
         @Override
         public Optional<String> handlerField() {
             return Optional.of(handler);

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 enum RuntimeSyntax {
 
-    PROCESS("process", Descriptor.Process.class, List.of("handler", "code")) {
+    PROCESS("process", Descriptor.Process.class, List.of("handler", "code", "layers")) {
         @Override
         Descriptor.Runtime read(JsonNode root) {
             return new Descriptor.Process(command(root.get("command"), key,
@@ -28,7 +28,7 @@ enum RuntimeSyntax {
 
         @Override
         String whyRefused(String field) {
-            return "`handler` and `code` are for function runtimes (java, node, python); a process runs `command`";
+            return "`handler`, `code` and `layers` are for function runtimes (java, node, python); a process runs `command`";
         }
     },
 
@@ -41,7 +41,7 @@ enum RuntimeSyntax {
             String code = requiredText(root, "code",
                     "point it at the compiled code inside this directory: a jar (`code: target/app.jar`) or classes (`code: target/classes`)");
             DescriptorParser.relativePath(code, "code");
-            return new Descriptor.JavaFunction(handler, code);
+            return new Descriptor.JavaFunction(handler, code, layers(root));
         }
 
         @Override
@@ -55,7 +55,7 @@ enum RuntimeSyntax {
         Descriptor.Runtime read(JsonNode root) {
             return new Descriptor.NodeFunction(handler(root, NODE_HANDLER, "FILE.EXPORT", "index.handler",
                     "name the file and its exported function, e.g. `handler: index.handler` for"
-                            + " `export const handler = async (event, context) => ...` in index.js or index.mjs"));
+                            + " `export const handler = async (event, context) => ...` in index.js or index.mjs"), layers(root));
         }
     },
 
@@ -63,12 +63,13 @@ enum RuntimeSyntax {
         @Override
         Descriptor.Runtime read(JsonNode root) {
             return new Descriptor.PythonFunction(handler(root, PYTHON_HANDLER, "MODULE.FUNCTION", "main.handler",
-                    "name the module and its function, e.g. `handler: main.handler` for `def handler(event, context)` in main.py"));
+                    "name the module and its function, e.g. `handler: main.handler` for `def handler(event, context)` in main.py"),
+                    layers(root));
         }
     },
 
     /** A custom runtime serves one invocation at a time (as on Lambda), hence its default {@code scale.limit} of 1. */
-    PROVIDED("provided", Descriptor.Provided.class, List.of("code"), 1) {
+    PROVIDED("provided", Descriptor.Provided.class, List.of("code", "layers"), 1) {
         @Override
         Descriptor.Runtime read(JsonNode root) {
             List<String> command = root.has("command") ? command(root.get("command"), key, "give the custom runtime's program and"
@@ -81,7 +82,8 @@ enum RuntimeSyntax {
 
         @Override
         String whyRefused(String field) {
-            return "a custom runtime is the deployed directory and its `command`: remove `code`";
+            return "a custom runtime is the deployed directory and its `command`: remove `" + field
+                    + "` (put what a layer would bring in the directory)";
         }
     };
 
@@ -144,6 +146,34 @@ enum RuntimeSyntax {
             }
         }
         throw new IllegalStateException("no runtime syntax reads " + runtime.getClass().getName() + "; add one to RuntimeSyntax");
+    }
+
+    /** As many as Lambda takes. */
+    static final int MAX_LAYERS = 5;
+
+    private static List<String> layers(JsonNode root) {
+        JsonNode node = root.get("layers");
+        String hint = "list directories or .zip archives inside the deployed directory, e.g. `layers: [layers/common, deps.zip]`";
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw invalid("nubo.yaml: `layers` must be a list of paths, found " + describe(node), hint);
+        }
+        if (node.size() > MAX_LAYERS) {
+            throw invalid("nubo.yaml: `layers` lists " + node.size() + " layers, more than " + MAX_LAYERS + " (as on Lambda)",
+                    "merge some of them into one directory");
+        }
+        List<String> layers = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode layer = node.get(i);
+            if (!layer.isTextual() || layer.asText().isBlank()) {
+                throw invalid("nubo.yaml: `layers[" + i + "]` must be a path, found " + describe(layer), hint);
+            }
+            DescriptorParser.relativePath(layer.asText().strip(), "layers[" + i + "]");
+            layers.add(layer.asText().strip());
+        }
+        return layers;
     }
 
     private static String handler(JsonNode root, Pattern shape, String shapeName, String example, String hint) {

@@ -42,6 +42,19 @@ class DescriptorTest {
     }
 
     @Test
+    void functionsTakeLayersInsideTheDeployedDirectory() {
+        assertThat(Descriptor.parse("name: a\nruntime: python\nhandler: main.handler\nlayers: [layers/common, deps.zip]\n")
+                .runtime().layers()).containsExactly("layers/common", "deps.zip");
+        assertThat(Descriptor.parse("name: a\nruntime: node\nhandler: index.handler\n").runtime().layers()).isEmpty();
+        assertThatThrownBy(() -> Descriptor.parse("name: a\nruntime: node\nhandler: index.handler\nlayers: [../shared]\n"))
+                .hasMessage("nubo.yaml: `layers[0]` must be a path inside the deployed directory (got '../shared')");
+        assertThatThrownBy(() -> Descriptor.parse("name: a\nruntime: node\nhandler: index.handler\nlayers: [a, b, c, d, e, f]\n"))
+                .hasMessage("nubo.yaml: `layers` lists 6 layers, more than 5 (as on Lambda)");
+        assertThatThrownBy(() -> Descriptor.parse("name: a\nruntime: process\ncommand: [x]\nlayers: [a]\n"))
+                .hasMessage("nubo.yaml: `layers` does not apply to runtime process");
+    }
+
+    @Test
     void readsLambdaStyleFunctionRuntimes() {
         assertThat(Descriptor.parse("name: a\nruntime: java\nhandler: com.example.Hello::handleRequest\ncode: app.jar\n").runtime())
                 .isEqualTo(new Descriptor.JavaFunction("com.example.Hello::handleRequest", "app.jar"));

@@ -1,20 +1,28 @@
 package dev.nubo.runtimeapi;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Every answer the bridge makes up for the HTTP caller, rather than relays from the function: the closed
- * set is the factories below, each sent as {@code {"error":{"type","message"}}}. A function's own error
- * is a 500 that carries the function's error type; everything the platform decided is 502 or 504.
+ * set is the factories below. A function's own error is a 500 in Lambda's shape,
+ * {@code {"errorMessage","errorType"}}, as the runtime reported it, with its {@code stackTrace} for the
+ * server's own callers only ({@code nubo invoke}, triggers); everything the platform decided is 502 or
+ * 504, sent as Nubo's {@code {"error":{"type","message"}}}.
  */
-record CallerError(int status, String type, String message) {
+record CallerError(int status, String type, String message, boolean lambdaShape, List<String> stackTrace) {
+
+    CallerError(int status, String type, String message) {
+        this(status, type, message, false, List.of());
+    }
 
     /** The function reported an error for the invocation (a thrown exception, for the Java client). */
-    static CallerError functionError(String type, String message) {
-        return new CallerError(500, type, message);
+    static CallerError functionError(ReportedError reported, boolean withStack) {
+        return new CallerError(500, reported.type(), reported.message(), true, withStack ? reported.stackTrace() : List.of());
     }
 
     static CallerError responseTooLarge(long limit) {
@@ -42,6 +50,10 @@ record CallerError(int status, String type, String message) {
     }
 
     Buffer body() {
+        if (lambdaShape) {
+            JsonObject body = new JsonObject().put("errorMessage", message).put("errorType", type);
+            return (stackTrace.isEmpty() ? body : body.put("stackTrace", new JsonArray(stackTrace))).toBuffer();
+        }
         return new JsonObject().put("error", new JsonObject().put("type", type).put("message", message)).toBuffer();
     }
 }

@@ -42,6 +42,10 @@ final class Invocation {
     private final String clientContext;
     private final String cognitoIdentity;
     private final HttpServerResponse caller;
+    /** Sent by the server itself ({@code Nubo-Event}: nubo invoke, a trigger), whose caller may see the function's stack. */
+    private final boolean fromServer;
+    /** A plain HTTP request, whose event is API Gateway's HTTP event and whose answer is mapped back ({@link HttpApiResponse}). */
+    private final boolean http;
     private Buffer payload;
     private Stage stage = Stage.QUEUED;
     private boolean callerDone;
@@ -50,7 +54,9 @@ final class Invocation {
     boolean stuckReported;
 
     Invocation(String id, long deadlineMs, String traceId, String clientContext, String cognitoIdentity, Buffer payload,
-            HttpServerResponse caller) {
+            HttpServerResponse caller, boolean fromServer, boolean http) {
+        this.fromServer = fromServer;
+        this.http = http;
         this.id = id;
         this.deadlineMs = deadlineMs;
         this.traceId = traceId;
@@ -62,6 +68,10 @@ final class Invocation {
 
     String id() {
         return id;
+    }
+
+    boolean fromServer() {
+        return fromServer;
     }
 
     long deadlineMs() {
@@ -122,7 +132,11 @@ final class Invocation {
         if (!claimCaller()) {
             return false;
         }
-        caller.setStatusCode(200).putHeader("content-type", contentType).end(body);
+        if (http) {
+            HttpApiResponse.send(caller, contentType, body);
+        } else {
+            caller.setStatusCode(200).putHeader("content-type", contentType).end(body);
+        }
         return true;
     }
 

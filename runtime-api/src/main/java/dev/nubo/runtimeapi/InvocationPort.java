@@ -16,8 +16,10 @@ import org.slf4j.LoggerFactory;
  * the port is bound only while the runtime is initialised: from its first {@code /next} until it is
  * gone. Binds and unbinds are chained one after the other, so a bind never races the close before it.
  *
- * <p>Every request, any method and path, is one invocation whose event is the request's body.
- * Confined to the bridge's event loop.
+ * <p>Every request, any method and path, is one invocation. Its event is the request's body when the
+ * server invoked it ({@code Nubo-Event: direct}), the whole CloudEvent for a trigger's delivery
+ * ({@code Nubo-Event: cloudevent}, {@link CloudEventEnvelope}), else API Gateway's HTTP event
+ * ({@link HttpApiEvent}), as for Nubo's other Lambda runtimes. Confined to the bridge's event loop.
  */
 final class InvocationPort {
 
@@ -119,15 +121,22 @@ final class InvocationPort {
         });
     }
 
-    private void offer(HttpServerRequest request, long arrival, Buffer payload) {
+    private void offer(HttpServerRequest request, long arrival, Buffer body) {
+        String id = invocations.idFor(request.getHeader("x-request-id"));
+        String source = request.getHeader("nubo-event");
+        boolean fromServer = source != null;
+        Buffer payload = !fromServer ? HttpApiEvent.of(request, body, id, function.service(), arrival)
+                : source.equals("cloudevent") ? CloudEventEnvelope.of(request, body) : body;
         Invocation invocation = new Invocation(
-                invocations.idFor(request.getHeader("x-request-id")),
+                id,
                 arrival + function.timeout().toMillis(),
                 XRayTrace.from(request.getHeader("traceparent"), arrival, random),
                 request.getHeader(Invocation.CLIENT_CONTEXT),
                 request.getHeader(Invocation.COGNITO_IDENTITY),
                 payload,
-                request.response());
+                request.response(),
+                fromServer,
+                !fromServer);
         request.response().closeHandler(v -> invocations.callerGone(invocation));
         invocations.offer(invocation);
     }

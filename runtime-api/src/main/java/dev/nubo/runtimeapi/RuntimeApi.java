@@ -138,7 +138,7 @@ final class RuntimeApi implements Handler<HttpServerRequest> {
                     .map(body -> ReportedError.parse(body, typeHeader))
                     .orElseGet(() -> ReportedError.unreadable(typeHeader, limit));
             log.lines(reported.logLines("invocation " + invocation.id() + " failed: "));
-            invocation.fail(CallerError.functionError(reported.type(), reported.message()));
+            invocation.fail(CallerError.functionError(reported, invocation.fromServer()));
             invocations.finish(invocation);
             if (read.result().isPresent()) {
                 RuntimeError.accepted(request.response());

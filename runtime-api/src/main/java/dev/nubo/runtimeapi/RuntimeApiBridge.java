@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * plain HTTP: an unmodified custom runtime (the AWS Java runtime interface client, a {@code bootstrap}
  * binary) polls {@code http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime/invocation/next} and never listens
  * itself, while the gateway sends the instance's requests to {@link #invocationPort()}. Each request there
- * is one invocation: its body is the event, the runtime's answer is the HTTP response.
+ * is one invocation: a plain request's event is API Gateway's HTTP event and the runtime's answer is
+ * mapped back to status, headers, cookies and body; a request the server sent ({@code Nubo-Event})
+ * passes its body as the event and the answer as the 200 body.
  *
  * <pre>{@code
  * RuntimeApiBridge bridge = RuntimeApiBridge.open(vertx,
@@ -51,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * unused, else a UUID), {@code -Deadline-Ms} (arrival + timeout, epoch ms), {@code -Invoked-Function-Arn}
  * ({@code arn:aws:lambda:nubo:000000000000:function:SERVICE:REVISION}), {@code -Trace-Id} (X-Ray form of
  * the caller's {@code traceparent}) and, when the caller sent them, {@code -Client-Context} and
- * {@code -Cognito-Identity}. The caller gets 200 and the runtime's answer (a streamed answer is piped as it
+ * {@code -Cognito-Identity}. The caller gets the runtime's answer, as above (a streamed answer is piped as it
  * comes); 500 {@code {"error":{"type","message"}}} with the function's error type for a reported error
  * (the stack goes to the log); 502 {@code ResponseTooLarge} for an answer over {@code maxResponseBytes},
  * 502 {@code RuntimeExited} when the runtime is gone, 504 {@code Timeout} at the deadline. A caller that

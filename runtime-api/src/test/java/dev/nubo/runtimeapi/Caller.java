@@ -20,10 +20,25 @@ final class Caller {
 
     private Caller() {}
 
-    /** One invocation: {@code POST /} on the invocation port with a JSON event and an {@code X-Request-Id}. */
+    /**
+     * One direct invocation, as {@code nubo invoke} sends it through the gateway ({@code Nubo-Event: direct}):
+     * {@code POST /} on the invocation port with a JSON event and an {@code X-Request-Id}.
+     */
     static CompletableFuture<HttpResponse<String>> invoke(RuntimeApiBridge bridge, String requestId, String event,
             String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.invocationPort() + "/"))
+        return request(bridge, "/", requestId, event, "Nubo-Event", "direct", headers);
+    }
+
+    /** A plain HTTP request to the function's URL, which the runtime gets as API Gateway's HTTP event. */
+    static CompletableFuture<HttpResponse<String>> plain(RuntimeApiBridge bridge, String path, String requestId, String body,
+            String... headers) {
+        return request(bridge, path, requestId, body, "X-Forwarded-For", "10.0.0.7", headers);
+    }
+
+    private static CompletableFuture<HttpResponse<String>> request(RuntimeApiBridge bridge, String path, String requestId,
+            String event, String name, String value, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + bridge.invocationPort() + path))
+                .header(name, value)
                 .header("X-Request-Id", requestId)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(event));

@@ -103,17 +103,18 @@ class OfficialRuntimeClientTest {
     }
 
     @Test
-    void aThrownExceptionIs500WithItsTypeAndMessageAndTheStackGoesToTheLog() {
+    void aThrownExceptionIs500WithItsTypeAndMessageAndTheStackGoesToTheLogAndTheServersCaller() {
         open(Duration.ofSeconds(30), RuntimeApiBridge.DEFAULT_STUCK_GRACE);
         awaitReady(start(ThrowingHandler.class));
 
         HttpResponse<String> response = answer(invoke(bridge, "req-throw-1", "{\"name\":\"Ada\"}"));
 
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(json(response).getJsonObject("error").getMap())
-                .containsEntry("type", "java.lang.IllegalStateException")
-                .containsEntry("message", "no soup for Ada");
-        assertThat(response.body()).doesNotContain("ThrowingHandler");
+        assertThat(json(response).getMap())
+                .containsEntry("errorType", "java.lang.IllegalStateException")
+                .containsEntry("errorMessage", "no soup for Ada");
+        assertThat(response.body()).as("nubo invoke's caller sees the stack; a URL's caller does not (RuntimeApiProtocolTest)")
+                .contains("ThrowingHandler");
         assertThat(log).contains("[runtime-api] invocation req-throw-1 failed: java.lang.IllegalStateException: no soup for Ada");
         assertThat(log).anyMatch(line -> line.startsWith("[runtime-api]     at dev.nubo.runtimeapi.ThrowingHandler.handleRequest"));
     }
@@ -141,9 +142,9 @@ class OfficialRuntimeClientTest {
         for (String id : List.of("req-missing-1", "req-missing-2")) {
             HttpResponse<String> response = answer(invoke(bridge, id, "{}"));
             assertThat(response.statusCode()).isEqualTo(500);
-            assertThat(json(response).getJsonObject("error").getMap())
-                    .containsEntry("type", "java.lang.ClassNotFoundException")
-                    .containsEntry("message", "Class not found: dev.nubo.runtimeapi.NoSuchHandler");
+            assertThat(json(response).getMap())
+                    .containsEntry("errorType", "java.lang.ClassNotFoundException")
+                    .containsEntry("errorMessage", "Class not found: dev.nubo.runtimeapi.NoSuchHandler");
         }
         assertThat(bridge.initError()).isEmpty();
     }
@@ -159,6 +160,20 @@ class OfficialRuntimeClientTest {
         assertThat(runtime.output()).contains("Caused by: java.lang.IllegalStateException: DATABASE_URL is not set");
         assertThat(log).anyMatch(line -> line.startsWith("[runtime-api] the runtime failed to initialise: "));
         assertThat(accepts(bridge.invocationPort())).as("ready although init failed").isFalse();
+    }
+
+    @Test
+    void lambdaLoggerLinesReachTheLogWhileTheInvocationRuns() {
+        open(Duration.ofSeconds(30), RuntimeApiBridge.DEFAULT_STUCK_GRACE);
+        LambdaRuntimeProcess runtime = start(LoggingHandler.class);
+        awaitReady(runtime);
+
+        CompletableFuture<HttpResponse<String>> call = invoke(bridge, "req-log", "{\"sleepMs\":3000}");
+
+        await().atMost(Duration.ofSeconds(2)).untilAsserted(() -> assertThat(runtime.output())
+                .contains("logged early in req-log to /nubo/hello/hello-00001-a"));
+        assertThat(call).isNotDone();
+        assertThat(answer(call).body()).isEqualTo("\"done\"");
     }
 
     @Test

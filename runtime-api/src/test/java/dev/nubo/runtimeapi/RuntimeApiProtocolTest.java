@@ -5,9 +5,12 @@ import static dev.nubo.runtimeapi.Caller.accepts;
 import static dev.nubo.runtimeapi.Caller.answer;
 import static dev.nubo.runtimeapi.Caller.invoke;
 import static dev.nubo.runtimeapi.Caller.json;
+import static dev.nubo.runtimeapi.Caller.plain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -129,6 +132,74 @@ class RuntimeApiProtocolTest {
     }
 
     @Test
+    void aPlainRequestIsApiGatewaysHttpEventAndTheAnswerItsResponse() throws Exception {
+        open();
+        CompletableFuture<HttpResponse<String>> poll = firstPoll();
+        CompletableFuture<HttpResponse<String>> caller = plain(bridge, "/orders?id=7&id=8&q=a%20b", "req-http", "",
+                "Cookie", "s=1; t=2");
+
+        JsonNode event = Json.mapper().readTree(answer(poll).body());
+        assertThat(event.get("version").asText()).isEqualTo("2.0");
+        assertThat(event.get("rawPath").asText()).isEqualTo("/orders");
+        assertThat(event.get("rawQueryString").asText()).isEqualTo("id=7&id=8&q=a%20b");
+        assertThat(event.get("queryStringParameters")).isEqualTo(Json.mapper().readTree("{\"id\":\"7,8\",\"q\":\"a b\"}"));
+        assertThat(event.get("cookies")).isEqualTo(Json.mapper().readTree("[\"s=1\",\"t=2\"]"));
+        assertThat(event.get("headers").get("x-request-id").asText()).isEqualTo("req-http");
+        assertThat(event.get("headers").has("cookie")).isFalse();
+        assertThat(event.get("requestContext").get("http").get("method").asText()).isEqualTo("POST");
+        assertThat(event.get("requestContext").get("http").get("sourceIp").asText()).isEqualTo("10.0.0.7");
+        assertThat(event.get("requestContext").get("requestId").asText()).isEqualTo("req-http");
+        assertThat(event.get("isBase64Encoded").asBoolean()).isFalse();
+
+        assertThat(post("invocation/req-http/response", """
+                {"statusCode":201,"headers":{"X-A":"b"},"cookies":["a=1; Path=/"],"body":"aGk=","isBase64Encoded":true}""")
+                .statusCode()).isEqualTo(202);
+        HttpResponse<String> response = answer(caller);
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.headers().firstValue("x-a")).hasValue("b");
+        assertThat(response.headers().allValues("set-cookie")).containsExactly("a=1; Path=/");
+        assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
+        assertThat(response.body()).isEqualTo("hi");
+    }
+
+    @Test
+    void aBinaryBodyIsBase64AndABareAnswerA200JsonBody() throws Exception {
+        open();
+        CompletableFuture<HttpResponse<String>> poll = firstPoll();
+        CompletableFuture<HttpResponse<String>> caller = HTTP.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + bridge.invocationPort() + "/up")).header("X-Request-Id", "req-bin")
+                .header("Content-Type", "application/octet-stream")
+                .POST(BodyPublishers.ofByteArray(new byte[] {(byte) 0xff, 0, 1})).build(), BodyHandlers.ofString());
+
+        JsonNode event = Json.mapper().readTree(answer(poll).body());
+        assertThat(event.get("body").asText()).isEqualTo("/wAB");
+        assertThat(event.get("isBase64Encoded").asBoolean()).isTrue();
+        assertThat(event.get("requestContext").get("http").get("method").asText()).isEqualTo("POST");
+
+        assertThat(post("invocation/req-bin/response", "\"stored\"").statusCode()).isEqualTo(202);
+        HttpResponse<String> response = answer(caller);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).as("a JSON string's text, as API Gateway answers it").isEqualTo("stored");
+    }
+
+    @Test
+    void aTriggersDeliveryIsTheWholeCloudEventWithItsAttributesDecoded() throws Exception {
+        open();
+        CompletableFuture<HttpResponse<String>> poll = firstPoll();
+        CompletableFuture<HttpResponse<String>> caller = HTTP.sendAsync(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + bridge.invocationPort() + "/")).header("X-Request-Id", "req-ce")
+                .header("Nubo-Event", "cloudevent").header("ce-specversion", "1.0").header("ce-id", "e1")
+                .header("ce-source", "/orders").header("ce-type", "order.placed").header("ce-price", "%E2%82%AC5")
+                .header("Content-Type", "text/plain").POST(BodyPublishers.ofString("hi")).build(), BodyHandlers.ofString());
+
+        assertThat(Json.mapper().readTree(answer(poll).body())).isEqualTo(Json.mapper().readTree("""
+                {"specversion":"1.0","id":"e1","source":"/orders","type":"order.placed","price":"€5",
+                 "datacontenttype":"text/plain","data":"hi"}"""));
+        assertThat(post("invocation/req-ce/response", "{}").statusCode()).isEqualTo(202);
+        assertThat(answer(caller).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void aCallerWithoutIdOrTraceGetsAFreshIdAndAnUnsampledTrace() {
         open();
         CompletableFuture<HttpResponse<String>> poll = firstPoll();
@@ -200,7 +271,7 @@ class RuntimeApiProtocolTest {
     void aReportedErrorIs500ForTheCallerWithItsStackOnlyInTheLog() {
         open();
         CompletableFuture<HttpResponse<String>> poll = firstPoll();
-        CompletableFuture<HttpResponse<String>> caller = invoke(bridge, "req-err", "{}");
+        CompletableFuture<HttpResponse<String>> caller = plain(bridge, "/", "req-err", "{}");
         answer(poll);
 
         HttpResponse<String> accepted = post("invocation/req-err/error",
@@ -209,7 +280,8 @@ class RuntimeApiProtocolTest {
         assertThat(accepted.statusCode()).isEqualTo(202);
         HttpResponse<String> response = answer(caller);
         assertThat(response.statusCode()).isEqualTo(500);
-        assertThat(response.body()).isEqualTo("{\"error\":{\"type\":\"InputError\",\"message\":\"bad input\"}}");
+        assertThat(response.body()).as("Lambda's shape; the stack only for the server's own callers")
+                .isEqualTo("{\"errorMessage\":\"bad input\",\"errorType\":\"InputError\"}");
         assertThat(log).containsSubsequence("[runtime-api] invocation req-err failed: InputError: bad input",
                 "[runtime-api]     at app.Main.run(Main.java:7)");
 
@@ -218,8 +290,8 @@ class RuntimeApiProtocolTest {
         CompletableFuture<HttpResponse<String>> caller2 = invoke(bridge, "req-err2", "{}");
         answer(poll2);
         post("invocation/req-err2/error", "segfault", "Lambda-Runtime-Function-Error-Type", "Runtime.ExitError");
-        assertThat(json(answer(caller2)).getJsonObject("error").getMap())
-                .containsEntry("type", "Runtime.ExitError").containsEntry("message", "segfault");
+        assertThat(json(answer(caller2)).getMap())
+                .containsEntry("errorType", "Runtime.ExitError").containsEntry("errorMessage", "segfault");
     }
 
     @Test

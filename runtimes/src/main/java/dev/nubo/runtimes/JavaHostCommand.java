@@ -50,7 +50,8 @@ final class JavaHostCommand {
         Set<String> entries = new LinkedHashSet<>();
         for (String type : List.of(Runtimes.JAVA_HOST, "dev.nubo.function.Handler", "com.fasterxml.jackson.databind.ObjectMapper",
                 "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.annotation.JsonProperty",
-                "com.amazonaws.services.lambda.runtime.RequestHandler")) {
+                "com.amazonaws.services.lambda.runtime.RequestHandler",
+                "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer")) {
             entries.add(locationOf(type));
         }
         return new JavaHostCommand(java, String.join(File.pathSeparator, entries), cacheDir);

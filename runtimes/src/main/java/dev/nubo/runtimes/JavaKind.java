@@ -29,6 +29,7 @@ record JavaKind(Descriptor.JavaFunction function, Toolchain tools) implements Ru
                     "nubo.yaml: `code` must be a .jar file or a classes directory (got " + function.code() + ")",
                     "e.g. `code: target/app.jar` or `code: target/classes`");
         }
+        Layers.validate(codeDir, function.layers());
     }
 
     @Override
@@ -37,12 +38,21 @@ record JavaKind(Descriptor.JavaFunction function, Toolchain tools) implements Ru
         FunctionEnv.put(env, target, function.handler());
         env.put("NUBO_CODE", target.codeDir().resolve(function.code()).normalize().toString());
         env.put("NUBO_ENV_KEYS", String.join(",", d.env().keySet()));
-        spec.command(tools.javaHost().command(d.memory())).warmStart(warmStart(d.memory()));
+        Layers.put(env, target, tools.layerCache());
+        spec.command(tools.javaHost().command(d.memory())).warmStart(warmStart(d));
     }
 
     @Override
-    public Optional<WarmStart> warmStart(long memory) {
-        return pooled(tools, memory);
+    /**
+     * The JVM reads {@code JAVA_TOOL_OPTIONS} as it starts (Lambda's way to add JVM flags, such as an
+     * {@code --add-opens} a library needs), so a function that sets it gets a host of its own rather
+     * than a pooled one started without it.
+     */
+    public Optional<WarmStart> warmStart(Descriptor d) {
+        if (d.env().containsKey("JAVA_TOOL_OPTIONS")) {
+            return Optional.empty();
+        }
+        return pooled(tools, d.memory());
     }
 
     /** A pooled Java host at {@code memory}; also started before any Java function is deployed. */

@@ -17,18 +17,27 @@ record NodeKind(Descriptor.NodeFunction function, Toolchain tools) implements Ru
     @Override
     public void validate(Path codeDir) {
         Toolchain.requireProgram("node", "runtime: node", "install Node.js 18 or newer (apt-get install nodejs)");
+        Layers.validate(codeDir, function.layers());
     }
 
     @Override
     public void launch(Runtimes.Target target, Map<String, String> env, LaunchSpec.Builder spec) {
         long memory = target.descriptor().memory();
         FunctionEnv.put(env, target, function.handler());
-        spec.command(command(memory, false)).warmStart(warmStart(memory));
+        Layers.put(env, target, tools.layerCache());
+        spec.command(command(memory, false)).warmStart(warmStart(target.descriptor()));
     }
 
     @Override
-    public Optional<WarmStart> warmStart(long memory) {
-        return tools.warmStart("node", memory, command(memory, true));
+    /**
+     * Node reads {@code NODE_OPTIONS} as it starts (Lambda's way to give it flags), so a function that
+     * sets it gets a process of its own rather than a pooled one started without it.
+     */
+    public Optional<WarmStart> warmStart(Descriptor d) {
+        if (d.env().containsKey("NODE_OPTIONS")) {
+            return Optional.empty();
+        }
+        return tools.warmStart("node", d.memory(), command(d.memory(), true));
     }
 
     /**

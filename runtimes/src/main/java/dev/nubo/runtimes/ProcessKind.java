@@ -15,7 +15,7 @@ record ProcessKind(Descriptor.Process process) implements RuntimeKind {
     }
 
     @Override
-    public Optional<WarmStart> warmStart(long memory) {
+    public Optional<WarmStart> warmStart(Descriptor d) {
         return Optional.empty();
     }
 }

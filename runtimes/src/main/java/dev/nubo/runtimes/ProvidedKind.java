@@ -24,7 +24,7 @@ record ProvidedKind(Descriptor.Provided provided) implements RuntimeKind {
     }
 
     @Override
-    public Optional<WarmStart> warmStart(long memory) {
+    public Optional<WarmStart> warmStart(Descriptor d) {
         return Optional.empty();
     }
 }

@@ -16,17 +16,19 @@ record PythonKind(Descriptor.PythonFunction function, Toolchain tools) implement
     @Override
     public void validate(Path codeDir) {
         Toolchain.requireProgram("python3", "runtime: python", "install Python 3.9 or newer (apt-get install python3)");
+        Layers.validate(codeDir, function.layers());
     }
 
     @Override
     public void launch(Runtimes.Target target, Map<String, String> env, LaunchSpec.Builder spec) {
         FunctionEnv.put(env, target, function.handler());
-        spec.command(command()).warmStart(warmStart(target.descriptor().memory()));
+        Layers.put(env, target, tools.layerCache());
+        spec.command(command()).warmStart(warmStart(target.descriptor()));
     }
 
     @Override
-    public Optional<WarmStart> warmStart(long memory) {
-        return tools.warmStart("python", memory, command());
+    public Optional<WarmStart> warmStart(Descriptor d) {
+        return tools.warmStart("python", d.memory(), command());
     }
 
     private List<String> command() {

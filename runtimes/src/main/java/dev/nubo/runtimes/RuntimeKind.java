@@ -2,6 +2,7 @@ package dev.nubo.runtimes;
 
 import dev.nubo.instances.LaunchSpec;
 import dev.nubo.instances.WarmStart;
+import dev.nubo.model.Descriptor;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -32,8 +33,9 @@ sealed interface RuntimeKind permits ProcessKind, JavaKind, NodeKind, PythonKind
     void launch(Runtimes.Target target, Map<String, String> env, LaunchSpec.Builder spec);
 
     /**
-     * How a generic process of this kind at {@code memory} is started ahead of time, to be handed its
-     * function later; empty for a kind that cannot be (and when pools are off).
+     * How a generic process of this kind is started ahead of time, to be handed {@code d}'s function
+     * later; empty for a kind that cannot be, for a function whose variables must be there when its
+     * process starts, and when pools are off.
      */
-    Optional<WarmStart> warmStart(long memory);
+    Optional<WarmStart> warmStart(Descriptor d);
 }

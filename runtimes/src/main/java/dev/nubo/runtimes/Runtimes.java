@@ -108,14 +108,14 @@ public final class Runtimes {
         Map<String, WarmStart> starts = new LinkedHashMap<>();
         JavaKind.pooled(tools, Descriptor.DEFAULT_MEMORY).ifPresent(w -> starts.put(w.key(), w));
         for (Descriptor d : deployed) {
-            kind(d.runtime()).warmStart(d.memory()).ifPresent(w -> starts.putIfAbsent(w.key(), w));
+            kind(d.runtime()).warmStart(d).ifPresent(w -> starts.putIfAbsent(w.key(), w));
         }
         return List.copyOf(starts.values());
     }
 
     /** The pool a launch of {@code d} would take a prewarmed process from, when its runtime has one. */
     public Optional<String> warmKey(Descriptor d) {
-        return kind(d.runtime()).warmStart(d.memory()).map(WarmStart::key);
+        return kind(d.runtime()).warmStart(d).map(WarmStart::key);
     }
 
     /**

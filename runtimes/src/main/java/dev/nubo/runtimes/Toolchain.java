@@ -76,6 +76,11 @@ final class Toolchain {
     }
 
     /** Copies a shim from the class path to the cache once per server (again if it changed), and returns its path. */
+    /** Where layers given as archives are unpacked, each once ({@link Layers}). */
+    Path layerCache() {
+        return cacheDir.resolve("layers");
+    }
+
     Path shim(String resource) {
         return shims.computeIfAbsent(resource, this::writeShim);
     }

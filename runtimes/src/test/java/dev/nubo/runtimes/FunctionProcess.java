@@ -213,13 +213,22 @@ final class FunctionProcess implements AutoCloseable {
         return postAsync(body, requestId).join();
     }
 
+    /** A direct invocation, as the server sends {@code nubo invoke}: {@code Nubo-Event: direct}, the body is the event. */
     CompletableFuture<HttpResponse<String>> postAsync(String body, String requestId) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder request = request("/").POST(HttpRequest.BodyPublishers.ofString(body)).header("Nubo-Event", "direct");
         if (requestId != null) {
             request.header("X-Request-Id", requestId);
         }
         return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A request to {@code pathAndQuery} on this process, to be finished by the test (method, headers, body). */
+    HttpRequest.Builder request(String pathAndQuery) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + pathAndQuery)).timeout(Duration.ofSeconds(10));
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder request) {
+        return HTTP.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString()).join();
     }
 
     /**

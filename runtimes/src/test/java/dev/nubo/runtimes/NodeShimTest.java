@@ -105,7 +105,7 @@ class NodeShimTest {
             String generated = fn.post("{}").body();
 
             assertThat(body).startsWith("{\"id\":\"req-42\",\"name\":\"hello\",\"version\":\"hello-00001\",\"memory\":\"256\","
-                    + "\"arn\":\"arn:aws:lambda:nubo:000000000000:function:hello:hello-00001\",\"group\":\"/nubo/hello\","
+                    + "\"arn\":\"arn:aws:lambda:us-east-1:000000000000:function:hello:hello-00001\",\"group\":\"/nubo/hello\","
                     + "\"stream\":\"hello-00001-x7k2p\",\"left\":").endsWith(",\"waits\":true}");
             assertThat(Integer.parseInt(body.replaceAll(".*\"left\":(\\d+).*", "$1"))).isBetween(1, 5000);
             assertThat(generated).doesNotContain("\"id\":\"\"").doesNotContain("req-42");
@@ -120,7 +120,9 @@ class NodeShimTest {
             HttpResponse<String> failed = fn.post("{\"fail\":true}", "req-7");
 
             assertThat(failed.statusCode()).isEqualTo(500);
-            assertThat(failed.body()).isEqualTo("{\"error\":{\"type\":\"TypeError\",\"message\":\"no such order\"}}");
+            assertThat(failed.body()).as("Lambda's shape, only the user's frames")
+                    .matches("\\{\"errorType\":\"TypeError\",\"errorMessage\":\"no such order\",\"trace\":\\[\"TypeError: no such order\","
+                            + "\"    at handler \\(file://[^\"]*/code/index.mjs:1:\\d+\\)\"]}");
             assertThat(fn.post("{}").body()).isEqualTo("\"ok\"");
             assertThat(fn.stderr()).contains("[req-7] nubo: index.handler failed: TypeError: no such order\n[req-7]     at ");
         }
@@ -135,11 +137,11 @@ class NodeShimTest {
             HttpResponse<String> unencodable = fn.post("{}");
 
             assertThat(invalid.statusCode()).isEqualTo(400);
-            assertThat(invalid.body()).startsWith("{\"error\":{\"type\":\"InvalidInput\",\"message\":\"request body is not valid JSON: ");
+            assertThat(invalid.body()).startsWith("{\"errorType\":\"InvalidInput\",\"errorMessage\":\"request body is not valid JSON: ");
             assertThat(unencodable.statusCode()).isEqualTo(500);
-            assertThat(unencodable.body()).isEqualTo("{\"error\":{\"type\":\"InvalidOutput\",\"message\":\"the result of index.handler"
+            assertThat(unencodable.body()).isEqualTo("{\"errorType\":\"InvalidOutput\",\"errorMessage\":\"the result of index.handler"
                     + " cannot be encoded as JSON: Do not know how to serialize a BigInt (return a plain object, an array, a string,"
-                    + " a number, a boolean or null)\"}}");
+                    + " a number, a boolean or null)\"}");
         }
     }
 
@@ -231,7 +233,7 @@ class NodeShimTest {
 
         try (FunctionProcess fn = start("index.handler").awaitListening()) {
             assertThat(fn.post("{}").body()).isEqualTo("{\"via\":\"callback\"}");
-            assertThat(fn.post("{\"fail\":true}").body()).isEqualTo("{\"error\":{\"type\":\"RangeError\",\"message\":\"too far\"}}");
+            assertThat(fn.post("{\"fail\":true}").body()).startsWith("{\"errorType\":\"RangeError\",\"errorMessage\":\"too far\",\"trace\":[");
         }
     }
 

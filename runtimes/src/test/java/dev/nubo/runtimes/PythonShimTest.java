@@ -114,7 +114,7 @@ class PythonShimTest {
             String generated = fn.post("{}").body();
 
             assertThat(body).startsWith("{\"id\":\"req-42\",\"name\":\"hello\",\"version\":\"hello-00001\",\"memory\":256,"
-                    + "\"arn\":\"arn:aws:lambda:nubo:000000000000:function:hello:hello-00001\",\"group\":\"/nubo/hello\","
+                    + "\"arn\":\"arn:aws:lambda:us-east-1:000000000000:function:hello:hello-00001\",\"group\":\"/nubo/hello\","
                     + "\"stream\":\"hello-00001-x7k2p\",\"left\":");
             assertThat(Integer.parseInt(body.replaceAll(".*\"left\":(\\d+).*", "$1"))).isBetween(1, 5000);
             assertThat(generated).doesNotContain("\"id\":\"\"").doesNotContain("req-42");
@@ -134,7 +134,9 @@ class PythonShimTest {
             HttpResponse<String> failed = fn.post("{\"fail\":true}", "req-7");
 
             assertThat(failed.statusCode()).isEqualTo(500);
-            assertThat(failed.body()).isEqualTo("{\"error\":{\"type\":\"LookupError\",\"message\":\"no such order\"}}");
+            assertThat(failed.body()).as("Lambda's shape, only the user's frames").matches("\\{\"errorMessage\":\"no such order\","
+                    + "\"errorType\":\"LookupError\",\"requestId\":\"req-7\",\"stackTrace\":\\[\"  File \\\\\"[^\"]*/code/main.py\\\\\","
+                    + " line 3, in handler\\\\n    raise LookupError\\(\\\\\"no such order\\\\\"\\)\\\\n\"]}");
             assertThat(fn.post("{}").body()).isEqualTo("\"ok\"");
             assertThat(fn.stderr()).contains("[req-7] nubo: main.handler failed: Traceback (most recent call last):\n[req-7]   File ")
                     .contains("[req-7] LookupError: no such order\n");
@@ -153,11 +155,11 @@ class PythonShimTest {
             HttpResponse<String> unencodable = fn.post("{}");
 
             assertThat(invalid.statusCode()).isEqualTo(400);
-            assertThat(invalid.body()).startsWith("{\"error\":{\"type\":\"InvalidInput\",\"message\":\"request body is not valid JSON: ");
+            assertThat(invalid.body()).startsWith("{\"errorMessage\":\"request body is not valid JSON: ").endsWith("\"errorType\":\"InvalidInput\"}");
             assertThat(unencodable.statusCode()).isEqualTo(500);
-            assertThat(unencodable.body()).isEqualTo("{\"error\":{\"type\":\"InvalidOutput\",\"message\":\"the result of main.handler"
+            assertThat(unencodable.body()).isEqualTo("{\"errorMessage\":\"the result of main.handler"
                     + " cannot be encoded as JSON: Object of type set is not JSON serializable (return a dict, a list, a str,"
-                    + " a number, a bool or None)\"}}");
+                    + " a number, a bool or None)\",\"errorType\":\"InvalidOutput\"}");
         }
     }
 

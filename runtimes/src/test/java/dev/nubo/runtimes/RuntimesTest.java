@@ -60,7 +60,9 @@ class RuntimesTest {
                 .containsEntry("NUBO_TIMEOUT_MS", "5000").containsEntry("NUBO_ENV_KEYS", "GREETING");
         assertThat(Path.of(spec.command().getFirst())).isExecutable();
         assertThat(spec.env()).containsEntry("NUBO_MEMORY_MB", "128").containsEntry("AWS_LAMBDA_FUNCTION_NAME", "hello")
-                .containsEntry("AWS_LAMBDA_FUNCTION_VERSION", "hello-00001").containsEntry("_HANDLER", "com.example.Hello");
+                .containsEntry("AWS_LAMBDA_FUNCTION_VERSION", "hello-00001").containsEntry("_HANDLER", "com.example.Hello")
+                .containsEntry("AWS_REGION", "us-east-1").containsEntry("AWS_DEFAULT_REGION", "us-east-1")
+                .containsEntry("AWS_LAMBDA_LOG_GROUP_NAME", "/nubo/hello").containsEntry("AWS_LAMBDA_LOG_STREAM_NAME", "hello-00001-abcde");
         // A pooled JVM of the same memory is the same command, handed the function later.
         assertThat(spec.warmStart()).get().satisfies(w -> {
             assertThat(w.key()).isEqualTo("java-128Mi");
@@ -78,6 +80,9 @@ class RuntimesTest {
         assertThat(Path.of(n.command().getLast())).isRegularFile().hasFileName("nubo-node.mjs").startsWith(cache);
         assertThat(n.env()).containsEntry("NUBO_HANDLER", "index.handler").containsEntry("NUBO_TIMEOUT_MS", "30000");
         assertThat(n.warmStart()).get().extracting(w -> w.key()).isEqualTo("node-100Mi");
+        Descriptor inRegion = Descriptor.parse("name: hi\nruntime: node\nhandler: index.handler\nenv: {AWS_REGION: eu-west-1}\n");
+        assertThat(runtimes.launch(new Runtimes.Target(inRegion, code, "hi-00001", "hi-00001-abcde", code.resolve("x.log"), false)).env())
+                .as("a service may choose its region").containsEntry("AWS_REGION", "eu-west-1").containsEntry("AWS_DEFAULT_REGION", "eu-west-1");
 
         Descriptor python = Descriptor.parse("name: hi\nruntime: python\nhandler: main.handler\n");
         LaunchSpec p = runtimes.launch(new Runtimes.Target(python, code, "hi-00001", "hi-00001-abcde", code.resolve("x.log"), false));
@@ -96,8 +101,27 @@ class RuntimesTest {
         assertThat(spec.port()).isEqualTo(40002);
         assertThat(spec.warmStart()).isEmpty();
         assertThat(spec.env()).containsEntry("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:40001")
-                .containsEntry("_HANDLER", "app.Handler::handleRequest").containsEntry("LAMBDA_TASK_ROOT", code.toString());
+                .containsEntry("_HANDLER", "app.Handler::handleRequest").containsEntry("LAMBDA_TASK_ROOT", code.toString())
+                .containsEntry("AWS_LAMBDA_LOG_GROUP_NAME", "/nubo/custom").containsEntry("AWS_LAMBDA_LOG_STREAM_NAME", "custom-00001-abcde")
+                .containsEntry("AWS_REGION", "us-east-1");
         assertThat(d.scale().limit()).as("one invocation at a time, as on Lambda").isEqualTo(1);
+    }
+
+    @Test
+    void aFunctionThatGivesItsJvmOrNodeFlagsStartsInAProcessOfItsOwn() {
+        Descriptor java = Descriptor.parse("name: k\nruntime: java\nhandler: K\ncode: k.jar\n"
+                + "env: {JAVA_TOOL_OPTIONS: '--add-opens=java.base/java.nio=ALL-UNNAMED'}\n");
+        Descriptor node = Descriptor.parse("name: n\nruntime: node\nhandler: index.handler\nenv: {NODE_OPTIONS: --enable-source-maps}\n");
+
+        for (Descriptor d : List.of(java, node)) {
+            LaunchSpec spec = runtimes.launch(new Runtimes.Target(d, code, d.name() + "-00001", d.name() + "-00001-abcde",
+                    code.resolve("x.log"), false));
+            assertThat(spec.warmStart()).as(d.name() + ": a pooled process started without the flags").isEmpty();
+            assertThat(spec.env()).containsEntry(d.name().equals("k") ? "JAVA_TOOL_OPTIONS" : "NODE_OPTIONS",
+                    d.name().equals("k") ? "--add-opens=java.base/java.nio=ALL-UNNAMED" : "--enable-source-maps");
+            assertThat(runtimes.warmKey(d)).isEmpty();
+        }
+        assertThat(runtimes.warmStarts(List.of(java, node))).extracting(w -> w.key()).containsExactly("java-256Mi");
     }
 
     @Test

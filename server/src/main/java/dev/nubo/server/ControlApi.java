@@ -8,6 +8,7 @@ import dev.nubo.events.Eventing;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.Json;
 import dev.nubo.model.NuboException;
+import dev.nubo.model.EventHeader;
 import dev.nubo.model.UserError;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -80,7 +81,7 @@ final class ControlApi {
 
     /** Adds the API's routes to a router that is already serving. */
     void mount(Router router) {
-        events.mountPublic(router);
+        events.mountPublic(router, this::isAdmin);
         developer.mountPublic(router);
         router.route().handler(this::authenticate);
         router.get("/v1/info").handler(ctx -> json(ctx, 200, Map.of("version", Version.current(), "api", urls.api(),
@@ -111,6 +112,10 @@ final class ControlApi {
         router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
                 "no API endpoint " + ctx.request().method() + " " + ctx.request().path(), "docs/API.md lists the endpoints")));
         router.route().failureHandler(this::failure);
+    }
+
+    private boolean isAdmin(String bearer) {
+        return MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8));
     }
 
     private void authenticate(RoutingContext ctx) {
@@ -215,6 +220,8 @@ final class ControlApi {
                     .setHost(name + "." + urls.domain()).setPort(urls.gatewayPort());
             return client.request(options).compose(r -> {
                 forwarded(ctx).forEach(h -> r.putHeader(h.getKey(), h.getValue()));
+                // A direct invocation: a Lambda-style function gets the body as its event (docs/LAMBDA.md).
+                r.putHeader(EventHeader.NAME, EventHeader.DIRECT).putHeader(EventHeader.KEY, EventHeader.key());
                 Buffer body = ctx.body().buffer();
                 return r.send(body == null ? Buffer.buffer() : body);
             }).compose(resp -> resp.body().map(b -> {

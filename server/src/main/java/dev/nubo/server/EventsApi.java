@@ -16,6 +16,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The eventing part of the control API (docs/API.md, "Events"): broker ingest, brokers, triggers,
@@ -45,8 +46,14 @@ final class EventsApi {
         this.clock = clock;
     }
 
-    /** Routes that need no bearer token: webhooks, which carry their own (optional) signature. */
-    void mountPublic(Router router) {
+    /**
+     * Routes that need no admin token: webhooks, which carry their own (optional) signature, and
+     * ingest, which takes a broker's producer token as well as the admin token ({@code isAdmin}).
+     */
+    void mountPublic(Router router, Predicate<String> isAdmin) {
+        // Two routes: the token is checked before a body handler reads (up to 4 MiB of) the body.
+        router.post("/v1/brokers/:name/events").handler(ctx -> authorizeProducer(ctx, isAdmin));
+        router.post("/v1/brokers/:name/events").handler(BodyHandler.create().setBodyLimit(INGEST_LIMIT)).handler(this::ingest);
         router.post("/v1/webhooks/:name").handler(BodyHandler.create().setBodyLimit(INGEST_LIMIT)).handler(ctx -> {
             byte[] body = bytes(ctx);
             sources.webhook(ctx.pathParam("name"), ctx.request()::getHeader, body)
@@ -68,7 +75,11 @@ final class EventsApi {
             eventing.deleteBroker(ctx.pathParam("name"));
             ControlApi.json(ctx, 200, Map.of("deleted", ctx.pathParam("name")));
         }, false);
-        router.post("/v1/brokers/:name/events").handler(BodyHandler.create().setBodyLimit(INGEST_LIMIT)).handler(this::ingest);
+        router.post("/v1/brokers/:name/producer-token").blockingHandler(ctx -> {
+            String broker = ctx.pathParam("name");
+            ControlApi.json(ctx, 201, Map.of("broker", broker, "token", eventing.issueProducerToken(broker),
+                    "ingest", ingestUrl(broker)));
+        }, false);
 
         router.post("/v1/triggers").handler(BodyHandler.create().setBodyLimit(JSON_LIMIT)).blockingHandler(ctx -> ControlApi.json(ctx, 201,
                 TriggerJson.view(eventing.createTrigger(TriggerJson.parse(jsonBody(ctx, "trigger"), clock.instant())))), false);
@@ -107,6 +118,35 @@ final class EventsApi {
             sources.delete(ctx.pathParam("name"));
             ControlApi.json(ctx, 200, Map.of("deleted", ctx.pathParam("name")));
         }, false);
+    }
+
+    /**
+     * Lets the request on with the admin token or the broker's producer token; else 401. A token this
+     * node has not seen is looked up on a worker thread (another node may have issued it).
+     */
+    private void authorizeProducer(RoutingContext ctx, Predicate<String> isAdmin) {
+        String broker = ctx.pathParam("name");
+        String header = ctx.request().getHeader("Authorization");
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
+        if (token != null && (isAdmin.test(token) || eventing.isKnownProducerToken(broker, token))) {
+            ctx.next();
+            return;
+        }
+        String hint = "send `Authorization: Bearer <token>` with the admin token or the broker's producer token"
+                + " (`POST /v1/brokers/" + broker + "/producer-token` issues one)";
+        if (token == null) {
+            ControlApi.error(ctx, UserError.unauthorized("missing bearer token", hint));
+            return;
+        }
+        ctx.request().pause();
+        vertx.executeBlocking(() -> eventing.isProducerToken(broker, token), false).onComplete(valid -> {
+            ctx.request().resume();
+            if (valid.succeeded() && valid.result()) {
+                ctx.next();
+            } else {
+                ControlApi.error(ctx, UserError.unauthorized("the token may not publish into broker " + broker, hint));
+            }
+        });
     }
 
     /** {@code POST /v1/brokers/NAME/events}: binary, structured or batch; 202 once every event is durable. */

@@ -190,6 +190,19 @@ public final class TestNubo implements AutoCloseable {
         return exchange(request.build());
     }
 
+    /**
+     * A direct invocation through the control API, as {@code nubo invoke} makes it: a Lambda-style
+     * function gets the body as its event (a plain request to its URL is an HTTP event instead).
+     * {@code X-*} headers (a request id) are passed on to the function.
+     */
+    public HttpResponse<String> invoke(String service, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server().apiUrl() + "/v1/services/" + service + "/invoke"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + server().adminToken()).header("Content-Type", "application/json");
+        headers.forEach(b::header);
+        return exchange(b.build());
+    }
+
     /** A call to the control API with the admin token (or another one; null for none). */
     public HttpResponse<String> api(String method, String path, String token, HttpRequest.BodyPublisher body) {
         return api(method, path, token, body, null);

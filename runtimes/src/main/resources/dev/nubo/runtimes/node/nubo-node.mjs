@@ -15,7 +15,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import util from 'node:util';
 
 const startedAt = performance.now();
 
@@ -48,6 +51,8 @@ class InitFailure extends Error {
 //   NUBO_RECYCLE_GRACE_MS  2000          an invocation still running this long after its deadline
 //                                        ends the process with status 3
 //   NUBO_MEMORY_MB         128           context.memoryLimitInMB (AWS_LAMBDA_FUNCTION_MEMORY_SIZE wins)
+//   AWS_REGION             us-east-1     the region in context.invokedFunctionArn
+//   NUBO_LAYERS            none          the function's layers, directories separated by ':' (see useLayers)
 // ---------------------------------------------------------------------------------------------
 
 function configFrom(env) {
@@ -63,6 +68,8 @@ function configFrom(env) {
     timeoutMs: millis(env, 'NUBO_TIMEOUT_MS', 30_000),
     graceMs: millis(env, 'NUBO_RECYCLE_GRACE_MS', 2_000),
     memoryMb: String(env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE || env.NUBO_MEMORY_MB || '128'),
+    region: env.AWS_REGION || 'us-east-1',
+    layers: (env.NUBO_LAYERS || '').split(path.delimiter).filter((l) => l !== ''),
   });
 }
 
@@ -222,7 +229,23 @@ const ENCODER = new TextEncoder();
 // (so ESM and CommonJS both work), then the export, looked up in the module and in its default.
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The layers' modules where require() finds them, as Lambda's NODE_PATH has /opt/nodejs/node_modules:
+ * each layer's nodejs/nodeNN/node_modules and nodejs/node_modules, a later layer first (in /opt its
+ * files would have replaced the earlier ones'). Like NODE_PATH on Lambda, this serves require(), not
+ * an ES module's import of a bare name.
+ */
+function useLayers(cfg) {
+  if (cfg.layers.length === 0) return;
+  const major = process.versions.node.split('.')[0];
+  const dirs = [...cfg.layers].reverse().flatMap((layer) => [path.join(layer, 'nodejs', `node${major}`, 'node_modules'),
+    path.join(layer, 'nodejs', 'node_modules')]);
+  process.env.NODE_PATH = [...dirs, ...(process.env.NODE_PATH ? [process.env.NODE_PATH] : [])].join(path.delimiter);
+  createRequire(import.meta.url)('node:module').Module._initPaths();
+}
+
 async function loadHandler(cfg) {
+  useLayers(cfg);
   const spec = cfg.handler;
   const slash = spec.lastIndexOf('/');
   const name = spec.slice(slash + 1);
@@ -280,6 +303,35 @@ function property(value, dotted) {
 // Invocations
 // ---------------------------------------------------------------------------------------------
 
+/** The account in Lambda's ARNs: Nubo has none, so zeros. */
+const ACCOUNT = '000000000000';
+
+/** The invocation a piece of code runs for, across its awaits: console lines carry its request id. */
+const invocation = new AsyncLocalStorage();
+
+/**
+ * console.log and friends as in Lambda: within an invocation, every line is
+ * `<time>\t<request id>\t<LEVEL>\t<text>` (console.log is INFO); outside one, as Node writes it.
+ */
+function tagConsole() {
+  const levels = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
+  for (const [method, level] of Object.entries(levels)) {
+    const original = console[method].bind(console);
+    const stream = level === 'WARN' || level === 'ERROR' ? process.stderr : process.stdout;
+    console[method] = (...args) => {
+      const current = invocation.getStore();
+      if (!current) {
+        original(...args);
+        return;
+      }
+      const text = method === 'trace' ? util.format(...args) + '\n' + new Error().stack.split('\n').slice(2).join('\n')
+        : util.format(...args);
+      const prefix = `${new Date().toISOString()}\t${current.requestId}\t${level}\t`;
+      stream.write(prefix + text.replace(/\n/g, `\n${prefix}`) + '\n');
+    };
+  }
+}
+
 /** The handler's second argument, shaped like Lambda's Node.js context object. */
 class Context {
   #deadline;
@@ -290,7 +342,7 @@ class Context {
     this.functionName = cfg.service;
     this.functionVersion = cfg.revision;
     this.memoryLimitInMB = cfg.memoryMb;
-    this.invokedFunctionArn = `arn:aws:lambda:nubo:000000000000:function:${cfg.service}:${cfg.revision}`;
+    this.invokedFunctionArn = `arn:aws:lambda:${cfg.region}:${ACCOUNT}:function:${cfg.service}:${cfg.revision}`;
     this.logGroupName = `/nubo/${cfg.service}`;
     this.logStreamName = cfg.instance;
     this.identity = undefined;
@@ -360,25 +412,42 @@ function requestListener(fn, cfg, watchdog, tracker) {
     req.on('data', (chunk) => chunks.push(chunk));
     req.on('error', () => {}); // the client went away; 'close' still counts the request as done
     req.on('end', () => {
-      const text = chunks.length === 1 ? chunks[0].toString() : Buffer.concat(chunks).toString();
+      const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+      const source = sourceOf(req.headers[EVENT_HEADER]);
       let event;
-      try {
-        event = text.trim() === '' ? {} : JSON.parse(text);
-      } catch (e) {
-        send(res, 400, errorBody('InvalidInput', `request body is not valid JSON: ${e.message}`));
-        return;
+      if (source === 'direct') {
+        try {
+          const text = body.toString();
+          event = text.trim() === '' ? {} : JSON.parse(text);
+        } catch (e) {
+          send(res, 400, errorBody('InvalidInput', `request body is not valid JSON: ${e.message}`));
+          return;
+        }
+      } else if (source === 'cloudevent') {
+        event = cloudEventEnvelope(req.headers, body);
+      } else {
+        event = httpEvent(req, body, requestId, cfg, arrival);
       }
       const deadline = arrival + cfg.timeoutMs;
       const slot = watchdog.start(requestId, deadline, cfg);
-      invoke(fn, event, requestId, deadline, cfg).then((result) => {
+      const trace = xrayTrace(req.headers.traceparent, arrival);
+      // Lambda sets it per invocation; with invocations running at once, a handler that reads it
+      // after an await may see a later one's (context has no such field: see docs/LAMBDA.md).
+      process.env._X_AMZN_TRACE_ID = trace;
+      invocation.run({ requestId }, () => invoke(fn, event, requestId, deadline, cfg)).then((result) => {
         watchdog.end(slot);
-        const [status, body] = encode(result, cfg, requestId);
-        send(res, status, body);
+        if (source === 'http') {
+          answerHttp(res, result, cfg, requestId);
+        } else {
+          const [status, body] = encode(result, cfg, requestId);
+          send(res, status, body);
+        }
       }, (e) => {
         watchdog.end(slot);
-        const { type, message, stack } = describe(e);
-        logError(requestId, `nubo: ${cfg.handler} failed: ${stack}`);
-        send(res, 500, errorBody(type, message));
+        const error = describe(e);
+        logError(requestId, `nubo: ${cfg.handler} failed: ${error.stack}`);
+        send(res, 500, JSON.stringify(source === 'http' ? { errorType: error.type, errorMessage: error.message }
+          : { errorType: error.type, errorMessage: error.message, trace: error.stack.split('\n') }));
       });
     });
   };
@@ -406,8 +475,210 @@ function send(res, status, body) {
   res.end(body);
 }
 
+/** A failure the runtime answers for the handler, in Lambda's shape. */
 function errorBody(type, message) {
-  return JSON.stringify({ error: { type, message } });
+  return JSON.stringify({ errorType: type, errorMessage: message });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lambda's events: what the handler gets for each source, as the Java host and the Python runtime
+// build them too (docs/LAMBDA.md). The server says where a request comes from in Nubo-Event (the
+// gateway takes it off requests from outside): `direct` (nubo invoke, asynchronous invocations: the
+// body is the event), `cloudevent` (a trigger's delivery: the whole CloudEvent), or none (a request
+// to the service's URL: API Gateway's HTTP event, payload format 2.0, and the result mapped back).
+// ---------------------------------------------------------------------------------------------
+
+const EVENT_HEADER = 'nubo-event';
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+function sourceOf(header) {
+  return header === 'direct' || header === 'cloudevent' ? header : 'http';
+}
+
+/** API Gateway's payload format 2.0 event for an HTTP request. */
+function httpEvent(req, body, requestId, cfg, arrival) {
+  const headers = {};
+  const cookies = [];
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i].toLowerCase();
+    const value = req.rawHeaders[i + 1];
+    if (name === 'cookie') cookies.push(...value.split(/;\s*/).filter((c) => c !== ''));
+    else if (name !== EVENT_HEADER) headers[name] = name in headers ? `${headers[name]},${value}` : value;
+  }
+  const q = req.url.indexOf('?');
+  const rawPath = q < 0 ? req.url : req.url.slice(0, q);
+  const rawQueryString = q < 0 ? '' : req.url.slice(q + 1);
+  const domain = (headers.host || cfg.service).replace(/:\d+$/, '');
+  const forwarded = (headers['x-forwarded-for'] || '').split(',');
+  const time = new Date(arrival);
+  const event = {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    ...(cookies.length ? { cookies } : {}),
+    headers,
+    ...(rawQueryString ? { queryStringParameters: queryParameters(rawQueryString) } : {}),
+    requestContext: {
+      accountId: ACCOUNT,
+      apiId: cfg.service,
+      domainName: domain,
+      domainPrefix: domain.split('.')[0],
+      http: {
+        method: req.method,
+        path: rawPath,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: forwarded[forwarded.length - 1].trim() || '127.0.0.1',
+        userAgent: headers['user-agent'] || '',
+      },
+      requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time: `${String(time.getUTCDate()).padStart(2, '0')}/${MONTHS[time.getUTCMonth()]}/${time.getUTCFullYear()}:`
+          + `${time.toISOString().slice(11, 19)} +0000`,
+      timeEpoch: Math.floor(arrival),
+    },
+    isBase64Encoded: false,
+  };
+  if (body.length > 0) {
+    const text = isText(headers['content-type'] || '', body);
+    event.body = text ? body.toString() : body.toString('base64');
+    event.isBase64Encoded = !text;
+  }
+  return event;
+}
+
+function queryParameters(query) {
+  const parameters = {};
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const name = decode(eq < 0 ? pair : pair.slice(0, eq));
+    const value = eq < 0 ? '' : decode(pair.slice(eq + 1));
+    parameters[name] = name in parameters ? `${parameters[name]},${value}` : value;
+  }
+  return parameters;
+}
+
+function decode(text) {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text; // a stray '%': keep it as sent
+  }
+}
+
+/** Text types arrive as a string, as API Gateway sends them; others base64. No type: text if valid UTF-8. */
+function isText(contentType, body) {
+  const media = contentType.split(';')[0].trim().toLowerCase();
+  if (media === '') return isUtf8(body);
+  return media.startsWith('text/') || /[/+](json|xml)$/.test(media) || media === 'application/javascript';
+}
+
+function isUtf8(body) {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(body);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The handler's result as API Gateway maps it: a {statusCode, headers, cookies, body} object, or a 200 JSON body. */
+function answerHttp(res, result, cfg, requestId) {
+  if (res.destroyed) return;
+  if (result !== null && typeof result === 'object' && !Array.isArray(result) && 'statusCode' in result) {
+    const status = Number(result.statusCode);
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      const message = `${cfg.handler} answered statusCode ${result.statusCode}, which is not an HTTP status`
+          + ' (return a number from 100 to 599)';
+      logError(requestId, `nubo: ${message}`);
+      send(res, 500, errorBody('InvalidResponse', message));
+      return;
+    }
+    const headers = {};
+    for (const [name, values] of Object.entries(result.multiValueHeaders || {})) headers[name] = [].concat(values).map(String);
+    for (const [name, value] of Object.entries(result.headers || {})) if (value !== null && value !== undefined) headers[name] = String(value);
+    if (Array.isArray(result.cookies) && result.cookies.length) headers['Set-Cookie'] = result.cookies.map(String);
+    const body = typeof result.body === 'string' ? Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8')
+      : Buffer.alloc(0);
+    if (body.length > 0 && !Object.keys(headers).some((n) => n.toLowerCase() === 'content-type')) {
+      headers['Content-Type'] = 'application/json';
+    }
+    headers['Content-Length'] = body.length;
+    try {
+      res.writeHead(status, headers);
+    } catch (e) {
+      const message = `${cfg.handler} answered headers that cannot be sent: ${e.message}`;
+      logError(requestId, `nubo: ${message}`);
+      send(res, 500, errorBody('InvalidResponse', message));
+      return;
+    }
+    res.end(body);
+    return;
+  }
+  if (typeof result === 'string') {
+    send(res, 200, result);
+    return;
+  }
+  const [status, body] = encode(result, cfg, requestId);
+  send(res, status, body);
+}
+
+/** A CloudEvent in binary mode as the one JSON object of the JSON format: the whole envelope. */
+function cloudEventEnvelope(headers, body) {
+  const contentType = headers['content-type'] || '';
+  if (contentType.toLowerCase().startsWith('application/cloudevents+json')) return JSON.parse(body.toString());
+  const event = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (name.startsWith('ce-')) event[name.slice(3)] = percentDecode(String(value));
+  }
+  if (contentType) event.datacontenttype = contentType;
+  if (body.length > 0) {
+    const media = contentType.split(';')[0].trim().toLowerCase();
+    let json;
+    if (media === '' || /[/+]json$/.test(media)) {
+      try {
+        json = { value: JSON.parse(body.toString()) };
+      } catch {
+        json = undefined;
+      }
+    }
+    if (json) event.data = json.value;
+    else if (isText(contentType, body) && isUtf8(body)) event.data = body.toString();
+    else event.data_base64 = body.toString('base64');
+  }
+  return event;
+}
+
+/** The HTTP binding's decoding of a ce-* value: %XX are UTF-8 bytes; a '%' that starts no escape stays. */
+function percentDecode(value) {
+  if (!value.includes('%')) return value;
+  const bytes = [];
+  const raw = Buffer.from(value);
+  for (let i = 0; i < raw.length; i++) {
+    const hex = raw[i] === 0x25 && i + 2 < raw.length ? raw.toString('latin1', i + 1, i + 3) : '';
+    if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(raw[i]);
+    }
+  }
+  return Buffer.from(bytes).toString();
+}
+
+/**
+ * The X-Ray trace header of an invocation from the W3C traceparent the gateway sends (same trace id,
+ * cut after 8 hex digits; its parent span and sampled flag); a new unsampled trace without one.
+ */
+function xrayTrace(traceparent, arrival) {
+  const m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(traceparent || '');
+  if (m && !/^0+$/.test(m[1]) && !/^0+$/.test(m[2])) {
+    return `Root=1-${m[1].slice(0, 8)}-${m[1].slice(8)};Parent=${m[2]};Sampled=${parseInt(m[3], 16) & 1}`;
+  }
+  const epoch = Math.floor(arrival / 1000).toString(16).padStart(8, '0');
+  return `Root=1-${epoch}-${randomId()}${randomId().slice(0, 8)};Parent=${randomId()};Sampled=0`;
 }
 
 /** Type, message and stack of anything a handler can throw; Lambda's errorType is the error's name. */
@@ -429,7 +700,8 @@ function describe(e) {
 /** The stack without the frames of this file and of Node's internals, which only distract from the user's. */
 function userStack(stack) {
   return String(stack).split('\n').filter((line) => !/^\s+at /.test(line)
-      || !(line.includes('node:internal/') || line.includes(import.meta.url))).join('\n');
+      || !(/[( ]node:/.test(line) || line.includes('new Promise (<anonymous>)') || line.includes(import.meta.url)))
+      .join('\n');
 }
 
 function firstLine(text) {
@@ -542,9 +814,10 @@ async function warmUp(watchdog) {
   const cfg = configFrom({ PORT: '1', NUBO_HANDLER: 'warm.handler' });
   const server = createServer(requestListener(fn, cfg, watchdog, requestTracker()));
   await listen(server, { host: '127.0.0.1', port: 0 });
-  const call = (body) => new Promise((resolve, reject) => {
+  const call = (body, source) => new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port: server.address().port, method: 'POST', agent: false,
-      headers: { 'Content-Type': 'application/json', 'X-Request-Id': 'warm-up' } }, (res) => {
+      headers: { 'Content-Type': 'application/json', 'X-Request-Id': 'warm-up', ...(source ? { [EVENT_HEADER]: source } : {}),
+        'ce-specversion': '1.0', 'ce-id': 'w', 'ce-source': '/warm%20up', 'ce-type': 'warm' } }, (res) => {
       const chunks = [];
       res.on('data', (chunk) => chunks.push(chunk));
       res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
@@ -553,7 +826,9 @@ async function warmUp(watchdog) {
     req.end(body);
   });
   await call('{"warm":[1,2.5,"up",true,null]}');
-  await call('{not json');
+  await call('{"warm":[1,2.5,"up",true,null]}', 'direct');
+  await call('{not json', 'direct');
+  await call('{"warm":1}', 'cloudevent');
   server.closeAllConnections?.();
   await new Promise((resolve) => server.close(resolve));
 }
@@ -628,6 +903,7 @@ async function syntaxErrorLocation(e) {
 }
 
 async function main() {
+  tagConsole();
   const watchdog = startWatchdog();
   if (process.env.NUBO_POOL !== '1') {
     const cfg = await serve(watchdog);

@@ -12,12 +12,15 @@ handler's result is the JSON body of a 200; what the handler raises becomes a 50
 when they are about an invocation.
 """
 
+import base64
 import heapq
 import http.client
 import http.server
 import importlib
 import json
+import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -26,6 +29,7 @@ import tempfile
 import threading
 import time
 import traceback
+import urllib.parse
 
 STARTED = time.monotonic()
 
@@ -58,11 +62,13 @@ class InitFailure(Exception):
 #   NUBO_RECYCLE_GRACE_MS  2000          an invocation still running this long after its deadline
 #                                        ends the process with status 3
 #   NUBO_MEMORY_MB         128           context.memory_limit_in_mb (AWS_LAMBDA_FUNCTION_MEMORY_SIZE wins)
+#   AWS_REGION             us-east-1     the region in context.invoked_function_arn
+#   NUBO_LAYERS            none          the function's layers, directories separated by ':' (see load_handler)
 # -------------------------------------------------------------------------------------------------
 
 class Config:
     __slots__ = ('port', 'handler', 'workdir', 'service', 'revision', 'instance', 'timeout_ms', 'grace_ms',
-                 'memory_mb')
+                 'memory_mb', 'region', 'layers')
 
     def __init__(self, env):
         self.port = _port(env.get('PORT'))
@@ -75,6 +81,8 @@ class Config:
         self.grace_ms = _millis(env, 'NUBO_RECYCLE_GRACE_MS', 2000)
         memory = env.get('AWS_LAMBDA_FUNCTION_MEMORY_SIZE') or env.get('NUBO_MEMORY_MB') or '128'
         self.memory_mb = int(memory) if memory.strip().isdigit() else 128
+        self.region = env.get('AWS_REGION') or 'us-east-1'
+        self.layers = [layer for layer in (env.get('NUBO_LAYERS') or '').split(os.pathsep) if layer]
 
 
 def _required(env, key, fix):
@@ -164,6 +172,13 @@ def load_handler(config):
     file = module_name.replace('.', '/') + '.py'
     if sys.path[:1] != [config.workdir]:
         sys.path.insert(0, config.workdir)
+    # The layers after the code, as Lambda's sys.path has /opt/python and its site-packages after
+    # /var/task; a later layer first (in /opt its files would have replaced the earlier ones').
+    version = f'python{sys.version_info.major}.{sys.version_info.minor}'
+    layered = [d for layer in reversed(config.layers)
+               for d in (os.path.join(layer, 'python'), os.path.join(layer, 'python', 'lib', version, 'site-packages'))]
+    after = sys.path.index(config.workdir) + 1
+    sys.path[after:after] = [d for d in layered if d not in sys.path]
     try:
         module = importlib.import_module(module_name)
     except ModuleNotFoundError as e:
@@ -195,6 +210,45 @@ def _first_line(e):
 # Invocations
 # -------------------------------------------------------------------------------------------------
 
+# The account in Lambda's ARNs: Nubo has none, so zeros.
+ACCOUNT = '000000000000'
+
+# The invocation the current thread runs (each runs on a thread of its own): its request id for log records.
+_invocation = threading.local()
+
+
+class _RequestId(logging.Filter):
+    def filter(self, record):
+        record.aws_request_id = getattr(_invocation, 'request_id', None) or ''
+        return True
+
+
+class _LambdaLogHandler(logging.Handler):
+    """Writes each record in one write, every line tagged, so that concurrent invocations cannot interleave."""
+
+    def emit(self, record):
+        try:
+            text = self.format(record)
+            prefix = text[:text.index('\t', text.index('\t', text.index('\t') + 1) + 1) + 1]
+            _write(1, text.replace('\n', '\n' + prefix) + '\n')
+        except Exception:
+            self.handleError(record)
+
+
+def setup_logging():
+    """The root logger as Lambda's Python runtime sets it up: a handler at INFO, every line
+    `[LEVEL]\t<UTC time>\t<request id>\t<message>`, so that logger.info lines are kept and carry the request id."""
+    formatter = logging.Formatter('[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s',
+                                  '%Y-%m-%dT%H:%M:%S')
+    formatter.converter = time.gmtime
+    handler = _LambdaLogHandler()
+    handler.setFormatter(formatter)
+    handler.addFilter(_RequestId())
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
 class LambdaContext:
     """The handler's second argument, shaped like Lambda's Python context object."""
 
@@ -203,7 +257,7 @@ class LambdaContext:
         self.function_name = config.service
         self.function_version = config.revision
         self.memory_limit_in_mb = config.memory_mb
-        self.invoked_function_arn = f'arn:aws:lambda:nubo:000000000000:function:{config.service}:{config.revision}'
+        self.invoked_function_arn = f'arn:aws:lambda:{config.region}:{ACCOUNT}:function:{config.service}:{config.revision}'
         self.log_group_name = f'/nubo/{config.service}'
         self.log_stream_name = config.instance
         self.identity = None
@@ -266,23 +320,45 @@ def handler_class(function, config, watchdog, tracker):
 
         def _invoke(self):
             arrival = time.monotonic()
+            arrival_wall = time.time()
             request_id = (self.headers.get('X-Request-Id') or '').strip() or os.urandom(8).hex()
-            try:
-                text = self._body().decode('utf-8')
-                event = json.loads(text) if text.strip() else {}
-            except (ValueError, UnicodeDecodeError) as e:
-                self._send(400, _error_body('InvalidInput', f'request body is not valid JSON: {e}'))
-                return
+            source = _source(self.headers.get(EVENT_HEADER))
+            body = self._body()
+            if source == 'direct':
+                try:
+                    text = body.decode('utf-8')
+                    event = json.loads(text) if text.strip() else {}
+                except (ValueError, UnicodeDecodeError) as e:
+                    self._send(400, _error_body('InvalidInput', f'request body is not valid JSON: {e}'))
+                    return
+            elif source == 'cloudevent':
+                event = _cloud_event(self.headers, body)
+            else:
+                event = _http_event(self, body, request_id, config, arrival_wall)
             deadline = arrival + config.timeout_ms / 1000
             token = watchdog.start(request_id, deadline, config)
+            # Lambda sets it per invocation; with invocations running at once, another thread may read a later one's.
+            os.environ['_X_AMZN_TRACE_ID'] = _xray_trace(self.headers.get('traceparent'), arrival_wall)
+            _invocation.request_id = request_id
             try:
                 result = function(event, LambdaContext(request_id, deadline, config))
             except BaseException as e:  # SystemExit too: one invocation must not end the others
                 _log(request_id, f'nubo: {config.handler} failed: {_trace(e)}')
-                self._send(500, _error_body(type(e).__name__, str(e)))
+                failure = {'errorMessage': str(e), 'errorType': type(e).__name__}
+                if source != 'http':
+                    failure['requestId'] = request_id
+                    failure['stackTrace'] = traceback.format_list(traceback.extract_tb(_user_traceback(e)))
+                self._send(500, json.dumps(failure, separators=(',', ':')))
                 return
             finally:
+                _invocation.request_id = None
                 watchdog.end(token)
+            if source == 'http' and isinstance(result, dict) and 'statusCode' in result:
+                self._answer(result, request_id)
+                return
+            if source == 'http' and isinstance(result, str):
+                self._send(200, result)
+                return
             try:
                 body = json.dumps(result, separators=(',', ':'), allow_nan=False, default=_decimal)
             except (TypeError, ValueError, RecursionError) as e:
@@ -292,6 +368,48 @@ def handler_class(function, config, watchdog, tracker):
                 self._send(500, _error_body('InvalidOutput', message))
                 return
             self._send(200, body)
+
+        def _answer(self, result, request_id):
+            """A {statusCode, headers, cookies, body} answer as API Gateway maps it to an HTTP response."""
+            try:
+                status = int(result.get('statusCode'))
+                if not 100 <= status <= 599:
+                    raise ValueError(status)
+            except (TypeError, ValueError):
+                message = (f"{config.handler} answered statusCode {result.get('statusCode')!r}, which is not an HTTP status"
+                           ' (return a number from 100 to 599)')
+                _log(request_id, f'nubo: {message}')
+                self._send(500, _error_body('InvalidResponse', message))
+                return
+            headers = []
+            for name, values in (result.get('multiValueHeaders') or {}).items():
+                headers += [(str(name), str(v)) for v in (values if isinstance(values, list) else [values])]
+            for name, value in (result.get('headers') or {}).items():
+                if value is not None:
+                    headers = [h for h in headers if h[0].lower() != str(name).lower()] + [(str(name), str(value))]
+            headers += [('Set-Cookie', str(c)) for c in (result.get('cookies') or [])]
+            body = result.get('body')
+            data = b''
+            if isinstance(body, str):
+                data = base64.b64decode(body) if result.get('isBase64Encoded') else body.encode('utf-8')
+            if any('\r' in n or '\n' in n or '\r' in v or '\n' in v for n, v in headers):
+                message = f'{config.handler} answered headers that cannot be sent (a line break in a name or value)'
+                _log(request_id, f'nubo: {message}')
+                self._send(500, _error_body('InvalidResponse', message))
+                return
+            if data and not any(n.lower() == 'content-type' for n, _ in headers):
+                headers.append(('Content-Type', 'application/json'))
+            self.send_response(status)
+            for name, value in headers:
+                if name.lower() not in ('content-length', 'transfer-encoding', 'connection'):
+                    self.send_header(name, value)
+            self.send_header('Content-Length', str(len(data)))
+            if tracker.draining:
+                self.send_header('Connection', 'close')
+                self.close_connection = True
+            self.end_headers()
+            if self.command != 'HEAD':
+                self.wfile.write(data)
 
         def _body(self):
             if 'chunked' in (self.headers.get('Transfer-Encoding') or '').lower():
@@ -330,7 +448,146 @@ def _decimal(value):
 
 
 def _error_body(type_name, message):
-    return json.dumps({'error': {'type': type_name, 'message': message}}, separators=(',', ':'))
+    """A failure the runtime answers for the handler, in Lambda's shape."""
+    return json.dumps({'errorMessage': message, 'errorType': type_name}, separators=(',', ':'))
+
+
+# -------------------------------------------------------------------------------------------------
+# Lambda's events: what the handler gets for each source, as the Java host and the Node runtime build
+# them too (docs/LAMBDA.md). The server says where a request comes from in Nubo-Event (the gateway
+# takes it off requests from outside): `direct` (nubo invoke, asynchronous invocations: the body is
+# the event), `cloudevent` (a trigger's delivery: the whole CloudEvent), or none (a request to the
+# service's URL: API Gateway's HTTP event, payload format 2.0, and the result mapped back).
+# -------------------------------------------------------------------------------------------------
+
+EVENT_HEADER = 'Nubo-Event'
+_MONTHS = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+
+
+def _source(header):
+    return header if header in ('direct', 'cloudevent') else 'http'
+
+
+def _http_event(request, body, request_id, config, arrival):
+    """API Gateway's payload format 2.0 event for an HTTP request."""
+    headers = {}
+    cookies = []
+    for name, value in request.headers.items():
+        name = name.lower()
+        if name == 'cookie':
+            cookies += [c for c in value.split(';') if c.strip()]
+        elif name != EVENT_HEADER.lower():
+            headers[name] = f'{headers[name]},{value}' if name in headers else value
+    cookies = [c.strip() for c in cookies]
+    raw_path, _, raw_query = request.path.partition('?')
+    domain = re.sub(r':\d+$', '', headers.get('host') or config.service)
+    forwarded = (headers.get('x-forwarded-for') or '').split(',')
+    t = time.gmtime(arrival)
+    event = {
+        'version': '2.0',
+        'routeKey': '$default',
+        'rawPath': raw_path,
+        'rawQueryString': raw_query,
+    }
+    if cookies:
+        event['cookies'] = cookies
+    event['headers'] = headers
+    if raw_query:
+        parameters = {}
+        for name, value in urllib.parse.parse_qsl(raw_query, keep_blank_values=True):
+            parameters[name] = f'{parameters[name]},{value}' if name in parameters else value
+        event['queryStringParameters'] = parameters
+    event['requestContext'] = {
+        'accountId': ACCOUNT,
+        'apiId': config.service,
+        'domainName': domain,
+        'domainPrefix': domain.split('.')[0],
+        'http': {
+            'method': request.command,
+            'path': raw_path,
+            'protocol': request.request_version,
+            'sourceIp': forwarded[-1].strip() or '127.0.0.1',
+            'userAgent': headers.get('user-agent', ''),
+        },
+        'requestId': request_id,
+        'routeKey': '$default',
+        'stage': '$default',
+        'time': f'{t.tm_mday:02d}/{_MONTHS[t.tm_mon - 1]}/{t.tm_year}:{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d} +0000',
+        'timeEpoch': int(arrival * 1000),
+    }
+    event['isBase64Encoded'] = False
+    if body:
+        text = _is_text(headers.get('content-type', ''), body)
+        event['body'] = body.decode('utf-8') if text else base64.b64encode(body).decode('ascii')
+        event['isBase64Encoded'] = not text
+    return event
+
+
+def _is_text(content_type, body):
+    """Text types arrive as a string, as API Gateway sends them; others base64. No type: text if valid UTF-8."""
+    media = content_type.split(';')[0].strip().lower()
+    if not media:
+        return _is_utf8(body)
+    return (media.startswith('text/') or media.endswith(('/json', '+json', '/xml', '+xml'))
+            or media == 'application/javascript') and _is_utf8(body)
+
+
+def _is_utf8(body):
+    try:
+        body.decode('utf-8')
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _cloud_event(headers, body):
+    """A CloudEvent in binary mode as the one JSON object of the JSON format: the whole envelope."""
+    content_type = headers.get('Content-Type') or ''
+    if content_type.lower().startswith('application/cloudevents+json'):
+        return json.loads(body)
+    event = {}
+    for name, value in headers.items():
+        if name.lower().startswith('ce-'):
+            event[name[3:].lower()] = _percent_decode(value)
+    if content_type:
+        event['datacontenttype'] = content_type
+    if body:
+        media = content_type.split(';')[0].strip().lower()
+        try:
+            if media and not media.endswith(('/json', '+json')):
+                raise ValueError('not JSON')
+            event['data'] = json.loads(body)
+        except ValueError:
+            if _is_text(content_type, body):
+                event['data'] = body.decode('utf-8')
+            else:
+                event['data_base64'] = base64.b64encode(body).decode('ascii')
+    return event
+
+
+def _percent_decode(value):
+    """The HTTP binding's decoding of a ce-* value: %XX are UTF-8 bytes; a '%' that starts no escape stays."""
+    raw = value.encode('utf-8', 'surrogateescape')
+    out = bytearray()
+    i = 0
+    while i < len(raw):
+        hex_digits = raw[i + 1:i + 3]
+        if raw[i] == 0x25 and len(hex_digits) == 2 and all(c in b'0123456789abcdefABCDEF' for c in hex_digits):
+            out.append(int(hex_digits, 16))
+            i += 3
+        else:
+            out.append(raw[i])
+            i += 1
+    return out.decode('utf-8', 'replace')
+
+
+def _xray_trace(traceparent, arrival):
+    """The X-Ray trace header of an invocation from the W3C traceparent the gateway sends; a new unsampled one without."""
+    parts = (traceparent or '').split('-')
+    if (len(parts) == 4 and parts[0] == '00' and len(parts[1]) == 32 and len(parts[2]) == 16 and len(parts[3]) == 2
+            and all(c in '0123456789abcdef' for c in ''.join(parts[1:])) and parts[1].strip('0') and parts[2].strip('0')):
+        return f'Root=1-{parts[1][:8]}-{parts[1][8:]};Parent={parts[2]};Sampled={int(parts[3], 16) & 1}'
+    return f'Root=1-{int(arrival):08x}-{os.urandom(12).hex()};Parent={os.urandom(8).hex()};Sampled=0'
 
 
 _IMPORTLIB = os.path.dirname(importlib.__file__) + os.sep
@@ -338,10 +595,14 @@ _IMPORTLIB = os.path.dirname(importlib.__file__) + os.sep
 
 def _trace(e):
     """The traceback from the user's first frame on: this file's and importlib's frames are noise to them."""
+    return ''.join(traceback.format_exception(type(e), e, _user_traceback(e)))
+
+
+def _user_traceback(e):
     tb = e.__traceback__
     while tb and (tb.tb_frame.f_code.co_filename == __file__ or tb.tb_frame.f_code.co_filename.startswith(('<frozen', _IMPORTLIB))):
         tb = tb.tb_next
-    return ''.join(traceback.format_exception(type(e), e, tb))
+    return tb
 
 
 def _log(request_id, text):
@@ -423,8 +684,13 @@ def warm_up(watchdog):
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         connection = http.client.HTTPConnection('127.0.0.1', server.server_port, timeout=10)
-        for body in (b'{"warm":[1,2.5,"up",true,null]}', b'{not json'):
-            connection.request('POST', '/', body, {'Content-Type': 'application/json', 'X-Request-Id': 'warm-up'})
+        for body, source in ((b'{"warm":[1,2.5,"up",true,null]}', None), (b'{"warm":1}', 'direct'),
+                             (b'{not json', 'direct'), (b'{"warm":1}', 'cloudevent')):
+            headers = {'Content-Type': 'application/json', 'X-Request-Id': 'warm-up', 'ce-specversion': '1.0',
+                       'ce-id': 'w', 'ce-source': '/warm%20up', 'ce-type': 'warm'}
+            if source:
+                headers[EVENT_HEADER] = source
+            connection.request('POST', '/warm?up=1', body, headers)
             json.loads(connection.getresponse().read())
         connection.close()
     finally:
@@ -471,6 +737,7 @@ def main():
     if sys.path and os.path.abspath(sys.path[0] or '.') == os.path.dirname(os.path.abspath(__file__)):
         del sys.path[0]
     signal.signal(signal.SIGTERM, lambda *_: os._exit(0))  # until serving: nothing to drain
+    setup_logging()
     watchdog = Watchdog()
     try:
         if os.environ.get('NUBO_POOL') != '1':

@@ -1,9 +1,6 @@
 package dev.nubo.javaruntime;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.fasterxml.jackson.core.JacksonException;
-import dev.nubo.function.HttpRequest;
-import dev.nubo.function.HttpResponse;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -23,26 +20,27 @@ import java.util.Optional;
  * {@code (I)}, {@code (I, Context)}, {@code (InputStream, OutputStream)} or
  * {@code (InputStream, OutputStream, Context)} (or none at all), static or not. Of overloads, the
  * one with the most parameters is called, as on Lambda. An event is decoded and a result encoded
- * as for a {@code RequestHandler}; what a stream method writes is the body.
+ * as for a {@code RequestHandler}, by the method's parameter and return types; what a stream method
+ * writes is the result.
  */
-final class LambdaMethodFunction implements UserFunction {
+final class LambdaMethodCall implements LambdaCall {
 
     private enum Shape { NONE, EVENT, STREAMS, EVENT_CONTEXT, STREAMS_CONTEXT }
 
     private final Object target;
-    private final Class<?> type;
     private final Method method;
     private final Shape shape;
-    private final JsonCodec codec;
+    private final LambdaCall.Decoder decoder;
+    private final LambdaCall.Encoder encoder;
 
     /** {@code target} is null for a static method. */
-    LambdaMethodFunction(Object target, Class<?> type, Method method) {
+    LambdaMethodCall(Object target, Method method, LambdaSerializers serializers) {
         this.target = target;
-        this.type = type;
         this.method = method;
         this.shape = shape(method).orElseThrow();
         Type input = shape == Shape.EVENT || shape == Shape.EVENT_CONTEXT ? method.getGenericParameterTypes()[0] : Object.class;
-        this.codec = JsonCodec.lambda(input);
+        this.decoder = new LambdaCall.Decoder(serializers.forType(input), input);
+        this.encoder = LambdaCall.Encoder.of(serializers, method.getGenericReturnType());
         // A public method of a class that is not public: the intent is clear, so let it through.
         method.setAccessible(true);
     }
@@ -80,31 +78,22 @@ final class LambdaMethodFunction implements UserFunction {
     }
 
     @Override
-    public HttpResponse invoke(HttpRequest request, InvocationContext context) throws Exception {
-        Context lambda = new LambdaContext(context);
+    public byte[] call(byte[] event, Context context) throws Exception {
         if (shape == Shape.STREAMS || shape == Shape.STREAMS_CONTEXT) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            InputStream in = new ByteArrayInputStream(request.body());
-            call(shape == Shape.STREAMS ? new Object[] {in, out} : new Object[] {in, out, lambda});
-            return HttpResponse.of(200, "application/json", out.toByteArray());
+            InputStream in = new ByteArrayInputStream(event);
+            invoke(shape == Shape.STREAMS ? new Object[] {in, out} : new Object[] {in, out, context});
+            return out.toByteArray();
         }
-        Object event = null;
-        if (shape != Shape.NONE) {
-            try {
-                event = codec.decode(request.body());
-            } catch (JacksonException e) {
-                return codec.invalidInput(e);
-            }
-        }
-        Object result = call(switch (shape) {
-            case EVENT -> new Object[] {event};
-            case EVENT_CONTEXT -> new Object[] {event, lambda};
+        Object input = shape == Shape.NONE ? null : decoder.decode(event);
+        return encoder.encode(invoke(switch (shape) {
+            case EVENT -> new Object[] {input};
+            case EVENT_CONTEXT -> new Object[] {input, context};
             default -> new Object[0];
-        });
-        return codec.encode(result, type, context.logger());
+        }));
     }
 
-    private Object call(Object[] arguments) throws Exception {
+    private Object invoke(Object[] arguments) throws Exception {
         try {
             return method.invoke(target, arguments);
         } catch (InvocationTargetException e) {
@@ -117,10 +106,5 @@ final class LambdaMethodFunction implements UserFunction {
             }
             throw e;
         }
-    }
-
-    @Override
-    public Class<?> handlerClass() {
-        return type;
     }
 }
