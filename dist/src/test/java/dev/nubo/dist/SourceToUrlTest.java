@@ -78,7 +78,7 @@ class SourceToUrlTest {
         TestNubo.CliResult lambdaDeploy = ok(lambdaDeployed.join());
 
         assertThat(lambdaDeploy.out()).contains("building: Maven", "✓ built in ");
-        assertThat(nubo.post("t-java-lambda", "/", "{\"name\": \"Ada\"}").body()).isEqualTo("{\"message\":\"Hello, Ada\"}");
+        assertThat(nubo.get("t-java-lambda", "/?name=Ada").body()).isEqualTo("{\"message\":\"Hello, Ada\"}");
         assertThat(springDeploy.out()).contains("building: Maven", "✓ built in ");
         assertThat(nubo.get("t-spring-boot", "/?name=Ada").body()).isEqualTo("{\"message\":\"Hello, Ada\"}");
     }
@@ -95,7 +95,7 @@ class SourceToUrlTest {
         Files.writeString(dir.resolve("package.json"), Files.readString(dir.resolve("package.json")).replace("\"dependencies\": {}",
                 "\"dependencies\": {\"shout\": \"file:" + pkg.resolveSibling("shout-1.0.0.tgz") + "\"}"));
         Files.writeString(dir.resolve("index.js"), "const shout = require('shout');\n"
-                + "exports.handler = async (event) => ({ message: shout('hello ' + event.name) });\n");
+                + "exports.handler = async (event) => ({ message: shout('hello ' + JSON.parse(event.body).name) });\n");
 
         TestNubo.CliResult deploy = ok(nubo.nubo("deploy", dir.toString()));
 

@@ -11,4 +11,10 @@ class HelloTest {
     void greetsByName() {
         assertEquals(Map.of("message", "Hello, Ada"), new Hello().handleRequest(Map.of("name", "Ada"), null));
     }
+
+    @Test
+    void greetsTheNameInTheQueryOfARequestToItsUrl() {
+        Map<String, Object> request = Map.of("rawPath", "/", "queryStringParameters", Map.of("name", "Ada"));
+        assertEquals(Map.of("message", "Hello, Ada"), new Hello().handleRequest(request, null));
+    }
 }
