@@ -1,0 +1,181 @@
+package dev.nubo.workflows;
+
+import static dev.nubo.workflows.Runs.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nubo.model.UserError;
+import dev.nubo.store.EmbeddedPostgres;
+import dev.nubo.store.ExecutionRecord;
+import dev.nubo.store.HistoryEvent;
+import dev.nubo.store.Store;
+import dev.nubo.store.StoreLocation;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Executions recorded in a real store, SQLite and PostgreSQL: a server "crash" is a {@link Workflows}
+ * closed in the middle of a step (its runs interrupted, nothing more written), and a new one on the
+ * same database that resumes what was running.
+ */
+@ParameterizedClass
+@ValueSource(strings = {"sqlite", "postgresql"})
+class DurableExecutionTest {
+
+    static final String ORDER = """
+            {"StartAt": "Reserve", "States": {
+              "Reserve": {"Type": "Task", "Resource": "nubo:stock", "ResultPath": "$.reserved", "Next": "Cool"},
+              "Cool": {"Type": "Wait", "Seconds": 3600, "Next": "Ship"},
+              "Ship": {"Type": "Task", "Resource": "nubo:shipping", "ResultPath": "$.shipped", "End": true}}}""";
+
+    final String database;
+    @TempDir
+    Path dir;
+    Store store;
+    final List<Tasks.Call> calls = new CopyOnWriteArrayList<>();
+    final ManualClock clock = new ManualClock();
+
+    DurableExecutionTest(String database) {
+        this.database = database;
+    }
+
+    Store store() {
+        if (store == null) {
+            store = Store.open(database.equals("sqlite") ? StoreLocation.sqlite(dir.resolve("nubo.db"))
+                    : StoreLocation.parse(EmbeddedPostgres.shared().newDatabase(), Map.of()));
+        }
+        return store;
+    }
+
+    @AfterEach
+    void close() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    Tasks answering() {
+        return call -> {
+            calls.add(call);
+            return json("'done by " + call.service() + "'");
+        };
+    }
+
+    @Test
+    void resumesAWaitAfterACrashWithItsDeadlineKept() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        Workflows before = new Workflows(store().workflows(), answering(), clock, deadline -> {
+            waiting.countDown();
+            Thread.sleep(Long.MAX_VALUE); // the server dies in the middle of the wait
+        });
+        before.deploy("order", ORDER);
+        String id = before.start("order", json("{'item': 'socks'}"), Optional.of("o-1")).record().id();
+        waiting.await();
+        before.close();
+        assertThat(before.execution(id).status()).isEqualTo("RUNNING");
+        assertThat(Workflows.currentState(before.execution(id))).contains("Cool");
+
+        clock.advance(Duration.ofMinutes(10)); // the restart comes ten minutes later
+        Workflows after = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        after.resumeAll();
+        assertThat(after.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+
+        ExecutionRecord done = after.execution(id);
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        assertThat(json(done.output().orElseThrow())).isEqualTo(json(
+                "{'item': 'socks', 'reserved': 'done by stock', 'shipped': 'done by shipping'}"));
+        assertThat(calls).extracting(Tasks.Call::service).containsExactly("stock", "shipping");
+        List<HistoryEvent> history = after.history(id);
+        assertThat(history).extracting(e -> e.type() + e.state().map(s -> "(" + s + ")").orElse("")).containsExactly(
+                "ExecutionStarted", "StateEntered(Reserve)", "TaskScheduled(Reserve)", "TaskSucceeded(Reserve)", "StateExited(Reserve)",
+                "StateEntered(Cool)", "WaitStarted(Cool)", "WaitEnded(Cool)", "StateExited(Cool)", "StateEntered(Ship)",
+                "TaskScheduled(Ship)", "TaskSucceeded(Ship)", "StateExited(Ship)", "ExecutionSucceeded");
+        assertThat(history).extracting(HistoryEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L, 12L, 13L, 14L);
+        // The deadline was set before the crash, one hour after the state was entered, and kept.
+        assertThat(json(history.get(6).detail()).get("until").asText()).isEqualTo(ManualClock.T0.plusSeconds(3600).toString());
+        assertThat(done.stoppedAt()).contains(ManualClock.T0.plusSeconds(3600));
+    }
+
+    @Test
+    void sendsATaskAgainWithTheSameKeyWhenItsOutcomeWasNotRecorded() throws Exception {
+        CountDownLatch sent = new CountDownLatch(1);
+        Workflows before = new Workflows(store().workflows(), call -> {
+            calls.add(call);
+            sent.countDown();
+            Thread.sleep(Long.MAX_VALUE); // the server dies while the service works
+            return null;
+        }, clock, clock.pause());
+        before.deploy("order", ORDER);
+        String id = before.start("order", json("{}"), Optional.of("o-2")).record().id();
+        sent.await();
+        before.close();
+
+        Workflows after = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        after.resumeAll();
+        assertThat(after.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+        assertThat(after.execution(id).status()).isEqualTo("SUCCEEDED");
+        assertThat(calls).extracting(Tasks.Call::idempotencyKey)
+                .containsExactly("order:o-2/Reserve/1", "order:o-2/Reserve/1", "order:o-2/Ship/1");
+    }
+
+    @Test
+    void startingANameTwiceReturnsTheFirstExecution() throws Exception {
+        Workflows workflows = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        workflows.deploy("order", ORDER);
+        var first = workflows.start("order", json("{'n': 1}"), Optional.of("same"));
+        var second = workflows.start("order", json("{'n': 2}"), Optional.of("same"));
+        assertThat(first.created()).isTrue();
+        assertThat(second.created()).isFalse();
+        assertThat(second.record().id()).isEqualTo(first.record().id());
+        assertThat(json(second.record().input())).isEqualTo(json("{'n': 1}"));
+        assertThat(workflows.awaitRun(first.record().id(), Duration.ofSeconds(30))).isTrue();
+        assertThat(workflows.executions("order", 10)).hasSize(1);
+    }
+
+    @Test
+    void stoppingAWaitingExecutionAbortsItForGood() throws Exception {
+        CountDownLatch waiting = new CountDownLatch(1);
+        Workflows workflows = new Workflows(store().workflows(), answering(), clock, deadline -> {
+            waiting.countDown();
+            Thread.sleep(Long.MAX_VALUE);
+        });
+        workflows.deploy("order", ORDER);
+        String id = workflows.start("order", json("{}"), Optional.empty()).record().id();
+        waiting.await();
+        ExecutionRecord stopped = workflows.stop(id, Optional.of("Operator"), Optional.of("not needed"));
+        assertThat(workflows.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+        assertThat(stopped.status()).isEqualTo("ABORTED");
+        assertThat(stopped.error()).contains("Operator");
+        assertThat(workflows.history(id).getLast().type()).isEqualTo("ExecutionAborted");
+
+        Workflows restarted = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        restarted.resumeAll();
+        assertThat(restarted.execution(id).status()).isEqualTo("ABORTED");
+        assertThat(calls).extracting(Tasks.Call::service).containsExactly("stock");
+    }
+
+    @Test
+    void deploysVersionsAndRefusesUnknownNames() {
+        Workflows workflows = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        assertThat(workflows.deploy("order", ORDER).version()).isEqualTo(1);
+        assertThat(workflows.deploy("order", ORDER).version()).isEqualTo(1);
+        assertThat(workflows.deploy("order", ORDER.replace("3600", "60")).version()).isEqualTo(2);
+        assertThat(workflows.workflows()).extracting(v -> v.name() + "@" + v.version()).containsExactly("order@2");
+        assertThatThrownBy(() -> workflows.start("nope", json("{}"), Optional.empty())).isInstanceOf(UserError.class)
+                .hasMessage("no workflow nope");
+        assertThatThrownBy(() -> workflows.execution("order:nope")).isInstanceOf(UserError.class).hasMessage("no execution order:nope");
+        assertThatThrownBy(() -> workflows.deploy("Bad_Name", ORDER)).isInstanceOf(UserError.class)
+                .hasMessage("workflow name \"Bad_Name\" is not valid");
+    }
+
+}
