@@ -37,9 +37,10 @@ class ArchitectureTest {
             Map.entry("event-sink", Set.of("model")),
             Map.entry("sources", Set.of("model", "eventsink")),
             Map.entry("kafka-source", Set.of("model", "eventsink")),
+            Map.entry("workflows", Set.of("model", "store")),
             Map.entry("cli", Set.of("model")),
             Map.entry("server", Set.of("model", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler", "eventsink", "events",
-                    "sources", "kafkasource")),
+                    "sources", "kafkasource", "workflows")),
             // store: only its test fixture EmbeddedPostgres, for end-to-end runs with the state in PostgreSQL.
             Map.entry("testing", Set.of("model", "cli", "store")),
             Map.entry("dist", Set.of("server", "cli")));
