@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
         description = "Deploy workflows (Amazon States Language) and start, list, describe, follow and stop their executions.",
         subcommands = {WorkflowCommands.DeployWorkflow.class, WorkflowCommands.CreateWorkflow.class, WorkflowCommands.ListWorkflows.class,
                 WorkflowCommands.Start.class, WorkflowCommands.Executions.class, WorkflowCommands.DescribeExecution.class,
-                WorkflowCommands.History.class, WorkflowCommands.Stop.class})
+                WorkflowCommands.History.class, WorkflowCommands.Stop.class, TaskOutcome.Success.class,
+                TaskOutcome.Failure.class, TaskOutcome.Heartbeat.class})
 final class WorkflowCommands extends Group {
 
     static final String FILE_NAME = "nubo.yaml";

@@ -88,7 +88,7 @@ class WorkflowsTest {
     }
 
     @Test
-    void runsAWorkflowWhoseTasksCallAServiceWithChoiceRetryAndCatch() throws Exception {
+    void runsWorkflowsWhoseTasksCallAServiceWithChoiceRetryCatchAndATaskToken() throws Exception {
         nubo = TestNubo.start(home, 0);
         cli("deploy", TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SHOP)).toString());
         Path flow = apps.resolve("order");
@@ -115,6 +115,23 @@ class WorkflowsTest {
         assertThat(json(cli("workflow", "start", "order", "--input", "{\"qty\": 1}", "--name", "big", "-o", "json")).path("input"))
                 .isEqualTo(json("{\"qty\": 8}"));
         assertThat(cli("workflow", "executions", "order")).contains("order:big", "SUCCEEDED");
+
+        // A task that waits for its token: the service gets the token; the result is what is sent back with it.
+        Path approval = apps.resolve("approval.asl.json");
+        Files.writeString(approval, """
+                {"StartAt": "Ask", "States": {"Ask": {"Type": "Task", "Resource": "nubo:shop.waitForTaskToken", "End": true,
+                  "Parameters": {"op": "price", "qty": 1, "unit": 1, "token.$": "$$.Task.Token"}, "ResultPath": "$.answer"}}}""");
+        cli("workflow", "create", "approval", "--definition", approval.toString());
+        cli("workflow", "start", "approval", "--input", "{\"order\": 7}", "--name", "a1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> types(json(cli("workflow", "history", "approval:a1", "-o", "json")))
+                .contains("TaskSubmitted(Ask)"));
+        String token = json(cli("workflow", "history", "approval:a1", "-o", "json")).path("events").valueStream()
+                .filter(e -> e.path("type").asText().equals("TaskSubmitted")).findFirst().orElseThrow().path("detail").path("token").asText();
+        assertThat(cli("workflow", "task-success", token, "--result", "{\"approved\": true}")).contains("the task's success is recorded");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                json(cli("workflow", "describe", "approval:a1", "-o", "json")).path("status").asText().equals("SUCCEEDED"));
+        assertThat(json(cli("workflow", "describe", "approval:a1", "-o", "json")).path("output"))
+                .isEqualTo(json("{\"order\": 7, \"answer\": {\"approved\": true}}"));
 
         HttpResponse<String> bad = api("PUT", "/v1/workflows/broken", """
                 {"definition": {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "nubo:shop", "End": true,

@@ -61,6 +61,26 @@ final class WorkflowsApi {
             JsonNode body = ctx.body().length() == 0 ? Json.mapper().createObjectNode() : body(ctx, "stop");
             ControlApi.json(ctx, 200, execution(workflows.stop(ctx.pathParam("id"), text(body, "error"), text(body, "cause"))));
         }, false);
+        mountCallbacks(router);
+    }
+
+    /** {@code POST /v1/tasks/success|failure|heartbeat}: a {@code .waitForTaskToken} task's outcome, sent back with its token. */
+    private void mountCallbacks(Router router) {
+        router.post("/v1/tasks/:outcome").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT)).blockingHandler(ctx -> {
+            JsonNode body = body(ctx, "task");
+            String token = text(body, "taskToken").orElseThrow(() -> UserError.badRequest("request.invalid",
+                    "the body needs \"taskToken\": the token the task got as $$.Task.Token", "see docs/API.md, \"Workflows\""));
+            ExecutionRecord e = switch (ctx.pathParam("outcome")) {
+                case "success" -> workflows.callback(token, Json.mapper().createObjectNode()
+                        .set("output", body.has("output") ? body.get("output") : Json.mapper().createObjectNode()));
+                case "failure" -> workflows.callback(token, Json.mapper().createObjectNode()
+                        .put("error", text(body, "error").orElse("States.TaskFailed")).put("cause", text(body, "cause").orElse("")));
+                case "heartbeat" -> workflows.heartbeat(token);
+                default -> throw UserError.notFound("api.not_found", "no API endpoint POST " + ctx.request().path(),
+                        "the task outcomes are success, failure and heartbeat");
+            };
+            ControlApi.json(ctx, 200, execution(e));
+        }, false);
     }
 
     /** {@code definition} as text (JSON or YAML), or as a JSON object, which is kept as its JSON. */

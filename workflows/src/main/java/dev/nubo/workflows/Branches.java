@@ -87,6 +87,7 @@ final class Branches {
                         throw new StatesError(failed.error(), failed.cause());
                     }
                     case Ending.Stopped s -> throw new InterruptedException("stopped");
+                    case Ending.Suspended s -> throw new IllegalStateException("Definitions refuses .waitForTaskToken inside a branch");
                 }
             }
             return out;

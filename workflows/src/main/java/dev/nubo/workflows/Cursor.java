@@ -14,27 +14,44 @@ import java.util.Optional;
  * restart, so it is stored with every step, in the same transaction as the history events.
  *
  * @param attempts how many times the state's work was scheduled (the last number of an idempotency key)
+ * @param callback what came back with the task token: {@code {"output": …}} or {@code {"error": …, "cause": …}}
  */
 record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, int attempts, Optional<Instant> wakeAt,
-        Instant enteredAt) {
+        Instant enteredAt, Optional<JsonNode> callback) {
 
     /**
      * ENTERED: the state's input is recorded, nothing done yet. SCHEDULED: its work (a task, the
      * branches) was sent and the outcome is not recorded: after a crash it is sent again. WAITING: a
      * Wait state sleeps until {@code wakeAt}. RETRYING: work failed and is sent again at {@code wakeAt}.
+     * AWAITING: a {@code .waitForTaskToken} task was handed its token, and the execution waits, without
+     * a thread, for it to come back. ANSWERED: it came back ({@code callback}).
      */
-    enum Phase { ENTERED, SCHEDULED, WAITING, RETRYING }
+    enum Phase { ENTERED, SCHEDULED, WAITING, RETRYING, AWAITING, ANSWERED }
 
     static Cursor enter(String state, JsonNode input, Instant now) {
-        return new Cursor(state, input, Phase.ENTERED, List.of(), 0, Optional.empty(), now);
+        return new Cursor(state, input, Phase.ENTERED, List.of(), 0, Optional.empty(), now, Optional.empty());
     }
 
     Cursor scheduled() {
-        return new Cursor(state, input, Phase.SCHEDULED, retries, attempts + 1, Optional.empty(), enteredAt);
+        return new Cursor(state, input, Phase.SCHEDULED, retries, attempts + 1, Optional.empty(), enteredAt, Optional.empty());
+    }
+
+    Cursor awaiting() {
+        return new Cursor(state, input, Phase.AWAITING, retries, attempts, Optional.empty(), enteredAt, Optional.empty());
+    }
+
+    Cursor answered(JsonNode callback) {
+        return new Cursor(state, input, Phase.ANSWERED, retries, attempts, Optional.empty(), enteredAt, Optional.of(callback));
+    }
+
+    /** The token of this state's current (or, before it is sent, next) attempt: what {@code $$.Task.Token} is. */
+    String token(String executionId) {
+        int attempt = phase == Phase.ENTERED || phase == Phase.RETRYING ? attempts + 1 : attempts;
+        return TaskToken.of(executionId, state, attempt);
     }
 
     Cursor sleeping(Phase phase, Instant until, List<Integer> retries) {
-        return new Cursor(state, input, phase, retries, attempts, Optional.of(until), enteredAt);
+        return new Cursor(state, input, phase, retries, attempts, Optional.of(until), enteredAt, Optional.empty());
     }
 
     /** How often retrier {@code index} has retried. */
@@ -57,6 +74,7 @@ record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, 
         node.set("input", input);
         retries.forEach(node.putArray("retries")::add);
         wakeAt.ifPresent(w -> node.put("wakeAt", w.toString()));
+        callback.ifPresent(c -> node.set("callback", c));
         return node.toString();
     }
 
@@ -67,7 +85,7 @@ record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, 
             n.path("retries").forEach(r -> retries.add(r.asInt()));
             return new Cursor(n.get("state").asText(), n.get("input"), Phase.valueOf(n.get("phase").asText()), List.copyOf(retries),
                     n.path("attempts").asInt(), n.has("wakeAt") ? Optional.of(Instant.parse(n.get("wakeAt").asText())) : Optional.empty(),
-                    Instant.parse(n.get("enteredAt").asText()));
+                    Instant.parse(n.get("enteredAt").asText()), Optional.ofNullable(n.get("callback")));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a stored cursor is JSON this class wrote: " + json, e);
         }

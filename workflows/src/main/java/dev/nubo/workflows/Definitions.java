@@ -44,6 +44,8 @@ final class Definitions {
 
     /** Every state name in the definition, branches included: the language makes them unique. */
     private final Set<String> names = new HashSet<>();
+    /** How deep in Parallel branches and Map processors the state being read is. */
+    private int nesting;
 
     private Definitions() {}
 
@@ -114,7 +116,7 @@ final class Definitions {
         State.Io io = f.io();
         return switch (type) {
             case "Pass" -> new State.Pass(name, io, Optional.ofNullable(node.get("Result")), f.next());
-            case "Task" -> new State.Task(name, io, f.resource(), f.positive("TimeoutSeconds"), f.recovery(), f.next());
+            case "Task" -> task(f, io);
             case "Choice" -> new State.Choice(name, io, f.choices(), f.text("Default"));
             case "Wait" -> f.waitState(io);
             case "Succeed" -> new State.Succeed(name, io);
@@ -124,6 +126,29 @@ final class Definitions {
         };
     }
 
+    private State task(Fields f, State.Io io) {
+        Resource resource = f.resource();
+        if (resource.waitForToken()) {
+            if (nesting > 0) {
+                throw f.error("Resource", "ends in .waitForTaskToken, which Nubo runs only outside Parallel and Map states yet");
+            }
+            if (io.parameters().map(p -> !p.toString().contains("$$.Task.Token")).orElse(true)) {
+                throw f.error("Parameters", "must pass the task token to the service, e.g. \"token.$\": \"$$.Task.Token\" "
+                        + "(the resource ends in .waitForTaskToken)");
+            }
+        }
+        return new State.Task(f.name, io, resource, f.positive("TimeoutSeconds"), f.recovery(), f.next());
+    }
+
+    private StateMachine nested(JsonNode node, String where) {
+        nesting++;
+        try {
+            return machine(node, where);
+        } finally {
+            nesting--;
+        }
+    }
+
     private List<StateMachine> branches(Fields f) {
         JsonNode branches = f.node.path("Branches");
         if (!branches.isArray() || branches.isEmpty()) {
@@ -131,7 +156,7 @@ final class Definitions {
         }
         List<StateMachine> out = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++) {
-            out.add(machine(branches.get(i), "state \"" + f.name + "\": Branches[" + i + "]: "));
+            out.add(nested(branches.get(i), "state \"" + f.name + "\": Branches[" + i + "]: "));
         }
         return out;
     }
@@ -152,7 +177,7 @@ final class Definitions {
         }
         State.Io mapIo = new State.Io(io.inputPath(), Optional.empty(), io.resultSelector(), io.resultPath(), io.outputPath());
         return new State.MapState(f.name, mapIo, f.path("ItemsPath").orElse("$"), Optional.ofNullable(selector),
-                machine(processor, "state \"" + f.name + "\": " + processorField + ": "), max, f.recovery(), f.next());
+                nested(processor, "state \"" + f.name + "\": " + processorField + ": "), max, f.recovery(), f.next());
     }
 
     static UserError invalid(String message) {
@@ -236,7 +261,8 @@ final class Definitions {
         Resource resource() {
             String resource = text("Resource").orElseThrow(() -> error("Resource", "is missing: name the service to call, e.g. nubo:NAME"));
             return Resource.parse(resource).orElseThrow(() -> error("Resource", "\"" + resource + "\" is not something Nubo can call: "
-                    + "use nubo:SERVICE, arn:aws:lambda:REGION:ACCOUNT:function:SERVICE or arn:aws:states:::lambda:invoke"));
+                    + "use nubo:SERVICE, arn:aws:lambda:REGION:ACCOUNT:function:SERVICE or arn:aws:states:::lambda:invoke"
+                    + " (each may end in .waitForTaskToken)"));
         }
 
         State.Recovery recovery() {

@@ -51,6 +51,9 @@ final class Interpreter {
     Ending run(StateMachine machine, Cursor start, Scope scope, Journal journal) throws InterruptedException {
         Cursor cursor = start;
         while (true) {
+            if (cursor.phase() == Cursor.Phase.AWAITING) {
+                return new Ending.Suspended(); // no thread waits for a task token: its callback starts a new run
+            }
             if (cursor.wakeAt().isPresent()) {
                 pause.until(cursor.wakeAt().get());
             }
@@ -120,17 +123,28 @@ final class Interpreter {
 
     /** Task, Parallel and Map: record that the work is sent, then send it; a crash between the two sends it again. */
     private Step work(State state, String kind, Cursor c, JsonNode effective, JsonNode context, Scope scope) throws InterruptedException {
-        if (c.phase() != Cursor.Phase.SCHEDULED) {
+        JsonNode result;
+        if (c.phase() == Cursor.Phase.ANSWERED) {
+            JsonNode callback = c.callback().orElseThrow();
+            if (callback.has("error")) {
+                throw new StatesError(callback.get("error").asText(), callback.path("cause").asText(""));
+            }
+            result = callback.path("output");
+        } else if (c.phase() != Cursor.Phase.SCHEDULED) {
             Cursor next = c.scheduled();
             return new Step.Move(List.of(Event.of(kind + "Scheduled", state.name()).with("attempt", next.attempts())
                     .with("input", effective)), next);
+        } else if (state instanceof State.Task t && t.resource().waitForToken()) {
+            task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts()); // its answer is not the result
+            return new Step.Move(List.of(Event.of("TaskSubmitted", state.name()).with("token", c.token(scope.executionId()))), c.awaiting());
+        } else {
+            result = switch (state) {
+                case State.Task t -> task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts());
+                case State.Parallel p -> Branches.parallel(this, p, effective, scope);
+                case State.MapState m -> Branches.map(this, m, effective, context, scope);
+                default -> throw new IllegalStateException(state.name() + " does no work");
+            };
         }
-        JsonNode result = switch (state) {
-            case State.Task t -> task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts());
-            case State.Parallel p -> Branches.parallel(this, p, effective, scope);
-            case State.MapState m -> Branches.map(this, m, effective, context, scope);
-            default -> throw new IllegalStateException(state.name() + " does no work");
-        };
         JsonNode selected = state.io().resultSelector().map(t -> Paths.template(t, result, context)).orElse(result);
         JsonNode output = path(Paths.put(c.input(), state.io().resultPath(), selected), state.io().outputPath(), context);
         List<Event> events = new ArrayList<>(List.of(Event.of(kind + "Succeeded", state.name()).with("result", result)));

@@ -36,5 +36,8 @@ interface Journal {
 
         /** Someone stopped the execution; its record says so already. */
         record Stopped() implements Ending {}
+
+        /** The execution waits for a task token to come back; the callback starts a new run. */
+        record Suspended() implements Ending {}
     }
 }

@@ -44,6 +44,7 @@ final class Run implements Journal {
             case Ending.Failed f -> new WorkflowLog.Progress(ExecutionStatus.FAILED.name(), last, Optional.empty(), Optional.of(f.error()),
                     Optional.of(f.cause()), Optional.of(now));
             case Ending.Stopped s -> throw new IllegalStateException("a stop is recorded by whoever stops");
+            case Ending.Suspended s -> throw new IllegalStateException("a suspended run has not ended");
         };
         return advance(events, progress);
     }

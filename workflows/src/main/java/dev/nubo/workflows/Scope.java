@@ -23,6 +23,7 @@ record Scope(String executionId, String executionName, JsonNode executionInput, 
         ctx.putObject("State").put("Name", cursor.state()).put("EnteredTime", cursor.enteredAt().toString())
                 .put("RetryCount", cursor.retries().stream().mapToInt(Integer::intValue).sum());
         mapItem.ifPresent(item -> ctx.putObject("Map").set("Item", item));
+        ctx.putObject("Task").put("Token", cursor.token(executionId));
         return ctx;
     }
 

@@ -153,6 +153,54 @@ public final class Workflows implements AutoCloseable {
         throw new IllegalStateException("execution " + id + " kept changing while it was being stopped");
     }
 
+    /**
+     * Sends a {@code .waitForTaskToken} task's outcome back: {@code {"output": …}} (task-success) or
+     * {@code {"error": …, "cause": …}} (task-failure). It is recorded, and the execution goes on from it
+     * at once, as it would have with the service's answer. A token that is not awaited (wrong, already
+     * answered, or its execution stopped) is a 409 {@code task.not_awaited} saying which.
+     */
+    public ExecutionRecord callback(String token, JsonNode outcome) {
+        TaskToken t = TaskToken.parse(token).orElseThrow(() -> UserError.badRequest("task.token", "\"" + token + "\" is not a task token",
+                "send the token the task got as $$.Task.Token, whole"));
+        for (int tries = 0; tries < 10; tries++) {
+            ExecutionRecord record = execution(t.execution());
+            Optional<Cursor> cursor = record.status().equals(ExecutionStatus.RUNNING.name()) ? Optional.of(Cursor.parse(record.cursor()))
+                    : Optional.empty();
+            // SCHEDULED too: a service may call back before its answer to the call that gave it the token is recorded.
+            boolean awaited = cursor.filter(c -> c.state().equals(t.state()) && c.attempts() == t.attempt()
+                    && (c.phase() == Cursor.Phase.AWAITING || c.phase() == Cursor.Phase.SCHEDULED)).isPresent();
+            if (!awaited) {
+                throw UserError.conflict("task.not_awaited", "execution " + t.execution() + " does not wait for this token (state "
+                        + t.state() + ", attempt " + t.attempt() + "): it is " + record.status()
+                        + cursor.map(c -> " in state " + c.state() + ", phase " + c.phase() + ", attempt " + c.attempts()).orElse(""),
+                        "a token is answered once, by the attempt that got it; `nubo workflow history " + t.execution() + "` shows what happened");
+            }
+            Cursor answered = cursor.get().answered(outcome);
+            Instant now = clock.instant();
+            String detail = Event.of("CallbackReceived").with("outcome", outcome).detail().toString();
+            if (log.advance(record.id(), record.status(), record.events(), List.of(new WorkflowLog.NewEvent(now, "CallbackReceived",
+                    Optional.of(t.state()), detail)), new WorkflowLog.Progress(ExecutionStatus.RUNNING.name(), answered.json(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))) {
+                ExecutionRecord updated = execution(record.id());
+                launch(updated); // a run still in the call that handed out the token finds the history moved, and ends
+                return updated;
+            }
+        }
+        throw new IllegalStateException("execution " + t.execution() + " kept changing while a callback was recorded");
+    }
+
+    /** Checks that {@code token} is awaited now (a heartbeat); no heartbeat timeouts are kept yet. */
+    public ExecutionRecord heartbeat(String token) {
+        TaskToken t = TaskToken.parse(token).orElseThrow(() -> UserError.badRequest("task.token", "\"" + token + "\" is not a task token",
+                "send the token the task got as $$.Task.Token, whole"));
+        ExecutionRecord record = execution(t.execution());
+        if (!currentState(record).equals(Optional.of(t.state()))) {
+            throw UserError.conflict("task.not_awaited", "execution " + t.execution() + " does not wait for this token: it is "
+                    + record.status() + currentState(record).map(s -> " in state " + s).orElse(""), "a heartbeat is only for a task that waits");
+        }
+        return record;
+    }
+
     /** Continues every execution that was running when the server last stopped (or crashed). */
     public void resumeAll() {
         for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {

@@ -58,6 +58,11 @@ class DefinitionsTest {
                 Arguments.of(one("{'Type':'Map','End':true,'ItemProcessor':{'ProcessorConfig':{'Mode':'DISTRIBUTED'},'StartAt':'B','States':{'B':{'Type':'Succeed'}}}}"),
                         "state \"A\": ItemProcessor.ProcessorConfig.Mode DISTRIBUTED is not supported yet"),
                 Arguments.of(one("{'Type':'Pass','End':true}"), "state \"Done\" can never run"),
+                Arguments.of(one("{'Type':'Task','Resource':'nubo:ask.waitForTaskToken','Next':'Done'}"),
+                        "state \"A\": Parameters must pass the task token to the service, e.g. \"token.$\": \"$$.Task.Token\""),
+                Arguments.of(one("{'Type':'Map','End':true,'ItemProcessor':{'StartAt':'B','States':{'B':{'Type':'Task',"
+                        + "'Resource':'nubo:ask.waitForTaskToken','Parameters':{'t.$':'$$.Task.Token'},'End':true}}}}"),
+                        "state \"B\": Resource ends in .waitForTaskToken, which Nubo runs only outside Parallel and Map states yet"),
                 Arguments.of("{\"StartAt\":\"X\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}", "StartAt \"X\" names no state; the states are [A]"),
                 Arguments.of("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Parallel\",\"End\":true,\"Branches\":[{\"StartAt\":\"A\",\"States\":"
                         + "{\"A\":{\"Type\":\"Succeed\"}}}]}}}", "state \"A\" is defined twice"),
@@ -90,11 +95,13 @@ class DefinitionsTest {
 
     @Test
     void readsEveryTaskResourceFormIntoTheServiceItCalls() {
-        assertThat(Resource.parse("nubo:charge")).contains(new Resource.Service("charge"));
-        assertThat(Resource.parse("nubo:service:charge")).contains(new Resource.Service("charge"));
-        assertThat(Resource.parse("arn:aws:lambda:us-east-1:123456789012:function:Charge_Card")).contains(new Resource.Service("charge-card"));
-        assertThat(Resource.parse("arn:aws:lambda:us-east-1:123456789012:function:charge:prod")).contains(new Resource.Service("charge"));
-        assertThat(Resource.parse("arn:aws:states:::lambda:invoke")).contains(new Resource.LambdaInvoke());
+        assertThat(Resource.parse("nubo:charge")).contains(new Resource.Service("charge", false));
+        assertThat(Resource.parse("nubo:service:charge")).contains(new Resource.Service("charge", false));
+        assertThat(Resource.parse("arn:aws:lambda:us-east-1:123456789012:function:Charge_Card")).contains(new Resource.Service("charge-card", false));
+        assertThat(Resource.parse("arn:aws:lambda:us-east-1:123456789012:function:charge:prod")).contains(new Resource.Service("charge", false));
+        assertThat(Resource.parse("arn:aws:states:::lambda:invoke")).contains(new Resource.LambdaInvoke(false));
         assertThat(Resource.parse("arn:aws:states:::sqs:sendMessage")).isEmpty();
+        assertThat(Resource.parse("nubo:approvals.waitForTaskToken")).contains(new Resource.Service("approvals", true));
+        assertThat(Resource.parse("arn:aws:states:::lambda:invoke.waitForTaskToken")).contains(new Resource.LambdaInvoke(true));
     }
 }

@@ -164,6 +164,54 @@ class DurableExecutionTest {
         assertThat(calls).extracting(Tasks.Call::service).containsExactly("stock");
     }
 
+    static final String APPROVAL = """
+            {"StartAt": "Ask", "States": {
+              "Ask": {"Type": "Task", "Resource": "nubo:approvals.waitForTaskToken", "ResultPath": "$.answer", "Next": "Done",
+                      "Parameters": {"order.$": "$.order", "token.$": "$$.Task.Token"},
+                      "Catch": [{"ErrorEquals": ["Rejected"], "ResultPath": "$.rejection", "Next": "Done"}]},
+              "Done": {"Type": "Succeed"}}}""";
+
+    @Test
+    void aTaskTokenSentBackResumesTheExecutionEvenAfterARestart() throws Exception {
+        Workflows before = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        before.deploy("approval", APPROVAL);
+        String id = before.start("approval", json("{'order': 7}"), Optional.of("a1")).record().id();
+        assertThat(before.awaitRun(id, Duration.ofSeconds(30))).isTrue(); // no thread waits for the token
+        assertThat(before.execution(id).status()).isEqualTo("RUNNING");
+        assertThat(Workflows.currentState(before.execution(id))).contains("Ask");
+        String token = calls.getFirst().input().get("token").asText();
+        assertThat(calls.getFirst().input().get("order").asInt()).isEqualTo(7);
+        before.close();
+
+        Workflows after = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        after.resumeAll();
+        ExecutionRecord answered = after.callback(token, json("{'output': {'approved': true}}"));
+        assertThat(after.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+        ExecutionRecord done = after.execution(id);
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        assertThat(json(done.output().orElseThrow())).isEqualTo(json("{'order': 7, 'answer': {'approved': true}}"));
+        assertThat(calls).hasSize(1); // the service was asked once, not again after the restart
+        assertThat(after.history(id)).extracting(HistoryEvent::type).containsSubsequence("TaskScheduled", "TaskSubmitted",
+                "CallbackReceived", "TaskSucceeded", "ExecutionSucceeded");
+        assertThat(answered.status()).isEqualTo("RUNNING");
+        assertThatThrownBy(() -> after.callback(token, json("{'output': 1}"))).isInstanceOf(UserError.class)
+                .hasMessageStartingWith("execution approval:a1 does not wait for this token (state Ask, attempt 1): it is SUCCEEDED");
+        assertThatThrownBy(() -> after.callback("nonsense!", json("{'output': 1}"))).isInstanceOf(UserError.class)
+                .hasMessage("\"nonsense!\" is not a task token");
+    }
+
+    @Test
+    void aTaskFailureSentBackWithTheTokenIsCaughtLikeAnyError() throws Exception {
+        Workflows workflows = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        workflows.deploy("approval", APPROVAL);
+        String id = workflows.start("approval", json("{'order': 8}"), Optional.of("a2")).record().id();
+        assertThat(workflows.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+        workflows.callback(calls.getFirst().input().get("token").asText(), json("{'error': 'Rejected', 'cause': 'too dear'}"));
+        assertThat(workflows.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+        assertThat(json(workflows.execution(id).output().orElseThrow()))
+                .isEqualTo(json("{'order': 8, 'rejection': {'Error': 'Rejected', 'Cause': 'too dear'}}"));
+    }
+
     @Test
     void deploysVersionsAndRefusesUnknownNames() {
         Workflows workflows = new Workflows(store().workflows(), answering(), clock, clock.pause());
