@@ -15,7 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,16 +73,23 @@ class WorkflowsTest {
               "Small": {"Type": "Pass", "Result": "small", "ResultPath": "$.size", "Next": "Done"},
               "Done": {"Type": "Succeed"}}}""";
 
+    /** One server for the class (the second test kills and restarts it), with the shop deployed once. */
     @TempDir
-    Path home;
+    static Path home;
 
     @TempDir
-    Path apps;
+    static Path apps;
 
-    TestNubo nubo;
+    static TestNubo nubo;
 
-    @AfterEach
-    void stop() {
+    @BeforeAll
+    static void start() {
+        nubo = TestNubo.start(home, 0);
+        cli("deploy", TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SHOP)).toString());
+    }
+
+    @AfterAll
+    static void stop() {
         if (nubo != null) {
             nubo.close();
         }
@@ -89,8 +97,6 @@ class WorkflowsTest {
 
     @Test
     void runsWorkflowsWhoseTasksCallAServiceWithChoiceRetryCatchAndATaskToken() throws Exception {
-        nubo = TestNubo.start(home, 0);
-        cli("deploy", TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SHOP)).toString());
         Path flow = apps.resolve("order");
         Files.createDirectories(flow);
         Files.writeString(flow.resolve("order.asl.json"), ORDER);
@@ -143,8 +149,6 @@ class WorkflowsTest {
 
     @Test
     void anExecutionWaitingWhenTheServerIsKilledFinishesAfterTheRestartWithItsDeadlineKept() throws Exception {
-        nubo = TestNubo.start(home, 0);
-        cli("deploy", TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SHOP)).toString());
         Path asl = apps.resolve("nap.asl.yaml");
         Files.writeString(asl, """
                 StartAt: Nap
@@ -184,7 +188,7 @@ class WorkflowsTest {
                 .map(e -> e.path("type").asText() + (e.has("state") ? "(" + e.path("state").asText() + ")" : "")).toList();
     }
 
-    private HttpResponse<String> api(String method, String path, String body) {
+    private static HttpResponse<String> api(String method, String path, String body) {
         return nubo.api(method, path, nubo.server().adminToken(), HttpRequest.BodyPublishers.ofString(body), "application/json");
     }
 
@@ -192,7 +196,7 @@ class WorkflowsTest {
         return Json.mapper().readTree(text);
     }
 
-    private String cli(String... args) {
+    private static String cli(String... args) {
         TestNubo.CliResult r = nubo.nubo(args);
         assertThat(r.exitCode()).as("nubo %s\n%s", String.join(" ", args), r).isZero();
         return r.out();

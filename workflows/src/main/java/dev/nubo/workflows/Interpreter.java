@@ -49,7 +49,21 @@ final class Interpreter {
     }
 
     Ending run(StateMachine machine, Cursor start, Scope scope, Journal journal) throws InterruptedException {
+        return run(machine, start, scope, journal, false);
+    }
+
+    /**
+     * @param resumed whether {@code start} was read back after a restart: work it shows as sent
+     *     (SCHEDULED) but without an outcome is then sent again, and a {@code …Resent} event says so
+     */
+    Ending run(StateMachine machine, Cursor start, Scope scope, Journal journal, boolean resumed) throws InterruptedException {
         Cursor cursor = start;
+        if (resumed && cursor.phase() == Cursor.Phase.SCHEDULED) {
+            State state = machine.state(cursor.state());
+            if (!journal.step(List.of(Event.of(kind(state) + "Resent", state.name()).with("attempt", cursor.attempts())), cursor)) {
+                return new Ending.Stopped();
+            }
+        }
         while (true) {
             if (cursor.phase() == Cursor.Phase.AWAITING) {
                 return new Ending.Suspended(); // no thread waits for a task token: its callback starts a new run
@@ -172,13 +186,18 @@ final class Interpreter {
     }
 
     /** After a failure: a retry (sleeping until it is due), a catcher's state, or the end of the run. */
-    private Step recover(State state, Cursor c, StatesError e, Scope scope) {
-        String kind = switch (state) {
+    /** Task, Parallel or Map: how the events of a state's work are named; empty for states that do none. */
+    private static String kind(State state) {
+        return switch (state) {
             case State.Task t -> "Task";
             case State.Parallel p -> "Parallel";
             case State.MapState m -> "Map";
             default -> "";
         };
+    }
+
+    private Step recover(State state, Cursor c, StatesError e, Scope scope) {
+        String kind = kind(state);
         List<Event> events = new ArrayList<>();
         if (kind.isEmpty()) {
             return failed(state, e.error(), e.cause(), events);

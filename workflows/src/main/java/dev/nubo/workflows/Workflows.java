@@ -204,11 +204,15 @@ public final class Workflows implements AutoCloseable {
     /** Continues every execution that was running when the server last stopped (or crashed). */
     public void resumeAll() {
         for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {
-            launch(record);
+            launch(record, true);
         }
     }
 
     private void launch(ExecutionRecord record) {
+        launch(record, false);
+    }
+
+    private void launch(ExecutionRecord record, boolean resumed) {
         if (closed) {
             return;
         }
@@ -217,7 +221,7 @@ public final class Workflows implements AutoCloseable {
                 record.id());
         Thread thread = Thread.ofVirtual().name("workflow-" + record.id()).unstarted(() -> {
             try {
-                interpreter.run(machine, Cursor.parse(record.cursor()), scope, new Run(log, clock, record));
+                interpreter.run(machine, Cursor.parse(record.cursor()), scope, new Run(log, clock, record), resumed);
             } catch (InterruptedException e) {
                 // stopped, or the server is closing: what is recorded is where it resumes
             } catch (RuntimeException e) {

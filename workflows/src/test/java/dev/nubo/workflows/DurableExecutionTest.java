@@ -126,6 +126,34 @@ class DurableExecutionTest {
         assertThat(after.execution(id).status()).isEqualTo("SUCCEEDED");
         assertThat(calls).extracting(Tasks.Call::idempotencyKey)
                 .containsExactly("order:o-2/Reserve/1", "order:o-2/Reserve/1", "order:o-2/Ship/1");
+        assertThat(after.history(id)).extracting(HistoryEvent::type).containsSubsequence("TaskScheduled", "TaskResent", "TaskSucceeded");
+    }
+
+    @Test
+    void aMapCutOffByACrashRunsAgainAsAWholeWithTheSameKeys() throws Exception {
+        String fanOut = """
+                {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "End": true,
+                  "ItemProcessor": {"StartAt": "Price", "States": {"Price": {"Type": "Task", "Resource": "nubo:price", "End": true}}}}}}""";
+        CountDownLatch stuck = new CountDownLatch(1);
+        Workflows before = new Workflows(store().workflows(), call -> {
+            calls.add(call);
+            if (call.input().asInt() == 2) {
+                stuck.countDown();
+                Thread.sleep(Long.MAX_VALUE); // the server dies while item 2 is being priced
+            }
+            return json(String.valueOf(call.input().asInt() * 10));
+        }, clock, clock.pause());
+        before.deploy("fan", fanOut);
+        String id = before.start("fan", json("{'items': [1, 2, 3]}"), Optional.of("f1")).record().id();
+        stuck.await();
+        before.close();
+
+        Workflows after = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        after.resumeAll();
+        assertThat(after.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+        assertThat(after.execution(id).status()).isEqualTo("SUCCEEDED");
+        assertThat(calls).extracting(Tasks.Call::idempotencyKey).filteredOn(k -> k.equals("fan:f1/Each[1]/Price/1")).hasSize(2);
+        assertThat(after.history(id)).extracting(HistoryEvent::type).containsSubsequence("MapScheduled", "MapResent", "MapSucceeded");
     }
 
     @Test
