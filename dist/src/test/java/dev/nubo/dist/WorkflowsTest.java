@@ -117,6 +117,9 @@ class WorkflowsTest {
 
         JsonNode small = json(cli("workflow", "start", "order", "--input", "{\"qty\": 2}", "--wait", "-o", "json"));
         assertThat(small.path("output")).isEqualTo(json("{\"qty\": 2, \"price\": {\"total\": 5.0}, \"size\": \"small\"}"));
+        HttpResponse<String> sync = api("POST", "/v1/workflows/order/executions?wait=30", "{\"input\": {\"qty\": 3}}");
+        assertThat(sync.statusCode()).isEqualTo(201);
+        assertThat(json(sync.body()).path("output")).isEqualTo(json("{\"qty\": 3, \"price\": {\"total\": 7.5}, \"size\": \"small\"}"));
         // The same name again is the first execution, not a new one.
         assertThat(json(cli("workflow", "start", "order", "--input", "{\"qty\": 1}", "--name", "big", "-o", "json")).path("input"))
                 .isEqualTo(json("{\"qty\": 8}"));

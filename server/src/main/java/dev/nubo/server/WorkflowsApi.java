@@ -25,6 +25,8 @@ import java.util.Optional;
 final class WorkflowsApi {
 
     private static final int BODY_LIMIT = 1 << 20;
+    /** The longest synchronous start (?wait=): it holds one of the API's worker threads meanwhile. */
+    static final int MAX_WAIT_SECONDS = 60;
 
     private final Workflows workflows;
 
@@ -48,7 +50,16 @@ final class WorkflowsApi {
             JsonNode input = body.has("input") ? body.get("input") : Json.mapper().createObjectNode();
             Optional<String> name = body.hasNonNull("name") ? Optional.of(body.get("name").asText()) : Optional.empty();
             WorkflowLog.Started started = workflows.start(ctx.pathParam("name"), input, name);
-            ControlApi.json(ctx, started.created() ? 201 : 200, execution(started.record()));
+            int wait = ControlApi.intParam(ctx, "wait", 0, 0, MAX_WAIT_SECONDS);
+            ExecutionRecord e = started.record();
+            if (wait > 0) {
+                try {
+                    e = workflows.await(e.id(), java.time.Duration.ofSeconds(wait));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt(); // the server is stopping: answer with what is known
+                }
+            }
+            ControlApi.json(ctx, started.created() ? 201 : 200, execution(e));
         }, false);
         router.get("/v1/workflows/:name/executions").blockingHandler(ctx -> ControlApi.json(ctx, 200, Map.of("executions",
                 workflows.executions(ctx.pathParam("name"), ControlApi.intParam(ctx, "limit", 100, 1, 10_000)).stream()

@@ -235,6 +235,15 @@ public final class Workflows implements AutoCloseable {
         thread.start();
     }
 
+    /**
+     * The execution once its run on this node ended (succeeded, failed, or suspended for a task token),
+     * or as it is after {@code timeout}: a synchronous start of a short workflow.
+     */
+    public ExecutionRecord await(String id, Duration timeout) throws InterruptedException {
+        awaitRun(id, timeout);
+        return execution(id);
+    }
+
     /** Waits for the run of {@code id} in this process to end, if there is one (for tests). */
     boolean awaitRun(String id, Duration timeout) throws InterruptedException {
         Thread t = running.get(id);
