@@ -15,9 +15,10 @@ import java.util.Optional;
 
 /**
  * Runs a state machine from a {@link Cursor}, one step at a time: each step's events and the cursor
- * it leads to are handed to the {@link Journal} <em>before</em> the run acts on them, so a run
- * resumed from the last recorded cursor repeats at most the work that was in flight (a task is sent
- * again, with the same idempotency key). A step is pure but for the task call, the clock and the
+ * it leads to are handed to the {@link Journal} <em>before</em> the run acts on them outside (a call, a
+ * sleep), so a run resumed from the last recorded cursor repeats at most the work that was in flight
+ * (a task is sent again, with the same idempotency key). Steps with no effect outside are recorded
+ * with the next one that has one. A step is pure but for the task call, the clock and the
  * pause, which are handed in.
  *
  * <p>A state's data flows as the language says: InputPath → Parameters → (the work) → ResultSelector →
@@ -26,6 +27,9 @@ import java.util.Optional;
  * first matching catcher, or the run fails with the error.
  */
 final class Interpreter {
+
+    /** At most this many events wait to be recorded, however long a run of Pass and Choice states is. */
+    static final int MAX_PENDING_EVENTS = 256;
 
     private final Tasks tasks;
     private final InstantSource clock;
@@ -64,7 +68,17 @@ final class Interpreter {
                 return new Ending.Stopped();
             }
         }
+        // Steps without an effect outside (Pass, Choice, entering a state) are recorded together with the
+        // next step that has one, or the end: a crash between them only means computing them again, from
+        // the last recorded cursor, to the same result. What has an effect is recorded before it happens.
+        List<Event> pending = new ArrayList<>();
         while (true) {
+            if (!pending.isEmpty() && (effectNext(cursor) || pending.size() >= MAX_PENDING_EVENTS)) {
+                if (!journal.step(List.copyOf(pending), cursor)) {
+                    return new Ending.Stopped();
+                }
+                pending.clear();
+            }
             if (cursor.phase() == Cursor.Phase.AWAITING) {
                 return new Ending.Suspended(); // no thread waits for a task token: its callback starts a new run
             }
@@ -80,16 +94,20 @@ final class Interpreter {
             }
             switch (step) {
                 case Step.Move move -> {
-                    if (!journal.step(move.events(), move.next())) {
-                        return new Ending.Stopped();
-                    }
+                    pending.addAll(move.events());
                     cursor = move.next();
                 }
                 case Step.End end -> {
-                    return journal.end(end.events(), end.ending()) ? end.ending() : new Ending.Stopped();
+                    pending.addAll(end.events());
+                    return journal.end(List.copyOf(pending), end.ending()) ? end.ending() : new Ending.Stopped();
                 }
             }
         }
+    }
+
+    /** Whether what the run does next from {@code cursor} is seen outside: a call, a sleep, a wait for a token. */
+    private static boolean effectNext(Cursor cursor) {
+        return cursor.phase() == Cursor.Phase.SCHEDULED || cursor.phase() == Cursor.Phase.AWAITING || cursor.wakeAt().isPresent();
     }
 
     private Step step(State state, Cursor c, Scope scope) throws InterruptedException {

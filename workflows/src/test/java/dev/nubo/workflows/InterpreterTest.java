@@ -51,6 +51,25 @@ class InterpreterTest {
     }
 
     @Test
+    void recordsStepsWithoutEffectsTogetherWithTheNextStepThatHasOne() throws Exception {
+        List<Integer> recordedBeforeTheCall = new java.util.ArrayList<>();
+        Runs[] holder = new Runs[1];
+        Runs runs = new Runs(call -> {
+            recordedBeforeTheCall.add(holder[0].records.size());
+            return json("1");
+        });
+        holder[0] = runs;
+        runs.output("""
+                {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"},
+                  "B": {"Type": "Choice", "Choices": [{"Variable": "$.x", "IsPresent": true, "Next": "T"}], "Default": "T"},
+                  "T": {"Type": "Task", "Resource": "nubo:one", "Next": "C"}, "C": {"Type": "Pass", "End": true}}}""", "{}");
+        assertThat(runs.records).containsExactly(
+                List.of("StateExited", "StateEntered", "StateExited", "StateEntered", "TaskScheduled"),
+                List.of("TaskSucceeded", "StateExited", "StateEntered", "StateExited", "ExecutionSucceeded"));
+        assertThat(recordedBeforeTheCall).containsExactly(1); // the task's scheduling is recorded before it is called
+    }
+
+    @Test
     void waitsUntilItsDeadlineOnTheClockItIsGiven() throws Exception {
         Runs runs = new Runs(call -> json("{}"));
         runs.output("""

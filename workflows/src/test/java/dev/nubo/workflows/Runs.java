@@ -12,6 +12,8 @@ final class Runs {
     final ManualClock clock = new ManualClock();
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<Tasks.Call> calls = new CopyOnWriteArrayList<>();
+    /** What each record handed to the journal held: the types of its events. */
+    final List<List<String>> records = new CopyOnWriteArrayList<>();
     private final Tasks tasks;
 
     Runs(Tasks tasks) {
@@ -29,12 +31,14 @@ final class Runs {
             @Override
             public boolean step(List<Event> e, Cursor next) {
                 events.addAll(e);
+                records.add(e.stream().map(Event::type).toList());
                 return true;
             }
 
             @Override
             public boolean end(List<Event> e, Journal.Ending ending) {
                 events.addAll(e);
+                records.add(e.stream().map(Event::type).toList());
                 return true;
             }
         };
