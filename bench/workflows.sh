@@ -2,7 +2,7 @@
 # Durable workflow transitions per second: EXECUTIONS executions of a chain of STATES states (Pass and
 # Choice, alternating; no Task), started at once through the control API on a server that keeps its
 # state in SQLite (NUBO_HOME/nubo.db), timed from the first start until the last execution is
-# SUCCEEDED (polled every 100 ms). Every state is one recorded step (its history events and cursor, one
+# SUCCEEDED (polled every 250 ms). Every state is one recorded step (its history events and cursor, one
 # transaction), so transitions/s = EXECUTIONS * STATES / elapsed. Also prints the server's CPU time per
 # transition.
 #
@@ -46,14 +46,30 @@ curl -sf -X PUT -H "Authorization: Bearer $token" -H 'Content-Type: application/
 busy=$(bench_warn_if_busy)
 cpu0=$(bench_cpu_ticks "$NUBO_SERVER_PID")
 t0=$(date +%s%N)
-seq 1 "$EXECUTIONS" | xargs -P "$PARALLEL" -I{} curl -sf -o /dev/null -X POST -H "Authorization: Bearer $token" \
-  -H 'Content-Type: application/json' -d '{"input": {"n": {}}, "name": "e{}"}' "$NUBO_API/v1/workflows/chain/executions"
-while :; do
-  done_count=$(curl -sf -H "Authorization: Bearer $token" "$NUBO_API/v1/workflows/chain/executions?limit=100000" \
-    | python3 -c 'import json,sys; print(sum(1 for e in json.load(sys.stdin)["executions"] if e["status"] == "SUCCEEDED"))')
-  [ "$done_count" -ge "$EXECUTIONS" ] && break
-  sleep 0.1
-done
+# Starts over PARALLEL keep-alive connections (a process per request would measure the client), then
+# polls the list every 250 ms.
+python3 - "$NUBO_API" "$token" "$EXECUTIONS" "$PARALLEL" <<'PY' || bench_die "the executions did not all succeed" "see $NUBO_SERVER_LOG"
+import http.client, json, sys, time, threading, urllib.parse
+api, token, n, parallel = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+u = urllib.parse.urlparse(api)
+headers = {"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+def starter(k):
+    c = http.client.HTTPConnection(u.hostname, u.port)
+    for i in range(k, n, parallel):
+        c.request("POST", "/v1/workflows/chain/executions", json.dumps({"input": {"n": i}, "name": "e%d" % i}), headers)
+        r = c.getresponse(); r.read()
+        assert r.status == 201, r.status
+threads = [threading.Thread(target=starter, args=(k,)) for k in range(parallel)]
+[t.start() for t in threads]; [t.join() for t in threads]
+c = http.client.HTTPConnection(u.hostname, u.port)
+for _ in range(2400):
+    c.request("GET", "/v1/workflows/chain/executions?limit=100000", headers=headers)
+    done = sum(1 for e in json.loads(c.getresponse().read())["executions"] if e["status"] == "SUCCEEDED")
+    if done >= n:
+        sys.exit(0)
+    time.sleep(0.25)
+sys.exit(1)
+PY
 t1=$(date +%s%N)
 cpu1=$(bench_cpu_ticks "$NUBO_SERVER_PID")
 python3 - "$EXECUTIONS" "$STATES" "$t0" "$t1" "$cpu0" "$cpu1" "$(getconf CLK_TCK)" <<'PY'

@@ -1,6 +1,7 @@
 package dev.nubo.store;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -84,10 +85,7 @@ public final class WorkflowLog {
                     record.id(), record.workflow(), record.version(), record.name(), record.status(), record.input(),
                     record.cursor(), (long) first.size(), record.startedAt().toString());
             if (inserted > 0) {
-                long seq = 0;
-                for (NewEvent e : first) {
-                    append(c, record.id(), ++seq, e);
-                }
+                append(c, record.id(), 0, first);
             }
             ExecutionRecord stored = Database.query(c, EXECUTION_COLUMNS + " WHERE workflow = ? AND name = ?", WorkflowLog::execution,
                     record.workflow(), record.name()).getFirst();
@@ -110,10 +108,7 @@ public final class WorkflowLog {
             if (moved == 0) {
                 return false;
             }
-            long seq = seen;
-            for (NewEvent e : events) {
-                append(c, id, ++seq, e);
-            }
+            append(c, id, seen, events);
             return true;
         });
     }
@@ -139,9 +134,22 @@ public final class WorkflowLog {
                         Optional.ofNullable(rs.getString(4)), rs.getString(5)), execution));
     }
 
-    private static void append(Connection c, String id, long seq, NewEvent e) throws SQLException {
-        Database.update(c, "INSERT INTO workflow_history (execution, seq, at, type, state, detail) VALUES (?, ?, ?, ?, ?, ?)",
-                id, seq, e.at().toString(), e.type(), e.state().orElse(null), e.detail());
+    /** Appends {@code events} after event {@code seen}, in one batch: a chain of steps is one round trip, not one per event. */
+    private static void append(Connection c, String id, long seen, List<NewEvent> events) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement(
+                "INSERT INTO workflow_history (execution, seq, at, type, state, detail) VALUES (?, ?, ?, ?, ?, ?)")) {
+            long seq = seen;
+            for (NewEvent e : events) {
+                st.setString(1, id);
+                st.setLong(2, ++seq);
+                st.setString(3, e.at().toString());
+                st.setString(4, e.type());
+                st.setString(5, e.state().orElse(null));
+                st.setString(6, e.detail());
+                st.addBatch();
+            }
+            st.executeBatch();
+        }
     }
 
     private static Optional<WorkflowVersion> latest(Connection c, String name) throws SQLException {
