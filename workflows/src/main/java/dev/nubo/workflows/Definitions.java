@@ -63,6 +63,13 @@ final class Definitions {
     }
 
     private StateMachine machine(JsonNode node, String where) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!Set.of("StartAt", "States", "Comment", "Version", "QueryLanguage", "ProcessorConfig").contains(field)) {
+                throw invalid(where + field + " is not a field of a state machine" + (field.equals("TimeoutSeconds")
+                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : "") + "; it has StartAt, States, Comment, Version");
+            }
+        }
         String startAt = node.path("StartAt").asText("");
         JsonNode states = node.path("States");
         if (!states.isObject() || states.isEmpty()) {

@@ -67,6 +67,8 @@ class DefinitionsTest {
                 Arguments.of("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Parallel\",\"End\":true,\"Branches\":[{\"StartAt\":\"A\",\"States\":"
                         + "{\"A\":{\"Type\":\"Succeed\"}}}]}}}", "state \"A\" is defined twice"),
                 Arguments.of("{\"StartAt\": ", "the definition is neither JSON nor YAML"),
+                Arguments.of("{\"StartAt\":\"A\",\"TimeoutSeconds\":60,\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
+                        "TimeoutSeconds is not a field of a state machine that Nubo runs yet"),
                 Arguments.of("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
                         "QueryLanguage \"JSONata\" is not supported yet"));
     }
