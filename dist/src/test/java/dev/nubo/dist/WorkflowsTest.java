@@ -151,6 +151,27 @@ class WorkflowsTest {
     }
 
     @Test
+    void theApprovalExampleApprovesSmallAmountsAndWaitsForAnAnswerOnLargeOnes() throws Exception {
+        cli("deploy", TestNubo.example("hello-python-function").toString());
+        assertThat(cli("workflow", "deploy", TestNubo.example("approval-workflow").toString())).contains("workflow approval version 1");
+
+        JsonNode small = json(cli("workflow", "start", "approval", "--input", "{\"name\": \"Ada\", \"amount\": 20}", "--wait", "-o", "json"));
+        assertThat(small.path("output")).isEqualTo(json("{\"name\": \"Ada\", \"amount\": 20, \"outcome\": \"approved\"}"));
+
+        cli("workflow", "start", "approval", "--input", "{\"name\": \"Ada\", \"amount\": 120}", "--name", "order-1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> types(json(cli("workflow", "history", "approval:order-1", "-o", "json")))
+                .contains("TaskSubmitted(Ask)"));
+        String token = json(cli("workflow", "history", "approval:order-1", "-o", "json")).path("events").valueStream()
+                .filter(e -> e.path("type").asText().equals("TaskSubmitted")).findFirst().orElseThrow().path("detail").path("token").asText();
+        cli("workflow", "task-failure", token, "--error", "Rejected", "--cause", "over budget");
+        await().atMost(Duration.ofSeconds(30)).until(() ->
+                json(cli("workflow", "describe", "approval:order-1", "-o", "json")).path("status").asText().equals("FAILED"));
+        JsonNode rejected = json(cli("workflow", "describe", "approval:order-1", "-o", "json"));
+        assertThat(rejected.path("error").asText()).isEqualTo("Rejected");
+        assertThat(rejected.path("cause").asText()).isEqualTo("over budget");
+    }
+
+    @Test
     void anExecutionWaitingWhenTheServerIsKilledFinishesAfterTheRestartWithItsDeadlineKept() throws Exception {
         Path asl = apps.resolve("nap.asl.yaml");
         Files.writeString(asl, """
