@@ -59,6 +59,8 @@ final class ControlApi {
     private final HttpClientAgent client;
     private final EventsApi events;
     private final Eventing eventing;
+    /** Further parts of the API (each its own file, e.g. {@link WorkflowsApi}), mounted after eventing's routes. */
+    private final List<java.util.function.Consumer<Router>> parts = new java.util.ArrayList<>();
 
     private final DeveloperApi developer;
 
@@ -77,6 +79,12 @@ final class ControlApi {
         this.events = events;
         this.eventing = eventing;
         this.developer = developer;
+    }
+
+    /** Adds {@code routes} to those {@link #mount} adds (behind the bearer token, before the 404 for the rest). */
+    ControlApi with(java.util.function.Consumer<Router> routes) {
+        parts.add(routes);
+        return this;
     }
 
     /** Adds the API's routes to a router that is already serving. */
@@ -109,6 +117,7 @@ final class ControlApi {
         router.post("/v1/services/:name/invoke").handler(BodyHandler.create().setBodyLimit(INVOKE_BODY_LIMIT)).handler(this::invoke);
         router.get("/v1/services/:name/logs").handler(this::logs);
         events.mount(router);
+        parts.forEach(part -> part.accept(router));
         router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
                 "no API endpoint " + ctx.request().method() + " " + ctx.request().path(), "docs/API.md lists the endpoints")));
         router.route().failureHandler(this::failure);

@@ -16,6 +16,8 @@ import dev.nubo.server.Shutdown.Stage;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
 import dev.nubo.store.StoreLocation;
+import dev.nubo.workflows.Tasks;
+import dev.nubo.workflows.Workflows;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.InstantSource;
@@ -94,11 +96,14 @@ public final class NuboServer implements AutoCloseable {
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())));
-            controlApi.mount(router);
+            Workflows workflows = shutdown.add(Stage.WORKFLOWS, Workflows.open(store.workflows(),
+                    Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock));
+            controlApi.with(new WorkflowsApi(workflows)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();
             sources.startAll();
+            workflows.resumeAll();
             warmUp(runtimes, instances, store);
             home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
             return new NuboServer(home, urls, token, shutdown, instances);

@@ -30,6 +30,8 @@ final class Shutdown implements AutoCloseable {
         CONTROL_API,
         /** Reconciling: from here on no instance is started, replaced or retired behind the stages below. */
         RECONCILER,
+        /** Workflow runs, interrupted: each resumes from its last recorded step at the next start. They call through the gateway. */
+        WORKFLOWS,
         /** Cron and Kafka sources: they publish into eventing, so they stop before it. */
         SOURCES,
         /**

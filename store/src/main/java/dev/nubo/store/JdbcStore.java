@@ -207,6 +207,11 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public WorkflowLog workflows() {
+        return new WorkflowLog(db);
+    }
+
+    @Override
     public void close() {
         try {
             listener.close();

@@ -140,6 +140,9 @@ public interface Store extends AutoCloseable {
     /** The newest {@code limit} events of a service, newest first. */
     List<EventRecord> events(String service, int limit);
 
+    /** Workflow definitions, executions and histories, in this store's database. */
+    WorkflowLog workflows();
+
     /** The newest generation of the change feed: 0 before the first change. */
     long generation();
 

@@ -1,0 +1,195 @@
+package dev.nubo.workflows;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.nubo.model.Json;
+import dev.nubo.model.UserError;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Reads a definition in the Amazon States Language, JSON or YAML, into a {@link StateMachine}, checking
+ * everything that can be checked before it runs. A mistake is a 400 {@code workflow.invalid} naming the
+ * state and the field: {@code state "Charge": Retry[0].ErrorEquals must not be empty}. Fields Nubo
+ * does not run yet (JSONata, HeartbeatSeconds, a distributed Map) are refused by name rather than ignored.
+ */
+final class Definitions {
+
+    static final String HINT = "fix the definition and deploy it again (the language: https://states-language.net/spec.html; "
+            + "what Nubo runs of it: docs/WORKFLOWS.md)";
+
+    private static final Set<String> WORK = Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath",
+            "Parameters", "ResultSelector", "Retry", "Catch");
+    private static final Map<String, Set<String>> FIELDS = Map.of(
+            "Pass", Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result"),
+            "Task", union(WORK, "Resource", "TimeoutSeconds"),
+            "Choice", Set.of("Type", "Comment", "Choices", "Default", "InputPath", "OutputPath"),
+            "Wait", Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath", "TimestampPath"),
+            "Succeed", Set.of("Type", "Comment", "InputPath", "OutputPath"),
+            "Fail", Set.of("Type", "Comment", "Error", "Cause", "ErrorPath", "CausePath"),
+            "Parallel", union(WORK, "Branches"),
+            "Map", union(WORK, "ItemsPath", "ItemSelector", "Iterator", "ItemProcessor", "MaxConcurrency"));
+
+    /** Every state name in the definition, branches included: the language makes them unique. */
+    private final Set<String> names = new HashSet<>();
+    /** How deep in Parallel branches and Map processors the state being read is. */
+    private int nesting;
+
+    private Definitions() {}
+
+    /** The definition in {@code text} (JSON, or YAML when it does not start with a brace). */
+    static StateMachine parse(String text) {
+        JsonNode root;
+        try {
+            root = text.strip().startsWith("{") ? Json.mapper().readTree(text) : new YAMLMapper().readTree(text);
+        } catch (JsonProcessingException e) {
+            throw invalid("the definition is neither JSON nor YAML: " + e.getOriginalMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw invalid("the definition must be an object with StartAt and States");
+        }
+        if (root.has("QueryLanguage") && !root.get("QueryLanguage").asText().equals("JSONPath")) {
+            throw invalid("QueryLanguage " + root.get("QueryLanguage") + " is not supported yet: Nubo runs JSONPath definitions");
+        }
+        return new Definitions().machine(root, "");
+    }
+
+    private StateMachine machine(JsonNode node, String where) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!Set.of("StartAt", "States", "Comment", "Version", "QueryLanguage", "ProcessorConfig").contains(field)) {
+                throw invalid(where + field + " is not a field of a state machine" + (field.equals("TimeoutSeconds")
+                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : "") + "; it has StartAt, States, Comment, Version");
+            }
+        }
+        String startAt = node.path("StartAt").asText("");
+        JsonNode states = node.path("States");
+        if (!states.isObject() || states.isEmpty()) {
+            throw invalid(where + "States must be an object with at least one state");
+        }
+        if (startAt.isEmpty()) {
+            throw invalid(where + "StartAt must name the first state");
+        }
+        Map<String, State> parsed = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = states.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (!names.add(e.getKey())) {
+                throw invalid("state \"" + e.getKey() + "\" is defined twice: state names must be unique in the whole definition");
+            }
+            if (e.getKey().isEmpty() || e.getKey().length() > 80) {
+                throw invalid(where + "state names must have 1 to 80 characters: \"" + e.getKey() + "\"");
+            }
+            parsed.put(e.getKey(), state(e.getKey(), e.getValue()));
+        }
+        if (!parsed.containsKey(startAt)) {
+            throw invalid(where + "StartAt \"" + startAt + "\" names no state; the states are " + parsed.keySet());
+        }
+        StateMachine machine = new StateMachine(startAt, Map.copyOf(parsed));
+        Transitions.check(machine, where);
+        return machine;
+    }
+
+    private State state(String name, JsonNode node) {
+        StateFields f = new StateFields(name, node);
+        if (!node.isObject()) {
+            throw f.error("", "must be an object with a Type");
+        }
+        String type = f.text("Type").orElseThrow(() -> f.error("Type", "is missing: one of " + FIELDS.keySet()));
+        Set<String> allowed = FIELDS.get(type);
+        if (allowed == null) {
+            throw f.error("Type", "\"" + type + "\" is not a state type: one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map");
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!allowed.contains(field)) {
+                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("HeartbeatSeconds", "HeartbeatSecondsPath",
+                        "TimeoutSecondsPath", "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
+                        "ToleratedFailureCount", "MaxConcurrencyPath", "Arguments", "Output", "Assign", "QueryLanguage").contains(field)
+                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : ""));
+            }
+        }
+        State.Io io = f.io();
+        return switch (type) {
+            case "Pass" -> new State.Pass(name, io, Optional.ofNullable(node.get("Result")), f.next());
+            case "Task" -> task(f, io);
+            case "Choice" -> new State.Choice(name, io, f.choices(), f.text("Default"));
+            case "Wait" -> f.waitState(io);
+            case "Succeed" -> new State.Succeed(name, io);
+            case "Fail" -> new State.Fail(name, io, f.text("Error"), f.text("Cause"), f.path("ErrorPath"), f.path("CausePath"));
+            case "Parallel" -> new State.Parallel(name, io, branches(f), f.recovery(), f.next());
+            default -> mapState(f, io);
+        };
+    }
+
+    private State task(StateFields f, State.Io io) {
+        Resource resource = f.resource();
+        if (resource.waitForToken()) {
+            if (nesting > 0) {
+                throw f.error("Resource", "ends in .waitForTaskToken, which Nubo runs only outside Parallel and Map states yet");
+            }
+            if (io.parameters().map(p -> !p.toString().contains("$$.Task.Token")).orElse(true)) {
+                throw f.error("Parameters", "must pass the task token to the service, e.g. \"token.$\": \"$$.Task.Token\" "
+                        + "(the resource ends in .waitForTaskToken)");
+            }
+        }
+        return new State.Task(f.name, io, resource, f.positive("TimeoutSeconds"), f.recovery(), f.next());
+    }
+
+    private StateMachine nested(JsonNode node, String where) {
+        nesting++;
+        try {
+            return machine(node, where);
+        } finally {
+            nesting--;
+        }
+    }
+
+    private List<StateMachine> branches(StateFields f) {
+        JsonNode branches = f.node.path("Branches");
+        if (!branches.isArray() || branches.isEmpty()) {
+            throw f.error("Branches", "must be a list of at least one state machine");
+        }
+        List<StateMachine> out = new ArrayList<>();
+        for (int i = 0; i < branches.size(); i++) {
+            out.add(nested(branches.get(i), "state \"" + f.name + "\": Branches[" + i + "]: "));
+        }
+        return out;
+    }
+
+    private State mapState(StateFields f, State.Io io) {
+        String processorField = f.node.has("ItemProcessor") ? "ItemProcessor" : "Iterator";
+        JsonNode processor = f.node.path(processorField);
+        if (!processor.isObject()) {
+            throw f.error("ItemProcessor", "must be the state machine that runs for each item");
+        }
+        if (processor.has("ProcessorConfig") && processor.path("ProcessorConfig").path("Mode").asText("INLINE").equals("DISTRIBUTED")) {
+            throw f.error("ItemProcessor.ProcessorConfig.Mode", "DISTRIBUTED is not supported yet: use INLINE");
+        }
+        JsonNode selector = f.node.has("ItemSelector") ? f.node.get("ItemSelector") : f.node.get("Parameters");
+        int max = f.node.path("MaxConcurrency").asInt(0);
+        if (max < 0) {
+            throw f.error("MaxConcurrency", "must be 0 (no limit) or more, not " + max);
+        }
+        State.Io mapIo = new State.Io(io.inputPath(), Optional.empty(), io.resultSelector(), io.resultPath(), io.outputPath());
+        return new State.MapState(f.name, mapIo, f.path("ItemsPath").orElse("$"), Optional.ofNullable(selector),
+                nested(processor, "state \"" + f.name + "\": " + processorField + ": "), max, f.recovery(), f.next());
+    }
+
+    static UserError invalid(String message) {
+        return UserError.badRequest("workflow.invalid", message, HINT);
+    }
+
+    private static Set<String> union(Set<String> a, String... more) {
+        Set<String> out = new HashSet<>(a);
+        out.addAll(List.of(more));
+        return Set.copyOf(out);
+    }
+}

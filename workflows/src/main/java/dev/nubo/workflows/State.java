@@ -1,0 +1,50 @@
+package dev.nubo.workflows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * One state of a state machine, by type, as {@link Definitions} parsed and validated it. {@code next}
+ * is empty where the state ends the machine ({@code End}, Succeed, Fail) or chooses (Choice).
+ */
+sealed interface State {
+
+    String name();
+
+    Io io();
+
+    /**
+     * The data fields every state may have (each only where the language allows it). An empty path is
+     * JSON null: an empty object for {@code InputPath}/{@code OutputPath}, the input unchanged for {@code ResultPath}.
+     */
+    record Io(Optional<String> inputPath, Optional<JsonNode> parameters, Optional<JsonNode> resultSelector,
+            Optional<String> resultPath, Optional<String> outputPath) {
+        static final Io DEFAULT = new Io(Optional.of("$"), Optional.empty(), Optional.empty(), Optional.of("$"), Optional.of("$"));
+    }
+
+    /** Retry and Catch, on the states that do work: Task, Parallel and Map. */
+    record Recovery(List<Retrier> retry, List<Catcher> catchers) {}
+
+    record Pass(String name, Io io, Optional<JsonNode> result, Optional<String> next) implements State {}
+
+    record Task(String name, Io io, Resource resource, OptionalInt timeoutSeconds, Recovery recovery, Optional<String> next)
+            implements State {}
+
+    record Choice(String name, Io io, List<Condition.Branch> choices, Optional<String> defaultNext) implements State {}
+
+    /** {@code how} is the field that says how long: Seconds, Timestamp, SecondsPath or TimestampPath. */
+    record Wait(String name, Io io, String how, JsonNode value, Optional<String> next) implements State {}
+
+    record Succeed(String name, Io io) implements State {}
+
+    record Fail(String name, Io io, Optional<String> error, Optional<String> cause, Optional<String> errorPath,
+            Optional<String> causePath) implements State {}
+
+    record Parallel(String name, Io io, List<StateMachine> branches, Recovery recovery, Optional<String> next) implements State {}
+
+    /** {@code maxConcurrency} 0 is no limit. */
+    record MapState(String name, Io io, String itemsPath, Optional<JsonNode> itemSelector, StateMachine processor,
+            int maxConcurrency, Recovery recovery, Optional<String> next) implements State {}
+}

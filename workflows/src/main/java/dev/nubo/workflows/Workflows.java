@@ -1,0 +1,280 @@
+package dev.nubo.workflows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
+import dev.nubo.model.UserError;
+import dev.nubo.store.ExecutionRecord;
+import dev.nubo.store.HistoryEvent;
+import dev.nubo.store.WorkflowLog;
+import dev.nubo.store.WorkflowVersion;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Durable workflows: definitions in the Amazon States Language, validated when deployed and kept as
+ * immutable versions; executions that run on virtual threads and record every step in the store
+ * before acting on it, so that {@link #resumeAll()} after a crash continues each from its last
+ * recorded step (a Wait keeps its deadline; a task whose outcome was not recorded is sent again,
+ * with the same {@code Nubo-Idempotency-Key}).
+ *
+ * <pre>{@code
+ * Workflows workflows = Workflows.open(store.workflows(), Tasks.throughGateway("127.0.0.1", 8080, "localhost"), clock);
+ * workflows.resumeAll();
+ * workflows.deploy("orders", aslJson);
+ * ExecutionRecord e = workflows.start("orders", input, Optional.of("order-42")).record(); // id "orders:order-42"
+ * }</pre>
+ *
+ * The caller's mistakes (a bad definition, an unknown workflow or execution) are {@link UserError}s
+ * whose messages name the state and the field.
+ */
+public final class Workflows implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Workflows.class);
+    private static final Pattern WORKFLOW_NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern EXECUTION_NAME = Pattern.compile("[A-Za-z0-9_-]{1,80}");
+
+    private final WorkflowLog log;
+    private final InstantSource clock;
+    private final Interpreter interpreter;
+    private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
+    private final Map<String, Thread> running = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    Workflows(WorkflowLog log, Tasks tasks, InstantSource clock, Pause pause) {
+        this.log = log;
+        this.clock = clock;
+        this.interpreter = new Interpreter(tasks, clock, pause);
+    }
+
+    public static Workflows open(WorkflowLog log, Tasks tasks, InstantSource clock) {
+        return new Workflows(log, tasks, clock, Pause.on(clock));
+    }
+
+    /** Validates {@code definition} (ASL, JSON or YAML) and stores it as the workflow's next version (the same text: the same version). */
+    public WorkflowVersion deploy(String name, String definition) {
+        if (!WORKFLOW_NAME.matcher(name).matches()) {
+            throw UserError.badRequest("workflow.name", "workflow name \"" + name + "\" is not valid",
+                    "use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit");
+        }
+        Definitions.parse(definition);
+        return log.deploy(name, definition, clock.instant());
+    }
+
+    public List<WorkflowVersion> workflows() {
+        return log.workflows();
+    }
+
+    public WorkflowVersion workflow(String name) {
+        return log.workflow(name).orElseThrow(() -> UserError.notFound("workflow.not_found", "no workflow " + name,
+                "`nubo workflow list` shows the workflows; `nubo workflow deploy DIR` makes one"));
+    }
+
+    /**
+     * Starts an execution of the newest version of {@code workflow}, named {@code name} (a random one
+     * when empty); a name the workflow already used returns that execution, unchanged and not restarted.
+     */
+    public WorkflowLog.Started start(String workflow, JsonNode input, Optional<String> name) {
+        String executionName = name.orElseGet(() -> UUID.randomUUID().toString());
+        if (!EXECUTION_NAME.matcher(executionName).matches()) {
+            throw UserError.badRequest("execution.name", "execution name \"" + executionName + "\" is not valid",
+                    "use 1 to 80 letters, digits, hyphens and underscores");
+        }
+        WorkflowVersion version = workflow(workflow);
+        StateMachine machine = machine(workflow, version.version());
+        Instant now = clock.instant();
+        Cursor first = Cursor.enter(machine.startAt(), input, now);
+        String id = workflow + ":" + executionName;
+        ExecutionRecord record = new ExecutionRecord(id, workflow, version.version(), executionName, ExecutionStatus.RUNNING.name(),
+                input.toString(), Optional.empty(), Optional.empty(), Optional.empty(), first.json(), 0, now, Optional.empty());
+        WorkflowLog.Started started = log.start(record, List.of(
+                new WorkflowLog.NewEvent(now, "ExecutionStarted", Optional.empty(),
+                        Event.of("ExecutionStarted").with("input", input).with("version", version.version()).detail().toString()),
+                new WorkflowLog.NewEvent(now, "StateEntered", Optional.of(machine.startAt()),
+                        Event.of("StateEntered").with("input", input).detail().toString())));
+        if (started.created()) {
+            launch(started.record());
+        }
+        return started;
+    }
+
+    public ExecutionRecord execution(String id) {
+        return log.execution(id).orElseThrow(() -> UserError.notFound("execution.not_found", "no execution " + id,
+                "`nubo workflow executions WORKFLOW` lists a workflow's executions"));
+    }
+
+    /** A workflow's executions, newest first. */
+    public List<ExecutionRecord> executions(String workflow, int limit) {
+        workflow(workflow);
+        return log.executions(workflow, limit);
+    }
+
+    public List<HistoryEvent> history(String id) {
+        execution(id);
+        return log.history(id);
+    }
+
+    /** The state a running execution is in (what its cursor names); empty once it ended. */
+    public static Optional<String> currentState(ExecutionRecord record) {
+        if (!record.status().equals(ExecutionStatus.RUNNING.name())) {
+            return Optional.empty();
+        }
+        return Optional.of(Cursor.parse(record.cursor()).state());
+    }
+
+    /** Stops a running execution: it is ABORTED with {@code error} and {@code cause}; a finished one is returned as it is. */
+    public ExecutionRecord stop(String id, Optional<String> error, Optional<String> cause) {
+        for (int tries = 0; tries < 10; tries++) {
+            ExecutionRecord record = execution(id);
+            ExecutionStatus status = ExecutionStatus.valueOf(record.status());
+            if (status.isFinal()) {
+                return record;
+            }
+            status.to(ExecutionStatus.ABORTED);
+            Instant now = clock.instant();
+            String detail = Event.of("ExecutionAborted").with("error", error.orElse("")).with("cause", cause.orElse("")).detail().toString();
+            if (log.advance(id, status.name(), record.events(), List.of(new WorkflowLog.NewEvent(now, "ExecutionAborted", Optional.empty(), detail)),
+                    new WorkflowLog.Progress(ExecutionStatus.ABORTED.name(), record.cursor(), Optional.empty(), error, cause, Optional.of(now)))) {
+                Thread run = running.remove(id);
+                if (run != null) {
+                    run.interrupt();
+                }
+                return execution(id);
+            }
+        }
+        throw new IllegalStateException("execution " + id + " kept changing while it was being stopped");
+    }
+
+    /**
+     * Sends a {@code .waitForTaskToken} task's outcome back: {@code {"output": …}} (task-success) or
+     * {@code {"error": …, "cause": …}} (task-failure). It is recorded, and the execution goes on from it
+     * at once, as it would have with the service's answer. A token that is not awaited (wrong, already
+     * answered, or its execution stopped) is a 409 {@code task.not_awaited} saying which.
+     */
+    public ExecutionRecord callback(String token, JsonNode outcome) {
+        TaskToken t = TaskToken.parse(token).orElseThrow(() -> UserError.badRequest("task.token", "\"" + token + "\" is not a task token",
+                "send the token the task got as $$.Task.Token, whole"));
+        for (int tries = 0; tries < 10; tries++) {
+            ExecutionRecord record = execution(t.execution());
+            Optional<Cursor> cursor = record.status().equals(ExecutionStatus.RUNNING.name()) ? Optional.of(Cursor.parse(record.cursor()))
+                    : Optional.empty();
+            // SCHEDULED too: a service may call back before its answer to the call that gave it the token is recorded.
+            boolean awaited = cursor.filter(c -> c.state().equals(t.state()) && c.attempts() == t.attempt()
+                    && (c.phase() == Cursor.Phase.AWAITING || c.phase() == Cursor.Phase.SCHEDULED)).isPresent();
+            if (!awaited) {
+                throw UserError.conflict("task.not_awaited", "execution " + t.execution() + " does not wait for this token (state "
+                        + t.state() + ", attempt " + t.attempt() + "): it is " + record.status()
+                        + cursor.map(c -> " in state " + c.state() + ", phase " + c.phase() + ", attempt " + c.attempts()).orElse(""),
+                        "a token is answered once, by the attempt that got it; `nubo workflow history " + t.execution() + "` shows what happened");
+            }
+            Cursor answered = cursor.get().answered(outcome);
+            Instant now = clock.instant();
+            String detail = Event.of("CallbackReceived").with("outcome", outcome).detail().toString();
+            if (log.advance(record.id(), record.status(), record.events(), List.of(new WorkflowLog.NewEvent(now, "CallbackReceived",
+                    Optional.of(t.state()), detail)), new WorkflowLog.Progress(ExecutionStatus.RUNNING.name(), answered.json(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty()))) {
+                ExecutionRecord updated = execution(record.id());
+                launch(updated); // a run still in the call that handed out the token finds the history moved, and ends
+                return updated;
+            }
+        }
+        throw new IllegalStateException("execution " + t.execution() + " kept changing while a callback was recorded");
+    }
+
+    /** Checks that {@code token} is awaited now (a heartbeat); no heartbeat timeouts are kept yet. */
+    public ExecutionRecord heartbeat(String token) {
+        TaskToken t = TaskToken.parse(token).orElseThrow(() -> UserError.badRequest("task.token", "\"" + token + "\" is not a task token",
+                "send the token the task got as $$.Task.Token, whole"));
+        ExecutionRecord record = execution(t.execution());
+        if (!currentState(record).equals(Optional.of(t.state()))) {
+            throw UserError.conflict("task.not_awaited", "execution " + t.execution() + " does not wait for this token: it is "
+                    + record.status() + currentState(record).map(s -> " in state " + s).orElse(""), "a heartbeat is only for a task that waits");
+        }
+        return record;
+    }
+
+    /** Continues every execution that was running when the server last stopped (or crashed). */
+    public void resumeAll() {
+        for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {
+            launch(record, true);
+        }
+    }
+
+    private void launch(ExecutionRecord record) {
+        launch(record, false);
+    }
+
+    private void launch(ExecutionRecord record, boolean resumed) {
+        if (closed) {
+            return;
+        }
+        StateMachine machine = machine(record.workflow(), record.version());
+        Scope scope = new Scope(record.id(), record.name(), parse(record.input()), record.startedAt(), record.workflow(), Optional.empty(),
+                record.id());
+        Thread thread = Thread.ofVirtual().name("workflow-" + record.id()).unstarted(() -> {
+            try {
+                interpreter.run(machine, Cursor.parse(record.cursor()), scope, new Run(log, clock, record), resumed);
+            } catch (InterruptedException e) {
+                // stopped, or the server is closing: what is recorded is where it resumes
+            } catch (RuntimeException e) {
+                LOG.error("execution {} failed in Nubo itself; it continues from its last recorded step when the server starts again",
+                        record.id(), e);
+            } finally {
+                running.remove(record.id(), Thread.currentThread());
+            }
+        });
+        running.put(record.id(), thread);
+        thread.start();
+    }
+
+    /**
+     * The execution once its run on this node ended (succeeded, failed, or suspended for a task token),
+     * or as it is after {@code timeout}: a synchronous start of a short workflow.
+     */
+    public ExecutionRecord await(String id, Duration timeout) throws InterruptedException {
+        awaitRun(id, timeout);
+        return execution(id);
+    }
+
+    /** Waits for the run of {@code id} in this process to end, if there is one (for tests). */
+    boolean awaitRun(String id, Duration timeout) throws InterruptedException {
+        Thread t = running.get(id);
+        return t == null || t.join(timeout);
+    }
+
+    private StateMachine machine(String workflow, int version) {
+        return machines.computeIfAbsent(workflow + ":" + version, k -> Definitions.parse(log.workflow(workflow, version)
+                .orElseThrow(() -> new IllegalStateException("workflow " + k + " is missing from the store")).definition()));
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return Json.mapper().readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("stored input is JSON Nubo wrote", e);
+        }
+    }
+
+    /** Interrupts every run; each continues from its last recorded step when the server starts again. */
+    @Override
+    public void close() {
+        closed = true;
+        running.values().forEach(Thread::interrupt);
+        for (Thread t : running.values()) {
+            try {
+                t.join(Duration.ofSeconds(2));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
