@@ -63,7 +63,7 @@ public final class NuboServer implements AutoCloseable {
             Store store = shutdown.add(Stage.STORE, Store.open(home.database()));
             Vertx vertx = vertx();
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
-            Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(vertx, config.gateway()));
+            Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(config.gateway()));
             LogHub logs = new LogHub(home);
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish));
