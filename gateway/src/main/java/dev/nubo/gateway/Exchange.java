@@ -42,8 +42,11 @@ final class Exchange implements UpstreamPool.Waiter {
     /** What the access log records about a finished exchange. {@code status} 499 means the caller left. */
     record Outcome(int status, String service, String instance, Duration took, String result) {}
 
-    /** What every exchange of a gateway shares: where a held request goes to be routed again, and where outcomes go. */
-    record Settings(CallerConnection.Dispatch reroute, BiConsumer<Exchange, Outcome> record) {}
+    /**
+     * What every exchange of a gateway shares: where a held request goes to be routed again, and where
+     * outcomes go while {@code recording} says anyone reads them (no outcome is made otherwise).
+     */
+    record Settings(CallerConnection.Dispatch reroute, BiConsumer<Exchange, Outcome> record, java.util.function.BooleanSupplier recording) {}
 
     private enum Phase { ROUTING, HOLDING, CONNECTING, SENDING, STREAMING, DONE }
 
@@ -73,7 +76,9 @@ final class Exchange implements UpstreamPool.Waiter {
     private boolean counted;                 // arrival counted against the first routed revision
     private Demand.Held held;
     private ScheduledFuture<?> holdTimer;
-    private ScheduledFuture<?> deadline;
+    private long deadlineNanos;
+    private Exchange prev = this;            // on the loop's deadline list while waiting for an answer
+    private Exchange next = this;
     private ScheduledFuture<?> linger;
     private Upstream upstream;               // counted in flight; released once, in finish()
     private Upstream attempting;             // whose connection is being asked for; its limit counts the attempt
@@ -95,6 +100,49 @@ final class Exchange implements UpstreamPool.Waiter {
     private boolean closeWhenBodyEnds;
     private boolean closeAfterAnswer;
     private int status;
+
+    /** The head of an empty deadline list: a ring of one. */
+    static Exchange listHead() {
+        return new Exchange();
+    }
+
+    private Exchange() {
+        this.request = null;
+        this.connection = null;
+        this.caller = null;
+        this.loop = null;
+        this.settings = null;
+        this.requestId = null;
+        this.startNanos = 0;
+        this.declaredLength = 0;
+        this.chunkedBody = false;
+        this.keepAlive = false;
+    }
+
+    Exchange next() {
+        return next;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    void linkBefore(Exchange head) {
+        prev = head.prev;
+        next = head;
+        head.prev.next = this;
+        head.prev = this;
+    }
+
+    void unlink() {
+        if (next == this) {
+            return;
+        }
+        prev.next = next;
+        next.prev = prev;
+        prev = this;
+        next = this;
+    }
 
     Exchange(HttpRequest request, CallerConnection connection, Loop loop, Settings settings, long startNanos) {
         this.request = request;
@@ -144,8 +192,8 @@ final class Exchange implements UpstreamPool.Waiter {
      * can be had, the request waits for room again.
      */
     void proxy(Upstream claimed) {
-        long left = target.revision().timeout().toNanos() - (System.nanoTime() - startNanos);
-        deadline = loop.eventLoop().schedule(this::onDeadline, Math.max(1, left), TimeUnit.NANOSECONDS);
+        deadlineNanos = startNanos + target.revision().timeout().toNanos();
+        loop.awaitAnswer(this);
         connect(claimed);
     }
 
@@ -497,8 +545,8 @@ final class Exchange implements UpstreamPool.Waiter {
         fail(GatewayError.upstreamFailed(service, upstream, cause));
     }
 
-    private void onDeadline() {
-        deadline = null;
+    /** Called by the loop once past the deadline, already off its list. */
+    void onDeadline() {
         if (phase == Phase.CONNECTING || phase == Phase.SENDING) {
             fail(GatewayError.timeout(service, target.revision().timeout()));
         }
@@ -579,7 +627,9 @@ final class Exchange implements UpstreamPool.Waiter {
             upstreamChannel = null;
         }
         releaseUpstream();
-        settings.record().accept(this, new Outcome(finalStatus, service, instance, Duration.ofNanos(System.nanoTime() - startNanos), result));
+        if (settings.recording().getAsBoolean()) {
+            settings.record().accept(this, new Outcome(finalStatus, service, instance, Duration.ofNanos(System.nanoTime() - startNanos), result));
+        }
     }
 
     private void releaseUpstream() {
@@ -590,10 +640,7 @@ final class Exchange implements UpstreamPool.Waiter {
     }
 
     private void cancelDeadline() {
-        if (deadline != null) {
-            deadline.cancel(false);
-            deadline = null;
-        }
+        unlink();
     }
 
     private void closeCaller() {

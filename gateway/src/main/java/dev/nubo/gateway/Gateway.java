@@ -332,15 +332,13 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void record(Exchange exchange, Exchange.Outcome outcome) {
-        if (log.isDebugEnabled()) {
-            HttpRequest request = exchange.request();
-            log.debug("{} {} -> {} {} {} in {}ms ({}) id={}", request.method(), request.uri(), outcome.service(),
-                    outcome.instance(), outcome.status(), outcome.took().toMillis(), outcome.result(), exchange.requestId());
-        }
+        HttpRequest request = exchange.request();
+        log.debug("{} {} -> {} {} {} in {}ms ({}) id={}", request.method(), request.uri(), outcome.service(),
+                outcome.instance(), outcome.status(), outcome.took().toMillis(), outcome.result(), exchange.requestId());
     }
 
     private void listen() {
-        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record);
+        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record, log::isDebugEnabled);
         try {
             listener = Listener.bind(config, cap, settings, this::dispatch);
         } catch (InterruptedException e) {

@@ -1,6 +1,8 @@
 package dev.nubo.gateway;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -45,6 +47,13 @@ final class Listener implements AutoCloseable {
     /** Body parts are handed on at most this large; they are slices of what was read, not copies. */
     static final int MAX_CHUNK = 64 * 1024;
 
+    /**
+     * Pooled direct buffers, read and written through Unsafe. Netty's default (adaptive) allocator hands
+     * out buffers that, on this JDK, reach their memory through ByteBuffer accessors, each byte access
+     * checked: the head's encoder writes byte by byte, and that showed as 5% of the gateway's CPU.
+     */
+    static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
+
     private final EventLoopGroup group;
     private final Channel server;
 
@@ -86,6 +95,7 @@ final class Listener implements AutoCloseable {
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, ALLOCATOR)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
