@@ -37,7 +37,7 @@ import java.util.function.BiConsumer;
  * do: a timeout only matters before {@code STREAMING}; after {@code DONE} every event is a no-op, which
  * is what makes the in-flight counter drop exactly once however the exchange ends.
  */
-final class Exchange implements UpstreamPool.Waiter {
+final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
 
     /** What the access log records about a finished exchange. {@code status} 499 means the caller left. */
     record Outcome(int status, String service, String instance, Duration took, String result) {}
@@ -100,6 +100,9 @@ final class Exchange implements UpstreamPool.Waiter {
     private boolean closeWhenBodyEnds;
     private boolean closeAfterAnswer;
     private int status;
+    private boolean admitted;                // the front door has had its say
+    private java.util.Map<String, String> responseHeaders = java.util.Map.of();
+    private java.util.Map<String, String> contextHeaders = java.util.Map.of();
 
     /** The head of an empty deadline list: a ring of one. */
     static Exchange listHead() {
@@ -159,7 +162,8 @@ final class Exchange implements UpstreamPool.Waiter {
         this.keepAlive = HttpUtil.isKeepAlive(request);
     }
 
-    String requestId() {
+    @Override
+    public String requestId() {
         return requestId;
     }
 
@@ -169,6 +173,60 @@ final class Exchange implements UpstreamPool.Waiter {
 
     HttpRequest request() {
         return request;
+    }
+
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String host() {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        return host == null ? "" : host;
+    }
+
+    @Override
+    public String uri() {
+        return request.uri();
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    @Override
+    public String clientAddress() {
+        SocketAddress address = caller.channel().remoteAddress();
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "unknown";
+    }
+
+    /** True the first time only: the front door sees each request once, whatever reroutes follow. */
+    boolean admit() {
+        if (admitted) {
+            return false;
+        }
+        admitted = true;
+        return true;
+    }
+
+    /** The front door sends this request on as {@code forward} says: a new target, headers both ways. */
+    void forwardAs(FrontDoor.Forward forward) {
+        request.setUri(forward.uri());
+        contextHeaders = forward.requestHeaders();  // set after the caller's headers are cleaned, in send()
+        responseHeaders = forward.responseHeaders();
+    }
+
+    /** Answers as the front door says, without any upstream. */
+    void answer(FrontDoor.Answer answer) {
+        io.netty.handler.codec.http.FullHttpResponse response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                request.protocolVersion(), io.netty.handler.codec.http.HttpResponseStatus.valueOf(answer.status()),
+                io.netty.buffer.Unpooled.wrappedBuffer(answer.body()));
+        answer.headers().forEach(response.headers()::set);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length).set(Forwarding.REQUEST_ID, requestId);
+        reply(response, answer.status());
+        finish(answer.status(), "answered by the front door");
     }
 
     /** The request goes to this revision of {@code serviceName}; it counts as one arrival there, once. */
@@ -351,6 +409,9 @@ final class Exchange implements UpstreamPool.Waiter {
         upstreamConnection.attach(this);
         HttpHeaders headers = request.headers();
         Forwarding.toUpstream(headers, clientAddress(), requestId);
+        if (!contextHeaders.isEmpty()) {
+            contextHeaders.forEach(headers::set);
+        }
         if (chunkedBody) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
@@ -369,11 +430,6 @@ final class Exchange implements UpstreamPool.Waiter {
         if (!clientBodyEnded && channel.isWritable()) {
             connection.resume();
         }
-    }
-
-    private String clientAddress() {
-        SocketAddress address = caller.channel().remoteAddress();
-        return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "unknown";
     }
 
     /** A part of the caller's body, in order; the last one is a {@link LastHttpContent}. */
@@ -492,6 +548,9 @@ final class Exchange implements UpstreamPool.Waiter {
         boolean sized = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
         Forwarding.toClient(headers);
         headers.set(Forwarding.REQUEST_ID, requestId);
+        if (!responseHeaders.isEmpty()) {
+            responseHeaders.forEach(headers::set);
+        }
         boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         head.setProtocolVersion(request.protocolVersion());
         boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
@@ -581,12 +640,26 @@ final class Exchange implements UpstreamPool.Waiter {
      * once the body has ended or after {@link #LINGER_MS}. An oversized body always closes it.
      */
     private void answer(GatewayError error) {
+        reply(error.response(requestId, request.protocolVersion(), false), error.status());
+    }
+
+    /** Writes an answer of the gateway's own (see {@link #answer(GatewayError)}), closing as it must. */
+    private void reply(io.netty.handler.codec.http.FullHttpResponse response, int replyStatus) {
         if (!caller.channel().isActive()) {
+            response.release();
             return;  // the caller is gone; nobody to answer
         }
         boolean bodyPending = !clientBodyEnded && (declaredLength > 0 || chunkedBody);
-        boolean close = bodyPending || error.status() == 413 || !keepAlive;
-        ChannelFuture written = caller.writeAndFlush(error.response(requestId, request.protocolVersion(), close));
+        boolean close = bodyPending || replyStatus == 413 || !keepAlive;
+        if (close) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        if (request.method().equals(HttpMethod.HEAD)) {
+            response.content().clear();  // the length stays; the encoder leaves out a HEAD answer's body anyway
+        }
+        ChannelFuture written = caller.writeAndFlush(response);
         if (!close) {
             connection.answered(this, written, false);
         } else if (clientBodyEnded || !bodyPending) {

@@ -15,6 +15,9 @@ import java.util.Map;
  * such as {@code Set-Cookie} included, and so does {@code Host}: the function sees the name it
  * was called by.
  *
+ * The front door's context headers ({@link FrontDoor#CONTEXT_HEADERS}) are the front door's alone:
+ * a caller's are dropped.
+ *
  * <p>Both directions edit the decoded message's headers in place, and the gateway writes that same
  * message on: a header is never copied, and one pass over the head finds what to drop.
  */
@@ -44,7 +47,8 @@ final class Forwarding {
             CharSequence name = header.getKey();
             if (FORWARDED_FOR.contentEqualsIgnoreCase(name)) {
                 forwardedFor = (forwardedFor == null ? new StringBuilder() : forwardedFor.append(", ")).append(header.getValue());
-            } else if (isHopByHop(name) || HttpHeaderNames.EXPECT.contentEqualsIgnoreCase(name) || isListedIn(connection, name)) {
+            } else if (isHopByHop(name) || HttpHeaderNames.EXPECT.contentEqualsIgnoreCase(name) || isListedIn(connection, name)
+                    || isFrontDoorContext(name)) {
                 (drop == null ? drop = new ArrayList<>(4) : drop).add(name);
             }
         }
@@ -59,6 +63,12 @@ final class Forwarding {
         headers.set(FORWARDED_PROTO, HTTP);
         headers.set(REQUEST_ID, requestId);
         headers.set(TRACEPARENT, TraceParent.forUpstream(headers.get(TRACEPARENT)));
+    }
+
+    /** One of {@link FrontDoor#CONTEXT_HEADERS}: only the front door sets those. */
+    private static boolean isFrontDoorContext(CharSequence name) {
+        return name.length() > 5 && AsciiString.regionMatches(name, true, 0, "nubo-", 0, 5)
+                && FrontDoor.CONTEXT_HEADERS.contains(name.toString().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** Drops from the upstream's response headers what the caller should not see. */

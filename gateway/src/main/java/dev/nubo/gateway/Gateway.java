@@ -108,6 +108,7 @@ public final class Gateway implements AutoCloseable {
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHold = revision -> {};
+    private volatile FrontDoor frontDoor = FrontDoor.NONE;
     private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
@@ -169,6 +170,11 @@ public final class Gateway implements AutoCloseable {
      */
     public void onHold(Consumer<String> listener) {
         this.onHold = listener;
+    }
+
+    /** Puts {@code door} in front of routing (see {@link FrontDoor}); {@link FrontDoor#NONE} takes it away. */
+    public void frontDoor(FrontDoor door) {
+        this.frontDoor = door;
     }
 
     /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
@@ -261,18 +267,36 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    /** The request path, in order: route, tag/split, limit, claim or hold, proxy; record runs when the exchange ends. */
+    /**
+     * The request path, in order: front door (APIs: their routes, authorizers, usage plans, CORS; once
+     * per request), route, tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
+     * A held request whose revision left the table comes back here, past the front door.
+     */
     private void dispatch(Exchange exchange) {
-        HttpRequest request = exchange.request();
-        String host = request.headers().get(HttpHeaderNames.HOST);
-        String path = path(request.uri());
-        Routes.Match match = routes.find(host, path);
-        if (match == null) {
-            exchange.reject(GatewayError.unknownRoute(host == null ? "" : host, path, config.domain()));
+        Routes.Match match;
+        FrontDoor.Verdict verdict = exchange.admit() ? frontDoor.check(exchange) : FrontDoor.PASS;
+        if (verdict instanceof FrontDoor.Answer answer) {
+            exchange.answer(answer);
             return;
+        } else if (verdict instanceof FrontDoor.Forward forward) {
+            exchange.forwardAs(forward);
+            match = routes.service(forward.service());
+            if (match == null) {
+                exchange.reject(GatewayError.unavailable(forward.service()));
+                return;
+            }
+        } else {
+            HttpRequest request = exchange.request();
+            String host = request.headers().get(HttpHeaderNames.HOST);
+            String path = path(request.uri());
+            match = routes.find(host, path);
+            if (match == null) {
+                exchange.reject(GatewayError.unknownRoute(host == null ? "" : host, path, config.domain()));
+                return;
+            }
         }
         Route route = match.route();
-        Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, request);
+        Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, exchange.request());
         if (target == null) {
             exchange.reject(GatewayError.unavailable(route.name()));
             return;

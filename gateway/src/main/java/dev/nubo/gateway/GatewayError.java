@@ -103,7 +103,7 @@ record GatewayError(int status, String code, String message, String hint, int re
                 "send a well-formed HTTP/1.1 request (RFC 9112); the gateway forwards nothing it cannot frame unambiguously", 0);
     }
 
-    /** The answer as the caller gets it; {@code close} adds {@code Connection: close}. */
+    /** The answer as the caller gets it; {@code close} adds {@code Connection: close} (else the exchange decides). */
     FullHttpResponse response(String requestId, HttpVersion version, boolean close) {
         byte[] json;
         try {
