@@ -29,7 +29,8 @@ public final class Cli {
     /** {@link ClientCommand}s, and {@link Group}s of them, each made with the {@link Env} by {@link WithEnv}. */
     private static final List<Class<?>> COMMANDS = List.of(
             Deploy.class, ListServices.class, Describe.class, Logs.class, Invoke.class, Delete.class, Rollback.class,
-            SplitTraffic.class, Brokers.class, Triggers.class, Events.class, Invocations.class, Sources.class);
+            SplitTraffic.class, Brokers.class, Triggers.class, Events.class, Invocations.class, Sources.class,
+            Apis.class, ApiKeyCommands.class, ApiKeyCommands.Usage.class);
 
     private Cli() {}
 

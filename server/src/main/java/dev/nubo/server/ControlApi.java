@@ -58,9 +58,10 @@ final class ControlApi {
     private final HttpClientAgent client;
     private final EventsApi events;
     private final Eventing eventing;
+    private final ApisApi apis;
 
     ControlApi(Vertx vertx, String token, Views views, Deployments deployments, LogHub logs, Home home, Urls urls, long uploadLimit,
-               EventsApi events, Eventing eventing) {
+               EventsApi events, Eventing eventing, ApisApi apis) {
         this.vertx = vertx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.views = views;
@@ -73,6 +74,7 @@ final class ControlApi {
         this.client = vertx.createHttpClient(new io.vertx.core.http.HttpClientOptions().setKeepAliveTimeout(3));
         this.events = events;
         this.eventing = eventing;
+        this.apis = apis;
     }
 
     /** Adds the API's routes to a router that is already serving. */
@@ -103,6 +105,7 @@ final class ControlApi {
         router.post("/v1/services/:name/invoke").handler(BodyHandler.create().setBodyLimit(INVOKE_BODY_LIMIT)).handler(this::invoke);
         router.get("/v1/services/:name/logs").handler(this::logs);
         events.mount(router);
+        apis.mount(router);
         router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
                 "no API endpoint " + ctx.request().method() + " " + ctx.request().path(), "docs/API.md lists the endpoints")));
         router.route().failureHandler(this::failure);

@@ -6,6 +6,8 @@ import dev.nubo.events.EventingConfig;
 import dev.nubo.events.GatewayAddress;
 import dev.nubo.events.Shortcut;
 import dev.nubo.events.SourceStore;
+import dev.nubo.apis.ApiGate;
+import dev.nubo.apis.ApiKeys;
 import dev.nubo.gateway.Gateway;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
@@ -91,8 +93,12 @@ public final class NuboServer implements AutoCloseable {
                     reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls));
+            ApiKeys apiKeys = new ApiKeys();
+            ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime);
+            ApiCatalog apiCatalog = new ApiCatalog(home.root().resolve("apis"), apiGate, apiKeys, clock);
+            gateway.frontDoor(apiGate);
             ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
-                    new EventsApi(vertx, eventing, sources, urls, clock), eventing);
+                    new EventsApi(vertx, eventing, sources, urls, clock), eventing, new ApisApi(apiCatalog, urls));
             controlApi.mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
