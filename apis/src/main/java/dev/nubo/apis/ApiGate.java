@@ -31,7 +31,7 @@ import java.util.function.LongSupplier;
 public final class ApiGate implements FrontDoor {
 
     /** One stage of one API, ready for checks: operations most specific first, a verifier per JWT scheme. */
-    private record Deployed(Api api, List<Api.Operation> operations, Map<String, Jwts> jwts) {
+    private record Deployed(Api api, List<Api.Operation> operations, Map<String, Jwts> jwts, String stageVariables) {
         static Deployed of(Api api, InstantSource clock) {
             List<Api.Operation> ops = new ArrayList<>(api.operations());
             ops.sort(Comparator.comparingInt((Api.Operation o) -> -o.path().literals()));
@@ -41,7 +41,7 @@ public final class ApiGate implements FrontDoor {
                     jwts.put(name, new Jwts(jwt, clock));
                 }
             });
-            return new Deployed(api, ops, jwts);
+            return new Deployed(api, ops, jwts, json(api.stageVariables()));
         }
     }
 
@@ -137,8 +137,8 @@ public final class ApiGate implements FrontDoor {
         context.put("nubo-api", api.name());
         context.put("nubo-stage", api.stage());
         context.put("nubo-route-key", op.routeKey());
-        context.put("nubo-path-parameters", json(params));
-        context.put("nubo-stage-variables", json(api.stageVariables()));
+        context.put("nubo-path-parameters", params.isEmpty() ? "{}" : json(params));
+        context.put("nubo-stage-variables", d.stageVariables());
         context.putIfAbsent("nubo-authorizer", "{}");
         context.putIfAbsent("nubo-api-key-id", "");
         return new Forward(integration.service(), PathTemplate.fill(integration.path(), params) + query, context, responseHeaders);
@@ -188,12 +188,13 @@ public final class ApiGate implements FrontDoor {
     private Verdict check(Head head, Deployed d, String scheme, List<String> scopes, Map<String, String> context) {
         Api.Scheme s = d.api().schemes().get(scheme);
         if (s instanceof Api.ApiKeyScheme key) {
-            ApiKeys.Refusal refusal = keys.check(d.api().name(), head.header(key.header()), nanoTime.getAsLong(), clock.instant().getEpochSecond());
+            ApiKeys.Checked checked = keys.check(d.api().name(), head.header(key.header()), nanoTime.getAsLong(), clock.millis() / 1000);
+            ApiKeys.Refusal refusal = checked.refusal();
             if (refusal != null) {
                 Map<String, String> extra = refusal.retryAfterSeconds() > 0 ? Map.of("retry-after", Long.toString(refusal.retryAfterSeconds())) : Map.of();
                 return error(head, refusal.status(), refusal.code(), refusal.message(), refusal.hint(), extra);
             }
-            context.put("nubo-api-key-id", keyId(head.header(key.header())));
+            context.put("nubo-api-key-id", checked.id());
             return null;
         }
         String authorization = head.header("authorization");
@@ -213,12 +214,8 @@ public final class ApiGate implements FrontDoor {
             return error(head, 403, "api.scope_missing", "the token lacks scope(s) " + missing + " that this operation needs",
                     "ask the issuer for a token with " + missing, Map.of("www-authenticate", "Bearer error=\"insufficient_scope\""));
         }
-        context.put("nubo-authorizer", json(Map.of("jwt", Map.of("claims", verified.claims(), "scopes", List.copyOf(new TreeSet<>(verified.scopes()))))));
+        context.put("nubo-authorizer", verified.context());
         return null;
-    }
-
-    private String keyId(String secret) {
-        return keys.idOf(secret).orElse("");
     }
 
     private static boolean hasQueryParameter(String query, String name) {

@@ -24,7 +24,10 @@ public final class ApiKeys {
     /** What a key has used: requests let through today and in all, and requests refused for its plan. */
     public record Usage(String id, String api, long today, long total, long throttled, boolean revoked) {}
 
-    /** Why a request with a key is refused, or null when it may pass. */
+    /** What {@link #check} found: the key's id when it passed, else why not. */
+    record Checked(String id, Refusal refusal) {}
+
+    /** Why a request with a key is refused. */
     record Refusal(int status, String code, String message, String hint, long retryAfterSeconds) {}
 
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -70,23 +73,22 @@ public final class ApiKeys {
         return Optional.empty();
     }
 
-    /** The id of the key with this secret, for the integration's context. */
-    Optional<String> idOf(String secret) {
-        Meter m = secret == null ? null : byHash.get(hash(secret));
-        return m == null ? Optional.empty() : Optional.of(m.key.id());
-    }
-
     public List<Usage> usage(String api) {
         return byHash.values().stream().filter(m -> m.key.api().equals(api)).map(Meter::usage)
                 .sorted(java.util.Comparator.comparing(Usage::id)).toList();
     }
 
     /** Checks a presented key for {@code api} and counts the request against its plan. */
-    Refusal check(String api, String secret, long nowNanos, long epochSecond) {
+    Checked check(String api, String secret, long nowNanos, long epochSecond) {
+        Meter meter = secret == null || secret.isEmpty() ? null : byHash.get(hash(secret));
+        Refusal refusal = refusal(api, secret, meter, nowNanos, epochSecond);
+        return new Checked(refusal == null ? meter.key.id() : "", refusal);
+    }
+
+    private Refusal refusal(String api, String secret, Meter meter, long nowNanos, long epochSecond) {
         if (secret == null || secret.isEmpty()) {
             return new Refusal(403, "api.key_missing", "this operation needs an API key", "send it in the API's key header (x-api-key)", 0);
         }
-        Meter meter = byHash.get(hash(secret));
         if (meter == null || !meter.key.api().equals(api)) {
             return new Refusal(403, "api.key_invalid", "the API key is not one of API " + api + "'s keys", "`nubo apikey create --api " + api + "` makes one", 0);
         }

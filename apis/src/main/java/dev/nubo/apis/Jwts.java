@@ -26,8 +26,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Jwts {
 
-    /** A verified token's claims and scopes (from {@code scope} or {@code scp}). */
-    record Verified(Map<String, Object> claims, Set<String> scopes, long expiresAtMillis) {}
+    /**
+     * A verified token's claims and scopes (from {@code scope} or {@code scp}), and the authorizer
+     * context the integration gets for it, made once per token rather than per request.
+     */
+    record Verified(Map<String, Object> claims, Set<String> scopes, long expiresAtMillis, String context) {}
 
     /** Why a token is refused. */
     static final class Invalid extends Exception {
@@ -75,7 +78,10 @@ final class Jwts {
         } catch (JOSEException e) {
             throw new Invalid("the bearer token could not be checked: " + e.getMessage());
         }
-        Verified v = new Verified(claims.toJSONObject(), scopes(claims), claims.getExpirationTime().getTime());
+        Set<String> scopes = scopes(claims);
+        Map<String, Object> json = claims.toJSONObject();
+        Verified v = new Verified(json, scopes, claims.getExpirationTime().getTime(),
+                ApiGate.json(Map.of("jwt", Map.of("claims", json, "scopes", List.copyOf(new java.util.TreeSet<>(scopes))))));
         if (verified.size() >= CACHE) {
             verified.values().removeIf(old -> old.expiresAtMillis() <= nowMillis);
             if (verified.size() >= CACHE) {
