@@ -11,6 +11,7 @@ import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.ServiceRecord;
 import dev.nubo.store.Store;
+import dev.nubo.store.StoreConflict;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -128,7 +129,14 @@ final class Reconciler implements AutoCloseable {
     }
 
     private void reconcileOnce(String service) {
-        apply(service, ReconcilePlan.plan(snapshot(service), clock.instant()));
+        try {
+            apply(service, ReconcilePlan.plan(snapshot(service), clock.instant()));
+        } catch (StoreConflict e) {
+            // A status written over what the snapshot read lost to a change since (a request, another node):
+            // nothing is wrong, the plan is stale; read and plan again.
+            log.info("{}: {}; reconciling again", service, e.getMessage());
+            queue.add(service);
+        }
     }
 
     private ServiceSnapshot snapshot(String service) {
@@ -197,7 +205,7 @@ final class Reconciler implements AutoCloseable {
                 return true;
             }
             String reason = ServiceEvent.couldNotStart(e.getMessage());
-            status.apply(new ReconcilePlan.Failed(r.id(), reason, List.of()));
+            status.apply(new ReconcilePlan.Failed(r, reason, List.of()));
             status.record(service, ServiceEvent.failed(r.id(), reason));
             queue.add(service);
             return false;

@@ -24,8 +24,10 @@ final class StatusWriter {
 
     void apply(ReconcilePlan.StatusChange change) {
         switch (change) {
-            case ReconcilePlan.Ready r -> store.markReady(r.revision(), r.at());
-            case ReconcilePlan.Failed f -> store.markFailed(f.revision(), f.reason(), f.logTail());
+            // Conditional on the revision as the snapshot read it: a change since then is a StoreConflict, and
+            // the pass is read and planned again.
+            case ReconcilePlan.Ready r -> store.markReady(r.read(), r.at());
+            case ReconcilePlan.Failed f -> store.markFailed(f.read(), f.reason(), f.logTail());
         }
     }
 
