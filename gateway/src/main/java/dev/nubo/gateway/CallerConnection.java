@@ -1,5 +1,6 @@
 package dev.nubo.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -153,6 +154,12 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
             onHead(head);
             if (msg instanceof HttpContent whole) {  // a decoder failure comes as a full request
                 whole.release();
+            }
+        } else if (msg instanceof ByteBuf bytes) {
+            if (serving != null) {
+                serving.tunnelFromCaller(bytes);  // switched protocols: the codec is gone
+            } else {
+                bytes.release();
             }
         } else if (msg instanceof HttpContent content) {
             Exchange e = receiving;

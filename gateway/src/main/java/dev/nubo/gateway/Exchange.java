@@ -1,8 +1,10 @@
 package dev.nubo.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -11,6 +13,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
@@ -101,6 +104,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private boolean closeAfterAnswer;
     private int status;
     private boolean admitted;                // the front door has had its say
+    private final String upgrade;            // the protocol a caller asks to switch to (WebSocket), or null
+    private boolean tunnel;                  // switched: bytes pass both ways as they come
     private java.util.Map<String, String> responseHeaders = java.util.Map.of();
     private java.util.Map<String, String> contextHeaders = java.util.Map.of();
 
@@ -120,6 +125,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         this.declaredLength = 0;
         this.chunkedBody = false;
         this.keepAlive = false;
+        this.upgrade = null;
     }
 
     Exchange next() {
@@ -160,6 +166,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         String te = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
         this.chunkedBody = te != null && te.regionMatches(true, te.length() - 7, "chunked", 0, 7);
         this.keepAlive = HttpUtil.isKeepAlive(request);
+        String connectionHeader = headers.get(HttpHeaderNames.CONNECTION);
+        this.upgrade = Forwarding.isListedIn(connectionHeader, "upgrade") ? headers.get(HttpHeaderNames.UPGRADE) : null;
     }
 
     @Override
@@ -415,6 +423,10 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         if (chunkedBody) {
             headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
+        if (upgrade != null) {  // hop-by-hop, so dropped above: the switch is asked of the instance again
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
         channel.write(request);
         headSent = true;
         if (readAhead != null) {
@@ -501,6 +513,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         if (msg instanceof HttpResponse head) {
             if (head.decoderResult().isFailure()) {
                 onUpstreamFailure(head.decoderResult().cause());
+            } else if (head.status().code() == 101 && upgrade != null && phase == Phase.SENDING) {
+                switchProtocols(head);
             } else if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
                 skipInterim = true;  // 1xx: the real answer follows (Expect is not passed on, so rarely)
             } else {
@@ -512,6 +526,11 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             return;
         }
         HttpContent content = (HttpContent) msg;
+        if (tunnel) {
+            content.release();  // the end of the 101's (empty) body; the instance's codec goes now
+            upstreamChannel.pipeline().remove(HttpClientCodec.class);
+            return;
+        }
         if (skipInterim) {
             skipInterim = !(content instanceof LastHttpContent);
             content.release();
@@ -570,6 +589,53 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         caller.write(head, caller.voidPromise());  // flushed once the instance's read is over: the caller sees the head now (SSE)
     }
 
+    /**
+     * The instance switched protocols (WebSocket): the caller gets the 101, both connections drop
+     * their HTTP codecs, and from now on bytes pass both ways as they come, each direction pausing its
+     * source while the other side's writes back up. The socket counts as a request in flight, for
+     * draining and the autoscaler, until either side closes it; then the other side is closed too.
+     */
+    private void switchProtocols(HttpResponse head) {
+        phase = Phase.STREAMING;
+        tunnel = true;
+        upstream.limit().answered(upstream.inFlight().get());
+        cancelDeadline();
+        status = 101;
+        HttpHeaders headers = head.headers();
+        String protocol = headers.get(HttpHeaderNames.UPGRADE);
+        Forwarding.toClient(headers);
+        headers.set(Forwarding.REQUEST_ID, requestId);
+        headers.set(HttpHeaderNames.UPGRADE, protocol == null ? upgrade : protocol);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        caller.writeAndFlush(head);
+        caller.pipeline().remove(HttpServerCodec.class);  // bytes it holds come to us, raw
+    }
+
+    /** Bytes from the caller once switched. */
+    void tunnelFromCaller(ByteBuf bytes) {
+        if (!tunnel || phase != Phase.STREAMING) {
+            bytes.release();
+            return;
+        }
+        upstreamChannel.write(bytes, upstreamChannel.voidPromise());
+        connection.flushToUpstreamAfterRead(this);
+        if (!upstreamChannel.isWritable()) {
+            connection.pause();  // resumed by upstreamWritable()
+        }
+    }
+
+    /** Bytes from the instance once switched. */
+    void tunnelFromUpstream(ByteBuf bytes) {
+        if (!tunnel || phase != Phase.STREAMING) {
+            bytes.release();
+            return;
+        }
+        caller.write(bytes, caller.voidPromise());
+        if (!caller.channel().isWritable()) {
+            upstreamChannel.config().setAutoRead(false);  // resumed by callerWritable()
+        }
+    }
+
     /** Flushes what the instance's read brought, in one write to the caller. */
     void flushToCaller() {
         if (phase == Phase.STREAMING) {
@@ -585,7 +651,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
 
     void upstreamWritable() {
         if (phase == Phase.SENDING || phase == Phase.STREAMING) {
-            if (!clientBodyEnded) {
+            if (!clientBodyEnded || tunnel) {
                 connection.resume();
             }
         }
@@ -593,6 +659,11 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
 
     void onUpstreamFailure(Throwable cause) {
         if (phase == Phase.DONE) {
+            return;
+        }
+        if (tunnel) {
+            finish(101, "closed by the instance");
+            caller.close();
             return;
         }
         if (phase == Phase.STREAMING) {
@@ -618,7 +689,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         if (held != null && held.take()) {
             held.cancel();  // else a dispatcher has it already: onRoom will see DONE and pass the room on
         }
-        finish(499, "caller went away");  // also drops the connection to the instance, freeing it
+        finish(tunnel ? 101 : 499, tunnel ? "closed by the caller" : "caller went away");  // also drops the connection to the instance
     }
 
     private void fail(GatewayError error) {

@@ -1,5 +1,6 @@
 package dev.nubo.gateway;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
@@ -27,6 +28,10 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Exchange e = exchange;
+        if (e != null && msg instanceof ByteBuf bytes) {
+            e.tunnelFromUpstream(bytes);  // switched protocols: the codec is gone
+            return;
+        }
         if (e == null || !(msg instanceof HttpObject object)) {
             ReferenceCountUtil.release(msg);
             ctx.close();  // an answer nobody asked for: the connection is out of step
