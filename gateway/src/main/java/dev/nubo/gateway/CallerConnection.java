@@ -7,12 +7,18 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.util.ArrayDeque;
 import java.util.Optional;
@@ -71,6 +77,7 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
     private boolean paused;
     private boolean inRead;
     private Exchange flushPending;
+    private boolean multiplexed;              // switched to HTTP/2: its streams are callers of their own
 
     CallerConnection(Loop loop, Cap cap, Exchange.Settings settings, Dispatch dispatch) {
         this.loop = loop;
@@ -122,11 +129,20 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
 
     /** Whether the connection waits for a head, and has waited at least {@code timeoutNanos}. */
     boolean headOverdue(long now, long timeoutNanos) {
-        return receiving == null && serving == null && now - since >= timeoutNanos;
+        return !multiplexed && receiving == null && serving == null && now - since >= timeoutNanos;
     }
 
     void close() {
         ctx.close();
+    }
+
+    /**
+     * The connection now speaks HTTP/2 ({@link CleartextHttp2}): each stream is served by a caller of
+     * its own, and this one only keeps the connection counted against the cap. The header timeout no
+     * longer applies: HTTP/2 callers keep their connections open between requests.
+     */
+    void multiplexed() {
+        multiplexed = true;
     }
 
     @Override
@@ -149,6 +165,12 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
                 }
                 pipelined.add(msg);
                 pause();
+                return;
+            }
+            if (msg instanceof FullHttpRequest whole && !whole.decoderResult().isFailure()) {
+                // An HTTP/2 stream without a body, or an h2c upgrade declined: a head and its body as one.
+                onHead(new DefaultHttpRequest(whole.protocolVersion(), whole.method(), whole.uri(), whole.headers()));
+                read(new DefaultLastHttpContent(whole.content(), whole.trailingHeaders()));
                 return;
             }
             onHead(head);
@@ -244,7 +266,11 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
 
     /** Answers {@code 100 Continue}, past the encoder: it is not the answer to the request. */
     void writeContinue() {
-        ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
+        if (ctx.channel() instanceof Http2StreamChannel) {
+            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));  // a HEADERS frame
+        } else {
+            ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(CONTINUE));
+        }
     }
 
     void pause() {

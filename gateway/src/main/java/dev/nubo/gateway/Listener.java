@@ -100,7 +100,8 @@ final class Listener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         Loop loop = loops.get(ch.eventLoop());
-                        ch.pipeline().addLast(new HttpServerCodec(decoderConfig()), new CallerConnection(loop, cap, settings, dispatch));
+                        CleartextHttp2.install(ch.pipeline(), new HttpServerCodec(decoderConfig()), new CallerConnection(loop, cap, settings, dispatch),
+                                streams -> new CallerConnection(loop, streams, settings, dispatch));
                     }
                 });
         if (epoll) {
