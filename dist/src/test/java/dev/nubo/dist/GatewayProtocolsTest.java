@@ -25,8 +25,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * WebSocket and HTTP/2 through the packaged server's gateway, with third-party clients: npm's ws
- * (installed once per build under target/), and curl. The app is a Node server on ws as well.
+ * WebSocket, HTTP/2 and TLS through the packaged server's gateway, with third-party clients: npm's ws
+ * (installed once per build under target/), and curl; a certificate made by openssl. The app is a
+ * Node server on ws as well.
  */
 class GatewayProtocolsTest {
 
@@ -55,7 +56,11 @@ class GatewayProtocolsTest {
     @BeforeAll
     static void start() throws Exception {
         modules = npmInstall();
-        nubo = TestNubo.start(home);
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                "-keyout", apps.resolve("key.pem").toString(), "-out", apps.resolve("cert.pem").toString());
+        nubo = TestNubo.start(home, "--tls-cert", apps.resolve("cert.pem").toString(), "--tls-key", apps.resolve("key.pem").toString(),
+                "--https-port", "0");
         Path dir = TestNubo.app(apps, "chat", "name: chat\nruntime: process\ncommand: [node, app.js]\nscale: {idle: 1s}\n", Map.of("app.js", APP));
         copy(modules.resolve("ws"), dir.resolve("node_modules/ws"));
         TestNubo.CliResult deploy = nubo.nubo("deploy", dir.toString());
@@ -72,10 +77,7 @@ class GatewayProtocolsTest {
     @Test
     void websocketFromZeroIsRelayedAndCountsAsARequestInFlightUntilClosed() throws Exception {
         until(() -> ready("chat") == 0, "chat scales to zero");
-        String url = nubo.server().gatewayUrl().replaceFirst("^http", "ws") + "/room/1";
-        ProcessBuilder ws = new ProcessBuilder("node", resource("ws-client.js"), url, "chat." + nubo.server().domain(), "hello");
-        ws.environment().put("NODE_PATH", modules.toString());
-        Process client = ws.redirectErrorStream(true).start();
+        Process client = ws(nubo.server().gatewayUrl().replaceFirst("^http", "ws") + "/room/1", "hello");
         BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
 
         assertThat(lines.readLine()).isEqualTo("message echo hello on /room/1");
@@ -85,6 +87,32 @@ class GatewayProtocolsTest {
         assertThat(lines.readLine()).isEqualTo("closed 1000");
         assertThat(client.waitFor(10, TimeUnit.SECONDS)).isTrue();
         until(() -> inFlight("chat") == 0, "the closed socket is no longer in flight");
+    }
+
+    @Test
+    void terminatesTlsForCurlOverHttp2AndForSecureWebSockets() throws Exception {
+        String https = Json.mapper().readTree(nubo.api("/v1/info").body()).path("secureGateway").asText();
+        assertThat(https).startsWith("https://127.0.0.1:");
+        String url = https.replace("127.0.0.1", "localhost") + "/tls";
+
+        String h2 = run("curl", "-sS", "--cacert", apps.resolve("cert.pem").toString(), "--http2", "-H", "Host: chat." + nubo.server().domain(),
+                "-w", "|%{http_version}", url);
+        Process client = ws(url.replaceFirst("^https", "wss"), "secret");
+        BufferedReader lines = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
+
+        assertThat(h2).isEqualTo("plain GET /tls 1.1|2");
+        assertThat(lines.readLine()).isEqualTo("message echo secret on /tls");
+        client.getOutputStream().write('\n');
+        client.getOutputStream().flush();
+        assertThat(lines.readLine()).isEqualTo("closed 1000");
+    }
+
+    /** npm's ws client to {@code url} as {@code chat.<domain>}, trusting the test's certificate; it sends {@code message}. */
+    private static Process ws(String url, String message) throws Exception {
+        ProcessBuilder ws = new ProcessBuilder("node", resource("ws-client.js"), url, "chat." + nubo.server().domain(), message);
+        ws.environment().put("NODE_PATH", modules.toString());
+        ws.environment().put("NODE_EXTRA_CA_CERTS", apps.resolve("cert.pem").toString());
+        return ws.redirectErrorStream(true).start();
     }
 
     @Test

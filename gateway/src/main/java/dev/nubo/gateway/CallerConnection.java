@@ -64,6 +64,7 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private final Loop loop;
+    private final boolean secure;             // came over TLS
     private final Cap cap;
     private final Dispatch dispatch;
     private final Exchange.Settings settings;
@@ -79,8 +80,9 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
     private Exchange flushPending;
     private boolean multiplexed;              // switched to HTTP/2: its streams are callers of their own
 
-    CallerConnection(Loop loop, Cap cap, Exchange.Settings settings, Dispatch dispatch) {
+    CallerConnection(Loop loop, Cap cap, Exchange.Settings settings, Dispatch dispatch, boolean secure) {
         this.loop = loop;
+        this.secure = secure;
         this.cap = cap;
         this.settings = settings;
         this.dispatch = dispatch;
@@ -134,6 +136,10 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
 
     void close() {
         ctx.close();
+    }
+
+    boolean secure() {
+        return secure;
     }
 
     /**

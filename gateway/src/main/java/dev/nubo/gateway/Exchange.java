@@ -416,7 +416,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         upstreamConnection = (UpstreamConnection) channel.pipeline().last();
         upstreamConnection.attach(this);
         HttpHeaders headers = request.headers();
-        Forwarding.toUpstream(headers, clientAddress(), requestId);
+        Forwarding.toUpstream(headers, clientAddress(), requestId, connection.secure());
         if (!contextHeaders.isEmpty()) {
             contextHeaders.forEach(headers::set);
         }

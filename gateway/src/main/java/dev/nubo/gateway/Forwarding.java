@@ -29,6 +29,7 @@ final class Forwarding {
     static final AsciiString FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
     static final AsciiString FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
     private static final AsciiString HTTP = AsciiString.cached("http");
+    private static final AsciiString HTTPS = AsciiString.cached("https");
 
     private Forwarding() {}
 
@@ -37,8 +38,9 @@ final class Forwarding {
      * {@code Expect} dropped, plus X-Forwarded-*, X-Request-Id and traceparent.
      *
      * @param clientAddress the caller's IP address, appended to X-Forwarded-For
+     * @param secure whether the caller came over TLS (X-Forwarded-Proto: https)
      */
-    static void toUpstream(HttpHeaders headers, String clientAddress, String requestId) {
+    static void toUpstream(HttpHeaders headers, String clientAddress, String requestId, boolean secure) {
         String connection = headers.get(HttpHeaderNames.CONNECTION);
         StringBuilder forwardedFor = null;
         List<CharSequence> drop = null;
@@ -60,7 +62,7 @@ final class Forwarding {
         if (host != null) {
             headers.set(FORWARDED_HOST, host);
         }
-        headers.set(FORWARDED_PROTO, HTTP);
+        headers.set(FORWARDED_PROTO, secure ? HTTPS : HTTP);
         headers.set(REQUEST_ID, requestId);
         headers.set(TRACEPARENT, TraceParent.forUpstream(headers.get(TRACEPARENT)));
     }

@@ -4,6 +4,7 @@ import dev.nubo.model.UserError;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.BindException;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -137,6 +138,11 @@ public final class Gateway implements AutoCloseable {
     /** The bound port; the real one when the config asked for 0. */
     public int port() {
         return port;
+    }
+
+    /** The bound TLS port, when the config has {@link GatewayConfig#tls()}. */
+    public Optional<Integer> securePort() {
+        return listener == null ? Optional.empty() : listener.securePort();
     }
 
     /**

@@ -4,6 +4,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The gateway's settings, all in one place. Start from {@link #defaults()} and change what you
@@ -27,10 +28,11 @@ import java.util.Locale;
  *   <tr><td>maxConnections</td><td>from the process's file descriptor limit, see {@link #connectionsFor}</td><td>callers'
  *       connections open at once, over all event loops; a connection over it is closed as soon as it is
  *       accepted, so that descriptors stay for the control API, instances, databases and logs</td></tr>
+ *   <tr><td>tls</td><td>none</td><td>a second, TLS port with the user's certificate and key ({@link GatewayTls})</td></tr>
  * </table>
  */
 public record GatewayConfig(String host, int port, String domain, Duration connectTimeout, int maxConnectionsPerEndpoint,
-                            Duration headerTimeout, Duration sendTimeout, int maxConnections) {
+                            Duration headerTimeout, Duration sendTimeout, int maxConnections, Optional<GatewayTls> tls) {
 
     /** Descriptors assumed where the JVM cannot tell the process's limit (not a Unix). */
     static final long UNKNOWN_DESCRIPTOR_LIMIT = 16_384;
@@ -52,6 +54,9 @@ public record GatewayConfig(String host, int port, String domain, Duration conne
         }
         checkPositive("headerTimeout", headerTimeout, "10s");
         checkPositive("sendTimeout", sendTimeout, "30s");
+        if (tls == null) {
+            throw new IllegalArgumentException("gateway tls is null; pass Optional.empty() for no TLS");
+        }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("gateway maxConnections " + maxConnections + " must be 1 or more, e.g. "
                     + connectionsFor(descriptorLimit()) + " (the default for this process's descriptor limit)");
@@ -60,7 +65,7 @@ public record GatewayConfig(String host, int port, String domain, Duration conne
 
     public static GatewayConfig defaults() {
         return new GatewayConfig("127.0.0.1", 8080, "localhost", Duration.ofSeconds(1), 256,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), connectionsFor(descriptorLimit()));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), connectionsFor(descriptorLimit()), Optional.empty());
     }
 
     /**
@@ -81,31 +86,37 @@ public record GatewayConfig(String host, int port, String domain, Duration conne
     }
 
     public GatewayConfig withHost(String newHost) {
-        return new GatewayConfig(newHost, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections);
+        return new GatewayConfig(newHost, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections, tls);
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections);
+        return new GatewayConfig(host, newPort, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections, tls);
     }
 
     public GatewayConfig withDomain(String newDomain) {
-        return new GatewayConfig(host, port, newDomain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections);
+        return new GatewayConfig(host, port, newDomain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections, tls);
     }
 
     public GatewayConfig withMaxConnectionsPerEndpoint(int perEndpoint) {
-        return new GatewayConfig(host, port, domain, connectTimeout, perEndpoint, headerTimeout, sendTimeout, maxConnections);
+        return new GatewayConfig(host, port, domain, connectTimeout, perEndpoint, headerTimeout, sendTimeout, maxConnections, tls);
     }
 
     public GatewayConfig withHeaderTimeout(Duration timeout) {
-        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, timeout, sendTimeout, maxConnections);
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, timeout, sendTimeout, maxConnections, tls);
     }
 
     public GatewayConfig withSendTimeout(Duration timeout) {
-        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, timeout, maxConnections);
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, timeout, maxConnections, tls);
     }
 
     public GatewayConfig withMaxConnections(int max) {
-        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, max);
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, max, tls);
+    }
+
+    /** Serves TLS as well, on its own port (see {@link GatewayTls}). */
+    public GatewayConfig withTls(GatewayTls newTls) {
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections,
+                Optional.of(newTls));
     }
 
     private static void checkPositive(String key, Duration value, String example) {

@@ -22,11 +22,17 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +62,12 @@ final class Listener implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel server;
+    private final Optional<Channel> secure;
 
-    private Listener(EventLoopGroup group, Channel server) {
+    private Listener(EventLoopGroup group, Channel server, Optional<Channel> secure) {
         this.group = group;
         this.server = server;
+        this.secure = secure;
     }
 
     /**
@@ -91,6 +99,30 @@ final class Listener implements AutoCloseable {
         for (EventExecutor executor : group) {
             loops.put(executor, new Loop((EventLoop) executor, socketType, config));
         }
+        try {
+            Optional<SslContext> tls = config.tls().map(Listener::sslContext);
+            Channel server = bootstrap(config, group, serverType, epoll, loops, Optional.empty(), cap, settings, dispatch)
+                    .bind(config.host(), config.port()).sync().channel();
+            Optional<Channel> secure = Optional.empty();
+            if (tls.isPresent()) {
+                secure = Optional.of(bootstrap(config, group, serverType, epoll, loops, tls, cap, settings, dispatch)
+                        .bind(config.host(), config.tls().orElseThrow().port()).sync().channel());
+            }
+            return new Listener(group, server, secure);
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /**
+     * A caller's connection: TLS first when {@code tls} is there, then HTTP/1.1 or HTTP/2
+     * ({@link CleartextHttp2}: after TLS, a caller that chose h2 by ALPN opens with the preface).
+     */
+    private static ServerBootstrap bootstrap(GatewayConfig config, EventLoopGroup group, Class<? extends ServerChannel> serverType, boolean epoll,
+            Map<EventExecutor, Loop> loops, Optional<SslContext> tls, CallerConnection.Cap cap, Exchange.Settings settings,
+            CallerConnection.Dispatch dispatch) {
+        boolean secure = tls.isPresent();
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).channel(serverType)
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -100,8 +132,9 @@ final class Listener implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         Loop loop = loops.get(ch.eventLoop());
-                        CleartextHttp2.install(ch.pipeline(), new HttpServerCodec(decoderConfig()), new CallerConnection(loop, cap, settings, dispatch),
-                                streams -> new CallerConnection(loop, streams, settings, dispatch));
+                        tls.ifPresent(context -> ch.pipeline().addLast(context.newHandler(ch.alloc())));
+                        CleartextHttp2.install(ch.pipeline(), new HttpServerCodec(decoderConfig()), new CallerConnection(loop, cap, settings, dispatch, secure),
+                                streams -> new CallerConnection(loop, streams, settings, dispatch, secure));
                     }
                 });
         if (epoll) {
@@ -109,12 +142,22 @@ final class Listener implements AutoCloseable {
             // reading (a zero window), for that long. Closing from here would first flush, which never ends.
             bootstrap.childOption(EpollChannelOption.TCP_USER_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, config.sendTimeout().toMillis()));
         }
+        return bootstrap;
+    }
+
+    /** The certificate and key read once; ALPN offers h2 first, then HTTP/1.1. */
+    private static SslContext sslContext(GatewayTls tls) {
         try {
-            Channel server = bootstrap.bind(config.host(), config.port()).sync().channel();
-            return new Listener(group, server);
-        } catch (RuntimeException | InterruptedException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw e;
+            return SslContextBuilder.forServer(tls.certificate().toFile(), tls.key().toFile())
+                    .sslProvider(SslProvider.JDK)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                            ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1))
+                    .build();
+        } catch (javax.net.ssl.SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use the TLS certificate " + tls.certificate() + " with key " + tls.key()
+                    + ": " + e.getMessage() + "; pass a PEM certificate chain and its PEM private key in PKCS#8 (BEGIN PRIVATE KEY)", e);
         }
     }
 
@@ -122,9 +165,15 @@ final class Listener implements AutoCloseable {
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
 
+    /** The TLS port, when the gateway serves TLS. */
+    Optional<Integer> securePort() {
+        return secure.map(c -> ((InetSocketAddress) c.localAddress()).getPort());
+    }
+
     /** Stops listening and closes every connection; waits at most {@code seconds}. */
     void close(long seconds) {
         server.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS);
+        secure.ifPresent(c -> c.close().awaitUninterruptibly(seconds, TimeUnit.SECONDS));
         group.shutdownGracefully(0, seconds, TimeUnit.SECONDS).awaitUninterruptibly(seconds, TimeUnit.SECONDS);
     }
 

@@ -77,12 +77,18 @@ final class ControlApi {
         this.apis = apis;
     }
 
+    private Map<String, Object> info() {
+        Map<String, Object> info = new java.util.LinkedHashMap<>(Map.of("version", Version.current(), "api", urls.api(),
+                "gateway", urls.gateway(), "domain", urls.domain()));
+        urls.secureGateway().ifPresent(https -> info.put("secureGateway", https));
+        return info;
+    }
+
     /** Adds the API's routes to a router that is already serving. */
     void mount(Router router) {
         events.mountPublic(router);
         router.route().handler(this::authenticate);
-        router.get("/v1/info").handler(ctx -> json(ctx, 200, Map.of("version", Version.current(), "api", urls.api(),
-                "gateway", urls.gateway(), "domain", urls.domain())));
+        router.get("/v1/info").handler(ctx -> json(ctx, 200, info()));
         router.get("/v1/runtimes").handler(ctx -> json(ctx, 200, views.runtimes()));
         router.post("/v1/deployments").handler(this::deploy);
         router.get("/v1/services").blockingHandler(ctx -> json(ctx, 200, Map.of("services", views.services())), false);

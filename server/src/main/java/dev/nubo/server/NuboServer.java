@@ -74,7 +74,8 @@ public final class NuboServer implements AutoCloseable {
             Router router = Router.router(vertx);
             ApiListener api = shutdown.add(Stage.CONTROL_API, ApiListener.listen(vertx, router, config.apiHost(), config.apiPort()));
             Urls urls = new Urls("http://" + display(config.apiHost()) + ":" + api.port(),
-                    "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port());
+                    "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port(),
+                    gateway.securePort().map(port -> "https://" + display(config.httpHost()) + ":" + port));
 
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
@@ -173,6 +174,11 @@ public final class NuboServer implements AutoCloseable {
     /** {@code http://127.0.0.1:8080}. */
     public String gatewayUrl() {
         return urls.gateway();
+    }
+
+    /** {@code https://127.0.0.1:8443}, when the gateway serves TLS ({@code --tls-cert}). */
+    public java.util.Optional<String> secureGatewayUrl() {
+        return urls.secureGateway();
     }
 
     public int gatewayPort() {
