@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <li>The connection cap of {@link GatewayConfig}: over it, a new connection closes as it opens.</li>
  *   <li>The header timeout: a head must arrive whole within it of the connection opening or of the
  *       previous answer. Rather than a timer per request, the loop's periodic sweep asks
- *       {@link #headOverdue} a few times per timeout, so it fires up to a quarter of itself late.</li>
+ *       {@link #overdue} a few times per timeout, so it fires up to a quarter of itself late.</li>
  *   <li>A head the decoder cannot parse (400, or 414 and 431 when too long) or that the gateway will
  *       not forward ({@link RequestHead}, 400) is answered with {@code Connection: close}, and nothing
  *       after it on the connection is served: its body's length is in doubt.</li>
@@ -88,9 +88,9 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
         this.dispatch = dispatch;
     }
 
-    /** How often the loop sweeps: a quarter of the header timeout, between 10 ms and 1 s. */
+    /** How often the loop sweeps: a quarter of the shorter of the header and tunnel idle timeouts, between 10 ms and 1 s. */
     static long sweepMillis(GatewayConfig config) {
-        return Math.clamp(config.headerTimeout().toMillis() / 4, 10, 1_000);
+        return Math.clamp(Math.min(config.headerTimeout().toMillis(), config.tunnelIdleTimeout().toMillis()) / 4, 10, 1_000);
     }
 
     @Override
@@ -129,9 +129,13 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Whether the connection waits for a head, and has waited at least {@code timeoutNanos}. */
-    boolean headOverdue(long now, long timeoutNanos) {
-        return !multiplexed && receiving == null && serving == null && now - since >= timeoutNanos;
+    /**
+     * Whether the connection waits for a head, and has waited at least {@code headerNanos}; or is a
+     * switched one (WebSocket) that has carried nothing either way for {@code tunnelIdleNanos}.
+     */
+    boolean overdue(long now, long headerNanos, long tunnelIdleNanos) {
+        Exchange e = serving;
+        return e == null ? !multiplexed && receiving == null && now - since >= headerNanos : e.tunnelIdle(now, tunnelIdleNanos);
     }
 
     void close() {

@@ -106,6 +106,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private boolean admitted;                // the front door has had its say
     private final String upgrade;            // the protocol a caller asks to switch to (WebSocket), or null
     private boolean tunnel;                  // switched: bytes pass both ways as they come
+    private long tunnelActiveNanos;          // when a byte last passed through the tunnel
     private java.util.Map<String, String> responseHeaders = java.util.Map.of();
     private java.util.Map<String, String> contextHeaders = java.util.Map.of();
 
@@ -598,6 +599,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private void switchProtocols(HttpResponse head) {
         phase = Phase.STREAMING;
         tunnel = true;
+        tunnelActiveNanos = System.nanoTime();
         upstream.limit().answered(upstream.inFlight().get());
         cancelDeadline();
         status = 101;
@@ -611,12 +613,18 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         caller.pipeline().remove(HttpServerCodec.class);  // bytes it holds come to us, raw
     }
 
+    /** Whether this is a switched connection that has carried nothing for {@code idleNanos}. */
+    boolean tunnelIdle(long now, long idleNanos) {
+        return tunnel && phase == Phase.STREAMING && now - tunnelActiveNanos >= idleNanos;
+    }
+
     /** Bytes from the caller once switched. */
     void tunnelFromCaller(ByteBuf bytes) {
         if (!tunnel || phase != Phase.STREAMING) {
             bytes.release();
             return;
         }
+        tunnelActiveNanos = System.nanoTime();
         upstreamChannel.write(bytes, upstreamChannel.voidPromise());
         connection.flushToUpstreamAfterRead(this);
         if (!upstreamChannel.isWritable()) {
@@ -630,6 +638,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             bytes.release();
             return;
         }
+        tunnelActiveNanos = System.nanoTime();
         caller.write(bytes, caller.voidPromise());
         if (!caller.channel().isWritable()) {
             upstreamChannel.config().setAutoRead(false);  // resumed by callerWritable()

@@ -106,7 +106,8 @@ final class Loop {
     private void sweep() {
         long now = System.nanoTime();
         long headerTimeout = config.headerTimeout().toNanos();
-        CallerConnection[] overdue = callers.stream().filter(c -> c.headOverdue(now, headerTimeout)).toArray(CallerConnection[]::new);
+        long tunnelIdle = config.tunnelIdleTimeout().toNanos();
+        CallerConnection[] overdue = callers.stream().filter(c -> c.overdue(now, headerTimeout, tunnelIdle)).toArray(CallerConnection[]::new);
         for (CallerConnection c : overdue) {
             c.close();  // not while iterating: a close may run its handler at once
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** WebSocket through the gateway: a real java.net.http client, a Vert.x WebSocket server as the instance. */
 class GatewayWebSocketTest {
 
-    private final Harness h = new Harness();
+    private Harness h = new Harness();
 
     @AfterEach
     void close() {
@@ -28,12 +28,18 @@ class GatewayWebSocketTest {
     static final class Listener implements WebSocket.Listener {
         final LinkedBlockingQueue<String> messages = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final CompletableFuture<Throwable> failed = new CompletableFuture<>();
 
         @Override
         public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
             messages.add(data.toString());
             socket.request(1);
             return null;
+        }
+
+        @Override
+        public void onError(WebSocket socket, Throwable error) {
+            failed.complete(error);
         }
 
         @Override
@@ -88,6 +94,21 @@ class GatewayWebSocketTest {
 
         assertThat(listener.messages.poll(5, TimeUnit.SECONDS)).isEqualTo("echo from zero");
         socket.abort();
+        await().atMost(Duration.ofSeconds(5)).until(() -> h.gateway.inFlight("ws-1") == 0);
+    }
+
+    @Test
+    void closesASocketThatCarriesNothingForTheIdleTimeout() throws Exception {
+        h.close();
+        h = new Harness(c -> c.withTunnelIdleTimeout(Duration.ofMillis(400)));
+        h.route("ws", List.of("/ws"), echo("ws-1"));
+        Listener listener = new Listener();
+        WebSocket socket = open(listener).get(10, TimeUnit.SECONDS);
+        socket.sendText("still here", true).get(5, TimeUnit.SECONDS);
+        assertThat(listener.messages.poll(5, TimeUnit.SECONDS)).isEqualTo("echo still here");
+
+        assertThat(CompletableFuture.anyOf(listener.closed, listener.failed).get(10, TimeUnit.SECONDS))
+                .as("the connection ends without a word from either side").isNotNull();
         await().atMost(Duration.ofSeconds(5)).until(() -> h.gateway.inFlight("ws-1") == 0);
     }
 }

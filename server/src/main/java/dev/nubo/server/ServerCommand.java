@@ -52,6 +52,10 @@ public final class ServerCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
     String httpSendTimeout;
 
+    @Option(names = "--websocket-idle-timeout", description = "A WebSocket (any switched connection) that carries nothing"
+            + " either way for this long is closed (default: ${DEFAULT-VALUE}).", defaultValue = "10m")
+    String websocketIdleTimeout;
+
     @Option(names = "--tls-cert", description = "PEM certificate chain: the gateway also serves HTTPS (HTTP/2 by ALPN) on --https-port.")
     Path tlsCert;
 
@@ -158,7 +162,8 @@ public final class ServerCommand implements Callable<Integer> {
         }
         GatewayConfig gateway = base.gateway().withHost(httpHost).withPort(httpPort).withDomain(domain)
                 .withHeaderTimeout(positive("--http-header-timeout", httpHeaderTimeout))
-                .withSendTimeout(positive("--http-send-timeout", httpSendTimeout));
+                .withSendTimeout(positive("--http-send-timeout", httpSendTimeout))
+                .withTunnelIdleTimeout(positive("--websocket-idle-timeout", websocketIdleTimeout));
         if ((tlsCert == null) != (tlsKey == null)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                     "--tls-cert and --tls-key go together: pass the certificate chain and its private key (got only "
