@@ -28,11 +28,11 @@ public record Api(String name, String stage, int version, List<Operation> operat
      * @param security alternatives (any one suffices), each naming schemes that must all pass, with the scopes each needs
      */
     public record Operation(String method, PathTemplate path, String operationId, Optional<Integration> integration,
-                            Optional<Mock> mock, List<Map<String, List<String>>> security, List<Parameter> required,
+                            Optional<Mock> mock, List<Map<String, List<String>>> security, List<Parameter> parameters,
                             boolean bodyRequired) {
         public Operation {
             security = List.copyOf(security);
-            required = List.copyOf(required);
+            parameters = List.copyOf(parameters);
         }
 
         /** {@code GET /users/{id}}: the route key a Lambda-style integration sees. */
@@ -47,8 +47,8 @@ public record Api(String name, String stage, int version, List<Operation> operat
     /** What an operation without an integration answers: its first success response's example. */
     public record Mock(int status, String contentType, String body) {}
 
-    /** A parameter the request must carry, {@code in} query or header (path parameters are in the template). */
-    public record Parameter(String name, String in) {}
+    /** A parameter of an operation, {@code in} path, query or header: whether it must be there, and what its value may be. */
+    public record Parameter(String name, String in, boolean required, ValueSchema schema) {}
 
     /** A security scheme an operation may require. */
     public sealed interface Scheme permits ApiKeyScheme, JwtScheme {}

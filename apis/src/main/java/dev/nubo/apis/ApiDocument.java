@@ -120,8 +120,13 @@ public final class ApiDocument {
             all.addAll(op.getParameters());
         }
         for (Parameter p : all) {
-            if (Boolean.TRUE.equals(p.getRequired()) && ("query".equals(p.getIn()) || "header".equals(p.getIn()))) {
-                parameters.add(new Api.Parameter(p.getName(), p.getIn()));
+            if ("query".equals(p.getIn()) || "header".equals(p.getIn()) || "path".equals(p.getIn())) {
+                try {
+                    parameters.add(new Api.Parameter(p.getName(), p.getIn(), Boolean.TRUE.equals(p.getRequired()), ValueSchema.of(p.getSchema())));
+                } catch (java.util.regex.PatternSyntaxException e) {
+                    throw invalid(where + ": the pattern of parameter '" + p.getName() + "' does not compile: " + e.getDescription(),
+                            "write schema.pattern as a regular expression");
+                }
             }
         }
         boolean bodyRequired = op.getRequestBody() != null && Boolean.TRUE.equals(op.getRequestBody().getRequired());

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.nubo.gateway.FrontDoor;
 import dev.nubo.model.Json;
 import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -117,7 +119,7 @@ public final class ApiGate implements FrontDoor {
                     : error(head, 405, "api.method_not_allowed", rest + " does not take " + head.method() + "; it takes " + allowed,
                             "use one of " + allowed);
         }
-        Verdict invalid = validate(head, op, query);
+        Verdict invalid = validate(head, op, query, params);
         if (invalid != null) {
             return invalid;
         }
@@ -144,12 +146,21 @@ public final class ApiGate implements FrontDoor {
         return new Forward(integration.service(), PathTemplate.fill(integration.path(), params) + query, context, responseHeaders);
     }
 
-    private Verdict validate(Head head, Api.Operation op, String query) {
-        for (Api.Parameter p : op.required()) {
-            boolean present = p.in().equals("header") ? head.header(p.name()) != null : hasQueryParameter(query, p.name());
-            if (!present) {
+    private Verdict validate(Head head, Api.Operation op, String query, Map<String, String> path) {
+        for (Api.Parameter p : op.parameters()) {
+            Optional<String> value = switch (p.in()) {
+                case "header" -> Optional.ofNullable(head.header(p.name()));
+                case "path" -> Optional.ofNullable(path.get(p.name())).map(ApiGate::decode);
+                default -> queryParameter(query, p.name());
+            };
+            if (value.isEmpty() && p.required()) {
                 return error(head, 400, "api.request_invalid", "the " + p.in() + " parameter '" + p.name() + "' is required",
                         "send " + p.name() + (p.in().equals("header") ? " as a header" : " in the query string"));
+            }
+            Optional<String> problem = value.flatMap(p.schema()::problem);
+            if (problem.isPresent()) {
+                return error(head, 400, "api.request_invalid", "the " + p.in() + " parameter '" + p.name() + "' " + problem.get(),
+                        "see the parameter's schema in the API's OpenAPI document");
             }
         }
         if (op.bodyRequired()) {
@@ -218,14 +229,24 @@ public final class ApiGate implements FrontDoor {
         return null;
     }
 
-    private static boolean hasQueryParameter(String query, String name) {
+    /** Percent-decoded; as it came when its escapes are broken (the value is then checked as such). */
+    private static String decode(String s) {
+        try {
+            return URLDecoder.decode(s, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return s;
+        }
+    }
+
+    /** The first value of query parameter {@code name}, decoded; "" for a name without {@code =}. */
+    private static Optional<String> queryParameter(String query, String name) {
         for (String pair : query.isEmpty() ? new String[0] : query.substring(1).split("&")) {
             int eq = pair.indexOf('=');
-            if ((eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {
-                return true;
+            if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {
+                return Optional.of(eq < 0 ? "" : decode(pair.substring(eq + 1)));
             }
         }
-        return false;
+        return Optional.empty();
     }
 
     static Answer error(Head head, int status, String code, String message, String hint) {

@@ -89,7 +89,15 @@ class ApiGateTest {
                     put: {x-nubo: {service: orders}, responses: {"200": {description: ok}}}
                     patch: {x-nubo: {service: orders}, responses: {"200": {description: ok}}}
                   /orders/{id}/items:
-                    get: {x-nubo: {service: orders}, responses: {"200": {description: ok}}}
+                    get:
+                      x-nubo: {service: orders}
+                      parameters:
+                        - {name: id, in: path, required: true, schema: {type: integer, minimum: 1}}
+                        - {name: limit, in: query, schema: {type: integer, maximum: 100}}
+                        - {name: sort, in: query, schema: {type: string, enum: [asc, desc]}}
+                        - {name: gift, in: query, schema: {type: boolean}}
+                        - {name: x-coupon, in: header, schema: {type: string, pattern: "^[A-Z]{4}$"}}
+                      responses: {"200": {description: ok}}
                   /catalog:
                     get:
                       x-nubo: {service: catalog}
@@ -209,6 +217,26 @@ class ApiGateTest {
         assertThat(error(call("POST", "/prod/orders", "idempotency-key", "a"), 400).path("message").asText())
                 .isEqualTo("the request body is required");
         assertThat(call("POST", "/prod/orders", "idempotency-key", "a", "content-length", "2")).isInstanceOf(FrontDoor.Forward.class);
+    }
+
+    @Test
+    void refusesParameterValuesOutsideTheirSchemaNamingTheParameterAndTheRule() {
+        deploy();
+
+        assertThat(error(call("GET", "/prod/orders/abc/items"), 400).path("message").asText())
+                .isEqualTo("the path parameter 'id' must be an integer (got 'abc')");
+        assertThat(error(call("GET", "/prod/orders/0/items"), 400).path("message").asText())
+                .isEqualTo("the path parameter 'id' must be at least 1 (got 0)");
+        assertThat(error(call("GET", "/prod/orders/7/items?limit=1000"), 400).path("message").asText())
+                .isEqualTo("the query parameter 'limit' must be at most 100 (got 1000)");
+        assertThat(error(call("GET", "/prod/orders/7/items?sort=up"), 400).path("message").asText())
+                .isEqualTo("the query parameter 'sort' must be one of [asc, desc] (got 'up')");
+        assertThat(error(call("GET", "/prod/orders/7/items?gift=yes"), 400).path("message").asText())
+                .isEqualTo("the query parameter 'gift' must be true or false (got 'yes')");
+        assertThat(error(call("GET", "/prod/orders/7/items", "x-coupon", "save10"), 400).path("message").asText())
+                .isEqualTo("the header parameter 'x-coupon' must match ^[A-Z]{4}$ (got 'save10')");
+        assertThat(call("GET", "/prod/orders/7/items?limit=100&sort=desc&gift=true", "x-coupon", "SAVE"))
+                .isInstanceOf(FrontDoor.Forward.class);
     }
 
     @Test
