@@ -20,8 +20,11 @@ import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -51,10 +54,28 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
     private static final long WARN_EVERY_NANOS = 60_000_000_000L;
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
-    /** The connections open over all event loops, against the cap; and when a refusal was last logged. */
-    record Cap(int max, AtomicInteger open, AtomicLong lastWarned) {
-        Cap(int max) {
-            this(max, new AtomicInteger(), new AtomicLong(Long.MIN_VALUE));
+    /**
+     * The connections open over all event loops and from each address, against their caps; and when a
+     * refusal was last logged.
+     */
+    record Cap(int max, int perAddress, AtomicInteger open, ConcurrentHashMap<InetAddress, Integer> byAddress, AtomicLong lastWarned) {
+        Cap(int max, int perAddress) {
+            this(max, perAddress, new AtomicInteger(), new ConcurrentHashMap<>(), new AtomicLong(Long.MIN_VALUE));
+        }
+
+        /** Counts a connection from {@code address} unless that address is at its cap. */
+        boolean admit(InetAddress address) {
+            boolean[] admitted = {false};
+            byAddress.compute(address, (a, n) -> {
+                int now = n == null ? 0 : n;
+                admitted[0] = now < perAddress;
+                return admitted[0] ? now + 1 : now == 0 ? null : now;
+            });
+            return admitted[0];
+        }
+
+        void release(InetAddress address) {
+            byAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
         }
     }
 
@@ -70,6 +91,7 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
     private final Exchange.Settings settings;
     private ChannelHandlerContext ctx;
     private boolean counted;
+    private InetAddress address;              // counted against the per-address cap, when it is
     private boolean closing;                  // a head was refused: nothing after it is served
     private long since;                       // when the wait for the next head began
     private Exchange receiving;               // the exchange whose request body is arriving
@@ -99,8 +121,19 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
         if (cap.open().incrementAndGet() > cap.max()) {
             cap.open().decrementAndGet();
             ctx.close();
-            warnAtCap();
+            warnAtCap("the gateway has {} connections open, its cap: refusing new ones (at most one warning a minute). "
+                    + "Raise --http-max-connections (and ulimit -n) if these callers are legitimate.", cap.max());
             return;
+        }
+        if (cap.perAddress() < Integer.MAX_VALUE && ctx.channel().remoteAddress() instanceof InetSocketAddress remote) {
+            if (!cap.admit(remote.getAddress())) {
+                cap.open().decrementAndGet();
+                ctx.close();
+                warnAtCap("{} has {} connections open to the gateway, its cap per address: refusing more from it (at most one warning a minute). "
+                        + "Raise --http-max-connections-per-client if it is a proxy for many callers.", remote.getAddress().getHostAddress(), cap.perAddress());
+                return;
+            }
+            address = remote.getAddress();
         }
         counted = true;
         since = System.nanoTime();
@@ -113,6 +146,9 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
         if (counted) {
             counted = false;
             cap.open().decrementAndGet();
+            if (address != null) {
+                cap.release(address);
+            }
             loop.forget(this);
         }
         if (receiving != null && receiving != serving) {
@@ -320,12 +356,11 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void warnAtCap() {
+    private void warnAtCap(String message, Object... args) {
         long now = System.nanoTime();
         long last = cap.lastWarned().get();
         if ((last == Long.MIN_VALUE || now - last >= WARN_EVERY_NANOS) && cap.lastWarned().compareAndSet(last, now)) {
-            log.warn("the gateway has {} connections open, its cap: refusing new ones (at most one warning a minute). "
-                    + "Raise --http-max-connections (and ulimit -n) if these callers are legitimate.", cap.max());
+            log.warn(message, args);
         }
     }
 }

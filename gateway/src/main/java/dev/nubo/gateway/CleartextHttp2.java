@@ -38,7 +38,7 @@ final class CleartextHttp2 {
     /** An upgrade request's body is read whole before switching; more than this and the upgrade is declined. */
     private static final int MAX_UPGRADE_BODY = 64 * 1024;
     /** Callers' streams are not counted against the connection cap: their connection is. */
-    private static final CallerConnection.Cap STREAMS = new CallerConnection.Cap(Integer.MAX_VALUE);
+    private static final CallerConnection.Cap STREAMS = new CallerConnection.Cap(Integer.MAX_VALUE, Integer.MAX_VALUE);
 
     private CleartextHttp2() {
     }

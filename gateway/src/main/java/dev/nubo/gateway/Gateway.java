@@ -117,7 +117,7 @@ public final class Gateway implements AutoCloseable {
 
     private Gateway(GatewayConfig config) {
         this.config = config;
-        this.cap = new CallerConnection.Cap(config.maxConnections());
+        this.cap = new CallerConnection.Cap(config.maxConnections(), config.maxConnectionsPerAddress());
         // A learned limit stays within one event loop's pool, so a request never waits for a pooled connection.
         this.inFlight = new InFlight(config.maxConnectionsPerEndpoint());
         this.routes = index(RouteTable.empty());

@@ -52,6 +52,10 @@ public final class ServerCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
     String httpSendTimeout;
 
+    @Option(names = "--http-max-connections-per-client", description = "Most connections the gateway holds open from one IP address;"
+            + " more from it are closed as they come (default: half of --http-max-connections' default).")
+    Integer httpMaxConnectionsPerClient;
+
     @Option(names = "--websocket-idle-timeout", description = "A WebSocket (any switched connection) that carries nothing"
             + " either way for this long is closed (default: ${DEFAULT-VALUE}).", defaultValue = "10m")
     String websocketIdleTimeout;
@@ -175,6 +179,13 @@ public final class ServerCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+        }
+        if (httpMaxConnectionsPerClient != null) {
+            if (httpMaxConnectionsPerClient < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--http-max-connections-per-client must be 1 or more (got " + httpMaxConnectionsPerClient + ")");
+            }
+            gateway = gateway.withMaxConnectionsPerAddress(httpMaxConnectionsPerClient);
         }
         if (httpMaxConnections != null) {
             if (httpMaxConnections < 1) {
