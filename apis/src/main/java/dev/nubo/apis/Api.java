@@ -41,8 +41,21 @@ public record Api(String name, String stage, int version, List<Operation> operat
         }
     }
 
-    /** Where an operation's requests go: a Nubo service, with the path it sees there (a template over the path's parameters). */
-    public record Integration(String service, String path) {}
+    /**
+     * Where an operation's requests go: a Nubo service, with the path it sees there (a template over
+     * the path's parameters), and the headers changed on the way there and back.
+     */
+    public record Integration(String service, String path, HeaderEdits request, HeaderEdits response) {}
+
+    /** Headers to drop, then headers to set ({@code x-nubo.requestHeaders} / {@code responseHeaders}: {@code {remove: [...], set: {...}}}). */
+    public record HeaderEdits(List<String> remove, Map<String, String> set) {
+        static final HeaderEdits NONE = new HeaderEdits(List.of(), Map.of());
+
+        public HeaderEdits {
+            remove = List.copyOf(remove);
+            set = Map.copyOf(set);
+        }
+    }
 
     /** What an operation without an integration answers: its first success response's example. */
     public record Mock(int status, String contentType, String body) {}

@@ -97,7 +97,9 @@ public final class ApiDocument {
             if (service.isEmpty()) {
                 throw invalid(where + ": x-nubo has no service", "name the Nubo service that answers it: x-nubo: {service: NAME}");
             }
-            integration = Optional.of(new Api.Integration(service, x.path("path").asText(path.template())));
+            integration = Optional.of(new Api.Integration(service, x.path("path").asText(path.template()),
+                    headerEdits(x.path("requestHeaders"), "requestHeaders", stageVariables, where),
+                    headerEdits(x.path("responseHeaders"), "responseHeaders", stageVariables, where)));
         }
         Optional<Api.Mock> mock = integration.isPresent() ? Optional.empty() : mock(op);
         if (integration.isEmpty() && mock.isEmpty()) {
@@ -222,6 +224,30 @@ public final class ApiDocument {
             throw invalid("the API's name '" + name + "' is not a DNS label", "set x-nubo: {name: NAME} with lowercase letters, digits and dashes");
         }
         return name;
+    }
+
+    /** {@code {remove: [NAME...], set: {NAME: VALUE}}}; values may use stage variables; Nubo's context headers are off limits. */
+    private static Api.HeaderEdits headerEdits(JsonNode x, String field, Map<String, String> vars, String where) {
+        if (x.isMissingNode() || x.isNull()) {
+            return Api.HeaderEdits.NONE;
+        }
+        List<String> remove = new ArrayList<>();
+        x.path("remove").forEach(n -> remove.add(headerName(n.asText(), field, where)));
+        Map<String, String> set = new java.util.LinkedHashMap<>();
+        x.path("set").properties().forEach(e -> set.put(headerName(e.getKey(), field, where), fill(e.getValue().asText(), vars, where)));
+        return new Api.HeaderEdits(remove, set);
+    }
+
+    private static String headerName(String name, String field, String where) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        if (lower.isEmpty() || !lower.chars().allMatch(c -> Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+            throw invalid(where + ": x-nubo." + field + " names '" + name + "', which is not a header name", "use letters, digits and dashes");
+        }
+        if (lower.startsWith("nubo-")) {
+            throw invalid(where + ": x-nubo." + field + " may not change " + name + ": Nubo-* headers are the gateway's context",
+                    "pick another header name");
+        }
+        return lower;
     }
 
     private static String fill(String value, Map<String, String> vars, String where) {

@@ -143,7 +143,15 @@ public final class ApiGate implements FrontDoor {
         context.put("nubo-stage-variables", d.stageVariables());
         context.putIfAbsent("nubo-authorizer", "{}");
         context.putIfAbsent("nubo-api-key-id", "");
-        return new Forward(integration.service(), PathTemplate.fill(integration.path(), params) + query, context, responseHeaders);
+        if (!integration.request().set().isEmpty()) {
+            integration.request().set().forEach(context::putIfAbsent);  // Nubo-* names are refused at deploy
+        }
+        if (!integration.response().set().isEmpty()) {
+            responseHeaders = new HashMap<>(responseHeaders);
+            responseHeaders.putAll(integration.response().set());
+        }
+        return new Forward(integration.service(), PathTemplate.fill(integration.path(), params) + query, context, responseHeaders,
+                integration.request().remove(), integration.response().remove());
     }
 
     private Verdict validate(Head head, Api.Operation op, String query, Map<String, String> path) {

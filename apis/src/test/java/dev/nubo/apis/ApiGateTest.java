@@ -100,7 +100,10 @@ class ApiGateTest {
                       responses: {"200": {description: ok}}
                   /catalog:
                     get:
-                      x-nubo: {service: catalog}
+                      x-nubo:
+                        service: catalog
+                        requestHeaders: {remove: [Cookie], set: {X-Backend: "for ${stageVariables.users}"}}
+                        responseHeaders: {remove: [server], set: {cache-control: "max-age=60"}}
                       responses: {"200": {description: ok}}
                 components:
                   securitySchemes:
@@ -182,6 +185,21 @@ class ApiGateTest {
                 .containsEntry("nubo-api-key-id", keys.keys().getFirst().id());
         FrontDoor.Forward items = (FrontDoor.Forward) call("GET", "/prod/orders/7/items");
         assertThat(items.uri()).isEqualTo("/orders/{id}/items".replace("{id}", "7"));
+    }
+
+    @Test
+    void editsHeadersBothWaysAsTheIntegrationSaysAndNeverNubosOwn() {
+        deploy();
+
+        FrontDoor.Forward forward = (FrontDoor.Forward) call("GET", "/prod/catalog");
+
+        assertThat(forward.removeRequestHeaders()).containsExactly("cookie");
+        assertThat(forward.requestHeaders()).containsEntry("x-backend", "for users-svc").containsEntry("nubo-api", "shop");
+        assertThat(forward.removeResponseHeaders()).containsExactly("server");
+        assertThat(forward.responseHeaders()).containsEntry("cache-control", "max-age=60");
+        assertThatThrownBy(() -> ApiDocument.parse(document().replace("remove: [Cookie]", "remove: [Nubo-Authorizer]"), "prod",
+                Map.of("users", "users-svc"), 2, url -> ""))
+                .hasMessage("GET /catalog: x-nubo.requestHeaders may not change Nubo-Authorizer: Nubo-* headers are the gateway's context");
     }
 
     @Test

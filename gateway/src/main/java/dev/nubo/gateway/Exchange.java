@@ -109,6 +109,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private long tunnelActiveNanos;          // when a byte last passed through the tunnel
     private java.util.Map<String, String> responseHeaders = java.util.Map.of();
     private java.util.Map<String, String> contextHeaders = java.util.Map.of();
+    private java.util.List<String> removeRequestHeaders = java.util.List.of();
+    private java.util.List<String> removeResponseHeaders = java.util.List.of();
 
     /** The head of an empty deadline list: a ring of one. */
     static Exchange listHead() {
@@ -225,6 +227,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         request.setUri(forward.uri());
         contextHeaders = forward.requestHeaders();  // set after the caller's headers are cleaned, in send()
         responseHeaders = forward.responseHeaders();
+        removeRequestHeaders = forward.removeRequestHeaders();
+        removeResponseHeaders = forward.removeResponseHeaders();
     }
 
     /** Answers as the front door says, without any upstream. */
@@ -418,6 +422,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         upstreamConnection.attach(this);
         HttpHeaders headers = request.headers();
         Forwarding.toUpstream(headers, clientAddress(), requestId, connection.secure());
+        if (!removeRequestHeaders.isEmpty()) {
+            removeRequestHeaders.forEach(headers::remove);
+        }
         if (!contextHeaders.isEmpty()) {
             contextHeaders.forEach(headers::set);
         }
@@ -568,6 +575,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         boolean sized = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
         Forwarding.toClient(headers);
         headers.set(Forwarding.REQUEST_ID, requestId);
+        if (!removeResponseHeaders.isEmpty()) {
+            removeResponseHeaders.forEach(headers::remove);
+        }
         if (!responseHeaders.isEmpty()) {
             responseHeaders.forEach(headers::set);
         }

@@ -1,5 +1,6 @@
 package dev.nubo.gateway;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -61,13 +62,20 @@ public interface FrontDoor {
     /**
      * Send the request to {@code service} (its split, holds and limits apply as to any request to it)
      * with {@code uri} as the request target, {@code requestHeaders} set on what the instance gets and
-     * {@code responseHeaders} set on what the caller gets back.
+     * {@code responseHeaders} set on what the caller gets back, after the headers named in
+     * {@code removeRequestHeaders} and {@code removeResponseHeaders} are dropped.
      */
-    record Forward(String service, String uri, Map<String, String> requestHeaders, Map<String, String> responseHeaders)
-            implements Verdict {
+    record Forward(String service, String uri, Map<String, String> requestHeaders, Map<String, String> responseHeaders,
+                   List<String> removeRequestHeaders, List<String> removeResponseHeaders) implements Verdict {
         public Forward {
             requestHeaders = Map.copyOf(requestHeaders);
             responseHeaders = Map.copyOf(responseHeaders);
+            removeRequestHeaders = List.copyOf(removeRequestHeaders);
+            removeResponseHeaders = List.copyOf(removeResponseHeaders);
+        }
+
+        public Forward(String service, String uri, Map<String, String> requestHeaders, Map<String, String> responseHeaders) {
+            this(service, uri, requestHeaders, responseHeaders, List.of(), List.of());
         }
     }
 

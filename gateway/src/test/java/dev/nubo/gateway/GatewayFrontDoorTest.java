@@ -20,16 +20,18 @@ class GatewayFrontDoorTest {
 
     @Test
     void forwardsWhereTheFrontDoorSaysWithItsHeadersBothWays() {
-        h.route("orders", List.of(), h.instance("orders-1", req -> req.response()
-                .end(req.uri() + " stage=" + req.getHeader("nubo-stage") + " auth=" + req.getHeader("nubo-authorizer"))));
+        h.route("orders", List.of(), h.instance("orders-1", req -> req.response().putHeader("x-powered-by", "vert.x")
+                .end(req.uri() + " stage=" + req.getHeader("nubo-stage") + " auth=" + req.getHeader("nubo-authorizer") + " cookie=" + req.getHeader("cookie"))));
         h.gateway.frontDoor(head -> head.host().startsWith("shop.")
-                ? new FrontDoor.Forward("orders", "/v1" + head.uri(), Map.of("nubo-stage", "prod"), Map.of("access-control-allow-origin", "*"))
+                ? new FrontDoor.Forward("orders", "/v1" + head.uri(), Map.of("nubo-stage", "prod"), Map.of("access-control-allow-origin", "*"),
+                        List.of("cookie"), List.of("x-powered-by"))
                 : FrontDoor.PASS);
 
-        var response = h.send(h.request("shop.localhost", "/orders/7?x=1").header("Nubo-Authorizer", "forged").build());
+        var response = h.send(h.request("shop.localhost", "/orders/7?x=1").header("Nubo-Authorizer", "forged").header("Cookie", "a=1").build());
 
-        assertThat(response.body()).isEqualTo("/v1/orders/7?x=1 stage=prod auth=null");
+        assertThat(response.body()).isEqualTo("/v1/orders/7?x=1 stage=prod auth=null cookie=null");
         assertThat(response.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(response.headers().firstValue("x-powered-by")).isEmpty();
     }
 
     @Test
