@@ -245,6 +245,9 @@ final class CallerConnection extends ChannelInboundHandlerAdapter {
     }
 
     private void onHead(HttpRequest head) {
+        if (ctx.channel() instanceof Http2StreamChannel) {
+            CleartextHttp2.tidy(head.headers());
+        }
         if (head.decoderResult().isFailure()) {
             Throwable cause = head.decoderResult().cause();
             int status = cause instanceof TooLongHttpLineException ? 414

@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerUpgradeHandler;
@@ -18,6 +19,7 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ServerUpgradeCodec;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.util.List;
 
 /**
@@ -57,6 +59,22 @@ final class CleartextHttp2 {
                         ? new Http2ServerUpgradeCodec(Http2FrameCodecBuilder.forServer().build(), multiplexer(streamCaller)) : null,
                 MAX_UPGRADE_BODY);
         pipeline.addLast(new Preface(http1, caller, streamCaller), http1, new FirstRequest(upgrade), upgrade, caller);
+    }
+
+    /**
+     * Makes a stream's head read as the HTTP/1.1 head the rest of the gateway expects: Netty's
+     * conversion adds its own extension headers (stream id, scheme), which the instance has no use for,
+     * and turns {@code :authority} into a {@code Host} header even when the caller also sent one (the
+     * JDK's HttpClient does, for a Host set by hand). Then the caller's own Host wins, as it would over
+     * HTTP/1.1, instead of two Hosts refusing the request.
+     */
+    static void tidy(HttpHeaders headers) {
+        headers.remove(HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text());
+        headers.remove(HttpConversionUtil.ExtensionHeaderNames.SCHEME.text());
+        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1) {
+            headers.set(HttpHeaderNames.HOST, hosts.getLast());
+        }
     }
 
     /** Makes the handler for one HTTP/2 stream. */

@@ -55,6 +55,20 @@ class GatewayHttp2Test {
     }
 
     @Test
+    void letsAHostSetByTheCallerWinOverTheAuthorityAsOverHttp11() throws Exception {
+        h.route("api", List.of("/api"), echo("api-1"));
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
+        URI base = URI.create("http://127.0.0.1:" + h.gateway.port());
+        client.send(HttpRequest.newBuilder(base.resolve("/api/upgrade")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(base.resolve("/api/host")).header("Host", "shop.localhost")
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(response.body()).isEqualTo("HTTP_1_1 GET /api/host host=shop.localhost xff=127.0.0.1 body=");
+    }
+
+    @Test
     void servesCurlSpeakingHttp2WithPriorKnowledge() throws Exception {
         h.route("api", List.of("/api"), echo("api-1"));
 
