@@ -24,6 +24,10 @@
 #                         allocations and GC written to the results dir (not part of the table)
 #   RESULTS [bench/results/gateway-<time>]   where raw outputs go
 #   NUBO_JAVA_OPTS        extra JVM options for the Nubo server only (e.g. -XX:+UseParallelGC)
+#   API [0]               1: a fourth path, the same upstream behind an API (an OpenAPI document deployed with
+#                         `nubo api deploy`) whose operation needs an API key (with a usage plan: the rate
+#                         limiter runs on every request, its rate far above the load) and a JWT (RS256,
+#                         signed here with openssl); its ratio to the plain gateway path is issue 16's target
 # Takes about 15 s + WARMUP*2 + GATEWAY_WARMUP + ROUNDS*6*DURATION (ROUNDS*3*DURATION with RATE=0),
 # plus DURATION with PROFILE=1: with the defaults about 3.5 minutes.
 
@@ -36,6 +40,7 @@ ROUNDS=$(int_env ROUNDS 3 1 20)
 WARMUP=$(int_env WARMUP 3 0 600)
 GATEWAY_WARMUP=$(int_env GATEWAY_WARMUP 15 0 600)
 PROFILE=$(int_env PROFILE 0 0 1)
+API=$(int_env API 0 0 1)
 RATE=$(int_env RATE 3000 0 1000000)
 [ "$CONNECTIONS" -ge "$THREADS" ] || bench_die "CONNECTIONS ($CONNECTIONS) must be at least THREADS ($THREADS)"
 SERVICE=bench-upstream
@@ -53,7 +58,7 @@ REV="$(git -C "$NUBO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [ -n "$(git -C "$NUBO_ROOT" status --porcelain -- . ':!bench' 2>/dev/null | head -n 1)" ]; then REV="$REV + local changes"; fi
 phases=1
 [ "$RATE" -gt 0 ] && phases=2
-total=$((15 + 2 * WARMUP + GATEWAY_WARMUP + ROUNDS * 3 * phases * DURATION + PROFILE * (DURATION + 10)))
+total=$((15 + 2 * WARMUP + GATEWAY_WARMUP + ROUNDS * (3 + API) * phases * DURATION + PROFILE * (DURATION + 10)))
 bench_log "wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s x $ROUNDS rounds; about ${total}s; raw outputs in $RESULTS"
 
 # --- the upstream: nginx as a Nubo process service ----------------------------------------------
@@ -171,6 +176,7 @@ bench_log "nginx proxy on 127.0.0.1:$PROXY_PORT (pid $PROXY_PID)"
 
 # --- the three targets ---------------------------------------------------------------------------
 TARGETS=(direct nginx nubo)
+[ "$API" = 1 ] && TARGETS+=(api)
 declare -A URL=(
   [direct]="http://127.0.0.1:$INSTANCE_PORT/"
   [nginx]="http://127.0.0.1:$PROXY_PORT/"
@@ -179,12 +185,45 @@ declare -A URL=(
 # Whose CPU time a run is charged to: the upstream for direct, the proxy for the others.
 declare -A CPU_PIDS=([direct]="$INSTANCE_PID" [nginx]="$PROXY_PID" [nubo]="$NUBO_SERVER_PID")
 CLK_TCK=$(getconf CLK_TCK)
-declare -A HOSTHDR=([direct]="" [nginx]="" [nubo]="Host: $SERVICE.localhost")
+declare -A HOSTHDR=([direct]="" [nginx]="" [nubo]="Host: $SERVICE.localhost" [api]="Host: bench.localhost")
 declare -A LABEL=(
   [direct]="direct (wrk → instance)"
   [nginx]="nginx proxy (wrk → nginx → instance)"
   [nubo]="Nubo gateway (wrk → gateway → instance)"
 )
+declare -a API_HEADERS=()
+if [ "$API" = 1 ]; then
+  bench_require openssl:openssl xxd:xxd
+  URL[api]="$NUBO_GATEWAY/prod/hello"
+  CPU_PIDS[api]="$NUBO_SERVER_PID"
+  LABEL[api]="Nubo API route, key + JWT + rate limit"
+  b64url() { openssl base64 -A | tr '+/' '-_' | tr -d '='; }
+  openssl genrsa -out "$BENCH_TMP/jwt.pem" 2048 2>/dev/null
+  n="$(openssl rsa -in "$BENCH_TMP/jwt.pem" -noout -modulus | cut -d= -f2 | xxd -r -p | b64url)"
+  header="$(printf '{"alg":"RS256","kid":"bench","typ":"JWT"}' | b64url)"
+  payload="$(printf '{"iss":"https://bench.test","aud":"bench","sub":"wrk","scope":"hello","exp":%d}' $(($(date +%s) + 86400)) | b64url)"
+  signature="$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$BENCH_TMP/jwt.pem" -binary | b64url)"
+  cat >"$RESULTS/openapi.yaml" <<EOF
+openapi: 3.0.3
+info: {title: bench, version: "1"}
+paths:
+  /hello:
+    get:
+      x-nubo: {service: $SERVICE, path: /}
+      security: [{key: [], jwt: [hello]}]
+      responses: {"200": {description: hello}}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: x-api-key}
+    jwt:
+      type: http
+      scheme: bearer
+      x-nubo-authorizer: {issuer: "https://bench.test", audience: bench, jwks: {keys: [{kty: RSA, kid: bench, alg: RS256, use: sig, e: AQAB, n: "$n"}]}}
+EOF
+  bench_nubo api deploy "$RESULTS/openapi.yaml" --stage prod >"$RESULTS/api-deploy.txt" 2>&1 || bench_die "deploying the API failed" "see $RESULTS/api-deploy.txt"
+  key="$(bench_nubo apikey create --api bench --rate 1000000000 --burst 1000000000 2>&1 | grep '^nk_')" || bench_die "no API key" "run: bin/nubo apikey create --api bench"
+  API_HEADERS=(-H "x-api-key: $key" -H "Authorization: Bearer $header.$payload.$signature")
+fi
 
 # A wrk script for the fixed-rate runs: every connection pauses between its requests.
 if [ "$RATE" -gt 0 ]; then
@@ -197,6 +236,7 @@ run_wrk() { # TARGET SECONDS OUTFILE [wrk options...]
   local t="$1" secs="$2" out="$3" hdr=()
   shift 3
   [ -n "${HOSTHDR[$t]}" ] && hdr=(-H "${HOSTHDR[$t]}")
+  [ "$t" = api ] && hdr+=("${API_HEADERS[@]}")
   timeout -k 5 $((secs + 30)) wrk -t"$THREADS" -c"$CONNECTIONS" -d"${secs}s" --latency "$@" "${hdr[@]}" "${URL[$t]}" >"$out" 2>&1 ||
     bench_die "wrk against $t failed" "see $out"
 }
@@ -204,12 +244,13 @@ run_wrk() { # TARGET SECONDS OUTFILE [wrk options...]
 for t in "${TARGETS[@]}"; do  # each must answer hello, and the gateway must be the one answering
   hdr=()
   [ -n "${HOSTHDR[$t]}" ] && hdr=(-H "${HOSTHDR[$t]}")
+  [ "$t" = api ] && hdr+=("${API_HEADERS[@]}")
   curl -sfi --max-time 5 "${hdr[@]}" "${URL[$t]}" >"$RESULTS/check-$t.txt" || bench_die "$t (${URL[$t]}) does not answer 200" "see $RESULTS/check-$t.txt"
   grep -q '^hello' "$RESULTS/check-$t.txt" || bench_die "$t did not answer hello" "see $RESULTS/check-$t.txt"
 done
 grep -qi '^x-request-id:' "$RESULTS/check-nubo.txt" || bench_die "the gateway's answer has no X-Request-Id; is it really Nubo?"
 
-for t in nubo nginx direct; do  # the JVM first, so that its JIT has settled before the others run
+for t in nubo $([ "$API" = 1 ] && echo api) nginx direct; do  # the JVM first, so that its JIT has settled before the others run
   w=$WARMUP
   [ "$t" = nubo ] && w=$GATEWAY_WARMUP
   [ "$w" -gt 0 ] || continue
@@ -218,8 +259,8 @@ for t in nubo nginx direct; do  # the JVM first, so that its JIT has settled bef
 done
 
 for ((r = 1; r <= ROUNDS; r++)); do
-  for ((k = 0; k < 3; k++)); do
-    t="${TARGETS[$(((k + r - 1) % 3))]}"
+  for ((k = 0; k < ${#TARGETS[@]}; k++)); do
+    t="${TARGETS[$(((k + r - 1) % ${#TARGETS[@]}))]}"
     # shellcheck disable=SC2086
     c0=$(bench_cpu_ticks ${CPU_PIDS[$t]})
     run_wrk "$t" "$DURATION" "$RESULTS/$t-r$r.txt"
@@ -232,8 +273,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     echo "$r $t $rps $p50 $p99 $err $us" >>"$RESULTS/rounds.txt"
   done
   [ "$RATE" -gt 0 ] || continue
-  for ((k = 0; k < 3; k++)); do
-    t="${TARGETS[$(((k + r - 1) % 3))]}"
+  for ((k = 0; k < ${#TARGETS[@]}; k++)); do
+    t="${TARGETS[$(((k + r - 1) % ${#TARGETS[@]}))]}"
     run_wrk "$t" "$DURATION" "$RESULTS/$t-paced-r$r.txt" -s "$BENCH_TMP/paced.lua"
     read -r rps p50 p99 err < <(bench_wrk_summary "$RESULTS/$t-paced-r$r.txt")
     bench_log "round $r/$ROUNDS $t at ~$RATE req/s: $rps req/s, p50 $p50 ms, p99 $p99 ms, errors $err"
@@ -322,6 +363,10 @@ added() { # ARRAY-NAME TARGET: p99 over direct
     "CPU per request: Nubo ${CPU[nubo]} µs, nginx ${CPU[nginx]} µs ($(calc '%.2f' "${CPU[nubo]} / ${CPU[nginx]}")×)"
   if [ "$RATE" -gt 0 ]; then
     echo "- p99 added over direct at ≈ $RATE req/s: Nubo **$(added PP99 nubo) ms** (goal ≤ 1 ms), nginx $(added PP99 nginx) ms"
+  fi
+  if [ "$API" = 1 ]; then
+    echo "- API route (key + JWT + rate limit) / plain gateway route: **$(calc '%.2f' "${RPS[api]} / ${RPS[nubo]}")×** (goal ≥ 0.9×);" \
+      "CPU per request ${CPU[api]} µs vs ${CPU[nubo]} µs"
   fi
   echo "- p99 added over direct flat out: Nubo $(added P99 nubo) ms, nginx $(added P99 nginx) ms (saturated: mostly CPU queueing, noisy)"
 } | tee "$RESULTS/summary.md"

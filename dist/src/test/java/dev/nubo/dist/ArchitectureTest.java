@@ -32,6 +32,7 @@ class ArchitectureTest {
             Map.entry("runtimes", Set.of("model", "instances")),
             Map.entry("runtime-api", Set.of("model")),
             Map.entry("gateway", Set.of("model")),
+            Map.entry("apis", Set.of("model", "gateway")),
             Map.entry("autoscaler", Set.of()),
             Map.entry("events", Set.of("model", "eventsink")),
             Map.entry("event-sink", Set.of("model")),
@@ -40,7 +41,7 @@ class ArchitectureTest {
             Map.entry("workflows", Set.of("model", "store")),
             Map.entry("builds", Set.of("model")),
             Map.entry("cli", Set.of("model", "builds")),
-            Map.entry("server", Set.of("model", "builds", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler", "eventsink", "events",
+            Map.entry("server", Set.of("model", "builds", "store", "instances", "runtimes", "runtimeapi", "gateway", "apis", "autoscaler", "eventsink", "events",
                     "sources", "kafkasource", "workflows")),
             // store: only its test fixture EmbeddedPostgres, for end-to-end runs with the state in PostgreSQL.
             Map.entry("testing", Set.of("model", "cli", "store")),

@@ -171,6 +171,27 @@ class WorkflowsTest {
         assertThat(rejected.path("cause").asText()).isEqualTo("over budget");
     }
 
+    /** A Lambda-style function's event is the task's input, and its thrown error's name is what Retry and Catch match. */
+    @Test
+    void aLambdaStyleFunctionGetsTheInputAsItsEventAndItsErrorsByName() throws Exception {
+        cli("deploy", TestNubo.example("hello-python-function").toString());
+        Path definition = apps.resolve("greet.asl.json");
+        Files.writeString(definition, """
+                {"StartAt": "Greet", "States": {"Greet": {"Type": "Task", "Resource": "nubo:hello-python-function",
+                  "ResultSelector": {"message.$": "$.message"}, "ResultPath": "$.greeting", "End": true,
+                  "Catch": [{"ErrorEquals": ["ValueError"], "ResultPath": "$.failure", "Next": "Refused"}]},
+                 "Refused": {"Type": "Pass", "Result": "refused", "ResultPath": "$.outcome", "End": true}}}""");
+        cli("workflow", "create", "greet", "--definition", definition.toString());
+
+        JsonNode greeted = json(cli("workflow", "start", "greet", "--input", "{\"name\": \"Ada\"}", "--wait", "-o", "json"));
+        JsonNode refused = json(cli("workflow", "start", "greet", "--input", "{\"name\": \"error\"}", "--wait", "-o", "json"));
+
+        assertThat(greeted.path("output")).isEqualTo(json("{\"name\": \"Ada\", \"greeting\": {\"message\": \"Hello, Ada!\"}}"));
+        assertThat(refused.path("output").path("outcome").asText()).as(refused.toString()).isEqualTo("refused");
+        assertThat(refused.path("output").path("failure").path("Error").asText()).isEqualTo("ValueError");
+        assertThat(refused.path("output").path("failure").path("Cause").asText()).contains("no greeting for 'error'");
+    }
+
     @Test
     void anExecutionWaitingWhenTheServerIsKilledFinishesAfterTheRestartWithItsDeadlineKept() throws Exception {
         Path asl = apps.resolve("nap.asl.yaml");

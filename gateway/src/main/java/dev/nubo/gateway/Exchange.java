@@ -1,25 +1,37 @@
 package dev.nubo.gateway;
 
-import io.vertx.core.Context;
-import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.function.Consumer;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
- * One request's trip through the gateway, from the moment it is routed until the caller has the
- * whole answer or one side gave up. All of its callbacks run on the event loop of the caller's
- * connection (the client agent completes on the calling context), so its state needs no locks.
+ * One request's trip through the gateway, from the moment its head arrived until the caller has the
+ * whole answer or one side gave up. Everything happens on the event loop of the caller's connection,
+ * which is also the loop of the pooled connection to the instance ({@link Loop}), so its state needs
+ * no locks. The decoded request head is edited in place ({@link Forwarding}) and written on to the
+ * instance as is; the instance's response head likewise to the caller; body parts pass by reference.
  *
  * <p>Phases: {@code ROUTING → [HOLDING →] CONNECTING → SENDING → STREAMING → DONE}, {@code CONNECTING
  * → HOLDING} when the instance did not take the connection (nothing was sent, so the request waits
@@ -28,10 +40,16 @@ import java.util.function.Consumer;
  * do: a timeout only matters before {@code STREAMING}; after {@code DONE} every event is a no-op, which
  * is what makes the in-flight counter drop exactly once however the exchange ends.
  */
-final class Exchange {
+final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
 
     /** What the access log records about a finished exchange. {@code status} 499 means the caller left. */
     record Outcome(int status, String service, String instance, Duration took, String result) {}
+
+    /**
+     * What every exchange of a gateway shares: where a held request goes to be routed again, and where
+     * outcomes go while {@code recording} says anyone reads them (no outcome is made otherwise).
+     */
+    record Settings(CallerConnection.Dispatch reroute, BiConsumer<Exchange, Outcome> record, java.util.function.BooleanSupplier recording) {}
 
     private enum Phase { ROUTING, HOLDING, CONNECTING, SENDING, STREAMING, DONE }
 
@@ -41,71 +59,122 @@ final class Exchange {
      */
     private static final long LINGER_MS = 1_000;
 
-    /**
-     * How much longer a request waits for a connection from the pool than the pool's own connect
-     * attempt may take (both are the gateway's connect timeout). Were the request to give up first,
-     * the attempt would go on without it, and a connection that then succeeds (a dropped SYN is sent
-     * again after a second) would sit idle in the pool, holding an instance that serves one
-     * connection at a time (Python's http.server) until the pool drops it, seconds later.
-     */
-    private static final long CONNECT_WAIT_MARGIN_MS = 500;
+    /** Body bytes read ahead of a connection to the instance before the caller's socket is left unread. */
+    private static final int READ_AHEAD = 64 * 1024;
 
-    /** Answers with a Content-Length up to this are relayed in one write rather than streamed. */
-    static final long WHOLE_BODY_LIMIT = 64 * 1024;
-
-    private final Vertx vertx;
-    private final Context context;
-    private final HttpClientAgent client;
-    private final Consumer<Exchange> reroute;
-    private final long connectTimeoutMs;
-    private final HttpServerRequest request;
-    private final HttpServerResponse response;
+    private final HttpRequest request;
+    private final CallerConnection connection;
+    private final ChannelHandlerContext caller;
+    private final Loop loop;
+    private final Settings settings;
     private final String requestId;
     private final long startNanos;
     private final long declaredLength;
     private final boolean chunkedBody;
-    private final Promise<Outcome> outcome = Promise.promise();
+    private final boolean keepAlive;
 
     private Phase phase = Phase.ROUTING;
     private String service = "-";
     private Target target;
     private boolean counted;                 // arrival counted against the first routed revision
     private Demand.Held held;
-    private long holdTimer = -1;
+    private ScheduledFuture<?> holdTimer;
+    private long deadlineNanos;
+    private Exchange prev = this;            // on the loop's deadline list while waiting for an answer
+    private Exchange next = this;
+    private ScheduledFuture<?> linger;
     private Upstream upstream;               // counted in flight; released once, in finish()
+    private Upstream attempting;             // whose connection is being asked for; its limit counts the attempt
+    private long attemptStart;
     private String instance = "-";
     private String lastRefusal;              // why the last instance tried did not take the connection, for a 503
-    private HttpClientRequest upstreamRequest;
+    private UpstreamPool pool;
+    private Channel upstreamChannel;
+    private UpstreamConnection upstreamConnection;
+    private boolean headSent;
     private boolean upstreamRequestEnded;
     private boolean upstreamResponseEnded;
+    private boolean upstreamKeepAlive;
+    private boolean skipInterim;             // a 1xx answer's end is still to come
+    private ArrayDeque<HttpContent> readAhead;
+    private int readAheadBytes;
     private long bodyBytes;
     private boolean clientBodyEnded;
     private boolean closeWhenBodyEnds;
-    private Future<Void> answered = Future.succeededFuture();
-    private long deadlineTimer = -1;
-    private long lingerTimer = -1;
+    private boolean closeAfterAnswer;
+    private int status;
+    private boolean admitted;                // the front door has had its say
+    private final String upgrade;            // the protocol a caller asks to switch to (WebSocket), or null
+    private boolean tunnel;                  // switched: bytes pass both ways as they come
+    private long tunnelActiveNanos;          // when a byte last passed through the tunnel
+    private java.util.Map<String, String> responseHeaders = java.util.Map.of();
+    private java.util.Map<String, String> contextHeaders = java.util.Map.of();
+    private java.util.List<String> removeRequestHeaders = java.util.List.of();
+    private java.util.List<String> removeResponseHeaders = java.util.List.of();
 
-    Exchange(HttpServerRequest request, Vertx vertx, HttpClientAgent client, Duration connectTimeout, long startNanos,
-             Consumer<Exchange> reroute) {
-        this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
-        this.client = client;
-        this.reroute = reroute;
-        this.connectTimeoutMs = connectTimeout.toMillis();
-        this.request = request;
-        this.response = request.response();
-        this.startNanos = startNanos;
-        this.requestId = RequestId.from(request.headers().get(Forwarding.REQUEST_ID));
-        this.declaredLength = contentLength(request.headers().get("content-length"));
-        String te = request.headers().get("transfer-encoding");
-        this.chunkedBody = te != null && te.regionMatches(true, te.length() - 7, "chunked", 0, 7);
-        request.handler(this::onClientChunk);
-        request.endHandler(v -> onClientEnd());
-        request.exceptionHandler(e -> onClientGone());
-        response.closeHandler(v -> onClientGone());
+    /** The head of an empty deadline list: a ring of one. */
+    static Exchange listHead() {
+        return new Exchange();
     }
 
-    String requestId() {
+    private Exchange() {
+        this.request = null;
+        this.connection = null;
+        this.caller = null;
+        this.loop = null;
+        this.settings = null;
+        this.requestId = null;
+        this.startNanos = 0;
+        this.declaredLength = 0;
+        this.chunkedBody = false;
+        this.keepAlive = false;
+        this.upgrade = null;
+    }
+
+    Exchange next() {
+        return next;
+    }
+
+    long deadlineNanos() {
+        return deadlineNanos;
+    }
+
+    void linkBefore(Exchange head) {
+        prev = head.prev;
+        next = head;
+        head.prev.next = this;
+        head.prev = this;
+    }
+
+    void unlink() {
+        if (next == this) {
+            return;
+        }
+        prev.next = next;
+        next.prev = prev;
+        prev = this;
+        next = this;
+    }
+
+    Exchange(HttpRequest request, CallerConnection connection, Loop loop, Settings settings, long startNanos) {
+        this.request = request;
+        this.connection = connection;
+        this.caller = connection.context();
+        this.loop = loop;
+        this.settings = settings;
+        this.startNanos = startNanos;
+        HttpHeaders headers = request.headers();
+        this.requestId = RequestId.from(headers.get(Forwarding.REQUEST_ID));
+        this.declaredLength = contentLength(headers.get(HttpHeaderNames.CONTENT_LENGTH));
+        String te = headers.get(HttpHeaderNames.TRANSFER_ENCODING);
+        this.chunkedBody = te != null && te.regionMatches(true, te.length() - 7, "chunked", 0, 7);
+        this.keepAlive = HttpUtil.isKeepAlive(request);
+        String connectionHeader = headers.get(HttpHeaderNames.CONNECTION);
+        this.upgrade = Forwarding.isListedIn(connectionHeader, "upgrade") ? headers.get(HttpHeaderNames.UPGRADE) : null;
+    }
+
+    @Override
+    public String requestId() {
         return requestId;
     }
 
@@ -113,12 +182,64 @@ final class Exchange {
         return declaredLength;
     }
 
-    Future<Outcome> outcome() {
-        return outcome.future();
+    HttpRequest request() {
+        return request;
     }
 
-    HttpServerRequest request() {
-        return request;
+    @Override
+    public String method() {
+        return request.method().name();
+    }
+
+    @Override
+    public String host() {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        return host == null ? "" : host;
+    }
+
+    @Override
+    public String uri() {
+        return request.uri();
+    }
+
+    @Override
+    public String header(String name) {
+        return request.headers().get(name);
+    }
+
+    @Override
+    public String clientAddress() {
+        SocketAddress address = caller.channel().remoteAddress();
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "unknown";
+    }
+
+    /** True the first time only: the front door sees each request once, whatever reroutes follow. */
+    boolean admit() {
+        if (admitted) {
+            return false;
+        }
+        admitted = true;
+        return true;
+    }
+
+    /** The front door sends this request on as {@code forward} says: a new target, headers both ways. */
+    void forwardAs(FrontDoor.Forward forward) {
+        request.setUri(forward.uri());
+        contextHeaders = forward.requestHeaders();  // set after the caller's headers are cleaned, in send()
+        responseHeaders = forward.responseHeaders();
+        removeRequestHeaders = forward.removeRequestHeaders();
+        removeResponseHeaders = forward.removeResponseHeaders();
+    }
+
+    /** Answers as the front door says, without any upstream. */
+    void answer(FrontDoor.Answer answer) {
+        io.netty.handler.codec.http.FullHttpResponse response = new io.netty.handler.codec.http.DefaultFullHttpResponse(
+                request.protocolVersion(), io.netty.handler.codec.http.HttpResponseStatus.valueOf(answer.status()),
+                io.netty.buffer.Unpooled.wrappedBuffer(answer.body()));
+        answer.headers().forEach(response.headers()::set);
+        response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, answer.body().length).set(Forwarding.REQUEST_ID, requestId);
+        reply(response, answer.status());
+        finish(answer.status(), "answered by the front door");
     }
 
     /** The request goes to this revision of {@code serviceName}; it counts as one arrival there, once. */
@@ -142,8 +263,8 @@ final class Exchange {
      * can be had, the request waits for room again.
      */
     void proxy(Upstream claimed) {
-        long left = target.revision().timeout().toMillis() - (System.nanoTime() - startNanos) / 1_000_000;
-        deadlineTimer = vertx.setTimer(Math.max(1, left), id -> onDeadline());
+        deadlineNanos = startNanos + target.revision().timeout().toNanos();
+        loop.awaitAnswer(this);
         connect(claimed);
     }
 
@@ -169,12 +290,12 @@ final class Exchange {
         Demand.Held h = new Demand.Held(demand, startNanos, new Demand.Waiter() {
             @Override
             public void room(Upstream claimed) {
-                context.runOnContext(v -> onRoom(claimed));
+                loop.eventLoop().execute(() -> onRoom(claimed));
             }
 
             @Override
             public void reroute() {
-                context.runOnContext(v -> onReroute());
+                loop.eventLoop().execute(() -> onReroute());
             }
         });
         if (again) {
@@ -185,7 +306,7 @@ final class Exchange {
         }
         phase = Phase.HOLDING;
         held = h;
-        holdTimer = vertx.setTimer(waitMs, id -> onHoldExpired(revision));
+        holdTimer = loop.eventLoop().schedule(() -> onHoldExpired(revision), waitMs, TimeUnit.MILLISECONDS);
         demand.dispatch();
         if (demand.target() == null) {
             demand.rerouteAll();  // the revision left the table while we queued; no table swap will release us
@@ -208,12 +329,12 @@ final class Exchange {
         held = null;
         if (phase == Phase.HOLDING) {
             phase = Phase.ROUTING;
-            reroute.accept(this);
+            settings.reroute().dispatch(this);
         }
     }
 
     private void onHoldExpired(RevisionRoute revision) {
-        holdTimer = -1;
+        holdTimer = null;
         if (held != null && held.take()) {
             held.cancel();
             held = null;
@@ -227,33 +348,37 @@ final class Exchange {
     }
 
     private void cancelHoldTimer() {
-        if (holdTimer != -1) {
-            vertx.cancelTimer(holdTimer);
-            holdTimer = -1;
+        if (holdTimer != null) {
+            holdTimer.cancel(false);
+            holdTimer = null;
         }
     }
 
     private void connect(Upstream claimed) {
         phase = Phase.CONNECTING;
         upstream = claimed;
+        attempting = claimed;
         instance = claimed.instanceId();
-        Endpoint endpoint = claimed.endpoint();
-        RequestOptions options = new RequestOptions()
-                .setMethod(request.method())
-                .setHost(endpoint.host())
-                .setPort(endpoint.port())
-                .setURI(request.uri())
-                .setConnectTimeout(connectTimeoutMs + CONNECT_WAIT_MARGIN_MS);
-        long attemptStart = System.nanoTime();
+        attemptStart = System.nanoTime();
         claimed.limit().connecting();
-        client.request(options).onComplete(ar -> {
-            claimed.limit().connected();
-            if (ar.succeeded()) {
-                send(ar.result());
-            } else {
-                onConnectFailed(claimed, attemptStart, ar.cause());
-            }
-        });
+        pool = loop.pool(claimed.endpoint());
+        pool.acquire(this);  // may call connected() before it returns
+    }
+
+    @Override
+    public void connected(Channel channel) {
+        attempting.limit().connected();
+        if (phase != Phase.CONNECTING) {
+            pool.release(channel, true, System.nanoTime());  // answered meanwhile; nothing was written
+            return;
+        }
+        send(channel);
+    }
+
+    @Override
+    public void failed(Throwable cause) {
+        attempting.limit().connected();
+        onConnectFailed(attempting, cause);
     }
 
     /**
@@ -264,10 +389,10 @@ final class Exchange {
      * instance meanwhile takes less ({@link AdaptiveLimit}); when its pause ends nobody else may wake
      * the queue, so a timer does.
      */
-    private void onConnectFailed(Upstream failed, long attemptStart, Throwable cause) {
+    private void onConnectFailed(Upstream failed, Throwable cause) {
         long pauseNanos = failed.limit().failed(System.nanoTime(), attemptStart);  // a fact about the instance, whoever still waits
         Demand demand = failed.demand();
-        vertx.setTimer(Math.max(1, pauseNanos / 1_000_000), id -> demand.dispatch());
+        loop.eventLoop().schedule(demand::dispatch, Math.max(1_000_000, pauseNanos), TimeUnit.NANOSECONDS);
         if (phase != Phase.CONNECTING) {
             return;  // DONE: finish() gave the slot back
         }
@@ -290,163 +415,300 @@ final class Exchange {
         slot.release();
     }
 
-    private void send(HttpClientRequest req) {
-        if (phase == Phase.DONE) {
-            req.reset();  // answered meanwhile; nothing was written, so the connection goes back to the pool
-            return;
-        }
+    private void send(Channel channel) {
         phase = Phase.SENDING;
-        upstreamRequest = req;
-        Forwarding.toUpstream(request, req.headers(), requestId);
+        upstreamChannel = channel;
+        upstreamConnection = (UpstreamConnection) channel.pipeline().last();
+        upstreamConnection.attach(this);
+        HttpHeaders headers = request.headers();
+        Forwarding.toUpstream(headers, clientAddress(), requestId, connection.secure());
+        if (!removeRequestHeaders.isEmpty()) {
+            removeRequestHeaders.forEach(headers::remove);
+        }
+        if (!contextHeaders.isEmpty()) {
+            contextHeaders.forEach(headers::set);
+        }
         if (chunkedBody) {
-            req.setChunked(true);
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
         }
-        req.exceptionHandler(this::onUpstreamFailure);
-        req.drainHandler(v -> request.resume());
-        req.response().onComplete(ar -> {
-            if (ar.succeeded()) {
-                onResponse(ar.result());
-            } else {
-                onUpstreamFailure(ar.cause());
+        if (upgrade != null) {  // hop-by-hop, so dropped above: the switch is asked of the instance again
+            headers.set(HttpHeaderNames.UPGRADE, upgrade);
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        }
+        channel.write(request);
+        headSent = true;
+        if (readAhead != null) {
+            for (HttpContent c = readAhead.poll(); c != null; c = readAhead.poll()) {
+                writeBody(c);
             }
-        });
-        if (request.headers().contains("expect", "100-continue", true)) {
-            response.writeContinue();
+            readAheadBytes = 0;
         }
-        request.resume();
+        if (HttpUtil.is100ContinueExpected(request) && !clientBodyEnded) {
+            connection.writeContinue();
+        }
+        connection.flushToUpstreamAfterRead(this);
+        if (!clientBodyEnded && channel.isWritable()) {
+            connection.resume();
+        }
     }
 
-    private void onClientChunk(Buffer chunk) {
-        if (phase == Phase.DONE || upstreamRequest == null || upstreamRequestEnded) {
-            return;  // discarding the rest of a body nobody will read
+    /** A part of the caller's body, in order; the last one is a {@link LastHttpContent}. */
+    void onClientContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (phase == Phase.DONE || upstreamRequestEnded) {
+            content.release();  // discarding the rest of a body nobody will read
+        } else if (countBody(content)) {
+            if (headSent) {
+                writeBody(content);
+                if (!upstreamChannel.isWritable() && !last) {
+                    connection.pause();  // resumed when the instance's side drains
+                }
+                connection.flushToUpstreamAfterRead(this);
+            } else {
+                if (readAhead == null) {
+                    readAhead = new ArrayDeque<>(4);
+                }
+                readAhead.add(content);
+                readAheadBytes += content.content().readableBytes();
+                if (readAheadBytes > READ_AHEAD && !last) {
+                    connection.pause();  // the rest waits in the socket until an instance takes it
+                }
+            }
         }
-        bodyBytes += chunk.length();
-        long limit = target.revision().maxBodySize();
+        if (last) {
+            onClientEnd();
+        }
+    }
+
+    /** Counts a body part against the revision's limit; false (with a 413 on its way) once over it. */
+    private boolean countBody(HttpContent content) {
+        bodyBytes += content.content().readableBytes();
+        long limit = target == null ? Long.MAX_VALUE : target.revision().maxBodySize();
         if (bodyBytes > limit) {
+            content.release();
             fail(GatewayError.tooLargeWhileStreaming(service, limit));
-            return;
+            return false;
         }
-        upstreamRequest.write(chunk);
-        if (upstreamRequest.writeQueueFull()) {
-            request.pause();  // resumed by the upstream request's drain handler
+        return true;
+    }
+
+    private void writeBody(HttpContent content) {
+        if (content instanceof LastHttpContent) {
+            upstreamRequestEnded = true;
+        }
+        upstreamChannel.write(content, upstreamChannel.voidPromise());
+    }
+
+    void flushToUpstream() {
+        if (upstreamChannel != null && phase != Phase.DONE) {
+            upstreamChannel.flush();
         }
     }
 
     private void onClientEnd() {
         clientBodyEnded = true;
-        if (phase != Phase.DONE && upstreamRequest != null && !upstreamRequestEnded) {
-            upstreamRequestEnded = true;
-            upstreamRequest.end();
-        }
-        if (lingerTimer != -1) {
-            vertx.cancelTimer(lingerTimer);
+        if (linger != null) {
+            linger.cancel(false);
+            linger = null;
         }
         if (closeWhenBodyEnds) {
-            closeClient();
+            caller.close();
         }
     }
 
-    private void onResponse(HttpClientResponse upstreamResponse) {
-        if (phase == Phase.DONE) {
+    /** What the instance sent: the response head, then its body parts; the last is a {@link LastHttpContent}. */
+    void onUpstream(HttpObject msg) {
+        if (msg instanceof HttpResponse head) {
+            if (head.decoderResult().isFailure()) {
+                onUpstreamFailure(head.decoderResult().cause());
+            } else if (head.status().code() == 101 && upgrade != null && phase == Phase.SENDING) {
+                switchProtocols(head);
+            } else if (head.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
+                skipInterim = true;  // 1xx: the real answer follows (Expect is not passed on, so rarely)
+            } else {
+                onResponse(head);
+            }
+            if (msg instanceof HttpContent content) {
+                content.release();
+            }
+            return;
+        }
+        HttpContent content = (HttpContent) msg;
+        if (tunnel) {
+            content.release();  // the end of the 101's (empty) body; the instance's codec goes now
+            upstreamChannel.pipeline().remove(HttpClientCodec.class);
+            return;
+        }
+        if (skipInterim) {
+            skipInterim = !(content instanceof LastHttpContent);
+            content.release();
+            return;
+        }
+        if (phase != Phase.STREAMING) {
+            content.release();
+            return;
+        }
+        if (content instanceof LastHttpContent) {
+            upstreamResponseEnded = true;
+            // The instance is done with it: release before the last write rather than after.
+            finish(status, "ok");
+            ChannelFuture written = caller.writeAndFlush(content);  // trailers go out only on a chunked answer
+            connection.answered(this, written, closeAfterAnswer);
+            return;
+        }
+        caller.write(content, caller.voidPromise());
+        if (!caller.channel().isWritable()) {
+            upstreamChannel.config().setAutoRead(false);  // resumed by callerWritable()
+        }
+    }
+
+    private void onResponse(HttpResponse head) {
+        if (phase != Phase.SENDING) {
             return;
         }
         phase = Phase.STREAMING;
         upstream.limit().answered(upstream.inFlight().get());
         cancelDeadline();  // the deadline is for the first answer; a stream may then run as long as it likes
-        response.setStatusCode(upstreamResponse.statusCode());
-        String reason = upstreamResponse.statusMessage();
-        if (reason != null && !reason.isEmpty()) {
-            response.setStatusMessage(reason);
+        status = head.status().code();
+        upstreamKeepAlive = HttpUtil.isKeepAlive(head);
+        HttpHeaders headers = head.headers();
+        boolean sized = headers.contains(HttpHeaderNames.CONTENT_LENGTH);
+        Forwarding.toClient(headers);
+        headers.set(Forwarding.REQUEST_ID, requestId);
+        if (!removeResponseHeaders.isEmpty()) {
+            removeResponseHeaders.forEach(headers::remove);
         }
-        Forwarding.toClient(upstreamResponse.headers(), response.headers());
-        response.putHeader(Forwarding.REQUEST_ID, requestId);
-        long length = contentLength(upstreamResponse.headers().get("content-length"));
-        boolean sized = length >= 0;
-        boolean bodyless = request.method() == HttpMethod.HEAD || upstreamResponse.statusCode() == 204
-                || upstreamResponse.statusCode() == 304;
-        if (sized && !bodyless && length <= WHOLE_BODY_LIMIT) {
-            relayWhole(upstreamResponse);
-            return;
+        if (!responseHeaders.isEmpty()) {
+            responseHeaders.forEach(headers::set);
         }
-        if (!sized && !bodyless && request.version() != HttpVersion.HTTP_1_0) {
-            response.setChunked(true);
-        }
-        if ((sized || response.isChunked()) && !bodyless) {
-            response.writeHead();  // the caller sees the head now, even if the body takes a while (SSE)
-        }
-        response.drainHandler(v -> upstreamResponse.resume());
-        upstreamResponse.exceptionHandler(this::onUpstreamFailure);
-        upstreamResponse.handler(chunk -> {
-            if (phase == Phase.STREAMING) {
-                response.write(chunk);
-                if (response.writeQueueFull()) {
-                    upstreamResponse.pause();  // resumed by the caller's drain handler
-                }
+        boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+        head.setProtocolVersion(request.protocolVersion());
+        boolean bodyless = request.method().equals(HttpMethod.HEAD) || status == 204 || status == 304;
+        closeAfterAnswer = !keepAlive;
+        if (!sized && !bodyless) {
+            if (http10) {
+                closeAfterAnswer = true;  // the end of the body is the end of the connection
+            } else {
+                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
             }
-        });
-        upstreamResponse.endHandler(v -> {
-            if (phase != Phase.STREAMING) {
-                return;
-            }
-            upstreamResponseEnded = true;
-            // The instance is done with it: release before the last write rather than after.
-            finish(upstreamResponse.statusCode(), "ok");
-            if (response.isChunked()) {
-                response.trailers().addAll(upstreamResponse.trailers());
-            }
-            response.end();
-        });
+        }
+        if (closeAfterAnswer && !http10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (!closeAfterAnswer && http10) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        caller.write(head, caller.voidPromise());  // flushed once the instance's read is over: the caller sees the head now (SSE)
     }
 
     /**
-     * A small answer of known length goes out in one write, head and body together, the way
-     * nginx's proxy buffering does: streaming it would cost a write (and a system call) for the head,
-     * one per chunk and one for the end. It arrives whole within moments, so nothing waits on it.
+     * The instance switched protocols (WebSocket): the caller gets the 101, both connections drop
+     * their HTTP codecs, and from now on bytes pass both ways as they come, each direction pausing its
+     * source while the other side's writes back up. The socket counts as a request in flight, for
+     * draining and the autoscaler, until either side closes it; then the other side is closed too.
      */
-    private void relayWhole(HttpClientResponse upstreamResponse) {
-        upstreamResponse.exceptionHandler(this::onUpstreamFailure);
-        upstreamResponse.body().onComplete(ar -> {
-            if (phase != Phase.STREAMING) {
-                return;
-            }
-            if (ar.failed()) {
-                onUpstreamFailure(ar.cause());
-                return;
-            }
-            upstreamResponseEnded = true;
-            finish(upstreamResponse.statusCode(), "ok");
-            response.end(ar.result());
-        });
+    private void switchProtocols(HttpResponse head) {
+        phase = Phase.STREAMING;
+        tunnel = true;
+        tunnelActiveNanos = System.nanoTime();
+        upstream.limit().answered(upstream.inFlight().get());
+        cancelDeadline();
+        status = 101;
+        HttpHeaders headers = head.headers();
+        String protocol = headers.get(HttpHeaderNames.UPGRADE);
+        Forwarding.toClient(headers);
+        headers.set(Forwarding.REQUEST_ID, requestId);
+        headers.set(HttpHeaderNames.UPGRADE, protocol == null ? upgrade : protocol);
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+        caller.writeAndFlush(head);
+        caller.pipeline().remove(HttpServerCodec.class);  // bytes it holds come to us, raw
     }
 
-    private void onUpstreamFailure(Throwable cause) {
+    /** Whether this is a switched connection that has carried nothing for {@code idleNanos}. */
+    boolean tunnelIdle(long now, long idleNanos) {
+        return tunnel && phase == Phase.STREAMING && now - tunnelActiveNanos >= idleNanos;
+    }
+
+    /** Bytes from the caller once switched. */
+    void tunnelFromCaller(ByteBuf bytes) {
+        if (!tunnel || phase != Phase.STREAMING) {
+            bytes.release();
+            return;
+        }
+        tunnelActiveNanos = System.nanoTime();
+        upstreamChannel.write(bytes, upstreamChannel.voidPromise());
+        connection.flushToUpstreamAfterRead(this);
+        if (!upstreamChannel.isWritable()) {
+            connection.pause();  // resumed by upstreamWritable()
+        }
+    }
+
+    /** Bytes from the instance once switched. */
+    void tunnelFromUpstream(ByteBuf bytes) {
+        if (!tunnel || phase != Phase.STREAMING) {
+            bytes.release();
+            return;
+        }
+        tunnelActiveNanos = System.nanoTime();
+        caller.write(bytes, caller.voidPromise());
+        if (!caller.channel().isWritable()) {
+            upstreamChannel.config().setAutoRead(false);  // resumed by callerWritable()
+        }
+    }
+
+    /** Flushes what the instance's read brought, in one write to the caller. */
+    void flushToCaller() {
+        if (phase == Phase.STREAMING) {
+            caller.flush();
+        }
+    }
+
+    void callerWritable() {
+        if (phase == Phase.STREAMING && upstreamChannel != null) {
+            upstreamChannel.config().setAutoRead(true);
+        }
+    }
+
+    void upstreamWritable() {
+        if (phase == Phase.SENDING || phase == Phase.STREAMING) {
+            if (!clientBodyEnded || tunnel) {
+                connection.resume();
+            }
+        }
+    }
+
+    void onUpstreamFailure(Throwable cause) {
         if (phase == Phase.DONE) {
+            return;
+        }
+        if (tunnel) {
+            finish(101, "closed by the instance");
+            caller.close();
             return;
         }
         if (phase == Phase.STREAMING) {
             // Part of the answer is out: cutting the connection is the only way to tell the caller it is incomplete.
             finish(502, "upstream broke off: " + cause.getMessage());
-            response.reset();
+            caller.close();
             return;
         }
         fail(GatewayError.upstreamFailed(service, upstream, cause));
     }
 
-    private void onDeadline() {
-        deadlineTimer = -1;
+    /** Called by the loop once past the deadline, already off its list. */
+    void onDeadline() {
         if (phase == Phase.CONNECTING || phase == Phase.SENDING) {
             fail(GatewayError.timeout(service, target.revision().timeout()));
         }
     }
 
-    private void onClientGone() {
+    void onClientGone() {
         if (phase == Phase.DONE) {
             return;
         }
         if (held != null && held.take()) {
             held.cancel();  // else a dispatcher has it already: onRoom will see DONE and pass the room on
         }
-        finish(499, "caller went away");  // also resets the upstream request, freeing the instance
+        finish(tunnel ? 101 : 499, tunnel ? "closed by the caller" : "caller went away");  // also drops the connection to the instance
     }
 
     private void fail(GatewayError error) {
@@ -456,7 +718,7 @@ final class Exchange {
         Phase failedIn = phase;
         finish(error.status(), error.code());
         if (failedIn == Phase.STREAMING) {
-            response.reset();
+            caller.close();
         } else {
             answer(error);
         }
@@ -468,45 +730,69 @@ final class Exchange {
      * once the body has ended or after {@link #LINGER_MS}. An oversized body always closes it.
      */
     private void answer(GatewayError error) {
-        if (response.closed()) {
+        reply(error.response(requestId, request.protocolVersion(), false), error.status());
+    }
+
+    /** Writes an answer of the gateway's own (see {@link #answer(GatewayError)}), closing as it must. */
+    private void reply(io.netty.handler.codec.http.FullHttpResponse response, int replyStatus) {
+        if (!caller.channel().isActive()) {
+            response.release();
             return;  // the caller is gone; nobody to answer
         }
         boolean bodyPending = !clientBodyEnded && (declaredLength > 0 || chunkedBody);
-        boolean close = bodyPending || error.status() == 413;
+        boolean close = bodyPending || replyStatus == 413 || !keepAlive;
         if (close) {
-            response.putHeader("connection", "close");
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
-        answered = error.send(response, requestId);
+        if (request.method().equals(HttpMethod.HEAD)) {
+            response.content().clear();  // the length stays; the encoder leaves out a HEAD answer's body anyway
+        }
+        ChannelFuture written = caller.writeAndFlush(response);
         if (!close) {
-            request.resume();  // consume the (empty) rest so the connection can serve the next request
-        } else if (clientBodyEnded) {
-            closeClient();
+            connection.answered(this, written, false);
+        } else if (clientBodyEnded || !bodyPending) {
+            connection.answered(this, written, true);
         } else {
+            connection.answered(this, written, false);
             closeWhenBodyEnds = true;
-            lingerTimer = vertx.setTimer(LINGER_MS, id -> closeClient());
-            request.resume();
+            linger = loop.eventLoop().schedule(this::closeCaller, LINGER_MS, TimeUnit.MILLISECONDS);
+            connection.resume();  // read the rest, and discard it
         }
     }
 
     /** Ends the exchange: exactly once, whatever called it. */
-    private void finish(int status, String result) {
+    private void finish(int finalStatus, String result) {
         if (phase == Phase.DONE) {
             return;
         }
         phase = Phase.DONE;
         cancelDeadline();
         cancelHoldTimer();
-        if (upstreamRequest != null && !upstreamResponseEnded) {
-            upstreamRequest.reset();  // closes the connection if anything went out, else hands it back unused
-        } else if (upstreamRequest != null && !upstreamRequestEnded) {
-            // The instance answered before the whole body went out. Closing, not reset(): once the
-            // response has ended, Vert.x would recycle the half-written connection into the pool.
-            upstreamRequest.connection().close();
-            lingerTimer = vertx.setTimer(LINGER_MS, id -> closeClient());
-            request.resume();
+        if (readAhead != null) {
+            readAhead.forEach(HttpContent::release);
+            readAhead = null;
+        }
+        if (upstreamChannel != null) {
+            upstreamConnection.detach();
+            boolean clean = upstreamResponseEnded && upstreamRequestEnded && upstreamKeepAlive;
+            if (upstreamResponseEnded && !upstreamRequestEnded) {
+                // The instance answered before the whole body went out: that connection is half-written,
+                // and the caller's connection carries the rest of a body nobody reads.
+                linger = loop.eventLoop().schedule(this::closeCaller, LINGER_MS, TimeUnit.MILLISECONDS);
+                connection.resume();
+            }
+            if (!upstreamChannel.config().isAutoRead()) {
+                upstreamChannel.config().setAutoRead(true);
+            }
+            pool.release(upstreamChannel, clean, System.nanoTime());
+            upstreamChannel = null;
         }
         releaseUpstream();
-        outcome.complete(new Outcome(status, service, instance, Duration.ofNanos(System.nanoTime() - startNanos), result));
+        if (settings.recording().getAsBoolean()) {
+            settings.record().accept(this, new Outcome(finalStatus, service, instance, Duration.ofNanos(System.nanoTime() - startNanos), result));
+        }
     }
 
     private void releaseUpstream() {
@@ -517,14 +803,11 @@ final class Exchange {
     }
 
     private void cancelDeadline() {
-        if (deadlineTimer != -1) {
-            vertx.cancelTimer(deadlineTimer);
-            deadlineTimer = -1;
-        }
+        unlink();
     }
 
-    private void closeClient() {
-        answered.onComplete(v -> request.connection().close());
+    private void closeCaller() {
+        caller.close();
     }
 
     private static long contentLength(String header) {

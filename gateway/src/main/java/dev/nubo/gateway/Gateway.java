@@ -1,18 +1,11 @@
 package dev.nubo.gateway;
 
 import dev.nubo.model.UserError;
-import io.vertx.core.DeploymentOptions;
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.PoolOptions;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import java.net.BindException;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * one of the service's ready instances.
  *
  * <pre>{@code
- * Gateway gateway = Gateway.start(vertx, GatewayConfig.defaults().withPort(0));
+ * Gateway gateway = Gateway.start(GatewayConfig.defaults().withPort(0));
  * gateway.routes(new RouteTable(Map.of("hello", ServiceRoute.single("hello", "r1", Duration.ofSeconds(30),
  *         10 << 20, List.of("/hello"), List.of(new Endpoint("hello-1", "127.0.0.1", 9001))))));
  * // curl -H 'Host: hello.localhost' localhost:<gateway.port()>/   -> answered by hello-1
@@ -86,13 +79,13 @@ import org.slf4j.LoggerFactory;
  * naming the last refusal), never because an instance accepts slowly. Any later failure is 502
  * {@code upstream.failed}: the instance may have acted on the request, so it is never sent twice.
  *
- * <p><b>Connections.</b> Each listener's event loop has its own {@link HttpClientAgent}, which keeps
- * an HTTP/1.1 keep-alive pool per instance (up to {@code maxConnectionsPerEndpoint} each), so a
- * request never changes threads on its way. A small answer of known length is relayed in one write. Idle pooled connections are dropped after 3s,
- * below the 5s after which common servers (Node, uvicorn) drop them
+ * <p><b>Connections.</b> The gateway runs on Netty directly ({@link Listener}), on event loops of its
+ * own, one per processor. Each loop keeps an HTTP/1.1 keep-alive pool per instance (up to
+ * {@code maxConnectionsPerEndpoint} each, {@link UpstreamPool}), so a request never changes threads on
+ * its way, and what one read of the instance brings goes to the caller in one write. Idle pooled
+ * connections are dropped after 3s, below the 5s after which common servers (Node, uvicorn) drop them
  * themselves: a request written onto a connection the instance is closing fails, and it cannot be
- * retried. Callers speak HTTP/1.x (h2c upgrade is off, so hop-by-hop rules stay simple); one
- * listener per processor spreads connections across event loops.
+ * retried. Callers speak HTTP/1.x.
  *
  * <p><b>Routes and draining.</b> {@link #routes} swaps in an immutable, pre-indexed snapshot; a request
  * keeps the snapshot it was routed with. To drain an instance, publish a table without it and wait
@@ -107,36 +100,32 @@ public final class Gateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
     static final int POOL_IDLE_SECONDS = 3;
     static final int CLOSE_WAIT_SECONDS = 10;
-    private static final AtomicInteger ANY_PORT_SHARE = new AtomicInteger();
     /** The request header that sends a request on the main URL to a tagged revision. */
     public static final String TAG_HEADER = "nubo-tag";
 
-    private final Vertx vertx;
     private final GatewayConfig config;
-    /** One client (and so one keep-alive pool per instance) per listener's event loop; see {@link #listener}. */
-    private final java.util.List<HttpClientAgent> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final InFlight inFlight;
-    private final CallerConnections.Cap cap;
+    private final CallerConnection.Cap cap;
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHold = revision -> {};
-    private String deployment;              // the listeners; null until bound
+    private volatile FrontDoor frontDoor = FrontDoor.NONE;
+    private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
     private boolean closed;
 
-    private Gateway(Vertx vertx, GatewayConfig config) {
-        this.vertx = vertx;
+    private Gateway(GatewayConfig config) {
         this.config = config;
-        this.cap = new CallerConnections.Cap(config.maxConnections());
+        this.cap = new CallerConnection.Cap(config.maxConnections(), config.maxConnectionsPerAddress());
         // A learned limit stays within one event loop's pool, so a request never waits for a pooled connection.
         this.inFlight = new InFlight(config.maxConnectionsPerEndpoint());
         this.routes = index(RouteTable.empty());
     }
 
     /** Binds and starts serving (with an empty route table); returns once the port is bound. */
-    public static Gateway start(Vertx vertx, GatewayConfig config) {
-        Gateway gateway = new Gateway(vertx, config);
+    public static Gateway start(GatewayConfig config) {
+        Gateway gateway = new Gateway(config);
         try {
             gateway.listen();
         } catch (RuntimeException e) {
@@ -149,6 +138,11 @@ public final class Gateway implements AutoCloseable {
     /** The bound port; the real one when the config asked for 0. */
     public int port() {
         return port;
+    }
+
+    /** The bound TLS port, when the config has {@link GatewayConfig#tls()}. */
+    public Optional<Integer> securePort() {
+        return listener == null ? Optional.empty() : listener.securePort();
     }
 
     /**
@@ -182,6 +176,11 @@ public final class Gateway implements AutoCloseable {
      */
     public void onHold(Consumer<String> listener) {
         this.onHold = listener;
+    }
+
+    /** Puts {@code door} in front of routing (see {@link FrontDoor}); {@link FrontDoor#NONE} takes it away. */
+    public void frontDoor(FrontDoor door) {
+        this.frontDoor = door;
     }
 
     /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
@@ -262,57 +261,48 @@ public final class Gateway implements AutoCloseable {
         return inFlight.whenIdle(instanceId);
     }
 
-    /**
-     * Stops listening and closes pooled connections; requests still in flight are cut. Waits at most
-     * 10s per step: Vert.x flushes a connection before closing it, which never completes while the
-     * peer has stopped reading.
-     */
+    /** Stops listening and closes every connection, callers' and pooled; requests still in flight are cut. */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        try {
-            if (deployment != null) {
-                vertx.undeploy(deployment).await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-            }
-            for (HttpClientAgent client : clients) {
-                client.close().await(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS);
-            }
-        } catch (TimeoutException e) {
-            log.warn("gateway connections did not close within {}s; a peer stopped reading. Moving on.", CLOSE_WAIT_SECONDS);
+        if (listener != null) {
+            listener.close();
         }
     }
 
-    private void handle(HttpServerRequest request, HttpClientAgent client, CallerConnections callers) {
-        long received = System.nanoTime();
-        request.pause();  // the body waits in the socket until an instance is ready to take it
-        if (!callers.headArrived(request)) {
-            return;  // pipelined behind a refused request, on a connection that is closing
-        }
-        java.util.Optional<String> flaw = RequestHead.flaw(request);
-        if (flaw.isPresent()) {
-            callers.refuse(request, flaw.get());
-            return;
-        }
-        Exchange exchange = new Exchange(request, vertx, client, config.connectTimeout(), received, this::dispatch);
-        exchange.outcome().onSuccess(outcome -> record(request, exchange, outcome));
-        dispatch(exchange);
-    }
-
-    /** The request path, in order: route, tag/split, limit, claim or hold, proxy; record runs when the exchange ends. */
+    /**
+     * The request path, in order: front door (APIs: their routes, authorizers, usage plans, CORS; once
+     * per request), route, tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
+     * A held request whose revision left the table comes back here, past the front door.
+     */
     private void dispatch(Exchange exchange) {
-        HttpServerRequest request = exchange.request();
-        String host = request.headers().get("host");
-        String path = request.path() == null ? "/" : request.path();
-        Routes.Match match = routes.find(host, path);
-        if (match == null) {
-            exchange.reject(GatewayError.unknownRoute(host == null ? "" : host, path, config.domain()));
+        Routes.Match match;
+        FrontDoor.Verdict verdict = exchange.admit() ? frontDoor.check(exchange) : FrontDoor.PASS;
+        if (verdict instanceof FrontDoor.Answer answer) {
+            exchange.answer(answer);
             return;
+        } else if (verdict instanceof FrontDoor.Forward forward) {
+            exchange.forwardAs(forward);
+            match = routes.service(forward.service());
+            if (match == null) {
+                exchange.reject(GatewayError.unavailable(forward.service()));
+                return;
+            }
+        } else {
+            HttpRequest request = exchange.request();
+            String host = request.headers().get(HttpHeaderNames.HOST);
+            String path = path(request.uri());
+            match = routes.find(host, path);
+            if (match == null) {
+                exchange.reject(GatewayError.unknownRoute(host == null ? "" : host, path, config.domain()));
+                return;
+            }
         }
         Route route = match.route();
-        Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, request);
+        Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, exchange.request());
         if (target == null) {
             exchange.reject(GatewayError.unavailable(route.name()));
             return;
@@ -333,7 +323,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** A {@code Nubo-Tag} header naming one of the service's tags picks that revision (gray release); else the split. */
-    private static Target byTagOrSplit(Route route, HttpServerRequest request) {
+    private static Target byTagOrSplit(Route route, HttpRequest request) {
         if (route.tagged()) {
             String tag = request.headers().get(TAG_HEADER);
             Target tagged = tag == null ? null : route.tag(tag.trim().toLowerCase(java.util.Locale.ROOT));
@@ -350,63 +340,48 @@ public final class Gateway implements AutoCloseable {
                 name -> splitCursors.computeIfAbsent(name, n -> new AtomicInteger()));
     }
 
-    private void record(HttpServerRequest request, Exchange exchange, Exchange.Outcome outcome) {
-        if (log.isDebugEnabled()) {
-            log.debug("{} {} -> {} {} {} in {}ms ({}) id={}", request.method(), request.uri(), outcome.service(),
-                    outcome.instance(), outcome.status(), outcome.took().toMillis(), outcome.result(), exchange.requestId());
+    /** The path of a request target: origin form ({@code /a?b}) or absolute form ({@code http://h/a?b}). */
+    static String path(String uri) {
+        int start = 0;
+        if (!uri.startsWith("/")) {
+            int scheme = uri.indexOf("://");
+            start = scheme < 0 ? uri.length() : uri.indexOf('/', scheme + 3);
+            if (start < 0) {
+                return "/";
+            }
         }
+        int end = uri.length();
+        for (int i = start; i < end; i++) {
+            char c = uri.charAt(i);
+            if (c == '?' || c == '#') {
+                end = i;
+                break;
+            }
+        }
+        return start == 0 && end == uri.length() ? uri : start >= end ? "/" : uri.substring(start, end);
+    }
+
+    private void record(Exchange exchange, Exchange.Outcome outcome) {
+        HttpRequest request = exchange.request();
+        log.debug("{} {} -> {} {} {} in {}ms ({}) id={}", request.method(), request.uri(), outcome.service(),
+                outcome.instance(), outcome.status(), outcome.took().toMillis(), outcome.result(), exchange.requestId());
     }
 
     private void listen() {
-        // The send timeout is TCP_USER_TIMEOUT, so the kernel cuts a caller that leaves sent bytes
-        // unacknowledged, or stops reading (a zero window), for that long: Vert.x itself cannot, as it
-        // closes a connection only once its pending writes have gone out. Linux and epoll only.
-        HttpServerOptions options = new HttpServerOptions().setHttp2ClearTextEnabled(false)
-                .setTcpUserTimeout((int) Math.min(Integer.MAX_VALUE, config.sendTimeout().toMillis()));
-        if (!vertx.isNativeTransportEnabled()) {
-            log.info("the gateway's send timeout is not enforced: it needs the native epoll transport, and Vert.x uses Java NIO ({})",
-                    String.valueOf(vertx.unavailableNativeTransportCause()));
-        }
-        // One listener per processor on the same port: Vert.x shares the socket and spreads connections
-        // over the listeners' event loops. It shares a fixed port as is; for "any free port" it shares
-        // the random port among servers that ask for the same negative number, unique per gateway here.
-        int listenPort = config.port() == 0 ? -ANY_PORT_SHARE.incrementAndGet() : config.port();
-        AtomicInteger bound = new AtomicInteger();
-        DeploymentOptions instances = new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors());
+        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record, log::isDebugEnabled);
         try {
-            deployment = vertx.deployVerticle(() -> context -> listener(options, listenPort, bound), instances).await();
+            listener = Listener.bind(config, cap, settings, this::dispatch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw cannotListen(e);
         } catch (Exception e) {
             throw cannotListen(e);
         }
-        port = bound.get();
-    }
-
-    /**
-     * A listener and its own client, both on the event loop of the verticle that calls this: a
-     * request and its trip to the instance then stay on one thread. With a shared client, a pooled
-     * connection belongs to whichever event loop opened it, and every request served from another
-     * one crosses threads twice (a task queue and a wake-up each way).
-     */
-    private Future<?> listener(HttpServerOptions options, int listenPort, AtomicInteger bound) {
-        HttpClientAgent client = vertx.httpClientBuilder()
-                .with(new HttpClientOptions()
-                        .setName("nubo-gateway")
-                        .setConnectTimeout((int) config.connectTimeout().toMillis())
-                        .setKeepAliveTimeout(POOL_IDLE_SECONDS))
-                .with(new PoolOptions().setHttp1MaxSize(config.maxConnectionsPerEndpoint()))
-                .build();
-        clients.add(client);
-        CallerConnections callers = new CallerConnections(config, cap, System::nanoTime);
-        vertx.setPeriodic(CallerConnections.sweepMillis(config), id -> callers.sweep());  // cancelled with the verticle
-        return vertx.createHttpServer(options)
-                .connectionHandler(callers::accepted)
-                .requestHandler(request -> handle(request, client, callers))
-                .invalidRequestHandler(callers::unparsed)
-                .listen(listenPort, config.host())
-                .onSuccess(server -> bound.set(server.actualPort()));
+        port = listener.port();
     }
 
     private RuntimeException cannotListen(Exception e) {
+        e = e instanceof java.util.concurrent.CompletionException && e.getCause() instanceof Exception c ? c : e;
         String where = config.host() + ":" + config.port();
         boolean inUse = e instanceof BindException
                 || (e.getMessage() != null && e.getMessage().contains("Address already in use"));

@@ -4,6 +4,7 @@ import com.sun.management.UnixOperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The gateway's settings, all in one place. Start from {@link #defaults()} and change what you
@@ -27,10 +28,16 @@ import java.util.Locale;
  *   <tr><td>maxConnections</td><td>from the process's file descriptor limit, see {@link #connectionsFor}</td><td>callers'
  *       connections open at once, over all event loops; a connection over it is closed as soon as it is
  *       accepted, so that descriptors stay for the control API, instances, databases and logs</td></tr>
+ *   <tr><td>maxConnectionsPerAddress</td><td>half of maxConnections' default</td><td>callers' connections open at once from one
+ *       IP address; more from it are closed as they are accepted, so one client cannot take the whole cap</td></tr>
+ *   <tr><td>tunnelIdleTimeout</td><td>10m</td><td>a switched connection (WebSocket) that carries no byte either way
+ *       for this long is closed on both sides; checked by the loop's sweep, so up to a second late</td></tr>
+ *   <tr><td>tls</td><td>none</td><td>a second, TLS port with the user's certificate and key ({@link GatewayTls})</td></tr>
  * </table>
  */
 public record GatewayConfig(String host, int port, String domain, Duration connectTimeout, int maxConnectionsPerEndpoint,
-                            Duration headerTimeout, Duration sendTimeout, int maxConnections) {
+                            Duration headerTimeout, Duration sendTimeout, int maxConnections, Optional<GatewayTls> tls, Duration tunnelIdleTimeout,
+                            int maxConnectionsPerAddress) {
 
     /** Descriptors assumed where the JVM cannot tell the process's limit (not a Unix). */
     static final long UNKNOWN_DESCRIPTOR_LIMIT = 16_384;
@@ -52,6 +59,13 @@ public record GatewayConfig(String host, int port, String domain, Duration conne
         }
         checkPositive("headerTimeout", headerTimeout, "10s");
         checkPositive("sendTimeout", sendTimeout, "30s");
+        checkPositive("tunnelIdleTimeout", tunnelIdleTimeout, "10m");
+        if (maxConnectionsPerAddress < 1) {
+            throw new IllegalArgumentException("gateway maxConnectionsPerAddress " + maxConnectionsPerAddress + " must be 1 or more, e.g. 1000");
+        }
+        if (tls == null) {
+            throw new IllegalArgumentException("gateway tls is null; pass Optional.empty() for no TLS");
+        }
         if (maxConnections < 1) {
             throw new IllegalArgumentException("gateway maxConnections " + maxConnections + " must be 1 or more, e.g. "
                     + connectionsFor(descriptorLimit()) + " (the default for this process's descriptor limit)");
@@ -60,7 +74,8 @@ public record GatewayConfig(String host, int port, String domain, Duration conne
 
     public static GatewayConfig defaults() {
         return new GatewayConfig("127.0.0.1", 8080, "localhost", Duration.ofSeconds(1), 256,
-                Duration.ofSeconds(10), Duration.ofSeconds(30), connectionsFor(descriptorLimit()));
+                Duration.ofSeconds(10), Duration.ofSeconds(30), connectionsFor(descriptorLimit()), Optional.empty(), Duration.ofMinutes(10),
+                Math.max(1, connectionsFor(descriptorLimit()) / 2));
     }
 
     /**
@@ -81,31 +96,46 @@ public record GatewayConfig(String host, int port, String domain, Duration conne
     }
 
     public GatewayConfig withHost(String newHost) {
-        return new GatewayConfig(newHost, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections);
+        return new GatewayConfig(newHost, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections, tls, tunnelIdleTimeout, maxConnectionsPerAddress);
     }
 
     public GatewayConfig withPort(int newPort) {
-        return new GatewayConfig(host, newPort, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections);
+        return new GatewayConfig(host, newPort, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections, tls, tunnelIdleTimeout, maxConnectionsPerAddress);
     }
 
     public GatewayConfig withDomain(String newDomain) {
-        return new GatewayConfig(host, port, newDomain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections);
+        return new GatewayConfig(host, port, newDomain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections, tls, tunnelIdleTimeout, maxConnectionsPerAddress);
     }
 
     public GatewayConfig withMaxConnectionsPerEndpoint(int perEndpoint) {
-        return new GatewayConfig(host, port, domain, connectTimeout, perEndpoint, headerTimeout, sendTimeout, maxConnections);
+        return new GatewayConfig(host, port, domain, connectTimeout, perEndpoint, headerTimeout, sendTimeout, maxConnections, tls, tunnelIdleTimeout, maxConnectionsPerAddress);
     }
 
     public GatewayConfig withHeaderTimeout(Duration timeout) {
-        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, timeout, sendTimeout, maxConnections);
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, timeout, sendTimeout, maxConnections, tls, tunnelIdleTimeout, maxConnectionsPerAddress);
     }
 
     public GatewayConfig withSendTimeout(Duration timeout) {
-        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, timeout, maxConnections);
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, timeout, maxConnections, tls, tunnelIdleTimeout, maxConnectionsPerAddress);
     }
 
     public GatewayConfig withMaxConnections(int max) {
-        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, max);
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, max, tls, tunnelIdleTimeout, maxConnectionsPerAddress);
+    }
+
+    /** Serves TLS as well, on its own port (see {@link GatewayTls}). */
+    public GatewayConfig withTls(GatewayTls newTls) {
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections,
+                Optional.of(newTls), tunnelIdleTimeout, maxConnectionsPerAddress);
+    }
+
+    public GatewayConfig withTunnelIdleTimeout(Duration timeout) {
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections, tls, timeout, maxConnectionsPerAddress);
+    }
+
+    public GatewayConfig withMaxConnectionsPerAddress(int max) {
+        return new GatewayConfig(host, port, domain, connectTimeout, maxConnectionsPerEndpoint, headerTimeout, sendTimeout, maxConnections, tls,
+                tunnelIdleTimeout, max);
     }
 
     private static void checkPositive(String key, Duration value, String example) {

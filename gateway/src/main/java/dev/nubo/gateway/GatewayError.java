@@ -3,9 +3,14 @@ package dev.nubo.gateway;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.nubo.model.Json;
 import dev.nubo.model.Quantities;
-import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServerResponse;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 
@@ -98,19 +103,27 @@ record GatewayError(int status, String code, String message, String hint, int re
                 "send a well-formed HTTP/1.1 request (RFC 9112); the gateway forwards nothing it cannot frame unambiguously", 0);
     }
 
-    Future<Void> send(HttpServerResponse response, String requestId) {
+    /** The answer as the caller gets it; {@code close} adds {@code Connection: close} (else the exchange decides). */
+    FullHttpResponse response(String requestId, HttpVersion version, boolean close) {
         byte[] json;
         try {
             json = Json.mapper().writeValueAsBytes(new Body(new Detail(code, message, hint, requestId)));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);  // records of strings always serialize
         }
-        response.setStatusCode(status)
-                .putHeader("content-type", "application/json")
-                .putHeader("x-request-id", requestId);
+        FullHttpResponse response = new DefaultFullHttpResponse(version, HttpResponseStatus.valueOf(status), Unpooled.wrappedBuffer(json));
+        HttpHeaders headers = response.headers();
+        headers.set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, json.length)
+                .set(Forwarding.REQUEST_ID, requestId);
         if (retryAfterSeconds > 0) {
-            response.putHeader("retry-after", Integer.toString(retryAfterSeconds));
+            headers.setInt(HttpHeaderNames.RETRY_AFTER, retryAfterSeconds);
         }
-        return response.end(Buffer.buffer(json));
+        if (close) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (version.equals(HttpVersion.HTTP_1_0)) {
+            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return response;
     }
 }

@@ -1,7 +1,9 @@
 package dev.nubo.gateway;
 
-import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpVersion;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpVersion;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,9 +15,9 @@ import java.util.Optional;
  * {@code Content-Length} after it and reads the body as the next request on a pooled connection,
  * whose answer then goes to another caller.
  *
- * <p>Netty checks header names and values only while Vert.x header validation is on (the system
- * property {@code vertx.disableHttpHeadersValidation} turns it off) and never checks the rest,
- * so the gateway checks everything here, in one pass over the head, whatever that property says:
+ * <p>The gateway's decoder validates no header syntax (Netty would check names and values in a
+ * pass of its own per header, and never the rest), so the gateway checks everything here, in one
+ * pass over the head:
  * <ul>
  *   <li>every header name is a token (RFC 9110 section 5.6.2), so not empty and without spaces, and
  *       every value is free of control characters other than tab (NUL, a bare CR, DEL);
@@ -47,7 +49,7 @@ final class RequestHead {
     private RequestHead() {}
 
     /** What is wrong with the head, in words for the caller; empty when it may be forwarded. */
-    static Optional<String> flaw(HttpServerRequest request) {
+    static Optional<String> flaw(HttpRequest request) {
         String uri = request.uri();
         for (int i = 0, n = uri.length(); i < n; i++) {
             char c = uri.charAt(i);
@@ -58,8 +60,9 @@ final class RequestHead {
         }
         int hosts = 0;
         int encodings = 0;
-        for (Map.Entry<String, String> header : request.headers()) {
-            String name = header.getKey();
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = request.headers().iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            CharSequence name = header.getKey();
             if (name.isEmpty()) {
                 return Optional.of("a header has an empty name");
             }
@@ -70,18 +73,18 @@ final class RequestHead {
                             + "; a name is letters, digits and !#$%&'*+-.^_`|~ only, with the colon right after it");
                 }
             }
-            String value = header.getValue();
+            CharSequence value = header.getValue();
             for (int i = 0, n = value.length(); i < n; i++) {
                 char c = value.charAt(i);
                 if ((c < ' ' && c != '\t') || c == 0x7f) {
                     return Optional.of("header " + printable(name) + " has " + describe(c) + " in its value");
                 }
             }
-            if (name.length() == 4 && name.equalsIgnoreCase("host")) {
+            if (name.length() == 4 && HttpHeaderNames.HOST.contentEqualsIgnoreCase(name)) {
                 hosts++;
-            } else if (name.length() == 17 && name.equalsIgnoreCase("transfer-encoding")) {
+            } else if (name.length() == 17 && HttpHeaderNames.TRANSFER_ENCODING.contentEqualsIgnoreCase(name)) {
                 encodings++;
-                if (encodings > 1 || !value.strip().equalsIgnoreCase("chunked")) {
+                if (encodings > 1 || !value.toString().strip().equalsIgnoreCase("chunked")) {
                     return Optional.of("Transfer-Encoding must be 'chunked' alone, once (got '" + printable(value)
                             + "'" + (encodings > 1 ? " in a second header" : "") + "); or send a Content-Length");
                 }
@@ -90,7 +93,7 @@ final class RequestHead {
         if (hosts > 1) {
             return Optional.of("it has " + hosts + " Host headers; send exactly one");
         }
-        if (hosts == 0 && request.version() == HttpVersion.HTTP_1_1) {
+        if (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
             return Optional.of("an HTTP/1.1 request needs a Host header");
         }
         return Optional.empty();
@@ -102,7 +105,7 @@ final class RequestHead {
     }
 
     /** At most 64 characters, with control characters shown as {@code \xNN}: this goes back to the caller. */
-    private static String printable(String s) {
+    private static String printable(CharSequence s) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < s.length() && out.length() < 64; i++) {
             char c = s.charAt(i);

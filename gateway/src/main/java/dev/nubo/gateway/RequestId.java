@@ -18,6 +18,9 @@ final class RequestId {
             return incoming;
         }
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return TraceParent.hex(random.nextLong(), 16) + TraceParent.hex(random.nextLong(), 16);
+        char[] id = new char[32];
+        TraceParent.hex(random.nextLong(), id, 0);
+        TraceParent.hex(random.nextLong(), id, 16);
+        return new String(id);
     }
 }

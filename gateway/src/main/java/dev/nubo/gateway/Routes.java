@@ -29,12 +29,15 @@ final class Routes {
     }
 
     private final Map<String, Match> byHost;
+    private final Map<String, Match> byService;
     private final Prefix[] prefixes;
     private final Map<String, Target> targets;
     private final Set<String> instanceIds;
 
-    private Routes(Map<String, Match> byHost, Prefix[] prefixes, Map<String, Target> targets, Set<String> instanceIds) {
+    private Routes(Map<String, Match> byHost, Map<String, Match> byService, Prefix[] prefixes, Map<String, Target> targets,
+                   Set<String> instanceIds) {
         this.byHost = byHost;
+        this.byService = byService;
         this.prefixes = prefixes;
         this.targets = targets;
         this.instanceIds = instanceIds;
@@ -51,6 +54,7 @@ final class Routes {
                         Function<String, Demand> demand, Function<String, java.util.concurrent.atomic.AtomicInteger> splitCursor) {
         Map<String, Match> byHost = new HashMap<>();
         Map<String, Match> byTagHost = new HashMap<>();
+        Map<String, Match> byService = new HashMap<>();
         List<Prefix> prefixes = new ArrayList<>();
         Map<String, Target> targets = new HashMap<>();
         Set<String> ids = new HashSet<>();
@@ -70,6 +74,7 @@ final class Routes {
             Route route = new Route(service, own, splitCursor.apply(service.service()));
             String name = service.service().toLowerCase(Locale.ROOT);
             Match match = new Match(route, null);
+            byService.put(service.service(), match);
             byHost.put(name + "." + domain, match);
             service.tags().forEach((tag, revision) ->
                     byTagHost.put(tag.toLowerCase(Locale.ROOT) + "-" + name + "." + domain, new Match(route, own.get(revision))));
@@ -80,7 +85,7 @@ final class Routes {
         // A service's own name wins over a tag host that happens to spell it (tag "a" of "b-c" vs service "a-b-c").
         byTagHost.forEach(byHost::putIfAbsent);
         prefixes.sort(Comparator.comparingInt((Prefix p) -> p.prefix().length()).reversed());
-        return new Routes(Map.copyOf(byHost), prefixes.toArray(Prefix[]::new), Map.copyOf(targets), Set.copyOf(ids));
+        return new Routes(Map.copyOf(byHost), Map.copyOf(byService), prefixes.toArray(Prefix[]::new), Map.copyOf(targets), Set.copyOf(ids));
     }
 
     /** The service for a request: by host name first, then by the longest path prefix; null when none. */
@@ -97,6 +102,11 @@ final class Routes {
             }
         }
         return null;
+    }
+
+    /** The service of that name (its main URL, not a tag), or null. */
+    Match service(String name) {
+        return byService.get(name);
     }
 
     /** The routed revision with this id, or null. */

@@ -16,17 +16,27 @@ final class TraceParent {
 
     private TraceParent() {}
 
-    /** The {@code traceparent} to send upstream, given what the caller sent (null when absent). */
+    /** The {@code traceparent} to send upstream, given what the caller sent (null when absent). One string, built in place. */
     static String forUpstream(String incoming) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
+        char[] out = new char[55];
+        out[0] = '0';
+        out[1] = '0';
+        out[2] = '-';
         if (incoming != null && TraceIds.isTraceparent(incoming)) {
-            return "00-" + incoming.substring(3, 35) + "-" + spanId(random) + "-" + incoming.substring(53, 55);
+            incoming.getChars(3, 35, out, 3);
+            out[53] = incoming.charAt(53);
+            out[54] = incoming.charAt(54);
+        } else {
+            hex(nonZero(random), out, 3);
+            hex(random.nextLong(), out, 19);
+            out[53] = '0';
+            out[54] = '1';
         }
-        return "00-" + hex(nonZero(random), 16) + hex(random.nextLong(), 16) + "-" + spanId(random) + "-01";
-    }
-
-    private static String spanId(ThreadLocalRandom random) {
-        return hex(nonZero(random), 16);
+        out[35] = '-';
+        hex(nonZero(random), out, 36);
+        out[52] = '-';
+        return new String(out);
     }
 
     private static long nonZero(ThreadLocalRandom random) {
@@ -37,12 +47,11 @@ final class TraceParent {
         return v;
     }
 
-    static String hex(long value, int digits) {
-        char[] out = new char[digits];
-        for (int i = digits - 1; i >= 0; i--) {
+    /** Writes {@code value} as 16 lowercase hex digits at {@code at}. */
+    static void hex(long value, char[] out, int at) {
+        for (int i = at + 15; i >= at; i--) {
             out[i] = HEX[(int) (value & 0xF)];
             value >>>= 4;
         }
-        return new String(out);
     }
 }

@@ -104,6 +104,32 @@ class GatewayConnectionsTest {
         });
     }
 
+    @Test
+    void refusesConnectionsOverTheCapPerAddressWhileOtherAddressesAreServed() throws IOException {
+        h = new Harness(c -> c.withMaxConnectionsPerAddress(2).withHeaderTimeout(Duration.ofMinutes(1)));
+        h.route("hello", List.of(), h.instance("hello-1", req -> req.response().end("ok " + req.path())));
+
+        try (Socket first = h.socket(); Socket second = h.socket()) {
+            RawHttp.write(first.getOutputStream(), "GET /one HTTP/1.1\r\nHost: hello.localhost\r\n\r\n");
+            assertThat(RawHttp.read(first.getInputStream()).body()).isEqualTo("ok /one");
+            try (Socket third = h.socket()) {
+                assertThat(third.getInputStream().read()).as("a third from 127.0.0.1 is closed at once").isEqualTo(-1);
+            }
+            try (Socket other = new Socket()) {  // all of 127/8 is loopback on Linux: another client address
+                other.bind(new InetSocketAddress("127.0.0.2", 0));
+                other.connect(new InetSocketAddress("127.0.0.1", h.gateway.port()));
+                RawHttp.write(other.getOutputStream(), "GET /other HTTP/1.1\r\nHost: hello.localhost\r\n\r\n");
+                assertThat(RawHttp.read(other.getInputStream()).body()).isEqualTo("ok /other");
+            }
+        }
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> {  // the two closed: room again
+            try (Socket next = h.socket()) {
+                RawHttp.write(next.getOutputStream(), "GET /three HTTP/1.1\r\nHost: hello.localhost\r\n\r\n");
+                assertThat(RawHttp.read(next.getInputStream()).body()).isEqualTo("ok /three");
+            }
+        });
+    }
+
     /** Writes one header line at a time until the gateway closes the connection; false if it never does. */
     private static boolean dripUntilCut(Socket socket, String line) {
         long deadline = System.nanoTime() + WAIT.toNanos();

@@ -231,7 +231,7 @@ class GatewayFailureTest {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             GatewayConfig config = GatewayConfig.defaults().withHost("127.0.0.1").withPort(taken.getLocalPort());
 
-            assertThatThrownBy(() -> Gateway.start(h.vertx, config))
+            assertThatThrownBy(() -> Gateway.start(config))
                     .isInstanceOf(UserError.class)
                     .hasMessage("port " + taken.getLocalPort() + " is in use; pass --http-port to choose another");
         }

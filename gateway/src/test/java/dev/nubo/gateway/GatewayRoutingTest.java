@@ -100,7 +100,7 @@ class GatewayRoutingTest {
     void givesEachGatewayItsOwnFreePort() {
         h.route("hello", List.of(), h.instance("hello-1", req -> req.response().end("hello")));
 
-        try (Gateway second = Gateway.start(h.vertx, GatewayConfig.defaults().withHost("127.0.0.1").withPort(0))) {
+        try (Gateway second = Gateway.start(GatewayConfig.defaults().withHost("127.0.0.1").withPort(0))) {
             assertThat(second.port()).isPositive().isNotEqualTo(h.gateway.port());
             HttpResponse<String> fromSecond = h.send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + second.port() + "/")).header("Host", "hello.localhost").build());

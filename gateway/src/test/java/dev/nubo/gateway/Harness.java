@@ -45,7 +45,7 @@ final class Harness implements AutoCloseable {
 
     /** A gateway on a free loopback port, with the settings {@code configure} changes. */
     Harness(java.util.function.UnaryOperator<GatewayConfig> configure) {
-        gateway = Gateway.start(vertx, configure.apply(GatewayConfig.defaults().withHost("127.0.0.1").withPort(0)));
+        gateway = Gateway.start(configure.apply(GatewayConfig.defaults().withHost("127.0.0.1").withPort(0)));
     }
 
     /** Starts an upstream instance; its handler runs on an event loop, so it must not block. */

@@ -64,8 +64,10 @@ final class ControlApi {
 
     private final DeveloperApi developer;
 
+    private final ApisApi apis;
+
     ControlApi(Vertx vertx, String token, Views views, Deployments deployments, LogHub logs, Home home, Urls urls, long uploadLimit,
-               EventsApi events, Eventing eventing, DeveloperApi developer) {
+               EventsApi events, Eventing eventing, DeveloperApi developer, ApisApi apis) {
         this.vertx = vertx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.views = views;
@@ -79,6 +81,7 @@ final class ControlApi {
         this.events = events;
         this.eventing = eventing;
         this.developer = developer;
+        this.apis = apis;
     }
 
     /** Adds {@code routes} to those {@link #mount} adds (behind the bearer token, before the 404 for the rest). */
@@ -87,13 +90,19 @@ final class ControlApi {
         return this;
     }
 
+    private Map<String, Object> info() {
+        Map<String, Object> info = new java.util.LinkedHashMap<>(Map.of("version", Version.current(), "api", urls.api(),
+                "gateway", urls.gateway(), "domain", urls.domain()));
+        urls.secureGateway().ifPresent(https -> info.put("secureGateway", https));
+        return info;
+    }
+
     /** Adds the API's routes to a router that is already serving. */
     void mount(Router router) {
         events.mountPublic(router, this::isAdmin);
         developer.mountPublic(router);
         router.route().handler(this::authenticate);
-        router.get("/v1/info").handler(ctx -> json(ctx, 200, Map.of("version", Version.current(), "api", urls.api(),
-                "gateway", urls.gateway(), "domain", urls.domain())));
+        router.get("/v1/info").handler(ctx -> json(ctx, 200, info()));
         router.get("/v1/runtimes").handler(ctx -> json(ctx, 200, views.runtimes()));
         router.post("/v1/deployments").handler(this::deploy);
         developer.mount(router);
@@ -117,6 +126,7 @@ final class ControlApi {
         router.post("/v1/services/:name/invoke").handler(BodyHandler.create().setBodyLimit(INVOKE_BODY_LIMIT)).handler(this::invoke);
         router.get("/v1/services/:name/logs").handler(this::logs);
         events.mount(router);
+        apis.mount(router);
         parts.forEach(part -> part.accept(router));
         router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
                 "no API endpoint " + ctx.request().method() + " " + ctx.request().path(), "docs/API.md lists the endpoints")));

@@ -6,6 +6,8 @@ import dev.nubo.events.EventingConfig;
 import dev.nubo.events.GatewayAddress;
 import dev.nubo.events.Shortcut;
 import dev.nubo.events.SourceStore;
+import dev.nubo.apis.ApiGate;
+import dev.nubo.apis.ApiKeys;
 import dev.nubo.gateway.Gateway;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
@@ -66,7 +68,7 @@ public final class NuboServer implements AutoCloseable {
             Store store = shutdown.add(Stage.STORE, Store.open(config.store()));
             Vertx vertx = vertx();
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
-            Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(vertx, config.gateway()));
+            Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(config.gateway()));
             LogHub logs = new LogHub(home);
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish));
@@ -74,7 +76,8 @@ public final class NuboServer implements AutoCloseable {
             Router router = Router.router(vertx);
             ApiListener api = shutdown.add(Stage.CONTROL_API, ApiListener.listen(vertx, router, config.apiHost(), config.apiPort()));
             Urls urls = new Urls("http://" + display(config.apiHost()) + ":" + api.port(),
-                    "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port());
+                    "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port(),
+                    gateway.securePort().map(port -> "https://" + display(config.httpHost()) + ":" + port));
 
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
@@ -92,10 +95,14 @@ public final class NuboServer implements AutoCloseable {
                     reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls));
+            ApiKeys apiKeys = new ApiKeys();
+            ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime);
+            ApiCatalog apiCatalog = new ApiCatalog(home.root().resolve("apis"), apiGate, apiKeys, clock);
+            gateway.frontDoor(apiGate);
             ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
-                            runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())));
+                            runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
             Workflows workflows = shutdown.add(Stage.WORKFLOWS, Workflows.open(store.workflows(),
                     Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock));
             controlApi.with(new WorkflowsApi(workflows)::mount).mount(router);
@@ -174,6 +181,11 @@ public final class NuboServer implements AutoCloseable {
     /** {@code http://127.0.0.1:8080}. */
     public String gatewayUrl() {
         return urls.gateway();
+    }
+
+    /** {@code https://127.0.0.1:8443}, when the gateway serves TLS ({@code --tls-cert}). */
+    public java.util.Optional<String> secureGatewayUrl() {
+        return urls.secureGateway();
     }
 
     public int gatewayPort() {

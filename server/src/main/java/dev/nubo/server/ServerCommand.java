@@ -1,6 +1,7 @@
 package dev.nubo.server;
 
 import dev.nubo.gateway.GatewayConfig;
+import dev.nubo.gateway.GatewayTls;
 import dev.nubo.model.NuboException;
 import dev.nubo.model.Quantities;
 import dev.nubo.store.StoreLocation;
@@ -50,6 +51,24 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--http-send-timeout", description = "A caller that takes no byte of its answer for this long is cut"
             + " (default: ${DEFAULT-VALUE}).", defaultValue = "30s")
     String httpSendTimeout;
+
+    @Option(names = "--http-max-connections-per-client", description = "Most connections the gateway holds open from one IP address;"
+            + " more from it are closed as they come (default: half of --http-max-connections' default).")
+    Integer httpMaxConnectionsPerClient;
+
+    @Option(names = "--websocket-idle-timeout", description = "A WebSocket (any switched connection) that carries nothing"
+            + " either way for this long is closed (default: ${DEFAULT-VALUE}).", defaultValue = "10m")
+    String websocketIdleTimeout;
+
+    @Option(names = "--tls-cert", description = "PEM certificate chain: the gateway also serves HTTPS (HTTP/2 by ALPN) on --https-port.")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", description = "PEM private key (PKCS#8) of --tls-cert.")
+    Path tlsKey;
+
+    @Option(names = "--https-port", description = "Gateway HTTPS port with --tls-cert; 0 picks a free one (default: ${DEFAULT-VALUE}).",
+            defaultValue = "8443")
+    int httpsPort;
 
     @Option(names = "--api-host", description = "Control API bind address (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
     String apiHost;
@@ -121,6 +140,7 @@ public final class ServerCommand implements Callable<Integer> {
                 Stop with Ctrl-C.
                 """, Version.current(), bound(server.gatewayUrl(), httpHost), server.serviceUrl("NAME"), bound(server.apiUrl(), apiHost),
                 server.home().resolve("admin.token"), server.home(), config.store());
+        server.secureGatewayUrl().ifPresent(https -> out.printf("  https    %s   (TLS with %s)%n", bound(https, httpHost), tlsCert));
         out.flush();
         try {
             stopped.await();
@@ -146,7 +166,27 @@ public final class ServerCommand implements Callable<Integer> {
         }
         GatewayConfig gateway = base.gateway().withHost(httpHost).withPort(httpPort).withDomain(domain)
                 .withHeaderTimeout(positive("--http-header-timeout", httpHeaderTimeout))
-                .withSendTimeout(positive("--http-send-timeout", httpSendTimeout));
+                .withSendTimeout(positive("--http-send-timeout", httpSendTimeout))
+                .withTunnelIdleTimeout(positive("--websocket-idle-timeout", websocketIdleTimeout));
+        if ((tlsCert == null) != (tlsKey == null)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--tls-cert and --tls-key go together: pass the certificate chain and its private key (got only "
+                            + (tlsCert == null ? "--tls-key" : "--tls-cert") + ")");
+        }
+        if (tlsCert != null) {
+            try {
+                gateway = gateway.withTls(new GatewayTls(tlsCert, tlsKey, httpsPort));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        if (httpMaxConnectionsPerClient != null) {
+            if (httpMaxConnectionsPerClient < 1) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--http-max-connections-per-client must be 1 or more (got " + httpMaxConnectionsPerClient + ")");
+            }
+            gateway = gateway.withMaxConnectionsPerAddress(httpMaxConnectionsPerClient);
+        }
         if (httpMaxConnections != null) {
             if (httpMaxConnections < 1) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),

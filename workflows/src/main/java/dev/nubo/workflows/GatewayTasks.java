@@ -3,6 +3,7 @@ package dev.nubo.workflows;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.nubo.model.EventHeader;
 import dev.nubo.model.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -14,10 +15,11 @@ import java.time.Duration;
 
 /**
  * Tasks as HTTP calls through Nubo's gateway, as any client's: {@code POST /} with {@code Host:
- * SERVICE.domain}, the input as the JSON body and {@code Nubo-Idempotency-Key}, so that the gateway
+ * SERVICE.domain}, the input as the JSON body, {@code Nubo-Idempotency-Key}, and {@code Nubo-Event:
+ * direct} with the server's key (a Lambda-style function's event is the input itself), so that the gateway
  * wakes a service at zero, holds the call while it starts and applies its limits. A 2xx answer is the
  * result (JSON, or the text as a string); any other is a task failure named by the function's error
- * type ({@code {"error":{"type":…,"message":…}}}, what Nubo's runtimes answer for a throw), else
+ * type (Lambda's {@code {"errorType":…,"errorMessage":…}}, or {@code {"error":{"type":…,"message":…}}}), else
  * {@code States.TaskFailed}; no answer within the task's {@code TimeoutSeconds} is {@code States.Timeout}.
  * Setting {@code Host} needs {@code -Djdk.httpclient.allowRestrictedHeaders=host}, which the launcher sets.
  */
@@ -40,6 +42,8 @@ final class GatewayTasks implements Tasks {
                 .header("Host", call.service() + "." + domain)
                 .header("Content-Type", "application/json")
                 .header(IDEMPOTENCY_HEADER, call.idempotencyKey())
+                // A direct invocation: a Lambda-style function gets the input as its event, not an HTTP event.
+                .header(EventHeader.NAME, EventHeader.DIRECT).header(EventHeader.KEY, EventHeader.key())
                 .POST(HttpRequest.BodyPublishers.ofString(call.input().toString()));
         call.timeout().ifPresent(request::timeout);
         HttpResponse<String> response;
@@ -56,9 +60,10 @@ final class GatewayTasks implements Tasks {
         if (response.statusCode() / 100 == 2) {
             return body;
         }
-        JsonNode error = body.path("error");
-        String type = error.path("type").asText(error.path("code").asText(""));
-        String message = error.path("message").asText(response.body());
+        // Lambda's shape ({"errorType", "errorMessage"}) from Lambda-style functions, else Nubo's error body.
+        JsonNode error = body.has("errorType") ? body : body.path("error");
+        String type = error.path("errorType").asText(error.path("type").asText(error.path("code").asText("")));
+        String message = error.path("errorMessage").asText(error.path("message").asText(response.body()));
         throw new StatesError(type.isEmpty() ? StatesError.TASK_FAILED : type,
                 "service " + call.service() + " answered " + response.statusCode() + ": " + message);
     }

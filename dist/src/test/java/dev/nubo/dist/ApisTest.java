@@ -1,0 +1,144 @@
+package dev.nubo.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.nubo.model.Json;
+import dev.nubo.testing.SampleApps;
+import dev.nubo.testing.TestNubo;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Date;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An OpenAPI document deployed with the CLI in front of a real service, called through the packaged server's gateway. */
+class ApisTest {
+
+    @TempDir
+    static Path home;
+
+    @TempDir
+    static Path apps;
+
+    static TestNubo nubo;
+    static RSAKey signing;
+
+    @BeforeAll
+    static void start() throws Exception {
+        signing = new RSAKeyGenerator(2048).keyID("k1").generate();
+        nubo = TestNubo.start(home);
+        Path dir = TestNubo.app(apps, "users", SampleApps.echoYaml("users", ""), Map.of("app.py", SampleApps.echo("v1")));
+        TestNubo.CliResult deploy = nubo.nubo("deploy", dir.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+    }
+
+    @AfterAll
+    static void stop() {
+        nubo.close();
+    }
+
+    static Path document(String usersService) throws Exception {
+        Path file = apps.resolve("openapi-" + usersService + ".yaml");
+        Files.writeString(file, """
+                openapi: 3.1.0
+                info: {title: Shop, version: "1"}
+                x-nubo-cors: {allowOrigins: ["https://shop.example"], allowMethods: [GET], allowHeaders: [x-api-key]}
+                paths:
+                  /users/{id}:
+                    get:
+                      x-nubo: {service: "${stageVariables.users}", path: /headers}
+                      security: [{key: []}]
+                      responses: {"200": {description: ok}}
+                  /admin/{id}:
+                    get:
+                      x-nubo: {service: "${stageVariables.users}", path: /headers}
+                      security: [{jwt: [admin]}]
+                      responses: {"200": {description: ok}}
+                  /health:
+                    get:
+                      responses: {"200": {description: ok, content: {application/json: {example: {up: true}}}}}
+                components:
+                  securitySchemes:
+                    key: {type: apiKey, in: header, name: x-api-key}
+                    jwt: {type: http, scheme: bearer, x-nubo-authorizer: {issuer: "https://id.test", audience: shop, jwks: %s}}
+                """.formatted(new JWKSet(signing.toPublicJWK())));
+        return file;
+    }
+
+    private HttpResponse<String> call(String path, String... headers) {
+        Map<String, String> map = new java.util.HashMap<>();
+        for (int i = 0; i < headers.length; i += 2) {
+            map.put(headers[i], headers[i + 1]);
+        }
+        return nubo.send("shop", path, HttpRequest.newBuilder().GET(), map);
+    }
+
+    @Test
+    void servesAnOpenApiDocumentWithKeysJwtsCorsAndMocksAndRollsBack() throws Exception {
+        TestNubo.CliResult deployed = nubo.nubo("api", "deploy", document("users").toString(), "--stage", "prod", "--var", "users=users");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        assertThat(deployed.out()).contains("API shop v1 serves").contains("GET /users/{id} -> users /headers");
+
+        assertThat(call("/prod/health").body()).isEqualTo("{\"up\":true}");
+        HttpResponse<String> noKey = call("/prod/users/7");
+        assertThat(noKey.statusCode()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(noKey.body()).path("error").path("code").asText()).isEqualTo("api.key_missing");
+
+        TestNubo.CliResult created = nubo.nubo("apikey", "create", "--api", "shop", "--rate", "1", "--burst", "2");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        String key = created.out().lines().filter(l -> l.startsWith("nk_")).findFirst().orElseThrow();
+        HttpResponse<String> ok = call("/prod/users/7", "x-api-key", key, "origin", "https://shop.example", "nubo-authorizer", "forged");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+        JsonNode seen = Json.mapper().readTree(ok.body());
+        assertThat(seen.path("nubo-route-key").asText()).isEqualTo("GET /users/{id}");
+        assertThat(seen.path("nubo-stage").asText()).isEqualTo("prod");
+        assertThat(seen.path("nubo-path-parameters").asText()).isEqualTo("{\"id\":\"7\"}");
+        assertThat(seen.path("nubo-authorizer").asText()).isEqualTo("{}");
+        assertThat(ok.headers().firstValue("access-control-allow-origin")).hasValue("https://shop.example");
+        call("/prod/users/7", "x-api-key", key);
+        HttpResponse<String> limited = call("/prod/users/7", "x-api-key", key);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("retry-after")).isPresent();
+        assertThat(nubo.nubo("usage", "--api", "shop").out()).contains("key-");
+
+        String token = token("admin");
+        HttpResponse<String> admin = call("/prod/admin/1", "authorization", "Bearer " + token);
+        assertThat(admin.statusCode()).as(admin.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(Json.mapper().readTree(admin.body()).path("nubo-authorizer").asText())
+                .path("jwt").path("claims").path("sub").asText()).isEqualTo("ada");
+        assertThat(call("/prod/admin/1", "authorization", "Bearer " + token("read")).statusCode()).isEqualTo(403);
+
+        assertThat(nubo.nubo("api", "deploy", document("nobody").toString(), "--var", "users=nobody").exitCode()).isZero();
+        assertThat(call("/prod/health").statusCode()).isEqualTo(200);
+        assertThat(call("/prod/admin/1", "authorization", "Bearer " + token).statusCode()).isEqualTo(503);
+        TestNubo.CliResult rollback = nubo.nubo("api", "rollback", "shop", "--stage", "prod");
+        assertThat(rollback.out()).as(rollback.toString()).contains("serves v1 again");
+        assertThat(call("/prod/admin/1", "authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+
+        nubo.restart();
+        assertThat(call("/prod/users/7", "x-api-key", key).statusCode()).as("keys and the serving version outlive a restart").isEqualTo(200);
+        assertThat(nubo.nubo("api", "list").out()).contains("shop").contains("v1 of 2");
+    }
+
+    private static String token(String scope) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), new JWTClaimsSet.Builder()
+                .issuer("https://id.test").audience("shop").subject("ada").claim("scope", scope)
+                .expirationTime(new Date(System.currentTimeMillis() + 300_000)).build());
+        jwt.sign(new RSASSASigner(signing));
+        return jwt.serialize();
+    }
+}
