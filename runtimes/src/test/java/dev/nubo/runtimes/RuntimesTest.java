@@ -46,6 +46,13 @@ class RuntimesTest {
     }
 
     @Test
+    void trimsTheJavaHostsNativeHeapOnlyOnJvmsThatKnowTheFlag() {
+        assertThat(JavaHostCommand.trimsNativeHeap(Runtime.Version.parse("21"))).isFalse();
+        assertThat(JavaHostCommand.trimsNativeHeap(Runtime.Version.parse("21.0.1+12"))).isTrue();
+        assertThat(JavaHostCommand.trimsNativeHeap(Runtime.Version.parse("25.0.3"))).isTrue();
+    }
+
+    @Test
     void startsAJavaFunctionInTheHostWithAHeapFromItsMemoryLimit() {
         Descriptor d = Descriptor.parse("name: hello\nruntime: java\nhandler: com.example.Hello\ncode: target/classes\n"
                 + "memory: 128Mi\ntimeout: 5s\nenv: {GREETING: hi}\n");
