@@ -127,6 +127,11 @@ final class Reconciler implements AutoCloseable {
         return descriptors.of(r);
     }
 
+    /** Whether a JVM app's starts use a start cache, and which; empty for other runtimes. */
+    Optional<String> startCache(RevisionRecord r) {
+        return fleet.startCache(r, descriptors.of(r));
+    }
+
     private void reconcileOnce(String service) {
         apply(service, ReconcilePlan.plan(snapshot(service), clock.instant()));
     }
@@ -210,6 +215,9 @@ final class Reconciler implements AutoCloseable {
         runtimeApis.changed(instance, to);
         if (to != InstanceState.STARTING) {
             starts.ended(instance.id());
+        }
+        if (to == InstanceState.STOPPED || to == InstanceState.FAILED || to == InstanceState.BACKOFF) {
+            fleet.exited(instance);
         }
         if (to == InstanceState.READY) {
             log.info("{}: instance {} ready in {} ms", service, instance.id(),
