@@ -28,17 +28,19 @@ final class Deployments {
     private final Artifacts artifacts;
     private final Runtimes runtimes;
     private final Store store;
+    private final ServiceRecords records;
     private final LocalChanges changes;
     private final Reconciler reconciler;
     private final Urls urls;
     private final InstantSource clock;
 
     /** @param changes where every write here is announced; the reconciler listens (see {@link ServiceChanges}) */
-    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, LocalChanges changes, Reconciler reconciler, Urls urls,
-                InstantSource clock) {
+    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, ServiceRecords records, LocalChanges changes,
+                Reconciler reconciler, Urls urls, InstantSource clock) {
         this.artifacts = artifacts;
         this.runtimes = runtimes;
         this.store = store;
+        this.records = records;
         this.changes = changes;
         this.reconciler = reconciler;
         this.urls = urls;
@@ -172,13 +174,20 @@ final class Deployments {
         changes.changed(service);
     }
 
-    /** A path prefix belongs to one service; the owner is whoever's live revisions claim it. */
+    /**
+     * A path prefix belongs to one service; the owner is whoever's live revisions claim it. Read from
+     * memory, and not at all for a service that claims no path, so a deploy does not slow down with
+     * the number of services.
+     */
     private void checkPaths(Descriptor d) {
-        for (var other : store.services()) {
+        if (d.paths().isEmpty()) {
+            return;
+        }
+        for (var other : records.services()) {
             if (other.name().equals(d.name())) {
                 continue;
             }
-            for (RevisionRecord r : store.revisions(other.name())) {
+            for (RevisionRecord r : records.of(other.name()).revisions()) {
                 if (r.state() == RevisionState.FAILED) {
                     continue;
                 }

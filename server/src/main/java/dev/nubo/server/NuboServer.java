@@ -78,10 +78,13 @@ public final class NuboServer implements AutoCloseable {
             RuntimeApis runtimeApis = shutdown.add(Stage.RUNTIME_APIS, new RuntimeApis(vertx));
             // The reconciler hears of stored changes from Deployments, in-process; the store's change feed goes here.
             LocalChanges changes = new LocalChanges();
-            Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, instances, runtimes, runtimeApis, artifacts,
-                    gateway, home, logs, clock, config.terminationGrace(), changes));
-            Deployments deployments = new Deployments(artifacts, runtimes, store, changes, reconciler, urls, clock);
-            Views views = new Views(store, reconciler, urls, gateway);
+            // Subscribed first: a pass that a change queues reads the records again.
+            ServiceRecords records = new ServiceRecords(store);
+            changes.subscribe(records::changed);
+            Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
+                    artifacts, gateway, home, logs, clock, config.terminationGrace(), changes));
+            Deployments deployments = new Deployments(artifacts, runtimes, store, records, changes, reconciler, urls, clock);
+            Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
             // One node's event log in NUBO_HOME; where nodes share the store in PostgreSQL, the event log is to be

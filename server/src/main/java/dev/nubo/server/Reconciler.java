@@ -46,6 +46,7 @@ final class Reconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
     private final Store store;
+    private final ServiceRecords records;
     private final Instances instances;
     private final RuntimeApis runtimeApis;
     private final LogHub logs;
@@ -59,9 +60,11 @@ final class Reconciler implements AutoCloseable {
     private final Scaler scaler;
     private final CodeCollector code;
 
-    Reconciler(Store store, Instances instances, Runtimes runtimes, RuntimeApis runtimeApis, Artifacts artifacts,
-            Gateway gateway, Home home, LogHub logs, InstantSource clock, Duration terminationGrace, ServiceChanges changes) {
+    Reconciler(Store store, ServiceRecords records, Instances instances, Runtimes runtimes, RuntimeApis runtimeApis,
+            Artifacts artifacts, Gateway gateway, Home home, LogHub logs, InstantSource clock, Duration terminationGrace,
+            ServiceChanges changes) {
         this.store = store;
+        this.records = records;
         this.instances = instances;
         this.runtimeApis = runtimeApis;
         this.logs = logs;
@@ -70,7 +73,7 @@ final class Reconciler implements AutoCloseable {
         this.starts = new StartSlots(Runtime.getRuntime().availableProcessors(), queue::add);
         this.fleet = new Fleet(instances, runtimes, runtimeApis, artifacts, home, logs, starts, gateway, terminationGrace);
         this.routes = new RoutePublisher(gateway);
-        this.status = new StatusWriter(store, clock);
+        this.status = new StatusWriter(store, records, clock);
         this.scaler = new Scaler(gateway, clock, fleet, queue::add, status);
         this.code = new CodeCollector(store, artifacts, clock);
         changes.subscribe(queue::add);
@@ -79,7 +82,7 @@ final class Reconciler implements AutoCloseable {
 
     /** Brings every stored service back, e.g. after a restart. */
     void reconcileAll() {
-        store.services().forEach(s -> queue.add(s.name()));
+        records.services().forEach(s -> queue.add(s.name()));
     }
 
     /**
@@ -137,8 +140,10 @@ final class Reconciler implements AutoCloseable {
     }
 
     private ServiceSnapshot snapshot(String service) {
-        Optional<ServiceRecord> record = store.service(service);
-        List<RevisionRecord> revisions = record.isPresent() ? store.revisions(service) : List.of();
+        // From memory: a cold start's pass reads no SQLite (ServiceRecords is told of every write).
+        ServiceRecords.Stored stored = records.of(service);
+        Optional<ServiceRecord> record = stored.service();
+        List<RevisionRecord> revisions = stored.revisions();
         Map<String, Descriptor> known = new HashMap<>();
         Map<String, Integer> desired = new HashMap<>();
         Map<String, Integer> pooled = new HashMap<>();

@@ -1,5 +1,6 @@
 package dev.nubo.server;
 
+import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
 import java.time.InstantSource;
 import org.slf4j.Logger;
@@ -15,18 +16,21 @@ final class StatusWriter {
     private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
 
     private final Store store;
+    private final ServiceRecords records;
     private final InstantSource clock;
 
-    StatusWriter(Store store, InstantSource clock) {
+    StatusWriter(Store store, ServiceRecords records, InstantSource clock) {
         this.store = store;
+        this.records = records;
         this.clock = clock;
     }
 
     void apply(ReconcilePlan.StatusChange change) {
-        switch (change) {
+        RevisionRecord written = switch (change) {
             case ReconcilePlan.Ready r -> store.markReady(r.revision(), r.at());
             case ReconcilePlan.Failed f -> store.markFailed(f.revision(), f.reason(), f.logTail());
-        }
+        };
+        records.changed(written.service());
     }
 
     void record(String service, ServiceEvent event) {
