@@ -225,9 +225,10 @@ final class Reconciler implements AutoCloseable {
             fleet.exited(instance);
         }
         if (to == InstanceState.READY) {
+            // The route first: requests held during a cold start wait for it, not for the log line.
+            routes.ready(service, instance.spec().revision(), fleet.seen(instance).endpoint());
             log.info("{}: instance {} ready in {} ms", service, instance.id(),
                     Duration.between(instance.createdAt(), instance.readyAt().orElse(clock.instant())).toMillis());
-            routes.ready(service, instance.spec().revision(), fleet.seen(instance).endpoint());
         }
         if (to == InstanceState.BACKOFF) {
             try {
