@@ -244,6 +244,7 @@ def pooled_pids():
 def rss(argv):
     targets = parse_targets(argv)
     serving = set()
+    long_idle = []
     for name, (gateway, api, token) in targets.items():
         for _ in range(20):
             invoke(gateway, name)
@@ -255,6 +256,15 @@ def rss(argv):
         values = [memory_kib(i["pid"]) for i in ready]
         values = [v for v in values if v]
         print("instance %s %s" % (name, " ".join("%d/%d" % v for v in values) or "NA"))
+        if name.endswith("-idle"):
+            long_idle.append((name, [i["pid"] for i in ready]))
+    # Services named *-idle scale to zero after 30 s: measured again once idle for 8 s, as an instance
+    # between requests mostly is (the JVM returns its compiler's arenas 5 s after warm-up).
+    if long_idle:
+        time.sleep(8)
+        for name, pids in long_idle:
+            values = [v for v in (memory_kib(p) for p in pids) if v]
+            print("instance-8s %s %s" % (name, " ".join("%d/%d" % v for v in values) or "NA"))
     for pid, program in pooled_pids():
         if pid not in serving:
             v = memory_kib(pid)

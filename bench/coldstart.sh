@@ -72,6 +72,11 @@ deploy "$(java_app java-pool)"
 deploy "$(app hello-node-function node-pool)"
 deploy "$(app hello-python-function python-pool)"
 deploy "$(app hello-node node-app)"
+# The same functions kept for 30 s after their last request: their memory once idle for longer.
+for d in "$(java_app java-idle)" "$(app hello-node-function node-idle)"; do
+  sed -i 's/idle: 1s/idle: 30s/' "$d/nubo.yaml"
+  deploy "$d"
+done
 
 bench_log "measuring $ROUNDS cold starts per service (each waits for its service to scale to zero first)"
 cold measure --rounds "$ROUNDS" --max-seconds 1200 --out "$RESULTS/cold.jsonl" \
@@ -80,6 +85,7 @@ cold measure --rounds "$ROUNDS" --max-seconds 1200 --out "$RESULTS/cold.jsonl" \
 
 bench_log "idle memory: RSS and PSS of each service's instance after 20 requests and 0.6 s idle, and of idle pooled processes"
 cold rss "java-pool=$POOLED" "node-pool=$POOLED" "python-pool=$POOLED" "node-app=$POOLED" "java-fresh=$FRESH" \
+  "java-idle=$POOLED" "node-idle=$POOLED" \
   >"$RESULTS/rss.txt"
 
 warm=""
@@ -141,6 +147,7 @@ while read -r kind name values; do
     rss+="${rss:+ }$(awk -v k="${v%/*}" 'BEGIN { printf "%.1f", k / 1024 }')"
     pss+="${pss:+ }$(awk -v k="${v#*/}" 'BEGIN { printf "%.1f", k / 1024 }')"
   done
+  case "$kind" in instance-8s) kind="instance, idle 8 s,";; esac
   echo "| $kind $name | ${rss:-NA} | ${pss:-NA} |"
 done <"$RESULTS/rss.txt"
 if [ -n "$warm" ]; then
