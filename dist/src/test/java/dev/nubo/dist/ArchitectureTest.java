@@ -40,7 +40,8 @@ class ArchitectureTest {
             Map.entry("cli", Set.of("model")),
             Map.entry("server", Set.of("model", "store", "instances", "runtimes", "runtimeapi", "gateway", "autoscaler", "eventsink", "events",
                     "sources", "kafkasource")),
-            Map.entry("testing", Set.of("model", "cli")),
+            // store: only its test fixture EmbeddedPostgres, for end-to-end runs with the state in PostgreSQL.
+            Map.entry("testing", Set.of("model", "cli", "store")),
             Map.entry("dist", Set.of("server", "cli")));
 
     static final Map<String, String> PACKAGE = Map.of("function-api", "function", "java-runtime", "javaruntime",

@@ -309,6 +309,11 @@ final class ControlApi {
             error(ctx, e);
             return;
         }
+        if (f instanceof dev.nubo.store.StoreConflict e) {
+            // A write that lost a race the caller did not ask to handle: nothing was written, so sending it again is safe.
+            error(ctx, UserError.conflict("state.changed", e.getMessage(), "send the request again: it will be decided on what is stored now"));
+            return;
+        }
         if (ctx.statusCode() == 413) {
             error(ctx, UserError.tooLarge("request.too_large", "the request body is too large", "send a smaller body"));
             return;

@@ -8,6 +8,7 @@ import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.ServiceRecord;
 import dev.nubo.store.Store;
+import dev.nubo.store.StoreConflict;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -29,19 +30,21 @@ final class Deployments {
     private final Runtimes runtimes;
     private final Store store;
     private final ServiceRecords records;
-    private final LocalChanges changes;
     private final Reconciler reconciler;
     private final Urls urls;
     private final InstantSource clock;
 
-    /** @param changes where every write here is announced; the reconciler listens (see {@link ServiceChanges}) */
-    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, ServiceRecords records, LocalChanges changes,
-                Reconciler reconciler, Urls urls, InstantSource clock) {
+    /**
+     * Every write here reaches the reconcilers (this node's and any other sharing the store) through the
+     * store's change feed ({@link FeedChanges}), not by a call; only a traffic change also waits for this
+     * node's pass, so that its answer shows the routes it made.
+     */
+    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, ServiceRecords records, Reconciler reconciler,
+                Urls urls, InstantSource clock) {
         this.artifacts = artifacts;
         this.runtimes = runtimes;
         this.store = store;
         this.records = records;
-        this.changes = changes;
         this.reconciler = reconciler;
         this.urls = urls;
         this.clock = clock;
@@ -52,11 +55,10 @@ final class Deployments {
         Descriptor d = Descriptor.parse(stored.descriptorYaml());
         runtimes.validate(d, stored.codeDir());
         checkPaths(d);
-        boolean created = store.service(d.name()).isEmpty();
         RevisionRecord r = store.createRevision(d.name(), stored.descriptorYaml(), stored.digest(), clock.instant());
+        boolean created = r.number() == 1; // numbering starts with the service: 1 is the deploy that created it
         store.addEvent(d.name(), Optional.of(r.id()), clock.instant(),
                 r.id() + " created from " + stored.digest().substring(0, 19) + "… (" + d.runtime().kind() + ")");
-        changes.changed(d.name());
         return new Deployed(d.name(), r.id(), stored.digest(), stored.size(), urls.service(d.name()), created);
     }
 
@@ -65,9 +67,7 @@ final class Deployments {
      * than the one serving now. Traffic moves once its instances are ready.
      */
     String rollback(String service, Optional<String> revision) {
-        if (store.service(service).isEmpty()) {
-            throw NotFound.service(service);
-        }
+        ServiceRecord read = store.service(service).orElseThrow(() -> NotFound.service(service));
         var revisions = store.revisions(service);
         int current = reconciler.routed(service).flatMap(id -> revisions.stream().filter(r -> r.id().equals(id)).findFirst())
                 .map(RevisionRecord::number).orElse(Integer.MAX_VALUE);
@@ -82,9 +82,13 @@ final class Deployments {
                     + target.reason().map(r -> " (" + r + ")").orElse("") + " and cannot take traffic",
                     "roll back to a revision that became ready; `nubo describe " + service + "` shows their states");
         }
-        store.pin(service, Optional.of(target.id()));
+        try {
+            store.pin(service, Optional.of(target.id()), read.trafficVersion());
+        } catch (StoreConflict e) {
+            throw UserError.conflict("traffic.changed", e.getMessage() + "; the rollback changed nothing",
+                    "look at it again (`nubo describe " + service + "`) and roll back again");
+        }
         store.addEvent(service, Optional.of(target.id()), clock.instant(), "rolled back to " + target.id() + " (pinned until the next deploy)");
-        changes.changed(service);
         return target.id();
     }
 
@@ -106,19 +110,21 @@ final class Deployments {
                 throw changed(service, ifMatch.getAsLong(), current.trafficVersion());
             }
             checkReady(service, current, traffic);
-            Optional<ServiceRecord> written = store.setTraffic(service, traffic, current.trafficVersion());
-            if (written.isPresent()) {
-                store.addEvent(service, Optional.empty(), clock.instant(), "traffic set: " + describe(traffic));
-                changes.changed(service);
-                reconciler.reconcileAndWait(service, TRAFFIC_APPLY_WAIT);
-                return written.get();
-            }
-            if (ifMatch.isPresent() || attempt == TRAFFIC_ATTEMPTS) {
-                long now = store.service(service).map(ServiceRecord::trafficVersion).orElse(current.trafficVersion());
+            ServiceRecord written;
+            try {
+                written = store.setTraffic(service, traffic, current.trafficVersion());
+            } catch (StoreConflict e) {
+                if (ifMatch.isEmpty() && attempt < TRAFFIC_ATTEMPTS) {
+                    continue;
+                }
+                long now = e.currentVersion().orElse(current.trafficVersion());
                 throw ifMatch.isPresent() ? changed(service, current.trafficVersion(), now)
                         : UserError.conflict("traffic.changed", "the traffic of service " + service + " kept changing while this"
                                 + " change was made (" + TRAFFIC_ATTEMPTS + " attempts)", "send it again");
             }
+            store.addEvent(service, Optional.empty(), clock.instant(), "traffic set: " + describe(traffic));
+            reconciler.reconcileAndWait(service, TRAFFIC_APPLY_WAIT);
+            return written;
         }
     }
 
@@ -171,18 +177,18 @@ final class Deployments {
         if (!store.deleteService(service)) {
             throw NotFound.service(service);
         }
-        changes.changed(service);
     }
 
     /**
      * A path prefix belongs to one service; the owner is whoever's live revisions claim it. Read from
-     * memory, and not at all for a service that claims no path, so a deploy does not slow down with
-     * the number of services.
+     * memory (caught up with the feed, so another node's deploy counts), and not at all for a service
+     * that claims no path, so a deploy does not slow down with the number of services.
      */
     private void checkPaths(Descriptor d) {
         if (d.paths().isEmpty()) {
             return;
         }
+        records.catchUp();
         for (var other : records.services()) {
             if (other.name().equals(d.name())) {
                 continue;

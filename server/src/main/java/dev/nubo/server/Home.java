@@ -21,8 +21,8 @@ import java.util.Map;
  * The layout of {@code NUBO_HOME}:
  *
  * <pre>
- *   nubo.db              services, revisions, events (SQLite)
- *   events.db            the event log: brokers, triggers, deliveries, … (SQLite)
+ *   nubo.db              services, revisions, events (SQLite; not there with --store postgresql://…)
+ *   events.db            the event log: brokers, triggers, deliveries, … (SQLite; not there with --store postgresql://…)
  *   admin.token          the control API's admin token (0600)
  *   node.id              this server's node id, which owns the event deliveries it leases
  *   server.json          where the running server listens, for the CLI (0600)
@@ -100,10 +100,6 @@ final class Home {
 
     Path root() {
         return root;
-    }
-
-    Path database() {
-        return root.resolve("nubo.db");
     }
 
     /** The event log: brokers, triggers, pending deliveries, dead letters, invocations and sources. */

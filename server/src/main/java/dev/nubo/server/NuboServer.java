@@ -15,6 +15,7 @@ import dev.nubo.runtimes.Runtimes;
 import dev.nubo.server.Shutdown.Stage;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
+import dev.nubo.store.StoreLocation;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.InstantSource;
@@ -60,7 +61,7 @@ public final class NuboServer implements AutoCloseable {
         InstantSource clock = InstantSource.system();
         try {
             String token = home.adminToken();
-            Store store = shutdown.add(Stage.STORE, Store.open(home.database()));
+            Store store = shutdown.add(Stage.STORE, Store.open(config.store()));
             Vertx vertx = vertx();
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
             Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(vertx, config.gateway()));
@@ -76,20 +77,18 @@ public final class NuboServer implements AutoCloseable {
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
             RuntimeApis runtimeApis = shutdown.add(Stage.RUNTIME_APIS, new RuntimeApis(vertx));
-            // The reconciler hears of stored changes from Deployments, in-process; the store's change feed goes here.
-            LocalChanges changes = new LocalChanges();
+            // The reconciler hears of stored changes through the store's change feed: made here or on any node.
+            FeedChanges changes = shutdown.add(Stage.RECONCILER, new FeedChanges(store));
             // Subscribed first: a pass that a change queues reads the records again.
             ServiceRecords records = new ServiceRecords(store);
             changes.subscribe(records::changed);
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
                     artifacts, gateway, home, logs, clock, config.terminationGrace(), changes));
-            Deployments deployments = new Deployments(artifacts, runtimes, store, records, changes, reconciler, urls, clock);
+            Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, clock);
             Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
-            // One node's event log in NUBO_HOME; where nodes share the store in PostgreSQL, the event log is to be
-            // EventLog.postgresql(jdbcUrl, user, password) on that same database (its schema "eventing").
-            EventLog eventLog = shutdown.add(Stage.EVENT_LOG, EventLog.sqlite(home.eventsDatabase()));
+            EventLog eventLog = shutdown.add(Stage.EVENT_LOG, eventLog(config.store(), home));
             Eventing eventing = shutdown.add(Stage.EVENTING, Eventing.open(eventLog, vertx, EventingConfig.to(new GatewayAddress(
                     reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
@@ -137,6 +136,17 @@ public final class NuboServer implements AutoCloseable {
     }
 
     /** The host in a URL for this machine to reach a listener on {@code bindHost}. */
+    /**
+     * The event log beside the store: in NUBO_HOME's own SQLite file for one node, or in the shared
+     * PostgreSQL database (its schema {@code eventing}), where nodes lease each other's deliveries.
+     */
+    private static EventLog eventLog(StoreLocation store, Home home) {
+        return switch (store) {
+            case StoreLocation.SqliteFile f -> EventLog.sqlite(home.eventsDatabase());
+            case StoreLocation.PostgresUrl pg -> EventLog.postgresql(pg.jdbcUrl(), pg.user(), pg.password().orElse(null));
+        };
+    }
+
     private static String display(String bindHost) {
         String host = reachable(bindHost);
         return host.contains(":") ? "[" + host + "]" : host;

@@ -63,12 +63,13 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
 
     /** A revision's new state. */
     sealed interface StatusChange {
-        String revision();
+        /** The revision as the snapshot read it: the write is conditional on its state and version. */
+        RevisionRecord read();
     }
 
-    record Ready(String revision, Instant at) implements StatusChange {}
+    record Ready(RevisionRecord read, Instant at) implements StatusChange {}
 
-    record Failed(String revision, String reason, List<String> logTail) implements StatusChange {}
+    record Failed(RevisionRecord read, String reason, List<String> logTail) implements StatusChange {}
 
     static ReconcilePlan plan(ServiceSnapshot snapshot, Instant now) {
         return new Pass(snapshot).plan(now);
@@ -118,7 +119,7 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
                 launchUpTo(c, Math.min(scale.max(), Math.max(proving, replacing)), false);
                 if (ready(c.id()) >= proving) {
                     revisions = with(revisions, c, RevisionState.READY, Optional.empty(), List.of());
-                    statuses.add(new Ready(c.id(), now));
+                    statuses.add(new Ready(c, now));
                     promoted = Optional.of(ServiceEvent.ready(c.id(), Duration.between(c.createdAt(), now)));
                 }
             }
@@ -174,7 +175,7 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
         }
 
         private List<RevisionRecord> fail(List<RevisionRecord> revisions, RevisionRecord r, String reason, List<String> logTail) {
-            statuses.add(new Failed(r.id(), reason, logTail));
+            statuses.add(new Failed(r, reason, logTail));
             events.add(ServiceEvent.failed(r.id(), reason));
             return with(revisions, r, RevisionState.FAILED, Optional.of(reason), logTail);
         }
@@ -259,7 +260,7 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
                                              Optional<String> reason, List<String> logTail) {
         return revisions.stream().map(x -> x.id().equals(r.id())
                 ? new RevisionRecord(x.id(), x.service(), x.number(), x.descriptorYaml(), x.digest(), state, reason, logTail,
-                        x.createdAt(), state == RevisionState.READY ? Optional.of(x.createdAt()) : x.readyAt())
+                        x.createdAt(), state == RevisionState.READY ? Optional.of(x.createdAt()) : x.readyAt(), x.version())
                 : x).toList();
     }
 }

@@ -11,6 +11,7 @@ import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.ServiceRecord;
 import dev.nubo.store.Store;
+import dev.nubo.store.StoreConflict;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -90,6 +91,8 @@ final class Reconciler implements AutoCloseable {
      * {@code wait}), so an answer to a traffic change shows the routes it made.
      */
     void reconcileAndWait(String service, Duration wait) {
+        // The write being answered may not have reached the feed's thread yet: the pass must read it.
+        records.catchUp();
         try {
             queue.addAndWait(service).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -136,11 +139,18 @@ final class Reconciler implements AutoCloseable {
     }
 
     private void reconcileOnce(String service) {
-        apply(service, ReconcilePlan.plan(snapshot(service), clock.instant()));
+        try {
+            apply(service, ReconcilePlan.plan(snapshot(service), clock.instant()));
+        } catch (StoreConflict e) {
+            // A status written over what the snapshot read lost to a change since (a request, another node):
+            // nothing is wrong, the plan is stale; read and plan again.
+            log.info("{}: {}; reconciling again", service, e.getMessage());
+            queue.add(service);
+        }
     }
 
     private ServiceSnapshot snapshot(String service) {
-        // From memory: a cold start's pass reads no SQLite (ServiceRecords is told of every write).
+        // From memory: a cold start's pass reads no database (ServiceRecords forgets what the change feed names).
         ServiceRecords.Stored stored = records.of(service);
         Optional<ServiceRecord> record = stored.service();
         List<RevisionRecord> revisions = stored.revisions();
@@ -207,7 +217,7 @@ final class Reconciler implements AutoCloseable {
                 return true;
             }
             String reason = ServiceEvent.couldNotStart(e.getMessage());
-            status.apply(new ReconcilePlan.Failed(r.id(), reason, List.of()));
+            status.apply(new ReconcilePlan.Failed(r, reason, List.of()));
             status.record(service, ServiceEvent.failed(r.id(), reason));
             queue.add(service);
             return false;

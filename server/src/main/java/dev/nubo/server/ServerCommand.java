@@ -1,7 +1,9 @@
 package dev.nubo.server;
 
 import dev.nubo.gateway.GatewayConfig;
+import dev.nubo.model.NuboException;
 import dev.nubo.model.Quantities;
+import dev.nubo.store.StoreLocation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +73,11 @@ public final class ServerCommand implements Callable<Integer> {
             + " servers of the same Nubo build may share one (default: HOME/cache).")
     Path runtimeCache;
 
+    @Option(names = "--store", paramLabel = "URL", description = "Keep services, revisions and traffic in PostgreSQL, which"
+            + " several nodes can share: postgresql://USER@HOST:PORT/DB (a password in the URL or in PGPASSWORD)"
+            + " (default: SQLite in HOME/nubo.db).")
+    String store;
+
     private final java.util.Map<String, String> env;
 
     /** @param env the process environment, read once at the entry point */
@@ -81,7 +88,19 @@ public final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ServerConfig config = config();
-        NuboServer server = NuboServer.start(config);
+        NuboServer server;
+        try {
+            server = NuboServer.start(config);
+        } catch (NuboException e) {
+            // What stops a start (a home in use, a store out of reach) says what to do; a stack trace would bury that.
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("error: " + e.getMessage());
+            if (!e.hint().isEmpty()) {
+                err.println("hint: " + e.hint());
+            }
+            err.flush();
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         PrintWriter out = spec.commandLine().getOut();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -97,10 +116,11 @@ public final class ServerCommand implements Callable<Integer> {
                   gateway  %s   services answer at %s
                   API      %s   token in %s
                   home     %s
+                  store    %s
                 Deploy an example:  bin/nubo deploy examples/hello-java
                 Stop with Ctrl-C.
                 """, Version.current(), bound(server.gatewayUrl(), httpHost), server.serviceUrl("NAME"), bound(server.apiUrl(), apiHost),
-                server.home().resolve("admin.token"), server.home());
+                server.home().resolve("admin.token"), server.home(), config.store());
         out.flush();
         try {
             stopped.await();
@@ -134,8 +154,17 @@ public final class ServerCommand implements Callable<Integer> {
             }
             gateway = gateway.withMaxConnections(httpMaxConnections);
         }
+        StoreLocation location = base.store();
+        if (store != null) {
+            try {
+                location = StoreLocation.parse(store, env);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--store " + e.getMessage());
+            }
+        }
         return base.withGateway(gateway).withApiHost(apiHost).withApiPort(apiPort).withUploadLimit(limit).withPoolSize(poolSize)
-                .withRuntimeCache(runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache()).withCodeLimit(code);
+                .withRuntimeCache(runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache()).withCodeLimit(code)
+                .withStore(location);
     }
 
     /** The URL to use here, and what is bound when that is more than the URL says. */

@@ -7,9 +7,9 @@ import java.util.function.Consumer;
  * a rollback, a delete. The reconciler subscribes its work queue; what a change was does not matter
  * to it, since a pass reads the service whole.
  *
- * <p>Today the source is this process's own writes ({@link LocalChanges}). The store's change feed is
- * the other source: it tells every node of every write, so a second node's reconciler hears the deploys
- * made through the first. It plugs in as another implementation, and then writers stop announcing.
+ * <p>The source is the store's change feed ({@link FeedChanges}): it tells every node of every write,
+ * so a second node's reconciler hears the deploys made through the first, and writers announce nothing.
+ * The reconciler sees only this port, so a test hands it changes with a lambda.
  */
 interface ServiceChanges {
 

@@ -1,6 +1,5 @@
 package dev.nubo.server;
 
-import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
 import java.time.InstantSource;
 import org.slf4j.Logger;
@@ -26,11 +25,18 @@ final class StatusWriter {
     }
 
     void apply(ReconcilePlan.StatusChange change) {
-        RevisionRecord written = switch (change) {
-            case ReconcilePlan.Ready r -> store.markReady(r.revision(), r.at());
-            case ReconcilePlan.Failed f -> store.markFailed(f.revision(), f.reason(), f.logTail());
-        };
-        records.changed(written.service());
+        try {
+            switch (change) {
+                // Conditional on the revision as the snapshot read it: a change since then is a StoreConflict, and
+                // the pass is read and planned again.
+                case ReconcilePlan.Ready r -> store.markReady(r.read(), r.at());
+                case ReconcilePlan.Failed f -> store.markFailed(f.read(), f.reason(), f.logTail());
+            }
+        } finally {
+            // Written or refused, what is remembered of the service is out of date: the next pass reads it again,
+            // without waiting for the change feed's thread.
+            records.changed(change.read().service());
+        }
     }
 
     void record(String service, ServiceEvent event) {

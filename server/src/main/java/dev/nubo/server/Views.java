@@ -89,8 +89,13 @@ final class Views {
         return new RuntimesView(reconciler.pools().stream().map(p -> new PoolView(p.key(), p.idle(), p.poolSize(), p.givenUp())).toList());
     }
 
-    /** From memory ({@link ServiceRecords}), without the revisions' details, so 1,000 services list in milliseconds. */
+    /**
+     * From memory ({@link ServiceRecords}), without the revisions' details, so 1,000 services list in
+     * milliseconds. Every view first catches up with the change feed, so it shows each write committed
+     * before the request, on any node.
+     */
     List<ServiceSummary> services() {
+        records.catchUp();
         return records.services().stream().map(s -> {
             List<RevisionRecord> revisions = records.of(s.name()).revisions();
             TrafficPlan plan = reconciler.plan(s.name());
@@ -129,6 +134,7 @@ final class Views {
     }
 
     ServiceRecord existing(String name) {
+        records.catchUp();
         return records.of(name).service().orElseThrow(() -> NotFound.service(name));
     }
 

@@ -38,7 +38,7 @@ class ReconcilePlanTest {
         Snap revision(int number, RevisionState state, String yaml) {
             revisions.addFirst(new RevisionRecord(id(number), "shop", number,
                     "name: shop\nruntime: process\ncommand: [python3, app.py]\n" + yaml, "sha256:" + number, state,
-                    Optional.empty(), List.of(), T0, Optional.empty()));
+                    Optional.empty(), List.of(), T0, Optional.empty(), 1));
             return this;
         }
 
@@ -106,6 +106,14 @@ class ReconcilePlanTest {
         return plan.launches().stream().map(l -> l.revision().id() + " x" + l.count() + (l.proven() ? "" : " to prove")).toList();
     }
 
+    /** Each status change, with the revision it is conditional on as the snapshot read it (version 1). */
+    private static List<String> statuses(ReconcilePlan plan) {
+        return plan.statuses().stream().map(c -> switch (c) {
+            case ReconcilePlan.Ready r -> r.read().id() + " READY at " + r.at() + (r.read().version() == 1 ? "" : " !");
+            case ReconcilePlan.Failed f -> f.read().id() + " FAILED: " + f.reason() + " " + f.logTail() + (f.read().version() == 1 ? "" : " !");
+        }).toList();
+    }
+
     private static List<String> retired(ReconcilePlan plan) {
         return plan.retires().stream().map(ReconcilePlan.Retire::instanceId).toList();
     }
@@ -161,7 +169,7 @@ class ReconcilePlanTest {
 
         assertThat(plan.route().orElseThrow().split()).containsExactly(new ServiceRoute.Share("shop-00002", 100));
         assertThat(endpoints(plan, 2)).containsExactly("shop-00002-b");
-        assertThat(plan.statuses()).containsExactly(new ReconcilePlan.Ready("shop-00002", NOW));
+        assertThat(statuses(plan)).containsExactly("shop-00002 READY at " + NOW);
         assertThat(plan.retires()).containsExactly(new ReconcilePlan.Retire("shop-00001-a", DRAIN));
         assertThat(events(plan)).containsExactly("traffic moved from shop-00001 to shop-00002", "shop-00002 is ready (in 5000 ms)");
         assertThat(plan.sized()).containsOnlyKeys("shop-00002");
@@ -182,7 +190,7 @@ class ReconcilePlanTest {
                 .revision(3, RevisionState.DEPLOYING).plan();
 
         String reason = "superseded by shop-00003 before it became ready";
-        assertThat(plan.statuses()).containsExactly(new ReconcilePlan.Failed("shop-00002", reason, List.of()));
+        assertThat(statuses(plan)).containsExactly("shop-00002 FAILED: " + reason + " []");
         assertThat(events(plan)).containsExactly("shop-00002 failed: " + reason);
         assertThat(plan.retires()).containsExactly(new ReconcilePlan.Retire("shop-00002-b", Duration.ZERO));
         assertThat(launches(plan)).containsExactly("shop-00003 x1 to prove");
@@ -195,8 +203,7 @@ class ReconcilePlanTest {
         ReconcilePlan plan = new Snap().revision(1, RevisionState.READY).routed(1).instance("a", 1, InstanceState.READY)
                 .revision(2, RevisionState.DEPLOYING).instance("b", 2, InstanceState.FAILED).plan();
 
-        assertThat(plan.statuses()).containsExactly(new ReconcilePlan.Failed("shop-00002",
-                "exited with code 3 before becoming ready", List.of("missing DATABASE_URL")));
+        assertThat(statuses(plan)).containsExactly("shop-00002 FAILED: exited with code 3 before becoming ready [missing DATABASE_URL]");
         assertThat(events(plan)).containsExactly("shop-00002 failed: exited with code 3 before becoming ready");
         assertThat(plan.forget()).containsExactly("shop-00002-b");
         assertThat(plan.launches()).as("a failed candidate is not retried").isEmpty();
@@ -209,7 +216,7 @@ class ReconcilePlanTest {
                 .revision(2, RevisionState.READY).routed(2).instance("x", 2, InstanceState.FAILED).instance("y", 2, InstanceState.READY)
                 .plan();
 
-        assertThat(plan.statuses()).extracting(ReconcilePlan.StatusChange::revision).containsExactly("shop-00002");
+        assertThat(plan.statuses()).extracting(c -> c.read().id()).containsExactly("shop-00002");
         assertThat(plan.route().orElseThrow().split()).containsExactly(new ServiceRoute.Share("shop-00001", 100));
         assertThat(endpoints(plan, 1)).as("at zero: the first request starts it").isEmpty();
         assertThat(retired(plan)).containsExactly("shop-00002-y");

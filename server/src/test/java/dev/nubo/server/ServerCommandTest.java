@@ -3,10 +3,16 @@ package dev.nubo.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nubo.store.StoreLocation;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ServerCommandTest {
@@ -58,6 +64,47 @@ class ServerCommandTest {
                 .hasMessage("--http-header-timeout must be a duration such as 10s or 500ms (got '0s')");
         assertThatThrownBy(() -> parse("--http-send-timeout", "soon").config())
                 .hasMessage("--http-send-timeout must be a duration such as 10s or 500ms (got 'soon')");
+    }
+
+    @Test
+    void keepsTheStateInSqliteInTheHomeUnlessToldAPostgresqlUrl() {
+        assertThat(parse().config().store()).isEqualTo(StoreLocation.sqlite(Path.of("/tmp/nubo-test-home/nubo.db")));
+
+        ServerCommand command = new ServerCommand(Map.of("NUBO_HOME", "/tmp/nubo-test-home", "PGPASSWORD", "from-env"));
+        new CommandLine(command).parseArgs("--store", "postgresql://nubo@db.internal:6432/state");
+        StoreLocation.PostgresUrl url = (StoreLocation.PostgresUrl) command.config().store();
+
+        assertThat(url).hasToString("postgresql://nubo@db.internal:6432/state");
+        assertThat(url.password()).contains("from-env");
+    }
+
+    @Test
+    void aStoreThatIsNotAPostgresqlUrlIsAUsageErrorThatHidesThePassword() {
+        assertThatThrownBy(() -> parse("--store", "mysql://root:hunter2@db/nubo").config())
+                .isInstanceOf(CommandLine.ParameterException.class)
+                .hasMessageStartingWith("--store 'mysql://root:***@db/nubo' is not a PostgreSQL URL: Nubo stores in SQLite (the default:"
+                        + " NUBO_HOME/nubo.db, without --store) or in PostgreSQL");
+    }
+
+    @Test
+    void aStoreOutOfReachStopsTheStartWithWhatToCheckAndNoStackTrace(@TempDir Path home) throws Exception {
+        int port;
+        try (ServerSocket closed = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = closed.getLocalPort();
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ServerCommand(Map.of()));
+        cli.setErr(new PrintWriter(err, true));
+
+        int exit = cli.execute("--home", home.toString(), "--http-port", "0", "--api-port", "0",
+                "--store", "postgresql://nubo:s3cret@127.0.0.1:" + port + "/nubo");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).startsWith("error: cannot reach the store at postgresql://nubo@127.0.0.1:" + port + "/nubo: ")
+                .contains("\nhint: check that PostgreSQL runs there and accepts connections from this machine (pg_isready -h 127.0.0.1 -p "
+                        + port + "), or leave out --store to keep the state in SQLite in NUBO_HOME\n")
+                .doesNotContain("s3cret").doesNotContain("\tat ");
+        assertThat(home.resolve("nubo.db")).as("no SQLite file made instead").doesNotExist();
     }
 
     @Test

@@ -18,7 +18,7 @@ class TrafficPlanTest {
 
     private static RevisionRecord revision(int number, RevisionState state) {
         return new RevisionRecord("shop-%05d".formatted(number), "shop", number, "name: shop", "sha256:x", state,
-                Optional.empty(), List.of(), T0, Optional.empty());
+                Optional.empty(), List.of(), T0, Optional.empty(), 1);
     }
 
     private static ServiceRecord service(Optional<String> pin, Traffic traffic) {

@@ -8,10 +8,12 @@ import java.util.Optional;
 
 /**
  * An immutable revision as stored. Only {@code state}, {@code reason}, {@code logTail} and
- * {@code readyAt} ever change, and only along {@link RevisionState}'s transitions.
+ * {@code readyAt} ever change, and only along {@link RevisionState}'s transitions, each a write
+ * conditional on the {@code state} and {@code version} read ({@link Store#markReady}).
  *
  * @param descriptorYaml the {@code nubo.yaml} text exactly as deployed
  * @param digest {@code sha256:<hex>} of the deployed archive: where the code lives in NUBO_HOME
+ * @param version 1 when recorded, one more with every transition
  */
 public record RevisionRecord(
         String id,
@@ -23,7 +25,8 @@ public record RevisionRecord(
         Optional<String> reason,
         List<String> logTail,
         Instant createdAt,
-        Optional<Instant> readyAt) {
+        Optional<Instant> readyAt,
+        long version) {
 
     public RevisionRecord {
         logTail = List.copyOf(logTail);

@@ -12,7 +12,9 @@ import java.util.Optional;
  * @param traffic how requests are split across revisions, and the tags; {@link Traffic#latest()} unless
  *     set with {@link Store#setTraffic}. A deploy leaves it alone: a new revision takes traffic only
  *     through a {@code latest} split.
- * @param trafficVersion incremented by every change of {@code traffic} or {@code pinnedRevision}: what a
- *     conditional {@link Store#setTraffic traffic write} names as the version it was based on
+ * @param trafficVersion the version of the service's row: incremented by every change of {@code traffic}
+ *     or {@code pinnedRevision}, the service's only mutable settings; what a conditional
+ *     {@link Store#setTraffic traffic} or {@link Store#pin pin} write names as the version it was based on
+ *     (and what the control API sends as the traffic's ETag)
  */
 public record ServiceRecord(String name, Instant createdAt, Optional<String> pinnedRevision, Traffic traffic, long trafficVersion) {}

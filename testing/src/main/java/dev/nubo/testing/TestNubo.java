@@ -1,6 +1,7 @@
 package dev.nubo.testing;
 
 import dev.nubo.cli.Cli;
+import dev.nubo.store.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -49,8 +50,28 @@ public final class TestNubo implements AutoCloseable {
 
     private TestNubo(Path home, List<String> flags) {
         this.home = home;
-        this.flags = flags;
-        this.process = ServerProcess.start(home, flags);
+        this.flags = withStore(flags);
+        this.process = ServerProcess.start(home, this.flags);
+    }
+
+    /**
+     * The flags, plus {@code --store} with a new database of the tests' own PostgreSQL
+     * ({@link EmbeddedPostgres}) when the system property {@code nubo.test.store} is {@code postgresql}
+     * (the dist module's {@code on-postgresql} failsafe execution sets it): the same test then runs with
+     * the server's state in PostgreSQL. Unset, empty or {@code sqlite}: the default, SQLite in the home.
+     * A restart keeps the database, as it keeps the home.
+     */
+    static List<String> withStore(List<String> flags) {
+        String store = System.getProperty("nubo.test.store", "");
+        if (store.isEmpty() || store.equals("sqlite") || flags.contains("--store")) {
+            return flags;
+        }
+        if (!store.equals("postgresql")) {
+            throw new IllegalStateException("-Dnubo.test.store must be postgresql or sqlite (got '" + store + "')");
+        }
+        List<String> all = new ArrayList<>(flags);
+        all.addAll(List.of("--store", EmbeddedPostgres.shared().newDatabase()));
+        return List.copyOf(all);
     }
 
     /** Starts a server whose NUBO_HOME is {@code home}, with the default runtime pools. */
