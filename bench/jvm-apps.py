@@ -3,7 +3,11 @@
 
   jvm-apps.py plain ROUNDS DIR PROGRAM ARGS...
       Starts PROGRAM ARGS in DIR with a free PORT, ROUNDS times: the milliseconds from starting the
-      process to its first 200 answer to GET / (polled every 5 ms), then SIGTERM. One number a line.
+      process to its first 200 answer to GET / (polled every 5 ms), and the CPU milliseconds the process
+      had used by then, then SIGTERM. "ms cpu_ms" a line.
+  jvm-apps.py instance-cpu SERVICE
+      The CPU milliseconds used so far by the newest instance of the serving revision (right after a
+      cold start's 200: what its start cost).
   jvm-apps.py cache-ready SERVICE TIMEOUT_S
       Waits until the serving revision's startCache says "in use" (GET /v1/services/SERVICE); prints
       the seconds waited and the text. Needs NUBO_API and NUBO_TOKEN_FILE.
@@ -44,6 +48,16 @@ def first_200(port, limit_s):
     return False
 
 
+def cpu_ms(pid):
+    """User + system CPU of a process so far (/proc/PID/stat), in ms; None once it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000.0 / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def plain(argv):
     rounds, cwd, command = int(argv[0]), argv[1], argv[2:]
     for _ in range(rounds):
@@ -53,9 +67,10 @@ def plain(argv):
         p = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         ok = first_200(port, 120)
         ms = (time.perf_counter() - t0) * 1000
+        cpu = cpu_ms(p.pid)
         p.terminate()
         p.wait(30)
-        print("%.1f" % ms if ok else "NA", flush=True)
+        print("%.1f %.0f" % (ms, cpu) if ok and cpu is not None else "NA NA", flush=True)
 
 
 def serving(service):
@@ -77,6 +92,14 @@ def cache_ready(argv):
     print("%.1f %s" % (time.monotonic() - t0, text))
 
 
+def instance_cpu(argv):
+    r = serving(argv[0])
+    instances = sorted((r or {}).get("instances", []), key=lambda i: i.get("createdAt") or "")
+    pids = [i["pid"] for i in instances if i.get("pid")]
+    cpu = cpu_ms(pids[-1]) if pids else None
+    print("%.0f" % cpu if cpu is not None else "NA")
+
+
 def first_start(argv):
     r = serving(argv[0])
     starts = [i.get("startMs") for i in (r or {}).get("instances", []) if i.get("startMs") is not None]
@@ -85,4 +108,4 @@ def first_start(argv):
 
 if __name__ == "__main__":
     command, rest = sys.argv[1], sys.argv[2:]
-    {"plain": plain, "cache-ready": cache_ready, "first-start": first_start}[command](rest)
+    {"plain": plain, "cache-ready": cache_ready, "first-start": first_start, "instance-cpu": instance_cpu}[command](rest)
