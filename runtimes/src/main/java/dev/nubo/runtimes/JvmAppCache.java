@@ -152,6 +152,11 @@ final class JvmAppCache {
         return run;
     }
 
+    /** Whether the instance's start records the start cache (its JVM writes the recording as it exits). */
+    boolean records(String instanceId) {
+        return recordings.containsKey(instanceId);
+    }
+
     /**
      * An instance's process is gone: if it was recording, keep what it recorded (an AppCDS archive
      * at once; an AOT cache is made from the recording in the background), or count a failure.

@@ -20,9 +20,19 @@ record ProcessKind(Descriptor.Process process, Map<String, String> env, Toolchai
         tools.jvmApps().prepare(process.command(), codeDir, env);
     }
 
+    /**
+     * What a recording start may use beyond the service's memory: the JVM writes its recording as it
+     * exits, on top of the app's own memory. A Spring Boot web app at the default 256 MiB was killed by
+     * its limit while writing it (bench/jvm-apps.sh on a busy machine), which left nothing to cache.
+     */
+    static final long RECORDING_HEADROOM = 256L << 20;
+
     @Override
     public void launch(Runtimes.Target target, Map<String, String> env, LaunchSpec.Builder spec) {
         spec.command(tools.jvmApps().launch(target.instanceId(), process.command(), target.codeDir(), env));
+        if (tools.jvmApps().records(target.instanceId()) && target.descriptor().memory() > 0) {
+            spec.memoryBytes(target.descriptor().memory() + RECORDING_HEADROOM);
+        }
     }
 
     @Override

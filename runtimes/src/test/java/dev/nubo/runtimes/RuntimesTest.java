@@ -108,6 +108,20 @@ class RuntimesTest {
     }
 
     @Test
+    void theStartThatRecordsAJavaAppsStartCacheHasRoomAboveItsMemoryToWriteIt() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Descriptor d = Descriptor.parse("name: app\nruntime: process\ncommand: [" + java + ", -cp, ., Hello]\nmemory: 256Mi\n");
+
+        LaunchSpec recording = runtimes.launch(new Runtimes.Target(d, code, "app-00001", "app-00001-aaaaa", code.resolve("x.log"), false));
+        LaunchSpec meanwhile = runtimes.launch(new Runtimes.Target(d, code, "app-00001", "app-00001-bbbbb", code.resolve("x.log"), false));
+
+        assertThat(recording.env().get("JDK_JAVA_OPTIONS")).contains("-XX:A");
+        assertThat(recording.memoryBytes()).isEqualTo((256L << 20) + ProcessKind.RECORDING_HEADROOM);
+        assertThat(meanwhile.env()).doesNotContainKey("JDK_JAVA_OPTIONS");
+        assertThat(meanwhile.memoryBytes()).isEqualTo(256L << 20);
+    }
+
+    @Test
     void aPoolSizeOfZeroStartsEveryFunctionFresh() {
         Runtimes unpooled = Runtimes.detect(cache, 0);
         Descriptor d = Descriptor.parse("name: hello\nruntime: java\nhandler: com.example.Hello\ncode: target/classes\n");
