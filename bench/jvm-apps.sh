@@ -62,7 +62,7 @@ for jdk in $JDKS; do
   plaincpu=$(awk '$2 != "NA" { print $2 }' "$RESULTS/$name-plain.txt" | bench_median)
   nubocpu=$(grep -v NA "$RESULTS/$name-nubo-cpu.txt" | bench_median)
   read -r _ n p50 _ min max err < <(cold summary "$RESULTS/$name-nubo.jsonl")
-  range=$(awk '$1 != "NA" { print $1 }' "$RESULTS/$name-plain.txt" | sort -g | sed -n '1p;$p' | paste -sd'–')
+  range=$(awk '$1 != "NA" { print $1 }' "$RESULTS/$name-plain.txt" | sort -g | sed -n '1p;$p' | paste -sd' ' | sed 's/ /–/')
   rows+=("| $version | $plain50 ($range) | $plaincpu | $first | $p50 ($min–$max) | $nubocpu | $(awk -v a="$plain50" -v b="$p50" 'BEGIN { printf "%.2f×", a / b }') | $(awk -v a="$plaincpu" -v b="$nubocpu" 'BEGIN { printf "%.2f×", a / b }') | $cache |")
 done
 
