@@ -7,16 +7,28 @@
       sent until the whole response is read (a new TCP connection each time, as a caller arriving
       after a quiet period would make). One request at a time over all services, so no cold start
       shares the CPU with another measured one; services take turns, so their idle periods overlap.
+      Right after each response it reads the instance that served it (GET /v1/services/NAME) and
+      records the phases of the cold start on the machine's one wall clock:
+        decision     request sent -> instance launched (the gateway holds it, the scaler decides, a
+                     reconcile pass launches: takes a pooled process or spawns one)
+        specialise   launched -> ready (the specialisation message, the function loaded, the port
+                     bound, the readiness probe seeing it)
+        hold         decision + specialise: how long the request waited in the gateway
+        response     ready -> last byte (the route, the gateway's connection, the first invocation)
   coldstart.py summary RESULTS/cold.jsonl     the table rows: p50, p99, min, max per service
+  coldstart.py phases RESULTS/cold.jsonl      per service, p50 and p99 of each phase
   coldstart.py rss SERVICE=GATEWAY,API,TOKENFILE ...
-      Warms each service (20 requests), waits 0.6 s, prints the RSS of its instance, and of the idle
-      pooled processes (those started with NUBO_POOL=1 and serving no instance).
+      Warms each service (20 requests), waits 0.6 s, prints the RSS and PSS (KiB; PSS counts a page
+      shared by N processes as 1/N: what one more instance really costs) of its instance, and of the
+      idle pooled processes (those started with NUBO_POOL=1 and serving no instance).
 
 Standard library only; talks to loopback only. Every loop is bounded in rounds and in time.
 """
+import calendar
 import http.client
 import json
 import os
+import re
 import sys
 import time
 
@@ -62,17 +74,47 @@ def active(api, token, service):
 
 
 def invoke(gateway, service, timeout=60):
-    """(milliseconds from sending the request to the last byte of the response, status)."""
+    """(milliseconds from sending the request to the last byte of the response, status, wall clock
+    at sending, wall clock at the last byte)."""
     conn = http.client.HTTPConnection(hostport(gateway), timeout=timeout)
     try:
+        wall0 = time.time()
         t0 = time.perf_counter()
         conn.request("POST", "/", body=BODY, headers={"Host": service + ".localhost",
                                                       "Content-Type": "application/json"})
         r = conn.getresponse()
         r.read()
-        return (time.perf_counter() - t0) * 1000, r.status
+        ms = (time.perf_counter() - t0) * 1000
+        return ms, r.status, wall0, wall0 + ms / 1000
     finally:
         conn.close()
+
+
+def epoch(instant):
+    """Seconds since the epoch of an ISO-8601 instant as the API writes it (2026-01-02T03:04:05.123456789Z)."""
+    m = re.match(r"(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)(?:\.(\d+))?Z$", instant)
+    if not m:
+        return None
+    y, mo, d, h, mi, s_, frac = m.groups()
+    whole = calendar.timegm((int(y), int(mo), int(d), int(h), int(mi), int(s_)))
+    return whole + (int(frac) / 10 ** len(frac) if frac else 0.0)
+
+
+def phases(api, token, service, wall0, wall1):
+    """The phases of the cold start just measured, from the instance that served it: the newest
+    instance created after the request was sent; {} when there is none (it is gone already)."""
+    newest = None
+    for i in instances(api, token, service):
+        created = epoch(i["createdAt"] or "")
+        if created is not None and created >= wall0 - 0.001 and (newest is None or created > newest[0]):
+            newest = (created, i)
+    if newest is None or not newest[1].get("readyAt"):
+        return {}
+    created, i = newest
+    ready = epoch(i["readyAt"])
+    return {"decision_ms": round((created - wall0) * 1000, 2), "specialise_ms": round((ready - created) * 1000, 2),
+            "hold_ms": round((ready - wall0) * 1000, 2), "response_ms": round((wall1 - ready) * 1000, 2),
+            "pooled": i.get("pooled")}
 
 
 def cpu_busy(window_s):
@@ -114,11 +156,12 @@ def measure(argv):
                 waited = await_quiet()
                 if active(api, token, name) > 0:
                     continue
-                ms, status = invoke(gateway, name)
+                ms, status, wall0, wall1 = invoke(gateway, name)
                 done[name] += 1
                 progressed = True
-                f.write(json.dumps({"service": name, "ms": round(ms, 2), "status": status,
-                                    "quiet_wait_s": round(waited, 2)}) + "\n")
+                record = {"service": name, "ms": round(ms, 2), "status": status, "quiet_wait_s": round(waited, 2)}
+                record.update(phases(api, token, name, wall0, wall1))
+                f.write(json.dumps(record) + "\n")
                 f.flush()
             if not progressed:
                 time.sleep(0.05)
@@ -147,15 +190,38 @@ def summary(argv):
                                                errors.get(name, 0)))
 
 
-def rss_kib(pid):
+PHASES = ("decision_ms", "specialise_ms", "hold_ms", "response_ms")
+
+
+def phase_summary(argv):
+    by = {}
+    with open(argv[0]) as f:
+        for line in f:
+            r = json.loads(line)
+            if r["status"] == 200 and "hold_ms" in r:
+                by.setdefault(r["service"], []).append(r)
+    for name, rows in by.items():
+        cells = []
+        for p in PHASES:
+            v = [r[p] for r in rows]
+            cells.append("%.1f/%.1f" % (pct(v, 50), pct(v, 99)))
+        print("%s %d %s" % (name, len(rows), " ".join(cells)))
+
+
+def memory_kib(pid):
+    """(RSS, PSS) in KiB, from /proc/PID/smaps_rollup; None when the process is gone."""
+    values = {}
     try:
-        with open("/proc/%d/status" % pid) as f:
+        with open("/proc/%d/smaps_rollup" % pid) as f:
             for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
+                parts = line.split()
+                if parts and parts[0] in ("Rss:", "Pss:"):
+                    values[parts[0]] = int(parts[1])
     except OSError:
         return None
-    return None
+    if "Rss:" not in values:
+        return None
+    return values["Rss:"], values.get("Pss:", 0)
 
 
 def pooled_pids():
@@ -178,6 +244,7 @@ def pooled_pids():
 def rss(argv):
     targets = parse_targets(argv)
     serving = set()
+    long_idle = []
     for name, (gateway, api, token) in targets.items():
         for _ in range(20):
             invoke(gateway, name)
@@ -186,14 +253,25 @@ def rss(argv):
         ready = [i for i in instances(api, token, name) if i["state"] == "READY" and i.get("pid")]
         for i in ready:
             serving.add(i["pid"])
-        values = [rss_kib(i["pid"]) for i in ready]
+        values = [memory_kib(i["pid"]) for i in ready]
         values = [v for v in values if v]
-        print("instance %s %s" % (name, " ".join(str(v) for v in values) or "NA"))
+        print("instance %s %s" % (name, " ".join("%d/%d" % v for v in values) or "NA"))
+        if name.endswith("-idle"):
+            long_idle.append((name, [i["pid"] for i in ready]))
+    # Services named *-idle scale to zero after 30 s: measured again once idle for 8 s, as an instance
+    # between requests mostly is (the JVM returns its compiler's arenas 5 s after warm-up).
+    if long_idle:
+        time.sleep(8)
+        for name, pids in long_idle:
+            values = [v for v in (memory_kib(p) for p in pids) if v]
+            print("instance-8s %s %s" % (name, " ".join("%d/%d" % v for v in values) or "NA"))
     for pid, program in pooled_pids():
         if pid not in serving:
-            print("pooled %s %s" % (program, rss_kib(pid)))
+            v = memory_kib(pid)
+            if v:
+                print("pooled %s %d/%d" % (program, v[0], v[1]))
 
 
 if __name__ == "__main__":
     command, rest = sys.argv[1], sys.argv[2:]
-    {"measure": measure, "summary": summary, "rss": rss}[command](rest)
+    {"measure": measure, "summary": summary, "phases": phase_summary, "rss": rss}[command](rest)

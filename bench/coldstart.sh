@@ -72,14 +72,20 @@ deploy "$(java_app java-pool)"
 deploy "$(app hello-node-function node-pool)"
 deploy "$(app hello-python-function python-pool)"
 deploy "$(app hello-node node-app)"
+# The same functions kept for 30 s after their last request: their memory once idle for longer.
+for d in "$(java_app java-idle)" "$(app hello-node-function node-idle)"; do
+  sed -i 's/idle: 1s/idle: 30s/' "$d/nubo.yaml"
+  deploy "$d"
+done
 
 bench_log "measuring $ROUNDS cold starts per service (each waits for its service to scale to zero first)"
 cold measure --rounds "$ROUNDS" --max-seconds 1200 --out "$RESULTS/cold.jsonl" \
   "java-pool=$POOLED" "java-fresh=$FRESH" "node-pool=$POOLED" "node-fresh=$FRESH" \
   "python-pool=$POOLED" "python-fresh=$FRESH" "node-app=$POOLED"
 
-bench_log "idle memory: RSS of each service's instance after 20 requests and 0.6 s idle, and of idle pooled processes"
+bench_log "idle memory: RSS and PSS of each service's instance after 20 requests and 0.6 s idle, and of idle pooled processes"
 cold rss "java-pool=$POOLED" "node-pool=$POOLED" "python-pool=$POOLED" "node-app=$POOLED" "java-fresh=$FRESH" \
+  "java-idle=$POOLED" "node-idle=$POOLED" \
   >"$RESULTS/rss.txt"
 
 warm=""
@@ -118,12 +124,31 @@ if [ -n "${p50s[java-pool]:-}" ] && [ -n "${p50s[java-fresh]:-}" ]; then
   echo "Java: fresh JVM p50 / pooled p50 = $(awk -v a="${p50s[java-fresh]}" -v b="${p50s[java-pool]}" 'BEGIN { printf "%.1f", a / b }')×"
 fi
 echo
-echo "### Idle memory (RSS, KiB)"
+echo "### Where a cold start's time goes (p50 / p99 ms)"
 echo
-echo "| process | RSS KiB |"
-echo "|---|---|"
+echo "decision: request sent → instance launched (held in the gateway, the scaler's decision, the reconcile pass,"
+echo "taking a pooled process); specialise: launched → ready; hold = decision + specialise (the request's wait in the"
+echo "gateway); first response: ready → last byte at the client."
+echo
+echo "| service | cold starts | decision | specialise | hold | first response |"
+echo "|---|---|---|---|---|---|"
+while read -r name n decision specialise hold response; do
+  echo "| $name | $n | $decision | $specialise | $hold | $response |"
+done < <(cold phases "$RESULTS/cold.jsonl")
+echo
+echo "### Idle memory (MiB; PSS counts a page shared by N processes as 1/N)"
+echo
+echo "| process | RSS MiB | PSS MiB |"
+echo "|---|---|---|"
 while read -r kind name values; do
-  echo "| $kind $name | $values |"
+  rss=""; pss=""
+  for v in $values; do
+    [ "$v" = NA ] && continue
+    rss+="${rss:+ }$(awk -v k="${v%/*}" 'BEGIN { printf "%.1f", k / 1024 }')"
+    pss+="${pss:+ }$(awk -v k="${v#*/}" 'BEGIN { printf "%.1f", k / 1024 }')"
+  done
+  case "$kind" in instance-8s) kind="instance, idle 8 s,";; esac
+  echo "| $kind $name | ${rss:-NA} | ${pss:-NA} |"
 done <"$RESULTS/rss.txt"
 if [ -n "$warm" ]; then
   echo

@@ -71,7 +71,7 @@ record Service(String name, String url, String runtime, String servingRevision, 
      */
     record Revision(String id, int number, RevisionState state, boolean serving, int percent, List<String> tags,
             String reason, List<String> logTail, String digest, Instant createdAt, Instant readyAt, Scaling scaling,
-            List<Instance> instances) {
+            List<Instance> instances, String startCache) {
 
         Revision {
             tags = tags == null ? List.of() : tags;
@@ -79,6 +79,7 @@ record Service(String name, String url, String runtime, String servingRevision, 
             digest = orEmpty(digest);
             logTail = logTail == null ? List.of() : logTail;
             instances = instances == null ? List.of() : instances;
+            startCache = orEmpty(startCache);
         }
 
         Optional<Scaling> routedScaling() {

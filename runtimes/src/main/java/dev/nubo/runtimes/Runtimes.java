@@ -86,7 +86,7 @@ public final class Runtimes {
                 .workDir(t.codeDir()).logFile(t.logFile())
                 .readinessPath(d.readiness().httpPath()).startTimeout(d.readiness().startTimeout()).memoryBytes(d.memory())
                 .proven(t.proven());
-        kind(d.runtime()).launch(t, env, spec);
+        kind(d).launch(t, env, spec);
         return spec.env(env).build();
     }
 
@@ -108,14 +108,14 @@ public final class Runtimes {
         Map<String, WarmStart> starts = new LinkedHashMap<>();
         JavaKind.pooled(tools, Descriptor.DEFAULT_MEMORY).ifPresent(w -> starts.put(w.key(), w));
         for (Descriptor d : deployed) {
-            kind(d.runtime()).warmStart(d).ifPresent(w -> starts.putIfAbsent(w.key(), w));
+            kind(d).warmStart(d).ifPresent(w -> starts.putIfAbsent(w.key(), w));
         }
         return List.copyOf(starts.values());
     }
 
     /** The pool a launch of {@code d} would take a prewarmed process from, when its runtime has one. */
     public Optional<String> warmKey(Descriptor d) {
-        return kind(d.runtime()).warmStart(d).map(WarmStart::key);
+        return kind(d).warmStart(d).map(WarmStart::key);
     }
 
     /**
@@ -135,13 +135,31 @@ public final class Runtimes {
      * interpreter a Node or Python function needs is installed.
      */
     public void validate(Descriptor d, Path codeDir) {
-        kind(d.runtime()).validate(codeDir);
+        kind(d).validate(codeDir);
+    }
+
+    /**
+     * An instance's process is gone (it stopped, crashed or failed): what its runtime keeps of it for
+     * the next start. Today, the start cache a JVM app's first instance recorded.
+     *
+     * @param served whether the process had become ready
+     */
+    public void exited(String instanceId, boolean served) {
+        tools.jvmApps().exited(instanceId, served);
+    }
+
+    /**
+     * For {@code nubo describe}: whether the revision's starts use a start cache, which, and if not
+     * why (a JDK without support, a recording that failed). Empty unless its command runs {@code java}.
+     */
+    public Optional<String> startCache(Descriptor d, Path codeDir) {
+        return kind(d) instanceof ProcessKind p ? p.startCache(codeDir) : Optional.empty();
     }
 
     /** The one place that maps a runtime of nubo.yaml to how it is launched. */
-    private RuntimeKind kind(Descriptor.Runtime runtime) {
-        return switch (runtime) {
-            case Descriptor.Process p -> new ProcessKind(p);
+    private RuntimeKind kind(Descriptor d) {
+        return switch (d.runtime()) {
+            case Descriptor.Process p -> new ProcessKind(p, d.env(), tools);
             case Descriptor.JavaFunction f -> new JavaKind(f, tools);
             case Descriptor.NodeFunction f -> new NodeKind(f, tools);
             case Descriptor.PythonFunction f -> new PythonKind(f, tools);

@@ -29,6 +29,7 @@ final class Toolchain {
     private final Path cacheDir;
     private final int poolSize;
     private final JavaHostCommand javaHost;
+    private final JvmAppCache jvmApps;
     private final Map<String, Path> shims = new ConcurrentHashMap<>();
     private volatile String python;
 
@@ -36,10 +37,16 @@ final class Toolchain {
         this.cacheDir = cacheDir;
         this.poolSize = poolSize;
         this.javaHost = javaHost;
+        this.jvmApps = new JvmAppCache(cacheDir.resolve("jvm-apps"));
     }
 
     JavaHostCommand javaHost() {
         return javaHost;
+    }
+
+    /** The start caches of unmodified JVM apps ({@code runtime: process} running {@code java}). */
+    JvmAppCache jvmApps() {
+        return jvmApps;
     }
 
     /** A warm start keyed by runtime and memory ({@code java-256Mi}); empty when pools are off. */

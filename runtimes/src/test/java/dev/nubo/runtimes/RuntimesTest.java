@@ -46,6 +46,13 @@ class RuntimesTest {
     }
 
     @Test
+    void trimsTheJavaHostsNativeHeapOnlyOnJvmsThatKnowTheFlag() {
+        assertThat(JavaHostCommand.trimsNativeHeap(Runtime.Version.parse("21"))).isFalse();
+        assertThat(JavaHostCommand.trimsNativeHeap(Runtime.Version.parse("21.0.1+12"))).isTrue();
+        assertThat(JavaHostCommand.trimsNativeHeap(Runtime.Version.parse("25.0.3"))).isTrue();
+    }
+
+    @Test
     void startsAJavaFunctionInTheHostWithAHeapFromItsMemoryLimit() {
         Descriptor d = Descriptor.parse("name: hello\nruntime: java\nhandler: com.example.Hello\ncode: target/classes\n"
                 + "memory: 128Mi\ntimeout: 5s\nenv: {GREETING: hi}\n");
@@ -122,6 +129,20 @@ class RuntimesTest {
             assertThat(runtimes.warmKey(d)).isEmpty();
         }
         assertThat(runtimes.warmStarts(List.of(java, node))).extracting(w -> w.key()).containsExactly("java-256Mi");
+    }
+
+    @Test
+    void theStartThatRecordsAJavaAppsStartCacheHasRoomAboveItsMemoryToWriteIt() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Descriptor d = Descriptor.parse("name: app\nruntime: process\ncommand: [" + java + ", -cp, ., Hello]\nmemory: 256Mi\n");
+
+        LaunchSpec recording = runtimes.launch(new Runtimes.Target(d, code, "app-00001", "app-00001-aaaaa", code.resolve("x.log"), false));
+        LaunchSpec meanwhile = runtimes.launch(new Runtimes.Target(d, code, "app-00001", "app-00001-bbbbb", code.resolve("x.log"), false));
+
+        assertThat(recording.env().get("JDK_JAVA_OPTIONS")).contains("-XX:A");
+        assertThat(recording.memoryBytes()).isEqualTo((256L << 20) + ProcessKind.RECORDING_HEADROOM);
+        assertThat(meanwhile.env()).doesNotContainKey("JDK_JAVA_OPTIONS");
+        assertThat(meanwhile.memoryBytes()).isEqualTo(256L << 20);
     }
 
     @Test

@@ -29,6 +29,7 @@ final class Deployments {
     private final Artifacts artifacts;
     private final Runtimes runtimes;
     private final Store store;
+    private final ServiceRecords records;
     private final Reconciler reconciler;
     private final Urls urls;
     private final InstantSource clock;
@@ -38,11 +39,12 @@ final class Deployments {
      * store's change feed ({@link FeedChanges}), not by a call; only a traffic change also waits for this
      * node's pass, so that its answer shows the routes it made.
      */
-    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, Reconciler reconciler, Urls urls,
-                InstantSource clock) {
+    Deployments(Artifacts artifacts, Runtimes runtimes, Store store, ServiceRecords records, Reconciler reconciler,
+                Urls urls, InstantSource clock) {
         this.artifacts = artifacts;
         this.runtimes = runtimes;
         this.store = store;
+        this.records = records;
         this.reconciler = reconciler;
         this.urls = urls;
         this.clock = clock;
@@ -177,13 +179,21 @@ final class Deployments {
         }
     }
 
-    /** A path prefix belongs to one service; the owner is whoever's live revisions claim it. */
+    /**
+     * A path prefix belongs to one service; the owner is whoever's live revisions claim it. Read from
+     * memory (caught up with the feed, so another node's deploy counts), and not at all for a service
+     * that claims no path, so a deploy does not slow down with the number of services.
+     */
     private void checkPaths(Descriptor d) {
-        for (var other : store.services()) {
+        if (d.paths().isEmpty()) {
+            return;
+        }
+        records.catchUp();
+        for (var other : records.services()) {
             if (other.name().equals(d.name())) {
                 continue;
             }
-            for (RevisionRecord r : store.revisions(other.name())) {
+            for (RevisionRecord r : records.of(other.name()).revisions()) {
                 if (r.state() == RevisionState.FAILED) {
                     continue;
                 }

@@ -174,6 +174,16 @@ final class Fleet implements Scaler.Capacity {
         return idle.thenComposeAsync(v -> instance.stop(terminationGrace), stopper);
     }
 
+    /** The instance's process is gone: its runtime keeps what it recorded for the next start (a JVM app's start cache). */
+    void exited(Instance instance) {
+        runtimes.exited(instance.id(), instance.readyAt().isPresent());
+    }
+
+    /** The start cache of a JVM app's revision, as {@code nubo describe} shows it; empty for other runtimes. */
+    Optional<String> startCache(RevisionRecord r, Descriptor d) {
+        return runtimes.startCache(d, artifacts.codeDir(r.digest()));
+    }
+
     /** Drops instances a reconcile pass has seen gone. */
     void forget(List<String> instanceIds) {
         instanceIds.forEach(id -> {

@@ -84,10 +84,13 @@ public final class NuboServer implements AutoCloseable {
             RuntimeApis runtimeApis = shutdown.add(Stage.RUNTIME_APIS, new RuntimeApis(vertx));
             // The reconciler hears of stored changes through the store's change feed: made here or on any node.
             FeedChanges changes = shutdown.add(Stage.RECONCILER, new FeedChanges(store));
-            Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, instances, runtimes, runtimeApis, artifacts,
-                    gateway, home, logs, clock, config.terminationGrace(), changes));
-            Deployments deployments = new Deployments(artifacts, runtimes, store, reconciler, urls, clock);
-            Views views = new Views(store, reconciler, urls, gateway);
+            // Subscribed first: a pass that a change queues reads the records again.
+            ServiceRecords records = new ServiceRecords(store);
+            changes.subscribe(records::changed);
+            Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
+                    artifacts, gateway, home, logs, clock, config.terminationGrace(), changes));
+            Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, clock);
+            Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
             EventLog eventLog = shutdown.add(Stage.EVENT_LOG, eventLog(config.store(), home));

@@ -47,6 +47,7 @@ final class Reconciler implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
 
     private final Store store;
+    private final ServiceRecords records;
     private final Instances instances;
     private final RuntimeApis runtimeApis;
     private final LogHub logs;
@@ -60,9 +61,11 @@ final class Reconciler implements AutoCloseable {
     private final Scaler scaler;
     private final CodeCollector code;
 
-    Reconciler(Store store, Instances instances, Runtimes runtimes, RuntimeApis runtimeApis, Artifacts artifacts,
-            Gateway gateway, Home home, LogHub logs, InstantSource clock, Duration terminationGrace, ServiceChanges changes) {
+    Reconciler(Store store, ServiceRecords records, Instances instances, Runtimes runtimes, RuntimeApis runtimeApis,
+            Artifacts artifacts, Gateway gateway, Home home, LogHub logs, InstantSource clock, Duration terminationGrace,
+            ServiceChanges changes) {
         this.store = store;
+        this.records = records;
         this.instances = instances;
         this.runtimeApis = runtimeApis;
         this.logs = logs;
@@ -71,7 +74,7 @@ final class Reconciler implements AutoCloseable {
         this.starts = new StartSlots(Runtime.getRuntime().availableProcessors(), queue::add);
         this.fleet = new Fleet(instances, runtimes, runtimeApis, artifacts, home, logs, starts, gateway, terminationGrace);
         this.routes = new RoutePublisher(gateway);
-        this.status = new StatusWriter(store, clock);
+        this.status = new StatusWriter(store, records, clock);
         this.scaler = new Scaler(gateway, clock, fleet, queue::add, status);
         this.code = new CodeCollector(store, artifacts, clock);
         changes.subscribe(queue::add);
@@ -80,7 +83,7 @@ final class Reconciler implements AutoCloseable {
 
     /** Brings every stored service back, e.g. after a restart. */
     void reconcileAll() {
-        store.services().forEach(s -> queue.add(s.name()));
+        records.services().forEach(s -> queue.add(s.name()));
     }
 
     /**
@@ -88,6 +91,8 @@ final class Reconciler implements AutoCloseable {
      * {@code wait}), so an answer to a traffic change shows the routes it made.
      */
     void reconcileAndWait(String service, Duration wait) {
+        // The write being answered may not have reached the feed's thread yet: the pass must read it.
+        records.catchUp();
         try {
             queue.addAndWait(service).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -133,6 +138,11 @@ final class Reconciler implements AutoCloseable {
         return descriptors.of(r);
     }
 
+    /** Whether a JVM app's starts use a start cache, and which; empty for other runtimes. */
+    Optional<String> startCache(RevisionRecord r) {
+        return fleet.startCache(r, descriptors.of(r));
+    }
+
     private void reconcileOnce(String service) {
         try {
             apply(service, ReconcilePlan.plan(snapshot(service), clock.instant()));
@@ -145,8 +155,10 @@ final class Reconciler implements AutoCloseable {
     }
 
     private ServiceSnapshot snapshot(String service) {
-        Optional<ServiceRecord> record = store.service(service);
-        List<RevisionRecord> revisions = record.isPresent() ? store.revisions(service) : List.of();
+        // From memory: a cold start's pass reads no database (ServiceRecords forgets what the change feed names).
+        ServiceRecords.Stored stored = records.of(service);
+        Optional<ServiceRecord> record = stored.service();
+        List<RevisionRecord> revisions = stored.revisions();
         Map<String, Descriptor> known = new HashMap<>();
         Map<String, Integer> desired = new HashMap<>();
         Map<String, Integer> pooled = new HashMap<>();
@@ -224,10 +236,14 @@ final class Reconciler implements AutoCloseable {
         if (to != InstanceState.STARTING) {
             starts.ended(instance.id());
         }
+        if (to == InstanceState.STOPPED || to == InstanceState.FAILED || to == InstanceState.BACKOFF) {
+            fleet.exited(instance);
+        }
         if (to == InstanceState.READY) {
+            // The route first: requests held during a cold start wait for it, not for the log line.
+            routes.ready(service, instance.spec().revision(), fleet.seen(instance).endpoint());
             log.info("{}: instance {} ready in {} ms", service, instance.id(),
                     Duration.between(instance.createdAt(), instance.readyAt().orElse(clock.instant())).toMillis());
-            routes.ready(service, instance.spec().revision(), fleet.seen(instance).endpoint());
         }
         if (to == InstanceState.BACKOFF) {
             try {

@@ -15,19 +15,27 @@ final class StatusWriter {
     private static final Logger log = LoggerFactory.getLogger(StatusWriter.class);
 
     private final Store store;
+    private final ServiceRecords records;
     private final InstantSource clock;
 
-    StatusWriter(Store store, InstantSource clock) {
+    StatusWriter(Store store, ServiceRecords records, InstantSource clock) {
         this.store = store;
+        this.records = records;
         this.clock = clock;
     }
 
     void apply(ReconcilePlan.StatusChange change) {
-        switch (change) {
-            // Conditional on the revision as the snapshot read it: a change since then is a StoreConflict, and
-            // the pass is read and planned again.
-            case ReconcilePlan.Ready r -> store.markReady(r.read(), r.at());
-            case ReconcilePlan.Failed f -> store.markFailed(f.read(), f.reason(), f.logTail());
+        try {
+            switch (change) {
+                // Conditional on the revision as the snapshot read it: a change since then is a StoreConflict, and
+                // the pass is read and planned again.
+                case ReconcilePlan.Ready r -> store.markReady(r.read(), r.at());
+                case ReconcilePlan.Failed f -> store.markFailed(f.read(), f.reason(), f.logTail());
+            }
+        } finally {
+            // Written or refused, what is remembered of the service is out of date: the next pass reads it again,
+            // without waiting for the change feed's thread.
+            records.changed(change.read().service());
         }
     }
 

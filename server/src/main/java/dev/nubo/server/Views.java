@@ -44,9 +44,13 @@ final class Views {
 
     record Counts(int ready, int desired) {}
 
+    /**
+     * @param startCache for a {@code runtime: process} app whose program is {@code java}: whether its starts
+     *     use an AOT cache or AppCDS archive, and if not why; null for other runtimes
+     */
     record RevisionView(String id, int number, RevisionState state, boolean serving, int percent, List<String> tags,
             String reason, List<String> logTail, String digest, Instant createdAt, Instant readyAt, ConfigView config,
-            ScalingView scaling, List<InstanceView> instances) {}
+            ScalingView scaling, List<InstanceView> instances, String startCache) {}
 
     record ConfigView(String runtime, String handler, String code, List<String> command, Map<String, String> env,
             String timeout, String memory, String maxBodySize, String readiness, String startTimeout,
@@ -62,12 +66,14 @@ final class Views {
     record EventView(Instant time, String revision, String message) {}
 
     private final Store store;
+    private final ServiceRecords records;
     private final Reconciler reconciler;
     private final Urls urls;
     private final dev.nubo.gateway.Gateway gateway;
 
-    Views(Store store, Reconciler reconciler, Urls urls, dev.nubo.gateway.Gateway gateway) {
+    Views(Store store, ServiceRecords records, Reconciler reconciler, Urls urls, dev.nubo.gateway.Gateway gateway) {
         this.store = store;
+        this.records = records;
         this.reconciler = reconciler;
         this.urls = urls;
         this.gateway = gateway;
@@ -83,11 +89,19 @@ final class Views {
         return new RuntimesView(reconciler.pools().stream().map(p -> new PoolView(p.key(), p.idle(), p.poolSize(), p.givenUp())).toList());
     }
 
+    /**
+     * From memory ({@link ServiceRecords}), without the revisions' details, so 1,000 services list in
+     * milliseconds. Every view first catches up with the change feed, so it shows each write committed
+     * before the request, on any node.
+     */
     List<ServiceSummary> services() {
-        return store.services().stream().map(s -> {
-            ServiceDetail d = detail(s, 0);
-            return new ServiceSummary(d.name(), d.url(), d.runtime(), d.servingRevision(), d.latestRevision(), d.state(),
-                    d.instances(), d.createdAt());
+        records.catchUp();
+        return records.services().stream().map(s -> {
+            List<RevisionRecord> revisions = records.of(s.name()).revisions();
+            TrafficPlan plan = reconciler.plan(s.name());
+            return new ServiceSummary(s.name(), urls.service(s.name()), shown(revisions, plan.primary()).runtime().kind(),
+                    plan.primary().orElse(null), revisions.getFirst().id(), state(plan, revisions), counts(s.name(), plan),
+                    s.createdAt());
         }).toList();
     }
 
@@ -102,14 +116,15 @@ final class Views {
 
     RevisionView revision(String service, String id) {
         existing(service);
-        RevisionRecord r = store.revision(id).filter(x -> x.service().equals(service)).orElseThrow(() -> NotFound.revision(service, id));
+        RevisionRecord r = records.of(service).revisions().stream().filter(x -> x.id().equals(id)).findFirst()
+                .orElseThrow(() -> NotFound.revision(service, id));
         return revision(r, reconciler.plan(service));
     }
 
     /** The descriptor of the revision that takes the service's traffic, else of its newest revision. */
     Descriptor descriptor(String name) {
         existing(name);
-        return shown(store.revisions(name), reconciler.plan(name).primary());
+        return shown(records.of(name).revisions(), reconciler.plan(name).primary());
     }
 
     private Descriptor shown(List<RevisionRecord> revisions, Optional<String> routed) {
@@ -119,29 +134,37 @@ final class Views {
     }
 
     ServiceRecord existing(String name) {
-        return store.service(name).orElseThrow(() -> NotFound.service(name));
+        records.catchUp();
+        return records.of(name).service().orElseThrow(() -> NotFound.service(name));
     }
 
     private ServiceDetail detail(ServiceRecord s, int events) {
-        List<RevisionRecord> revisions = store.revisions(s.name());
+        List<RevisionRecord> revisions = records.of(s.name()).revisions();
         TrafficPlan plan = reconciler.plan(s.name());
         Optional<String> routed = plan.primary();
         List<RevisionView> views = revisions.stream().map(r -> revision(r, plan)).toList();
         Descriptor shown = shown(revisions, routed);
+        List<EventView> eventViews = events == 0 ? List.of() : store.events(s.name(), events).stream().map(Views::event).toList();
+        return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), revisions.getFirst().id(),
+                s.pinnedRevision().orElse(null), state(plan, revisions), counts(s.name(), plan), s.createdAt(), shown.paths(),
+                traffic(s, plan), views, eventViews);
+    }
+
+    private Counts counts(String service, TrafficPlan plan) {
         int ready = 0;
         int desired = 0;
         for (String id : plan.routed()) {
-            List<Instance> list = reconciler.instances(s.name(), id);
+            List<Instance> list = reconciler.instances(service, id);
             ready += (int) list.stream().filter(i -> i.state() == dev.nubo.instances.InstanceState.READY).count();
             desired += reconciler.scaling(id).map(d -> d.desired())
                     .orElse((int) list.stream().filter(i -> i.state() != dev.nubo.instances.InstanceState.DRAINING).count());
         }
-        String state = !plan.shares().isEmpty() ? "ready"
+        return new Counts(ready, desired);
+    }
+
+    private static String state(TrafficPlan plan, List<RevisionRecord> revisions) {
+        return !plan.shares().isEmpty() ? "ready"
                 : revisions.stream().anyMatch(r -> r.state() != RevisionState.FAILED) ? "deploying" : "failed";
-        List<EventView> eventViews = events == 0 ? List.of() : store.events(s.name(), events).stream().map(Views::event).toList();
-        return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), revisions.getFirst().id(),
-                s.pinnedRevision().orElse(null), state, new Counts(ready, desired), s.createdAt(), shown.paths(),
-                traffic(s, plan), views, eventViews);
     }
 
     private TrafficView traffic(ServiceRecord s, TrafficPlan plan) {
@@ -174,7 +197,7 @@ final class Views {
         return new RevisionView(r.id(), r.number(), r.state(), plan.primary().equals(Optional.of(r.id())),
                 plan.shares().getOrDefault(r.id(), 0), tagsOf(plan, r.id()), r.reason().orElse(null),
                 r.logTail(), r.digest(), r.createdAt(), r.readyAt().orElse(null), config(reconciler.descriptor(r)), scaling,
-                instances);
+                instances, reconciler.startCache(r).orElse(null));
     }
 
     private static ConfigView config(Descriptor d) {
