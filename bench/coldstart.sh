@@ -22,14 +22,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/scale-lib.sh"
 
 ROUNDS=$(scale_int_env ROUNDS 50 1 1000)
 WARM_SECONDS=$(scale_int_env WARM_SECONDS 10 0 600)
-SCALE_IDLE_BEFORE="$(scale_cpu_idle)"
-SCALE_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-bench_require wrk:wrk curl:curl jq:jq python3:python3 node:nodejs
-SCALE_PY="$(python3 -c 'import sys; print(sys.executable)')"
-RESULTS="${RESULTS:-$BENCH_HOME/results/coldstart-$(date +%Y%m%d-%H%M%S)}"
-mkdir -p "$RESULTS"
-bench_build_nubo
-[ "$SCALE_IDLE_BEFORE" -lt 80 ] && bench_log "WARNING: the machine is busy (CPU ${SCALE_IDLE_BEFORE}% idle): expect noisier figures"
+scale_begin coldstart wrk:wrk curl:curl jq:jq python3:python3 node:nodejs
 
 cold() { "$SCALE_PY" "$BENCH_HOME/coldstart.py" "$@"; }
 

@@ -17,15 +17,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/scale-lib.sh"
 
 ROUNDS=$(scale_int_env ROUNDS 5 1 50)
 JDKS="${JDKS:-path nubo}"
-SCALE_IDLE_BEFORE="$(scale_cpu_idle)"
-SCALE_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-bench_require curl:curl python3:python3 mvn:maven
-SCALE_PY="$(python3 -c 'import sys; print(sys.executable)')"
-RESULTS="${RESULTS:-$BENCH_HOME/results/jvm-apps-$(date +%Y%m%d-%H%M%S)}"
-mkdir -p "$RESULTS"
-bench_build_nubo
+scale_begin jvm-apps curl:curl python3:python3 mvn:maven
 bench_use_jdk
-[ "$SCALE_IDLE_BEFORE" -lt 80 ] && bench_log "WARNING: the machine is busy (CPU ${SCALE_IDLE_BEFORE}% idle): expect noisier figures"
 apps() { "$SCALE_PY" "$BENCH_HOME/jvm-apps.py" "$@"; }
 cold() { "$SCALE_PY" "$BENCH_HOME/coldstart.py" "$@"; }
 

@@ -35,20 +35,29 @@ scale_cpu_idle() {
 # scale_since T0  Seconds since T0 (a scale_now), with 2 decimals.
 scale_since() { awk -v a="$1" -v b="$(scale_now)" 'BEGIN { printf "%.2f", b - a }'; }
 
-# scale_setup KIND  Installs what is missing, builds Nubo, makes $RESULTS and starts a server whose log (and the
-# service's last state and logs: describe.json, service-logs.txt) are copied into $RESULTS at exit.
-scale_setup() {
+# scale_begin KIND TOOL:PACKAGE...  What every run does first: notes how busy the machine is (SCALE_IDLE_BEFORE,
+# SCALE_LOADAVG), installs what is missing, finds python3 (SCALE_PY), makes $RESULTS (default results/KIND-<time>),
+# builds Nubo, and warns when the machine is busy.
+scale_begin() {
+  local kind="$1"
+  shift
   SCALE_IDLE_BEFORE="$(scale_cpu_idle)"
   SCALE_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-  bench_require hey:hey curl:curl jq:jq python3:python3
+  bench_require "$@"
   SCALE_PY="$(python3 -c 'import sys; print(sys.executable)')"
   [ -x "$SCALE_PY" ] || bench_die "cannot find the python3 interpreter (got '$SCALE_PY')"
-  RESULTS="${RESULTS:-$BENCH_HOME/results/$1-$(date +%Y%m%d-%H%M%S)}"
+  RESULTS="${RESULTS:-$BENCH_HOME/results/$kind-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$RESULTS"
   bench_build_nubo
   if [ "$SCALE_IDLE_BEFORE" -lt 80 ]; then
     bench_log "WARNING: the machine is busy (CPU ${SCALE_IDLE_BEFORE}% idle before starting): expect slower, noisier figures"
   fi
+}
+
+# scale_setup KIND  scale_begin, then starts a server whose log (and the service's last state and logs:
+# describe.json, service-logs.txt) are copied into $RESULTS at exit.
+scale_setup() {
+  scale_begin "$1" hey:hey curl:curl jq:jq python3:python3
   bench_start_nubo
   bench_on_exit scale_save_logs
 }

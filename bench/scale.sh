@@ -21,15 +21,8 @@ SERVICES=$(scale_int_env SERVICES 1000 1 5000)
 DURATION=$(scale_int_env DURATION 10 1 120)
 COLD_ROUNDS=$(scale_int_env COLD_ROUNDS 20 1 200)
 REDEPLOYS=$(scale_int_env REDEPLOYS 10 1 100)
-SCALE_IDLE_BEFORE="$(scale_cpu_idle)"
-SCALE_LOADAVG="$(cut -d' ' -f1-3 /proc/loadavg)"
-bench_require wrk:wrk curl:curl jq:jq python3:python3 nginx:nginx
-SCALE_PY="$(python3 -c 'import sys; print(sys.executable)')"
-RESULTS="${RESULTS:-$BENCH_HOME/results/scale-$(date +%Y%m%d-%H%M%S)}"
-mkdir -p "$RESULTS"
-bench_build_nubo
+scale_begin scale wrk:wrk curl:curl jq:jq python3:python3 nginx:nginx
 bench_use_jdk
-[ "$SCALE_IDLE_BEFORE" -lt 80 ] && bench_log "WARNING: the machine is busy (CPU ${SCALE_IDLE_BEFORE}% idle): expect noisier figures"
 
 fleet() { "$SCALE_PY" "$BENCH_HOME/fleet.py" "$@"; }
 cold() { "$SCALE_PY" "$BENCH_HOME/coldstart.py" "$@"; }
