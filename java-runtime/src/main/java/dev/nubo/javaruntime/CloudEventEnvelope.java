@@ -1,6 +1,7 @@
 package dev.nubo.javaruntime;
 
 import dev.nubo.function.HttpRequest;
+import dev.nubo.lambdahttp.HttpApiEvent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

@@ -7,7 +7,7 @@ import dev.nubo.function.HttpResponse;
  * An unmodified Lambda handler (any shape, see {@link LambdaCall}) behind the event Lambda would
  * give it for this request's source ({@link EventSource}): a plain HTTP request becomes API
  * Gateway's HTTP event and the result an HTTP response as API Gateway maps it
- * ({@link HttpApiEvent}, {@link HttpApiResponse}); a direct invocation passes the body as the event
+ * ({@link HttpApiMapping}); a direct invocation passes the body as the event
  * and the result as the body of a 200; a trigger's CloudEvent becomes its JSON envelope
  * ({@link CloudEventEnvelope}). Failures answer in Lambda's shape ({@link LambdaError}).
  */
@@ -19,7 +19,7 @@ record LambdaFunction(Class<?> handlerClass, LambdaCall call) implements UserFun
     public HttpResponse invoke(HttpRequest request, InvocationContext context) throws Exception {
         EventSource source = EventSource.of(request);
         byte[] event = switch (source) {
-            case HTTP -> HttpApiEvent.json(request, context);
+            case HTTP -> HttpApiMapping.event(request, context);
             case DIRECT -> request.body();
             case CLOUDEVENT -> CloudEventEnvelope.json(request);
         };
@@ -33,7 +33,7 @@ record LambdaFunction(Class<?> handlerClass, LambdaCall call) implements UserFun
             context.logger().error("nubo: " + e.getMessage());
             return LambdaError.response(400, "InvalidInput", e.getMessage());
         }
-        return source == EventSource.HTTP ? HttpApiResponse.of(result) : HttpResponse.of(200, "application/json", result);
+        return source == EventSource.HTTP ? HttpApiMapping.response(result) : HttpResponse.of(200, "application/json", result);
     }
 
     @Override

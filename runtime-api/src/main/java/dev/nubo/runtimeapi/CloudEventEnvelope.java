@@ -1,6 +1,7 @@
 package dev.nubo.runtimeapi;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.lambdahttp.HttpApiEvent;
 import dev.nubo.model.CloudEventHeader;
 import dev.nubo.model.Json;
 import io.vertx.core.buffer.Buffer;
@@ -47,7 +48,7 @@ final class CloudEventEnvelope {
             Optional<JsonNode> json = media.isEmpty() || media.endsWith("/json") || media.endsWith("+json") ? read(bytes) : Optional.empty();
             if (json.isPresent()) {
                 event.put("data", json.get());
-            } else if (HttpApiEvent.isText(contentType, bytes) && HttpApiEvent.isText("", bytes)) {  // a text type, and UTF-8
+            } else if (HttpApiEvent.isText(contentType, bytes) && HttpApiEvent.isUtf8(bytes)) {
                 event.put("data", new String(bytes, StandardCharsets.UTF_8));
             } else {
                 event.put("data_base64", Base64.getEncoder().encodeToString(bytes));
