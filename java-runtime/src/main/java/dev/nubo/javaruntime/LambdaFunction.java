@@ -2,6 +2,7 @@ package dev.nubo.javaruntime;
 
 import dev.nubo.function.HttpRequest;
 import dev.nubo.function.HttpResponse;
+import dev.nubo.lambdahttp.CloudEventEnvelope;
 
 /**
  * An unmodified Lambda handler (any shape, see {@link LambdaCall}) behind the event Lambda would
@@ -21,7 +22,7 @@ record LambdaFunction(Class<?> handlerClass, LambdaCall call) implements UserFun
         byte[] event = switch (source) {
             case HTTP -> HttpApiMapping.event(request, context);
             case DIRECT -> request.body();
-            case CLOUDEVENT -> CloudEventEnvelope.json(request);
+            case CLOUDEVENT -> cloudEvent(request);
         };
         // Lambda's Java runtime hands the X-Ray SDK the trace this way (one invocation at a time there;
         // here, with invocations running at once, the latest one's: Context.getXrayTraceId() is exact).
@@ -34,6 +35,12 @@ record LambdaFunction(Class<?> handlerClass, LambdaCall call) implements UserFun
             return LambdaError.response(400, "InvalidInput", e.getMessage());
         }
         return source == EventSource.HTTP ? HttpApiMapping.response(result) : HttpResponse.of(200, "application/json", result);
+    }
+
+    /** A trigger's delivery as the whole CloudEvent ({@link CloudEventEnvelope}), through AWS's JSON. */
+    private static byte[] cloudEvent(HttpRequest request) {
+        return CloudEventEnvelope.structured(request.header("content-type").orElse("")) ? request.body()
+                : LambdaJson.write(CloudEventEnvelope.of(request.headers(), request.body(), LambdaJson::read));
     }
 
     @Override
