@@ -28,9 +28,10 @@ class ArchitectureTest {
             Map.entry("model", Set.of()),
             Map.entry("store", Set.of("model")),
             Map.entry("instances", Set.of("model")),
-            Map.entry("java-runtime", Set.of("function")),
+            Map.entry("lambda-http", Set.of()),
+            Map.entry("java-runtime", Set.of("function", "lambdahttp")),
             Map.entry("runtimes", Set.of("model", "instances")),
-            Map.entry("runtime-api", Set.of("model")),
+            Map.entry("runtime-api", Set.of("model", "lambdahttp")),
             Map.entry("gateway", Set.of("model")),
             Map.entry("apis", Set.of("model", "gateway")),
             Map.entry("autoscaler", Set.of()),
@@ -48,7 +49,7 @@ class ArchitectureTest {
             Map.entry("dist", Set.of("server", "cli")));
 
     static final Map<String, String> PACKAGE = Map.of("function-api", "function", "java-runtime", "javaruntime",
-            "runtime-api", "runtimeapi", "kafka-source", "kafkasource", "event-sink", "eventsink");
+            "runtime-api", "runtimeapi", "kafka-source", "kafkasource", "event-sink", "eventsink", "lambda-http", "lambdahttp");
     static final Pattern IMPORT = Pattern.compile("^import (?:static )?dev\\.nubo\\.(\\w+)\\.", Pattern.MULTILINE);
 
     @Test

@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The HTTP binding's encoding of a CloudEvent attribute in a {@code ce-*} header, said once for the
- * broker's ingest and deliveries ({@code events}) and for the custom runtimes' envelope
- * ({@code runtime-api}).
+ * broker's ingest and deliveries ({@code events}). The Lambda runtimes' envelope decodes the same way
+ * in {@code lambda-http}, which the Java host can carry and this module it cannot.
  */
 public final class CloudEventHeader {
 

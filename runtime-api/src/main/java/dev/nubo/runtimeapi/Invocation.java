@@ -44,7 +44,7 @@ final class Invocation {
     private final HttpServerResponse caller;
     /** Sent by the server itself ({@code Nubo-Event}: nubo invoke, a trigger), whose caller may see the function's stack. */
     private final boolean fromServer;
-    /** A plain HTTP request, whose event is API Gateway's HTTP event and whose answer is mapped back ({@link HttpApiResponse}). */
+    /** A plain HTTP request, whose event is API Gateway's HTTP event and whose answer is mapped back ({@link RuntimeEvents}). */
     private final boolean http;
     private Buffer payload;
     private Stage stage = Stage.QUEUED;
@@ -133,7 +133,7 @@ final class Invocation {
             return false;
         }
         if (http) {
-            HttpApiResponse.send(caller, contentType, body);
+            RuntimeEvents.send(caller, contentType, body);
         } else {
             caller.setStatusCode(200).putHeader("content-type", contentType).end(body);
         }

@@ -18,8 +18,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every request, any method and path, is one invocation. Its event is the request's body when the
  * server invoked it ({@code Nubo-Event: direct}), the whole CloudEvent for a trigger's delivery
- * ({@code Nubo-Event: cloudevent}, {@link CloudEventEnvelope}), else API Gateway's HTTP event
- * ({@link HttpApiEvent}), as for Nubo's other Lambda runtimes. Confined to the bridge's event loop.
+ * ({@code Nubo-Event: cloudevent}, {@link RuntimeEvents#cloudEvent}), else API Gateway's HTTP event
+ * ({@link RuntimeEvents}), as for Nubo's other Lambda runtimes. Confined to the bridge's event loop.
  */
 final class InvocationPort {
 
@@ -125,8 +125,8 @@ final class InvocationPort {
         String id = invocations.idFor(request.getHeader("x-request-id"));
         String source = request.getHeader("nubo-event");
         boolean fromServer = source != null;
-        Buffer payload = !fromServer ? HttpApiEvent.of(request, body, id, function.service(), arrival)
-                : source.equals("cloudevent") ? CloudEventEnvelope.of(request, body) : body;
+        Buffer payload = !fromServer ? RuntimeEvents.event(request, body, id, function.service(), arrival)
+                : source.equals("cloudevent") ? RuntimeEvents.cloudEvent(request, body) : body;
         Invocation invocation = new Invocation(
                 id,
                 arrival + function.timeout().toMillis(),

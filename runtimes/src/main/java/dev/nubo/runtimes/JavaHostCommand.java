@@ -50,9 +50,9 @@ final class JavaHostCommand {
         Path java = ProcessHandle.current().info().command().map(Path::of)
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java"));
         Set<String> entries = new LinkedHashSet<>();
-        for (String type : List.of(Runtimes.JAVA_HOST, "dev.nubo.function.Handler", "com.fasterxml.jackson.databind.ObjectMapper",
-                "com.fasterxml.jackson.core.JsonFactory", "com.fasterxml.jackson.annotation.JsonProperty",
-                "com.amazonaws.services.lambda.runtime.RequestHandler",
+        for (String type : List.of(Runtimes.JAVA_HOST, "dev.nubo.function.Handler", "dev.nubo.lambdahttp.HttpApiEvent",
+                "com.fasterxml.jackson.databind.ObjectMapper", "com.fasterxml.jackson.core.JsonFactory",
+                "com.fasterxml.jackson.annotation.JsonProperty", "com.amazonaws.services.lambda.runtime.RequestHandler",
                 "com.amazonaws.services.lambda.runtime.serialization.PojoSerializer")) {
             entries.add(locationOf(type));
         }

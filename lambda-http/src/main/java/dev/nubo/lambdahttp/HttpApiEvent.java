@@ -1,6 +1,5 @@
-package dev.nubo.javaruntime;
+package dev.nubo.lambdahttp;
 
-import dev.nubo.function.HttpRequest;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -18,7 +17,8 @@ import java.util.Map;
 
 /**
  * An HTTP request as API Gateway's HTTP APIs and Lambda function URLs hand it to a function: the
- * payload format 2.0 event ({@code APIGatewayV2HTTPEvent}). Headers are lower case, repeated ones
+ * payload format 2.0 event ({@code APIGatewayV2HTTPEvent}), as plain JSON values (maps, lists, strings,
+ * numbers, booleans) for the caller's JSON library to write. Headers are lower case, repeated ones
  * joined by commas; cookies are taken out of them into {@code cookies}; the query is decoded into
  * {@code queryStringParameters} (repeated names joined by commas) and kept raw in
  * {@code rawQueryString}; a text body is a string, any other body base64 with
@@ -26,32 +26,37 @@ import java.util.Map;
  * the request id, the time of arrival, and the caller's address as the gateway saw it (the last
  * {@code X-Forwarded-For} entry, the one the gateway added).
  *
- * <p>Node's and Python's runtimes build the same event (nubo-node.mjs, nubo_python.py); docs/LAMBDA.md
- * says what differs from AWS's.
+ * <p>The Java host and the Runtime API bridge both build it from here; Node's and Python's runtimes
+ * build the same event (nubo-node.mjs, nubo_python.py); docs/LAMBDA.md says what differs from AWS's.
+ *
+ * <pre>{@code
+ * Map<String, Object> event = HttpApiEvent.of(request, "req-1", "orders", Instant.now());
+ * }</pre>
  */
-final class HttpApiEvent {
+public final class HttpApiEvent {
+
+    /** The account every Nubo function runs in, as Lambda's context and events name it. */
+    public static final String ACCOUNT = "000000000000";
+
+    /** The gateway's header that says which source an invocation came from; not the caller's, so not in the event. */
+    static final String SOURCE_HEADER = "nubo-event";
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("dd/MMM/yyyy:HH:mm:ss Z", Locale.ROOT)
             .withZone(ZoneOffset.UTC);
 
     private HttpApiEvent() {}
 
-    static byte[] json(HttpRequest request, InvocationContext context) {
-        return LambdaJson.write(of(request, context.requestId(), context.functionName(), context.lambda().arrival()));
-    }
-
-    static Map<String, Object> of(HttpRequest request, String requestId, String service, Instant arrival) {
+    public static Map<String, Object> of(HttpApiRequest request, String requestId, String service, Instant arrival) {
         Map<String, Object> headers = new LinkedHashMap<>();
         List<String> cookies = new ArrayList<>();
         request.headers().forEach((name, values) -> {
             if (name.equals("cookie")) {
                 values.forEach(v -> cookies.addAll(List.of(v.split(";\\s*"))));
-            } else if (!name.equals(EventSource.HEADER)) {
+            } else if (!name.equals(SOURCE_HEADER)) {
                 headers.put(name, String.join(",", values));
             }
         });
-        String host = request.header("host").orElse(service);
-        String domain = host.replaceFirst(":\\d+$", "");
+        String domain = request.header("host").orElse(service).replaceFirst(":\\d+$", "");
         Map<String, Object> http = new LinkedHashMap<>();
         http.put("method", request.method());
         http.put("path", request.path());
@@ -59,7 +64,7 @@ final class HttpApiEvent {
         http.put("sourceIp", sourceIp(request));
         http.put("userAgent", request.header("user-agent").orElse(""));
         Map<String, Object> context = new LinkedHashMap<>();
-        context.put("accountId", LambdaContext.ACCOUNT);
+        context.put("accountId", ACCOUNT);
         context.put("apiId", service);
         context.put("domainName", domain);
         context.put("domainPrefix", domain.split("\\.", 2)[0]);
@@ -83,14 +88,12 @@ final class HttpApiEvent {
             event.put("queryStringParameters", queryParameters(request.query()));
         }
         event.put("requestContext", context);
-        if (request.body().length > 0) {
-            boolean text = isText(request.header("content-type").orElse(""), request.body());
-            event.put("body", text ? new String(request.body(), StandardCharsets.UTF_8)
-                    : Base64.getEncoder().encodeToString(request.body()));
-            event.put("isBase64Encoded", !text);
-        } else {
-            event.put("isBase64Encoded", false);
+        byte[] body = request.body();
+        boolean text = body.length == 0 || isText(request.header("content-type").orElse(""), body);
+        if (body.length > 0) {
+            event.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
         }
+        event.put("isBase64Encoded", !text);
         return event;
     }
 
@@ -116,10 +119,10 @@ final class HttpApiEvent {
         }
     }
 
-    private static String sourceIp(HttpRequest request) {
+    private static String sourceIp(HttpApiRequest request) {
         List<String> forwarded = request.headers().getOrDefault("x-forwarded-for", List.of());
         if (forwarded.isEmpty()) {
-            return "127.0.0.1";
+            return request.peer();
         }
         String last = forwarded.getLast();
         return last.substring(last.lastIndexOf(',') + 1).strip();
@@ -129,7 +132,7 @@ final class HttpApiEvent {
      * Text types arrive as a string, as API Gateway sends them; everything else base64 (a form post
      * included, as HTTP APIs do). A body without a type is text when it is valid UTF-8.
      */
-    static boolean isText(String contentType, byte[] body) {
+    public static boolean isText(String contentType, byte[] body) {
         String media = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
         if (media.isEmpty()) {
             return isUtf8(body);
@@ -138,7 +141,7 @@ final class HttpApiEvent {
                 || media.endsWith("+xml") || media.equals("application/javascript");
     }
 
-    static boolean isUtf8(byte[] body) {
+    public static boolean isUtf8(byte[] body) {
         try {
             StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body));
