@@ -3,6 +3,7 @@ package dev.nubo.workflows;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.nubo.model.EventHeader;
 import dev.nubo.model.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -40,6 +41,10 @@ final class GatewayTasks implements Tasks {
                 .header("Host", call.service() + "." + domain)
                 .header("Content-Type", "application/json")
                 .header(IDEMPOTENCY_HEADER, call.idempotencyKey())
+                // A direct invocation, as Step Functions' Lambda integration makes: a Lambda-style function gets the
+                // task's input as its event, not API Gateway's HTTP event (docs/LAMBDA.md); the key proves the server sent it.
+                .header(EventHeader.NAME, EventHeader.DIRECT)
+                .header(EventHeader.KEY, EventHeader.key())
                 .POST(HttpRequest.BodyPublishers.ofString(call.input().toString()));
         call.timeout().ifPresent(request::timeout);
         HttpResponse<String> response;
@@ -57,8 +62,9 @@ final class GatewayTasks implements Tasks {
             return body;
         }
         JsonNode error = body.path("error");
-        String type = error.path("type").asText(error.path("code").asText(""));
-        String message = error.path("message").asText(response.body());
+        // Nubo's own error shape, else Lambda's ({"errorType","errorMessage"}), which Lambda-style functions answer.
+        String type = error.path("type").asText(error.path("code").asText(body.path("errorType").asText("")));
+        String message = error.path("message").asText(body.path("errorMessage").asText(response.body()));
         throw new StatesError(type.isEmpty() ? StatesError.TASK_FAILED : type,
                 "service " + call.service() + " answered " + response.statusCode() + ": " + message);
     }
