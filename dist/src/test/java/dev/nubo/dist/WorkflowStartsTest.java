@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -90,6 +91,19 @@ class WorkflowStartsTest {
         assertThat(json(cli("workflow", "describe", "record:d-1", "-o", "json")).path("output")).isEqualTo(json("""
                 {"id": "d-1", "type": "com.github.push", "source": "/nubo/sources/gh", "data": {"ref": "refs/heads/main"},
                  "execution": "d-1"}"""));
+
+        // An async invocation's result, to a workflow: the execution is named after the invocation.
+        cli("deploy", TestNubo.app(apps, "doubler", "name: doubler\nruntime: python\nhandler: main.handler\n"
+                + "async: {onSuccess: \"workflow:record\"}\n", Map.of("main.py", "def handler(event, context):\n    return {\"doubled\": event[\"n\"] * 2}\n"))
+                .toString());
+        String invocation = nubo.nubo("invoke", "doubler", "--async", "-d", "{\"n\": 21}").out().replaceAll("(?s).*?(inv-[A-Za-z0-9_-]+).*", "$1").strip();
+        await().atMost(Duration.ofSeconds(30)).until(() -> executions("record").size() == 4
+                && executions("record").stream().allMatch(e -> e.path("status").asText().equals("SUCCEEDED")));
+        JsonNode result = executions("record").stream().filter(e -> e.path("input").path("type").asText().equals("dev.nubo.invocation.succeeded"))
+                .findFirst().orElseThrow();
+        assertThat(result.path("name").asText()).isEqualTo(invocation);
+        assertThat(result.path("input").path("data").path("service").asText()).isEqualTo("doubler");
+        assertThat(result.path("input").path("data").toString()).contains("\"doubled\":42");
 
         // A destination that is neither a service nor a workflow is refused, naming what it can be.
         TestNubo.CliResult bad = nubo.nubo("trigger", "create", "loop", "--to", "broker:default");
