@@ -31,8 +31,9 @@ final class CreateSource extends Group {
     /** Where a source's events go: straight to a service, or into a broker for its triggers. */
     static final class Target {
 
-        @Option(names = "--to", required = true, paramLabel = "SERVICE[/PATH]",
-                description = "Send the events to this service, at this path (default /).")
+        @Option(names = "--to", required = true, paramLabel = "SERVICE[/PATH]|workflow:NAME",
+                description = "Send the events to this service, at this path (default /); or to workflow:NAME, "
+                        + "each starting an execution (one per event id).")
         String service;
 
         @Option(names = "--broker", required = true, paramLabel = "NAME",

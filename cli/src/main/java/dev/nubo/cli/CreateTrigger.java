@@ -59,8 +59,9 @@ final class CreateTrigger extends ClientCommand {
             description = "Only events whose attribute ends with the value (subject=.png: PNG files). Repeatable.")
     List<Assignment> suffix = new ArrayList<>();
 
-    @Option(names = "--to", required = true, paramLabel = "SERVICE[/PATH]",
-            description = "The service that takes the events, and the path it takes them at (default /).")
+    @Option(names = "--to", required = true, paramLabel = "SERVICE[/PATH]|workflow:NAME",
+            description = "The service that takes the events, and the path it takes them at (default /); "
+                    + "or workflow:NAME, whose executions the events start (one per event id).")
     String to;
 
     @Option(names = "--attempts", paramLabel = "N",

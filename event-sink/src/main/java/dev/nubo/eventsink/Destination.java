@@ -5,12 +5,18 @@ import java.util.regex.Pattern;
 
 /**
  * Where an event goes: into a broker (which fans it out to its triggers), straight to a service
- * (delivered through the gateway, with retries), or into the dead-letter store.
+ * (delivered through the gateway, with retries), to a workflow (it starts an execution), or into the
+ * dead-letter store.
  *
  * <p>Written as text in the API, the CLI and descriptors: {@code broker:NAME}, {@code service:NAME[/path]}
- * (or just {@code NAME[/path]}), and {@code dead-letters}.
+ * (or just {@code NAME[/path]}), {@code workflow:NAME} and {@code dead-letters}.
  */
 public sealed interface Destination {
+
+    /** Where one delivery goes, attempt after attempt: a service or a workflow. */
+    sealed interface Target extends Destination permits Service, Workflow {
+        String name();
+    }
 
     Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,61}[a-z0-9])?");
 
@@ -27,7 +33,7 @@ public sealed interface Destination {
     }
 
     /** To the service {@code name} at {@code path} (starting with {@code /}), as a binary-mode CloudEvent. */
-    record Service(String name, String path) implements Destination {
+    record Service(String name, String path) implements Target {
         public Service {
             requireName(name, "service");
             if (!path.startsWith("/")) {
@@ -42,6 +48,21 @@ public sealed interface Destination {
         }
     }
 
+    /**
+     * To the workflow {@code name}: each event starts an execution with the event (structured JSON) as its
+     * input, named after the event's id, so that an event delivered twice starts it once.
+     */
+    record Workflow(String name) implements Target {
+        public Workflow {
+            requireName(name, "workflow");
+        }
+
+        @Override
+        public String toString() {
+            return "workflow:" + name;
+        }
+    }
+
     /** Into the dead-letter store, listed by {@code nubo events dead-letters} and replayable. */
     record DeadLetters() implements Destination {
         @Override
@@ -51,7 +72,7 @@ public sealed interface Destination {
     }
 
     /**
-     * Parses {@code broker:NAME}, {@code service:NAME[/path]}, {@code NAME[/path]} or {@code dead-letters}.
+     * Parses {@code broker:NAME}, {@code service:NAME[/path]}, {@code NAME[/path]}, {@code workflow:NAME} or {@code dead-letters}.
      *
      * @throws UserError 400 {@code destination.invalid} naming what is wrong
      */
@@ -63,6 +84,9 @@ public sealed interface Destination {
         if (t.startsWith("broker:")) {
             return new Broker(t.substring("broker:".length()));
         }
+        if (t.startsWith("workflow:")) {
+            return new Workflow(t.substring("workflow:".length()));
+        }
         String service = t.startsWith("service:") ? t.substring("service:".length()) : t;
         int slash = service.indexOf('/');
         return slash < 0 ? new Service(service, "/") : new Service(service.substring(0, slash), service.substring(slash));
@@ -72,7 +96,7 @@ public sealed interface Destination {
         if (name == null || !NAME.matcher(name).matches()) {
             throw UserError.badRequest("destination.invalid", "'" + name + "' is not a " + what + " name",
                     "a " + what + " name is lowercase letters, digits and dashes, starting with a letter; write broker:NAME, "
-                            + "service:NAME[/path] (or NAME[/path]) or dead-letters");
+                            + "service:NAME[/path] (or NAME[/path]), workflow:NAME or dead-letters");
         }
     }
 }

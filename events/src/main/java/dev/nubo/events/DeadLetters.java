@@ -108,8 +108,8 @@ public final class DeadLetters {
     }
 
     /** Where a dead letter whose origin is not a trigger (any more) goes back to: the service it was meant for. */
-    private static Destination.Service target(DeadLetter r) {
-        if (Destination.parse(r.to()) instanceof Destination.Service s && r.to().startsWith("service:")) {
+    private static Destination.Target target(DeadLetter r) {
+        if (Destination.parse(r.to()) instanceof Destination.Target s && (r.to().startsWith("service:") || r.to().startsWith("workflow:"))) {
             return s;
         }
         throw UserError.conflict("dead_letter.no_target", "dead letter " + r.id() + " has no service to go back to (its origin "

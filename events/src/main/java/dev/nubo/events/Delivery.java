@@ -13,7 +13,7 @@ final class Delivery {
 
     final long id;
     final String origin;
-    final Destination.Service target;
+    final Destination.Target target;
     final byte[] payload;
     int attempts;
     long nextAt;
@@ -23,7 +23,7 @@ final class Delivery {
     /** The event as parsed, kept from ingest so that sending does not parse the stored JSON again; null until needed. */
     private CloudEvent event;
 
-    Delivery(long id, String origin, Destination.Service target, byte[] payload, int attempts, long nextAt, String lastError) {
+    Delivery(long id, String origin, Destination.Target target, byte[] payload, int attempts, long nextAt, String lastError) {
         this.id = id;
         this.origin = origin;
         this.target = target;

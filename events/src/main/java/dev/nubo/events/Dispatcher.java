@@ -1,6 +1,8 @@
 package dev.nubo.events;
 
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.EventHeader;
+import dev.nubo.model.UserError;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -68,6 +70,7 @@ final class Dispatcher implements AutoCloseable {
     private final HttpClient client;
     private final GatewayAddress gateway;
     private final Shortcut shortcut;
+    private final WorkflowStarts workflows;
     private final InstantSource clock;
     private final RandomGenerator random;
     private final int maxInFlight;
@@ -81,13 +84,14 @@ final class Dispatcher implements AutoCloseable {
     private long timerAt = Long.MAX_VALUE;
     private boolean closed;
 
-    Dispatcher(Vertx vertx, EventLoop loop, HttpClient client, GatewayAddress gateway, Shortcut shortcut, InstantSource clock, RandomGenerator random,
+    Dispatcher(Vertx vertx, EventLoop loop, HttpClient client, GatewayAddress gateway, Shortcut shortcut, WorkflowStarts workflows, InstantSource clock, RandomGenerator random,
                int maxInFlight, Backlog backlog, Leases leases) {
         this.vertx = vertx;
         this.context = loop.context();
         this.client = client;
         this.gateway = gateway;
         this.shortcut = shortcut;
+        this.workflows = workflows;
         this.clock = clock;
         this.random = random;
         this.maxInFlight = maxInFlight;
@@ -222,7 +226,11 @@ final class Dispatcher implements AutoCloseable {
     }
 
     private void attempt(Delivery d, DeliveryPolicy policy, long started) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(d.target.path())
+        if (!(d.target instanceof Destination.Service service)) {
+            startExecution(d, (Destination.Workflow) d.target, policy, started);
+            return;
+        }
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(service.path())
                 .setConnectTimeout(policy.timeout().toMillis())
                 .putHeader(HttpHeaders.HOST, d.target.name() + "." + gateway.domain() + ":" + gateway.port())
                 .putHeader("Nubo-Attempt", Integer.toString(d.attempts));
@@ -268,6 +276,40 @@ final class Dispatcher implements AutoCloseable {
                     lease.ifPresent(l -> l.release().run());
                     finish(d, ar.result(), policy, clock.millis() - started);
                 });
+    }
+
+    /**
+     * A delivery to a workflow starts an execution named after the event's id, so a redelivery finds the
+     * first one. Its fate reads like an HTTP answer's: a refusal that can never succeed (a bad input, say) is
+     * a 4xx and not retried; a workflow not deployed yet is a 404, retried like a service not deployed yet.
+     */
+    private void startExecution(Delivery d, Destination.Workflow w, DeliveryPolicy policy, long started) {
+        CompletableFuture<Void> start;
+        try {
+            start = workflows.start(w.name(), executionName(d.event()), d.payload);
+        } catch (RuntimeException e) {
+            start = CompletableFuture.failedFuture(e);
+        }
+        start.orTimeout(policy.timeout().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).whenComplete((v, e) -> context.runOnContext(x -> {
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            Reply reply = cause == null ? new Reply(201, List.of(), new byte[0], null)
+                    : cause instanceof UserError u ? new Reply(u.httpStatus(), List.of(), String.valueOf(u.getMessage()).getBytes(), null)
+                    : Reply.failed("starting an execution of workflow " + w.name() + " failed: " + cause);
+            finish(d, reply, policy, clock.millis() - started);
+        }));
+    }
+
+    /**
+     * The execution's name for an event: its id when that is a valid name, else the id's valid characters and
+     * a hash of the whole id (so that two ids differing only in other characters stay apart).
+     */
+    static String executionName(io.cloudevents.CloudEvent event) {
+        String id = event.getId();
+        if (id.matches("[A-Za-z0-9_-]{1,80}")) {
+            return id;
+        }
+        String kept = id.replaceAll("[^A-Za-z0-9_-]", "-");
+        return kept.substring(0, Math.min(kept.length(), 64)) + "-" + Integer.toHexString(id.hashCode());
     }
 
     private void send(Delivery d, RequestOptions options, byte[] body, Promise<Reply> outcome, HttpClientRequest[] sent, String via) {

@@ -72,7 +72,7 @@ public final class Eventing implements AutoCloseable, EventSink {
         this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setKeepAliveTimeout(3)
                         .setMaxInitialLineLength(8192),
                 new PoolOptions().setHttp1MaxSize(config.maxInFlight()));
-        this.dispatcher = new Dispatcher(vertx, loop, client, config.gateway(), config.shortcut(), clock, config.random(),
+        this.dispatcher = new Dispatcher(vertx, loop, client, config.gateway(), config.shortcut(), config.workflows(), clock, config.random(),
                 config.maxInFlight(), backlog, leases);
         this.journal = new Journal(log, config.node(), clock, loop, backlog, counts, dispatcher);
         this.router = new Router(triggers, backlog, Ids.take(log), leases, clock);

@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
  * <tr><th>field</th><th>default</th><th>meaning</th></tr>
  * <tr><td>gateway</td><td>(required)</td><td>where deliveries go, to wake a service at zero and be held meanwhile</td></tr>
  * <tr><td>shortcut</td><td>{@link Shortcut#NONE}</td><td>slots on instances with room, to send to them directly</td></tr>
+ * <tr><td>workflows</td><td>{@link WorkflowStarts#NONE}</td><td>how a delivery to {@code workflow:NAME} starts an execution</td></tr>
  * <tr><td>node</td><td>{@code local}</td><td>this node's id, the owner of the deliveries it leases: stable across its
  *     restarts (so that it takes its own back at once) and unique among the nodes sharing an event log</td></tr>
  * <tr><td>lease</td><td>30 s</td><td>how long a delivery stays a node's without renewal; a dead node's deliveries are
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  * EventingConfig.to(new GatewayAddress("127.0.0.1", 8080, "localhost")).withNode("node-7f3a").withShortcut(slots)
  * }</pre>
  */
-public record EventingConfig(GatewayAddress gateway, Shortcut shortcut, String node, Duration lease, int maxInFlight,
+public record EventingConfig(GatewayAddress gateway, Shortcut shortcut, WorkflowStarts workflows, String node, Duration lease, int maxInFlight,
                              InstantSource clock, RandomGenerator random) {
 
     private static final Pattern NODE = Pattern.compile("[A-Za-z0-9._-]{1,64}");
@@ -34,6 +35,7 @@ public record EventingConfig(GatewayAddress gateway, Shortcut shortcut, String n
     public EventingConfig {
         Objects.requireNonNull(gateway, "gateway");
         Objects.requireNonNull(shortcut, "shortcut");
+        Objects.requireNonNull(workflows, "workflows");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(random, "random");
         if (node == null || !NODE.matcher(node).matches()) {
@@ -50,31 +52,35 @@ public record EventingConfig(GatewayAddress gateway, Shortcut shortcut, String n
 
     /** Deliveries through {@code gateway}, with every other field at its default. */
     public static EventingConfig to(GatewayAddress gateway) {
-        return new EventingConfig(gateway, Shortcut.NONE, "local", Duration.ofSeconds(30), 256, InstantSource.system(),
+        return new EventingConfig(gateway, Shortcut.NONE, WorkflowStarts.NONE, "local", Duration.ofSeconds(30), 256, InstantSource.system(),
                 RandomGenerator.getDefault());
     }
 
     public EventingConfig withShortcut(Shortcut shortcut) {
-        return new EventingConfig(gateway, shortcut, node, lease, maxInFlight, clock, random);
+        return new EventingConfig(gateway, shortcut, workflows, node, lease, maxInFlight, clock, random);
+    }
+
+    public EventingConfig withWorkflows(WorkflowStarts workflows) {
+        return new EventingConfig(gateway, shortcut, workflows, node, lease, maxInFlight, clock, random);
     }
 
     public EventingConfig withNode(String node) {
-        return new EventingConfig(gateway, shortcut, node, lease, maxInFlight, clock, random);
+        return new EventingConfig(gateway, shortcut, workflows, node, lease, maxInFlight, clock, random);
     }
 
     public EventingConfig withLease(Duration lease) {
-        return new EventingConfig(gateway, shortcut, node, lease, maxInFlight, clock, random);
+        return new EventingConfig(gateway, shortcut, workflows, node, lease, maxInFlight, clock, random);
     }
 
     public EventingConfig withMaxInFlight(int maxInFlight) {
-        return new EventingConfig(gateway, shortcut, node, lease, maxInFlight, clock, random);
+        return new EventingConfig(gateway, shortcut, workflows, node, lease, maxInFlight, clock, random);
     }
 
     public EventingConfig withClock(InstantSource clock) {
-        return new EventingConfig(gateway, shortcut, node, lease, maxInFlight, clock, random);
+        return new EventingConfig(gateway, shortcut, workflows, node, lease, maxInFlight, clock, random);
     }
 
     public EventingConfig withRandom(RandomGenerator random) {
-        return new EventingConfig(gateway, shortcut, node, lease, maxInFlight, clock, random);
+        return new EventingConfig(gateway, shortcut, workflows, node, lease, maxInFlight, clock, random);
     }
 }

@@ -293,7 +293,7 @@ public final class Invocations {
 
     private CloudEvent result(String id, Delivery d, Reply reply, ObjectNode response, InvocationStatus status) {
         ObjectNode data = Json.mapper().createObjectNode();
-        data.put("invocationId", id).put("service", d.target.name()).put("path", d.target.path()).put("attempts", d.attempts);
+        data.put("invocationId", id).put("service", d.target.name()).put("path", ((Destination.Service) d.target).path()).put("attempts", d.attempts);
         if (reply.status() != 0) {
             data.put("statusCode", reply.status());
         }

@@ -151,7 +151,7 @@ final class Leases {
     private static List<Delivery> deliveries(ResultSet rs) throws SQLException {
         List<Delivery> all = new ArrayList<>();
         while (rs.next()) {
-            Delivery d = new Delivery(rs.getLong(1), rs.getString(2), (Destination.Service) Destination.parse(rs.getString(3)),
+            Delivery d = new Delivery(rs.getLong(1), rs.getString(2), (Destination.Target) Destination.parse(rs.getString(3)),
                     rs.getBytes(4), rs.getInt(5), rs.getLong(6), rs.getString(7));
             d.leaseUntil = rs.getLong(8);
             all.add(d);

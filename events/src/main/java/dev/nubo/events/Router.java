@@ -45,7 +45,7 @@ final class Router {
                     }
                 }
             }
-            case Destination.Service s -> changes.added.add(delivery(origin, s, payload, now, DeliveryPolicy.defaults().timeout()).with(event));
+            case Destination.Target s -> changes.added.add(delivery(origin, s, payload, now, DeliveryPolicy.defaults().timeout()).with(event));
             case Destination.DeadLetters d -> changes.dead.add(new Changes.DeadLetter(origin, "dead-letters", payload, 0,
                     reason.isEmpty() ? "sent to the dead-letter store" : reason));
         }
@@ -57,16 +57,16 @@ final class Router {
     }
 
     /** A new delivery due now, counted in the backlog; {@code timeout} is its attempts' (for its first lease). */
-    Delivery delivery(String origin, Destination.Service to, byte[] payload, Duration timeout) {
+    Delivery delivery(String origin, Destination.Target to, byte[] payload, Duration timeout) {
         return delivery(origin, to, payload, clock.millis(), timeout);
     }
 
-    private Delivery delivery(String origin, Destination.Service to, byte[] payload, long now, Duration timeout) {
+    private Delivery delivery(String origin, Destination.Target to, byte[] payload, long now, Duration timeout) {
         backlog.add(origin);
         return leased(origin, to, payload, now, timeout);
     }
 
-    private Delivery leased(String origin, Destination.Service to, byte[] payload, long now, Duration timeout) {
+    private Delivery leased(String origin, Destination.Target to, byte[] payload, long now, Duration timeout) {
         Delivery d = new Delivery(ids.next(), origin, to, payload, 0, now, null);
         d.leaseUntil = leases.until(now, timeout.toMillis());
         return d;

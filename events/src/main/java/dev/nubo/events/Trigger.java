@@ -8,14 +8,14 @@ import java.util.List;
 
 /**
  * A subscription to a broker: every event whose attributes pass all {@code filters} is delivered to
- * the service {@code to} as a binary-mode CloudEvent, under {@code delivery}'s retry policy. No
+ * {@code to}, a service (as a binary-mode CloudEvent) or a workflow (starting an execution), under {@code delivery}'s retry policy. No
  * filters means every event of the broker.
  *
  * @param maxPending how many of its deliveries may wait at once; beyond that, a new event for it goes to
  *     the dead-letter store with the reason, so that a loop of triggers answering each other's events,
  *     or a service that cannot keep up, fills neither memory nor disk without bound
  */
-public record Trigger(String name, String broker, List<Filter> filters, Destination.Service to, DeliveryPolicy delivery,
+public record Trigger(String name, String broker, List<Filter> filters, Destination.Target to, DeliveryPolicy delivery,
                       int maxPending, Instant createdAt) {
 
     public static final int DEFAULT_MAX_PENDING = 10_000;

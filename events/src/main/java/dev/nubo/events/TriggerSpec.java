@@ -51,7 +51,7 @@ final class TriggerSpec {
                     p.deadLetter() == null ? defaults.deadLetter() : Destination.parse(p.deadLetter()));
             List<Filter> filters = s.filters() == null ? List.of()
                     : s.filters().stream().map(f -> Filter.of(f.attribute(), f.match() == null ? "exact" : f.match(), f.value())).toList();
-            return new Trigger(s.name(), s.broker() == null ? TriggerRegistry.DEFAULT_BROKER : s.broker(), filters, (Destination.Service) Destination.parse(s.to()), policy,
+            return new Trigger(s.name(), s.broker() == null ? TriggerRegistry.DEFAULT_BROKER : s.broker(), filters, (Destination.Target) Destination.parse(s.to()), policy,
                     s.maxPending() == null ? Trigger.DEFAULT_MAX_PENDING : s.maxPending(), createdAt);
         } catch (JsonProcessingException | RuntimeException e) {
             throw new PlatformFault("platform.store", "a stored trigger cannot be read (" + e.getMessage() + "): " + json, e);

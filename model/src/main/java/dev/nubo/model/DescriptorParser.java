@@ -112,7 +112,7 @@ final class DescriptorParser {
     }
 
     private static final Pattern DESTINATION =
-            Pattern.compile("dead-letters|broker:[a-z]([a-z0-9-]{0,61}[a-z0-9])?|(service:)?[a-z]([a-z0-9-]{0,61}[a-z0-9])?(/\\S*)?");
+            Pattern.compile("dead-letters|(broker|workflow):[a-z]([a-z0-9-]{0,61}[a-z0-9])?|(service:)?[a-z]([a-z0-9-]{0,61}[a-z0-9])?(/\\S*)?");
 
     private static Descriptor.Async async(JsonNode node) {
         if (node == null || node.isNull()) {
@@ -136,7 +136,7 @@ final class DescriptorParser {
         }
         String text = v.asText().strip();
         if (!v.isTextual() || !DESTINATION.matcher(text).matches()) {
-            throw invalid("nubo.yaml: `" + path + "` must be broker:NAME, service:NAME[/path] or dead-letters (got '" + v.asText() + "')",
+            throw invalid("nubo.yaml: `" + path + "` must be broker:NAME, service:NAME[/path], workflow:NAME or dead-letters (got '" + v.asText() + "')",
                     "e.g. `" + path + ": broker:default`");
         }
         return Optional.of(text);

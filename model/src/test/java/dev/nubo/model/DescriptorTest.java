@@ -111,7 +111,7 @@ class DescriptorTest {
         assertThat(set.async()).isEqualTo(new Descriptor.Async(0, Optional.of("broker:default"), Optional.of("audit/failed")));
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nasync: {retries: 11}\n", "`async.retries`");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nasync: {onFailure: \"queue:x\"}\n",
-                "`async.onFailure` must be broker:NAME, service:NAME[/path] or dead-letters (got 'queue:x')");
+                "`async.onFailure` must be broker:NAME, service:NAME[/path], workflow:NAME or dead-letters (got 'queue:x')");
         assertInvalid("name: a\nruntime: process\ncommand: [x]\nasync: {retry: 1}\n", "unknown field `async.retry`");
     }
 

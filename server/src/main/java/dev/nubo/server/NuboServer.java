@@ -93,9 +93,12 @@ public final class NuboServer implements AutoCloseable {
             Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
+            Workflows workflows = shutdown.add(Stage.WORKFLOWS, Workflows.open(store.workflows(),
+                    Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock));
             EventLog eventLog = shutdown.add(Stage.EVENT_LOG, eventLog(config.store(), home));
             Eventing eventing = shutdown.add(Stage.EVENTING, Eventing.open(eventLog, vertx, EventingConfig.to(new GatewayAddress(
                     reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
+                    .withWorkflows(new EventStarts(workflows))
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls));
             ApiKeys apiKeys = new ApiKeys();
@@ -106,8 +109,6 @@ public final class NuboServer implements AutoCloseable {
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
-            Workflows workflows = shutdown.add(Stage.WORKFLOWS, Workflows.open(store.workflows(),
-                    Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock));
             controlApi.with(new WorkflowsApi(workflows)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 

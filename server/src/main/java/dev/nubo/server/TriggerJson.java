@@ -36,9 +36,9 @@ final class TriggerJson {
         }
         String broker = text(body, "broker").orElse("default");
         String to = text(body, "to").orElseThrow(() -> invalid("the trigger " + name + " has no target",
-                "set \"to\" to the service that receives the events: SERVICE or SERVICE/path"));
-        if (!(Destination.parse(to) instanceof Destination.Service service)) {
-            throw invalid("a trigger delivers to a service, not to " + to, "set \"to\" to SERVICE or SERVICE/path");
+                "set \"to\" to the service that receives the events: SERVICE or SERVICE/path, or workflow:NAME"));
+        if (!(Destination.parse(to) instanceof Destination.Target service)) {
+            throw invalid("a trigger delivers to a service or a workflow, not to " + to, "set \"to\" to SERVICE, SERVICE/path or workflow:NAME");
         }
         List<Filter> filters = new ArrayList<>();
         for (JsonNode f : body.path("filters")) {

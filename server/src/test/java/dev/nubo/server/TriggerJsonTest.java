@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.nubo.events.Trigger;
 import dev.nubo.events.TriggerStatus;
+import dev.nubo.eventsink.Destination;
 import dev.nubo.model.Json;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -36,9 +37,10 @@ class TriggerJsonTest {
     }
 
     @Test
-    void aTriggerDeliversToAServiceAndItsMaxPendingIsAWholeNumber() {
+    void aTriggerDeliversToAServiceOrAWorkflowAndItsMaxPendingIsAWholeNumber() throws Exception {
         assertThatThrownBy(() -> TriggerJson.parse(json("{'name':'c','to':'broker:default'}"), NOW))
-                .hasMessage("a trigger delivers to a service, not to broker:default");
+                .hasMessage("a trigger delivers to a service or a workflow, not to broker:default");
+        assertThat(TriggerJson.parse(json("{'name':'w','to':'workflow:orders'}"), NOW).to()).isEqualTo(new Destination.Workflow("orders"));
         assertThatThrownBy(() -> TriggerJson.parse(json("{'name':'text','to':'orders','maxPending':'many'}"), NOW))
                 .hasMessage("maxPending must be a whole number between 1 and 1000000, not \"many\"");
         assertThatThrownBy(() -> TriggerJson.parse(json("{'name':'zero','to':'orders','maxPending':0}"), NOW))

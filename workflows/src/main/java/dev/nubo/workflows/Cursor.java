@@ -36,8 +36,9 @@ record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, 
         return new Cursor(state, input, Phase.SCHEDULED, retries, attempts + 1, Optional.empty(), enteredAt, Optional.empty());
     }
 
-    Cursor awaiting() {
-        return new Cursor(state, input, Phase.AWAITING, retries, attempts, Optional.empty(), enteredAt, Optional.empty());
+    /** Waiting for the token's answer; {@code heartbeatDue}, when the task has HeartbeatSeconds, is when it times out unless a heartbeat comes. */
+    Cursor awaiting(Optional<Instant> heartbeatDue) {
+        return new Cursor(state, input, Phase.AWAITING, retries, attempts, heartbeatDue, enteredAt, Optional.empty());
     }
 
     Cursor answered(JsonNode callback) {

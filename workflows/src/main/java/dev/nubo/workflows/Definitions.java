@@ -30,7 +30,7 @@ final class Definitions {
             "Parameters", "ResultSelector", "Retry", "Catch");
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "Pass", Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result"),
-            "Task", union(WORK, "Resource", "TimeoutSeconds"),
+            "Task", union(WORK, "Resource", "TimeoutSeconds", "HeartbeatSeconds"),
             "Choice", Set.of("Type", "Comment", "Choices", "Default", "InputPath", "OutputPath"),
             "Wait", Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath", "TimestampPath"),
             "Succeed", Set.of("Type", "Comment", "InputPath", "OutputPath"),
@@ -110,7 +110,7 @@ final class Definitions {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!allowed.contains(field)) {
-                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("HeartbeatSeconds", "HeartbeatSecondsPath",
+                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("HeartbeatSecondsPath",
                         "TimeoutSecondsPath", "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
                         "ToleratedFailureCount", "MaxConcurrencyPath", "Arguments", "Output", "Assign", "QueryLanguage").contains(field)
                         ? " that Nubo runs yet (docs/WORKFLOWS.md)" : ""));
@@ -140,7 +140,16 @@ final class Definitions {
                         + "(the resource ends in .waitForTaskToken)");
             }
         }
-        return new State.Task(f.name, io, resource, f.positive("TimeoutSeconds"), f.recovery(), f.next());
+        OptionalInt timeout = f.positive("TimeoutSeconds");
+        OptionalInt heartbeat = f.positive("HeartbeatSeconds");
+        if (heartbeat.isPresent() && !resource.waitForToken()) {
+            throw f.error("HeartbeatSeconds", "is run by Nubo only for a task that waits for its token (a Resource ending in "
+                    + ".waitForTaskToken) yet: a call's own TimeoutSeconds bounds the others");
+        }
+        if (heartbeat.isPresent() && timeout.isPresent() && heartbeat.getAsInt() >= timeout.getAsInt()) {
+            throw f.error("HeartbeatSeconds", "must be smaller than TimeoutSeconds (" + timeout.getAsInt() + ")");
+        }
+        return new State.Task(f.name, io, resource, timeout, heartbeat, f.recovery(), f.next());
     }
 
     private StateMachine nested(JsonNode node, String where) {

@@ -42,8 +42,10 @@ final class GatewayTasks implements Tasks {
                 .header("Host", call.service() + "." + domain)
                 .header("Content-Type", "application/json")
                 .header(IDEMPOTENCY_HEADER, call.idempotencyKey())
-                // A direct invocation: a Lambda-style function gets the input as its event, not an HTTP event.
-                .header(EventHeader.NAME, EventHeader.DIRECT).header(EventHeader.KEY, EventHeader.key())
+                // A direct invocation, as Step Functions' Lambda integration makes: a Lambda-style function gets the
+                // task's input as its event, not API Gateway's HTTP event (docs/LAMBDA.md); the key proves the server sent it.
+                .header(EventHeader.NAME, EventHeader.DIRECT)
+                .header(EventHeader.KEY, EventHeader.key())
                 .POST(HttpRequest.BodyPublishers.ofString(call.input().toString()));
         call.timeout().ifPresent(request::timeout);
         HttpResponse<String> response;
@@ -60,10 +62,10 @@ final class GatewayTasks implements Tasks {
         if (response.statusCode() / 100 == 2) {
             return body;
         }
-        // Lambda's shape ({"errorType", "errorMessage"}) from Lambda-style functions, else Nubo's error body.
-        JsonNode error = body.has("errorType") ? body : body.path("error");
-        String type = error.path("errorType").asText(error.path("type").asText(error.path("code").asText("")));
-        String message = error.path("errorMessage").asText(error.path("message").asText(response.body()));
+        JsonNode error = body.path("error");
+        // Nubo's own error shape, else Lambda's ({"errorType","errorMessage"}), which Lambda-style functions answer.
+        String type = error.path("type").asText(error.path("code").asText(body.path("errorType").asText("")));
+        String message = error.path("message").asText(body.path("errorMessage").asText(response.body()));
         throw new StatesError(type.isEmpty() ? StatesError.TASK_FAILED : type,
                 "service " + call.service() + " answered " + response.statusCode() + ": " + message);
     }

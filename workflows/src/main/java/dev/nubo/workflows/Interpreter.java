@@ -41,6 +41,11 @@ final class Interpreter {
         this.pause = pause;
     }
 
+    /** When a token task with HeartbeatSeconds times out if no heartbeat (or answer) comes first. */
+    static Optional<Instant> heartbeatDue(State.Task t, Instant now) {
+        return t.heartbeatSeconds().isPresent() ? Optional.of(now.plusSeconds(t.heartbeatSeconds().getAsInt())) : Optional.empty();
+    }
+
     java.time.Instant now() {
         return clock.instant();
     }
@@ -168,7 +173,8 @@ final class Interpreter {
                     .with("input", effective)), next);
         } else if (state instanceof State.Task t && t.resource().waitForToken()) {
             task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts()); // its answer is not the result
-            return new Step.Move(List.of(Event.of("TaskSubmitted", state.name()).with("token", c.token(scope.executionId()))), c.awaiting());
+            return new Step.Move(List.of(Event.of("TaskSubmitted", state.name()).with("token", c.token(scope.executionId()))),
+                    c.awaiting(heartbeatDue(t, clock.instant())));
         } else {
             result = switch (state) {
                 case State.Task t -> task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts());

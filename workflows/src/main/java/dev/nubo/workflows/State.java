@@ -29,7 +29,8 @@ sealed interface State {
 
     record Pass(String name, Io io, Optional<JsonNode> result, Optional<String> next) implements State {}
 
-    record Task(String name, Io io, Resource resource, OptionalInt timeoutSeconds, Recovery recovery, Optional<String> next)
+    record Task(String name, Io io, Resource resource, OptionalInt timeoutSeconds, OptionalInt heartbeatSeconds, Recovery recovery,
+                Optional<String> next)
             implements State {}
 
     record Choice(String name, Io io, List<Condition.Branch> choices, Optional<String> defaultNext) implements State {}

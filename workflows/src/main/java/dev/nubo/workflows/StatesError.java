@@ -11,6 +11,7 @@ final class StatesError extends RuntimeException {
     static final String ALL = "States.ALL";
     static final String TASK_FAILED = "States.TaskFailed";
     static final String TIMEOUT = "States.Timeout";
+    static final String HEARTBEAT_TIMEOUT = "States.HeartbeatTimeout";
     static final String RUNTIME = "States.Runtime";
     static final String NO_CHOICE = "States.NoChoiceMatched";
     static final String BRANCH_FAILED = "States.BranchFailed";

@@ -48,6 +48,7 @@ public final class Workflows implements AutoCloseable {
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile Optional<Thread> heartbeats = Optional.empty();
 
     Workflows(WorkflowLog log, Tasks tasks, InstantSource clock, Pause pause) {
         this.log = log;
@@ -56,7 +57,25 @@ public final class Workflows implements AutoCloseable {
     }
 
     public static Workflows open(WorkflowLog log, Tasks tasks, InstantSource clock) {
-        return new Workflows(log, tasks, clock, Pause.on(clock));
+        Workflows workflows = new Workflows(log, tasks, clock, Pause.on(clock));
+        workflows.watchHeartbeats();
+        return workflows;
+    }
+
+    /** Checks the heartbeat deadlines of token tasks every second, until closed (one virtual thread). */
+    private void watchHeartbeats() {
+        heartbeats = Optional.of(Thread.ofVirtual().name("workflow-heartbeats").start(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(Duration.ofSeconds(1));
+                    timeOutHeartbeats();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.warn("checking the heartbeats of token tasks failed; trying again in a second: {}", e.toString());
+                }
+            }
+        }));
     }
 
     /** Validates {@code definition} (ASL, JSON or YAML) and stores it as the workflow's next version (the same text: the same version). */
@@ -189,16 +208,64 @@ public final class Workflows implements AutoCloseable {
         throw new IllegalStateException("execution " + t.execution() + " kept changing while a callback was recorded");
     }
 
-    /** Checks that {@code token} is awaited now (a heartbeat); no heartbeat timeouts are kept yet. */
+    /**
+     * A heartbeat of a task that waits for {@code token}: checks that it is awaited, and for a task with
+     * {@code HeartbeatSeconds} records it ({@code TaskHeartbeat}) and moves its deadline that far from now.
+     */
     public ExecutionRecord heartbeat(String token) {
         TaskToken t = TaskToken.parse(token).orElseThrow(() -> UserError.badRequest("task.token", "\"" + token + "\" is not a task token",
                 "send the token the task got as $$.Task.Token, whole"));
-        ExecutionRecord record = execution(t.execution());
-        if (!currentState(record).equals(Optional.of(t.state()))) {
-            throw UserError.conflict("task.not_awaited", "execution " + t.execution() + " does not wait for this token: it is "
-                    + record.status() + currentState(record).map(s -> " in state " + s).orElse(""), "a heartbeat is only for a task that waits");
+        for (int tries = 0; tries < 10; tries++) {
+            ExecutionRecord record = execution(t.execution());
+            if (!currentState(record).equals(Optional.of(t.state()))) {
+                throw UserError.conflict("task.not_awaited", "execution " + t.execution() + " does not wait for this token: it is "
+                        + record.status() + currentState(record).map(s -> " in state " + s).orElse(""), "a heartbeat is only for a task that waits");
+            }
+            Cursor c = Cursor.parse(record.cursor());
+            Optional<Instant> due = machine(record.workflow(), record.version()).states().get(t.state()) instanceof State.Task task
+                    ? Interpreter.heartbeatDue(task, clock.instant()) : Optional.empty();
+            if (c.phase() != Cursor.Phase.AWAITING || c.attempts() != t.attempt() || due.isEmpty()) {
+                return record;
+            }
+            if (log.advance(record.id(), record.status(), record.events(), List.of(new WorkflowLog.NewEvent(clock.instant(), "TaskHeartbeat",
+                    Optional.of(t.state()), Event.of("TaskHeartbeat").with("until", due.get().toString()).detail().toString())),
+                    new WorkflowLog.Progress(ExecutionStatus.RUNNING.name(), c.awaiting(due).json(), Optional.empty(), Optional.empty(),
+                            Optional.empty(), Optional.empty()))) {
+                return execution(record.id());
+            }
         }
-        return record;
+        throw new IllegalStateException("execution " + t.execution() + " kept changing while a heartbeat was recorded");
+    }
+
+    /**
+     * Fails, with {@code States.HeartbeatTimeout}, every task that waits for its token past its heartbeat
+     * deadline (HeartbeatSeconds after it was handed out or last heard of); its Retry and Catch apply as to
+     * any failure. Called every second by the server's watcher, and by tests after moving their clock.
+     *
+     * @return how many timed out
+     */
+    int timeOutHeartbeats() {
+        Instant now = clock.instant();
+        int timedOut = 0;
+        for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {
+            Cursor c = Cursor.parse(record.cursor());
+            if (c.phase() != Cursor.Phase.AWAITING || c.wakeAt().filter(due -> !due.isAfter(now)).isEmpty()) {
+                continue;
+            }
+            try {
+                callback(c.token(record.id()), Json.mapper().createObjectNode().put("error", StatesError.HEARTBEAT_TIMEOUT)
+                        .put("cause", "no heartbeat or answer for the task token since " + c.wakeAt().get().minusSeconds(
+                                heartbeatSeconds(record, c.state())) + " (HeartbeatSeconds " + heartbeatSeconds(record, c.state()) + ")"));
+                timedOut++;
+            } catch (UserError answeredMeanwhile) {
+                // a heartbeat or an answer came in between: nothing to time out
+            }
+        }
+        return timedOut;
+    }
+
+    private long heartbeatSeconds(ExecutionRecord record, String state) {
+        return machine(record.workflow(), record.version()).states().get(state) instanceof State.Task t ? t.heartbeatSeconds().orElse(0) : 0;
     }
 
     /** Continues every execution that was running when the server last stopped (or crashed). */
@@ -267,6 +334,7 @@ public final class Workflows implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        heartbeats.ifPresent(Thread::interrupt);
         running.values().forEach(Thread::interrupt);
         for (Thread t : running.values()) {
             try {

@@ -37,7 +37,11 @@ class DefinitionsTest {
                 Arguments.of(one("{'Type':'Pasta','End':true}"), "state \"A\": Type \"Pasta\" is not a state type"),
                 Arguments.of(one("{'Type':'Pass','End':true,'Resultpath':'$.x'}"), "state \"A\": Resultpath is not a field of a Pass state"),
                 Arguments.of(one("{'Type':'Task','Resource':'nubo:x','End':true,'HeartbeatSeconds':5}"),
-                        "state \"A\": HeartbeatSeconds is not a field of a Task state that Nubo runs yet"),
+                        "state \"A\": HeartbeatSeconds is run by Nubo only for a task that waits for its token"),
+                Arguments.of(one("{'Type':'Task','Resource':'nubo:x.waitForTaskToken','Parameters':{'t.$':'$$.Task.Token'},'End':true,"
+                        + "'HeartbeatSeconds':5,'TimeoutSeconds':5}"), "state \"A\": HeartbeatSeconds must be smaller than TimeoutSeconds (5)"),
+                Arguments.of(one("{'Type':'Task','Resource':'nubo:x','End':true,'HeartbeatSecondsPath':'$.h'}"),
+                        "state \"A\": HeartbeatSecondsPath is not a field of a Task state that Nubo runs yet"),
                 Arguments.of(one("{'Type':'Pass','End':true,'InputPath':'x'}"), "state \"A\": InputPath \"x\" is not a path: a path starts with $"),
                 Arguments.of(one("{'Type':'Pass','End':true,'ResultPath':'$.a[*]'}"), "state \"A\": ResultPath \"$.a[*]\" is not a reference path"),
                 Arguments.of(one("{'Type':'Wait','Next':'Done'}"),

@@ -200,6 +200,33 @@ class DurableExecutionTest {
               "Done": {"Type": "Succeed"}}}""";
 
     @Test
+    void aTokenTaskWhoseHeartbeatsStopFailsWithHeartbeatTimeoutWhichCatchHandles() throws Exception {
+        Workflows workflows = new Workflows(store().workflows(), answering(), clock, clock.pause());
+        workflows.deploy("approval", APPROVAL.replace("\"Ask\": {\"Type\": \"Task\",", "\"Ask\": {\"Type\": \"Task\", \"HeartbeatSeconds\": 60,")
+                .replace("[\"Rejected\"]", "[\"States.HeartbeatTimeout\"]"));
+        String id = workflows.start("approval", json("{'order': 7}"), Optional.of("h1")).record().id();
+        assertThat(workflows.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+        String token = calls.getFirst().input().get("token").asText();
+
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(workflows.timeOutHeartbeats()).isZero();
+        workflows.heartbeat(token); // 60 s more from now
+        clock.advance(Duration.ofSeconds(59));
+        assertThat(workflows.timeOutHeartbeats()).as("a heartbeat moved the deadline").isZero();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(workflows.timeOutHeartbeats()).isEqualTo(1);
+        assertThat(workflows.awaitRun(id, Duration.ofSeconds(30))).isTrue();
+
+        ExecutionRecord done = workflows.execution(id);
+        assertThat(done.status()).isEqualTo("SUCCEEDED");
+        assertThat(json(done.output().orElseThrow()).path("rejection").path("Error").asText()).isEqualTo("States.HeartbeatTimeout");
+        assertThat(workflows.history(id)).extracting(HistoryEvent::type).containsSubsequence("TaskSubmitted", "TaskHeartbeat",
+                "CallbackReceived", "TaskFailed", "CatchTaken", "ExecutionSucceeded");
+        assertThatThrownBy(() -> workflows.heartbeat(token)).isInstanceOf(UserError.class).hasMessageContaining("does not wait for this token");
+        workflows.close();
+    }
+
+    @Test
     void aTaskTokenSentBackResumesTheExecutionEvenAfterARestart() throws Exception {
         Workflows before = new Workflows(store().workflows(), answering(), clock, clock.pause());
         before.deploy("approval", APPROVAL);
