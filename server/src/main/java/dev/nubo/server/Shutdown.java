@@ -30,8 +30,6 @@ final class Shutdown implements AutoCloseable {
         CONTROL_API,
         /** Reconciling: from here on no instance is started, replaced or retired behind the stages below. */
         RECONCILER,
-        /** Workflow runs, interrupted: each resumes from its last recorded step at the next start. They call through the gateway. */
-        WORKFLOWS,
         /** Cron and Kafka sources: they publish into eventing, so they stop before it. */
         SOURCES,
         /**
@@ -39,6 +37,11 @@ final class Shutdown implements AutoCloseable {
          * gateway to instances, so it stops before both; what it has not delivered stays in its log.
          */
         EVENTING,
+        /**
+         * Workflow runs, interrupted: each resumes from its last recorded step at the next start. After
+         * eventing, which starts executions; before instances and the gateway, which their tasks call through.
+         */
+        WORKFLOWS,
         /** The event log: after eventing, whose last settlements it still records. */
         EVENT_LOG,
         /** Every instance: SIGTERM to its process group, SIGKILL after the grace. */

@@ -21,6 +21,7 @@ class ShutdownTest {
         assertThat(order).containsSubsequence(Stage.RECONCILER, Stage.INSTANCES);
         assertThat(order).containsSubsequence(Stage.INSTANCES, Stage.RUNTIME_APIS);
         assertThat(order).containsSubsequence(Stage.WORKFLOWS, Stage.INSTANCES, Stage.GATEWAY); // their tasks go through both
+        assertThat(order).containsSubsequence(Stage.SOURCES, Stage.EVENTING, Stage.WORKFLOWS); // events start executions
         assertThat(order).containsSubsequence(Stage.GATEWAY, Stage.VERTX);
         assertThat(order.subList(order.size() - 2, order.size())).containsExactly(Stage.STORE, Stage.HOME_LOCK);
     }
