@@ -165,10 +165,10 @@ class SourcesTest {
 
         assertThat(neither.exit()).isEqualTo(2);
         assertThat(neither.err()).startsWith(
-                "Error: Missing required argument (specify one of these): (--to=SERVICE[/PATH] | --broker=NAME)\n");
+                "Error: Missing required argument (specify one of these): (--to=SERVICE[/PATH]|workflow:NAME | --broker=NAME)\n");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).startsWith(
-                "Error: --to=SERVICE[/PATH], --broker=NAME are mutually exclusive (specify only one)\n");
+                "Error: --to=SERVICE[/PATH]|workflow:NAME, --broker=NAME are mutually exclusive (specify only one)\n");
         assertThat(api.received).isEmpty();
     }
 

@@ -125,7 +125,7 @@ class TriggersTest {
         Run run = CannedApi.run(api.env(home), "trigger", "create", "orders", "--filter", "type=order.created");
 
         assertThat(run.exit()).isEqualTo(2);
-        assertThat(run.err()).startsWith("Missing required option: '--to=SERVICE[/PATH]'\n");
+        assertThat(run.err()).startsWith("Missing required option: '--to=SERVICE[/PATH]|workflow:NAME'\n");
         assertThat(api.received).isEmpty();
     }
 
