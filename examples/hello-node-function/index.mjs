@@ -1,5 +1,6 @@
-// A Node.js function written as for AWS Lambda: Nubo calls `handler` with the request's JSON body as
-// `event` and a Lambda-style `context`, and answers with what it returns, as JSON.
+// A Node.js function written as for AWS Lambda: Nubo calls `handler` with an `event` and a Lambda-style
+// `context`, and answers with what it returns, as JSON. `nubo invoke -d '{"name": "Ada"}'` passes that
+// JSON as the event; a request to the function's URL gets API Gateway's HTTP event (docs/LAMBDA.md).
 export const handler = async (event, context) => {
   if (event.name === 'error') {
     throw new Error("no greeting for 'error'");
