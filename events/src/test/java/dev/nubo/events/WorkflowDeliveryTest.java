@@ -47,6 +47,15 @@ class WorkflowDeliveryTest {
         }));
     }
 
+    /** When the one pending delivery is due, once it has failed {@code attempts} times; 0 before that. */
+    private long dueAfterAttempts(int attempts) {
+        return harness.log().read(sql -> {
+            try (java.sql.ResultSet rs = sql.get("SELECT attempts, next_at FROM deliveries").executeQuery()) {
+                return rs.next() && rs.getLong(1) == attempts ? rs.getLong(2) : 0L;
+            }
+        });
+    }
+
     private Start next() throws InterruptedException {
         Start s = starts.poll(5, TimeUnit.SECONDS);
         assertThat(s).as("a start within 5 s").isNotNull();
@@ -82,8 +91,10 @@ class WorkflowDeliveryTest {
         eventing.ingest("default", List.of(event("a1", "t"))).get(5, TimeUnit.SECONDS);
         next();
         answer = s -> CompletableFuture.completedFuture(null);
+        // The retry is due at a time the failed attempt's settlement writes: advance to it once it is written.
+        await().atMost(5, TimeUnit.SECONDS).until(() -> dueAfterAttempts(1) > 0);
         assertThat(starts.poll(300, TimeUnit.MILLISECONDS)).as("nothing before the backoff").isNull();
-        clock.advance(Duration.ofSeconds(1));
+        clock.advance(Duration.ofMillis(dueAfterAttempts(1) - clock.millis()));
         eventing.dispatcher.wake();
         assertThat(next().execution()).isEqualTo("a1");
         await().atMost(5, TimeUnit.SECONDS).until(() -> eventing.trigger("orders").delivered() == 1);
