@@ -39,8 +39,10 @@ class WorkflowDeliveryTest {
         return harness.open(harness.config(clock).withWorkflows((workflow, execution, event) -> {
             try {
                 Start s = new Start(workflow, execution, Json.mapper().readTree(event));
+                // Read the answer before the test can see this start: it changes the answer once it has.
+                Function<Start, CompletableFuture<Void>> reply = answer;
                 starts.add(s);
-                return answer.apply(s);
+                return reply.apply(s);
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
             }
