@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -136,9 +137,11 @@ abstract class ChangeFeedContractTest extends StoreFixture {
         Map<String, Optional<ServiceRecord>> reconciled = new ConcurrentHashMap<>();
         AtomicLong followed = new AtomicLong();
         AtomicBoolean running = new AtomicBoolean(true);
+        CountDownLatch following = new CountDownLatch(1);
         Thread follower = Thread.ofPlatform().name("follower").start(() -> {
             long seen = node2.generation();
             node2.services().forEach(s -> reconciled.put(s.name(), Optional.of(s)));
+            following.countDown();
             while (running.get()) {
                 Changes next = node2.await(seen, Duration.ofSeconds(1));
                 java.util.Set<String> changed = next.missed()
@@ -148,6 +151,8 @@ abstract class ChangeFeedContractTest extends StoreFixture {
                 followed.set(seen);
             }
         });
+        // The writes below must come after the follower's first read, or it would start from a state without "hello".
+        assertThat(following.await(30, TimeUnit.SECONDS)).isTrue();
 
         node1.markReady(node1.createRevision("hello", YAML, "sha256:a", T0), T0);
         node1.createRevision("other", YAML, "sha256:b", T0);
