@@ -40,8 +40,9 @@ class ConsoleTest {
 
     @BeforeAll
     static void start() {
-        nubo = TestNubo.start(home, 0);
+        // The browser first: without Chromium the test fails at once, saying how to install it.
         browser = Browser.start(Path.of(System.getProperty("nubo.dist", "target")).resolve("console-screenshots"));
+        nubo = TestNubo.start(home, 0);
         // An event for `shop` before it exists: its one attempt gets a 404, so it waits in the dead letters
         // until the replay step, when shop (deployed meanwhile) takes it.
         assertThat(nubo.nubo("trigger", "create", "orders", "--filter", "type=order.created", "--to", "shop/orders",
@@ -58,7 +59,9 @@ class ConsoleTest {
         if (browser != null) {
             browser.close();
         }
-        nubo.close();
+        if (nubo != null) {
+            nubo.close();
+        }
     }
 
     @Test
