@@ -35,6 +35,7 @@ final class Browser implements AutoCloseable {
     private final Path screenshots;
     private final StringBuffer stderr = new StringBuffer();
     private int next = 1;
+    private String failed;
 
     private Browser(Process node, Path screenshots) {
         this.node = node;
@@ -72,11 +73,15 @@ final class Browser implements AutoCloseable {
      * (as JSON); a step that throws fails the test with Playwright's message and a screenshot of the page.
      */
     JsonNode run(String code) {
+        if (failed != null) {
+            // The steps build on each other: after one failed, the rest would each wait a minute for nothing.
+            throw new AssertionError("not run, since an earlier step in the browser failed: " + failed);
+        }
         JsonNode answer = answerTo(code);
         if (!answer.path("ok").asBoolean()) {
             String shot = screenshot("failure-" + next);
-            throw new AssertionError("in the browser: " + code + "\nfailed: " + answer.path("error").asText()
-                    + "\nthe page then: " + shot);
+            failed = "in the browser: " + code + "\nfailed: " + answer.path("error").asText() + "\nthe page then: " + shot;
+            throw new AssertionError(failed);
         }
         return answer.path("value");
     }

@@ -13,6 +13,7 @@ export async function render(main, [name], signal) {
   const routes = h('div');
   const revisions = h('div');
   const scaling = h('div');
+  const instances = h('div');
   const editor = h('div');
   const refresh = async () => {
     try {
@@ -28,6 +29,7 @@ export async function render(main, [name], signal) {
     show(routes, routeTable(s));
     show(revisions, revisionTable(s));
     show(scaling, scalingOf(s));
+    show(instances, instanceTable(s));
   };
   draw(first);
   // After a change, the form is drawn again from what the server then holds, with a note saying what happened.
@@ -39,6 +41,7 @@ export async function render(main, [name], signal) {
     overview,
     section('Traffic', routes, editor),
     section('Revisions', revisions),
+    section('Instances', instances),
     section('Scaling', scaling),
     section('Metrics', h('div', {class: 'placeholder', 'data-placeholder': 'metrics'},
       h('p', {}, 'Live charts of requests, latency, cold starts and instances are coming with the server\'s /metrics endpoint.'),
@@ -73,6 +76,14 @@ function revisionTable(s) {
       r.instances.map(i => i.state).join(', ') || '—', when(r.createdAt),
       r.reason ? h('details', {}, h('summary', {}, r.reason), h('pre', {}, r.logTail.join('\n'))) : '']),
     'No revisions.');
+}
+
+function instanceTable(s) {
+  return table('Instances of every revision', ['Instance', 'Revision', 'State', 'Pid', 'Port', 'Restarts', 'Start', 'Since'],
+    s.revisions.flatMap(r => r.instances.map(i => [i.id, r.id, badge(i.state), i.pid ?? '—', i.port ?? '—', i.restarts,
+      i.startMs === null || i.startMs === undefined ? '—' : i.startMs + ' ms' + (i.pooled ? ' (prewarmed)' : ''),
+      when(i.readyAt ?? i.createdAt)])),
+    'No instances: the service is at zero, and its first request starts one.');
 }
 
 function scalingOf(s) {
