@@ -84,6 +84,13 @@ class ConsoleTest {
                 return await page.getByText('No services yet').innerText();
                 """.formatted(js(nubo.server().adminToken()))).asText();
         assertThat(empty).contains("nubo deploy DIR");
+        JsonNode kept = browser.run("""
+                return await page.evaluate(() => ({tab: sessionStorage.getItem('nubo.token'), kept: localStorage.length,
+                    cookies: document.cookie}));
+                """);
+        assertThat(kept.path("tab").asText()).as("the token, for this tab only").isEqualTo(nubo.server().adminToken());
+        assertThat(kept.path("kept").asInt()).isZero();
+        assertThat(kept.path("cookies").asText()).isEmpty();
     }
 
     @Test
@@ -129,7 +136,11 @@ class ConsoleTest {
         JsonNode splits = traffic().path("splits");
         assertThat(splits.toString()).isEqualTo(
                 "[{\"revision\":\"latest\",\"percent\":50},{\"revision\":\"shop-00001\",\"percent\":50}]");
-        String routes = browser.run("return await page.getByRole('table', {name: 'Where requests go now'}).innerText();").asText();
+        String routes = browser.run("""
+                const routes = page.getByRole('table', {name: 'Where requests go now'});
+                await routes.getByRole('row').filter({hasText: 'shop-00001'}).filter({hasText: '50%'}).waitFor();
+                return await routes.innerText();
+                """).asText();
         assertThat(routes).contains("shop-00002\t50%", "shop-00001\t50%");
         browser.screenshot("service-traffic");
     }

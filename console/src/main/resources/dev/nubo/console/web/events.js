@@ -8,10 +8,15 @@ export async function render(main, params, signal) {
   const triggers = h('div');
   const letters = h('div');
   const status = h('div', {id: 'events-status', role: 'status'});
+  let asked = 0;
+  let drawn = 0;
   const refresh = async () => {
+    const n = ++asked;
     try {
       const [b, t, d] = await Promise.all([get('/v1/brokers', signal), get('/v1/triggers', signal),
         get('/v1/dead-letters?limit=100', signal)]);
+      if (n < drawn) return; // a poll sent before a replay that answered after it: what is shown is newer
+      drawn = n;
       show(brokers, brokerTable(b.brokers));
       show(triggers, triggerTable(t.triggers));
       show(letters, deadLetters(d.deadLetters, act));

@@ -15,10 +15,18 @@ export async function render(main, [name], signal) {
   const scaling = h('div');
   const instances = h('div');
   const editor = h('div');
+  // Answers can arrive out of order (a poll sent before a traffic change may answer after it): only a
+  // newer one than what is shown is drawn.
+  let asked = 0;
+  let drawn = 0;
   const refresh = async () => {
+    const n = ++asked;
     try {
       const s = await get(path, signal);
-      draw(s);
+      if (n > drawn) {
+        drawn = n;
+        draw(s);
+      }
       return s;
     } catch (e) {
       if (!signal.aborted) show(overview, problem(e));
