@@ -1,5 +1,6 @@
 package dev.nubo.server;
 
+import dev.nubo.console.Console;
 import dev.nubo.events.EventLog;
 import dev.nubo.events.Eventing;
 import dev.nubo.events.EventingConfig;
@@ -109,6 +110,7 @@ public final class NuboServer implements AutoCloseable {
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
+            Console.mount(router); // served without a token: the pages sign in with one (docs/CONSOLE.md)
             controlApi.with(new WorkflowsApi(workflows)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
