@@ -40,6 +40,14 @@ import java.util.Map;
  */
 public final class NuboServer implements AutoCloseable {
 
+    /**
+     * Spring binds {@code EUREKA_CLIENT_SERVICEURL_DEFAULTZONE} to the map key {@code defaultzone},
+     * which the Eureka client never reads unless the app names {@code defaultZone} itself
+     * (spring-cloud-netflix issues 2541, 3502): this names it, from that variable, so that a service
+     * whose {@code env:} sets the variable still wins.
+     */
+    static final String EUREKA_DEFAULT_ZONE = "{\"eureka\":{\"client\":{\"serviceUrl\":{\"defaultZone\":\"${EUREKA_CLIENT_SERVICEURL_DEFAULTZONE}\"}}}}";
+
     /** Event deliveries (and async invocations) out at once, across all triggers. */
     static final int EVENT_DELIVERIES_IN_FLIGHT = 256;
 
@@ -84,7 +92,8 @@ public final class NuboServer implements AutoCloseable {
 
             // Every instance finds the registry by environment alone, as an unmodified Spring Cloud app expects.
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize())
-                    .withEnvironment(Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", urls.api() + "/eureka/"));
+                    .withEnvironment(Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", urls.api() + "/eureka/",
+                            "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE));
             Registry registry = new Registry(clock);
             vertx.setPeriodic(5_000, timer -> registry.expire());
             new RegistryApi(registry).mount(router);    // before the control API's routes: registry clients carry no token
