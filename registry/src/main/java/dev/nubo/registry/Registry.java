@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The service registry: Nubo's own instances (the platform's truth, {@link #platform}) and the apps
@@ -36,6 +38,8 @@ public final class Registry {
 
     /** How long changes are kept for delta fetches: Eureka's server keeps them three minutes too. */
     static final Duration DELTA_RETENTION = Duration.ofMinutes(3);
+
+    private static final Logger log = LoggerFactory.getLogger(Registry.class);
 
     private final InstantSource clock;
     private final Map<String, Lease> leases = new LinkedHashMap<>();             // by app/id, guarded by this
@@ -241,7 +245,15 @@ public final class Registry {
         for (Change c : changes) {
             Change numbered = new Change(++version, c.action(), c.instance());
             recent.addLast(numbered);
-            watchers.forEach(w -> w.accept(numbered));
+            for (Consumer<Change> w : watchers) {
+                try {
+                    w.accept(numbered);
+                } catch (RuntimeException e) {
+                    // A watcher's failure (its connection's event loop closing at shutdown, say) is its own:
+                    // the instance change that called us, and the other watchers, go on.
+                    log.debug("a registry watcher failed on change {}", numbered.version(), e);
+                }
+            }
         }
         prune();
     }

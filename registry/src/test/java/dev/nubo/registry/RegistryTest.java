@@ -120,6 +120,21 @@ class RegistryTest {
         assertThat(registry.since(1)).hasValueSatisfying(missed -> assertThat(missed).extracting(Change::version).containsExactly(2L, 3L));
     }
 
+    @Test
+    void aFailingWatcherNeitherStopsTheChangeNorTheOtherWatchers() {
+        List<Long> heard = new ArrayList<>();
+        registry.watch(c -> {
+            throw new java.util.concurrent.RejectedExecutionException("event loop closed");
+        });
+        registry.watch(c -> heard.add(c.version()));
+
+        registry.platform(new PlatformInstance("a-00001-aaaaa", "a", "127.0.0.1", 40020, true));
+        registry.platformGone("a-00001-aaaaa");
+
+        assertThat(heard).containsExactly(1L, 2L);
+        assertThat(registry.snapshot().instances()).isEmpty();
+    }
+
     private Listed only() {
         assertThat(registry.snapshot().instances()).hasSize(1);
         return registry.snapshot().instances().get(0);
