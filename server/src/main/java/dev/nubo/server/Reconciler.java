@@ -243,11 +243,13 @@ final class Reconciler implements AutoCloseable {
         if (to == InstanceState.STOPPED || to == InstanceState.FAILED || to == InstanceState.BACKOFF) {
             fleet.exited(instance);
         }
-        // Before anything slower: a drained or stopped instance leaves the registry at once.
-        registry.refresh(instance);
         if (to == InstanceState.READY) {
             // The route first: requests held during a cold start wait for it, not for the log line.
             routes.ready(service, instance.spec().revision(), fleet.seen(instance).endpoint());
+        }
+        // Then the registry, before anything slower: a drained or stopped instance leaves it at once.
+        registry.refresh(instance);
+        if (to == InstanceState.READY) {
             log.info("{}: instance {} ready in {} ms", service, instance.id(),
                     Duration.between(instance.createdAt(), instance.readyAt().orElse(clock.instant())).toMillis());
         }
