@@ -33,9 +33,22 @@ public final class Runtimes {
     static final String JAVA_HOST = "dev.nubo.javaruntime.JavaHost";
 
     private final Toolchain tools;
+    /** Variables the platform gives every instance (where its registry is, say), unless its descriptor sets them. */
+    private final Map<String, String> platformEnv;
 
-    private Runtimes(Toolchain tools) {
+    private Runtimes(Toolchain tools, Map<String, String> platformEnv) {
         this.tools = tools;
+        this.platformEnv = Map.copyOf(platformEnv);
+    }
+
+    /**
+     * These runtimes, giving every instance the variables {@code env} as well (a descriptor's
+     * {@code env} of the same name wins), e.g. {@code EUREKA_CLIENT_SERVICEURL_DEFAULTZONE}.
+     */
+    public Runtimes withEnvironment(Map<String, String> env) {
+        Map<String, String> all = new LinkedHashMap<>(platformEnv);
+        all.putAll(env);
+        return new Runtimes(tools, all);
     }
 
     /**
@@ -54,7 +67,7 @@ public final class Runtimes {
         } catch (IOException e) {
             throw new PlatformFault("platform.runtime", "cannot create the runtime cache " + cacheDir + ": " + e.getMessage(), e);
         }
-        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)));
+        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)), Map.of());
     }
 
     /**
@@ -79,6 +92,7 @@ public final class Runtimes {
     public LaunchSpec launch(Target t) {
         Descriptor d = t.descriptor();
         Map<String, String> env = new LinkedHashMap<>(d.env());
+        platformEnv.forEach(env::putIfAbsent);
         env.put("NUBO_SERVICE", d.name());
         env.put("NUBO_REVISION", t.revision());
         env.put("NUBO_INSTANCE", t.instanceId());

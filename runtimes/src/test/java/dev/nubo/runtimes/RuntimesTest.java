@@ -46,6 +46,21 @@ class RuntimesTest {
     }
 
     @Test
+    void givesEveryInstanceThePlatformsVariablesUnlessItsDescriptorSetsThem() {
+        Runtimes withRegistry = runtimes.withEnvironment(java.util.Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", "http://127.0.0.1:1/eureka/"));
+        Descriptor plain = Descriptor.parse("name: shop\nruntime: process\ncommand: [java, -jar, app.jar]\n");
+        Descriptor own = Descriptor.parse("name: shop\nruntime: process\ncommand: [java, -jar, app.jar]\n"
+                + "env: {EUREKA_CLIENT_SERVICEURL_DEFAULTZONE: 'http://eureka:8761/eureka/'}\n");
+
+        assertThat(withRegistry.launch(new Runtimes.Target(plain, code, "shop-00001", "shop-00001-abcde", code.resolve("x.log"), true)).env())
+                .containsEntry("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", "http://127.0.0.1:1/eureka/");
+        assertThat(withRegistry.launch(new Runtimes.Target(own, code, "shop-00001", "shop-00001-abcde", code.resolve("x.log"), true)).env())
+                .containsEntry("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", "http://eureka:8761/eureka/");
+        assertThat(runtimes.launch(new Runtimes.Target(plain, code, "shop-00001", "shop-00001-abcde", code.resolve("x.log"), true)).env())
+                .doesNotContainKey("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE");
+    }
+
+    @Test
     void trimsTheJavaHostsNativeHeapOnlyOnJvmsThatKnowTheFlag() {
         assertThat(JavaHostCommand.trimsNativeHeap(Runtime.Version.parse("21"))).isFalse();
         assertThat(JavaHostCommand.trimsNativeHeap(Runtime.Version.parse("21.0.1+12"))).isTrue();

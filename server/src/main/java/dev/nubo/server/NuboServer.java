@@ -14,6 +14,8 @@ import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.RevisionState;
+import dev.nubo.registry.Registry;
+import dev.nubo.registry.RegistryApi;
 import dev.nubo.runtimes.Runtimes;
 import dev.nubo.server.Shutdown.Stage;
 import dev.nubo.store.RevisionRecord;
@@ -25,6 +27,7 @@ import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A running Nubo: the gateway, the control API, the store, and every service's instances, in this
@@ -37,6 +40,14 @@ import java.util.List;
  * }</pre>
  */
 public final class NuboServer implements AutoCloseable {
+
+    /**
+     * Spring binds {@code EUREKA_CLIENT_SERVICEURL_DEFAULTZONE} to the map key {@code defaultzone},
+     * which the Eureka client never reads unless the app names {@code defaultZone} itself
+     * (spring-cloud-netflix issues 2541, 3502): this names it, from that variable, so that a service
+     * whose {@code env:} sets the variable still wins.
+     */
+    static final String EUREKA_DEFAULT_ZONE = "{\"eureka\":{\"client\":{\"serviceUrl\":{\"defaultZone\":\"${EUREKA_CLIENT_SERVICEURL_DEFAULTZONE}\"}}}}";
 
     /** Event deliveries (and async invocations) out at once, across all triggers. */
     static final int EVENT_DELIVERIES_IN_FLIGHT = 256;
@@ -80,7 +91,13 @@ public final class NuboServer implements AutoCloseable {
                     "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port(),
                     gateway.securePort().map(port -> "https://" + display(config.httpHost()) + ":" + port));
 
-            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
+            // Every instance finds the registry by environment alone, as an unmodified Spring Cloud app expects.
+            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize())
+                    .withEnvironment(Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", urls.api() + "/eureka/",
+                            "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE));
+            Registry registry = new Registry(clock);
+            vertx.setPeriodic(5_000, timer -> registry.expire());
+            new RegistryApi(registry).mount(router);    // before the control API's routes: registry clients carry no token
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
             RuntimeApis runtimeApis = shutdown.add(Stage.RUNTIME_APIS, new RuntimeApis(vertx));
             // The reconciler hears of stored changes through the store's change feed: made here or on any node.
@@ -89,7 +106,7 @@ public final class NuboServer implements AutoCloseable {
             ServiceRecords records = new ServiceRecords(store);
             changes.subscribe(records::changed);
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
-                    artifacts, gateway, home, logs, clock, config.terminationGrace(), changes));
+                    artifacts, gateway, home, logs, clock, config.terminationGrace(), changes, registry));
             Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, clock);
             Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)

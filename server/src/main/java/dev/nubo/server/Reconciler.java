@@ -7,6 +7,7 @@ import dev.nubo.instances.InstanceState;
 import dev.nubo.instances.Instances;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.RevisionState;
+import dev.nubo.registry.Registry;
 import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.ServiceRecord;
@@ -57,13 +58,14 @@ final class Reconciler implements AutoCloseable {
     private final StartSlots starts;
     private final Fleet fleet;
     private final RoutePublisher routes;
+    private final RegistryPublisher registry;
     private final StatusWriter status;
     private final Scaler scaler;
     private final CodeCollector code;
 
     Reconciler(Store store, ServiceRecords records, Instances instances, Runtimes runtimes, RuntimeApis runtimeApis,
             Artifacts artifacts, Gateway gateway, Home home, LogHub logs, InstantSource clock, Duration terminationGrace,
-            ServiceChanges changes) {
+            ServiceChanges changes, Registry registry) {
         this.store = store;
         this.records = records;
         this.instances = instances;
@@ -74,6 +76,7 @@ final class Reconciler implements AutoCloseable {
         this.starts = new StartSlots(Runtime.getRuntime().availableProcessors(), queue::add);
         this.fleet = new Fleet(instances, runtimes, runtimeApis, artifacts, home, logs, starts, gateway, terminationGrace);
         this.routes = new RoutePublisher(gateway);
+        this.registry = new RegistryPublisher(registry);
         this.status = new StatusWriter(store, records, clock);
         this.scaler = new Scaler(gateway, clock, fleet, queue::add, status);
         this.code = new CodeCollector(store, artifacts, clock);
@@ -214,6 +217,7 @@ final class Reconciler implements AutoCloseable {
         RevisionRecord r = launch.revision();
         try {
             fleet.launch(r, descriptors.of(r), launch.count(), launch.proven(), this::onChange);
+            fleet.of(service, r.id()).forEach(registry::refresh);    // listed STARTING, so an app registering from it is tied to it
             return true;
         } catch (RuntimeException e) {
             log.warn("{}: cannot start an instance of {}", service, r.id(), e);
@@ -242,6 +246,10 @@ final class Reconciler implements AutoCloseable {
         if (to == InstanceState.READY) {
             // The route first: requests held during a cold start wait for it, not for the log line.
             routes.ready(service, instance.spec().revision(), fleet.seen(instance).endpoint());
+        }
+        // Then the registry, before anything slower: a drained or stopped instance leaves it at once.
+        registry.refresh(instance);
+        if (to == InstanceState.READY) {
             log.info("{}: instance {} ready in {} ms", service, instance.id(),
                     Duration.between(instance.createdAt(), instance.readyAt().orElse(clock.instant())).toMillis());
         }

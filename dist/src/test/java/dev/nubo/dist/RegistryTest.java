@@ -1,0 +1,116 @@
+package dev.nubo.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nubo.testing.SampleApps;
+import dev.nubo.testing.TestNubo;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry on the packaged server, against the real Spring Cloud Eureka client: every Nubo
+ * service is listed with its ready instances, an unmodified Spring Cloud app finds the registry by
+ * the environment Nubo gives it, registers, and calls another Spring app and a plain Nubo service by
+ * name through Spring Cloud LoadBalancer; what Nubo stops leaves the registry.
+ */
+class RegistryTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir
+    static Path work;
+
+    static TestNubo nubo;
+
+    @BeforeAll
+    static void start() {
+        nubo = TestNubo.start(work.resolve("home"));
+    }
+
+    @AfterAll
+    static void stop() {
+        nubo.close();
+    }
+
+    @Test
+    void springCloudAppsRegisterAndCallEachOtherAndNuboServicesByName() throws Exception {
+        // Kept at one instance: called directly by its registered address, it would otherwise idle to zero.
+        Path hello = TestNubo.app(work, "hello", SampleApps.echoYaml("hello", "scale: {min: 1}\n"), Map.of("app.py", SampleApps.echo("v1")));
+        ok(nubo.nubo("deploy", hello.toString()));
+        Path greet = TestNubo.app(work, "greet", "name: greet\nruntime: python\nhandler: main.handler\nscale: {min: 1}\n",
+                Map.of("main.py", Files.readString(TestNubo.example("hello-python-function").resolve("main.py"))));
+        ok(nubo.nubo("deploy", greet.toString()));
+
+        // A plain service, no Eureka client in it: listed under its name, UP, at its instance's port.
+        JsonNode listed = eureka("/eureka/apps/HELLO").path("application").path("instance").get(0);
+        JsonNode instance = JSON.readTree(nubo.api("/v1/services/hello").body()).path("revisions").get(0).path("instances").get(0);
+        assertThat(listed.path("status").asText()).isEqualTo("UP");
+        assertThat(listed.path("instanceId").asText()).isEqualTo(instance.path("id").asText());
+        assertThat(listed.path("port").path("$").asInt()).isEqualTo(instance.path("port").asInt());
+
+        // Two unmodified Spring Cloud apps; no Eureka setting in either: Nubo's environment points them at the registry.
+        ok(nubo.nubo("deploy", SpringCloudApp.named(work, "callee").toString()));
+        ok(nubo.nubo("deploy", SpringCloudApp.named(work, "caller").toString()));
+        JsonNode callee = await("/eureka/apps/CALLEE", apps -> apps.path("application").path("instance").get(0)
+                .path("metadata").has("management.port"));
+        JsonNode registered = callee.path("application").path("instance").get(0);
+        assertThat(registered.path("metadata").path("nubo.instance").asText()).as("tied to its Nubo instance").startsWith("callee-00001-");
+        assertThat(registered.path("hostName").asText()).isEqualTo("127.0.0.1");
+        assertThat(callee.path("application").path("instance")).as("the app's own registration replaces Nubo's entry").hasSize(1);
+
+        assertThat(nubo.get("caller", "/call/callee").body()).isEqualTo("hello from callee");
+        assertThat(nubo.get("caller", "/call/hello?path=/from-spring").body()).isEqualTo("hello says v1 at /from-spring");
+        assertThat(nubo.get("caller", "/call/greet?path=/").body()).as("a Lambda-style function, by name").contains("Hello, world!");
+
+        // Nubo stops the callee: it leaves the registry with it, not after a lease expiry.
+        ok(nubo.nubo("delete", "callee"));
+        await("/eureka/apps", apps -> !apps.toString().contains("\"CALLEE\""));
+        assertThat(HTTP.send(eurekaRequest("/eureka/apps/CALLEE"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
+    }
+
+    private static TestNubo.CliResult ok(TestNubo.CliResult result) {
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        return result;
+    }
+
+    private static JsonNode eureka(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(eurekaRequest(path), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    /** As the Eureka client asks: JSON, no token. */
+    private static HttpRequest eurekaRequest(String path) {
+        return HttpRequest.newBuilder(URI.create(nubo.server().apiUrl() + path)).header("Accept", "application/json")
+                .timeout(Duration.ofSeconds(30)).build();
+    }
+
+    /** The registry's answer at {@code path} once it satisfies {@code condition} (the Spring apps register as they start). */
+    private static JsonNode await(String path, Predicate<JsonNode> condition) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (true) {
+            HttpResponse<String> response = HTTP.send(eurekaRequest(path), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200 && condition.test(JSON.readTree(response.body()))) {
+                return JSON.readTree(response.body());
+            }
+            assertThat(Instant.now()).as("waiting for %s to change; it is now %s", path, response.body()).isBefore(deadline);
+            Thread.sleep(100);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.nubo.server;
+
+import dev.nubo.instances.Instance;
+import dev.nubo.instances.InstanceState;
+import dev.nubo.registry.PlatformInstance;
+import dev.nubo.registry.Registry;
+
+/**
+ * The reconciler's actuator for the service registry, beside {@link RoutePublisher}: every instance
+ * Nubo starts is listed under its service's name, UP only while READY, and gone from the moment it
+ * leaves READY for a drain, a crash or a stop, so the registry never lists what the gateway would
+ * not route to. Reads the instance's state at each call, under one lock, so a late call can never
+ * list an instance as it was before a newer one.
+ */
+final class RegistryPublisher {
+
+    private final Registry registry;
+
+    RegistryPublisher(Registry registry) {
+        this.registry = registry;
+    }
+
+    /** Lists the instance as it is now (or takes it out). */
+    synchronized void refresh(Instance instance) {
+        InstanceState state = instance.state();
+        if (state == InstanceState.STARTING && instance.port() == 0) {
+            return;     // no process yet: nothing to reach, nor to tie an app's registration to
+        }
+        if (state == InstanceState.STARTING || state == InstanceState.READY) {
+            registry.platform(new PlatformInstance(instance.id(), instance.spec().service(), instance.host(), instance.port(),
+                    state == InstanceState.READY));
+        } else {
+            registry.platformGone(instance.id());
+        }
+    }
+}
