@@ -33,7 +33,7 @@ import javax.crypto.spec.SecretKeySpec;
  * a secret kept encrypted by the secrets part of Nubo, resolved when served: that resolution is not
  * here yet (docs/MICROSERVICES.md), so such a value is served as written.
  */
-public final class ConfigCenter {
+public final class ConfigCenter implements AutoCloseable {
 
     private static final int HISTORY_LIMIT = 1000;
 
@@ -171,6 +171,10 @@ public final class ConfigCenter {
      * the instance's id, so it survives a server restart and proves the caller was given it by Nubo.
      */
     public String credential(String instance) {
+        return credential(secret, instance);
+    }
+
+    static String credential(byte[] secret, String instance) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret, "HmacSHA256"));
@@ -181,12 +185,27 @@ public final class ConfigCenter {
         }
     }
 
+    /**
+     * The variables that point an instance's Spring Cloud Config client at this server, so that an
+     * unmodified app needs no setting: {@code SPRING_CONFIG_IMPORT} (Boot's {@code spring.config.import},
+     * {@code optional:} so the app starts whatever happens to the config server) at a URL that carries
+     * the instance's id and credential, and {@code SPRING_CLOUD_CONFIG_NAME}, the service's name, as
+     * the application whose configuration it reads.
+     *
+     * @param apiUrl where instances reach the control API, e.g. {@code http://127.0.0.1:8081}
+     */
+    public static Map<String, String> clientEnvironment(String apiUrl, byte[] secret, String service, String instance) {
+        return Map.of("SPRING_CONFIG_IMPORT", "optional:configserver:" + apiUrl + "/config/" + instance + "/" + credential(secret, instance),
+                "SPRING_CLOUD_CONFIG_NAME", service);
+    }
+
     /** Whether {@code credential} is {@code instance}'s, compared in constant time. */
     public boolean verify(String instance, String credential) {
         return MessageDigest.isEqual(credential(instance).getBytes(StandardCharsets.UTF_8), credential.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Stops pushing. */
+    @Override
     public void close() {
         refresh.close();
     }

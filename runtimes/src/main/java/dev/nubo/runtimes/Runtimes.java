@@ -33,9 +33,25 @@ public final class Runtimes {
     static final String JAVA_HOST = "dev.nubo.javaruntime.JavaHost";
 
     private final Toolchain tools;
+    private final PlatformEnv platformEnv;
 
-    private Runtimes(Toolchain tools) {
+    private Runtimes(Toolchain tools, PlatformEnv platformEnv) {
         this.tools = tools;
+        this.platformEnv = platformEnv;
+    }
+
+    /**
+     * Variables Nubo gives every instance it launches (where its configuration server is, say), beneath
+     * the service's own {@code env:}, which wins: an app that sets one itself keeps its value.
+     */
+    @FunctionalInterface
+    public interface PlatformEnv {
+        Map<String, String> of(String service, String instanceId);
+    }
+
+    /** These runtimes, giving every instance {@code env}'s variables too. */
+    public Runtimes withPlatformEnv(PlatformEnv env) {
+        return new Runtimes(tools, env);
     }
 
     /**
@@ -54,7 +70,7 @@ public final class Runtimes {
         } catch (IOException e) {
             throw new PlatformFault("platform.runtime", "cannot create the runtime cache " + cacheDir + ": " + e.getMessage(), e);
         }
-        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)));
+        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)), (service, instance) -> Map.of());
     }
 
     /**
@@ -78,7 +94,8 @@ public final class Runtimes {
 
     public LaunchSpec launch(Target t) {
         Descriptor d = t.descriptor();
-        Map<String, String> env = new LinkedHashMap<>(d.env());
+        Map<String, String> env = new LinkedHashMap<>(platformEnv.of(d.name(), t.instanceId()));
+        env.putAll(d.env());
         env.put("NUBO_SERVICE", d.name());
         env.put("NUBO_REVISION", t.revision());
         env.put("NUBO_INSTANCE", t.instanceId());

@@ -14,6 +14,9 @@ import dev.nubo.instances.InstancesConfig;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.RevisionState;
 import dev.nubo.runtimes.Runtimes;
+import dev.nubo.config.ConfigCenter;
+import dev.nubo.config.RunningInstances;
+import dev.nubo.instances.InstanceState;
 import dev.nubo.server.Shutdown.Stage;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
@@ -79,7 +82,10 @@ public final class NuboServer implements AutoCloseable {
                     "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port(),
                     gateway.securePort().map(port -> "https://" + display(config.httpHost()) + ":" + port));
 
-            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
+            byte[] configSecret = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // Every instance is told where its Spring Cloud Config client reads its configuration: here.
+            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize()).withPlatformEnv((service, instance) ->
+                    ConfigCenter.clientEnvironment(urls.api(), configSecret, service, instance));
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
             RuntimeApis runtimeApis = shutdown.add(Stage.RUNTIME_APIS, new RuntimeApis(vertx));
             // The reconciler hears of stored changes through the store's change feed: made here or on any node.
@@ -109,7 +115,12 @@ public final class NuboServer implements AutoCloseable {
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
-            controlApi.with(new WorkflowsApi(workflows)::mount).mount(router);
+            ConfigCenter configCenter = new ConfigCenter(store.config(), service -> reconciler.instances(service).stream()
+                    .filter(i -> i.state() == InstanceState.READY).map(i -> new RunningInstances.Running(i.id(), i.host(), i.port())).toList(),
+                    configSecret, clock);
+            shutdown.add(Stage.CONTROL_API, configCenter);
+            ConfigApi configApi = new ConfigApi(configCenter, store, clock);
+            controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();
