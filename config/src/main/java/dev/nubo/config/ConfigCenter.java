@@ -57,6 +57,18 @@ public final class ConfigCenter implements AutoCloseable {
 
     /** Sets and removes keys of one profile of {@code app}; a new version unless nothing changes. Pushed to its instances. */
     public ConfigVersion set(String app, String profile, Map<String, String> set, List<String> unset) {
+        return push(write(app, profile, set, unset));
+    }
+
+    /**
+     * As {@link #set(String, String, Map, List)}, without pushing the new version: for a caller that
+     * rolls out new instances instead, which read it as they start.
+     */
+    public ConfigVersion setQuietly(String app, String profile, Map<String, String> set, List<String> unset) {
+        return write(app, profile, set, unset);
+    }
+
+    private ConfigVersion write(String app, String profile, Map<String, String> set, List<String> unset) {
         Names.app(app);
         Names.profile(profile);
         set.keySet().forEach(Names::key);
@@ -72,14 +84,14 @@ public final class ConfigCenter implements AutoCloseable {
             words.add("unset " + String.join(", ", unset));
         }
         String where = profile.equals(ConfigVersion.DEFAULT_PROFILE) ? "" : " (profile " + profile + ")";
-        return changed(log.change(app, all -> {
+        return log.change(app, all -> {
             SortedMap<String, SortedMap<String, String>> next = new TreeMap<>(all);
             SortedMap<String, String> keys = new TreeMap<>(next.getOrDefault(profile, new TreeMap<>()));
             keys.putAll(set);
             unset.forEach(keys::remove);
             next.put(profile, keys);
             return next;
-        }, String.join("; ", words) + where, clock.instant()));
+        }, String.join("; ", words) + where, clock.instant());
     }
 
     /**
@@ -93,7 +105,7 @@ public final class ConfigCenter implements AutoCloseable {
         read.keySet().forEach(Names::profile);
         read.values().forEach(keys -> keys.keySet().forEach(Names::key));
         int count = read.values().stream().mapToInt(Map::size).sum();
-        return changed(log.change(app, all -> {
+        return push(log.change(app, all -> {
             SortedMap<String, SortedMap<String, String>> next = new TreeMap<>(all);
             read.forEach((p, keys) -> {
                 SortedMap<String, String> merged = new TreeMap<>(next.getOrDefault(p, new TreeMap<>()));
@@ -111,7 +123,7 @@ public final class ConfigCenter implements AutoCloseable {
             return UserError.notFound("config.version_not_found", app + " has no configuration version " + version,
                     "its versions are 1 to " + newest + ": see nubo config history " + app);
         });
-        return changed(log.change(app, all -> old.profiles(), "rollback to version " + version, clock.instant()));
+        return push(log.change(app, all -> old.profiles(), "rollback to version " + version, clock.instant()));
     }
 
     /** @throws UserError 404 {@code config.not_found} when {@code app} has no configuration */
@@ -210,7 +222,7 @@ public final class ConfigCenter implements AutoCloseable {
         refresh.close();
     }
 
-    private ConfigVersion changed(ConfigVersion v) {
+    private ConfigVersion push(ConfigVersion v) {
         List<RunningInstances.Running> targets = v.app().equals(SpringEnvironment.SHARED) ? List.of() : running.of(v.app());
         targets.forEach(r -> refresh.push(r, v.version()));
         return v;

@@ -24,6 +24,8 @@ final class Refresh {
     /** A refresh re-reads the configuration and rebinds beans: seconds on a loaded machine, not minutes. */
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
+    static final String PUSHING = "pushing";
+
     private final Deliveries deliveries;
     private final InstantSource clock;
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
@@ -34,7 +36,9 @@ final class Refresh {
         this.clock = clock;
     }
 
+    /** Records the push as {@code pushing} at once, so that status never shows an instance as untouched by a change it is being sent. */
     void push(RunningInstances.Running to, int version) {
+        deliveries.pushed(to.id(), version, clock.instant(), PUSHING);
         threads.execute(() -> deliveries.pushed(to.id(), version, clock.instant(), outcome(to)));
     }
 

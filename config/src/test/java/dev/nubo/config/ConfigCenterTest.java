@@ -101,7 +101,8 @@ class ConfigCenterTest {
 
             config.set("orders", "default", Map.of("greeting", "hi"), List.of());
 
-            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> config.status("orders").stream().allMatch(s -> s.push().isPresent()));
+            Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> config.status("orders").stream()
+                    .allMatch(s -> s.push().filter(p -> !p.outcome().equals(Refresh.PUSHING)).isPresent()));
             List<ConfigCenter.InstanceStatus> status = config.status("orders");
             assertThat(status.get(0).fetched()).map(ConfigCenter.Fetched::version).contains(1);
             assertThat(status.get(0).push()).map(ConfigCenter.Pushed::outcome).contains("refreshed");
@@ -110,6 +111,20 @@ class ConfigCenterTest {
         } finally {
             app.stop(0);
         }
+    }
+
+    @Test
+    void aQuietChangeIsNotPushed() {
+        running = List.of(new RunningInstances.Running("orders-00001-abcde", "127.0.0.1", 1));
+
+        ConfigVersion quiet = config.setQuietly("orders", "default", Map.of("greeting", "hi"), List.of());
+
+        assertThat(quiet.version()).isEqualTo(1);
+        assertThat(config.status("orders")).singleElement().satisfies(s -> assertThat(s.push()).isEmpty());
+
+        config.set("orders", "default", Map.of("greeting", "hello"), List.of());
+
+        assertThat(config.status("orders")).singleElement().satisfies(s -> assertThat(s.push()).map(ConfigCenter.Pushed::version).contains(2));
     }
 
     @Test

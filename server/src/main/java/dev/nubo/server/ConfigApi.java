@@ -52,7 +52,8 @@ final class ConfigApi {
             body.path("unset").forEach(k -> unset.add(k.asText()));
             boolean rollout = body.path("rollout").asBoolean(false);
             Optional<RevisionRecord> newest = rollout ? Optional.of(newest(app)) : Optional.empty();
-            ConfigVersion v = config.set(app, body.path("profile").asText(ConfigVersion.DEFAULT_PROFILE), set, unset);
+            String profile = body.path("profile").asText(ConfigVersion.DEFAULT_PROFILE);
+            ConfigVersion v = rollout ? config.setQuietly(app, profile, set, unset) : config.set(app, profile, set, unset);
             changed(ctx, v, newest);
         }, false);
         router.post("/v1/config/:app/import").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT)).blockingHandler(ctx -> {
