@@ -43,6 +43,7 @@ public final class ConfigCenter implements AutoCloseable {
     private final InstantSource clock;
     private final Deliveries deliveries = new Deliveries();
     private final Refresh refresh;
+    private volatile boolean closed;
 
     /**
      * @param secret what the instances' credentials are derived from (a server secret, never sent)
@@ -216,9 +217,51 @@ public final class ConfigCenter implements AutoCloseable {
         return MessageDigest.isEqual(credential(instance).getBytes(StandardCharsets.UTF_8), credential.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Pushes the newest version again to every ready instance that fetched an older one and was not
+     * sent the newest: an instance that read its configuration while it started, before a change, and
+     * became ready after the change was pushed to the others. Cheap when all are current: one read of
+     * the store per application that instances fetched.
+     */
+    public void catchUp() {
+        java.util.Set<String> apps = deliveries.fetchedApps();
+        for (String app : apps) {
+            Optional<ConfigVersion> latest = log.latest(app);
+            if (latest.isEmpty() || app.equals(SpringEnvironment.SHARED)) {
+                continue;
+            }
+            int newest = latest.get().version();
+            for (RunningInstances.Running r : running.of(app)) {
+                boolean behind = deliveries.fetch(r.id()).filter(f -> f.app().equals(app) && f.version() < newest).isPresent();
+                boolean sent = deliveries.push(r.id()).filter(p -> p.version() >= newest).isPresent();
+                if (behind && !sent) {
+                    refresh.push(r, newest);
+                }
+            }
+        }
+    }
+
+    /** Runs {@link #catchUp} every {@code period}, on a virtual thread, until {@link #close}. */
+    public ConfigCenter catchUpEvery(java.time.Duration period) {
+        Thread.ofVirtual().name("nubo-config-catch-up").start(() -> {
+            while (!closed) {
+                try {
+                    Thread.sleep(period);
+                    catchUp();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(ConfigCenter.class).warn("catching up configuration pushes failed", e);
+                }
+            }
+        });
+        return this;
+    }
+
     /** Stops pushing. */
     @Override
     public void close() {
+        closed = true;
         refresh.close();
     }
 

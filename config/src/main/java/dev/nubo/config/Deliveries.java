@@ -23,6 +23,11 @@ final class Deliveries {
         pushes.put(instance, new ConfigCenter.Pushed(version, at, outcome));
     }
 
+    /** The applications that instances fetched. */
+    java.util.Set<String> fetchedApps() {
+        return fetches.values().stream().map(ConfigCenter.Fetched::app).collect(java.util.stream.Collectors.toSet());
+    }
+
     Optional<ConfigCenter.Fetched> fetch(String instance) {
         return Optional.ofNullable(fetches.get(instance));
     }

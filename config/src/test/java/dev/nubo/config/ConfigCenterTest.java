@@ -128,6 +128,20 @@ class ConfigCenterTest {
     }
 
     @Test
+    void anInstanceThatFetchedAnOlderVersionIsSentTheNewestWhenCatchingUp() {
+        config.set("orders", "default", Map.of("greeting", "hi"), List.of());
+        config.environment("orders", "default", Optional.empty(), Optional.of("orders-00001-abcde")); // while it starts
+        config.set("orders", "default", Map.of("greeting", "hello"), List.of());                    // pushed to none: not ready yet
+        running = List.of(new RunningInstances.Running("orders-00001-abcde", "127.0.0.1", 1),
+                new RunningInstances.Running("orders-00001-fghij", "127.0.0.1", 1));               // ready now; fghij never fetched
+
+        config.catchUp();
+
+        assertThat(config.status("orders")).extracting(s -> s.push().map(ConfigCenter.Pushed::version))
+                .containsExactly(Optional.of(2), Optional.empty());
+    }
+
+    @Test
     void anInstancesCredentialIsItsOwn() {
         String credential = config.credential("orders-00001-abcde");
 

@@ -117,7 +117,7 @@ public final class NuboServer implements AutoCloseable {
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
             ConfigCenter configCenter = new ConfigCenter(store.config(), service -> reconciler.instances(service).stream()
                     .filter(i -> i.state() == InstanceState.READY).map(i -> new RunningInstances.Running(i.id(), i.host(), i.port())).toList(),
-                    configSecret, clock);
+                    configSecret, clock).catchUpEvery(java.time.Duration.ofSeconds(5));
             shutdown.add(Stage.CONTROL_API, configCenter);
             ConfigApi configApi = new ConfigApi(configCenter, store, clock);
             controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic).mount(router);
