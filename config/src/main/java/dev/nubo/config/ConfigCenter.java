@@ -29,9 +29,9 @@ import javax.crypto.spec.SecretKeySpec;
  * config.rollback("orders", 1);                                             // version 2 = version 1
  * }</pre>
  *
- * <p>Values are kept as written. A value of the form {@code {secret}NAME} is meant as a reference to
- * a secret kept encrypted by the secrets part of Nubo, resolved when served: that resolution is not
- * here yet (docs/MICROSERVICES.md), so such a value is served as written.
+ * <p>Values are kept as written. A value of the form {@code {secret}NAME} is a reference to a secret,
+ * resolved by {@link SecretReferences} only in what is served to instances; the history, {@code get}
+ * and the API show the reference.
  */
 public final class ConfigCenter implements AutoCloseable {
 
@@ -43,12 +43,19 @@ public final class ConfigCenter implements AutoCloseable {
     private final InstantSource clock;
     private final Deliveries deliveries = new Deliveries();
     private final Refresh refresh;
+    private final SecretReferences secrets;
     private volatile boolean closed;
 
     /**
      * @param secret what the instances' credentials are derived from (a server secret, never sent)
      */
     public ConfigCenter(ConfigLog log, RunningInstances running, byte[] secret, InstantSource clock) {
+        this(log, running, secret, clock, SecretReferences.NONE);
+    }
+
+    /** @param secrets what {@code {secret}NAME} values are replaced with when served */
+    public ConfigCenter(ConfigLog log, RunningInstances running, byte[] secret, InstantSource clock, SecretReferences secrets) {
+        this.secrets = secrets;
         this.log = log;
         this.running = running;
         this.secret = secret.clone();
@@ -155,7 +162,8 @@ public final class ConfigCenter implements AutoCloseable {
         Optional<ConfigVersion> own = log.latest(app);
         Optional<ConfigVersion> shared = app.equals(SpringEnvironment.SHARED) ? Optional.empty() : log.latest(SpringEnvironment.SHARED);
         instance.ifPresent(i -> deliveries.fetched(i, app, own.map(ConfigVersion::version).orElse(0), clock.instant()));
-        return SpringEnvironment.of(app, list.isEmpty() ? List.of(ConfigVersion.DEFAULT_PROFILE) : list, label, own, shared);
+        return SpringEnvironment.of(app, list.isEmpty() ? List.of(ConfigVersion.DEFAULT_PROFILE) : list, label, own, shared,
+                secrets::resolve);
     }
 
     /** The keys and values an app with these profiles resolves to: the {@code /{app}-{profiles}.properties} view. */

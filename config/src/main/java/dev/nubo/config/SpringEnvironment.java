@@ -25,18 +25,24 @@ final class SpringEnvironment {
 
     static Map<String, Object> of(String app, List<String> profiles, Optional<String> label, Optional<ConfigVersion> own,
             Optional<ConfigVersion> shared) {
+        return of(app, profiles, label, own, shared, keys -> keys);
+    }
+
+    /** @param values what is served of each source's keys (their secrets resolved) */
+    static Map<String, Object> of(String app, List<String> profiles, Optional<String> label, Optional<ConfigVersion> own,
+            Optional<ConfigVersion> shared, java.util.function.UnaryOperator<Map<String, String>> values) {
         List<Map<String, Object>> sources = new ArrayList<>();
         for (String profile : profiles.reversed()) {
             if (!profile.equals(ConfigVersion.DEFAULT_PROFILE)) {
-                add(sources, app + "-" + profile, own, profile);
+                add(sources, app + "-" + profile, own, profile, values);
                 if (!app.equals(SHARED)) {
-                    add(sources, SHARED + "-" + profile, shared, profile);
+                    add(sources, SHARED + "-" + profile, shared, profile, values);
                 }
             }
         }
-        add(sources, app, own, ConfigVersion.DEFAULT_PROFILE);
+        add(sources, app, own, ConfigVersion.DEFAULT_PROFILE, values);
         if (!app.equals(SHARED)) {
-            add(sources, SHARED, shared, ConfigVersion.DEFAULT_PROFILE);
+            add(sources, SHARED, shared, ConfigVersion.DEFAULT_PROFILE, values);
         }
         Map<String, Object> environment = new LinkedHashMap<>();
         environment.put("name", app);
@@ -48,11 +54,12 @@ final class SpringEnvironment {
         return environment;
     }
 
-    private static void add(List<Map<String, Object>> sources, String name, Optional<ConfigVersion> version, String profile) {
+    private static void add(List<Map<String, Object>> sources, String name, Optional<ConfigVersion> version, String profile,
+            java.util.function.UnaryOperator<Map<String, String>> values) {
         version.filter(v -> !v.profile(profile).isEmpty()).ifPresent(v -> {
             Map<String, Object> source = new LinkedHashMap<>();
             source.put("name", "nubo:" + name + "@" + v.version());
-            source.put("source", v.profile(profile));
+            source.put("source", values.apply(v.profile(profile)));
             sources.add(source);
         });
     }

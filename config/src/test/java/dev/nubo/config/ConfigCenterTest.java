@@ -142,6 +142,18 @@ class ConfigCenterTest {
     }
 
     @Test
+    void aSecretReferenceIsResolvedOnlyInWhatInstancesAreServed() {
+        ConfigCenter withSecrets = new ConfigCenter(store.config(), s -> List.of(), "secret".getBytes(), CLOCK,
+                name -> name.equals("db-password") ? Optional.of("s3cret") : Optional.empty());
+        withSecrets.set("orders", "default", Map.of("db.password", "{secret}db-password", "api.key", "{secret}missing"), List.of());
+
+        assertThat(withSecrets.resolved("orders", "default", Optional.empty()))
+                .isEqualTo(Map.of("db.password", "s3cret", "api.key", "{secret}missing"));
+        assertThat(withSecrets.latest("orders").profile("default")).containsEntry("db.password", "{secret}db-password");
+        withSecrets.close();
+    }
+
+    @Test
     void anInstancesCredentialIsItsOwn() {
         String credential = config.credential("orders-00001-abcde");
 
