@@ -55,11 +55,11 @@ public final class ConfigCenter implements AutoCloseable {
 
     /** @param secrets what {@code {secret}NAME} values are replaced with when served */
     public ConfigCenter(ConfigLog log, RunningInstances running, byte[] secret, InstantSource clock, SecretReferences secrets) {
-        this.secrets = secrets;
         this.log = log;
         this.running = running;
         this.secret = secret.clone();
         this.clock = clock;
+        this.secrets = secrets;
         this.refresh = new Refresh(deliveries, clock);
     }
 
