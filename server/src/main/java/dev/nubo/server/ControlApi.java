@@ -61,6 +61,8 @@ final class ControlApi {
     private final Eventing eventing;
     /** Further parts of the API (each its own file, e.g. {@link WorkflowsApi}), mounted after eventing's routes. */
     private final List<java.util.function.Consumer<Router>> parts = new java.util.ArrayList<>();
+    /** Routes answered without the bearer token, each checking its own callers (e.g. {@link ConfigApi}'s for instances). */
+    private final List<java.util.function.Consumer<Router>> publicParts = new java.util.ArrayList<>();
 
     private final DeveloperApi developer;
 
@@ -83,9 +85,6 @@ final class ControlApi {
         this.developer = developer;
         this.apis = apis;
     }
-
-    /** Routes answered without the bearer token, each checking its own callers (e.g. {@link ConfigApi}'s for instances). */
-    private final List<java.util.function.Consumer<Router>> publicParts = new java.util.ArrayList<>();
 
     /** Adds {@code routes} before the bearer token's check: they must check their callers themselves. */
     ControlApi withPublic(java.util.function.Consumer<Router> routes) {
