@@ -33,22 +33,25 @@ public final class Runtimes {
     static final String JAVA_HOST = "dev.nubo.javaruntime.JavaHost";
 
     private final Toolchain tools;
-    /** Variables the platform gives every instance (where its registry is, say), unless its descriptor sets them. */
-    private final Map<String, String> platformEnv;
+    private final PlatformEnv platformEnv;
 
-    private Runtimes(Toolchain tools, Map<String, String> platformEnv) {
+    private Runtimes(Toolchain tools, PlatformEnv platformEnv) {
         this.tools = tools;
-        this.platformEnv = Map.copyOf(platformEnv);
+        this.platformEnv = platformEnv;
     }
 
     /**
-     * These runtimes, giving every instance the variables {@code env} as well (a descriptor's
-     * {@code env} of the same name wins), e.g. {@code EUREKA_CLIENT_SERVICEURL_DEFAULTZONE}.
+     * Variables Nubo gives every instance it launches (where its configuration server is, say), beneath
+     * the service's own {@code env:}, which wins: an app that sets one itself keeps its value.
      */
-    public Runtimes withEnvironment(Map<String, String> env) {
-        Map<String, String> all = new LinkedHashMap<>(platformEnv);
-        all.putAll(env);
-        return new Runtimes(tools, all);
+    @FunctionalInterface
+    public interface PlatformEnv {
+        Map<String, String> of(String service, String instanceId);
+    }
+
+    /** These runtimes, giving every instance {@code env}'s variables too. */
+    public Runtimes withPlatformEnv(PlatformEnv env) {
+        return new Runtimes(tools, env);
     }
 
     /**
@@ -67,7 +70,7 @@ public final class Runtimes {
         } catch (IOException e) {
             throw new PlatformFault("platform.runtime", "cannot create the runtime cache " + cacheDir + ": " + e.getMessage(), e);
         }
-        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)), Map.of());
+        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)), (service, instance) -> Map.of());
     }
 
     /**
@@ -91,8 +94,8 @@ public final class Runtimes {
 
     public LaunchSpec launch(Target t) {
         Descriptor d = t.descriptor();
-        Map<String, String> env = new LinkedHashMap<>(d.env());
-        platformEnv.forEach(env::putIfAbsent);
+        Map<String, String> env = new LinkedHashMap<>(platformEnv.of(d.name(), t.instanceId()));
+        env.putAll(d.env());
         env.put("NUBO_SERVICE", d.name());
         env.put("NUBO_REVISION", t.revision());
         env.put("NUBO_INSTANCE", t.instanceId());

@@ -47,7 +47,8 @@ class RuntimesTest {
 
     @Test
     void givesEveryInstanceThePlatformsVariablesUnlessItsDescriptorSetsThem() {
-        Runtimes withRegistry = runtimes.withEnvironment(java.util.Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", "http://127.0.0.1:1/eureka/"));
+        Runtimes withRegistry = runtimes.withPlatformEnv((service, instance) ->
+                java.util.Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", "http://127.0.0.1:1/eureka/"));
         Descriptor plain = Descriptor.parse("name: shop\nruntime: process\ncommand: [java, -jar, app.jar]\n");
         Descriptor own = Descriptor.parse("name: shop\nruntime: process\ncommand: [java, -jar, app.jar]\n"
                 + "env: {EUREKA_CLIENT_SERVICEURL_DEFAULTZONE: 'http://eureka:8761/eureka/'}\n");

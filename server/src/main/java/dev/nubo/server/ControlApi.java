@@ -61,6 +61,8 @@ final class ControlApi {
     private final Eventing eventing;
     /** Further parts of the API (each its own file, e.g. {@link WorkflowsApi}), mounted after eventing's routes. */
     private final List<java.util.function.Consumer<Router>> parts = new java.util.ArrayList<>();
+    /** Routes answered without the bearer token, each checking its own callers (e.g. {@link ConfigApi}'s for instances). */
+    private final List<java.util.function.Consumer<Router>> publicParts = new java.util.ArrayList<>();
 
     private final DeveloperApi developer;
 
@@ -84,6 +86,12 @@ final class ControlApi {
         this.apis = apis;
     }
 
+    /** Adds {@code routes} before the bearer token's check: they must check their callers themselves. */
+    ControlApi withPublic(java.util.function.Consumer<Router> routes) {
+        publicParts.add(routes);
+        return this;
+    }
+
     /** Adds {@code routes} to those {@link #mount} adds (behind the bearer token, before the 404 for the rest). */
     ControlApi with(java.util.function.Consumer<Router> routes) {
         parts.add(routes);
@@ -101,6 +109,7 @@ final class ControlApi {
     void mount(Router router) {
         events.mountPublic(router, this::isAdmin);
         developer.mountPublic(router);
+        publicParts.forEach(part -> part.accept(router));
         router.route().handler(this::authenticate);
         router.get("/v1/info").handler(ctx -> json(ctx, 200, info()));
         router.get("/v1/runtimes").handler(ctx -> json(ctx, 200, views.runtimes()));

@@ -1,5 +1,9 @@
 package dev.nubo.server;
 
+import dev.nubo.apis.ApiGate;
+import dev.nubo.apis.ApiKeys;
+import dev.nubo.config.ConfigCenter;
+import dev.nubo.config.RunningInstances;
 import dev.nubo.console.Console;
 import dev.nubo.events.EventLog;
 import dev.nubo.events.Eventing;
@@ -7,9 +11,8 @@ import dev.nubo.events.EventingConfig;
 import dev.nubo.events.GatewayAddress;
 import dev.nubo.events.Shortcut;
 import dev.nubo.events.SourceStore;
-import dev.nubo.apis.ApiGate;
-import dev.nubo.apis.ApiKeys;
 import dev.nubo.gateway.Gateway;
+import dev.nubo.instances.InstanceState;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
 import dev.nubo.model.Descriptor;
@@ -91,10 +94,16 @@ public final class NuboServer implements AutoCloseable {
                     "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port(),
                     gateway.securePort().map(port -> "https://" + display(config.httpHost()) + ":" + port));
 
-            // Every instance finds the registry by environment alone, as an unmodified Spring Cloud app expects.
-            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize())
-                    .withEnvironment(Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", urls.api() + "/eureka/",
-                            "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE));
+            byte[] configSecret = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // Every instance finds the registry and its Spring Cloud Config server by environment alone, as an
+            // unmodified Spring Cloud app expects.
+            Map<String, String> registryEnv = Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", urls.api() + "/eureka/",
+                    "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE);
+            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize()).withPlatformEnv((service, instance) -> {
+                Map<String, String> env = new java.util.LinkedHashMap<>(registryEnv);
+                env.putAll(ConfigCenter.clientEnvironment(urls.api(), configSecret, service, instance));
+                return env;
+            });
             Registry registry = new Registry(clock);
             vertx.setPeriodic(5_000, timer -> registry.expire());
             new RegistryApi(registry).mount(router);    // before the control API's routes: registry clients carry no token
@@ -128,7 +137,12 @@ public final class NuboServer implements AutoCloseable {
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
             Console.mount(router); // served without a token: the pages sign in with one (docs/CONSOLE.md)
-            controlApi.with(new WorkflowsApi(workflows)::mount).mount(router);
+            ConfigCenter configCenter = new ConfigCenter(store.config(), service -> reconciler.instances(service).stream()
+                    .filter(i -> i.state() == InstanceState.READY).map(i -> new RunningInstances.Running(i.id(), i.host(), i.port())).toList(),
+                    configSecret, clock).catchUpEvery(java.time.Duration.ofSeconds(5));
+            shutdown.add(Stage.CONTROL_API, configCenter);
+            ConfigApi configApi = new ConfigApi(configCenter, store, clock);
+            controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();

@@ -132,6 +132,11 @@ final class Reconciler implements AutoCloseable {
         return instances.pools();
     }
 
+    /** The instances of a service, of every revision, that a pass has not yet seen gone. */
+    List<Instance> instances(String service) {
+        return fleet.of(service);
+    }
+
     /** The instances of a revision that a pass has not yet seen gone, oldest first. */
     List<Instance> instances(String service, String revision) {
         return fleet.of(service, revision);

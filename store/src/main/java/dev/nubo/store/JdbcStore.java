@@ -212,6 +212,11 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public ConfigLog config() {
+        return new ConfigLog(db);
+    }
+
+    @Override
     public void close() {
         try {
             listener.close();

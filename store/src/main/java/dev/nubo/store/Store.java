@@ -143,6 +143,9 @@ public interface Store extends AutoCloseable {
     /** Workflow definitions, executions and histories, in this store's database. */
     WorkflowLog workflows();
 
+    /** Applications' configuration and its versions (the configuration center), in this store's database. */
+    ConfigLog config();
+
     /** The newest generation of the change feed: 0 before the first change. */
     long generation();
 

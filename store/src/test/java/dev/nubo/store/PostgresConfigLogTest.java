@@ -1,0 +1,10 @@
+package dev.nubo.store;
+
+/** {@link ConfigLogContractTest} on PostgreSQL. */
+class PostgresConfigLogTest extends ConfigLogContractTest {
+
+    @Override
+    StoreLocation newDatabase() {
+        return postgresql();
+    }
+}
