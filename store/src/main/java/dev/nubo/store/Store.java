@@ -143,6 +143,12 @@ public interface Store extends AutoCloseable {
     /** Workflow definitions, executions and histories, in this store's database. */
     WorkflowLog workflows();
 
+    /** API tokens (hashed) and secrets (sealed), in this store's database. */
+    Credentials credentials();
+
+    /** The control API's audit log, in this store's database. */
+    AuditLog audit();
+
     /** The newest generation of the change feed: 0 before the first change. */
     long generation();
 
