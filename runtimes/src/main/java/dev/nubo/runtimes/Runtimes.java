@@ -33,9 +33,16 @@ public final class Runtimes {
     static final String JAVA_HOST = "dev.nubo.javaruntime.JavaHost";
 
     private final Toolchain tools;
+    private final SecretValues secrets;
 
-    private Runtimes(Toolchain tools) {
+    private Runtimes(Toolchain tools, SecretValues secrets) {
         this.tools = tools;
+        this.secrets = secrets;
+    }
+
+    /** These runtimes, with instances' secret variables taken from {@code secrets} at each launch. */
+    public Runtimes withSecrets(SecretValues secrets) {
+        return new Runtimes(tools, secrets);
     }
 
     /**
@@ -54,7 +61,7 @@ public final class Runtimes {
         } catch (IOException e) {
             throw new PlatformFault("platform.runtime", "cannot create the runtime cache " + cacheDir + ": " + e.getMessage(), e);
         }
-        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)));
+        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)), SecretValues.NONE);
     }
 
     /**
@@ -77,7 +84,10 @@ public final class Runtimes {
     public record RuntimeApi(String address, int invocationPort) {}
 
     public LaunchSpec launch(Target t) {
-        Descriptor d = t.descriptor();
+        // The secrets' values join the environment here and only here: the descriptor that is stored
+        // and shown keeps the references. (Pooled processes get the environment when specialised.)
+        Descriptor d = t.descriptor().withEnv(secrets.values(t.descriptor()));
+        t = new Target(d, t.codeDir(), t.revision(), t.instanceId(), t.logFile(), t.proven(), t.runtimeApi());
         Map<String, String> env = new LinkedHashMap<>(d.env());
         env.put("NUBO_SERVICE", d.name());
         env.put("NUBO_REVISION", t.revision());
@@ -136,6 +146,7 @@ public final class Runtimes {
      */
     public void validate(Descriptor d, Path codeDir) {
         kind(d).validate(codeDir);
+        secrets.values(d); // a missing secret is the deploy's 400, not a crash of its first instance
     }
 
     /**

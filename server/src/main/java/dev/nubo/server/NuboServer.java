@@ -8,6 +8,9 @@ import dev.nubo.events.Shortcut;
 import dev.nubo.events.SourceStore;
 import dev.nubo.apis.ApiGate;
 import dev.nubo.apis.ApiKeys;
+import dev.nubo.access.MasterKey;
+import dev.nubo.access.Secrets;
+import dev.nubo.access.Tokens;
 import dev.nubo.gateway.Gateway;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
@@ -45,9 +48,11 @@ public final class NuboServer implements AutoCloseable {
     private final String token;
     private final Shutdown shutdown;
     private final Instances instances;
+    private final Router router;
 
-    private NuboServer(Home home, Urls urls, String token, Shutdown shutdown, Instances instances) {
+    private NuboServer(Home home, Urls urls, String token, Shutdown shutdown, Instances instances, Router router) {
         this.home = home;
+        this.router = router;
         this.instances = instances;
         this.urls = urls;
         this.token = token;
@@ -79,7 +84,13 @@ public final class NuboServer implements AutoCloseable {
                     "http://" + display(config.httpHost()) + ":" + gateway.port(), config.domain(), gateway.port(),
                     gateway.securePort().map(port -> "https://" + display(config.httpHost()) + ":" + port));
 
-            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize());
+            // Access: tokens (re-read every 5 s for those other nodes made or revoked), secrets, private services.
+            Tokens tokens = new Tokens(store.credentials(), token, clock);
+            vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> { tokens.refresh(); return null; }, false));
+            Secrets secrets = new Secrets(store.credentials(), config.masterKey()
+                    .orElseGet(() -> MasterKey.inFile(home.root().resolve("master.key"))), clock);
+            ApiAccess access = new ApiAccess(tokens, home);
+            Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize()).withSecrets(secrets::values);
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
             RuntimeApis runtimeApis = shutdown.add(Stage.RUNTIME_APIS, new RuntimeApis(vertx));
             // The reconciler hears of stored changes through the store's change feed: made here or on any node.
@@ -87,6 +98,9 @@ public final class NuboServer implements AutoCloseable {
             // Subscribed first: a pass that a change queues reads the records again.
             ServiceRecords records = new ServiceRecords(store);
             changes.subscribe(records::changed);
+            PrivateServices privates = new PrivateServices(store, access);
+            changes.subscribe(privates::changed);
+            gateway.guard(privates.loadAll());
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
                     artifacts, gateway, home, logs, clock, config.terminationGrace(), changes));
             Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, clock);
@@ -105,11 +119,12 @@ public final class NuboServer implements AutoCloseable {
             ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime);
             ApiCatalog apiCatalog = new ApiCatalog(home.root().resolve("apis"), apiGate, apiKeys, clock);
             gateway.frontDoor(apiGate);
-            ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
+            ControlApi controlApi = new ControlApi(vertx, access, new AuditTrail(vertx, store.audit(), clock), privates, views, deployments, logs, home, urls, config.uploadLimit(),
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
-            controlApi.with(new WorkflowsApi(workflows)::mount).mount(router);
+            controlApi.with(new WorkflowsApi(workflows)::mount)
+                    .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();
@@ -117,7 +132,7 @@ public final class NuboServer implements AutoCloseable {
             workflows.resumeAll();
             warmUp(runtimes, instances, store);
             home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
-            return new NuboServer(home, urls, token, shutdown, instances);
+            return new NuboServer(home, urls, token, shutdown, instances, router);
         } catch (RuntimeException e) {
             shutdown.close();
             throw e;
@@ -208,6 +223,12 @@ public final class NuboServer implements AutoCloseable {
     /** The URL a service answers at, e.g. {@code http://hello.localhost:8080/}. */
     public String serviceUrl(String name) {
         return urls.service(name);
+    }
+
+    /** Every control API route mounted with a path and methods, as {@code GET /v1/services/:name}: what access control must cover. */
+    List<String> apiRoutes() {
+        return router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null && !r.methods().isEmpty())
+                .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).distinct().toList();
     }
 
     public String adminToken() {
