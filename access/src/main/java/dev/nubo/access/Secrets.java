@@ -123,36 +123,70 @@ public final class Secrets {
         }
     }
 
+    /**
+     * Another stored credential (a webhook's signing secret, say) sealed the same way, as text to store in
+     * its place: {@code sealed:BASE64}. {@code purpose} (e.g. {@code source:github:secret}) is bound to it:
+     * {@link #openValue} with another purpose fails.
+     */
+    public String sealValue(String purpose, String value) {
+        return SEALED + seal("nubo-value:" + purpose, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether {@code text} is what {@link #sealValue} made (else it is a credential stored before sealing). */
+    public static boolean isSealed(String text) {
+        return text.startsWith(SEALED);
+    }
+
+    /** The value {@link #sealValue} sealed for {@code purpose}. */
+    public String openValue(String purpose, String sealed) {
+        return new String(open("nubo-value:" + purpose, sealed.substring(SEALED.length()), purpose), StandardCharsets.UTF_8);
+    }
+
+    private static final String SEALED = "sealed:";
+
     private String seal(String name, Map<String, String> values) {
         try {
-            byte[] nonce = new byte[NONCE_BYTES];
-            random.nextBytes(nonce);
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
-            c.updateAAD(aad(name));
-            byte[] sealed = c.doFinal(Json.mapper().writeValueAsBytes(values));
-            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
-        } catch (GeneralSecurityException | IOException e) {
+            return seal("nubo-secret:" + name, Json.mapper().writeValueAsBytes(values));
+        } catch (IOException e) {
             throw new PlatformFault("platform.secrets", "cannot seal secret " + name + ": " + e.getMessage(), e);
         }
     }
 
     private TreeMap<String, String> open(SecretRecord r) {
         try {
-            byte[] all = Base64.getDecoder().decode(r.sealed());
-            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
-            c.updateAAD(aad(r.name()));
-            return Json.mapper().readValue(c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES), MAP);
-        } catch (javax.crypto.AEADBadTagException e) {
-            throw new PlatformFault("platform.secrets", "secret " + r.name() + " does not open with this master key: was NUBO_MASTER_KEY"
-                    + " or master.key changed since it was set? Set the secret again, or restore the key it was sealed with", e);
-        } catch (GeneralSecurityException | IOException e) {
-            throw new PlatformFault("platform.secrets", "cannot open secret " + r.name() + ": " + e.getMessage(), e);
+            return Json.mapper().readValue(open("nubo-secret:" + r.name(), r.sealed(), "secret " + r.name()), MAP);
+        } catch (IOException e) {
+            throw new PlatformFault("platform.secrets", "cannot read secret " + r.name() + ": " + e.getMessage(), e);
         }
     }
 
-    private static byte[] aad(String name) {
-        return ("nubo-secret:" + name).getBytes(StandardCharsets.UTF_8);
+    /** AES-GCM with a fresh nonce, {@code aad} bound to it: base64 of nonce || ciphertext || tag. */
+    private String seal(String aad, byte[] plain) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            random.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, nonce));
+            c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = c.doFinal(plain);
+            return Base64.getEncoder().encodeToString(ByteBuffer.allocate(nonce.length + sealed.length).put(nonce).put(sealed).array());
+        } catch (GeneralSecurityException e) {
+            throw new PlatformFault("platform.secrets", "cannot seal " + aad + ": " + e.getMessage(), e);
+        }
+    }
+
+    private byte[] open(String aad, String sealed, String what) {
+        try {
+            byte[] all = Base64.getDecoder().decode(sealed);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, key.key(), new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
+            c.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+            return c.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new PlatformFault("platform.secrets", what + " does not open with this master key: was NUBO_MASTER_KEY"
+                    + " or master.key changed since it was set? Set it again, or restore the key it was sealed with", e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new PlatformFault("platform.secrets", "cannot open " + what + ": " + e.getMessage(), e);
+        }
     }
 }

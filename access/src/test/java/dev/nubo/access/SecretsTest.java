@@ -101,4 +101,15 @@ class SecretsTest {
                 .hasMessageStartingWith("NUBO_MASTER_KEY must hold a 32-byte key in base64");
         store = Store.open(StoreLocation.sqlite(dir.resolve("nubo.db")));
     }
+
+    @Test
+    void sealsAnotherCredentialForOnePurposeOnly() {
+        Secrets secrets = secrets(fileKey());
+        String sealed = secrets.sealValue("source:github:secret", "hook-key");
+        assertThat(Secrets.isSealed(sealed)).isTrue();
+        assertThat(sealed).doesNotContain("hook-key");
+        assertThat(secrets.openValue("source:github:secret", sealed)).isEqualTo("hook-key");
+        assertThatThrownBy(() -> secrets.openValue("source:gitlab:secret", sealed)).isInstanceOf(PlatformFault.class)
+                .hasMessageStartingWith("source:gitlab:secret does not open with this master key");
+    }
 }

@@ -131,6 +131,28 @@ class AccessTest {
     }
 
     @Test
+    void aWebhookSecretIsStoredSealedAndStillChecksSignatures() throws Exception {
+        TestNubo.CliResult created = nubo.nubo("source", "create", "webhook", "gh", "--secret", "hook-k3y-s3cret", "--broker", "default");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        byte[] body = "{\"ref\":\"main\"}".getBytes(StandardCharsets.UTF_8);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("hook-k3y-s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        HttpRequest.Builder signed = HttpRequest.newBuilder(java.net.URI.create(nubo.server().apiUrl() + "/v1/webhooks/gh"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).header("Content-Type", "application/json");
+        var client = java.net.http.HttpClient.newHttpClient();
+        assertThat(client.send(signed.copy().header("X-Hub-Signature-256", signature).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(202);
+        assertThat(client.send(signed.copy().header("X-Hub-Signature-256", "sha256=" + "0".repeat(64)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        for (String db : new String[] {"events.db", "events.db-wal"}) {
+            if (Files.exists(home.resolve(db))) {
+                assertThat(Files.readString(home.resolve(db), StandardCharsets.ISO_8859_1)).doesNotContain("hook-k3y-s3cret");
+            }
+        }
+    }
+
+    @Test
     void aPrivateServiceRefusesCallersWithoutAnInvokerToken() throws Exception {
         assertThat(nubo.nubo("deploy", app("inner", "auth: token\nenv: {GREETING: hi}\n").toString()).exitCode()).isZero();
         String invoker = nubo.nubo("token", "create", "caller", "--role", "invoker").out().strip();
