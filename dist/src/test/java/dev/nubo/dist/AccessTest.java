@@ -118,6 +118,11 @@ class AccessTest {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(nubo.get("vault", "/env/DB_PASSWORD").body()).isEqualTo("second-pa55"));
 
+        Path keyFile = Files.writeString(apps.resolve("tls.key"), "-----BEGIN KEY-----\nfile-pa55\n");
+        assertThat(nubo.nubo("secret", "set", "tls", "--from-file", "key=" + keyFile).out()).isEqualTo("secret tls set (version 1)\n");
+        assertThat(nubo.nubo("secret", "list").out()).contains("tls").contains("key");
+        assertThat(nubo.nubo("secret", "delete", "tls").out()).isEqualTo("deleted secret tls\n");
+
         TestNubo.CliResult inUse = nubo.nubo("secret", "delete", "db");
         assertThat(inUse.exitCode()).isEqualTo(1);
         assertThat(inUse.err()).contains("secret db is used by vault");
