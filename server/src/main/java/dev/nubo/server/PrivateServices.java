@@ -43,8 +43,11 @@ final class PrivateServices implements ServiceGuard {
         return this;
     }
 
-    /** The change feed named {@code service}: reads whether it is private now (blocks on the store). */
-    void changed(String service) {
+    /**
+     * The change feed named {@code service}: reads whether it is private now (blocks on the store). One at
+     * a time, so that {@link #loadAll} at start and the feed cannot write an older read over a newer one.
+     */
+    synchronized void changed(String service) {
         List<RevisionRecord> revisions = store.revisions(service);
         boolean isPrivate = revisions.stream().findFirst().filter(PrivateServices::privateRevision).isPresent()
                 || revisions.stream().filter(r -> r.state() == RevisionState.READY).findFirst().filter(PrivateServices::privateRevision).isPresent();
