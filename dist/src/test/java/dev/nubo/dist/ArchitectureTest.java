@@ -43,10 +43,11 @@ class ArchitectureTest {
             Map.entry("console", Set.of()),
             Map.entry("registry", Set.of("model")),
             Map.entry("config", Set.of("model", "store")),
+            Map.entry("access", Set.of("model", "store")),
             Map.entry("builds", Set.of("model")),
             Map.entry("cli", Set.of("model", "builds")),
             Map.entry("server", Set.of("model", "builds", "store", "instances", "runtimes", "runtimeapi", "gateway", "apis", "autoscaler", "eventsink", "events",
-                    "sources", "kafkasource", "workflows", "console", "registry", "config")),
+                    "sources", "kafkasource", "workflows", "console", "registry", "config", "access")),
             // store: only its test fixture EmbeddedPostgres, for end-to-end runs with the state in PostgreSQL.
             Map.entry("testing", Set.of("model", "cli", "store")),
             Map.entry("dist", Set.of("server", "cli")));

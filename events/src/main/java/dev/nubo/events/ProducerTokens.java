@@ -13,8 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Per-broker producer tokens: a credential that publishes into one broker and does nothing else, so
- * that event producers need not hold the admin token. The seam for roles (issue 17): a producer token
- * is a role that may only {@code POST /v1/brokers/NAME/events}.
+ * that event producers need not hold the admin token. Scoped tokens of the producer role
+ * ({@code nubo token create --role producer --broker B}, the access module) do the same for several
+ * brokers; these stay for producers that already hold one.
  *
  * <p>A broker has at most one; issuing another replaces it (rotation). Only the token's SHA-256 is
  * stored, so the token is shown once, when issued. Checks read a cache of the hashes; a token not in

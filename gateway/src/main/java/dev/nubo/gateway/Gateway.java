@@ -110,6 +110,7 @@ public final class Gateway implements AutoCloseable {
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
     private volatile Consumer<String> onHold = revision -> {};
     private volatile FrontDoor frontDoor = FrontDoor.NONE;
+    private volatile ServiceGuard guard = ServiceGuard.OPEN;
     private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
@@ -181,6 +182,11 @@ public final class Gateway implements AutoCloseable {
     /** Puts {@code door} in front of routing (see {@link FrontDoor}); {@link FrontDoor#NONE} takes it away. */
     public void frontDoor(FrontDoor door) {
         this.frontDoor = door;
+    }
+
+    /** Checks every routed request's caller (see {@link ServiceGuard}); {@link ServiceGuard#OPEN} lets all through. */
+    public void guard(ServiceGuard guard) {
+        this.guard = guard;
     }
 
     /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
@@ -275,7 +281,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The request path, in order: front door (APIs: their routes, authorizers, usage plans, CORS; once
-     * per request), route, tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
+     * per request), route, guard (private services), tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
      * A held request whose revision left the table comes back here, past the front door.
      */
     private void dispatch(Exchange exchange) {
@@ -302,6 +308,11 @@ public final class Gateway implements AutoCloseable {
             }
         }
         Route route = match.route();
+        java.util.Optional<FrontDoor.Answer> refused = guard.refuse(route.name(), exchange);
+        if (refused.isPresent()) {
+            exchange.answer(refused.get());
+            return;
+        }
         Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, exchange.request());
         if (target == null) {
             exchange.reject(GatewayError.unavailable(route.name()));

@@ -26,6 +26,10 @@ import java.util.Optional;
  * @param paths path prefixes on the bare domain that also route here, e.g. {@code /api/orders}
  * @param async how asynchronous invocations ({@code nubo invoke --async}) of this service are retried
  *     and where their results go
+ * @param secrets environment variables whose values come from secrets, decrypted only into the
+ *     instance's environment (the descriptor holds the reference, never the value)
+ * @param auth who may call the service through the gateway: anyone, or only callers with a token
+ *     allowed to invoke
  */
 public record Descriptor(
         String name,
@@ -38,7 +42,9 @@ public record Descriptor(
         Scale scale,
         Duration drainTimeout,
         List<String> paths,
-        Async async) {
+        Async async,
+        Map<String, SecretRef> secrets,
+        Auth auth) {
 
     public static final String FILE_NAME = "nubo.yaml";
     /** The memory limit of an instance without {@code memory:} in nubo.yaml: 256 MiB. */
@@ -54,6 +60,25 @@ public record Descriptor(
     public Descriptor {
         env = Map.copyOf(env);
         paths = List.copyOf(paths);
+        secrets = Map.copyOf(secrets);
+    }
+
+    /** Who may call a service through the gateway ({@code auth:} in nubo.yaml). */
+    public enum Auth {
+        /** Anyone who reaches the gateway. */
+        NONE,
+        /** Callers with a token whose role may invoke (invoker, developer, admin), as {@code Authorization: Bearer}. */
+        TOKEN
+    }
+
+    /** This descriptor with {@code more} added to its environment: an instance's view, with its secrets' values. */
+    public Descriptor withEnv(Map<String, String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> all = new java.util.LinkedHashMap<>(env);
+        all.putAll(more);
+        return new Descriptor(name, runtime, all, timeout, memory, maxBodySize, readiness, scale, drainTimeout, paths, async, secrets, auth);
     }
 
     /** The error for a {@code nubo.yaml} over {@link #MAX_BYTES}, measured as {@code size} ("50.0 MiB"). */

@@ -26,7 +26,7 @@ final class DescriptorParser {
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
             "timeout", "memory", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async", "build",
-            "layers");
+            "layers", "auth");
     /**
      * SnakeYAML's own limit as a second line behind the length check. Rebuilt from a factory rather
      * than {@code YAMLFactory.builder()}, which starts without the default parser features (an empty
@@ -97,10 +97,11 @@ final class DescriptorParser {
         Descriptor.Runtime runtime = RuntimeSyntax.parse(root);
         // Only checked: the build runs where `nubo deploy` runs, before the upload.
         BuildSection.parse(root.get("build"));
+        Env env = env(root.get("env"));
         return new Descriptor(
                 name,
                 runtime,
-                env(root.get("env")),
+                env.values(),
                 optional(root, "timeout", DEFAULT_TIMEOUT, n -> duration(n, "timeout", Duration.ofMillis(1), Duration.ofMinutes(15))),
                 optional(root, "memory", Descriptor.DEFAULT_MEMORY, n -> size(n, "memory", 16L << 20, 64L << 30)),
                 optional(root, "maxBodySize", DEFAULT_MAX_BODY, n -> size(n, "maxBodySize", 0, 1L << 30)),
@@ -108,7 +109,25 @@ final class DescriptorParser {
                 scale(root.get("scale"), RuntimeSyntax.of(runtime).defaultLimit),
                 optional(root, "drainTimeout", DEFAULT_DRAIN_TIMEOUT, n -> duration(n, "drainTimeout", Duration.ZERO, Duration.ofMinutes(10))),
                 paths(root.get("paths")),
-                async(root.get("async")));
+                async(root.get("async")),
+                env.secrets(),
+                auth(root.get("auth")));
+    }
+
+    /** {@code env:} split into plain values and values taken from secrets. */
+    private record Env(Map<String, String> values, Map<String, SecretRef> secrets) {}
+
+    private static Descriptor.Auth auth(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Descriptor.Auth.NONE;
+        }
+        return switch (node.asText()) {
+            case "none" -> Descriptor.Auth.NONE;
+            case "token" -> Descriptor.Auth.TOKEN;
+            default -> throw invalid("nubo.yaml: `auth` must be none or token (got '" + node.asText() + "')",
+                    "`auth: token` makes the service private: callers send `Authorization: Bearer <token>` with an invoker token"
+                            + " (`nubo token create NAME --role invoker`)");
+        };
     }
 
     private static final Pattern DESTINATION =
@@ -142,15 +161,16 @@ final class DescriptorParser {
         return Optional.of(text);
     }
 
-    private static Map<String, String> env(JsonNode node) {
+    private static Env env(JsonNode node) {
         if (node == null || node.isNull()) {
-            return Map.of();
+            return new Env(Map.of(), Map.of());
         }
         if (!node.isObject()) {
             throw invalid("nubo.yaml: `env` must be a mapping of names to values, found " + describe(node),
                     "write it as `env: {GREETING: hello}` or one `NAME: value` per indented line");
         }
         Map<String, String> env = new LinkedHashMap<>();
+        Map<String, SecretRef> secrets = new LinkedHashMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!ENV_KEY.matcher(e.getKey()).matches()) {
@@ -161,13 +181,29 @@ final class DescriptorParser {
                 throw invalid("nubo.yaml: `env." + e.getKey() + "` is reserved: Nubo sets it for every instance",
                         "rename the variable; PORT and NUBO_* belong to the platform");
             }
+            if (e.getValue().isObject()) {
+                secrets.put(e.getKey(), secretRef(e.getValue(), "env." + e.getKey()));
+                continue;
+            }
             if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                 throw invalid("nubo.yaml: `env." + e.getKey() + "` must be a string, number or boolean, found "
-                        + describe(e.getValue()), "quote the value, e.g. `" + e.getKey() + ": \"...\"`");
+                        + describe(e.getValue()), "quote the value, e.g. `" + e.getKey() + ": \"...\"`, or take it from a secret:"
+                        + " `" + e.getKey() + ": {secret: NAME/KEY}`");
             }
             env.put(e.getKey(), e.getValue().asText());
         }
-        return env;
+        return new Env(env, secrets);
+    }
+
+    /** {@code {secret: db/password}}. */
+    private static SecretRef secretRef(JsonNode node, String path) {
+        fields(node, path, List.of("secret"));
+        JsonNode ref = node.get("secret");
+        if (ref == null || !ref.isTextual()) {
+            throw invalid("nubo.yaml: `" + path + "` must be a value or `{secret: NAME/KEY}`, found " + describe(node),
+                    "e.g. `" + path.substring(4) + ": {secret: db/password}`");
+        }
+        return SecretRef.parse(ref.asText(), path + ".secret");
     }
 
     private static Descriptor.Readiness readiness(JsonNode node) {

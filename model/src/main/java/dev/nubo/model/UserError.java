@@ -35,6 +35,11 @@ public final class UserError extends NuboException {
         return new UserError(401, "unauthorized", message, hint);
     }
 
+    /** 403: a valid token whose role may not do this. */
+    public static UserError forbidden(String message, String hint) {
+        return new UserError(403, "forbidden", message, hint);
+    }
+
     @Override
     public int httpStatus() {
         return httpStatus;

@@ -34,10 +34,12 @@ public final class Runtimes {
 
     private final Toolchain tools;
     private final PlatformEnv platformEnv;
+    private final SecretValues secrets;
 
-    private Runtimes(Toolchain tools, PlatformEnv platformEnv) {
+    private Runtimes(Toolchain tools, PlatformEnv platformEnv, SecretValues secrets) {
         this.tools = tools;
         this.platformEnv = platformEnv;
+        this.secrets = secrets;
     }
 
     /**
@@ -51,7 +53,12 @@ public final class Runtimes {
 
     /** These runtimes, giving every instance {@code env}'s variables too. */
     public Runtimes withPlatformEnv(PlatformEnv env) {
-        return new Runtimes(tools, env);
+        return new Runtimes(tools, env, secrets);
+    }
+
+    /** These runtimes, with instances' secret variables taken from {@code secrets} at each launch. */
+    public Runtimes withSecrets(SecretValues secrets) {
+        return new Runtimes(tools, platformEnv, secrets);
     }
 
     /**
@@ -70,7 +77,8 @@ public final class Runtimes {
         } catch (IOException e) {
             throw new PlatformFault("platform.runtime", "cannot create the runtime cache " + cacheDir + ": " + e.getMessage(), e);
         }
-        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)), (service, instance) -> Map.of());
+        return new Runtimes(new Toolchain(cacheDir, poolSize, JavaHostCommand.detect(cacheDir)), (service, instance) -> Map.of(),
+                SecretValues.NONE);
     }
 
     /**
@@ -93,7 +101,10 @@ public final class Runtimes {
     public record RuntimeApi(String address, int invocationPort) {}
 
     public LaunchSpec launch(Target t) {
-        Descriptor d = t.descriptor();
+        // The secrets' values join the environment here and only here: the descriptor that is stored
+        // and shown keeps the references. (Pooled processes get the environment when specialised.)
+        Descriptor d = t.descriptor().withEnv(secrets.values(t.descriptor()));
+        t = new Target(d, t.codeDir(), t.revision(), t.instanceId(), t.logFile(), t.proven(), t.runtimeApi());
         Map<String, String> env = new LinkedHashMap<>(platformEnv.of(d.name(), t.instanceId()));
         env.putAll(d.env());
         env.put("NUBO_SERVICE", d.name());
@@ -153,6 +164,7 @@ public final class Runtimes {
      */
     public void validate(Descriptor d, Path codeDir) {
         kind(d).validate(codeDir);
+        secrets.values(d); // a missing secret is the deploy's 400, not a crash of its first instance
     }
 
     /**

@@ -23,10 +23,8 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,7 +47,9 @@ final class ControlApi {
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade");
 
     private final Vertx vertx;
-    private final byte[] token;
+    private final ApiAccess access;
+    private final AuditTrail audit;
+    private final PrivateServices privates;
     private final Views views;
     private final Deployments deployments;
     private final LogHub logs;
@@ -68,10 +68,12 @@ final class ControlApi {
 
     private final ApisApi apis;
 
-    ControlApi(Vertx vertx, String token, Views views, Deployments deployments, LogHub logs, Home home, Urls urls, long uploadLimit,
+    ControlApi(Vertx vertx, ApiAccess access, AuditTrail audit, PrivateServices privates, Views views, Deployments deployments, LogHub logs, Home home, Urls urls, long uploadLimit,
                EventsApi events, Eventing eventing, DeveloperApi developer, ApisApi apis) {
         this.vertx = vertx;
-        this.token = token.getBytes(StandardCharsets.UTF_8);
+        this.access = access;
+        this.audit = audit;
+        this.privates = privates;
         this.views = views;
         this.deployments = deployments;
         this.logs = logs;
@@ -107,10 +109,11 @@ final class ControlApi {
 
     /** Adds the API's routes to a router that is already serving. */
     void mount(Router router) {
-        events.mountPublic(router, this::isAdmin);
+        events.mountPublic(router, access);
         developer.mountPublic(router);
         publicParts.forEach(part -> part.accept(router));
-        router.route().handler(this::authenticate);
+        router.route().handler(audit::record);
+        router.route().handler(access::authorize);
         router.get("/v1/info").handler(ctx -> json(ctx, 200, info()));
         router.get("/v1/runtimes").handler(ctx -> json(ctx, 200, views.runtimes()));
         router.post("/v1/deployments").handler(this::deploy);
@@ -140,22 +143,6 @@ final class ControlApi {
         router.route().handler(ctx -> error(ctx, UserError.notFound("api.not_found",
                 "no API endpoint " + ctx.request().method() + " " + ctx.request().path(), "docs/API.md lists the endpoints")));
         router.route().failureHandler(this::failure);
-    }
-
-    private boolean isAdmin(String bearer) {
-        return MessageDigest.isEqual(token, bearer.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void authenticate(RoutingContext ctx) {
-        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        String hint = "send `Authorization: Bearer <token>`; the admin token is in " + home.root().resolve("admin.token");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            error(ctx, UserError.unauthorized("missing bearer token", hint));
-        } else if (!MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8))) {
-            error(ctx, UserError.unauthorized("the bearer token is not valid for this server", hint));
-        } else {
-            ctx.next();
-        }
     }
 
     /** Receives the archive into a complete file (see {@link Upload}), then deploys it on a worker thread. */
@@ -248,6 +235,10 @@ final class ControlApi {
                     .setHost(name + "." + urls.domain()).setPort(urls.gatewayPort());
             return client.request(options).compose(r -> {
                 forwarded(ctx).forEach(h -> r.putHeader(h.getKey(), h.getValue()));
+                if (privates.isPrivate(name) && ctx.request().getHeader(HttpHeaders.AUTHORIZATION) != null) {
+                    // A private service checks the caller's token (which may invoke, or it would not be here) as the gateway's callers'.
+                    r.putHeader(HttpHeaders.AUTHORIZATION, ctx.request().getHeader(HttpHeaders.AUTHORIZATION));
+                }
                 // A direct invocation: a Lambda-style function gets the body as its event (docs/LAMBDA.md).
                 r.putHeader(EventHeader.NAME, EventHeader.DIRECT).putHeader(EventHeader.KEY, EventHeader.key());
                 Buffer body = ctx.body().buffer();

@@ -16,7 +16,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Predicate;
 
 /**
  * The eventing part of the control API (docs/API.md, "Events"): broker ingest, brokers, triggers,
@@ -47,12 +46,13 @@ final class EventsApi {
     }
 
     /**
-     * Routes that need no admin token: webhooks, which carry their own (optional) signature, and
-     * ingest, which takes a broker's producer token as well as the admin token ({@code isAdmin}).
+     * Routes that check their own credentials: webhooks, which carry their own (optional) signature, and
+     * ingest, which takes a broker's producer token as well as any API token that may publish there
+     * (admin, developer, a producer token naming the broker).
      */
-    void mountPublic(Router router, Predicate<String> isAdmin) {
+    void mountPublic(Router router, ApiAccess access) {
         // Two routes: the token is checked before a body handler reads (up to 4 MiB of) the body.
-        router.post("/v1/brokers/:name/events").handler(ctx -> authorizeProducer(ctx, isAdmin));
+        router.post("/v1/brokers/:name/events").handler(ctx -> authorizeProducer(ctx, access));
         router.post("/v1/brokers/:name/events").handler(BodyHandler.create().setBodyLimit(INGEST_LIMIT)).handler(this::ingest);
         router.post("/v1/webhooks/:name").handler(BodyHandler.create().setBodyLimit(INGEST_LIMIT)).handler(ctx -> {
             byte[] body = bytes(ctx);
@@ -121,19 +121,27 @@ final class EventsApi {
     }
 
     /**
-     * Lets the request on with the admin token or the broker's producer token; else 401. A token this
-     * node has not seen is looked up on a worker thread (another node may have issued it).
+     * Lets the request on with an API token that may publish into the broker, or the broker's own
+     * producer token ({@code nubo broker token}); a valid API token that may not is a 403, anything
+     * else a 401. A broker token this node has not seen is looked up on a worker thread (another node
+     * may have issued it).
      */
-    private void authorizeProducer(RoutingContext ctx, Predicate<String> isAdmin) {
+    private void authorizeProducer(RoutingContext ctx, ApiAccess access) {
         String broker = ctx.pathParam("name");
         String header = ctx.request().getHeader("Authorization");
         String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
-        if (token != null && (isAdmin.test(token) || eventing.isKnownProducerToken(broker, token))) {
+        var caller = access.caller(header);
+        if (caller.filter(c -> c.mayPublishTo(broker)).isPresent() || token != null && eventing.isKnownProducerToken(broker, token)) {
             ctx.next();
             return;
         }
-        String hint = "send `Authorization: Bearer <token>` with the admin token or the broker's producer token"
-                + " (`POST /v1/brokers/" + broker + "/producer-token` issues one)";
+        String hint = "send `Authorization: Bearer <token>` with the admin token, a developer token, or a producer token for this broker"
+                + " (`nubo token create NAME --role producer --broker " + broker + "`)";
+        if (caller.isPresent()) {
+            ControlApi.error(ctx, UserError.forbidden("token " + caller.get().name() + " (role " + caller.get().role().label()
+                    + ") may not post events into broker " + broker, hint));
+            return;
+        }
         if (token == null) {
             ControlApi.error(ctx, UserError.unauthorized("missing bearer token", hint));
             return;
@@ -166,7 +174,7 @@ final class EventsApi {
         return body == null ? new byte[0] : body.getBytes();
     }
 
-    private static JsonNode jsonBody(RoutingContext ctx, String what) {
+    static JsonNode jsonBody(RoutingContext ctx, String what) {
         byte[] body = bytes(ctx);
         if (body.length == 0) {
             throw UserError.badRequest("request.invalid", "the " + what + " body is empty", "see docs/API.md for its JSON");

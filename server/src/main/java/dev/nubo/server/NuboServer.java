@@ -1,5 +1,8 @@
 package dev.nubo.server;
 
+import dev.nubo.access.MasterKey;
+import dev.nubo.access.Secrets;
+import dev.nubo.access.Tokens;
 import dev.nubo.apis.ApiGate;
 import dev.nubo.apis.ApiKeys;
 import dev.nubo.config.ConfigCenter;
@@ -60,9 +63,11 @@ public final class NuboServer implements AutoCloseable {
     private final String token;
     private final Shutdown shutdown;
     private final Instances instances;
+    private final Router router;
 
-    private NuboServer(Home home, Urls urls, String token, Shutdown shutdown, Instances instances) {
+    private NuboServer(Home home, Urls urls, String token, Shutdown shutdown, Instances instances, Router router) {
         this.home = home;
+        this.router = router;
         this.instances = instances;
         this.urls = urls;
         this.token = token;
@@ -95,15 +100,21 @@ public final class NuboServer implements AutoCloseable {
                     gateway.securePort().map(port -> "https://" + display(config.httpHost()) + ":" + port));
 
             byte[] configSecret = token.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            // Access: tokens (re-read every 5 s for those other nodes made or revoked), secrets, private services.
+            Tokens tokens = new Tokens(store.credentials(), token, clock);
+            vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> { tokens.refresh(); return null; }, false));
+            Secrets secrets = new Secrets(store.credentials(), config.masterKey()
+                    .orElseGet(() -> MasterKey.inFile(home.root().resolve("master.key"))), clock);
+            ApiAccess access = new ApiAccess(tokens, home);
             // Every instance finds the registry and its Spring Cloud Config server by environment alone, as an
-            // unmodified Spring Cloud app expects.
+            // unmodified Spring Cloud app expects; its secrets' values join its environment at launch.
             Map<String, String> registryEnv = Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", urls.api() + "/eureka/",
                     "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE);
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize()).withPlatformEnv((service, instance) -> {
                 Map<String, String> env = new java.util.LinkedHashMap<>(registryEnv);
                 env.putAll(ConfigCenter.clientEnvironment(urls.api(), configSecret, service, instance));
                 return env;
-            });
+            }).withSecrets(secrets::values);
             Registry registry = new Registry(clock);
             vertx.setPeriodic(5_000, timer -> registry.expire());
             new RegistryApi(registry).mount(router);    // before the control API's routes: registry clients carry no token
@@ -114,6 +125,9 @@ public final class NuboServer implements AutoCloseable {
             // Subscribed first: a pass that a change queues reads the records again.
             ServiceRecords records = new ServiceRecords(store);
             changes.subscribe(records::changed);
+            PrivateServices privates = new PrivateServices(store, access);
+            changes.subscribe(privates::changed);
+            gateway.guard(privates.loadAll());
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
                     artifacts, gateway, home, logs, clock, config.terminationGrace(), changes, registry));
             Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, clock);
@@ -127,12 +141,12 @@ public final class NuboServer implements AutoCloseable {
                     reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
                     .withWorkflows(new EventStarts(workflows))
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
-            Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls));
+            Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls, secrets));
             ApiKeys apiKeys = new ApiKeys();
             ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime);
             ApiCatalog apiCatalog = new ApiCatalog(home.root().resolve("apis"), apiGate, apiKeys, clock);
             gateway.frontDoor(apiGate);
-            ControlApi controlApi = new ControlApi(vertx, token, views, deployments, logs, home, urls, config.uploadLimit(),
+            ControlApi controlApi = new ControlApi(vertx, access, new AuditTrail(vertx, store.audit(), clock), privates, views, deployments, logs, home, urls, config.uploadLimit(),
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
@@ -142,7 +156,8 @@ public final class NuboServer implements AutoCloseable {
                     configSecret, clock).catchUpEvery(java.time.Duration.ofSeconds(5));
             shutdown.add(Stage.CONTROL_API, configCenter);
             ConfigApi configApi = new ConfigApi(configCenter, store, clock);
-            controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic).mount(router);
+            controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
+                    .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();
@@ -150,7 +165,7 @@ public final class NuboServer implements AutoCloseable {
             workflows.resumeAll();
             warmUp(runtimes, instances, store);
             home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
-            return new NuboServer(home, urls, token, shutdown, instances);
+            return new NuboServer(home, urls, token, shutdown, instances, router);
         } catch (RuntimeException e) {
             shutdown.close();
             throw e;
@@ -241,6 +256,12 @@ public final class NuboServer implements AutoCloseable {
     /** The URL a service answers at, e.g. {@code http://hello.localhost:8080/}. */
     public String serviceUrl(String name) {
         return urls.service(name);
+    }
+
+    /** Every control API route mounted with a path and methods, as {@code GET /v1/services/:name}: what access control must cover. */
+    List<String> apiRoutes() {
+        return router.getRoutes().stream().filter(r -> r.getPath() != null && r.methods() != null && !r.methods().isEmpty())
+                .flatMap(r -> r.methods().stream().map(m -> m.name() + " " + r.getPath())).distinct().toList();
     }
 
     public String adminToken() {

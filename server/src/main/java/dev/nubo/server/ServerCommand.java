@@ -202,9 +202,18 @@ public final class ServerCommand implements Callable<Integer> {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--store " + e.getMessage());
             }
         }
-        return base.withGateway(gateway).withApiHost(apiHost).withApiPort(apiPort).withUploadLimit(limit).withPoolSize(poolSize)
+        ServerConfig config = base.withGateway(gateway).withApiHost(apiHost).withApiPort(apiPort).withUploadLimit(limit).withPoolSize(poolSize)
                 .withRuntimeCache(runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache()).withCodeLimit(code)
                 .withStore(location);
+        // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
+        if (!env.containsKey("NUBO_MASTER_KEY")) {
+            return config;
+        }
+        try {
+            return config.withMasterKey(dev.nubo.access.MasterKey.fromEnvironment(env.get("NUBO_MASTER_KEY")));
+        } catch (NuboException e) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** The URL to use here, and what is bound when that is more than the URL says. */

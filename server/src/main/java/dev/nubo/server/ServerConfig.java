@@ -1,5 +1,8 @@
 package dev.nubo.server;
 
+import dev.nubo.access.MasterKey;
+import java.util.Optional;
+
 import dev.nubo.gateway.GatewayConfig;
 import dev.nubo.store.StoreLocation;
 import java.nio.file.Path;
@@ -29,6 +32,8 @@ import java.time.Duration;
  *       (why this default: {@code Artifacts.DEFAULT_CODE_LIMIT})</td></tr>
  *   <tr><td>store</td><td>SQLite in {@code home/nubo.db}</td><td>where services, revisions, traffic and their
  *       changes are kept: {@link StoreLocation#parse a PostgreSQL URL} for state that several nodes share</td></tr>
+ *   <tr><td>masterKey</td><td>{@code home/master.key}, made (0600) on first start</td><td>the AES key that seals
+ *       secrets; {@code $NUBO_MASTER_KEY} (32 bytes in base64) gives every node of a cluster the same one</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -41,7 +46,8 @@ public record ServerConfig(
         int poolSize,
         Path runtimeCache,
         long codeLimit,
-        StoreLocation store) {
+        StoreLocation store,
+        Optional<MasterKey> masterKey) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -68,7 +74,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
-                StoreLocation.sqlite(home.resolve("nubo.db")));
+                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty());
     }
 
     /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
@@ -78,41 +84,47 @@ public record ServerConfig(
     }
 
     public ServerConfig withGateway(GatewayConfig config) {
-        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
     }
 
     public ServerConfig withApiHost(String host) {
-        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
     }
 
     public ServerConfig withApiPort(int port) {
-        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
     }
 
     public ServerConfig withUploadLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
     }
 
     public ServerConfig withTerminationGrace(Duration grace) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey);
     }
 
     /** {@code size} idle processes per runtime kind. */
     public ServerConfig withPoolSize(int size) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey);
     }
 
     public ServerConfig withRuntimeCache(Path dir) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey);
     }
 
     public ServerConfig withCodeLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey);
     }
 
     /** The same, with the state in {@code store}. */
     public ServerConfig withStore(StoreLocation store) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
+    }
+
+    /** The same, with secrets sealed under {@code key} (a cluster's {@code NUBO_MASTER_KEY}) rather than NUBO_HOME/master.key's. */
+    public ServerConfig withMasterKey(MasterKey key) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store,
+                Optional.of(key));
     }
 
     /** The gateway's bind address. */

@@ -23,6 +23,14 @@ sealed interface SourceKind permits CronKind, WebhookKind, KafkaKind {
     List<SourceKind> ALL = List.of(new CronKind(), new WebhookKind(), new KafkaKind());
 
     /** What a running source is given: where its events go, its durable memory, time, and the server's addresses. */
+    /**
+     * The settings fields that hold credentials (a webhook's {@code secret}): {@link Sources} stores them
+     * sealed under the master key and opens them only to start the source.
+     */
+    default java.util.List<String> credentials() {
+        return java.util.List.of();
+    }
+
     record Context(EventSink sink, SourceState state, InstantSource clock, ScheduledExecutorService timer, Urls urls) {}
 
     /** A source of this kind as it runs. */

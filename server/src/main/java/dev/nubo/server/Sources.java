@@ -59,7 +59,10 @@ final class Sources implements AutoCloseable {
             Thread.ofPlatform().name("nubo-cron").daemon().factory());
     private final Map<String, SourceKind.Running> running = new ConcurrentHashMap<>();
 
-    Sources(Eventing eventing, SourceStore store, Vertx vertx, InstantSource clock, Urls urls) {
+    private final dev.nubo.access.Secrets secrets;
+
+    Sources(Eventing eventing, SourceStore store, Vertx vertx, InstantSource clock, Urls urls, dev.nubo.access.Secrets secrets) {
+        this.secrets = secrets;
         this.eventing = eventing;
         this.store = store;
         this.vertx = vertx;
@@ -88,6 +91,11 @@ final class Sources implements AutoCloseable {
         kind.validate(name, to, spec.path(kind.name())); // everything, before anything is stored
         if (to instanceof Destination.Broker b) {
             eventing.requireBroker(b.name());
+        }
+        if (spec.path(kind.name()) instanceof ObjectNode settings) {
+            // Credentials are sealed before they are stored (AES-GCM under the master key, bound to this source and field).
+            kind.credentials().stream().filter(f -> settings.path(f).isTextual()).forEach(f ->
+                    settings.put(f, secrets.sealValue(purpose(name, f), settings.get(f).asText())));
         }
         SourceRecord record = new SourceRecord(name, kind.name(), spec.toString(), clock.instant());
         store.create(record);
@@ -129,12 +137,22 @@ final class Sources implements AutoCloseable {
         SourceKind kind = SourceKind.named(s.kind());
         JsonNode spec = spec(s);
         try {
-            return kind.start(s.name(), to(spec), spec.path(kind.name()), new SourceKind.Context(eventing.sink("source:" + s.name()),
+            JsonNode settings = spec.path(kind.name()).deepCopy();
+            if (settings instanceof ObjectNode o) {
+                // Sealed credentials are opened for the running source only; one stored before sealing is used as it is.
+                kind.credentials().stream().filter(f -> o.path(f).isTextual() && dev.nubo.access.Secrets.isSealed(o.get(f).asText()))
+                        .forEach(f -> o.put(f, secrets.openValue(purpose(s.name(), f), o.get(f).asText())));
+            }
+            return kind.start(s.name(), to(spec), settings, new SourceKind.Context(eventing.sink("source:" + s.name()),
                     store.state(), clock, timer, urls));
         } catch (RuntimeException | Error e) {
             log.error("the source {} cannot start: {}", s.name(), Failure.describe(e), e);
             return new Failed(kind, spec.path(kind.name()), Failure.of(clock.instant(), "it could not start", e));
         }
+    }
+
+    private static String purpose(String source, String field) {
+        return "source:" + source + ":" + field;
     }
 
     private static Destination to(JsonNode spec) {

@@ -54,7 +54,7 @@ final class Views {
 
     record ConfigView(String runtime, String handler, String code, List<String> command, Map<String, String> env,
             String timeout, String memory, String maxBodySize, String readiness, String startTimeout,
-            Map<String, Object> scale, String drainTimeout, List<String> paths) {}
+            Map<String, Object> scale, String drainTimeout, List<String> paths, Map<String, String> secrets, String auth) {}
 
     /**
      * @param startMs how long the instance took from launch to ready: its cold start
@@ -206,7 +206,10 @@ final class Views {
                 runtime.commandField(), d.env(), Quantities.formatDuration(d.timeout()), Quantities.formatBytes(d.memory()), Quantities.formatBytes(d.maxBodySize()),
                 d.readiness().httpPath().map(p -> "http " + p).orElse("tcp"),
                 Quantities.formatDuration(d.readiness().startTimeout()),
-                scale(d.scale()), Quantities.formatDuration(d.drainTimeout()), d.paths());
+                scale(d.scale()), Quantities.formatDuration(d.drainTimeout()), d.paths(),
+                // The references only (variable to NAME/KEY): a secret's value is never in a view.
+                d.secrets().entrySet().stream().collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> e.getValue().toString())),
+                d.auth().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static Map<String, Object> scale(Descriptor.Scale s) {

@@ -10,7 +10,7 @@ import java.time.Instant;
 
 /**
  * {@code "webhook": {"secret", "type"}}: an event per request to {@code POST /v1/webhooks/NAME}. The secret
- * is stored, never shown.
+ * is stored sealed (a {@link #credentials() credential}), never shown.
  */
 record WebhookKind() implements SourceKind {
 
@@ -50,6 +50,11 @@ record WebhookKind() implements SourceKind {
     public Running start(String source, Destination to, JsonNode settings, Context context) {
         return new Hook(new WebhookSource(config(source, to, settings), context.sink(), context.clock()),
                 context.urls().api() + "/v1/webhooks/" + source);
+    }
+
+    @Override
+    public java.util.List<String> credentials() {
+        return java.util.List.of("secret");
     }
 
     @Override

@@ -67,6 +67,22 @@ class ServerCommandTest {
     }
 
     @Test
+    void takesAClustersMasterKeyFromTheEnvironmentAndNeverPrintsIt() {
+        assertThat(parse().config().masterKey()).as("one node: NUBO_HOME/master.key").isEmpty();
+        String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+        ServerCommand command = new ServerCommand(Map.of("NUBO_HOME", "/tmp/nubo-test-home", "NUBO_MASTER_KEY", key));
+        new CommandLine(command).parseArgs();
+        ServerConfig config = command.config();
+
+        assertThat(config.masterKey()).isPresent();
+        assertThat(config.toString()).contains("MasterKey[hidden]").doesNotContain(key);
+        ServerCommand wrong = new ServerCommand(Map.of("NUBO_HOME", "/tmp/nubo-test-home", "NUBO_MASTER_KEY", "c2hvcnQ="));
+        new CommandLine(wrong).parseArgs();
+        assertThatThrownBy(wrong::config).hasMessage("NUBO_MASTER_KEY must hold a 32-byte key in base64"
+                + " (make one with `head -c 32 /dev/urandom | base64`)");
+    }
+
+    @Test
     void keepsTheStateInSqliteInTheHomeUnlessToldAPostgresqlUrl() {
         assertThat(parse().config().store()).isEqualTo(StoreLocation.sqlite(Path.of("/tmp/nubo-test-home/nubo.db")));
 

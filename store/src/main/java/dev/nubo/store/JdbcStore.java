@@ -217,6 +217,16 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public Credentials credentials() {
+        return new Credentials(db);
+    }
+
+    @Override
+    public AuditLog audit() {
+        return new AuditLog(db);
+    }
+
+    @Override
     public void close() {
         try {
             listener.close();

@@ -146,6 +146,12 @@ public interface Store extends AutoCloseable {
     /** Applications' configuration and its versions (the configuration center), in this store's database. */
     ConfigLog config();
 
+    /** API tokens (hashed) and secrets (sealed), in this store's database. */
+    Credentials credentials();
+
+    /** The control API's audit log, in this store's database. */
+    AuditLog audit();
+
     /** The newest generation of the change feed: 0 before the first change. */
     long generation();
 

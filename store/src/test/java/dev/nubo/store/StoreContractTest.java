@@ -346,4 +346,32 @@ abstract class StoreContractTest extends StoreFixture {
     static long version(Store store, String service) {
         return store.service(service).orElseThrow().trafficVersion();
     }
+
+    @Test
+    void keepsTokensSecretsAndAuditEntriesAcrossReopen() {
+        Store store = open();
+        TokenRecord ci = new TokenRecord("a1b2", "ci", "producer", List.of("orders", "audit"), "ff00", T0, Optional.of(T0.plusSeconds(60)));
+        assertThat(store.credentials().addToken(ci)).isTrue();
+        assertThat(store.credentials().addToken(new TokenRecord("c3d4", "ci", "viewer", List.of(), "ee", T0, Optional.empty())))
+                .as("a second token of the same name").isFalse();
+        store.credentials().addToken(new TokenRecord("e5f6", "alice", "admin", List.of(), "dd", T0, Optional.empty()));
+        store.credentials().putSecret("db", List.of("password"), "c2VhbGVk", T0);
+        SecretRecord rotated = store.credentials().putSecret("db", List.of("password", "user"), "c2VhbGVkMg==", T0.plusSeconds(1));
+        store.audit().append(new AuditRecord(T0, "alice", "DELETE", "/v1/services/:name", "/v1/services/hello", "127.0.0.1", 200));
+        store.audit().append(new AuditRecord(T0.plusSeconds(5), "ci", "PUT", "/v1/secrets/:name", "/v1/secrets/db", "127.0.0.1", 403));
+        store.close();
+
+        Store again = open();
+        assertThat(again.credentials().token("a1b2")).contains(ci);
+        assertThat(again.credentials().tokens()).extracting(TokenRecord::name).containsExactly("alice", "ci");
+        assertThat(again.credentials().token("e5f6").orElseThrow().expiresAt()).isEmpty();
+        assertThat(rotated.version()).isEqualTo(2);
+        assertThat(again.credentials().secret("db")).contains(rotated);
+        assertThat(again.audit().since(T0, 10)).extracting(AuditRecord::caller).containsExactly("alice", "ci");
+        assertThat(again.audit().since(T0.plusSeconds(1), 10)).extracting(AuditRecord::status).containsExactly(403);
+        assertThat(again.credentials().revokeToken("ci")).isTrue();
+        assertThat(again.credentials().revokeToken("ci")).isFalse();
+        assertThat(again.credentials().deleteSecret("db")).isTrue();
+        assertThat(again.credentials().secrets()).isEmpty();
+    }
 }
