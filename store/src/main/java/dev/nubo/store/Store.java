@@ -143,6 +143,9 @@ public interface Store extends AutoCloseable {
     /** Workflow definitions, executions and histories, in this store's database. */
     WorkflowLog workflows();
 
+    /** Metering's hourly usage rollups, in the same database. */
+    UsageLog usage();
+
     /** The newest generation of the change feed: 0 before the first change. */
     long generation();
 
