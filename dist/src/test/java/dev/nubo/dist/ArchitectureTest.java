@@ -40,10 +40,11 @@ class ArchitectureTest {
             Map.entry("sources", Set.of("model", "eventsink")),
             Map.entry("kafka-source", Set.of("model", "eventsink")),
             Map.entry("workflows", Set.of("model", "store")),
+            Map.entry("metrics", Set.of("gateway", "store")),
             Map.entry("builds", Set.of("model")),
             Map.entry("cli", Set.of("model", "builds")),
             Map.entry("server", Set.of("model", "builds", "store", "instances", "runtimes", "runtimeapi", "gateway", "apis", "autoscaler", "eventsink", "events",
-                    "sources", "kafkasource", "workflows")),
+                    "sources", "kafkasource", "workflows", "metrics")),
             // store: only its test fixture EmbeddedPostgres, for end-to-end runs with the state in PostgreSQL.
             Map.entry("testing", Set.of("model", "cli", "store")),
             Map.entry("dist", Set.of("server", "cli")));

@@ -9,6 +9,7 @@ import dev.nubo.events.SourceStore;
 import dev.nubo.apis.ApiGate;
 import dev.nubo.apis.ApiKeys;
 import dev.nubo.gateway.Gateway;
+import dev.nubo.metrics.Metrics;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
 import dev.nubo.model.Descriptor;
@@ -69,6 +70,8 @@ public final class NuboServer implements AutoCloseable {
             Vertx vertx = vertx();
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
             Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(config.gateway()));
+            Metrics metrics = Metrics.create();
+            gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
             LogHub logs = new LogHub(home);
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish));
@@ -109,7 +112,10 @@ public final class NuboServer implements AutoCloseable {
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
                     new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
-            controlApi.with(new WorkflowsApi(workflows)::mount).mount(router);
+            reconciler.onReady(i -> i.readyAt().ifPresent(at -> metrics.instanceStarted(i.spec().service(), i.spec().revision(),
+                    java.time.Duration.between(i.createdAt(), at), i.pooled())));
+            controlApi.with(new WorkflowsApi(workflows)::mount)
+                    .with(new MetricsApi(metrics, records, reconciler, gateway, eventing)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();

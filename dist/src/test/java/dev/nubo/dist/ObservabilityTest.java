@@ -1,0 +1,109 @@
+package dev.nubo.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nubo.testing.SampleApps;
+import dev.nubo.testing.TestNubo;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user sees of their services through the packaged server: Prometheus metrics after real
+ * requests (checked by Prometheus's own {@code promtool}). One server for the whole class, the
+ * behaviours in sequence, to keep the suite short.
+ */
+class ObservabilityTest {
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path apps;
+
+    TestNubo nubo;
+
+    @BeforeEach
+    void start() {
+        nubo = TestNubo.start(home);
+    }
+
+    @AfterEach
+    void stop() {
+        nubo.close();
+    }
+
+    @Test
+    void metricsCountRequestsColdStartsAndInstancesAfterRealTraffic() throws Exception {
+        Path dir = TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SampleApps.echo("v1")));
+        assertThat(nubo.nubo("deploy", dir.toString()).exitCode()).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(nubo.get("shop", "/hello").statusCode()).isEqualTo(200);
+        }
+        assertThat(nubo.post("shop", "/orders", "x".repeat(100)).body()).isEqualTo("received 100 bytes");
+        assertThat(nubo.get("shop", "/unready").statusCode()).isEqualTo(503);
+
+        assertThat(nubo.api("GET", "/metrics", null, HttpRequest.BodyPublishers.noBody()).statusCode())
+                .as("metrics sit behind the admin token like the rest of the control API").isEqualTo(401);
+        String text = scrape();
+        String shop = "revision=\"shop-00001\",service=\"shop\"";
+        assertThat(value(text, "nubo_gateway_requests_total{code=\"2xx\"," + shop + "}")).isEqualTo(4);
+        assertThat(value(text, "nubo_gateway_requests_total{code=\"5xx\"," + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_gateway_request_duration_seconds_count{" + shop + "}")).isEqualTo(5);
+        assertThat(value(text, "nubo_gateway_request_duration_seconds_bucket{" + shop + ",le=\"+Inf\"}")).isEqualTo(5);
+        assertThat(value(text, "nubo_gateway_request_body_bytes_total{" + shop + "}")).isEqualTo(100);
+        assertThat(value(text, "nubo_gateway_response_body_bytes_total{" + shop + "}"))
+                .isEqualTo(3 * "shop says v1 at /hello".length() + "received 100 bytes".length() + "never ready".length());
+        assertThat(value(text, "nubo_instances{" + shop + ",state=\"ready\"}")).isEqualTo(1);
+        assertThat(value(text, "nubo_autoscaler_actual_instances{" + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_gateway_hold_queue{" + shop + "}")).isZero();
+        assertThat(value(text, "nubo_instance_start_duration_seconds_count{pooled=\"false\"," + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "jvm_threads_live_threads")).isPositive();
+
+        // After a restart the revision is at zero: the first request waits for a cold start.
+        nubo.restart();
+        assertThat(nubo.get("shop", "/cold").statusCode()).isEqualTo(200);
+        text = scrape();
+        assertThat(value(text, "nubo_cold_start_duration_seconds_count{" + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_cold_start_phase_duration_seconds_count{phase=\"hold\"," + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_cold_start_phase_duration_seconds_count{phase=\"first_response\"," + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_cold_start_phase_duration_seconds_sum{phase=\"hold\"," + shop + "}")).isPositive();
+        assertThat(value(text, "nubo_gateway_hold_duration_seconds_count{" + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_gateway_requests_total{code=\"2xx\"," + shop + "}")).as("counts start again with the server").isEqualTo(1);
+    }
+
+    /** GET /metrics with the token, checked by promtool: a parse error or a lint problem fails the test. */
+    private String scrape() throws IOException, InterruptedException {
+        HttpResponse<String> response = nubo.api("/metrics");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+        Process promtool;
+        try {
+            promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("promtool is missing: install Debian's `prometheus` package (.ci/run does)", e);
+        }
+        try (var in = promtool.getOutputStream()) {
+            in.write(response.body().getBytes(StandardCharsets.UTF_8));
+        }
+        String said = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor()).as("promtool check metrics said: %s", said).isZero();
+        return response.body();
+    }
+
+    /** The value of one sample, by its exact name and labels as Micrometer writes them (labels sorted). */
+    static double value(String text, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+        assertThat(m.find()).as("series %s in:%n%s", series, text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}
