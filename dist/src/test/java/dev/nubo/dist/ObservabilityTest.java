@@ -2,6 +2,8 @@ package dev.nubo.dist;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
 import dev.nubo.testing.SampleApps;
 import dev.nubo.testing.TestNubo;
 import java.io.IOException;
@@ -19,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a user sees of their services through the packaged server: Prometheus metrics after real
- * requests (checked by Prometheus's own {@code promtool}). One server for the whole class, the
+ * requests (checked by Prometheus's own {@code promtool}), and usage (metering) across a restart. One server for the whole class, the
  * behaviours in sequence, to keep the suite short.
  */
 class ObservabilityTest {
@@ -43,7 +45,7 @@ class ObservabilityTest {
     }
 
     @Test
-    void metricsCountRequestsColdStartsAndInstancesAfterRealTraffic() throws Exception {
+    void metricsAndUsageCountRealRequestsColdStartsAndInstances() throws Exception {
         Path dir = TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SampleApps.echo("v1")));
         assertThat(nubo.nubo("deploy", dir.toString()).exitCode()).isZero();
         for (int i = 0; i < 3; i++) {
@@ -69,6 +71,21 @@ class ObservabilityTest {
         assertThat(value(text, "nubo_instance_start_duration_seconds_count{pooled=\"false\"," + shop + "}")).isEqualTo(1);
         assertThat(value(text, "jvm_threads_live_threads")).isPositive();
 
+        // Metering: the same requests as usage, in the store's hourly rollups.
+        TestNubo.CliResult usage = nubo.nubo("usage", "--since", "1h", "--by", "revision", "-o", "json");
+        assertThat(usage.exitCode()).as(usage.toString()).isZero();
+        JsonNode row = Json.mapper().readTree(usage.out()).path("usage").get(0);
+        assertThat(row.path("service").asText()).isEqualTo("shop");
+        assertThat(row.path("revision").asText()).isEqualTo("shop-00001");
+        assertThat(row.path("invocations").asLong()).isEqualTo(5);
+        assertThat(row.path("bytesIn").asLong()).isEqualTo(100);
+        assertThat(row.path("gbSeconds").asDouble()).as("128 MiB for the instance's lifetime so far").isPositive();
+        assertThat(row.path("activeGbSeconds").asDouble()).isPositive().isLessThan(row.path("gbSeconds").asDouble());
+        TestNubo.CliResult csv = nubo.nubo("usage", "--since", "1h", "-o", "csv");
+        assertThat(csv.out().lines().toList()).hasSize(2).first()
+                .isEqualTo("service,invocations,gbSeconds,activeGbSeconds,cpuSeconds,bytesIn,bytesOut");
+        assertThat(csv.out().lines().toList().get(1)).startsWith("shop,5,");
+
         // After a restart the revision is at zero: the first request waits for a cold start.
         nubo.restart();
         assertThat(nubo.get("shop", "/cold").statusCode()).isEqualTo(200);
@@ -79,6 +96,8 @@ class ObservabilityTest {
         assertThat(value(text, "nubo_cold_start_phase_duration_seconds_sum{phase=\"hold\"," + shop + "}")).isPositive();
         assertThat(value(text, "nubo_gateway_hold_duration_seconds_count{" + shop + "}")).isEqualTo(1);
         assertThat(value(text, "nubo_gateway_requests_total{code=\"2xx\"," + shop + "}")).as("counts start again with the server").isEqualTo(1);
+        JsonNode after = Json.mapper().readTree(nubo.api("/v1/usage?since=1h&by=service").body()).path("usage").get(0);
+        assertThat(after.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
     }
 
     /** GET /metrics with the token, checked by promtool: a parse error or a lint problem fails the test. */
