@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * What a user sees of their services through the packaged server: Prometheus metrics after real
- * requests (checked by Prometheus's own {@code promtool}), and usage (metering) across a restart. One server for the whole class, the
+ * requests (checked by Prometheus's own {@code promtool}), usage (metering) across a restart, and logs
+ * filtered by time, pattern and request id. One server for the whole class, the
  * behaviours in sequence, to keep the suite short.
  */
 class ObservabilityTest {
@@ -45,7 +46,7 @@ class ObservabilityTest {
     }
 
     @Test
-    void metricsAndUsageCountRealRequestsColdStartsAndInstances() throws Exception {
+    void metricsUsageAndLogsFollowRealRequestsColdStartsAndInstances() throws Exception {
         Path dir = TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SampleApps.echo("v1")));
         assertThat(nubo.nubo("deploy", dir.toString()).exitCode()).isZero();
         for (int i = 0; i < 3; i++) {
@@ -86,6 +87,28 @@ class ObservabilityTest {
                 .isEqualTo("service,invocations,gbSeconds,activeGbSeconds,cpuSeconds,bytesIn,bytesOut");
         assertThat(csv.out().lines().toList().get(1)).startsWith("shop,5,");
 
+        // Logs: by time, by pattern, by request id (which Nubo's Node runtime writes into a function's lines), as JSON.
+        TestNubo.CliResult served = nubo.nubo("logs", "shop", "--since", "10m", "--grep", "served /h.llo");
+        assertThat(served.out().lines().toList()).as(served.toString()).hasSize(3).allMatch(l -> l.contains(" stdout served /hello"));
+        assertThat(nubo.nubo("logs", "shop", "--since", "2000-01-01T00:00:00Z", "--grep", "served /h.llo").out().lines()).hasSize(3);
+        assertThat(nubo.nubo("logs", "shop", "--since", "2099-01-01T00:00:00Z").out()).isEmpty();
+        TestNubo.CliResult badGrep = nubo.nubo("logs", "shop", "--grep", "(");
+        assertThat(badGrep.exitCode()).isEqualTo(1);
+        assertThat(badGrep.err()).contains("grep=( is not a regular expression");
+        Path fn = TestNubo.app(apps.resolve("fn"), "greeter", "name: greeter\nruntime: node\nhandler: index.handler\n",
+                Map.of("index.mjs", "export const handler = async (event) => { console.log('greeting', JSON.parse(event.body).name); return {ok: true}; };\n"));
+        assertThat(nubo.nubo("deploy", fn.toString()).exitCode()).isZero();
+        for (String id : new String[] {"req-ada-1", "req-bob-2"}) {
+            assertThat(nubo.send("greeter", "/", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"name\":\"" + id.substring(4, 7) + "\"}")), Map.of("X-Request-Id", id)).statusCode()).isEqualTo(200);
+        }
+        TestNubo.CliResult one = nubo.nubo("logs", "greeter", "--request", "req-bob-2", "-o", "json");
+        assertThat(one.out().lines().toList()).as(one.toString()).hasSize(1);
+        JsonNode line = Json.mapper().readTree(one.out().lines().findFirst().orElseThrow());
+        assertThat(line.path("text").asText()).contains("req-bob-2").contains("greeting bob");
+        assertThat(line.path("instance").asText()).startsWith("greeter-00001-");
+        assertThat(line.path("stream").asText()).isEqualTo("stdout");
+
         // After a restart the revision is at zero: the first request waits for a cold start.
         nubo.restart();
         assertThat(nubo.get("shop", "/cold").statusCode()).isEqualTo(200);
@@ -96,8 +119,8 @@ class ObservabilityTest {
         assertThat(value(text, "nubo_cold_start_phase_duration_seconds_sum{phase=\"hold\"," + shop + "}")).isPositive();
         assertThat(value(text, "nubo_gateway_hold_duration_seconds_count{" + shop + "}")).isEqualTo(1);
         assertThat(value(text, "nubo_gateway_requests_total{code=\"2xx\"," + shop + "}")).as("counts start again with the server").isEqualTo(1);
-        JsonNode after = Json.mapper().readTree(nubo.api("/v1/usage?since=1h&by=service").body()).path("usage").get(0);
-        assertThat(after.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
+        JsonNode shopAfter = Json.mapper().readTree(nubo.api("/v1/usage?since=1h&by=service&service=shop").body()).path("usage").get(0);
+        assertThat(shopAfter.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
     }
 
     /** GET /metrics with the token, checked by promtool: a parse error or a lint problem fails the test. */

@@ -1,6 +1,5 @@
 package dev.nubo.server;
 
-import dev.nubo.model.Quantities;
 import dev.nubo.model.UserError;
 import dev.nubo.store.Store;
 import dev.nubo.store.UsageLog.Usage;
@@ -8,7 +7,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -86,23 +84,8 @@ final class UsageApi {
         return Math.round(mibMs / 1024.0 / 1000.0 * 1e6) / 1e6;
     }
 
-    /** {@code 10m}, {@code 24h} (before now) or an ISO-8601 instant; a day when absent. */
+    /** A duration before now or an ISO-8601 time; a day when absent. */
     private Instant since(String text) {
-        if (text == null || text.isBlank()) {
-            return clock.instant().minus(java.time.Duration.ofHours(24));
-        }
-        if (text.endsWith("d") && text.length() > 1 && text.substring(0, text.length() - 1).chars().allMatch(Character::isDigit)) {
-            return clock.instant().minus(java.time.Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1))));
-        }
-        var ago = Quantities.duration(text);
-        if (ago.isPresent()) {
-            return clock.instant().minus(ago.get());
-        }
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            throw UserError.badRequest("usage.bad_since", "since=" + text + " is neither a duration nor a time",
-                    "pass a duration before now (30m, 24h, 7d) or an ISO-8601 time (2026-12-03T00:00:00Z)");
-        }
+        return text == null || text.isBlank() ? clock.instant().minus(java.time.Duration.ofHours(24)) : LogFilter.since(text, clock.instant());
     }
 }
