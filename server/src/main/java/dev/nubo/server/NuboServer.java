@@ -71,7 +71,9 @@ public final class NuboServer implements AutoCloseable {
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
             Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(config.gateway()));
             Metrics metrics = Metrics.create();
-            gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
+            if (config.metrics()) {
+                gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
+            }
             LogHub logs = new LogHub(home);
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish));
