@@ -40,7 +40,7 @@ class CliTest {
 
         assertThat(top.getSubcommands().keySet()).containsExactlyInAnyOrder(
                 "server", "init", "deploy", "dev", "debug", "list", "ls", "describe", "logs", "invoke", "delete", "rollback", "traffic",
-                "broker", "trigger", "events", "invocations", "source", "workflow", "api", "apikey", "usage");
+                "broker", "trigger", "events", "invocations", "source", "workflow", "api", "apikey", "usage", "top");
     }
 
     @Test
