@@ -72,6 +72,13 @@ class ObservabilityTest {
         assertThat(value(text, "nubo_instance_start_duration_seconds_count{pooled=\"false\"," + shop + "}")).isEqualTo(1);
         assertThat(value(text, "jvm_threads_live_threads")).isPositive();
 
+        // nubo top: the same metrics, as a table of the interval between two scrapes.
+        TestNubo.CliResult top = nubo.nubo("top", "--once", "--interval", "1s");
+        assertThat(top.exitCode()).as(top.toString()).isZero();
+        assertThat(top.out().lines().toList()).as(top.out()).hasSize(2).first().asString()
+                .startsWith("SERVICE").contains("REQ/S", "5XX", "P99", "READY", "DESIRED", "HELD");
+        assertThat(top.out().lines().toList().get(1).split("\\s+")).startsWith("shop", "shop-00001", "0.0", "0.0%", "-", "-", "1");
+
         // Metering: the same requests as usage, in the store's hourly rollups.
         TestNubo.CliResult usage = nubo.nubo("usage", "--since", "1h", "--by", "revision", "-o", "json");
         assertThat(usage.exitCode()).as(usage.toString()).isZero();

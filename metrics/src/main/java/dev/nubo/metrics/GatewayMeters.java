@@ -44,6 +44,33 @@ final class GatewayMeters implements Meters {
         return revisions.values();
     }
 
+    /**
+     * Drops the meters of revisions that no longer exist (their service was deleted), so series of
+     * deleted services do not pile up in every scrape. A revision that comes back under the same id
+     * (a service deployed again after a delete) gets new meters from its first route.
+     */
+    void retainOnly(java.util.Set<String> existing, long readSinceNanos) {
+        // Only meters older than the read: a revision deployed (and routed) while `existing` was read is not in it, yet exists.
+        java.util.Set<String> gone = new java.util.HashSet<>();
+        revisions.values().removeIf(r -> {
+            boolean drop = !existing.contains(r.revision) && r.created - readSinceNanos < 0;
+            if (drop) {
+                gone.add(r.revision);
+            }
+            return drop;
+        });
+        for (io.micrometer.core.instrument.Meter m : registry.getMeters()) {
+            String revision = m.getId().getTag("revision");
+            String name = m.getId().getName();
+            boolean ours = name.startsWith("nubo.gateway.requests") || name.startsWith("nubo.gateway.request.")
+                    || name.startsWith("nubo.gateway.response.") || name.equals("nubo.gateway.hold.duration")
+                    || name.startsWith("nubo.cold.start") || name.equals("nubo.instance.start.duration");
+            if (ours && gone.contains(revision)) {
+                registry.remove(m);
+            }
+        }
+    }
+
     static Timer timer(MeterRegistry registry, String name, String help, Tags tags) {
         return Timer.builder(name).description(help).tags(tags).serviceLevelObjectives(BUCKETS).register(registry);
     }
@@ -64,6 +91,7 @@ final class GatewayMeters implements Meters {
         private final Timer coldTotal;
         private final Counter bytesIn;
         private final Counter bytesOut;
+        private final long created = System.nanoTime();
 
         Revision(MeterRegistry registry, String service, String revision) {
             this.registry = registry;

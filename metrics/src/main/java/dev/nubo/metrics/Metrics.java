@@ -97,6 +97,15 @@ public final class Metrics implements AutoCloseable {
         this.fleet = source;
     }
 
+    /**
+     * Forgets the per-request meters of revisions not in {@code existing} (every stored revision of
+     * every service, routed or not, as read starting at {@code readSinceNanos}, a {@link System#nanoTime()}):
+     * meters made after that moment are kept, since their revision may be newer than the read.
+     */
+    public void retainOnly(java.util.Set<String> existing, long readSinceNanos) {
+        gateway.retainOnly(existing, readSinceNanos);
+    }
+
     /** Where a scrape reads eventing's trigger counts from. */
     public void triggers(Supplier<List<TriggerCounts>> source) {
         this.triggers = source;

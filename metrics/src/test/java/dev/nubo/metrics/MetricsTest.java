@@ -36,6 +36,23 @@ class MetricsTest {
     }
 
     @Test
+    void forgetsTheMetersOfRevisionsThatNoLongerExist() {
+        Metrics metrics = Metrics.create();
+        metrics.gateway().revision("shop", "shop-00001").answered(200, 1_000_000, 0, 0);
+        metrics.gateway().revision("cart", "cart-00001").answered(200, 1_000_000, 0, 0);
+        metrics.instanceStarted("cart", "cart-00001", Duration.ofMillis(30), false);
+
+        long read = System.nanoTime();
+        metrics.gateway().revision("new", "new-00001").answered(200, 1_000_000, 0, 0);  // deployed while the store was read
+        metrics.retainOnly(java.util.Set.of("shop-00001"), read);
+
+        assertThat(metrics.scrape()).contains("revision=\"shop-00001\"").contains("revision=\"new-00001\"").doesNotContain("cart");
+        metrics.gateway().revision("cart", "cart-00001").answered(200, 1_000_000, 0, 0);
+        assertThat(metrics.scrape()).as("deployed again: counted from zero")
+                .contains("nubo_gateway_requests_total{code=\"2xx\",revision=\"cart-00001\",service=\"cart\"} 1.0");
+    }
+
+    @Test
     void resolvesOneMeterPerRevisionSoTheRequestPathHoldsItAcrossRouteTables() {
         Metrics metrics = Metrics.create();
         assertThat(metrics.gateway().revision("shop", "shop-00001")).isSameAs(metrics.gateway().revision("shop", "shop-00001"));

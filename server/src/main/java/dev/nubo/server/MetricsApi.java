@@ -42,7 +42,11 @@ final class MetricsApi {
 
     /** Every routed revision of every service, as a scrape sees it now. */
     private List<Metrics.RevisionState> fleet() {
+        long read = System.nanoTime();
         records.catchUp();
+        java.util.Set<String> existing = new java.util.HashSet<>();
+        records.services().forEach(s -> records.of(s.name()).revisions().forEach(r -> existing.add(r.id())));
+        metrics.retainOnly(existing, read);
         List<Metrics.RevisionState> out = new ArrayList<>();
         for (var service : records.services()) {
             for (String revision : reconciler.plan(service.name()).routed()) {
