@@ -71,6 +71,10 @@ class ObservabilityTest {
         assertThat(value(text, "nubo_gateway_hold_queue{" + shop + "}")).isZero();
         assertThat(value(text, "nubo_instance_start_duration_seconds_count{pooled=\"false\"," + shop + "}")).isEqualTo(1);
         assertThat(value(text, "jvm_threads_live_threads")).isPositive();
+        Matcher rss = Pattern.compile("^nubo_instance_memory_rss_bytes\\{instance=\"shop-00001-[a-z0-9]+\"," + Pattern.quote(shop) + "} (\\S+)$",
+                Pattern.MULTILINE).matcher(text);
+        assertThat(rss.find()).as(text).isTrue();
+        assertThat(Double.parseDouble(rss.group(1))).as("a Python process's resident memory").isBetween(1e6, 1e9);
 
         // nubo top: the same metrics, as a table of the interval between two scrapes.
         TestNubo.CliResult top = nubo.nubo("top", "--once", "--interval", "1s");

@@ -46,6 +46,14 @@ public final class Metrics implements AutoCloseable {
      */
     public record RevisionState(String service, String revision, Map<String, Integer> instances, int waiting, int desired, int ready) {}
 
+    /**
+     * One live instance's process as the kernel reports it at the moment of a scrape.
+     *
+     * @param cpuSeconds user + system CPU time of the process so far
+     * @param rssBytes its resident memory now
+     */
+    public record InstanceUsage(String service, String revision, String instance, double cpuSeconds, long rssBytes) {}
+
     /** One trigger's delivery counts: running totals kept by eventing, and what waits now. */
     public record TriggerCounts(String trigger, String broker, long delivered, long deadLettered, int pending) {}
 
@@ -61,6 +69,9 @@ public final class Metrics implements AutoCloseable {
     private final MultiGauge pending;
     private volatile Supplier<List<RevisionState>> fleet = List::of;
     private volatile Supplier<List<TriggerCounts>> triggers = List::of;
+    private volatile Supplier<List<InstanceUsage>> processes = List::of;
+    private final MultiGauge cpu;
+    private final MultiGauge rss;
 
     private Metrics() {
         registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -79,6 +90,8 @@ public final class Metrics implements AutoCloseable {
         actual = MultiGauge.builder("nubo.autoscaler.actual.instances").description("Instances ready now").register(registry);
         delivered = MultiGauge.builder("nubo.events.delivered").description("Events delivered by a trigger since it was created").register(registry);
         deadLettered = MultiGauge.builder("nubo.events.dead.lettered").description("Events a trigger gave up on, kept as dead letters").register(registry);
+        cpu = MultiGauge.builder("nubo.instance.cpu").baseUnit("seconds").description("CPU time of an instance's process so far (user + system)").register(registry);
+        rss = MultiGauge.builder("nubo.instance.memory.rss").baseUnit("bytes").description("Resident memory of an instance's process now").register(registry);
         pending = MultiGauge.builder("nubo.events.pending").description("Events waiting for a trigger's delivery now").register(registry);
     }
 
@@ -104,6 +117,11 @@ public final class Metrics implements AutoCloseable {
      */
     public void retainOnly(java.util.Set<String> existing, long readSinceNanos) {
         gateway.retainOnly(existing, readSinceNanos);
+    }
+
+    /** Where a scrape reads the instances' CPU and memory from. */
+    public void processes(Supplier<List<InstanceUsage>> source) {
+        this.processes = source;
     }
 
     /** Where a scrape reads eventing's trigger counts from. */
@@ -138,11 +156,18 @@ public final class Metrics implements AutoCloseable {
         waiting.register(held, true);
         desired.register(wanted, true);
         actual.register(ready, true);
+        List<InstanceUsage> usage = processes.get();
+        cpu.register(usage.stream().map(u -> (MultiGauge.Row<?>) MultiGauge.Row.of(instanceTags(u), u.cpuSeconds())).toList(), true);
+        rss.register(usage.stream().map(u -> (MultiGauge.Row<?>) MultiGauge.Row.of(instanceTags(u), u.rssBytes())).toList(), true);
         List<TriggerCounts> counts = triggers.get();
         delivered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.delivered())).toList(), true);
         deadLettered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.deadLettered())).toList(), true);
         pending.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.pending())).toList(), true);
         return registry.scrape();
+    }
+
+    private static Tags instanceTags(InstanceUsage u) {
+        return Tags.of("service", u.service(), "revision", u.revision(), "instance", u.instance());
     }
 
     private static Tags triggerTags(TriggerCounts t) {

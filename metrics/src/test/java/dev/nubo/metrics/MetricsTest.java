@@ -83,6 +83,8 @@ class MetricsTest {
                 new Metrics.RevisionState("shop", "shop-00001", Map.of("READY", 2, "STARTING", 1), 4, 3, 2)));
         metrics.fleet(() -> List.copyOf(fleet));
         metrics.triggers(() -> List.of(new Metrics.TriggerCounts("orders", "default", 7, 1, 2)));
+        metrics.processes(() -> fleet.isEmpty() ? List.of()
+                : List.of(new Metrics.InstanceUsage("shop", "shop-00001", "shop-00001-abcde", 1.25, 30L << 20)));
 
         assertThat(metrics.scrape())
                 .contains("nubo_instances{revision=\"shop-00001\",service=\"shop\",state=\"ready\"} 2.0")
@@ -92,9 +94,12 @@ class MetricsTest {
                 .contains("nubo_autoscaler_actual_instances{revision=\"shop-00001\",service=\"shop\"} 2.0")
                 .contains("nubo_events_delivered{broker=\"default\",trigger=\"orders\"} 7.0")
                 .contains("nubo_events_dead_lettered{broker=\"default\",trigger=\"orders\"} 1.0")
-                .contains("nubo_events_pending{broker=\"default\",trigger=\"orders\"} 2.0");
+                .contains("nubo_events_pending{broker=\"default\",trigger=\"orders\"} 2.0")
+                .contains("nubo_instance_cpu_seconds{instance=\"shop-00001-abcde\",revision=\"shop-00001\",service=\"shop\"} 1.25")
+                .contains("nubo_instance_memory_rss_bytes{instance=\"shop-00001-abcde\",revision=\"shop-00001\",service=\"shop\"} 3.145728E7");
 
         fleet.clear();
-        assertThat(metrics.scrape()).doesNotContain("nubo_instances{").doesNotContain("nubo_autoscaler_desired_instances{");
+        assertThat(metrics.scrape()).doesNotContain("nubo_instances{").doesNotContain("nubo_autoscaler_desired_instances{")
+                .doesNotContain("nubo_instance_cpu_seconds{");
     }
 }

@@ -29,6 +29,7 @@ final class MetricsApi {
         this.reconciler = reconciler;
         this.gateway = gateway;
         metrics.fleet(this::fleet);
+        metrics.processes(this::processes);
         metrics.triggers(() -> eventing.triggers().stream()
                 .map(t -> new Metrics.TriggerCounts(t.trigger().name(), t.trigger().broker(), t.delivered(), t.deadLettered(), t.pending()))
                 .toList());
@@ -38,6 +39,26 @@ final class MetricsApi {
         router.get("/metrics").blockingHandler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()), false);
+    }
+
+    /** CPU and resident memory of every live instance process of a routed revision, read from /proc now. */
+    private List<Metrics.InstanceUsage> processes() {
+        List<Metrics.InstanceUsage> out = new ArrayList<>();
+        for (var service : records.services()) {
+            for (String revision : reconciler.plan(service.name()).routed()) {
+                for (Instance i : reconciler.instances(service.name(), revision)) {
+                    if (i.pid().isPresent()) {
+                        long pid = i.pid().getAsLong();
+                        var cpuMs = UsageSampler.cpuMs(pid);
+                        var rss = UsageSampler.rssBytes(pid);
+                        if (cpuMs.isPresent() && rss.isPresent()) {
+                            out.add(new Metrics.InstanceUsage(service.name(), revision, i.id(), cpuMs.getAsLong() / 1000.0, rss.getAsLong()));
+                        }
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** Every routed revision of every service, as a scrape sees it now. */

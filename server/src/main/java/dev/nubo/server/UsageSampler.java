@@ -30,6 +30,8 @@ final class UsageSampler implements AutoCloseable {
     static final Duration EVERY = Duration.ofSeconds(15);
     /** Linux's USER_HZ, which /proc reports CPU times in; 100 on every mainstream kernel. */
     private static final long TICKS_PER_SECOND = 100;
+    /** The page size /proc/PID/statm counts in; 4 KiB on x86-64 and most arm64 kernels. */
+    private static final long PAGE_BYTES = 4096;
     private static final Logger log = LoggerFactory.getLogger(UsageSampler.class);
 
     private final Metering metering = new Metering();
@@ -81,6 +83,16 @@ final class UsageSampler implements AutoCloseable {
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);  // utime, stime: fields 14 and 15 of stat
             return OptionalLong.of(ticks * 1000 / TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    /** Resident memory of a process now, from /proc (Linux); empty where unreadable. */
+    static OptionalLong rssBytes(long pid) {
+        try {
+            String[] statm = Files.readString(Path.of("/proc", Long.toString(pid), "statm")).trim().split(" ");
+            return OptionalLong.of(Long.parseLong(statm[1]) * PAGE_BYTES);
         } catch (IOException | RuntimeException e) {
             return OptionalLong.empty();
         }
