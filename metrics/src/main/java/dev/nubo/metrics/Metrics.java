@@ -70,6 +70,8 @@ public final class Metrics implements AutoCloseable {
     private volatile Supplier<List<RevisionState>> fleet = List::of;
     private volatile Supplier<List<TriggerCounts>> triggers = List::of;
     private volatile Supplier<List<InstanceUsage>> processes = List::of;
+    private volatile Supplier<List<dev.nubo.store.WorkflowLog.StatusCount>> executions = List::of;
+    private final MultiGauge workflowExecutions;
     private final MultiGauge cpu;
     private final MultiGauge rss;
 
@@ -92,6 +94,7 @@ public final class Metrics implements AutoCloseable {
         deadLettered = MultiGauge.builder("nubo.events.dead.lettered").description("Events a trigger gave up on, kept as dead letters").register(registry);
         cpu = MultiGauge.builder("nubo.instance.cpu").baseUnit("seconds").description("CPU time of an instance's process so far (user + system)").register(registry);
         rss = MultiGauge.builder("nubo.instance.memory.rss").baseUnit("bytes").description("Resident memory of an instance's process now").register(registry);
+        workflowExecutions = MultiGauge.builder("nubo.workflow.executions").description("Workflow executions kept in the store, by status").register(registry);
         pending = MultiGauge.builder("nubo.events.pending").description("Events waiting for a trigger's delivery now").register(registry);
     }
 
@@ -117,6 +120,11 @@ public final class Metrics implements AutoCloseable {
      */
     public void retainOnly(java.util.Set<String> existing, long readSinceNanos) {
         gateway.retainOnly(existing, readSinceNanos);
+    }
+
+    /** Where a scrape reads the workflow executions per status from. */
+    public void executions(Supplier<List<dev.nubo.store.WorkflowLog.StatusCount>> source) {
+        this.executions = source;
     }
 
     /** Where a scrape reads the instances' CPU and memory from. */
@@ -159,6 +167,8 @@ public final class Metrics implements AutoCloseable {
         List<InstanceUsage> usage = processes.get();
         cpu.register(usage.stream().map(u -> (MultiGauge.Row<?>) MultiGauge.Row.of(instanceTags(u), u.cpuSeconds())).toList(), true);
         rss.register(usage.stream().map(u -> (MultiGauge.Row<?>) MultiGauge.Row.of(instanceTags(u), u.rssBytes())).toList(), true);
+        workflowExecutions.register(executions.get().stream().map(e -> (MultiGauge.Row<?>) MultiGauge.Row.of(
+                Tags.of("workflow", e.workflow(), "status", e.status().toLowerCase(java.util.Locale.ROOT)), e.executions())).toList(), true);
         List<TriggerCounts> counts = triggers.get();
         delivered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.delivered())).toList(), true);
         deadLettered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.deadLettered())).toList(), true);

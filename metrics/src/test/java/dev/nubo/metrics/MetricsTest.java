@@ -83,6 +83,7 @@ class MetricsTest {
                 new Metrics.RevisionState("shop", "shop-00001", Map.of("READY", 2, "STARTING", 1), 4, 3, 2)));
         metrics.fleet(() -> List.copyOf(fleet));
         metrics.triggers(() -> List.of(new Metrics.TriggerCounts("orders", "default", 7, 1, 2)));
+        metrics.executions(() -> List.of(new dev.nubo.store.WorkflowLog.StatusCount("approval", "RUNNING", 3)));
         metrics.processes(() -> fleet.isEmpty() ? List.of()
                 : List.of(new Metrics.InstanceUsage("shop", "shop-00001", "shop-00001-abcde", 1.25, 30L << 20)));
 
@@ -95,6 +96,7 @@ class MetricsTest {
                 .contains("nubo_events_delivered{broker=\"default\",trigger=\"orders\"} 7.0")
                 .contains("nubo_events_dead_lettered{broker=\"default\",trigger=\"orders\"} 1.0")
                 .contains("nubo_events_pending{broker=\"default\",trigger=\"orders\"} 2.0")
+                .contains("nubo_workflow_executions{status=\"running\",workflow=\"approval\"} 3.0")
                 .contains("nubo_instance_cpu_seconds{instance=\"shop-00001-abcde\",revision=\"shop-00001\",service=\"shop\"} 1.25")
                 .contains("nubo_instance_memory_rss_bytes{instance=\"shop-00001-abcde\",revision=\"shop-00001\",service=\"shop\"} 3.145728E7");
 

@@ -23,13 +23,15 @@ final class MetricsApi {
     private final Reconciler reconciler;
     private final Gateway gateway;
 
-    MetricsApi(Metrics metrics, ServiceRecords records, Reconciler reconciler, Gateway gateway, Eventing eventing) {
+    MetricsApi(Metrics metrics, ServiceRecords records, Reconciler reconciler, Gateway gateway, Eventing eventing,
+               dev.nubo.store.WorkflowLog workflows) {
         this.metrics = metrics;
         this.records = records;
         this.reconciler = reconciler;
         this.gateway = gateway;
         metrics.fleet(this::fleet);
         metrics.processes(this::processes);
+        metrics.executions(workflows::statusCounts);
         metrics.triggers(() -> eventing.triggers().stream()
                 .map(t -> new Metrics.TriggerCounts(t.trigger().name(), t.trigger().broker(), t.delivered(), t.deadLettered(), t.pending()))
                 .toList());

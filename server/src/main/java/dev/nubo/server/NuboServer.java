@@ -117,7 +117,7 @@ public final class NuboServer implements AutoCloseable {
             reconciler.onReady(i -> i.readyAt().ifPresent(at -> metrics.instanceStarted(i.spec().service(), i.spec().revision(),
                     java.time.Duration.between(i.createdAt(), at), i.pooled())));
             controlApi.with(new WorkflowsApi(workflows)::mount)
-                    .with(new MetricsApi(metrics, records, reconciler, gateway, eventing)::mount)
+                    .with(new MetricsApi(metrics, records, reconciler, gateway, eventing, store.workflows())::mount)
                     .with(new UsageApi(shutdown.add(Stage.RECONCILER, new UsageSampler(metrics, records, reconciler, store, clock)),
                             store, clock)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());

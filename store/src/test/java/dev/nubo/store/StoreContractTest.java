@@ -51,6 +51,19 @@ abstract class StoreContractTest extends StoreFixture {
     }
 
     @Test
+    void countsWorkflowExecutionsPerWorkflowAndStatus() {
+        Store store = open();
+        WorkflowVersion v = store.workflows().deploy("orders", "{}", T0);
+        for (String name : List.of("a", "b", "c")) {
+            store.workflows().start(new ExecutionRecord("exec-" + name, "orders", v.version(), name, name.equals("c") ? "FAILED" : "RUNNING",
+                    "{}", Optional.empty(), Optional.empty(), Optional.empty(), "{}", 0, T0, Optional.empty()), List.of());
+        }
+
+        assertThat(store.workflows().statusCounts()).containsExactly(new WorkflowLog.StatusCount("orders", "FAILED", 1),
+                new WorkflowLog.StatusCount("orders", "RUNNING", 2));
+    }
+
+    @Test
     void keepsEverythingAcrossReopen() {
         Store store = open();
         RevisionRecord first = store.createRevision("hello", YAML, "sha256:a", T0);
