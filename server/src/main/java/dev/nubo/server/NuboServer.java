@@ -70,7 +70,7 @@ public final class NuboServer implements AutoCloseable {
             Vertx vertx = vertx();
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
             Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(config.gateway()));
-            Metrics metrics = Metrics.create();
+            Metrics metrics = shutdown.add(Stage.GATEWAY, Metrics.create());  // its GC listeners go with the server
             if (config.metrics()) {
                 gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
             }
