@@ -24,6 +24,7 @@
 #                         allocations and GC written to the results dir (not part of the table)
 #   RESULTS [bench/results/gateway-<time>]   where raw outputs go
 #   NUBO_JAVA_OPTS        extra JVM options for the Nubo server only (e.g. -XX:+UseParallelGC)
+#   METRICS [on]          the server's --metrics: off to measure what the gateway's per-request meters cost
 #   API [0]               1: a fourth path, the same upstream behind an API (an OpenAPI document deployed with
 #                         `nubo api deploy`) whose operation needs an API key (with a usage plan: the rate
 #                         limiter runs on every request, its rate far above the load) and a JWT (RS256,
@@ -42,6 +43,8 @@ GATEWAY_WARMUP=$(int_env GATEWAY_WARMUP 15 0 600)
 PROFILE=$(int_env PROFILE 0 0 1)
 API=$(int_env API 0 0 1)
 RATE=$(int_env RATE 3000 0 1000000)
+METRICS="${METRICS:-on}"
+[ "$METRICS" = on ] || [ "$METRICS" = off ] || bench_die "METRICS must be on or off (got '$METRICS')"
 [ "$CONNECTIONS" -ge "$THREADS" ] || bench_die "CONNECTIONS ($CONNECTIONS) must be at least THREADS ($THREADS)"
 SERVICE=bench-upstream
 STAMP="$(date +%Y%m%d-%H%M%S)"
@@ -107,7 +110,7 @@ http {
 EOF
 cp "$app/nubo.yaml" "$app/start.sh" "$app/nginx.conf.in" "$RESULTS/"
 
-bench_start_nubo
+bench_start_nubo --metrics "$METRICS"
 bench_log "deploying $SERVICE"
 bench_nubo deploy "$app" --timeout 60s >"$RESULTS/deploy.txt" 2>&1 || { cat "$RESULTS/deploy.txt" >&2; bench_die "deploying the upstream failed"; }
 INSTANCE_PORT="$(bench_instance_port "$SERVICE")"

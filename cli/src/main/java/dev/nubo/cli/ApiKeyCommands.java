@@ -131,37 +131,22 @@ final class ApiKeyCommands extends Group {
         }
     }
 
-    /** {@code nubo usage --api NAME}. */
-    @Command(name = "usage", description = "Show what each of an API's keys used: today (UTC), in all, and refused for its plan.")
-    static final class Usage extends ClientCommand {
-
-        @Option(names = "--api", required = true, description = "The API.")
-        String apiName;
-
-        @Mixin
-        Output output;
-
-        Usage(Env env) {
-            super(env);
-        }
-
-        @Override
-        public Integer call() {
-            try (Api api = api()) {
-                JsonNode json = api.get("/v1/apis/" + Api.segment(apiName) + "/usage");
-                if (output.json()) {
-                    printJson(json);
-                    return 0;
-                }
-                Table table = new Table("KEY", "TODAY", "TOTAL", "THROTTLED", "REVOKED");
-                for (JsonNode k : json.path("keys")) {
-                    table.row(k.path("id").asText(), k.path("today").asText(), k.path("total").asText(), k.path("throttled").asText(),
-                            k.path("revoked").asBoolean() ? "yes" : "no");
-                }
-                table.print(out(), "");
-                out().flush();
+    /** {@code nubo usage --api NAME}: what each of an API's keys used (the {@code usage} command with {@code --api}). */
+    static int keyUsage(ClientCommand command, String apiName, boolean json) {
+        try (Api api = command.api()) {
+            JsonNode body = api.get("/v1/apis/" + Api.segment(apiName) + "/usage");
+            if (json) {
+                command.printJson(body);
                 return 0;
             }
+            Table table = new Table("KEY", "TODAY", "TOTAL", "THROTTLED", "REVOKED");
+            for (JsonNode k : body.path("keys")) {
+                table.row(k.path("id").asText(), k.path("today").asText(), k.path("total").asText(), k.path("throttled").asText(),
+                        k.path("revoked").asBoolean() ? "yes" : "no");
+            }
+            table.print(command.out(), "");
+            command.out().flush();
+            return 0;
         }
     }
 }

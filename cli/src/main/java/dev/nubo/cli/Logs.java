@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code nubo logs NAME [-f]}: the service's log lines, printed as they arrive. */
+/** {@code nubo logs NAME [-f] [--since 10m] [--grep RE] [--request ID] [-o json]}: the service's log lines, printed as they arrive. */
 @Command(name = "logs",
         description = "Print a service's logs (all instances, oldest first); with -f keep following until Ctrl-C.")
 final class Logs extends ClientCommand {
@@ -27,6 +27,19 @@ final class Logs extends ClientCommand {
     @Option(names = "--revision", paramLabel = "REVISION", description = "Only this revision's instances.")
     String revision;
 
+    @Option(names = "--since", paramLabel = "WHEN", description = "Only lines written since then: a duration before now (10m, 24h, 7d) or an ISO-8601 time.")
+    String since;
+
+    @Option(names = "--grep", paramLabel = "REGEX", description = "Only lines a regular expression (Java's syntax) finds something in.")
+    String grep;
+
+    @Option(names = "--request", paramLabel = "ID", description = "Only lines of one request: those naming its id (X-Request-Id), as Nubo's runtimes write it into every line logged during an invocation.")
+    String request;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+            description = "text (default) or json: one JSON object a line, {time, instance, stream, text}.")
+    Output.Format format;
+
     Logs(Env env) {
         super(env);
     }
@@ -39,6 +52,18 @@ final class Logs extends ClientCommand {
         }
         if (revision != null) {
             query.append("&revision=").append(Api.query(revision));
+        }
+        if (since != null) {
+            query.append("&since=").append(Api.query(since));
+        }
+        if (grep != null) {
+            query.append("&grep=").append(Api.query(grep));
+        }
+        if (request != null) {
+            query.append("&request=").append(Api.query(request));
+        }
+        if (format == Output.Format.json) {
+            query.append("&format=json");
         }
         try (Api api = api()) {
             // No timeout: a followed stream is open for as long as the user watches it.

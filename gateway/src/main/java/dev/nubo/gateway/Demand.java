@@ -86,9 +86,20 @@ final class Demand {
     private final long[] recentHoldNanos = new long[RECENT_HOLDS];
     private int recentCount;
     private volatile Target target;        // the revision in the current table; null once it left
+    private final Meters.RevisionMeter meter;
 
     Demand(String revision) {
+        this(revision, Meters.RevisionMeter.NONE);
+    }
+
+    Demand(String revision, Meters.RevisionMeter meter) {
         this.revision = revision;
+        this.meter = meter;
+    }
+
+    /** Where the revision's requests are measured; resolved once, with the demand. */
+    Meters.RevisionMeter meter() {
+        return meter;
     }
 
     String revision() {
@@ -152,7 +163,9 @@ final class Demand {
                 room.unclaim();  // whoever queues next dispatches for itself
                 return;
             }
-            recordHold(next.heldNanos());
+            long heldNanos = next.heldNanos();
+            recordHold(heldNanos);
+            meter.held(heldNanos);
             next.waiter.room(room);
         }
     }

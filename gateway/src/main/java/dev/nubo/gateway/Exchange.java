@@ -99,6 +99,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private ArrayDeque<HttpContent> readAhead;
     private int readAheadBytes;
     private long bodyBytes;
+    private long responseBytes;              // body bytes relayed from the instance, for the revision's meter
+    private boolean cold;                    // held while the revision had no ready instance: a cold start
+    private long roomNanos;                  // when a cold start's request got its instance
     private boolean clientBodyEnded;
     private boolean closeWhenBodyEnds;
     private boolean closeAfterAnswer;
@@ -305,6 +308,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             return false;
         }
         phase = Phase.HOLDING;
+        cold |= !again && revision.endpoints().isEmpty();
         held = h;
         holdTimer = loop.eventLoop().schedule(() -> onHoldExpired(revision), waitMs, TimeUnit.MILLISECONDS);
         demand.dispatch();
@@ -320,6 +324,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         if (phase != Phase.HOLDING) {
             claimed.release();  // gone meanwhile: the room goes to the next in line
             return;
+        }
+        if (cold) {
+            roomNanos = System.nanoTime();
         }
         proxy(claimed);
     }
@@ -548,6 +555,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             content.release();
             return;
         }
+        responseBytes += content.content().readableBytes();
         if (content instanceof LastHttpContent) {
             upstreamResponseEnded = true;
             // The instance is done with it: release before the last write rather than after.
@@ -568,6 +576,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         }
         phase = Phase.STREAMING;
         upstream.limit().answered(upstream.inFlight().get());
+        if (roomNanos != 0) {
+            target.demand().meter().coldStart(roomNanos - startNanos, System.nanoTime() - roomNanos);
+        }
         cancelDeadline();  // the deadline is for the first answer; a stream may then run as long as it likes
         status = head.status().code();
         upstreamKeepAlive = HttpUtil.isKeepAlive(head);
@@ -790,8 +801,12 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             upstreamChannel = null;
         }
         releaseUpstream();
+        long tookNanos = System.nanoTime() - startNanos;
+        if (target != null) {
+            target.demand().meter().answered(finalStatus, tookNanos, bodyBytes, responseBytes);
+        }
         if (settings.recording().getAsBoolean()) {
-            settings.record().accept(this, new Outcome(finalStatus, service, instance, Duration.ofNanos(System.nanoTime() - startNanos), result));
+            settings.record().accept(this, new Outcome(finalStatus, service, instance, Duration.ofNanos(tookNanos), result));
         }
     }
 

@@ -4,6 +4,8 @@ import dev.nubo.model.UserError;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpRequest;
 import java.net.BindException;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -111,6 +113,7 @@ public final class Gateway implements AutoCloseable {
     private volatile Consumer<String> onHold = revision -> {};
     private volatile FrontDoor frontDoor = FrontDoor.NONE;
     private volatile ServiceGuard guard = ServiceGuard.OPEN;
+    private volatile Meters meters = Meters.NONE;
     private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
@@ -187,6 +190,14 @@ public final class Gateway implements AutoCloseable {
     /** Checks every routed request's caller (see {@link ServiceGuard}); {@link ServiceGuard#OPEN} lets all through. */
     public void guard(ServiceGuard guard) {
         this.guard = guard;
+    }
+
+    /**
+     * Measures every revision routed from now on with {@code meters} (see {@link Meters}); set it
+     * before the first route table, since a revision's meter is resolved once, when it is first routed.
+     */
+    public void meters(Meters meters) {
+        this.meters = meters;
     }
 
     /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
@@ -347,7 +358,11 @@ public final class Gateway implements AutoCloseable {
 
     private Routes index(RouteTable table) {
         splitCursors.keySet().retainAll(table.services().keySet());
-        return Routes.index(table, config.domain(), inFlight::slots, id -> demands.computeIfAbsent(id, Demand::new),
+        Map<String, String> serviceOf = new HashMap<>();
+        table.services().values().forEach(s -> s.revisions().keySet().forEach(id -> serviceOf.put(id, s.service())));
+        Meters m = meters;
+        return Routes.index(table, config.domain(), inFlight::slots,
+                id -> demands.computeIfAbsent(id, r -> new Demand(r, m.revision(serviceOf.getOrDefault(r, r), r))),
                 name -> splitCursors.computeIfAbsent(name, n -> new AtomicInteger()));
     }
 

@@ -306,24 +306,28 @@ final class ControlApi {
         int tail = intParam(ctx, "tail", 100, 0, 10_000);
         boolean follow = Boolean.parseBoolean(ctx.request().getParam("follow", "false"));
         String revision = ctx.request().getParam("revision", "");
+        LogFilter filter = LogFilter.of(ctx.request().getParam("since"), ctx.request().getParam("grep"),
+                ctx.request().getParam("request"), java.time.Instant.now());
+        boolean json = "json".equals(ctx.request().getParam("format"));
+        java.util.function.UnaryOperator<String> shown = json ? l -> io.vertx.core.json.Json.encode(LogFilter.fields(l)) : l -> l;
         HttpServerResponse resp = ctx.response();
         Context context = vertx.getOrCreateContext();
         vertx.executeBlocking(() -> {
             views.existing(name);
-            return logs.tail(name, revision, tail);
+            return logs.tail(name, revision, tail, filter);
         }, false).onSuccess(lines -> {
-            resp.putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").setChunked(true);
+            resp.putHeader(HttpHeaders.CONTENT_TYPE, json ? "application/x-ndjson" : "text/plain; charset=utf-8").setChunked(true);
             StringBuilder sb = new StringBuilder();
-            lines.forEach(l -> sb.append(l).append('\n'));
+            lines.forEach(l -> sb.append(shown.apply(l)).append('\n'));
             if (!follow) {
                 resp.end(sb.toString());
                 return;
             }
             // Following starts before the response does: once the caller sees the headers, every
             // new line reaches it. Lines that come meanwhile run on this context after the tail.
-            Runnable stop = logs.follow(name, revision, line -> context.runOnContext(v -> {
+            Runnable stop = logs.follow(name, revision, filter, line -> context.runOnContext(v -> {
                 if (!resp.ended() && !resp.closed()) {
-                    resp.write(line + "\n");
+                    resp.write(shown.apply(line) + "\n");
                 }
             }));
             resp.closeHandler(v -> stop.run());

@@ -25,13 +25,15 @@ import java.util.stream.Stream;
 final class LogHub {
 
     static final int KEPT_FILES = 20;
+    /** How far back in each instance's log a filtered tail looks. */
+    static final int SEARCHED = 10_000;
 
     private final Home home;
     private final Map<String, String> serviceOf = new ConcurrentHashMap<>();
     private final Map<String, Set<Follower>> followers = new ConcurrentHashMap<>();
 
     /** Someone reading {@code nubo logs -f}: the lines of instances whose id starts with the prefix. */
-    private record Follower(String revisionPrefix, Consumer<String> sink) {}
+    private record Follower(String revisionPrefix, LogFilter filter, Consumer<String> sink) {}
 
     LogHub(Home home) {
         this.home = home;
@@ -49,19 +51,33 @@ final class LogHub {
         Set<Follower> fs = service == null ? null : followers.get(service);
         if (fs != null && !fs.isEmpty()) {
             String text = render(line.instanceId(), line.format());
-            fs.stream().filter(f -> line.instanceId().startsWith(f.revisionPrefix())).forEach(f -> f.sink().accept(text));
+            fs.stream().filter(f -> line.instanceId().startsWith(f.revisionPrefix()) && f.filter().matches(text))
+                    .forEach(f -> f.sink().accept(text));
         }
     }
 
     /** Receives new lines of a service (of one revision, or of all with "") until the returned handle is run. */
     Runnable follow(String service, String revisionPrefix, Consumer<String> sink) {
-        Follower follower = new Follower(revisionPrefix, sink);
+        return follow(service, revisionPrefix, LogFilter.ALL, sink);
+    }
+
+    /** Receives the new lines that {@code filter} matches. */
+    Runnable follow(String service, String revisionPrefix, LogFilter filter, Consumer<String> sink) {
+        Follower follower = new Follower(revisionPrefix, filter, sink);
         followers.computeIfAbsent(service, s -> new CopyOnWriteArraySet<>()).add(follower);
         return () -> followers.getOrDefault(service, Set.of()).remove(follower);
     }
 
     /** The newest {@code n} lines of a service (optionally of one revision), oldest first. */
     List<String> tail(String service, String revisionPrefix, int n) {
+        return tail(service, revisionPrefix, n, LogFilter.ALL);
+    }
+
+    /**
+     * The newest {@code n} lines that {@code filter} matches, oldest first. With a filter it looks
+     * through the newest {@link #SEARCHED} lines of each instance's log, not further back.
+     */
+    List<String> tail(String service, String revisionPrefix, int n, LogFilter filter) {
         Path dir = home.logs(service);
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -73,7 +89,12 @@ final class LogHub {
                 if (!instance.startsWith(revisionPrefix)) {
                     continue;
                 }
-                Instances.logTail(f, n).forEach(l -> lines.add(render(instance, l)));
+                for (String l : Instances.logTail(f, filter.everything() ? n : Math.max(n, SEARCHED))) {
+                    String rendered = render(instance, l);
+                    if (filter.matches(rendered)) {
+                        lines.add(rendered);
+                    }
+                }
             }
         } catch (IOException e) {
             return List.of();

@@ -16,6 +16,7 @@ import dev.nubo.events.Shortcut;
 import dev.nubo.events.SourceStore;
 import dev.nubo.gateway.Gateway;
 import dev.nubo.instances.InstanceState;
+import dev.nubo.metrics.Metrics;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
 import dev.nubo.model.Descriptor;
@@ -89,6 +90,10 @@ public final class NuboServer implements AutoCloseable {
             Vertx vertx = vertx();
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
             Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(config.gateway()));
+            Metrics metrics = shutdown.add(Stage.GATEWAY, Metrics.create());  // its GC listeners go with the server
+            if (config.metrics()) {
+                gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
+            }
             LogHub logs = new LogHub(home);
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish));
@@ -156,8 +161,13 @@ public final class NuboServer implements AutoCloseable {
                     configSecret, clock).catchUpEvery(java.time.Duration.ofSeconds(5));
             shutdown.add(Stage.CONTROL_API, configCenter);
             ConfigApi configApi = new ConfigApi(configCenter, store, clock);
+            reconciler.onReady(i -> i.readyAt().ifPresent(at -> metrics.instanceStarted(i.spec().service(), i.spec().revision(),
+                    java.time.Duration.between(i.createdAt(), at), i.pooled())));
             controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
-                    .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)::mount).mount(router);
+                    .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)::mount)
+                    .with(new MetricsApi(metrics, records, reconciler, gateway, eventing, store.workflows())::mount)
+                    .with(new UsageApi(shutdown.add(Stage.RECONCILER, new UsageSampler(metrics, records, reconciler, store, clock)),
+                            store, clock)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();

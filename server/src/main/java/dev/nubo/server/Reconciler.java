@@ -62,6 +62,7 @@ final class Reconciler implements AutoCloseable {
     private final StatusWriter status;
     private final Scaler scaler;
     private final CodeCollector code;
+    private volatile java.util.function.Consumer<Instance> onReady = instance -> {};
 
     Reconciler(Store store, ServiceRecords records, Instances instances, Runtimes runtimes, RuntimeApis runtimeApis,
             Artifacts artifacts, Gateway gateway, Home home, LogHub logs, InstantSource clock, Duration terminationGrace,
@@ -105,6 +106,11 @@ final class Reconciler implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Told of every instance that becomes ready, after its route (for metrics); must be quick and not throw. */
+    void onReady(java.util.function.Consumer<Instance> listener) {
+        this.onReady = listener;
     }
 
     /** How the service's traffic is routed now; {@link TrafficPlan#none()} before anything is READY. */
@@ -251,6 +257,7 @@ final class Reconciler implements AutoCloseable {
         if (to == InstanceState.READY) {
             // The route first: requests held during a cold start wait for it, not for the log line.
             routes.ready(service, instance.spec().revision(), fleet.seen(instance).endpoint());
+            onReady.accept(instance);
         }
         // Then the registry, before anything slower: a drained or stopped instance leaves it at once.
         registry.refresh(instance);

@@ -116,7 +116,10 @@ final class RoutePermissions {
             Map.entry("POST /v1/config/:app/import", W),
             Map.entry("GET /v1/config/:app/history", R),
             Map.entry("POST /v1/config/:app/rollback", W),
-            Map.entry("GET /v1/config/:app/status", R)),
+            Map.entry("GET /v1/config/:app/status", R),
+            // What Nubo measures.
+            Map.entry("GET /metrics", R),
+            Map.entry("GET /v1/usage", R)),
             List.of("POST /v1/webhooks/:name", "POST /v1/git/:name/push",
                     // Instances' Spring Cloud Config clients: a credential of the instance's own in the path.
                     "GET /config/:instance/:credential/:application/:profile",

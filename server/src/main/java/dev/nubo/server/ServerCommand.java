@@ -88,6 +88,12 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "" + ServerConfig.DEFAULT_POOL_SIZE)
     int poolSize;
 
+    @Option(names = "--metrics", paramLabel = "on|off", defaultValue = "on", description = "Whether the gateway measures every"
+            + " request for GET /metrics and `nubo usage` (default: ${DEFAULT-VALUE}); off leaves the control plane's gauges and the JVM's.")
+    Switch metrics;
+
+    enum Switch { on, off }
+
     @Option(names = "--runtime-cache", description = "Where the runtime shims and the Java host's class-data archive are kept;"
             + " servers of the same Nubo build may share one (default: HOME/cache).")
     Path runtimeCache;
@@ -204,7 +210,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         ServerConfig config = base.withGateway(gateway).withApiHost(apiHost).withApiPort(apiPort).withUploadLimit(limit).withPoolSize(poolSize)
                 .withRuntimeCache(runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache()).withCodeLimit(code)
-                .withStore(location);
+                .withStore(location).withMetrics(metrics == Switch.on);
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;

@@ -30,6 +30,8 @@ import java.time.Duration;
  *       class-data archive; shareable between servers of the same Nubo build</td></tr>
  *   <tr><td>codeLimit</td><td>1 GiB</td><td>the most a deploy's archive may unpack to; above it, 413
  *       (why this default: {@code Artifacts.DEFAULT_CODE_LIMIT})</td></tr>
+ *   <tr><td>metrics</td><td>on</td><td>whether the gateway measures each request for {@code GET /metrics} and
+ *       metering (off: only the control plane's gauges and the JVM's)</td></tr>
  *   <tr><td>store</td><td>SQLite in {@code home/nubo.db}</td><td>where services, revisions, traffic and their
  *       changes are kept: {@link StoreLocation#parse a PostgreSQL URL} for state that several nodes share</td></tr>
  *   <tr><td>masterKey</td><td>{@code home/master.key}, made (0600) on first start</td><td>the AES key that seals
@@ -47,7 +49,8 @@ public record ServerConfig(
         Path runtimeCache,
         long codeLimit,
         StoreLocation store,
-        Optional<MasterKey> masterKey) {
+        Optional<MasterKey> masterKey,
+        boolean metrics) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -74,7 +77,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
-                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty());
+                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), true);
     }
 
     /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
@@ -84,47 +87,52 @@ public record ServerConfig(
     }
 
     public ServerConfig withGateway(GatewayConfig config) {
-        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
+        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics);
     }
 
     public ServerConfig withApiHost(String host) {
-        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
+        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics);
     }
 
     public ServerConfig withApiPort(int port) {
-        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
+        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics);
     }
 
     public ServerConfig withUploadLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
+        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics);
     }
 
     public ServerConfig withTerminationGrace(Duration grace) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics);
     }
 
     /** {@code size} idle processes per runtime kind. */
     public ServerConfig withPoolSize(int size) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey, metrics);
     }
 
     public ServerConfig withRuntimeCache(Path dir) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey, metrics);
     }
 
     public ServerConfig withCodeLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey, metrics);
     }
 
     /** The same, with the state in {@code store}. */
     public ServerConfig withStore(StoreLocation store) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics);
     }
 
     /** The same, with secrets sealed under {@code key} (a cluster's {@code NUBO_MASTER_KEY}) rather than NUBO_HOME/master.key's. */
     public ServerConfig withMasterKey(MasterKey key) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store,
-                Optional.of(key));
+                Optional.of(key), metrics);
+    }
+
+    /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
+    public ServerConfig withMetrics(boolean on) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, on);
     }
 
     /** The gateway's bind address. */

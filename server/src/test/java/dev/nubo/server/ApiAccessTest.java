@@ -67,7 +67,8 @@ class ApiAccessTest {
         List<String> wrong = new ArrayList<>();
         for (String route : server.apiRoutes()) {
             String[] parts = route.split(" ", 2);
-            RoutePermissions.Rule rule = RoutePermissions.find(parts[0], parts[1]).orElseThrow();
+            RoutePermissions.Rule rule = RoutePermissions.find(parts[0], parts[1])
+                    .orElseThrow(() -> new AssertionError(route + " has no row in RoutePermissions"));
             if (rule.needs().isEmpty()) {
                 continue; // webhooks and push hooks check their own secrets
             }

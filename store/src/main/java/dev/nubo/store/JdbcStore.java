@@ -227,6 +227,11 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public UsageLog usage() {
+        return new UsageLog(db);
+    }
+
+    @Override
     public void close() {
         try {
             listener.close();

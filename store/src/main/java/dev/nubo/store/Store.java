@@ -152,6 +152,9 @@ public interface Store extends AutoCloseable {
     /** The control API's audit log, in this store's database. */
     AuditLog audit();
 
+    /** Metering's hourly usage rollups, in the same database. */
+    UsageLog usage();
+
     /** The newest generation of the change feed: 0 before the first change. */
     long generation();
 

@@ -124,6 +124,15 @@ public final class WorkflowLog {
     }
 
     /** Every execution in {@code status}: what a restarted server resumes. */
+    /** How many executions of a workflow are in one status (RUNNING, SUCCEEDED, FAILED, ...). */
+    public record StatusCount(String workflow, String status, long executions) {}
+
+    /** Executions per workflow and status, for metrics: one grouped query. */
+    public List<StatusCount> statusCounts() {
+        return db.run(c -> Database.query(c, "SELECT workflow, status, count(*) FROM workflow_executions GROUP BY workflow, status"
+                + " ORDER BY workflow, status", rs -> new StatusCount(rs.getString(1), rs.getString(2), rs.getLong(3))));
+    }
+
     public List<ExecutionRecord> executionsIn(String status) {
         return db.run(c -> Database.query(c, EXECUTION_COLUMNS + " WHERE status = ? ORDER BY started_at", WorkflowLog::execution, status));
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nubo.model.RevisionState;
 import dev.nubo.model.Traffic;
 import dev.nubo.model.UserError;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -32,6 +33,34 @@ abstract class StoreContractTest extends StoreFixture {
         assertThat(store.revisions("hello")).extracting(RevisionRecord::id).containsExactly("hello-00002", "hello-00001");
         assertThat(store.services()).extracting(ServiceRecord::name).containsExactly("hello", "other");
         assertThat(second.descriptor().name()).isEqualTo("hello");
+    }
+
+    @Test
+    void addsUsageToTheHourOfItsServiceAndRevisionAndReadsItBackSinceAnHour() {
+        Store store = open();
+        Instant noon = T0;
+        Instant one = T0.plusSeconds(3600);
+        store.usage().add(List.of(new UsageLog.Usage("shop", "shop-00001", noon, 2, 1000, 100, 10, 20, 30)));
+        store.usage().add(List.of(new UsageLog.Usage("shop", "shop-00001", noon, 3, 500, 50, 5, 1, 2),
+                new UsageLog.Usage("shop", "shop-00001", one, 1, 7, 7, 7, 7, 7)));
+
+        assertThat(store.usage().since(T0.plusSeconds(10))).containsExactly(
+                new UsageLog.Usage("shop", "shop-00001", noon, 5, 1500, 150, 15, 21, 32),
+                new UsageLog.Usage("shop", "shop-00001", one, 1, 7, 7, 7, 7, 7));
+        assertThat(store.usage().since(one)).extracting(UsageLog.Usage::hour).containsExactly(one);
+    }
+
+    @Test
+    void countsWorkflowExecutionsPerWorkflowAndStatus() {
+        Store store = open();
+        WorkflowVersion v = store.workflows().deploy("orders", "{}", T0);
+        for (String name : List.of("a", "b", "c")) {
+            store.workflows().start(new ExecutionRecord("exec-" + name, "orders", v.version(), name, name.equals("c") ? "FAILED" : "RUNNING",
+                    "{}", Optional.empty(), Optional.empty(), Optional.empty(), "{}", 0, T0, Optional.empty()), List.of());
+        }
+
+        assertThat(store.workflows().statusCounts()).containsExactly(new WorkflowLog.StatusCount("orders", "FAILED", 1),
+                new WorkflowLog.StatusCount("orders", "RUNNING", 2));
     }
 
     @Test

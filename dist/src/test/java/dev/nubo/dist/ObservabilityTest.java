@@ -1,0 +1,162 @@
+package dev.nubo.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.model.Json;
+import dev.nubo.testing.SampleApps;
+import dev.nubo.testing.TestNubo;
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a user sees of their services through the packaged server: Prometheus metrics after real
+ * requests (checked by Prometheus's own {@code promtool}), usage (metering) across a restart, and logs
+ * filtered by time, pattern and request id. One server for the whole class, the
+ * behaviours in sequence, to keep the suite short.
+ */
+class ObservabilityTest {
+
+    @TempDir
+    Path home;
+
+    @TempDir
+    Path apps;
+
+    TestNubo nubo;
+
+    @BeforeEach
+    void start() {
+        nubo = TestNubo.start(home);
+    }
+
+    @AfterEach
+    void stop() {
+        nubo.close();
+    }
+
+    @Test
+    void metricsUsageAndLogsFollowRealRequestsColdStartsAndInstances() throws Exception {
+        Path dir = TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SampleApps.echo("v1")));
+        assertThat(nubo.nubo("deploy", dir.toString()).exitCode()).isZero();
+        for (int i = 0; i < 3; i++) {
+            assertThat(nubo.get("shop", "/hello").statusCode()).isEqualTo(200);
+        }
+        assertThat(nubo.post("shop", "/orders", "x".repeat(100)).body()).isEqualTo("received 100 bytes");
+        assertThat(nubo.get("shop", "/unready").statusCode()).isEqualTo(503);
+
+        assertThat(nubo.api("GET", "/metrics", null, HttpRequest.BodyPublishers.noBody()).statusCode())
+                .as("metrics sit behind the admin token like the rest of the control API").isEqualTo(401);
+        String text = scrape();
+        String shop = "revision=\"shop-00001\",service=\"shop\"";
+        assertThat(value(text, "nubo_gateway_requests_total{code=\"2xx\"," + shop + "}")).isEqualTo(4);
+        assertThat(value(text, "nubo_gateway_requests_total{code=\"5xx\"," + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_gateway_request_duration_seconds_count{" + shop + "}")).isEqualTo(5);
+        assertThat(value(text, "nubo_gateway_request_duration_seconds_bucket{" + shop + ",le=\"+Inf\"}")).isEqualTo(5);
+        assertThat(value(text, "nubo_gateway_request_body_bytes_total{" + shop + "}")).isEqualTo(100);
+        assertThat(value(text, "nubo_gateway_response_body_bytes_total{" + shop + "}"))
+                .isEqualTo(3 * "shop says v1 at /hello".length() + "received 100 bytes".length() + "never ready".length());
+        assertThat(value(text, "nubo_instances{" + shop + ",state=\"ready\"}")).isEqualTo(1);
+        assertThat(value(text, "nubo_autoscaler_actual_instances{" + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_gateway_hold_queue{" + shop + "}")).isZero();
+        assertThat(value(text, "nubo_instance_start_duration_seconds_count{pooled=\"false\"," + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "jvm_threads_live_threads")).isPositive();
+        Matcher rss = Pattern.compile("^nubo_instance_memory_rss_bytes\\{instance=\"shop-00001-[a-z0-9]+\"," + Pattern.quote(shop) + "} (\\S+)$",
+                Pattern.MULTILINE).matcher(text);
+        assertThat(rss.find()).as(text).isTrue();
+        assertThat(Double.parseDouble(rss.group(1))).as("a Python process's resident memory").isBetween(1e6, 1e9);
+
+        // nubo top: the same metrics, as a table of the interval between two scrapes.
+        TestNubo.CliResult top = nubo.nubo("top", "--once", "--interval", "1s");
+        assertThat(top.exitCode()).as(top.toString()).isZero();
+        assertThat(top.out().lines().toList()).as(top.out()).hasSize(2).first().asString()
+                .startsWith("SERVICE").contains("REQ/S", "5XX", "P99", "READY", "DESIRED", "HELD");
+        assertThat(top.out().lines().toList().get(1).split("\\s+")).startsWith("shop", "shop-00001", "0.0", "0.0%", "-", "-", "1");
+
+        // Metering: the same requests as usage, in the store's hourly rollups.
+        TestNubo.CliResult usage = nubo.nubo("usage", "--since", "1h", "--by", "revision", "-o", "json");
+        assertThat(usage.exitCode()).as(usage.toString()).isZero();
+        JsonNode row = Json.mapper().readTree(usage.out()).path("usage").get(0);
+        assertThat(row.path("service").asText()).isEqualTo("shop");
+        assertThat(row.path("revision").asText()).isEqualTo("shop-00001");
+        assertThat(row.path("invocations").asLong()).isEqualTo(5);
+        assertThat(row.path("bytesIn").asLong()).isEqualTo(100);
+        assertThat(row.path("gbSeconds").asDouble()).as("128 MiB for the instance's lifetime so far").isPositive();
+        assertThat(row.path("activeGbSeconds").asDouble()).isPositive().isLessThan(row.path("gbSeconds").asDouble());
+        TestNubo.CliResult csv = nubo.nubo("usage", "--since", "1h", "-o", "csv");
+        assertThat(csv.out().lines().toList()).hasSize(2).first()
+                .isEqualTo("service,invocations,gbSeconds,activeGbSeconds,cpuSeconds,bytesIn,bytesOut");
+        assertThat(csv.out().lines().toList().get(1)).startsWith("shop,5,");
+
+        // Logs: by time, by pattern, by request id (which Nubo's Node runtime writes into a function's lines), as JSON.
+        TestNubo.CliResult served = nubo.nubo("logs", "shop", "--since", "10m", "--grep", "served /h.llo");
+        assertThat(served.out().lines().toList()).as(served.toString()).hasSize(3).allMatch(l -> l.contains(" stdout served /hello"));
+        assertThat(nubo.nubo("logs", "shop", "--since", "2000-01-01T00:00:00Z", "--grep", "served /h.llo").out().lines()).hasSize(3);
+        assertThat(nubo.nubo("logs", "shop", "--since", "2099-01-01T00:00:00Z").out()).isEmpty();
+        TestNubo.CliResult badGrep = nubo.nubo("logs", "shop", "--grep", "(");
+        assertThat(badGrep.exitCode()).isEqualTo(1);
+        assertThat(badGrep.err()).contains("grep=( is not a regular expression");
+        Path fn = TestNubo.app(apps.resolve("fn"), "greeter", "name: greeter\nruntime: node\nhandler: index.handler\n",
+                Map.of("index.mjs", "export const handler = async (event) => { console.log('greeting', JSON.parse(event.body).name); return {ok: true}; };\n"));
+        assertThat(nubo.nubo("deploy", fn.toString()).exitCode()).isZero();
+        for (String id : new String[] {"req-ada-1", "req-bob-2"}) {
+            assertThat(nubo.send("greeter", "/", HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(
+                    "{\"name\":\"" + id.substring(4, 7) + "\"}")), Map.of("X-Request-Id", id)).statusCode()).isEqualTo(200);
+        }
+        TestNubo.CliResult one = nubo.nubo("logs", "greeter", "--request", "req-bob-2", "-o", "json");
+        assertThat(one.out().lines().toList()).as(one.toString()).hasSize(1);
+        JsonNode line = Json.mapper().readTree(one.out().lines().findFirst().orElseThrow());
+        assertThat(line.path("text").asText()).contains("req-bob-2").contains("greeting bob");
+        assertThat(line.path("instance").asText()).startsWith("greeter-00001-");
+        assertThat(line.path("stream").asText()).isEqualTo("stdout");
+
+        // After a restart the revision is at zero: the first request waits for a cold start.
+        nubo.restart();
+        assertThat(nubo.get("shop", "/cold").statusCode()).isEqualTo(200);
+        text = scrape();
+        assertThat(value(text, "nubo_cold_start_duration_seconds_count{" + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_cold_start_phase_duration_seconds_count{phase=\"hold\"," + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_cold_start_phase_duration_seconds_count{phase=\"first_response\"," + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_cold_start_phase_duration_seconds_sum{phase=\"hold\"," + shop + "}")).isPositive();
+        assertThat(value(text, "nubo_gateway_hold_duration_seconds_count{" + shop + "}")).isEqualTo(1);
+        assertThat(value(text, "nubo_gateway_requests_total{code=\"2xx\"," + shop + "}")).as("counts start again with the server").isEqualTo(1);
+        JsonNode shopAfter = Json.mapper().readTree(nubo.api("/v1/usage?since=1h&by=service&service=shop").body()).path("usage").get(0);
+        assertThat(shopAfter.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
+    }
+
+    /** GET /metrics with the token, checked by promtool: a parse error or a lint problem fails the test. */
+    private String scrape() throws IOException, InterruptedException {
+        HttpResponse<String> response = nubo.api("/metrics");
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+        Process promtool;
+        try {
+            promtool = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new IllegalStateException("promtool is missing: install Debian's `prometheus` package (.ci/run does)", e);
+        }
+        try (var in = promtool.getOutputStream()) {
+            in.write(response.body().getBytes(StandardCharsets.UTF_8));
+        }
+        String said = new String(promtool.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(promtool.waitFor()).as("promtool check metrics said: %s", said).isZero();
+        return response.body();
+    }
+
+    /** The value of one sample, by its exact name and labels as Micrometer writes them (labels sorted). */
+    static double value(String text, String series) {
+        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " (\\S+)$", Pattern.MULTILINE).matcher(text);
+        assertThat(m.find()).as("series %s in:%n%s", series, text).isTrue();
+        return Double.parseDouble(m.group(1));
+    }
+}

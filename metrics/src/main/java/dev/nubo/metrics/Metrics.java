@@ -1,0 +1,198 @@
+package dev.nubo.metrics;
+
+import dev.nubo.gateway.Meters;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Nubo's Prometheus metrics: what the gateway measures per revision ({@link #gateway()}), what the
+ * control plane knows at the moment of a scrape ({@link #fleet}, {@link #triggers}), instance starts
+ * ({@link #instanceStarted}), and the server's own JVM. {@link #scrape()} renders the text format.
+ *
+ * <pre>{@code
+ * Metrics metrics = Metrics.create();
+ * gateway.meters(metrics.gateway());           // before the first route table
+ * metrics.fleet(() -> List.of(new Metrics.RevisionState("hello", "hello-00001", Map.of("READY", 2), 0, 2, 2)));
+ * String text = metrics.scrape();              // GET /metrics
+ * }</pre>
+ *
+ * <p>Gauges of the control plane are read at scrape time, not kept up to date on every change: a
+ * scrape every 15 s costs one pass over the revisions, while a gauge per change would cost the
+ * reconciler on its hot path.
+ */
+public final class Metrics implements AutoCloseable {
+
+    /**
+     * One routed revision as the control plane sees it at the moment of a scrape.
+     *
+     * @param instances instances by state name ({@code STARTING}, {@code READY}, ...)
+     * @param waiting requests held in the gateway now
+     * @param desired what the autoscaler asks for
+     * @param ready instances ready now: the actual
+     */
+    public record RevisionState(String service, String revision, Map<String, Integer> instances, int waiting, int desired, int ready) {}
+
+    /**
+     * One live instance's process as the kernel reports it at the moment of a scrape.
+     *
+     * @param cpuSeconds user + system CPU time of the process so far
+     * @param rssBytes its resident memory now
+     */
+    public record InstanceUsage(String service, String revision, String instance, double cpuSeconds, long rssBytes) {}
+
+    /** One trigger's delivery counts: running totals kept by eventing, and what waits now. */
+    public record TriggerCounts(String trigger, String broker, long delivered, long deadLettered, int pending) {}
+
+    private final PrometheusMeterRegistry registry;
+    private final GatewayMeters gateway;
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final MultiGauge instances;
+    private final MultiGauge waiting;
+    private final MultiGauge desired;
+    private final MultiGauge actual;
+    private final MultiGauge delivered;
+    private final MultiGauge deadLettered;
+    private final MultiGauge pending;
+    private volatile Supplier<List<RevisionState>> fleet = List::of;
+    private volatile Supplier<List<TriggerCounts>> triggers = List::of;
+    private volatile Supplier<List<InstanceUsage>> processes = List::of;
+    private volatile Supplier<List<dev.nubo.store.WorkflowLog.StatusCount>> executions = List::of;
+    private final MultiGauge workflowExecutions;
+    private final MultiGauge cpu;
+    private final MultiGauge rss;
+
+    private Metrics() {
+        registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Names promtool's lint refuses (_ns_total; _count on a gauge); process_cpu_usage and the JVM's own info say the same.
+        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        gateway = new GatewayMeters(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        instances = MultiGauge.builder("nubo.instances").description("Instances by state, per revision").register(registry);
+        waiting = MultiGauge.builder("nubo.gateway.hold.queue").description("Requests held in the gateway now, per revision").register(registry);
+        desired = MultiGauge.builder("nubo.autoscaler.desired.instances").description("Instances the autoscaler asks for").register(registry);
+        actual = MultiGauge.builder("nubo.autoscaler.actual.instances").description("Instances ready now").register(registry);
+        delivered = MultiGauge.builder("nubo.events.delivered").description("Events delivered by a trigger since it was created").register(registry);
+        deadLettered = MultiGauge.builder("nubo.events.dead.lettered").description("Events a trigger gave up on, kept as dead letters").register(registry);
+        cpu = MultiGauge.builder("nubo.instance.cpu").baseUnit("seconds").description("CPU time of an instance's process so far (user + system)").register(registry);
+        rss = MultiGauge.builder("nubo.instance.memory.rss").baseUnit("bytes").description("Resident memory of an instance's process now").register(registry);
+        workflowExecutions = MultiGauge.builder("nubo.workflow.executions").description("Workflow executions kept in the store, by status").register(registry);
+        pending = MultiGauge.builder("nubo.events.pending").description("Events waiting for a trigger's delivery now").register(registry);
+    }
+
+    /** A registry with the JVM's meters bound; the gateway's and the control plane's come as they are wired. */
+    public static Metrics create() {
+        return new Metrics();
+    }
+
+    /** What to hand {@code Gateway.meters}: per-revision request counts, latency, holds, cold starts and bytes. */
+    public Meters gateway() {
+        return gateway;
+    }
+
+    /** Where a scrape reads the routed revisions' instances, holds and scaling from. Called on the scraping thread. */
+    public void fleet(Supplier<List<RevisionState>> source) {
+        this.fleet = source;
+    }
+
+    /**
+     * Forgets the per-request meters of revisions not in {@code existing} (every stored revision of
+     * every service, routed or not, as read starting at {@code readSinceNanos}, a {@link System#nanoTime()}):
+     * meters made after that moment are kept, since their revision may be newer than the read.
+     */
+    public void retainOnly(java.util.Set<String> existing, long readSinceNanos) {
+        gateway.retainOnly(existing, readSinceNanos);
+    }
+
+    /** Where a scrape reads the workflow executions per status from. */
+    public void executions(Supplier<List<dev.nubo.store.WorkflowLog.StatusCount>> source) {
+        this.executions = source;
+    }
+
+    /** Where a scrape reads the instances' CPU and memory from. */
+    public void processes(Supplier<List<InstanceUsage>> source) {
+        this.processes = source;
+    }
+
+    /** Where a scrape reads eventing's trigger counts from. */
+    public void triggers(Supplier<List<TriggerCounts>> source) {
+        this.triggers = source;
+    }
+
+    /**
+     * An instance became ready {@code took} after its launch: a cold start's launch phase when the
+     * revision was at zero, a scale-up otherwise. {@code pooled}: it specialised a prewarmed process.
+     */
+    public void instanceStarted(String service, String revision, Duration took, boolean pooled) {
+        GatewayMeters.timer(registry, "nubo.instance.start.duration", "From an instance's launch to its readiness",
+                Tags.of("service", service, "revision", revision, "pooled", String.valueOf(pooled))).record(took);
+    }
+
+    /** The Prometheus text format (0.0.4) of every meter, with the control plane's gauges read now. */
+    public String scrape() {
+        List<RevisionState> revisions = fleet.get();
+        List<MultiGauge.Row<?>> byState = new ArrayList<>();
+        List<MultiGauge.Row<?>> held = new ArrayList<>();
+        List<MultiGauge.Row<?>> wanted = new ArrayList<>();
+        List<MultiGauge.Row<?>> ready = new ArrayList<>();
+        for (RevisionState r : revisions) {
+            Tags tags = Tags.of("service", r.service(), "revision", r.revision());
+            r.instances().forEach((state, count) -> byState.add(MultiGauge.Row.of(tags.and("state", state.toLowerCase(java.util.Locale.ROOT)), count)));
+            held.add(MultiGauge.Row.of(tags, r.waiting()));
+            wanted.add(MultiGauge.Row.of(tags, r.desired()));
+            ready.add(MultiGauge.Row.of(tags, r.ready()));
+        }
+        instances.register(byState, true);
+        waiting.register(held, true);
+        desired.register(wanted, true);
+        actual.register(ready, true);
+        List<InstanceUsage> usage = processes.get();
+        cpu.register(usage.stream().map(u -> (MultiGauge.Row<?>) MultiGauge.Row.of(instanceTags(u), u.cpuSeconds())).toList(), true);
+        rss.register(usage.stream().map(u -> (MultiGauge.Row<?>) MultiGauge.Row.of(instanceTags(u), u.rssBytes())).toList(), true);
+        workflowExecutions.register(executions.get().stream().map(e -> (MultiGauge.Row<?>) MultiGauge.Row.of(
+                Tags.of("workflow", e.workflow(), "status", e.status().toLowerCase(java.util.Locale.ROOT)), e.executions())).toList(), true);
+        List<TriggerCounts> counts = triggers.get();
+        delivered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.delivered())).toList(), true);
+        deadLettered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.deadLettered())).toList(), true);
+        pending.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.pending())).toList(), true);
+        return registry.scrape();
+    }
+
+    private static Tags instanceTags(InstanceUsage u) {
+        return Tags.of("service", u.service(), "revision", u.revision(), "instance", u.instance());
+    }
+
+    private static Tags triggerTags(TriggerCounts t) {
+        return Tags.of("trigger", t.trigger(), "broker", t.broker());
+    }
+
+    /** Every revision the gateway has routed, with its running totals since the server started: what metering samples. */
+    public List<Metering.RevisionTraffic> traffic() {
+        return gateway.all().stream().map(r -> new Metering.RevisionTraffic(r.service(), r.revision(), r.answeredCount(),
+                r.busyNanos(), r.bytesIn(), r.bytesOut())).toList();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}
