@@ -35,6 +35,11 @@ import java.util.regex.Pattern;
  *     empty (the default) means ready as soon as the port accepts TCP connections
  * @param startTimeout an instance not ready within this is a failed start; {@link #DEFAULT_START_TIMEOUT} by default
  * @param memoryBytes the memory limit, enforced with a cgroup where the machine allows; 0 (the default) means none
+ * @param cpuMillis the CPU limit in thousandths of a core (500: half a core), enforced with a cgroup where the
+ *     machine allows; 0 (the default) means none
+ * @param processes the most processes and threads the instance may hold at once, enforced with a cgroup (pids)
+ *     where the machine allows, else with {@code RLIMIT_NPROC} of the instance's own user in the sandbox;
+ *     0 (the default) means none
  * @param proven true when the revision has served before, so a failed start is retried with backoff
  *     like a crash; false (the default) for a new deploy, where a first start that fails fails the
  *     instance at once
@@ -56,6 +61,8 @@ public record LaunchSpec(
         Optional<String> readinessPath,
         Duration startTimeout,
         long memoryBytes,
+        int cpuMillis,
+        int processes,
         boolean proven,
         int port,
         Optional<WarmStart> warmStart) {
@@ -107,6 +114,10 @@ public record LaunchSpec(
             throw new IllegalArgumentException("memory limit of instance " + instanceId
                     + " must be a byte count, or 0 for none; was " + memoryBytes);
         }
+        if (cpuMillis < 0 || processes < 0) {
+            throw new IllegalArgumentException("cpu and process limits of instance " + instanceId
+                    + " must be 0 (none) or more; were " + cpuMillis + "m and " + processes);
+        }
     }
 
     /**
@@ -124,6 +135,8 @@ public record LaunchSpec(
         private Optional<String> readinessPath = Optional.empty();
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private long memoryBytes;
+        private int cpuMillis;
+        private int processes;
         private boolean proven;
         private int port;
         private Optional<WarmStart> warmStart = Optional.empty();
@@ -181,6 +194,16 @@ public record LaunchSpec(
             return this;
         }
 
+        public Builder cpuMillis(int millicores) {
+            this.cpuMillis = millicores;
+            return this;
+        }
+
+        public Builder processes(int most) {
+            this.processes = most;
+            return this;
+        }
+
         public Builder proven(boolean servedBefore) {
             this.proven = servedBefore;
             return this;
@@ -204,7 +227,7 @@ public record LaunchSpec(
             required(workDir, "workDir", ".workDir(codeDir)");
             required(logFile, "logFile", ".logFile(logDir.resolve(\"" + instanceId + ".log\"))");
             return new LaunchSpec(instanceId, service, revision, command, env, workDir, logFile, readinessPath, startTimeout,
-                    memoryBytes, proven, port, warmStart);
+                    memoryBytes, cpuMillis, processes, proven, port, warmStart);
         }
 
         private void required(Object value, String name, String example) {

@@ -27,6 +27,9 @@ import java.time.Duration;
  *       class-data archive; shareable between servers of the same Nubo build</td></tr>
  *   <tr><td>codeLimit</td><td>1 GiB</td><td>the most a deploy's archive may unpack to; above it, 413
  *       (why this default: {@code Artifacts.DEFAULT_CODE_LIMIT})</td></tr>
+ *   <tr><td>sandbox</td><td>true</td><td>every instance runs sandboxed (docs/SECURITY.md, "Sandbox"): its
+ *       own user, a read-only system, nothing of home; where the machine cannot, the server says so at
+ *       start and runs instances unsandboxed</td></tr>
  *   <tr><td>store</td><td>SQLite in {@code home/nubo.db}</td><td>where services, revisions, traffic and their
  *       changes are kept: {@link StoreLocation#parse a PostgreSQL URL} for state that several nodes share</td></tr>
  * </table>
@@ -41,7 +44,8 @@ public record ServerConfig(
         int poolSize,
         Path runtimeCache,
         long codeLimit,
-        StoreLocation store) {
+        StoreLocation store,
+        boolean sandbox) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -68,7 +72,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
-                StoreLocation.sqlite(home.resolve("nubo.db")));
+                StoreLocation.sqlite(home.resolve("nubo.db")), true);
     }
 
     /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
@@ -78,41 +82,46 @@ public record ServerConfig(
     }
 
     public ServerConfig withGateway(GatewayConfig config) {
-        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, sandbox);
     }
 
     public ServerConfig withApiHost(String host) {
-        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, sandbox);
     }
 
     public ServerConfig withApiPort(int port) {
-        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, sandbox);
     }
 
     public ServerConfig withUploadLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, sandbox);
     }
 
     public ServerConfig withTerminationGrace(Duration grace) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, sandbox);
     }
 
     /** {@code size} idle processes per runtime kind. */
     public ServerConfig withPoolSize(int size) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, sandbox);
     }
 
     public ServerConfig withRuntimeCache(Path dir) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, sandbox);
     }
 
     public ServerConfig withCodeLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, sandbox);
+    }
+
+    /** {@code false} runs instances as the server's own user, seeing what it sees: for machines without user namespaces. */
+    public ServerConfig withSandbox(boolean on) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, on);
     }
 
     /** The same, with the state in {@code store}. */
     public ServerConfig withStore(StoreLocation store) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, sandbox);
     }
 
     /** The gateway's bind address. */
