@@ -3,6 +3,7 @@ package dev.nubo.instances;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -36,22 +37,25 @@ record Host(
      * The cgroup and sandbox of a new process, and the command that starts {@code command} inside them.
      * {@code code} is what the sandbox shows the process as its own code.
      */
-    Confinement confine(String name, Limits limits, Path code) throws IOException {
-        return confiner(cgroups, sandboxing).confine(name, limits, code);
+    Confinement confine(String name, Limits limits, Path code, List<Path> writable) throws IOException {
+        return confined(cgroups, sandboxing, name, limits, code, writable);
     }
 
     static Confiner confiner(Optional<Cgroups> cgroups, Optional<Sandboxing> sandboxing) {
-        return (name, limits, code) -> confined(cgroups, sandboxing, name, limits, code);
+        return (name, limits, code) -> confined(cgroups, sandboxing, name, limits, code, List.of());
     }
 
     private static Confinement confined(Optional<Cgroups> cgroups, Optional<Sandboxing> sandboxing, String name,
-            Limits limits, Path code) throws IOException {
+            Limits limits, Path code, List<Path> writable) throws IOException {
         Optional<Cgroup> cgroup = Optional.empty();
         if (cgroups.isPresent()) {
             cgroup = Optional.of(cgroups.get().create(name, limits));
         }
         boolean pidsCgroup = cgroup.filter(c -> c.limiters().containsKey(Controller.PIDS)).isPresent();
-        Optional<SandboxCell> cell = sandboxing.map(s -> s.cell(code, pidsCgroup ? 0 : limits.processes()));
+        Optional<SandboxCell> cell = Optional.empty();
+        if (sandboxing.isPresent()) {
+            cell = Optional.of(sandboxing.get().cell(code, pidsCgroup ? 0 : limits.processes(), writable));
+        }
         return new Confinement(cgroup, cell);
     }
 

@@ -79,7 +79,7 @@ final class InstanceProcess {
                 return adopted.get();
             }
         }
-        Host.Confinement confined = host.confine(spec.instanceId(), Limits.of(spec), spec.workDir());
+        Host.Confinement confined = host.confine(spec.instanceId(), Limits.of(spec), spec.workDir(), spec.writable());
         Optional<Cgroup> cgroup = confined.cgroup();
         Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.put("PORT", Integer.toString(port));

@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  * @param port 0 (the default) to let Nubo pick a free loopback port for {@code PORT}; otherwise a port the caller
  *     owns and will open once the instance can serve (the Lambda Runtime API bridge does this for a
  *     custom runtime, which listens on no port itself)
+ * @param writable directories the instance may write in when sandboxed, besides its private /tmp (its code is
+ *     read-only there): each is handed to the instance's user and bound writable at its own path; none by default
  * @param warmStart how a generic process of this kind is started ahead of time, when this runtime
  *     supports being handed its function later (see {@link WarmStart}); empty (the default) to always
  *     start {@code command} fresh
@@ -65,6 +67,7 @@ public record LaunchSpec(
         int processes,
         boolean proven,
         int port,
+        List<Path> writable,
         Optional<WarmStart> warmStart) {
 
     /** How long an instance has to become ready when the builder is not told: a descriptor's default too. */
@@ -97,6 +100,7 @@ public record LaunchSpec(
                     + " name; use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         command = List.copyOf(command);
+        writable = List.copyOf(writable);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("instance " + instanceId + " has an empty command;"
                     + " give the program and its arguments, e.g. [python3, app.py]");
@@ -139,6 +143,7 @@ public record LaunchSpec(
         private int processes;
         private boolean proven;
         private int port;
+        private List<Path> writable = List.of();
         private Optional<WarmStart> warmStart = Optional.empty();
 
         private Builder(String instanceId) {
@@ -214,6 +219,11 @@ public record LaunchSpec(
             return this;
         }
 
+        public Builder writable(List<Path> dirs) {
+            this.writable = dirs;
+            return this;
+        }
+
         public Builder warmStart(Optional<WarmStart> warm) {
             this.warmStart = warm;
             return this;
@@ -227,7 +237,7 @@ public record LaunchSpec(
             required(workDir, "workDir", ".workDir(codeDir)");
             required(logFile, "logFile", ".logFile(logDir.resolve(\"" + instanceId + ".log\"))");
             return new LaunchSpec(instanceId, service, revision, command, env, workDir, logFile, readinessPath, startTimeout,
-                    memoryBytes, cpuMillis, processes, proven, port, warmStart);
+                    memoryBytes, cpuMillis, processes, proven, port, writable, warmStart);
         }
 
         private void required(Object value, String name, String example) {

@@ -18,8 +18,10 @@ import java.util.Optional;
  *     pids cgroup exists, which counts per user and so per instance, as every instance has its own
  * @param privateHome the server user's home when other users may not enter it (root's /root): shown empty
  *     but for {@code toolchains}, the directories under it that hold the interpreters on PATH (pyenv, nvm)
+ * @param writable directories bound writable (the launch's {@link LaunchSpec#writable()}), owned by the cell's user
  */
-record SandboxCell(Sandbox sandbox, int uid, Path code, int nproc, Optional<Path> privateHome, List<Path> toolchains) {
+record SandboxCell(Sandbox sandbox, int uid, Path code, int nproc, Optional<Path> privateHome, List<Path> toolchains,
+        List<Path> writable) {
 
     /** The environment a sandboxed process gets on top of the launch's: its home is its private /tmp. */
     static final Map<String, String> ENV = Map.of("HOME", "/tmp", "TMPDIR", "/tmp");
@@ -47,6 +49,9 @@ record SandboxCell(Sandbox sandbox, int uid, Path code, int nproc, Optional<Path
             bind(full, emptied, "--ro-bind-try", p);
         }
         bind(full, emptied, "--ro-bind", code);
+        for (Path p : writable) {
+            bind(full, emptied, "--bind", p);
+        }
         full.addAll(List.of("--chdir", code.toString(), "--",
                 "setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
                 "--"));

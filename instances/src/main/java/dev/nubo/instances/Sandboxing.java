@@ -105,7 +105,17 @@ final class Sandboxing {
     /** A cell for the next process: a user id not used by the last {@link Sandbox#uids()} - 1 launches. */
     SandboxCell cell(Path code, int nproc) {
         int uid = sandbox.firstUid() + Math.floorMod(launches.getAndIncrement(), sandbox.uids());
-        return new SandboxCell(sandbox, uid, code.toAbsolutePath().normalize(), nproc, privateHome, toolchains);
+        return new SandboxCell(sandbox, uid, code.toAbsolutePath().normalize(), nproc, privateHome, toolchains, List.of());
+    }
+
+    /** As {@link #cell(Path, int)}, with {@code writable} handed to the cell's user so it can write there. */
+    SandboxCell cell(Path code, int nproc, List<Path> writable) throws IOException {
+        SandboxCell cell = cell(code, nproc);
+        for (Path dir : writable) {
+            Files.setAttribute(dir, "unix:uid", cell.uid());
+        }
+        return new SandboxCell(sandbox, cell.uid(), cell.code(), nproc, privateHome, toolchains,
+                writable.stream().map(p -> p.toAbsolutePath().normalize()).toList());
     }
 
     /** A new empty slot for a pooled process, at the same path inside its sandbox as outside. */

@@ -34,7 +34,7 @@ class LaunchSpecTest {
 
         assertThat(spec).isEqualTo(new LaunchSpec("hello-00001-a", "hello", "hello-00001", List.of("./bootstrap"),
                 Map.of("A", "b"), DIR, DIR.resolve("a.log"), java.util.Optional.of("/healthz"),
-                LaunchSpec.DEFAULT_START_TIMEOUT, 128L << 20, 500, 64, true, 40001, java.util.Optional.empty()));
+                LaunchSpec.DEFAULT_START_TIMEOUT, 128L << 20, 500, 64, true, 40001, List.of(), java.util.Optional.empty()));
     }
 
     @Test

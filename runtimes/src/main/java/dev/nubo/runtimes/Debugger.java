@@ -66,7 +66,7 @@ public record Debugger(String protocol, int port, String attach) {
         }
         LaunchSpec debug = new LaunchSpec(spec.instanceId(), spec.service(), spec.revision(), command, env, spec.workDir(),
                 spec.logFile(), spec.readinessPath(), spec.startTimeout(), spec.memoryBytes(), spec.cpuMillis(), spec.processes(),
-                spec.proven(), spec.port(),
+                spec.proven(), spec.port(), spec.writable(),
                 Optional.empty());
         return new Debugging(debug, debugger);
     }
