@@ -54,7 +54,12 @@ record Host(
         boolean pidsCgroup = cgroup.filter(c -> c.limiters().containsKey(Controller.PIDS)).isPresent();
         Optional<SandboxCell> cell = Optional.empty();
         if (sandboxing.isPresent()) {
-            cell = Optional.of(sandboxing.get().cell(code, pidsCgroup ? 0 : limits.processes(), writable));
+            try {
+                cell = Optional.of(sandboxing.get().cell(code, pidsCgroup ? 0 : limits.processes(), writable));
+            } catch (IOException e) {
+                cgroup.ifPresent(Cgroup::remove);
+                throw new IOException("cannot hand " + writable + " to the sandbox's user: " + e.getMessage(), e);
+            }
         }
         return new Confinement(cgroup, cell);
     }
