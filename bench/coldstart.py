@@ -224,6 +224,33 @@ def memory_kib(pid):
     return values["Rss:"], values.get("Pss:", 0)
 
 
+def tree(pid):
+    """pid and its descendants: a sandboxed instance's pid is bubblewrap's, its program a grandchild."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/stat" % entry) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        todo.extend(children.get(p, []))
+    return found
+
+
+def tree_kib(pid):
+    """(RSS, PSS) of pid's whole tree (bubblewrap's two small processes included); None when it is gone."""
+    values = [v for v in (memory_kib(p) for p in tree(pid)) if v]
+    if not values:
+        return None
+    return sum(v[0] for v in values), sum(v[1] for v in values)
+
+
 def pooled_pids():
     pids = []
     for entry in os.listdir("/proc"):
@@ -236,7 +263,7 @@ def pooled_pids():
                 cmd = f.read().split(b"\0")
         except OSError:
             continue
-        if b"NUBO_POOL=1" in env:
+        if b"NUBO_POOL=1" in env and os.path.basename(cmd[0].decode()) != "bwrap":
             pids.append((int(entry), os.path.basename(cmd[0].decode())))
     return pids
 
@@ -252,8 +279,8 @@ def rss(argv):
         time.sleep(0.6)
         ready = [i for i in instances(api, token, name) if i["state"] == "READY" and i.get("pid")]
         for i in ready:
-            serving.add(i["pid"])
-        values = [memory_kib(i["pid"]) for i in ready]
+            serving.update(tree(i["pid"]))
+        values = [tree_kib(i["pid"]) for i in ready]
         values = [v for v in values if v]
         print("instance %s %s" % (name, " ".join("%d/%d" % v for v in values) or "NA"))
         if name.endswith("-idle"):
@@ -263,7 +290,7 @@ def rss(argv):
     if long_idle:
         time.sleep(8)
         for name, pids in long_idle:
-            values = [v for v in (memory_kib(p) for p in pids) if v]
+            values = [v for v in (tree_kib(p) for p in pids) if v]
             print("instance-8s %s %s" % (name, " ".join("%d/%d" % v for v in values) or "NA"))
     for pid, program in pooled_pids():
         if pid not in serving:

@@ -61,6 +61,9 @@ final class Describe extends ClientCommand {
                     + (r.tags().isEmpty() ? "" : "   tags: " + String.join(", ", r.tags()))
                     + "   created " + Human.when(r.createdAt(), now));
             r.routedScaling().ifPresent(scaling -> out.println("    scaling: " + scaling(scaling)));
+            if (!r.isolation().isEmpty()) {
+                out.println("    isolation: " + r.isolation());
+            }
             if (!r.startCache().isEmpty()) {
                 out.println("    start cache: " + r.startCache());
             }

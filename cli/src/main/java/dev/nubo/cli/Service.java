@@ -71,7 +71,7 @@ record Service(String name, String url, String runtime, String servingRevision, 
      */
     record Revision(String id, int number, RevisionState state, boolean serving, int percent, List<String> tags,
             String reason, List<String> logTail, String digest, Instant createdAt, Instant readyAt, Scaling scaling,
-            List<Instance> instances, String startCache) {
+            List<Instance> instances, String startCache, String isolation) {
 
         Revision {
             tags = tags == null ? List.of() : tags;
@@ -80,6 +80,7 @@ record Service(String name, String url, String runtime, String servingRevision, 
             logTail = logTail == null ? List.of() : logTail;
             instances = instances == null ? List.of() : instances;
             startCache = orEmpty(startCache);
+            isolation = orEmpty(isolation);
         }
 
         Optional<Scaling> routedScaling() {

@@ -29,7 +29,9 @@ class EscapedProcessTest {
 
     @Test
     void anAppThatDaemonisesAChildLeavesNothingRunningAfterDeleteOrRestart() throws Exception {
-        try (TestNubo nubo = TestNubo.start(dir.resolve("home"))) {
+        // Unsandboxed, where only the cgroup catches the daemon (SandboxTest covers the sandboxed case),
+        // and the daemon can write its pid to a file of this test's.
+        try (TestNubo nubo = TestNubo.start(dir.resolve("home"), "--sandbox", "off")) {
             long first = deployAndAwaitDaemon(nubo, "first");
             assertThat(session(first)).as("the daemon left its session").isEqualTo(first);
 

@@ -60,7 +60,8 @@ class LambdaCompatibilityTest {
 
     @BeforeAll
     static void start() throws Exception {
-        nubo = TestNubo.start(home, 1);
+        // Unsandboxed: the functions report what they received by appending to a file of this test's.
+        nubo = TestNubo.start(home, "--pool-size", "1", "--sandbox", "off");
         received = apps.resolve("received.jsonl");
         String variables = String.join("', '", LAMBDA_VARIABLES);
         deploy(TestNubo.app(apps, "lambda-node", """

@@ -8,17 +8,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * The cgroups of one instance (or pooled) process and of everything it starts: a group named
- * {@code name} in the hierarchy that holds this server's processes, and one in the memory hierarchy
- * when the process has a limit (the same directory when one hierarchy does both). A child that
- * leaves the process group on purpose (setsid, a daemon) cannot leave its cgroup, so a stop by the
- * cgroup leaves nothing behind.
+ * {@code name} in the hierarchy that holds this server's processes, and one in each hierarchy that
+ * limits something (memory, CPU, process count; the same directory when one hierarchy does several).
+ * A child that leaves the process group on purpose (setsid, a daemon) cannot leave its cgroup, so a
+ * stop by the cgroup leaves nothing behind.
  */
-record Cgroup(String name, CgroupHierarchy tracker, Optional<CgroupHierarchy> memory) {
+record Cgroup(String name, CgroupHierarchy tracker, Map<Controller, CgroupHierarchy> limiters) {
 
     /** The group in the tracking hierarchy, where every process of the tree is. */
     Path tracked() {
@@ -27,9 +28,8 @@ record Cgroup(String name, CgroupHierarchy tracker, Optional<CgroupHierarchy> me
 
     /** Every directory of this cgroup, the tracked one first. */
     List<Path> dirs() {
-        Path tracked = tracked();
-        Optional<Path> limited = memory.map(m -> m.run().resolve(name)).filter(m -> !m.equals(tracked));
-        return limited.map(m -> List.of(tracked, m)).orElse(List.of(tracked));
+        return Stream.concat(Stream.of(tracker), limiters.values().stream()).map(h -> h.run().resolve(name))
+                .distinct().toList();
     }
 
     /** The files a process writes its own pid to, in this order, to join the cgroup. */
@@ -37,8 +37,18 @@ record Cgroup(String name, CgroupHierarchy tracker, Optional<CgroupHierarchy> me
         return dirs().stream().map(d -> d.resolve("cgroup.procs")).toList();
     }
 
+    /** Whether a memory limit can be enforced here. */
     boolean limited() {
-        return memory.isPresent();
+        return limiters.containsKey(Controller.MEMORY);
+    }
+
+    /** Sets every limit of {@code limits} this cgroup's hierarchies can enforce; those they cannot are left unset. */
+    void limit(Limits limits) throws IOException {
+        for (Map.Entry<Controller, CgroupHierarchy> e : limiters.entrySet()) {
+            if (e.getKey().wanted(limits)) {
+                e.getValue().limit(e.getValue().run().resolve(name), e.getKey(), limits);
+            }
+        }
     }
 
     /**
@@ -79,7 +89,8 @@ record Cgroup(String name, CgroupHierarchy tracker, Optional<CgroupHierarchy> me
 
     /** Whether the kernel's OOM killer struck here; read it before {@link #remove}. */
     boolean oomKilled(int exitCode) {
-        return memory.map(m -> m.oomKilled(m.run().resolve(name), exitCode)).orElse(false);
+        CgroupHierarchy memory = limiters.get(Controller.MEMORY);
+        return memory != null && memory.oomKilled(memory.run().resolve(name), exitCode);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * One mounted cgroup hierarchy in which a server keeps its processes, all of them under the
@@ -14,14 +15,21 @@ import java.util.OptionalLong;
  */
 sealed interface CgroupHierarchy permits CgroupV1, CgroupV2 {
 
+    /** The standard CFS period: a quota is CPU microseconds per this many microseconds of wall time. */
+    long CPU_PERIOD_MICROS = 100_000;
+
     /** This run's directory, the parent of every group created here; the scope's directory is its parent. */
     Path run();
 
-    /** Whether {@link #limit} works here. */
-    boolean limitsMemory();
+    /** The controllers whose limits {@link #limit} can set here. */
+    Set<Controller> controllers();
 
-    /** Limits the memory of {@code group}, a child of {@link #run()}, to {@code bytes}, swap included. */
-    void limit(Path group, long bytes) throws IOException;
+    default boolean limitsMemory() {
+        return controllers().contains(Controller.MEMORY);
+    }
+
+    /** Sets in {@code group}, a child of {@link #run()}, the part of {@code limits} that {@code controller} enforces. */
+    void limit(Path group, Controller controller, Limits limits) throws IOException;
 
     /** Whether the kernel's OOM killer struck in {@code group}; read it before the group is removed. */
     boolean oomKilled(Path group, int exitCode);

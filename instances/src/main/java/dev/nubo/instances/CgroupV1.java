@@ -3,11 +3,13 @@ package dev.nubo.instances;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.OptionalLong;
+import java.util.Set;
 
 /**
  * A cgroup v1 hierarchy of one controller, e.g. {@code /sys/fs/cgroup/memory/nubo/SCOPE/RUN}:
- * {@code memory} for limits, {@code freezer} or {@code pids} only to hold processes.
+ * {@code memory}, {@code cpu} or {@code pids} for limits, {@code freezer} only to hold processes.
  */
 record CgroupV1(String controller, Path run) implements CgroupHierarchy {
 
@@ -17,8 +19,9 @@ record CgroupV1(String controller, Path run) implements CgroupHierarchy {
     }
 
     @Override
-    public boolean limitsMemory() {
-        return controller.equals("memory");
+    public Set<Controller> controllers() {
+        return Arrays.stream(Controller.values()).filter(c -> c.key.equals(controller))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     @Override
@@ -27,7 +30,19 @@ record CgroupV1(String controller, Path run) implements CgroupHierarchy {
     }
 
     @Override
-    public void limit(Path group, long bytes) throws IOException {
+    public void limit(Path group, Controller which, Limits limits) throws IOException {
+        switch (which) {
+            case MEMORY -> limitMemory(group, limits.memoryBytes());
+            case CPU -> {
+                CgroupHierarchy.write(group.resolve("cpu.cfs_period_us"), Long.toString(CPU_PERIOD_MICROS));
+                CgroupHierarchy.write(group.resolve("cpu.cfs_quota_us"),
+                        Long.toString(CPU_PERIOD_MICROS * limits.cpuMillis() / 1000));
+            }
+            case PIDS -> CgroupHierarchy.write(group.resolve("pids.max"), Integer.toString(limits.processes()));
+        }
+    }
+
+    private static void limitMemory(Path group, long bytes) throws IOException {
         CgroupHierarchy.write(group.resolve("memory.limit_in_bytes"), Long.toString(bytes));
         Path memsw = group.resolve("memory.memsw.limit_in_bytes");
         if (Files.exists(memsw)) {

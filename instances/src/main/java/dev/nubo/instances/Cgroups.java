@@ -5,7 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -32,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Hierarchies, detected at run time: to hold processes, cgroup v2 wherever it is mounted (it needs
  * no controller, and {@code cgroup.kill} kills a whole tree at once), else the v1 freezer, pids or
- * memory controller; for memory limits, v2 when it offers the memory controller, else v1 memory.
+ * memory controller; for each limit (memory, cpu, pids), v2 when it offers that controller, else
+ * the v1 hierarchy of that controller, so a v1/v2 hybrid machine uses both.
  * The process joins its cgroups itself before it execs the user's command (see
  * {@link InstanceProcess#command}), so not even its first allocation escapes.
  */
@@ -41,11 +46,11 @@ final class Cgroups {
     static final Logger LOG = LoggerFactory.getLogger(Cgroups.class);
 
     private final CgroupHierarchy tracker;
-    private final Optional<CgroupHierarchy> memory;
+    private final Map<Controller, CgroupHierarchy> limiters;
 
-    private Cgroups(CgroupHierarchy tracker, Optional<CgroupHierarchy> memory) {
+    private Cgroups(CgroupHierarchy tracker, Map<Controller, CgroupHierarchy> limiters) {
         this.tracker = tracker;
-        this.memory = memory;
+        this.limiters = limiters;
     }
 
     /**
@@ -60,23 +65,28 @@ final class Cgroups {
                 .filter(mount -> Files.isRegularFile(mount.resolve("cgroup.controllers")))
                 .findFirst()
                 .flatMap(mount -> opened(mount, () -> CgroupV2.open(mount, mount.resolve(run))));
-        Optional<CgroupHierarchy> memory = v2.filter(CgroupHierarchy::limitsMemory)
-                .or(() -> v1(root, "memory", run))
-                .flatMap(Cgroups::probed);
+        Map<Controller, CgroupHierarchy> limiters = new EnumMap<>(Controller.class);
+        for (Controller c : Controller.values()) {
+            v2.filter(h -> h.controllers().contains(c)).or(() -> v1(root, c.key, run))
+                    .flatMap(h -> probed(h, c)).ifPresent(h -> limiters.put(c, h));
+        }
         Optional<CgroupHierarchy> tracker = v2.or(() -> v1(root, "freezer", run)).or(() -> v1(root, "pids", run))
-                .or(() -> memory);
+                .or(() -> Optional.ofNullable(limiters.get(Controller.MEMORY)));
         if (tracker.isEmpty()) {
             LOG.warn("instance processes run without a cgroup: no writable cgroup hierarchy under {} (run Nubo as"
                     + " root or delegate a cgroup subtree to it). A process that leaves its process group (setsid,"
-                    + " a daemon) cannot be tracked and outlives its instance and the server; memory limits are"
-                    + " not enforced", root);
+                    + " a daemon) cannot be tracked and outlives its instance and the server; memory, cpu and"
+                    + " process count limits are not enforced by a cgroup", root);
             return Optional.empty();
         }
-        if (memory.isEmpty()) {
-            LOG.warn("memory limits are not enforced: no usable memory cgroup controller under {} (neither cgroup"
-                    + " v2 with 'memory' in cgroup.controllers nor cgroup v1 {}/memory)", root, root);
+        for (Controller c : Controller.values()) {
+            if (!limiters.containsKey(c)) {
+                LOG.warn("{} limits are not enforced by a cgroup: no usable {} controller under {} (neither cgroup"
+                        + " v2 with '{}' in cgroup.controllers nor cgroup v1 {}/{})", c.limitName(), c.key, root, c.key,
+                        root, c.key);
+            }
         }
-        Cgroups cgroups = new Cgroups(tracker.get(), memory);
+        Cgroups cgroups = new Cgroups(tracker.get(), Map.copyOf(limiters));
         cgroups.removeEarlierRuns();
         LOG.info("instance processes are kept in {}", cgroups.describe());
         return Optional.of(cgroups);
@@ -98,27 +108,33 @@ final class Cgroups {
     /** A v1 hierarchy of this controller mounted at {@code root/controller}, if there is one. */
     private static Optional<CgroupHierarchy> v1(Path root, String controller, Path run) {
         Path mount = root.resolve(controller);
+        String marker = switch (controller) {
+            case "memory" -> "memory.limit_in_bytes";
+            case "cpu" -> "cpu.cfs_quota_us";
+            case "pids" -> "cgroup.procs";
+            default -> "cgroup.procs";
+        };
         boolean mounted = Files.isRegularFile(mount.resolve("cgroup.procs"))
                 && !Files.exists(mount.resolve("cgroup.controllers"))
-                && (!controller.equals("memory") || Files.isRegularFile(mount.resolve("memory.limit_in_bytes")));
+                && Files.isRegularFile(mount.resolve(marker));
         return mounted ? opened(mount, () -> CgroupV1.open(controller, mount.resolve(run))) : Optional.empty();
     }
 
     /**
      * Creates and removes a limited group once, so that a hierarchy we may create directories in but
-     * not configure shows up here, not as a failed start of every instance with a memory limit.
+     * not configure shows up here, not as a failed start of every instance with a limit.
      */
-    private static Optional<CgroupHierarchy> probed(CgroupHierarchy memory) {
+    private static Optional<CgroupHierarchy> probed(CgroupHierarchy hierarchy, Controller c) {
         // Instance ids cannot start with '.', so this never meets an instance's group.
-        Path probe = memory.run().resolve(".probe");
+        Path probe = hierarchy.run().resolve(".probe-" + c.key);
         try {
             Files.createDirectory(probe);
-            memory.limit(probe, 1L << 30);
-            return Optional.of(memory);
+            hierarchy.limit(probe, c, new Limits(1L << 30, 1000, 4096));
+            return Optional.of(hierarchy);
         } catch (IOException e) {
-            LOG.info("cannot set a memory limit in {}: {}", memory.describe(), e.toString());
-            if (memory instanceof CgroupV1) {
-                Cgroup.removeTree(memory.run()); // v1 memory holds nothing else of ours
+            LOG.info("cannot set a {} limit in {}: {}", c.limitName(), hierarchy.describe(), e.toString());
+            if (hierarchy instanceof CgroupV1) {
+                Cgroup.removeTree(hierarchy.run()); // a v1 limit hierarchy holds nothing else of ours
             }
             return Optional.empty();
         } finally {
@@ -148,8 +164,8 @@ final class Cgroups {
      * limit). A group of that name left in this run (one whose removal failed) is emptied first: its
      * counters would mislead.
      */
-    Cgroup create(String name, long memoryBytes) throws IOException {
-        Cgroup cgroup = new Cgroup(name, tracker, memory.filter(m -> memoryBytes > 0));
+    Cgroup create(String name, Limits limits) throws IOException {
+        Cgroup cgroup = new Cgroup(name, tracker, limiters);
         try {
             for (Path dir : cgroup.dirs()) {
                 if (Files.exists(dir)) {
@@ -158,10 +174,7 @@ final class Cgroups {
                 }
                 Files.createDirectory(dir);
             }
-            if (cgroup.limited()) {
-                CgroupHierarchy m = memory.get();
-                m.limit(m.run().resolve(name), memoryBytes);
-            }
+            cgroup.limit(limits);
             return cgroup;
         } catch (IOException e) {
             cgroup.remove();
@@ -171,13 +184,24 @@ final class Cgroups {
 
     /** This run's directories, one per hierarchy used: what the watchdog sweeps when the server is gone. */
     List<Path> runs() {
-        return Stream.concat(Stream.of(tracker), memory.stream()).map(CgroupHierarchy::run).distinct().toList();
+        return Stream.concat(Stream.of(tracker), limiters.values().stream()).map(CgroupHierarchy::run).distinct().toList();
     }
 
-    /** For logs: where processes are kept, and where memory is limited. */
+    /** The limits no hierarchy here can enforce. */
+    Set<Controller> unenforced() {
+        Set<Controller> missing = EnumSet.allOf(Controller.class);
+        missing.removeAll(limiters.keySet());
+        return missing;
+    }
+
+    /** For logs: where processes are kept, and where each limit is enforced. */
     String describe() {
-        String limits = memory.map(m -> m.equals(tracker) ? "memory limits there too"
-                : "memory limits in " + m.describe()).orElse("memory not limited");
-        return tracker.describe() + " (" + limits + ")";
+        StringBuilder out = new StringBuilder(tracker.describe()).append(" (");
+        for (Controller c : Controller.values()) {
+            CgroupHierarchy h = limiters.get(c);
+            out.append(c == Controller.MEMORY ? "" : "; ").append(c.limitName()).append(' ')
+                    .append(h == null ? "not limited" : h.equals(tracker) ? "limited there too" : "limited in " + h.describe());
+        }
+        return out.append(')').toString();
     }
 }

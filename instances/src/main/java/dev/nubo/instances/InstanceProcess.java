@@ -35,6 +35,8 @@ final class InstanceProcess {
     private final Process process;
     private final ProcessGroup group;
     private final Optional<Cgroup> cgroup;
+    /** Whether the process is bubblewrap's outer process, which SIGTERM would kill without passing it on. */
+    private final boolean sandboxed;
     private final Readiness readiness;
     private final Instant startedAt;
     /** Set when the process came from the pool: already running, output already pumped. */
@@ -46,7 +48,8 @@ final class InstanceProcess {
     private volatile Future<?> killAfterGrace;
 
     private InstanceProcess(Instance instance, Host host, InstanceLog log, Process process, Optional<Cgroup> cgroup,
-            Readiness readiness, Optional<PooledProcess> pooled) {
+            boolean sandboxed, Readiness readiness, Optional<PooledProcess> pooled) {
+        this.sandboxed = sandboxed;
         this.instance = instance;
         this.pooled = pooled;
         this.host = host;
@@ -76,21 +79,19 @@ final class InstanceProcess {
                 return adopted.get();
             }
         }
-        Optional<Cgroup> cgroup = Optional.empty();
-        if (host.cgroups().isPresent()) {
-            cgroup = Optional.of(host.cgroups().get().create(spec.instanceId(), spec.memoryBytes()));
-        }
+        Host.Confinement confined = host.confine(spec.instanceId(), Limits.of(spec), spec.workDir(), spec.writable());
+        Optional<Cgroup> cgroup = confined.cgroup();
         Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.put("PORT", Integer.toString(port));
         Process process;
         try {
-            process = spawn(spec.command(), host.baseEnv(), env, spec.workDir(), cgroup);
+            process = spawn(spec.command(), host.baseEnv(), env, spec.workDir(), confined);
         } catch (IOException e) {
             cgroup.ifPresent(Cgroup::remove);
             throw e;
         }
         host.watchdog().watch(process.pid());
-        return supervised(new InstanceProcess(instance, host, log, process, cgroup,
+        return supervised(new InstanceProcess(instance, host, log, process, cgroup, confined.cell().isPresent(),
                 new Readiness(port, spec.readinessPath()), Optional.empty()));
     }
 
@@ -104,12 +105,24 @@ final class InstanceProcess {
         Map<String, String> variables = new LinkedHashMap<>(spec.env());
         variables.put("PORT", Integer.toString(port));
         variables.put("NUBO_WORKDIR", spec.workDir().toString());
+        if (pooled.slot().isPresent()) {
+            // The sandbox shows the code at the slot's path: the function's paths must point there.
+            Path slot = pooled.slot().get();
+            String code = spec.workDir().toAbsolutePath().normalize().toString();
+            variables.replaceAll((name, value) -> value.startsWith(code) ? slot + value.substring(code.length()) : value);
+        }
         log.nubo("took pooled process " + pooled.id() + " (pid " + pooled.process().pid() + ", started "
                 + Quantities.formatDuration(Duration.between(pooled.startedAt(), host.clock().instant())
                         .truncatedTo(ChronoUnit.MILLIS)) + " ago)");
         InstanceProcess adopted = new InstanceProcess(instance, host, log, pooled.process(), pooled.cgroup(),
-                new Readiness(port, spec.readinessPath()), Optional.of(pooled));
+                pooled.slot().isPresent(), new Readiness(port, spec.readinessPath()), Optional.of(pooled));
         try {
+            if (pooled.slot().isPresent()) {
+                Sandboxing.fill(pooled.slot().get(), spec.workDir());
+            }
+            if (pooled.cgroup().isPresent()) {
+                pooled.cgroup().get().limit(Limits.of(spec));
+            }
             pooled.specialise(variables, adopted.output());
         } catch (IOException e) {
             log.nubo("pooled process " + pooled.id() + " is gone (" + e.getMessage() + "); starting a fresh one");
@@ -124,15 +137,22 @@ final class InstanceProcess {
         return started;
     }
 
-    /** Spawns {@code command} in its own session (and cgroup), with exactly {@code baseEnv} plus {@code env}. */
+    /**
+     * Spawns {@code command} in its own session (and cgroup, and sandbox), with exactly {@code baseEnv}
+     * plus {@code env} (plus the sandbox's HOME and TMPDIR).
+     */
     static Process spawn(List<String> command, Map<String, String> baseEnv, Map<String, String> env, Path workDir,
-            Optional<Cgroup> cgroup) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(command, cgroup.map(Cgroup::procs).orElse(List.of())))
+            Host.Confinement confined) throws IOException {
+        List<String> inner = confined.cell().map(c -> c.wrap(command)).orElse(command);
+        ProcessBuilder builder = new ProcessBuilder(command(inner, confined.cgroup().map(Cgroup::procs).orElse(List.of())))
                 .directory(workDir.toFile());
         Map<String, String> all = builder.environment();
         all.clear();
         all.putAll(baseEnv);
         all.putAll(env);
+        if (confined.cell().isPresent()) {
+            all.putAll(SandboxCell.ENV);
+        }
         return builder.start();
     }
 
@@ -185,8 +205,14 @@ final class InstanceProcess {
     void terminate(Duration grace) {
         log.nubo("stopping: SIGTERM to process group " + group.pgid() + cgroup.map(c -> " and the rest of cgroup "
                 + c.name()).orElse("") + ", SIGKILL after " + Quantities.formatDuration(grace));
-        group.terminate();
-        cgroup.ifPresent(c -> c.terminateOutside(group.pgid()));
+        if (sandboxed) {
+            // Everything in the sandbox descends from bwrap (its PID namespace adopts orphans), and
+            // bwrap's init there ignores SIGTERM, so the process ends when the program does.
+            process.descendants().forEach(ProcessHandle::destroy);
+        } else {
+            group.terminate();
+            cgroup.ifPresent(c -> c.terminateOutside(group.pgid()));
+        }
         killAfterGrace = host.timer().schedule(() -> {
             if (process.isAlive()) {
                 log.nubo("still running " + Quantities.formatDuration(grace) + " after SIGTERM; sending SIGKILL");
@@ -223,6 +249,7 @@ final class InstanceProcess {
         group.kill(); // whatever the process left running in its group
         boolean oom = cgroup.map(c -> c.oomKilled(code)).orElse(false);
         cgroup.ifPresent(Cgroup::remove); // and what left the group: a daemon, a setsid'd child
+        pooled.flatMap(PooledProcess::slot).ifPresent(Sandboxing::removeTree);
         host.watchdog().forget(group.pgid());
         joinPumps();
         ExitStatus status = new ExitStatus(code, oom ? OptionalLong.of(spec.memoryBytes()) : OptionalLong.empty());

@@ -85,9 +85,10 @@ public final class Instances implements AutoCloseable {
         ExecutorService events = Executors.newSingleThreadExecutor(
                 r -> Thread.ofPlatform().daemon().name("nubo-instances-events").unstarted(r));
         Map<String, String> baseEnv = inheritedEnv(System.getenv());
+        Optional<Sandboxing> sandboxing = config.sandbox().flatMap(s -> Sandboxing.detect(s, baseEnv));
         Watchdog watchdog = Watchdog.start(cgroups.map(Cgroups::runs).orElse(List.of()));
-        WarmPool pool = new WarmPool(clock, baseEnv, cgroups, watchdog, timer);
-        Host host = new Host(config, clock, baseEnv, cgroups, watchdog, timer, events, logListener, pool);
+        WarmPool pool = new WarmPool(clock, baseEnv, Host.confiner(cgroups, sandboxing), sandboxing, watchdog, timer);
+        Host host = new Host(config, clock, baseEnv, cgroups, sandboxing, watchdog, timer, events, logListener, pool);
         return new Instances(host, timer, events);
     }
 
@@ -157,6 +158,24 @@ public final class Instances implements AutoCloseable {
     /** The pools of idle runtime processes, least recently used first. */
     public List<PoolStatus> pools() {
         return host.pool().status();
+    }
+
+    /**
+     * What this machine lets Nubo enforce, as found at start: whether instances are sandboxed, and
+     * which limits nothing enforces. {@code nubo describe} shows it per service, so that a limit in
+     * nubo.yaml is never silently ignored.
+     *
+     * @param sandboxed whether every process runs in the {@link Sandbox} ({@code false} also when none was asked for)
+     * @param unenforced the limits ({@code memory}, {@code cpu}, {@code process count}) no cgroup enforces;
+     *     the process count is then still capped per instance by {@code RLIMIT_NPROC} when sandboxed
+     */
+    public record Enforcement(boolean sandboxed, List<String> unenforced) {}
+
+    public Enforcement enforcement() {
+        List<String> unenforced = host.cgroups().map(Cgroups::unenforced).orElse(java.util.EnumSet.allOf(Controller.class))
+                .stream().filter(c -> !(c == Controller.PIDS && host.sandboxing().isPresent()))
+                .map(Controller::limitName).toList();
+        return new Enforcement(host.sandboxing().isPresent(), unenforced);
     }
 
     /** Instances not yet STOPPED or FAILED, oldest first. Final ones are dropped: keep your reference. */

@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
  *     on one machine need different scopes, and a server restarted with the same scope removes what
  *     its earlier run left behind; see {@link #scopeOf}. Without one, each {@link Instances} gets a
  *     scope of its own and finds nothing of earlier runs</td></tr>
+ * <tr><td>sandbox</td><td>none</td><td>runs every process in a {@link Sandbox}; without one, processes
+ *     run as the server's user and see what it sees</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -47,7 +49,8 @@ public record InstancesConfig(
         Duration backoffMax,
         long maxLogBytes,
         Duration probeInterval,
-        Optional<String> scope) {
+        Optional<String> scope,
+        Optional<Sandbox> sandbox) {
 
     private static final Pattern SCOPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
@@ -55,7 +58,7 @@ public record InstancesConfig(
     public InstancesConfig(Duration terminationGrace, int crashLoopRestarts, Duration crashLoopWindow,
             Duration backoffBase, Duration backoffMax, long maxLogBytes, Duration probeInterval) {
         this(terminationGrace, crashLoopRestarts, crashLoopWindow, backoffBase, backoffMax, maxLogBytes, probeInterval,
-                Optional.empty());
+                Optional.empty(), Optional.empty());
     }
 
     public InstancesConfig {
@@ -80,6 +83,7 @@ public record InstancesConfig(
                     + " was " + maxLogBytes);
         }
         Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(sandbox, "sandbox");
         if (scope.isPresent() && !SCOPE.matcher(scope.get()).matches()) {
             throw new IllegalArgumentException("scope '" + scope.get() + "' is not usable as a cgroup name; use 1-64"
                     + " letters, digits, '.', '_' or '-', starting with a letter or digit, e.g. InstancesConfig.scopeOf(home)");
@@ -88,12 +92,17 @@ public record InstancesConfig(
 
     public InstancesConfig withTerminationGrace(Duration grace) {
         return new InstancesConfig(grace, crashLoopRestarts, crashLoopWindow, backoffBase, backoffMax, maxLogBytes,
-                probeInterval, scope);
+                probeInterval, scope, sandbox);
     }
 
     public InstancesConfig withScope(String id) {
         return new InstancesConfig(terminationGrace, crashLoopRestarts, crashLoopWindow, backoffBase, backoffMax,
-                maxLogBytes, probeInterval, Optional.of(id));
+                maxLogBytes, probeInterval, Optional.of(id), sandbox);
+    }
+
+    public InstancesConfig withSandbox(Sandbox isolation) {
+        return new InstancesConfig(terminationGrace, crashLoopRestarts, crashLoopWindow, backoffBase, backoffMax,
+                maxLogBytes, probeInterval, scope, Optional.of(isolation));
     }
 
     /**

@@ -35,12 +35,19 @@ import java.util.regex.Pattern;
  *     empty (the default) means ready as soon as the port accepts TCP connections
  * @param startTimeout an instance not ready within this is a failed start; {@link #DEFAULT_START_TIMEOUT} by default
  * @param memoryBytes the memory limit, enforced with a cgroup where the machine allows; 0 (the default) means none
+ * @param cpuMillis the CPU limit in thousandths of a core (500: half a core), enforced with a cgroup where the
+ *     machine allows; 0 (the default) means none
+ * @param processes the most processes and threads the instance may hold at once, enforced with a cgroup (pids)
+ *     where the machine allows, else with {@code RLIMIT_NPROC} of the instance's own user in the sandbox;
+ *     0 (the default) means none
  * @param proven true when the revision has served before, so a failed start is retried with backoff
  *     like a crash; false (the default) for a new deploy, where a first start that fails fails the
  *     instance at once
  * @param port 0 (the default) to let Nubo pick a free loopback port for {@code PORT}; otherwise a port the caller
  *     owns and will open once the instance can serve (the Lambda Runtime API bridge does this for a
  *     custom runtime, which listens on no port itself)
+ * @param writable directories the instance may write in when sandboxed, besides its private /tmp (its code is
+ *     read-only there): each is handed to the instance's user and bound writable at its own path; none by default
  * @param warmStart how a generic process of this kind is started ahead of time, when this runtime
  *     supports being handed its function later (see {@link WarmStart}); empty (the default) to always
  *     start {@code command} fresh
@@ -56,8 +63,11 @@ public record LaunchSpec(
         Optional<String> readinessPath,
         Duration startTimeout,
         long memoryBytes,
+        int cpuMillis,
+        int processes,
         boolean proven,
         int port,
+        List<Path> writable,
         Optional<WarmStart> warmStart) {
 
     /** How long an instance has to become ready when the builder is not told: a descriptor's default too. */
@@ -90,6 +100,7 @@ public record LaunchSpec(
                     + " name; use 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
         }
         command = List.copyOf(command);
+        writable = List.copyOf(writable);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("instance " + instanceId + " has an empty command;"
                     + " give the program and its arguments, e.g. [python3, app.py]");
@@ -106,6 +117,10 @@ public record LaunchSpec(
         if (memoryBytes < 0) {
             throw new IllegalArgumentException("memory limit of instance " + instanceId
                     + " must be a byte count, or 0 for none; was " + memoryBytes);
+        }
+        if (cpuMillis < 0 || processes < 0) {
+            throw new IllegalArgumentException("cpu and process limits of instance " + instanceId
+                    + " must be 0 (none) or more; were " + cpuMillis + "m and " + processes);
         }
     }
 
@@ -124,8 +139,11 @@ public record LaunchSpec(
         private Optional<String> readinessPath = Optional.empty();
         private Duration startTimeout = DEFAULT_START_TIMEOUT;
         private long memoryBytes;
+        private int cpuMillis;
+        private int processes;
         private boolean proven;
         private int port;
+        private List<Path> writable = List.of();
         private Optional<WarmStart> warmStart = Optional.empty();
 
         private Builder(String instanceId) {
@@ -181,6 +199,16 @@ public record LaunchSpec(
             return this;
         }
 
+        public Builder cpuMillis(int millicores) {
+            this.cpuMillis = millicores;
+            return this;
+        }
+
+        public Builder processes(int most) {
+            this.processes = most;
+            return this;
+        }
+
         public Builder proven(boolean servedBefore) {
             this.proven = servedBefore;
             return this;
@@ -188,6 +216,11 @@ public record LaunchSpec(
 
         public Builder port(int ownedPort) {
             this.port = ownedPort;
+            return this;
+        }
+
+        public Builder writable(List<Path> dirs) {
+            this.writable = dirs;
             return this;
         }
 
@@ -204,7 +237,7 @@ public record LaunchSpec(
             required(workDir, "workDir", ".workDir(codeDir)");
             required(logFile, "logFile", ".logFile(logDir.resolve(\"" + instanceId + ".log\"))");
             return new LaunchSpec(instanceId, service, revision, command, env, workDir, logFile, readinessPath, startTimeout,
-                    memoryBytes, proven, port, warmStart);
+                    memoryBytes, cpuMillis, processes, proven, port, writable, warmStart);
         }
 
         private void required(Object value, String name, String example) {

@@ -3,6 +3,7 @@ package dev.nubo.instances;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -26,13 +27,17 @@ final class PooledProcess implements LineSink {
     private final WarmStart start;
     private final Process process;
     private final Optional<Cgroup> cgroup;
+    /** In a sandbox: the directory the process will see its function's code in, empty until it is specialised. */
+    private final Optional<Path> slot;
     private final Instant startedAt;
     private final ReentrantLock lock = new ReentrantLock();
     private final Deque<String[]> kept = new ArrayDeque<>(); // guarded by lock, until adopted
     private LineSink adopter; // guarded by lock
     private List<Thread> pumps = List.of();
 
-    PooledProcess(String id, WarmStart start, Process process, Optional<Cgroup> cgroup, Instant startedAt) {
+    PooledProcess(String id, WarmStart start, Process process, Optional<Cgroup> cgroup, Optional<Path> slot,
+            Instant startedAt) {
+        this.slot = slot;
         this.id = id;
         this.start = start;
         this.process = process;
@@ -58,6 +63,10 @@ final class PooledProcess implements LineSink {
 
     Optional<Cgroup> cgroup() {
         return cgroup;
+    }
+
+    Optional<Path> slot() {
+        return slot;
     }
 
     Instant startedAt() {
@@ -99,6 +108,7 @@ final class PooledProcess implements LineSink {
     void release(Watchdog watchdog) {
         group().kill();
         cgroup.ifPresent(Cgroup::remove);
+        slot.ifPresent(Sandboxing::removeTree);
         watchdog.forget(process.pid());
     }
 

@@ -3,6 +3,7 @@ package dev.nubo.instances;
 import dev.nubo.model.Quantities;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -43,7 +44,8 @@ final class WarmPool implements AutoCloseable {
 
     private final InstantSource clock;
     private final Map<String, String> baseEnv;
-    private final Optional<Cgroups> cgroups;
+    private final Host.Confiner confiner;
+    private final Optional<Sandboxing> sandboxing;
     private final Watchdog watchdog;
     private final ScheduledExecutorService timer;
     private final AtomicLong ids = new AtomicLong();
@@ -64,11 +66,12 @@ final class WarmPool implements AutoCloseable {
         }
     }
 
-    WarmPool(InstantSource clock, Map<String, String> baseEnv, Optional<Cgroups> cgroups, Watchdog watchdog,
-            ScheduledExecutorService timer) {
+    WarmPool(InstantSource clock, Map<String, String> baseEnv, Host.Confiner confiner, Optional<Sandboxing> sandboxing,
+            Watchdog watchdog, ScheduledExecutorService timer) {
         this.clock = clock;
         this.baseEnv = baseEnv;
-        this.cgroups = cgroups;
+        this.confiner = confiner;
+        this.sandboxing = sandboxing;
         this.watchdog = watchdog;
         this.timer = timer;
     }
@@ -233,21 +236,25 @@ final class WarmPool implements AutoCloseable {
             throw new IOException("working directory " + start.workDir() + " does not exist");
         }
         String id = "pool-" + start.key().replaceAll("[^A-Za-z0-9._-]", "_") + "-" + ids.incrementAndGet();
-        Optional<Cgroup> cgroup = Optional.empty();
-        if (cgroups.isPresent()) {
-            cgroup = Optional.of(cgroups.get().create(id, start.memoryBytes()));
+        Optional<Path> slot = Optional.empty();
+        if (sandboxing.isPresent()) {
+            slot = Optional.of(sandboxing.get().newSlot(id));
         }
+        // CPU and process limits are the function's: set when it is specialised.
+        Host.Confinement confined = confiner.confine(id, new Limits(start.memoryBytes(), 0, 0), slot.orElse(start.workDir()));
+        Optional<Cgroup> cgroup = confined.cgroup();
         Map<String, String> env = new HashMap<>(start.env());
         env.put("NUBO_POOL", "1");
         Process process;
         try {
-            process = InstanceProcess.spawn(start.command(), baseEnv, env, start.workDir(), cgroup);
+            process = InstanceProcess.spawn(start.command(), baseEnv, env, start.workDir(), confined);
         } catch (IOException e) {
             cgroup.ifPresent(Cgroup::remove);
+            slot.ifPresent(Sandboxing::removeTree);
             throw e;
         }
         watchdog.watch(process.pid());
-        PooledProcess pooled = new PooledProcess(id, start, process, cgroup, clock.instant());
+        PooledProcess pooled = new PooledProcess(id, start, process, cgroup, slot, clock.instant());
         pooled.pumps(List.of(
                 Thread.ofPlatform().daemon().name("nubo-log-" + id + "-stdout").start(new LinePump(process.getInputStream(), "stdout", pooled)),
                 Thread.ofPlatform().daemon().name("nubo-log-" + id + "-stderr").start(new LinePump(process.getErrorStream(), "stderr", pooled))));

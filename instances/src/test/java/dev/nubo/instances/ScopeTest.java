@@ -65,8 +65,8 @@ class ScopeTest {
         // scope, one of another; a process left in each.
         Cgroups earlier = Cgroups.detect(Harness.CGROUP_ROOT, scope).orElseThrow();
         Cgroups another = Cgroups.detect(Harness.CGROUP_ROOT, "scope-test-o-" + tag).orElseThrow();
-        Process leftover = sleepIn(earlier.create("svc-00001-x", 64L << 20));
-        Process foreign = sleepIn(another.create("svc-00001-x", 64L << 20));
+        Process leftover = sleepIn(earlier.create("svc-00001-x", new Limits(64L << 20, 0, 0)));
+        Process foreign = sleepIn(another.create("svc-00001-x", new Limits(64L << 20, 0, 0)));
         try (Harness restarted = new Harness(dir, Harness.fast().withScope(scope))) {
             assertThat(leftover.waitFor(5, TimeUnit.SECONDS)).as("the earlier run's process is killed").isTrue();
             assertThat(earlier.runs()).isNotEmpty().noneMatch(Files::exists);
@@ -84,7 +84,7 @@ class ScopeTest {
     /** A sleep that has joined {@code cgroup}. */
     private Process sleepIn(Cgroup cgroup) throws IOException {
         Process sleep = InstanceProcess.spawn(List.of("sleep", "300"), Instances.inheritedEnv(System.getenv()), Map.of(),
-                dir, Optional.of(cgroup));
+                dir, new Host.Confinement(Optional.of(cgroup), Optional.empty()));
         await().atMost(Duration.ofSeconds(5)).until(() -> Cgroup.members(cgroup.tracked()).contains(sleep.pid()));
         return sleep;
     }

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param env environment variables for every instance
  * @param timeout how long the gateway waits for a response before answering 504
  * @param memory the memory limit of one instance, in bytes
+ * @param cpu the CPU limit of one instance in thousandths of a core ({@code cpu: 500m} is 500); 0 for none
+ * @param processes the most processes and threads one instance may hold at once
  * @param maxBodySize the largest request body the gateway accepts, in bytes; above it, 413
  * @param readiness how Nubo decides an instance can take requests
  * @param scale how the autoscaler sizes each revision: from {@code scale.min} (0 = scale to zero) to
@@ -37,6 +39,8 @@ public record Descriptor(
         Map<String, String> env,
         Duration timeout,
         long memory,
+        int cpu,
+        int processes,
         long maxBodySize,
         Readiness readiness,
         Scale scale,
@@ -49,6 +53,11 @@ public record Descriptor(
     public static final String FILE_NAME = "nubo.yaml";
     /** The memory limit of an instance without {@code memory:} in nubo.yaml: 256 MiB. */
     public static final long DEFAULT_MEMORY = 256L << 20;
+    /**
+     * The process limit of an instance without {@code processes:}: 1024 tasks (processes and threads).
+     * A Spring Boot app holds about 50 threads, a busy one a few hundred; a fork bomb stops here.
+     */
+    public static final int DEFAULT_PROCESSES = 1024;
     /**
      * The largest {@code nubo.yaml}, in bytes of UTF-8 (so also in characters): 64 KiB. A descriptor
      * is a few hundred bytes; only {@code env} values make one larger. The YAML parser's time grows
@@ -78,7 +87,8 @@ public record Descriptor(
         }
         Map<String, String> all = new java.util.LinkedHashMap<>(env);
         all.putAll(more);
-        return new Descriptor(name, runtime, all, timeout, memory, maxBodySize, readiness, scale, drainTimeout, paths, async, secrets, auth);
+        return new Descriptor(name, runtime, all, timeout, memory, cpu, processes, maxBodySize, readiness, scale, drainTimeout, paths, async,
+                secrets, auth);
     }
 
     /** The error for a {@code nubo.yaml} over {@link #MAX_BYTES}, measured as {@code size} ("50.0 MiB"). */

@@ -25,7 +25,7 @@ final class DescriptorParser {
     static final Pattern NAME = Pattern.compile("[a-z]([a-z0-9-]{0,38}[a-z0-9])?");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
-            "timeout", "memory", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async", "build",
+            "timeout", "memory", "cpu", "processes", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async", "build",
             "layers", "auth");
     /**
      * SnakeYAML's own limit as a second line behind the length check. Rebuilt from a factory rather
@@ -104,6 +104,9 @@ final class DescriptorParser {
                 env.values(),
                 optional(root, "timeout", DEFAULT_TIMEOUT, n -> duration(n, "timeout", Duration.ofMillis(1), Duration.ofMinutes(15))),
                 optional(root, "memory", Descriptor.DEFAULT_MEMORY, n -> size(n, "memory", 16L << 20, 64L << 30)),
+                optional(root, "cpu", 0, DescriptorParser::cpu),
+                integer(root, "processes", Descriptor.DEFAULT_PROCESSES, 16, 65536,
+                        "the most processes and threads one instance may hold at once"),
                 optional(root, "maxBodySize", DEFAULT_MAX_BODY, n -> size(n, "maxBodySize", 0, 1L << 30)),
                 readiness(root.get("readiness")),
                 scale(root.get("scale"), RuntimeSyntax.of(runtime).defaultLimit),
@@ -357,6 +360,24 @@ final class DescriptorParser {
                     "pick a value in that range; " + meaning);
         }
         return n.asInt();
+    }
+
+    private static final Pattern CPU = Pattern.compile("([0-9]{1,6})m|([0-9]{1,3})(\\.[0-9]{1,3})?");
+
+    /** Kubernetes' notation: {@code 500m} is half a core, {@code 2} or {@code 1.5} whole cores; in thousandths of a core. */
+    private static int cpu(JsonNode node) {
+        String text = node.asText().trim();
+        java.util.regex.Matcher m = CPU.matcher(text);
+        int millis = -1;
+        if ((node.isTextual() || node.isNumber()) && m.matches()) {
+            millis = m.group(1) != null ? Integer.parseInt(m.group(1))
+                    : new java.math.BigDecimal(text).movePointRight(3).intValue();
+        }
+        if (millis < 10 || millis > 256_000) {
+            throw invalid("nubo.yaml: `cpu` must be cores such as 500m (half a core), 1 or 1.5, from 10m to 256 (got '"
+                    + text + "')", "e.g. `cpu: 500m`; leave it out for no CPU limit");
+        }
+        return millis;
     }
 
     private static <T> T optional(JsonNode root, String field, T fallback, Function<JsonNode, T> parse) {

@@ -97,6 +97,20 @@ class DescriptorTest {
     }
 
     @Test
+    void readsCpuInCoresOrMillicoresAndAProcessLimit() {
+        String base = "name: a\nruntime: process\ncommand: [x]\n";
+        assertThat(Descriptor.parse(base + "cpu: 500m\n").cpu()).isEqualTo(500);
+        assertThat(Descriptor.parse(base + "cpu: 1.5\n").cpu()).isEqualTo(1500);
+        assertThat(Descriptor.parse(base + "cpu: 2\n").cpu()).isEqualTo(2000);
+        assertThat(Descriptor.parse(base).cpu()).as("no cpu limit by default").isZero();
+        assertThat(Descriptor.parse(base + "processes: 64\n").processes()).isEqualTo(64);
+        assertThat(Descriptor.parse(base).processes()).isEqualTo(Descriptor.DEFAULT_PROCESSES);
+        assertInvalid(base + "cpu: half\n", "`cpu` must be cores such as 500m (half a core), 1 or 1.5", "cpu: 500m");
+        assertInvalid(base + "cpu: 1m\n", "from 10m to 256 (got '1m')");
+        assertInvalid(base + "processes: 2\n", "`processes` must be between 16 and 65536 (got 2)");
+    }
+
+    @Test
     void aStringCommandRunsThroughTheShell() {
         Descriptor d = Descriptor.parse("name: a\nruntime: process\ncommand: python3 app.py --port $PORT\n");
         assertThat(d.runtime()).isEqualTo(new Descriptor.Process(List.of("/bin/sh", "-c", "exec python3 app.py --port $PORT")));

@@ -65,7 +65,8 @@ public record Debugger(String protocol, int port, String attach) {
                     + " run it as a Java, Node or Python program");
         }
         LaunchSpec debug = new LaunchSpec(spec.instanceId(), spec.service(), spec.revision(), command, env, spec.workDir(),
-                spec.logFile(), spec.readinessPath(), spec.startTimeout(), spec.memoryBytes(), spec.proven(), spec.port(),
+                spec.logFile(), spec.readinessPath(), spec.startTimeout(), spec.memoryBytes(), spec.cpuMillis(), spec.processes(),
+                spec.proven(), spec.port(), spec.writable(),
                 Optional.empty());
         return new Debugging(debug, debugger);
     }

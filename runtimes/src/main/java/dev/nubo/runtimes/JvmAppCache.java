@@ -152,6 +152,11 @@ final class JvmAppCache {
         return run;
     }
 
+    /** Where the instance's JVM writes its recording, when its start records the start cache. */
+    Optional<Path> recordingDir(String instanceId) {
+        return Optional.ofNullable(recordings.get(instanceId)).map(e -> e.dir);
+    }
+
     /** Whether the instance's start records the start cache (its JVM writes the recording as it exits). */
     boolean records(String instanceId) {
         return recordings.containsKey(instanceId);

@@ -74,6 +74,8 @@ final class Layers {
             Path partial = Files.createTempDirectory(cache, "unpacking-");
             try {
                 unzip(archive, partial);
+                // Sandboxed instances run as users of their own and must enter it (createTempDirectory makes it 0700).
+                Files.setPosixFilePermissions(partial, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             } catch (IOException | RuntimeException e) {
                 delete(partial);
                 throw e;

@@ -30,6 +30,8 @@ record ProcessKind(Descriptor.Process process, Map<String, String> env, Toolchai
     @Override
     public void launch(Runtimes.Target target, Map<String, String> env, LaunchSpec.Builder spec) {
         spec.command(tools.jvmApps().launch(target.instanceId(), process.command(), target.codeDir(), env));
+        // The recording JVM writes what it recorded beside the cache, at exit: a sandbox must let it.
+        tools.jvmApps().recordingDir(target.instanceId()).ifPresent(dir -> spec.writable(java.util.List.of(dir)));
         if (tools.jvmApps().records(target.instanceId()) && target.descriptor().memory() > 0) {
             spec.memoryBytes(target.descriptor().memory() + RECORDING_HEADROOM);
         }

@@ -113,6 +113,7 @@ public final class Runtimes {
         LaunchSpec.Builder spec = LaunchSpec.builder(t.instanceId()).service(d.name()).revision(t.revision())
                 .workDir(t.codeDir()).logFile(t.logFile())
                 .readinessPath(d.readiness().httpPath()).startTimeout(d.readiness().startTimeout()).memoryBytes(d.memory())
+                .cpuMillis(d.cpu()).processes(d.processes())
                 .proven(t.proven());
         kind(d).launch(t, env, spec);
         return spec.env(env).build();

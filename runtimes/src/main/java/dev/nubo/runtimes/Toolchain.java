@@ -104,6 +104,8 @@ final class Toolchain {
                 Files.createDirectories(target.getParent());
                 Path partial = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".tmp");
                 Files.write(partial, content);
+                // Sandboxed instances run as users of their own and must read it (createTempFile makes it 0600).
+                Files.setPosixFilePermissions(partial, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             }
             return target;

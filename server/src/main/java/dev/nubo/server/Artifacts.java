@@ -144,6 +144,7 @@ final class Artifacts {
             Path staging = Files.createTempDirectory(home.tmp(), "unpack-");
             try {
                 unzip(blob, staging);
+                readableByInstances(staging);
             } catch (IOException | RuntimeException e) {
                 deleteTree(staging);
                 throw e;
@@ -290,6 +291,26 @@ final class Artifacts {
     private static UserError tooManyEntries() {
         return UserError.tooLarge("upload.too_large", "the upload holds more than " + MAX_ENTRIES + " files",
                 "leave build caches and dependencies you do not need out of the directory");
+    }
+
+    /**
+     * Sandboxed instances run as users of their own, which must read their code: it is made readable
+     * (and its directories searchable) by all, which opens it to nobody else, as the home above it is
+     * the server's alone and a sandbox shows an instance no code but its own.
+     */
+    private static void readableByInstances(Path dir) throws IOException {
+        try (var tree = Files.walk(dir)) {
+            for (Path p : tree.filter(f -> !Files.isSymbolicLink(f)).toList()) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p);
+                perms.add(PosixFilePermission.GROUP_READ);
+                perms.add(PosixFilePermission.OTHERS_READ);
+                if (Files.isDirectory(p) || perms.contains(PosixFilePermission.OWNER_EXECUTE)) {
+                    perms.add(PosixFilePermission.GROUP_EXECUTE);
+                    perms.add(PosixFilePermission.OTHERS_EXECUTE);
+                }
+                Files.setPosixFilePermissions(p, perms);
+            }
+        }
     }
 
     /**

@@ -95,8 +95,9 @@ public final class NuboServer implements AutoCloseable {
                 gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
             }
             LogHub logs = new LogHub(home);
-            Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(InstancesConfig.defaults()
-                    .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), clock, logs::publish));
+            Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(Sandboxes.configure(InstancesConfig.defaults()
+                    .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), config),
+                    clock, logs::publish));
 
             Router router = Router.router(vertx);
             ApiListener api = shutdown.add(Stage.CONTROL_API, ApiListener.listen(vertx, router, config.apiHost(), config.apiPort()));

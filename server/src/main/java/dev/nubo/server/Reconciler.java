@@ -152,6 +152,11 @@ final class Reconciler implements AutoCloseable {
         return descriptors.of(r);
     }
 
+    /** For describe: the sandbox and limits of a revision's instances, and which limits this machine cannot enforce. */
+    String isolation(RevisionRecord r) {
+        return Isolation.describe(instances.enforcement(), descriptors.of(r));
+    }
+
     /** Whether a JVM app's starts use a start cache, and which; empty for other runtimes. */
     Optional<String> startCache(RevisionRecord r) {
         return fleet.startCache(r, descriptors.of(r));

@@ -98,6 +98,18 @@ public final class ServerCommand implements Callable<Integer> {
             + " servers of the same Nubo build may share one (default: HOME/cache).")
     Path runtimeCache;
 
+    @Option(names = "--sandbox", paramLabel = "on|off", description = "Run every instance in a sandbox: its own user, a"
+            + " read-only system, nothing of HOME (needs bubblewrap and user namespaces); off runs instances as the"
+            + " server's user, for machines without them (default: ${DEFAULT-VALUE}).", defaultValue = "on")
+    void sandbox(String value) {
+        if (!value.equals("on") && !value.equals("off")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--sandbox must be on or off (got '" + value + "')");
+        }
+        this.sandbox = value;
+    }
+
+    private String sandbox = "on";
+
     @Option(names = "--store", paramLabel = "URL", description = "Keep services, revisions and traffic in PostgreSQL, which"
             + " several nodes can share: postgresql://USER@HOST:PORT/DB (a password in the URL or in PGPASSWORD)"
             + " (default: SQLite in HOME/nubo.db).")
@@ -210,7 +222,7 @@ public final class ServerCommand implements Callable<Integer> {
         }
         ServerConfig config = base.withGateway(gateway).withApiHost(apiHost).withApiPort(apiPort).withUploadLimit(limit).withPoolSize(poolSize)
                 .withRuntimeCache(runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache()).withCodeLimit(code)
-                .withStore(location).withMetrics(metrics == Switch.on);
+                .withStore(location).withMetrics(metrics == Switch.on).withSandbox(sandbox.equals("on"));
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;

@@ -45,12 +45,13 @@ final class Views {
     record Counts(int ready, int desired) {}
 
     /**
+     * @param isolation the sandbox and limits of its instances, naming those this machine cannot enforce
      * @param startCache for a {@code runtime: process} app whose program is {@code java}: whether its starts
      *     use an AOT cache or AppCDS archive, and if not why; null for other runtimes
      */
     record RevisionView(String id, int number, RevisionState state, boolean serving, int percent, List<String> tags,
             String reason, List<String> logTail, String digest, Instant createdAt, Instant readyAt, ConfigView config,
-            ScalingView scaling, List<InstanceView> instances, String startCache) {}
+            ScalingView scaling, List<InstanceView> instances, String startCache, String isolation) {}
 
     record ConfigView(String runtime, String handler, String code, List<String> command, Map<String, String> env,
             String timeout, String memory, String maxBodySize, String readiness, String startTimeout,
@@ -197,7 +198,7 @@ final class Views {
         return new RevisionView(r.id(), r.number(), r.state(), plan.primary().equals(Optional.of(r.id())),
                 plan.shares().getOrDefault(r.id(), 0), tagsOf(plan, r.id()), r.reason().orElse(null),
                 r.logTail(), r.digest(), r.createdAt(), r.readyAt().orElse(null), config(reconciler.descriptor(r)), scaling,
-                instances, reconciler.startCache(r).orElse(null));
+                instances, reconciler.startCache(r).orElse(null), reconciler.isolation(r));
     }
 
     private static ConfigView config(Descriptor d) {

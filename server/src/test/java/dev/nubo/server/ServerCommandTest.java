@@ -57,6 +57,13 @@ class ServerCommandTest {
     }
 
     @Test
+    void sandboxesInstancesUnlessToldOff() {
+        assertThat(parse().config().sandbox()).isTrue();
+        assertThat(parse("--sandbox", "off").config().sandbox()).isFalse();
+        assertThatThrownBy(() -> parse("--sandbox", "no")).hasMessageContaining("--sandbox must be on or off (got 'no')");
+    }
+
+    @Test
     void namesTheFlagThatIsOutOfRange() {
         assertThatThrownBy(() -> parse("--http-max-connections", "0").config())
                 .hasMessage("--http-max-connections must be 1 or more (got 0)");
