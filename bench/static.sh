@@ -46,7 +46,10 @@ bench_nubo deploy "$app" --timeout 60s >"$RESULTS/deploy.txt" 2>&1 || { cat "$RE
 web="$BENCH_TMP/nginx"
 mkdir -p "$web"
 PORT="$(bench_free_port)"
+# As the user running this script: nginx started by root would otherwise drop its workers to nobody,
+# who cannot read the temp dir (every answer a 403).
 cat >"$web/nginx.conf" <<CONF
+user $(id -un);
 worker_processes auto;
 daemon off;
 pid $web/nginx.pid;
@@ -75,6 +78,7 @@ CONF
 NGINX_PID=$!
 bench_kill_later "$NGINX_PID" 5
 bench_wait_http "http://127.0.0.1:$PORT/f7.txt" 5 || bench_die "nginx did not start" "see $web/nginx.log"
+curl -sf "http://127.0.0.1:$PORT/f7.txt" | cmp -s - "$app/public/f7.txt" || bench_die "nginx does not serve the site's f7.txt" "see $web/nginx.log"
 cp "$web/nginx.conf" "$RESULTS/nginx.conf"
 
 declare -A URL=([nginx]="http://127.0.0.1:$PORT/f7.txt" [nubo]="$NUBO_GATEWAY/f7.txt")
@@ -93,7 +97,7 @@ for round in $(seq 1 "$ROUNDS"); do
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "${HOSTHDR[$t]}" "${URL[$t]}" >"$RESULTS/$t-$round.txt"
     after=$(bench_cpu_ticks ${PIDS[$t]})
     read -r rps p50 p99 errors < <(bench_wrk_summary "$RESULTS/$t-$round.txt")
-    us=$(awk -v d=$((after - before)) -v hz="$CLK_TCK" -v r="$rps" -v s="$DURATION" 'BEGIN { printf "%.1f", r > 0 ? d / hz * 1e6 / (r * s) : 0 }')
+    us=$(awk -v d=$((after - before)) -v hz="$CLK_TCK" -v r="$rps" -v s="$DURATION" 'BEGIN { printf "%.1f", (r > 0 ? d / hz * 1e6 / (r * s) : 0) }')
     echo "$t $rps $p50 $p99 $errors $us" >>"$RESULTS/runs.txt"
     bench_log "round $round $t: $rps req/s, p50 ${p50} ms, p99 ${p99} ms, $errors errors, ${us} µs CPU/request"
   done
