@@ -269,11 +269,12 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     }
 
     /**
-     * Sends {@code head}, then {@code body} (a file region, sent by the kernel without passing through
-     * user space), then ends the exchange. Only for a plain HTTP/1.x connection whose request has no
-     * body left unread; anything else goes through {@link #replyWhole}.
+     * Sends {@code head}, then {@code body}, then ends the exchange: a file region (sent by the kernel
+     * without passing through user space; only on a plain HTTP/1.x connection), followed by the end
+     * written here ({@code needsEnd}), or a chunked input, which writes its own end. Only when the
+     * request has no body left unread; anything else goes through {@link #replyWhole}.
      */
-    void replyFile(HttpResponse head, Object body, String result) {
+    void replyFile(HttpResponse head, Object body, boolean needsEnd, String result) {
         if (!caller.channel().isActive()) {
             io.netty.util.ReferenceCountUtil.release(body);
             finish(499, "caller went away");
@@ -287,8 +288,13 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         }
         int code = head.status().code();
         caller.write(head, caller.voidPromise());
-        caller.write(body, caller.voidPromise());
-        ChannelFuture written = caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        ChannelFuture written;
+        if (needsEnd) {
+            caller.write(body, caller.voidPromise());
+            written = caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else {
+            written = caller.writeAndFlush(body);  // a chunked input writes its own end
+        }
         finish(code, result);
         connection.answered(this, written, !keepAlive);
     }

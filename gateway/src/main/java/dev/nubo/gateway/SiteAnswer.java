@@ -10,7 +10,10 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpChunkedInput;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 
 /**
  * One request to a static site, answered by the gateway: look the path up ({@link SiteFiles}: from
@@ -19,6 +22,10 @@ import io.netty.handler.ssl.SslHandler;
  * file region on a plain connection (zero-copy), else read off the loop first (TLS, HTTP/2).
  */
 final class SiteAnswer {
+
+    /** Up to this size a file a region cannot carry is read whole, off the loop; larger ones are streamed. */
+    static final int READ_WHOLE = 1 << 20;
+    private static final int PIECE = 64 * 1024;
 
     private final Exchange exchange;
     private final SiteFiles files;
@@ -79,7 +86,9 @@ final class SiteAnswer {
                     io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE), "static");
         } else if (zeroCopy()) {
             HttpResponse response = new DefaultHttpResponse(version, status, reply.headers());
-            exchange.replyFile(response, new DefaultFileRegion(file.path().toFile(), reply.offset(), reply.length()), "static");
+            exchange.replyFile(response, new DefaultFileRegion(file.path().toFile(), reply.offset(), reply.length()), true, "static");
+        } else if (reply.length() > READ_WHOLE && !exchange.bodyPending()) {
+            streamFrom(file, reply, new DefaultHttpResponse(version, status, reply.headers()));
         } else {
             var loop = exchange.caller().channel().eventLoop();
             files.read(file.path(), reply.offset(), reply.length()).whenComplete((bytes, failure) -> loop.execute(() -> {
@@ -94,6 +103,26 @@ final class SiteAnswer {
                         io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE), "static");
             }));
         }
+    }
+
+    /**
+     * A large file where a file region cannot go (TLS, HTTP/2): read in pieces as the caller takes them
+     * ({@link ChunkedWriteHandler}, put before this connection's handler on first use), so memory holds
+     * one piece per connection, not the file. Each piece is a small read from the page cache on the loop.
+     */
+    private void streamFrom(SiteFile file, SiteReply reply, HttpResponse head) {
+        var caller = exchange.caller();
+        ChunkedNioFile chunks;
+        try {
+            chunks = new ChunkedNioFile(java.nio.channels.FileChannel.open(file.path()), reply.offset(), reply.length(), PIECE);
+        } catch (java.io.IOException e) {
+            exchange.reject(GatewayError.notInSite(exchange.service(), Gateway.path(exchange.request().uri())));
+            return;
+        }
+        if (caller.pipeline().get(ChunkedWriteHandler.class) == null) {
+            caller.pipeline().addBefore(caller.name(), "site-chunks", new ChunkedWriteHandler());
+        }
+        exchange.replyFile(head, new HttpChunkedInput(chunks), false, "static");
     }
 
     /** A file region goes straight from the page cache to the socket: not through TLS, nor into HTTP/2 frames. */

@@ -156,6 +156,30 @@ class GatewayStaticSiteTest {
     }
 
     @Test
+    void streamsALargeFileOverHttp2InPieces() throws Exception {
+        byte[] big = new byte[SiteAnswer.READ_WHOLE * 3 + 11];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) ('a' + i % 26);
+        }
+        Files.write(root.resolve("big.txt"), big);
+        route("web", new Site(root, false, Optional.empty()));
+        java.net.http.HttpClient h2 = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_2)
+                .connectTimeout(Duration.ofSeconds(5)).build();
+        URI base = URI.create("http://127.0.0.1:" + h.gateway.port());
+        h2.send(HttpRequest.newBuilder(base.resolve("/index.html")).header("Host", "web.localhost").build(), HttpResponse.BodyHandlers.ofString());
+
+        HttpResponse<byte[]> whole = h2.send(HttpRequest.newBuilder(base.resolve("/big.txt")).header("Host", "web.localhost").build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> part = h2.send(HttpRequest.newBuilder(base.resolve("/big.txt")).header("Host", "web.localhost")
+                .header("Range", "bytes=2000000-2000009").build(), HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(whole.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        assertThat(whole.body()).isEqualTo(big);
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(new String(part.body(), StandardCharsets.US_ASCII)).isEqualTo(new String(big, 2000000, 10, StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void fallsBackToIndexHtmlForAppRoutesOfASinglePageApp() {
         route("app", new Site(root, true, Optional.empty()));
 
