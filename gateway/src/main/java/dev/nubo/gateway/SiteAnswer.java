@@ -74,6 +74,8 @@ final class SiteAnswer {
                     io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
             if (reply.body().isPresent()) {
                 response.headers().set(HttpHeaderNames.CONTENT_LENGTH, reply.length());  // what a GET would have carried
+            } else if (reply.status() != 304) {
+                response.headers().set(HttpHeaderNames.CONTENT_LENGTH, 0);  // else a keep-alive caller reads until the connection closes
             }
             exchange.replyWhole(response, "static");
             return;

@@ -134,6 +134,7 @@ class GatewayStaticSiteTest {
         assertThat(tail.body()).isEqualTo("</h1>");
         assertThat(past.statusCode()).isEqualTo(416);
         assertThat(past.headers().firstValue("content-range")).contains("bytes */13");
+        assertThat(past.headers().firstValue("content-length")).as("framed, so the connection stays usable").contains("0");
         assertThat(several.statusCode()).isEqualTo(200);
         assertThat(several.body()).isEqualTo("<h1>home</h1>");
     }
