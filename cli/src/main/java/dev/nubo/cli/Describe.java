@@ -40,7 +40,8 @@ final class Describe extends ClientCommand {
     static void print(Service s, Instant now, PrintWriter out) {
         out.println("Name:      " + s.name());
         out.println("URL:       " + s.url());
-        out.println("State:     " + s.state() + (s.instances().ready() == 0 && s.instances().desired() == 0
+        out.println("State:     " + s.state() + ("static".equals(s.runtime()) ? " (served by the gateway: no instances)"
+                : s.instances().ready() == 0 && s.instances().desired() == 0
                 ? " (scaled to zero: the next request starts an instance)"
                 : " (" + s.instances().ready() + "/" + s.instances().desired() + " instances ready)"));
         out.println("Runtime:   " + s.runtime());

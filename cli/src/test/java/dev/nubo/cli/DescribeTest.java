@@ -27,6 +27,18 @@ class DescribeTest {
     }
 
     @Test
+    void aStaticSiteSaysTheGatewayServesIt() {
+        api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002",
+                Samples.revision("hello-java-00002", "READY", true, ""), "")
+                .replace("\"instances\": {\"ready\": 1, \"desired\": 1}", "\"instances\": {\"ready\": 0, \"desired\": 0}")
+                .replace("\"runtime\": \"java\"", "\"runtime\": \"static\"")));
+
+        Run run = CannedApi.run(api.env(home), "describe", "hello-java");
+
+        assertThat(run.out()).contains("State:     ready (served by the gateway: no instances)\n");
+    }
+
+    @Test
     void aServiceScaledToZeroSaysSoAndWhatWakesIt() {
         api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002",
                 Samples.revision("hello-java-00002", "READY", true, ""), "")

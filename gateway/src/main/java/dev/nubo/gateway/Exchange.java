@@ -245,6 +245,68 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         finish(answer.status(), "answered by the front door");
     }
 
+    /** Answers from a site's directory (a revision of {@code runtime: static}), without any upstream: see {@link SiteAnswer}. */
+    void serve(SiteFiles files, Site site) {
+        new SiteAnswer(this, files, site).start();
+    }
+
+    String service() {
+        return service;
+    }
+
+    ChannelHandlerContext caller() {
+        return caller;
+    }
+
+    /** Whether the exchange has ended (the caller left meanwhile, say): a late answer is then dropped. */
+    boolean done() {
+        return phase == Phase.DONE;
+    }
+
+    /** Sends a whole answer made here (a small file, a 304) and ends the exchange. */
+    void replyWhole(io.netty.handler.codec.http.FullHttpResponse response, String result) {
+        response.headers().set(Forwarding.REQUEST_ID, requestId);
+        int code = response.status().code();
+        reply(response, code);
+        finish(code, result);
+    }
+
+    /**
+     * Sends {@code head}, then {@code body}, then ends the exchange: a file region (sent by the kernel
+     * without passing through user space; only on a plain HTTP/1.x connection), followed by the end
+     * written here ({@code needsEnd}), or a chunked input, which writes its own end. Only when the
+     * request has no body left unread; anything else goes through {@link #replyWhole}.
+     */
+    void replyFile(HttpResponse head, Object body, boolean needsEnd, String result) {
+        if (!caller.channel().isActive()) {
+            io.netty.util.ReferenceCountUtil.release(body);
+            finish(499, "caller went away");
+            return;
+        }
+        head.headers().set(Forwarding.REQUEST_ID, requestId);
+        if (!keepAlive) {
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            head.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        int code = head.status().code();
+        caller.write(head, caller.voidPromise());
+        ChannelFuture written;
+        if (needsEnd) {
+            caller.write(body, caller.voidPromise());
+            written = caller.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        } else {
+            written = caller.writeAndFlush(body);  // a chunked input writes its own end
+        }
+        finish(code, result);
+        connection.answered(this, written, !keepAlive);
+    }
+
+    /** Whether a request body is still to come (or being discarded): a file region must then not be used. */
+    boolean bodyPending() {
+        return !clientBodyEnded && (declaredLength > 0 || chunkedBody);
+    }
+
     /** The request goes to this revision of {@code serviceName}; it counts as one arrival there, once. */
     void routed(String serviceName, Target revision) {
         this.service = serviceName;

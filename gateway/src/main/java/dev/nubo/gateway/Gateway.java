@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p><b>The request path</b> is assembled in one method, {@code dispatch}, in order: <i>route</i> (host
  * {@code NAME.domain} or {@code TAG-NAME.domain}, port and case ignored, else the longest path prefix
  * of any service; 404 {@code route.unknown}), <i>tag/split</i> (a tag host's revision; else a
- * {@code Nubo-Tag} header naming a tag; else the next slot of the split), <i>limit</i> (a declared
+ * {@code Nubo-Tag} header naming a tag; else the next slot of the split), <i>site</i> (a revision of
+ * {@code runtime: static} is answered from its directory here, with no instance: {@link SiteAnswer}), <i>limit</i> (a declared
  * Content-Length over {@code maxBodySize} is refused with 413 before any instance is bothered),
  * <i>claim or hold</i> (the instance with the fewest requests in flight, round-robin among equals,
  * among those with room: under the revision's {@code limit} if it sets one, else under the limit the
@@ -110,6 +111,7 @@ public final class Gateway implements AutoCloseable {
     private final CallerConnection.Cap cap;
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
+    private final SiteFiles siteFiles = new SiteFiles();
     private volatile Consumer<String> onHold = revision -> {};
     private volatile FrontDoor frontDoor = FrontDoor.NONE;
     private volatile ServiceGuard guard = ServiceGuard.OPEN;
@@ -330,6 +332,10 @@ public final class Gateway implements AutoCloseable {
             return;
         }
         exchange.routed(route.name(), target);
+        if (target.revision().site().isPresent()) {
+            exchange.serve(siteFiles, target.revision().site().get());  // no instance: the gateway answers from the directory
+            return;
+        }
         long maxBody = target.revision().maxBodySize();
         if (exchange.declaredLength() > maxBody) {
             exchange.reject(GatewayError.tooLarge(route.name(), exchange.declaredLength(), maxBody));

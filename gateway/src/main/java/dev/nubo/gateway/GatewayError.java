@@ -92,6 +92,22 @@ record GatewayError(int status, String code, String message, String hint, int re
                 "`nubo logs " + service + "` shows why it failed; `nubo describe " + service + "` shows the instance's state", 0);
     }
 
+    /** A site answers GET and HEAD only. */
+    static GatewayError notReadable(String service, String method) {
+        return new GatewayError(405, "static.method_not_allowed", service + " is a static site and does not take " + method,
+                "use GET or HEAD; send writes to a service with a process (a path such as /api can route to one)", 0);
+    }
+
+    static GatewayError notInSite(String service, String path) {
+        return new GatewayError(404, "static.not_found", service + " has no file at '" + path + "'",
+                "check the path; nubo.yaml's `spa: true` answers unknown paths with index.html, `notFound: 404.html` with a page of yours", 0);
+    }
+
+    static GatewayError outsideSite(String service, String why) {
+        return new GatewayError(400, "static.bad_path", why,
+                "ask for a path under the site's root, without . or .. segments and without encoded slashes", 0);
+    }
+
     static GatewayError malformed(int status) {
         return new GatewayError(status, "request.malformed", "the gateway could not parse this HTTP request (" + status + ")",
                 "send a well-formed HTTP/1.1 request; request lines and headers have size limits", 0);

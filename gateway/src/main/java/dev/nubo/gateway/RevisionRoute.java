@@ -15,10 +15,17 @@ import java.util.List;
  * <p>The {@code revision} id must be unique across all services: held requests and the load the
  * autoscaler reads ({@link Gateway#load}) are kept by it, across route tables.
  *
+ * <p>A revision with a {@code site} has no instances: the gateway answers from the site's directory.
+ *
  * @param limit the most requests one instance has in flight; 0 for no cap
  */
 public record RevisionRoute(String revision, Duration timeout, long maxBodySize, int limit, int queueLength,
-                            Duration queueWait, List<Endpoint> endpoints) {
+                            Duration queueWait, List<Endpoint> endpoints, java.util.Optional<Site> site) {
+
+    public RevisionRoute(String revision, Duration timeout, long maxBodySize, int limit, int queueLength,
+                         Duration queueWait, List<Endpoint> endpoints) {
+        this(revision, timeout, maxBodySize, limit, queueLength, queueWait, endpoints, java.util.Optional.empty());
+    }
 
     public RevisionRoute {
         if (revision == null || revision.isBlank()) {
@@ -50,6 +57,11 @@ public record RevisionRoute(String revision, Duration timeout, long maxBodySize,
 
     /** The same revision with other ready instances; the usual change between two route tables. */
     public RevisionRoute withEndpoints(List<Endpoint> ready) {
-        return new RevisionRoute(revision, timeout, maxBodySize, limit, queueLength, queueWait, ready);
+        return new RevisionRoute(revision, timeout, maxBodySize, limit, queueLength, queueWait, ready, site);
+    }
+
+    /** The same revision served from {@code directory} by the gateway itself. */
+    public RevisionRoute withSite(Site directory) {
+        return new RevisionRoute(revision, timeout, maxBodySize, limit, queueLength, queueWait, List.of(), java.util.Optional.of(directory));
     }
 }

@@ -109,7 +109,7 @@ public record Descriptor(
      * written in nubo.yaml is model's {@code RuntimeSyntax}; how each is launched, the runtimes
      * module's {@code RuntimeKind}.
      */
-    public sealed interface Runtime permits Process, JavaFunction, NodeFunction, PythonFunction, Provided {
+    public sealed interface Runtime permits Process, JavaFunction, NodeFunction, PythonFunction, Provided, Static {
         /** The {@code runtime:} value, e.g. {@code process}. */
         default String kind() {
             return RuntimeSyntax.of(this).key;
@@ -236,6 +236,14 @@ public record Descriptor(
             return command;
         }
     }
+
+    /**
+     * A directory served by the gateway itself, with no process ({@code runtime: static}), e.g. a
+     * built single-page app: {@code root} is the served subdirectory of the deployed one ({@code .} for
+     * all of it); with {@code spa}, paths that name no file and have no extension answer with
+     * {@code index.html}; {@code notFound} names a page under the root that answers missing files with 404.
+     */
+    public record Static(String root, boolean spa, Optional<String> notFound) implements Runtime {}
 
     /**
      * @param httpPath when present, ready means this path answers 2xx or 3xx; otherwise ready means

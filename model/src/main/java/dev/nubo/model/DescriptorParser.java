@@ -26,7 +26,7 @@ final class DescriptorParser {
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
             "timeout", "memory", "cpu", "processes", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async", "build",
-            "layers", "auth");
+            "layers", "auth", "root", "spa", "notFound");
     /**
      * SnakeYAML's own limit as a second line behind the length check. Rebuilt from a factory rather
      * than {@code YAMLFactory.builder()}, which starts without the default parser features (an empty

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  */
 enum RuntimeSyntax {
 
-    PROCESS("process", Descriptor.Process.class, List.of("handler", "code", "layers")) {
+    PROCESS("process", Descriptor.Process.class, List.of("handler", "code", "layers", "root", "spa", "notFound")) {
         @Override
         Descriptor.Runtime read(JsonNode root) {
             return new Descriptor.Process(command(root.get("command"), key,
@@ -28,11 +28,12 @@ enum RuntimeSyntax {
 
         @Override
         String whyRefused(String field) {
-            return "`handler`, `code` and `layers` are for function runtimes (java, node, python); a process runs `command`";
+            return List.of("root", "spa", "notFound").contains(field) ? "`" + field + "` is for `runtime: static` (a directory the gateway serves)"
+                    : "`handler`, `code` and `layers` are for function runtimes (java, node, python); a process runs `command`";
         }
     },
 
-    JAVA("java", Descriptor.JavaFunction.class, List.of("command")) {
+    JAVA("java", Descriptor.JavaFunction.class, List.of("command", "root", "spa", "notFound")) {
         @Override
         Descriptor.Runtime read(JsonNode root) {
             String handler = handler(root, JAVA_HANDLER, "a fully qualified class name, optionally with Lambda's ::method",
@@ -50,7 +51,7 @@ enum RuntimeSyntax {
         }
     },
 
-    NODE("node", Descriptor.NodeFunction.class, List.of("command", "code")) {
+    NODE("node", Descriptor.NodeFunction.class, List.of("command", "code", "root", "spa", "notFound")) {
         @Override
         Descriptor.Runtime read(JsonNode root) {
             return new Descriptor.NodeFunction(handler(root, NODE_HANDLER, "FILE.EXPORT", "index.handler",
@@ -59,7 +60,7 @@ enum RuntimeSyntax {
         }
     },
 
-    PYTHON("python", Descriptor.PythonFunction.class, List.of("command", "code")) {
+    PYTHON("python", Descriptor.PythonFunction.class, List.of("command", "code", "root", "spa", "notFound")) {
         @Override
         Descriptor.Runtime read(JsonNode root) {
             return new Descriptor.PythonFunction(handler(root, PYTHON_HANDLER, "MODULE.FUNCTION", "main.handler",
@@ -69,7 +70,7 @@ enum RuntimeSyntax {
     },
 
     /** A custom runtime serves one invocation at a time (as on Lambda), hence its default {@code scale.limit} of 1. */
-    PROVIDED("provided", Descriptor.Provided.class, List.of("code", "layers"), 1) {
+    PROVIDED("provided", Descriptor.Provided.class, List.of("code", "layers", "root", "spa", "notFound"), 1) {
         @Override
         Descriptor.Runtime read(JsonNode root) {
             List<String> command = root.has("command") ? command(root.get("command"), key, "give the custom runtime's program and"
@@ -84,6 +85,32 @@ enum RuntimeSyntax {
         String whyRefused(String field) {
             return "a custom runtime is the deployed directory and its `command`: remove `" + field
                     + "` (put what a layer would bring in the directory)";
+        }
+    },
+
+    /** A directory the gateway serves itself: no process, so nothing to run and nothing to name. */
+    STATIC("static", Descriptor.Static.class, List.of("command", "handler", "code", "layers")) {
+        @Override
+        Descriptor.Runtime read(JsonNode root) {
+            String served = root.has("root") ? requiredText(root, "root",
+                    "name the built site's directory inside the deployed one, e.g. `root: dist`") : ".";
+            DescriptorParser.relativePath(served, "root");
+            JsonNode spa = root.get("spa");
+            if (spa != null && !spa.isNull() && !spa.isBoolean()) {
+                throw invalid("nubo.yaml: `spa` must be true or false, found " + describe(spa),
+                        "`spa: true` answers paths without a file (a single-page app's routes) with index.html");
+            }
+            Optional<String> notFound = Optional.empty();
+            if (root.has("notFound")) {
+                notFound = Optional.of(requiredText(root, "notFound", "name a page under the root, e.g. `notFound: 404.html`"));
+                DescriptorParser.relativePath(notFound.get(), "notFound");
+            }
+            return new Descriptor.Static(served, spa != null && spa.asBoolean(), notFound);
+        }
+
+        @Override
+        String whyRefused(String field) {
+            return "a static site is the deployed directory, served by the gateway with no process: remove `" + field + "`";
         }
     };
 
@@ -124,7 +151,8 @@ enum RuntimeSyntax {
     /** The {@code runtime:} of {@code root}, read. */
     static Descriptor.Runtime parse(JsonNode root) {
         String key = requiredText(root, "runtime",
-                "add `runtime: process` (any program serving HTTP on $PORT), or a function runtime: java, node, python, provided");
+                "add `runtime: process` (any program serving HTTP on $PORT), a function runtime: java, node, python, provided,"
+                        + " or `runtime: static` for a directory of files");
         RuntimeSyntax syntax = Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst().orElseThrow(() -> invalid(
                 "nubo.yaml: `runtime` must be one of " + String.join(", ", Arrays.stream(values()).map(s -> s.key).toList())
                         + " (got '" + key + "')",

@@ -135,7 +135,7 @@ class DescriptorTest {
         assertInvalid("name: Hello_World\nruntime: process\ncommand: [x]\n",
                 "nubo.yaml: `name` must be a DNS label", "try `name: hello-world`");
         assertInvalid("name: a\nruntime: nodejs\n",
-                "nubo.yaml: `runtime` must be one of process, java, node, python, provided (got 'nodejs')", "runtime: process");
+                "nubo.yaml: `runtime` must be one of process, java, node, python, provided, static (got 'nodejs')", "runtime: process");
         assertInvalid("name: a\nruntime: process\n", "nubo.yaml: `command` is required for runtime process");
         assertInvalid("name: a\nruntime: process\ncomand: [x]\n", "nubo.yaml: unknown field `comand`", "known fields are");
         assertInvalid("name: a\nruntime: java\ncode: x.jar\n", "nubo.yaml: `handler` is required");

@@ -15,7 +15,7 @@ class RuntimeSyntaxTest {
         assertThat(RuntimeSyntax.values()).hasSameSizeAs(records);
 
         for (String yaml : List.of("runtime: process\ncommand: [x]", "runtime: java\nhandler: a.B\ncode: b.jar",
-                "runtime: node\nhandler: index.handler", "runtime: python\nhandler: main.handler", "runtime: provided")) {
+                "runtime: node\nhandler: index.handler", "runtime: python\nhandler: main.handler", "runtime: provided", "runtime: static")) {
             Descriptor.Runtime runtime = Descriptor.parse("name: a\n" + yaml + "\n").runtime();
             assertThat("runtime: " + runtime.kind()).isEqualTo(yaml.lines().findFirst().orElseThrow());
         }
@@ -24,7 +24,7 @@ class RuntimeSyntaxTest {
     @Test
     void anUnknownRuntimeListsTheKnownOnes() {
         assertThatThrownBy(() -> Descriptor.parse("name: a\nruntime: ruby\n"))
-                .hasMessage("nubo.yaml: `runtime` must be one of process, java, node, python, provided (got 'ruby')");
+                .hasMessage("nubo.yaml: `runtime` must be one of process, java, node, python, provided, static (got 'ruby')");
     }
 
     @Test
@@ -41,6 +41,21 @@ class RuntimeSyntaxTest {
     void onlyACustomRuntimeTakesOneInvocationAtATimeByDefault() {
         assertThat(Descriptor.parse("name: a\nruntime: provided\n").scale().limit()).isEqualTo(1);
         assertThat(Descriptor.parse("name: a\nruntime: python\nhandler: main.handler\n").scale().limit()).isZero();
+    }
+
+    @Test
+    void aStaticSiteReadsItsRootSpaAndNotFoundPageAndRefusesACommand() {
+        assertThat(Descriptor.parse("name: a\nruntime: static\nroot: dist\nspa: true\nnotFound: 404.html\n").runtime())
+                .isEqualTo(new Descriptor.Static("dist", true, java.util.Optional.of("404.html")));
+        assertThat(Descriptor.parse("name: a\nruntime: static\n").runtime()).isEqualTo(new Descriptor.Static(".", false, java.util.Optional.empty()));
+        assertThatThrownBy(() -> Descriptor.parse("name: a\nruntime: static\ncommand: [x]\n"))
+                .hasMessage("nubo.yaml: `command` does not apply to runtime static");
+        assertThatThrownBy(() -> Descriptor.parse("name: a\nruntime: static\nroot: ../elsewhere\n"))
+                .hasMessage("nubo.yaml: `root` must be a path inside the deployed directory (got '../elsewhere')");
+        assertThatThrownBy(() -> Descriptor.parse("name: a\nruntime: static\nspa: yes please\n"))
+                .hasMessage("nubo.yaml: `spa` must be true or false, found 'yes please'");
+        assertThatThrownBy(() -> Descriptor.parse("name: a\nruntime: process\ncommand: [x]\nspa: true\n"))
+                .hasMessage("nubo.yaml: `spa` does not apply to runtime process");
     }
 
     private static Throwable catchThrowable(String yaml) {

@@ -16,7 +16,7 @@ import java.util.Optional;
  * {@code RuntimeSyntax}, a class here, and the line that makes it in {@code Runtimes.kind}, which
  * the compiler asks for (the switch there is exhaustive over the sealed records).
  */
-sealed interface RuntimeKind permits ProcessKind, JavaKind, NodeKind, PythonKind, ProvidedKind {
+sealed interface RuntimeKind permits ProcessKind, JavaKind, NodeKind, PythonKind, ProvidedKind, StaticKind {
 
     /**
      * Checks what can be checked before any process starts, so that a deploy fails at once with a

@@ -194,6 +194,7 @@ public final class Runtimes {
             case Descriptor.NodeFunction f -> new NodeKind(f, tools);
             case Descriptor.PythonFunction f -> new PythonKind(f, tools);
             case Descriptor.Provided p -> new ProvidedKind(p);
+            case Descriptor.Static s -> new StaticKind(s);
         };
     }
 }

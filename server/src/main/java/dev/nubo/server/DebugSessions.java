@@ -95,6 +95,10 @@ final class DebugSessions {
             throw UserError.badRequest("debug.unsupported", "nubo debug does not start custom runtimes (runtime: provided)",
                     "debug the runtime's program with the tools of its language");
         }
+        if (d.runtime() instanceof Descriptor.Static) {
+            throw UserError.badRequest("debug.unsupported", "nubo debug has nothing to attach to: " + service
+                    + " is a static site (runtime: static), served by the gateway with no process", "debug the site in the browser");
+        }
         String id = r.id() + "-debug";
         int port = freePort();
         Debugger.Debugging debugging = runtimes.debug(new Runtimes.Target(d, artifacts.codeDir(r.digest()), r.id(), id,

@@ -114,9 +114,10 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
             if (candidate.isPresent()) {
                 RevisionRecord c = candidate.get();
                 Descriptor.Scale scale = s.descriptors().get(c.id()).scale();
-                int proving = Math.max(1, scale.min());
+                boolean site = StaticSites.isSite(s.descriptors().get(c.id()));  // the gateway serves it: no instance to prove
+                int proving = site ? 0 : Math.max(1, scale.min());
                 int replacing = s.routed().primary().map(this::live).orElse(0);
-                launchUpTo(c, Math.min(scale.max(), Math.max(proving, replacing)), false);
+                launchUpTo(c, site ? 0 : Math.min(scale.max(), Math.max(proving, replacing)), false);
                 if (ready(c.id()) >= proving) {
                     revisions = with(revisions, c, RevisionState.READY, Optional.empty(), List.of());
                     statuses.add(new Ready(c, now));
@@ -129,6 +130,9 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
             revisions.forEach(r -> byId.put(r.id(), r));
             Map<String, Descriptor.Scale> sized = new LinkedHashMap<>();
             for (String id : traffic.routed()) {
+                if (StaticSites.isSite(s.descriptors().get(id))) {
+                    continue;  // served by the gateway: never an instance, whatever the autoscaler read
+                }
                 Descriptor.Scale scale = s.descriptors().get(id).scale();
                 sized.put(id, scale);
                 int live = live(id);

@@ -63,6 +63,7 @@ final class Reconciler implements AutoCloseable {
     private final Scaler scaler;
     private final CodeCollector code;
     private volatile java.util.function.Consumer<Instance> onReady = instance -> {};
+    private final Artifacts artifacts;
 
     Reconciler(Store store, ServiceRecords records, Instances instances, Runtimes runtimes, RuntimeApis runtimeApis,
             Artifacts artifacts, Gateway gateway, Home home, LogHub logs, InstantSource clock, Duration terminationGrace,
@@ -81,6 +82,7 @@ final class Reconciler implements AutoCloseable {
         this.status = new StatusWriter(store, records, clock);
         this.scaler = new Scaler(gateway, clock, fleet, queue::add, status);
         this.code = new CodeCollector(store, artifacts, clock);
+        this.artifacts = artifacts;
         changes.subscribe(queue::add);
         queue.start();
     }
@@ -164,7 +166,8 @@ final class Reconciler implements AutoCloseable {
 
     private void reconcileOnce(String service) {
         try {
-            apply(service, ReconcilePlan.plan(snapshot(service), clock.instant()));
+            ServiceSnapshot snapshot = snapshot(service);
+            apply(service, snapshot, ReconcilePlan.plan(snapshot, clock.instant()));
         } catch (StoreConflict e) {
             // A status written over what the snapshot read lost to a change since (a request, another node):
             // nothing is wrong, the plan is stale; read and plan again.
@@ -194,13 +197,16 @@ final class Reconciler implements AutoCloseable {
         return new ServiceSnapshot(service, record, revisions, known, seen, desired, routes.traffic(service), starts.free(), pooled);
     }
 
-    private void apply(String service, ReconcilePlan plan) {
+    private void apply(String service, ServiceSnapshot snapshot, ReconcilePlan plan) {
         for (ReconcilePlan.Launch launch : plan.launches()) {
             if (!launchOrAbandon(service, launch)) {
                 return;
             }
         }
-        routes.publish(service, plan.traffic(), plan.route());
+        Map<String, String> digests = new HashMap<>();
+        snapshot.revisions().forEach(r -> digests.put(r.id(), r.digest()));
+        routes.publish(service, plan.traffic(), plan.route().map(r -> StaticSites.attach(r, snapshot.descriptors(),
+                id -> artifacts.codeDir(digests.get(id)))));
         // After the publish: an instance leaves the route table before it drains.
         plan.retires().forEach(r -> fleet.retire(r.instanceId(), r.drain()).whenComplete((v, e) -> {
             if (e != null) {

@@ -46,6 +46,12 @@ class ReconcilePlanTest {
             return revision(number, state, "");
         }
 
+        Snap site(int number, RevisionState state) {
+            revisions.addFirst(new RevisionRecord(id(number), "shop", number, "name: shop\nruntime: static\n", "sha256:" + number, state,
+                    Optional.empty(), List.of(), T0, Optional.empty(), 1));
+            return this;
+        }
+
         Snap instance(String suffix, int revision, InstanceState state, int inFlight) {
             Optional<ServiceSnapshot.Failure> failure = state == InstanceState.FAILED
                     ? Optional.of(new ServiceSnapshot.Failure("exited with code 3 before becoming ready", List.of("missing DATABASE_URL")))
@@ -127,6 +133,17 @@ class ReconcilePlanTest {
     }
 
     // --- candidates ---
+
+    @Test
+    void aStaticSiteIsReadyAtOnceAndNeverLaunchedWhateverTheAutoscalerWants() {
+        ReconcilePlan plan = new Snap().revision(1, RevisionState.READY).instance("a", 1, InstanceState.READY).routed(1)
+                .site(2, RevisionState.DEPLOYING).desired(2, 3).plan();
+
+        assertThat(launches(plan)).isEmpty();
+        assertThat(statuses(plan)).containsExactly("shop-00002 READY at " + NOW);
+        assertThat(plan.traffic().shares()).containsExactly(java.util.Map.entry(id(2), 100));
+        assertThat(retired(plan)).containsExactly("shop-00001-a");
+    }
 
     @Test
     void provesAFirstDeployWithOneInstanceAndRoutesNothingYet() {
