@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The web console in a real Chromium against the packaged server: one server and one browser for the
  * whole class, and the checks in the order a person would go (sign in, see a deploy, change a split,
- * follow logs, replay a dead letter, open a workflow execution). What the page claims is checked through
+ * follow logs, see the requests charted, replay a dead letter, open a workflow execution, read the usage,
+ * sign in as a viewer). What the page claims is checked through
  * the API too. Screenshots of each page are kept in target/console-screenshots.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -74,7 +75,7 @@ class ConsoleTest {
                 return await page.getByRole('alert').innerText();
                 """).asText();
         assertThat(refused).contains("That token was refused: the bearer token is not valid for this server",
-                "$NUBO_HOME/admin.token");
+                "$NUBO_HOME/admin.token", "`nubo token create NAME --role viewer`");
         browser.screenshot("sign-in-refused");
 
         // With the keyboard: the admin token, then Enter.
@@ -159,13 +160,36 @@ class ConsoleTest {
                 return await page.locator('#logs').innerText();
                 """).asText();
         assertThat(logs).contains("stdout", "served /seen-in-the-console");
-        assertThat(browser.run("return await page.locator('[data-placeholder=metrics]').innerText();").asText())
-                .contains("coming with the server's /metrics endpoint");
         browser.screenshot("service-logs");
     }
 
     @Test
     @Order(5)
+    void aServicesChartShowsTheRequestsItAnswers() {
+        // The charts draw differences between reads: once one read is in, every later request shows.
+        browser.run("await page.waitForFunction(() => Number(document.querySelector('#charts')?.dataset.reads) >= 1);");
+        for (int i = 0; i < 5; i++) {
+            assertThat(nubo.get("shop", "/charted").statusCode()).isEqualTo(200);
+        }
+        JsonNode charts = browser.run("""
+                await page.waitForFunction(() => Number(document.querySelector('#charts').dataset.requests) >= 5);
+                const requests = page.locator('figure[data-chart=requests]');
+                return {
+                  requests: await requests.locator('figcaption').innerText(),
+                  lines: await requests.locator('polyline.c2xx').count(),
+                  latency: await page.locator('figure[data-chart=latency] polyline.p50').count(),
+                  instances: await page.locator('figure[data-chart=instances] figcaption').innerText(),
+                };
+                """);
+        assertThat(charts.path("requests").asText()).startsWith("Requests/s 2xx").containsPattern("\\(([5-9]|\\d\\d+) in view\\)");
+        assertThat(charts.path("lines").asInt()).as("a 2xx line").isEqualTo(1);
+        assertThat(charts.path("latency").asInt()).as("a p50 line").isEqualTo(1);
+        assertThat(charts.path("instances").asText()).containsPattern("Instances \\d+ ready of \\d+ desired");
+        browser.screenshot("service-charts");
+    }
+
+    @Test
+    @Order(6)
     void replayingADeadLetterDeliversItToTheTriggersTarget() throws Exception {
         long id = deadLetters().get(0).path("id").asLong();
         String status = browser.run("""
@@ -184,7 +208,7 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aWorkflowExecutionIsDrawnWithThePathItTook() throws Exception {
         String definition = """
                 {"StartAt": "Check", "States": {
@@ -222,16 +246,49 @@ class ConsoleTest {
     }
 
     @Test
-    @Order(7)
-    void usageHasItsPlaceAndNoPageFailedOnTheWay() {
-        String usage = browser.run("""
+    @Order(8)
+    void theUsagePageListsWhatEachServiceUsedWithTotals() {
+        // GET /v1/usage samples before it answers, so the requests above are in; the page reads again every 15 s.
+        JsonNode usage = browser.run("""
                 await page.getByRole('link', {name: 'Usage'}).click();
-                return await page.locator('[data-placeholder=usage]').innerText();
-                """).asText();
-        assertThat(usage).contains("Usage figures are coming");
+                const row = page.locator('#usage tbody tr').filter({has: page.getByRole('rowheader', {name: 'shop', exact: true})});
+                await page.waitForFunction(() => [...document.querySelectorAll('#usage tbody tr')]
+                    .some(r => r.cells[0].textContent === 'shop' && Number(r.cells[1].textContent) > 0));
+                return {row: await row.innerText(), headers: await page.locator('#usage thead').textContent(),
+                        total: await page.locator('#usage tfoot').innerText()};
+                """);
+        assertThat(usage.path("headers").asText()).contains("Invocations", "GB-seconds", "Active GB-seconds", "CPU-seconds",
+                "Bytes in", "Bytes out");
+        assertThat(usage.path("row").asText()).startsWith("shop\t");
+        assertThat(usage.path("total").asText()).startsWith("Total\t");
         browser.screenshot("usage");
-        // Uncaught errors and console errors of the pages, except the browser's own note on each 401 of the sign-in step.
-        assertThat(browser.run("return problems.filter(p => !p.includes('status of 401'));"))
+    }
+
+    @Test
+    @Order(9)
+    void aViewerSignsInSeesServicesAndIsToldWhatItMayNotChange() throws Exception {
+        var created = nubo.api("POST", "/v1/tokens", nubo.server().adminToken(),
+                HttpRequest.BodyPublishers.ofString("{\"name\": \"looker\", \"role\": \"viewer\"}"), "application/json");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String viewer = Json.mapper().readTree(created.body()).path("token").asText();
+        long before = traffic().path("version").asLong();
+        String refused = browser.run("""
+                await page.getByRole('button', {name: 'Sign out'}).click();
+                await page.getByLabel('Token').fill(%s);
+                await page.getByRole('button', {name: 'Sign in'}).click();
+                await page.getByRole('link', {name: 'Services'}).click();
+                await page.getByRole('row').filter({hasText: 'shop'}).getByText('ready', {exact: true}).waitFor();
+                await page.getByRole('link', {name: 'shop', exact: true}).click();
+                await page.getByRole('button', {name: 'Apply split…'}).click();
+                await page.getByRole('dialog').getByRole('button', {name: 'Change traffic'}).click();
+                return await page.locator('#traffic-status').getByRole('alert').innerText();
+                """.formatted(js(viewer))).asText();
+        assertThat(refused).contains("token looker (role viewer) may not PUT /v1/services/:name/traffic: that needs the write permission");
+        assertThat(traffic().path("version").asLong()).as("refused: nothing changed").isEqualTo(before);
+        browser.screenshot("viewer-refused");
+        // Uncaught errors and console errors of the pages, except the browser's own note on each 401 of the
+        // sign-in step and on the viewer's 403 just now.
+        assertThat(browser.run("return problems.filter(p => !p.includes('status of 401') && !p.includes('status of 403'));"))
                 .as("errors in the console's pages").isEmpty();
     }
 

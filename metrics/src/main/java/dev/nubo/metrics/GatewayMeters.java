@@ -153,6 +153,20 @@ final class GatewayMeters implements Meters {
             return revision;
         }
 
+        Metrics.RevisionTotals totals() {
+            java.util.Map<String, Long> requests = new java.util.TreeMap<>();
+            for (int c = 0; c < CLASSES.length; c++) {
+                Counter counter = byClass.get(c);
+                if (counter != null) {
+                    requests.put(CLASSES[c], (long) counter.count());
+                }
+            }
+            io.micrometer.core.instrument.distribution.HistogramSnapshot snapshot = latency.takeSnapshot();
+            java.util.List<Metrics.Bucket> buckets = java.util.Arrays.stream(snapshot.histogramCounts())
+                    .map(b -> new Metrics.Bucket(b.bucket(TimeUnit.SECONDS), (long) b.count())).toList();
+            return new Metrics.RevisionTotals(requests, snapshot.count(), buckets, coldTotal.count());
+        }
+
         /** Running totals since the server started, for metering. */
         long answeredCount() {
             return latency.count();

@@ -54,6 +54,20 @@ public final class Metrics implements AutoCloseable {
      */
     public record InstanceUsage(String service, String revision, String instance, double cpuSeconds, long rssBytes) {}
 
+    /**
+     * One revision's running totals at the gateway since it was first routed (or the server started):
+     * what a live view takes the differences of between two reads, as {@code nubo top} does with scrapes.
+     *
+     * @param requests answered requests by status class ({@code 2xx}, {@code 5xx}, ...), classes seen so far
+     * @param answered every answered request: the latency histogram's count
+     * @param latency requests answered within each bucket's bound (cumulative, as Prometheus's {@code le})
+     * @param coldStarts requests that arrived while the revision had no ready instance
+     */
+    public record RevisionTotals(Map<String, Long> requests, long answered, List<Bucket> latency, long coldStarts) {}
+
+    /** A latency bucket: {@code count} requests answered in at most {@code le} seconds. */
+    public record Bucket(double le, long count) {}
+
     /** One trigger's delivery counts: running totals kept by eventing, and what waits now. */
     public record TriggerCounts(String trigger, String broker, long delivered, long deadLettered, int pending) {}
 
@@ -182,6 +196,11 @@ public final class Metrics implements AutoCloseable {
 
     private static Tags triggerTags(TriggerCounts t) {
         return Tags.of("trigger", t.trigger(), "broker", t.broker());
+    }
+
+    /** The gateway's totals of a revision, if it was ever routed; read from the meters a scrape renders. */
+    public java.util.Optional<RevisionTotals> totals(String revision) {
+        return gateway.of(revision).map(GatewayMeters.Revision::totals);
     }
 
     /** Every revision the gateway has routed, with its running totals since the server started: what metering samples. */

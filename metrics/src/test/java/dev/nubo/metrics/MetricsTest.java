@@ -36,6 +36,24 @@ class MetricsTest {
     }
 
     @Test
+    void givesARevisionsTotalsAsTheScrapeCountsThem() {
+        Metrics metrics = Metrics.create();
+        assertThat(metrics.totals("shop-00001")).as("never routed").isEmpty();
+        Meters.RevisionMeter shop = metrics.gateway().revision("shop", "shop-00001");
+        shop.answered(200, 3_000_000, 10, 100);
+        shop.answered(503, 20_000_000, 0, 0);
+        shop.coldStart(40_000_000, 4_000_000);
+
+        Metrics.RevisionTotals totals = metrics.totals("shop-00001").orElseThrow();
+
+        assertThat(totals.requests()).isEqualTo(Map.of("2xx", 1L, "5xx", 1L));
+        assertThat(totals.answered()).isEqualTo(2);
+        assertThat(totals.coldStarts()).isEqualTo(1);
+        assertThat(totals.latency()).hasSize(13).startsWith(new Metrics.Bucket(0.001, 0), new Metrics.Bucket(0.005, 1))
+                .contains(new Metrics.Bucket(0.025, 2)).endsWith(new Metrics.Bucket(30, 2));
+    }
+
+    @Test
     void forgetsTheMetersOfRevisionsThatNoLongerExist() {
         Metrics metrics = Metrics.create();
         metrics.gateway().revision("shop", "shop-00001").answered(200, 1_000_000, 0, 0);

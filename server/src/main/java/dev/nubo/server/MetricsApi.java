@@ -15,6 +15,11 @@ import java.util.TreeMap;
  * token like the rest of it (Prometheus sends it with {@code authorization: credentials_file:
  * NUBO_HOME/admin.token}). What the control plane knows is read here, at scrape time, from memory:
  * the routed revisions' instances, holds and scaling, and eventing's trigger counts.
+ *
+ * <p>{@code GET /v1/services/:name/metrics}: the same figures of one service as JSON, for the web
+ * console's live charts, so that no browser parses Prometheus's text. Running totals, not rates: the
+ * reader takes differences between two reads (as {@code nubo top} does between scrapes), and the
+ * server keeps no state per viewer.
  */
 final class MetricsApi {
 
@@ -41,6 +46,32 @@ final class MetricsApi {
         router.get("/metrics").blockingHandler(ctx -> ctx.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()), false);
+        router.get("/v1/services/:name/metrics").blockingHandler(ctx -> ControlApi.json(ctx, 200, live(ctx.pathParam("name"))), false);
+    }
+
+    /** Per routed revision of a service: the gateway's totals and its instances, desired and held now. */
+    private Map<String, Object> live(String name) {
+        if (records.of(name).service().isEmpty()) {
+            throw NotFound.service(name);
+        }
+        List<Map<String, Object>> revisions = new ArrayList<>();
+        for (String revision : reconciler.plan(name).routed()) {
+            Metrics.RevisionState now = state(name, revision);
+            var totals = metrics.totals(revision).orElse(new Metrics.RevisionTotals(Map.of(), 0, List.of(), 0));
+            Map<String, Integer> instances = new TreeMap<>();
+            now.instances().forEach((state, count) -> instances.put(state.toLowerCase(java.util.Locale.ROOT), count));
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("revision", revision);
+            row.put("requests", totals.requests());
+            row.put("answered", totals.answered());
+            row.put("latency", totals.latency());
+            row.put("coldStarts", totals.coldStarts());
+            row.put("instances", instances);
+            row.put("desired", now.desired());
+            row.put("held", now.waiting());
+            revisions.add(row);
+        }
+        return Map.of("service", name, "revisions", revisions);
     }
 
     /** CPU and resident memory of every live instance process of a routed revision, read from /proc now. */
@@ -73,16 +104,21 @@ final class MetricsApi {
         List<Metrics.RevisionState> out = new ArrayList<>();
         for (var service : records.services()) {
             for (String revision : reconciler.plan(service.name()).routed()) {
-                Map<String, Integer> byState = new TreeMap<>();
-                int ready = 0;
-                for (Instance i : reconciler.instances(service.name(), revision)) {
-                    byState.merge(i.state().name(), 1, Integer::sum);
-                    ready += i.state() == dev.nubo.instances.InstanceState.READY ? 1 : 0;
-                }
-                int desired = reconciler.scaling(revision).map(d -> d.desired()).orElse(ready);
-                out.add(new Metrics.RevisionState(service.name(), revision, byState, gateway.load(revision).waiting(), desired, ready));
+                out.add(state(service.name(), revision));
             }
         }
         return out;
+    }
+
+    /** A routed revision's instances by state, what the autoscaler asks for, and the requests held now. */
+    private Metrics.RevisionState state(String service, String revision) {
+        Map<String, Integer> byState = new TreeMap<>();
+        int ready = 0;
+        for (Instance i : reconciler.instances(service, revision)) {
+            byState.merge(i.state().name(), 1, Integer::sum);
+            ready += i.state() == dev.nubo.instances.InstanceState.READY ? 1 : 0;
+        }
+        int desired = reconciler.scaling(revision).map(d -> d.desired()).orElse(ready);
+        return new Metrics.RevisionState(service, revision, byState, gateway.load(revision).waiting(), desired, ready);
     }
 }

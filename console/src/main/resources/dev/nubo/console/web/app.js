@@ -74,8 +74,9 @@ function signIn() {
     } catch (err) {
       token.clear();
       show(message, problem(err.status === 401
-        ? new ApiError(401, err.code, 'That token was refused: ' + err.message + '.', 'Sign in with the admin token: '
-          + 'it is printed when `nubo server` starts and kept in $NUBO_HOME/admin.token.')
+        ? new ApiError(401, err.code, 'That token was refused: ' + err.message + '.', 'Sign in with the admin token '
+          + '(printed when `nubo server` starts and kept in $NUBO_HOME/admin.token) or with a token an admin made with '
+          + '`nubo token create NAME --role viewer` (or developer, admin) that is not revoked or expired.')
         : err));
       input.focus();
     }
@@ -83,19 +84,20 @@ function signIn() {
   h('h1', {}, 'Sign in to Nubo'),
   h('label', {for: 'token'}, 'Token'),
   input,
-  h('p', {id: 'token-help', class: 'help'}, 'The admin token, from $NUBO_HOME/admin.token. It is kept in this tab only.'),
+  h('p', {id: 'token-help', class: 'help'}, 'The admin token from $NUBO_HOME/admin.token, or one from `nubo token create`: '
+    + 'a viewer\'s looks around, a developer\'s changes things too. It is kept in this tab only.'),
   h('button', {type: 'submit'}, 'Sign in'),
   message);
   show(main, form);
   input.focus();
 }
 
-// Any 401 (the server restarted on another home, the token was changed): back to sign-in, saying why.
+// Any 401 (the server restarted on another home, the token was revoked or expired): back to sign-in, saying why.
 window.addEventListener('nubo:unauthorized', e => {
   if (!token.get() || nav.hidden) return; // hidden: signing in, which says it itself
   token.clear();
   signInMessage = new ApiError(401, e.detail.code, 'Signed out: the server no longer accepts your token ('
-    + e.detail.message + ').', 'Sign in again with the admin token.');
+    + e.detail.message + ').', 'Sign in again: with the admin token, or a new token from an admin if yours was revoked or expired.');
   route();
 });
 

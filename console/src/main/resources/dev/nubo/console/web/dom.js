@@ -3,7 +3,7 @@
 
 /** An element: h('a', {href: '#/x', class: 'y'}, 'text', otherNode). Attributes with null/false are left out. */
 export function h(tag, attrs = {}, ...children) {
-  const svg = ['svg', 'g', 'rect', 'text', 'path', 'title', 'desc', 'defs', 'marker', 'line'].includes(tag);
+  const svg = ['svg', 'g', 'rect', 'text', 'path', 'title', 'desc', 'defs', 'marker', 'line', 'polyline', 'circle'].includes(tag);
   const el = svg ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === null || v === undefined || v === false) continue;

@@ -1,10 +1,11 @@
-// One service: where it answers, its traffic (and changing it), revisions, scaling, logs; the places
-// where metric charts and usage go once the server has them.
+// One service: where it answers, its traffic (and changing it), revisions, scaling, live charts, logs
+// and usage.
 import {encode, get} from './api.js';
 import {badge, every, h, problem, section, show, table, when} from './dom.js';
 import {trafficForm} from './traffic.js';
 import {logView} from './logs.js';
-import {coming} from './usage.js';
+import {usageOf} from './usage.js';
+import {liveCharts} from './charts.js';
 
 export async function render(main, [name], signal) {
   const path = '/v1/services/' + encode(name);
@@ -51,11 +52,9 @@ export async function render(main, [name], signal) {
     section('Revisions', revisions),
     section('Instances', instances),
     section('Scaling', scaling),
-    section('Metrics', h('div', {class: 'placeholder', 'data-placeholder': 'metrics'},
-      h('p', {}, 'Live charts of requests, latency, cold starts and instances are coming with the server\'s /metrics endpoint.'),
-      h('p', {}, 'Until then, the scaling section shows what the autoscaler sees now.'))),
+    section('Metrics', liveCharts(name, signal)),
     section('Logs', logView(name, signal)),
-    coming(name));
+    usageOf(name, signal));
   every(5000, signal, refresh);
 }
 
