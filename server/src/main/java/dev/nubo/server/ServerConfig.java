@@ -31,7 +31,8 @@ import java.time.Duration;
  *   <tr><td>codeLimit</td><td>1 GiB</td><td>the most a deploy's archive may unpack to; above it, 413
  *       (why this default: {@code Artifacts.DEFAULT_CODE_LIMIT})</td></tr>
  *   <tr><td>metrics</td><td>on</td><td>whether the gateway measures each request for {@code GET /metrics} and
- *       metering (off: only the control plane's gauges and the JVM's)</td></tr>
+ *       metering (off: only the control plane's gauges and the JVM's); and how often alert rules are
+ *       evaluated (15 s)</td></tr>
  *   <tr><td>store</td><td>SQLite in {@code home/nubo.db}</td><td>where services, revisions, traffic and their
  *       changes are kept: {@link StoreLocation#parse a PostgreSQL URL} for state that several nodes share</td></tr>
  *   <tr><td>masterKey</td><td>{@code home/master.key}, made (0600) on first start</td><td>the AES key that seals
@@ -50,7 +51,7 @@ public record ServerConfig(
         long codeLimit,
         StoreLocation store,
         Optional<MasterKey> masterKey,
-        boolean metrics) {
+        Observability metrics) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -77,7 +78,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
-                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), true);
+                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), Observability.defaults());
     }
 
     /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
@@ -132,7 +133,14 @@ public record ServerConfig(
 
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, on);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                new Observability(on, metrics.alertEvery()));
+    }
+
+    /** With alert rules evaluated every {@code every} (15 s by default). */
+    public ServerConfig withAlertEvery(Duration every) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                new Observability(metrics.meters(), every));
     }
 
     /** The gateway's bind address. */
