@@ -107,6 +107,17 @@ class AlertingTest {
     }
 
     @Test
+    void p99CountsEveryRequestAtOrUnderABucketNotJustThoseInIt() {
+        AlertRule rule = rule("p99 > 500ms", Duration.ZERO);
+        answer(50, 200, 1);
+        answer(50, 200, 400);
+        assertThat(evaluateAt(0, rule)).isEmpty();
+        assertThat(status().value()).contains("500ms");
+        answer(1, 200, 60_000);
+        assertThat(evaluateAt(15, rule)).extracting(Alerting.Notification::value).containsExactly("over 30s");
+    }
+
+    @Test
     void coldStartRateIsTheShareOfRequestsThatFoundNoReadyInstance() {
         AlertRule rule = rule("cold_starts > 10%", Duration.ZERO);
         answer(4, 200, 1);
