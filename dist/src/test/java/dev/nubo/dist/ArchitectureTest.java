@@ -44,7 +44,7 @@ class ArchitectureTest {
             Map.entry("registry", Set.of("model")),
             Map.entry("config", Set.of("model", "store")),
             Map.entry("access", Set.of("model", "store")),
-            Map.entry("metrics", Set.of("gateway", "store")),
+            Map.entry("metrics", Set.of("model", "gateway", "store")),
             Map.entry("builds", Set.of("model")),
             Map.entry("cli", Set.of("model", "builds")),
             Map.entry("server", Set.of("model", "builds", "store", "instances", "runtimes", "runtimeapi", "gateway", "apis", "autoscaler", "eventsink", "events",

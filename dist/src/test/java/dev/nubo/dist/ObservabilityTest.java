@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import dev.nubo.testing.SampleApps;
 import dev.nubo.testing.TestNubo;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a user sees of their services through the packaged server: Prometheus metrics after real
  * requests (checked by Prometheus's own {@code promtool}), usage (metering) across a restart, and logs
- * filtered by time, pattern and request id. One server for the whole class, the
+ * filtered by time, pattern and request id, and an alert rule that fires and resolves into a webhook on
+ * loopback. One server for the whole class, the
  * behaviours in sequence, to keep the suite short.
  */
 class ObservabilityTest {
@@ -37,7 +42,7 @@ class ObservabilityTest {
 
     @BeforeEach
     void start() {
-        nubo = TestNubo.start(home);
+        nubo = TestNubo.start(home, "--alert-every", "1s");  // alert rules evaluated every second, not every 15
     }
 
     @AfterEach
@@ -132,6 +137,76 @@ class ObservabilityTest {
         assertThat(value(text, "nubo_gateway_requests_total{code=\"2xx\"," + shop + "}")).as("counts start again with the server").isEqualTo(1);
         JsonNode shopAfter = Json.mapper().readTree(nubo.api("/v1/usage?since=1h&by=service&service=shop").body()).path("usage").get(0);
         assertThat(shopAfter.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
+
+        alertsFireAndResolveIntoAWebhook();
+    }
+
+    /** A rule on a service answering 503s fires into a webhook served here; once the 503s stop, it resolves. */
+    private void alertsFireAndResolveIntoAWebhook() throws Exception {
+        TestNubo.CliResult bad = nubo.nubo("alert", "set", "shop-errors", "--service", "shop", "--when", "errors > 5%", "--notify", "http://127.0.0.1:9/");
+        assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(1);
+        assertThat(bad.err()).contains("when: 'errors' is not a figure alerts watch");
+        HttpResponse<String> badNotify = nubo.api("PUT", "/v1/alerts/shop-errors", nubo.server().adminToken(), HttpRequest.BodyPublishers.ofString(
+                "{\"service\": \"shop\", \"when\": \"p99 > 1s\", \"notify\": \"mailto:ops@example.com\"}"));
+        assertThat(badNotify.statusCode()).as(badNotify.body()).isEqualTo(400);
+        assertThat(badNotify.body()).contains("notify: 'mailto:ops@example.com' is not an http(s) URL, a service or a broker");
+        LinkedBlockingQueue<JsonNode> received = new LinkedBlockingQueue<>();
+        HttpServer hook = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        hook.createContext("/hook", exchange -> {
+            received.add(Json.mapper().readTree(exchange.getRequestBody().readAllBytes()));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        hook.start();
+        try {
+            String url = "http://127.0.0.1:" + hook.getAddress().getPort() + "/hook";
+            TestNubo.CliResult set = nubo.nubo("alert", "set", "shop-errors", "--service", "shop", "--when", "error_rate > 5%", "--for", "0s",
+                    "--notify", url);
+            assertThat(set.exitCode()).as(set.toString()).isZero();
+            assertThat(set.out()).contains("alert shop-errors set: error_rate > 5% on shop for 0s notifies " + url);
+            // The same rule notifying a Nubo service (shop itself: its POST handler answers 200) through the gateway.
+            assertThat(nubo.nubo("alert", "set", "to-service", "--service", "shop", "--when", "error_rate > 5%", "--notify", "service:shop")
+                    .exitCode()).isZero();
+
+            // 503s until the webhook hears of the rule firing: the rule sees them at its next evaluation.
+            JsonNode firing = null;
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(90);
+            while (firing == null && System.nanoTime() < deadline) {
+                assertThat(nubo.get("shop", "/unready").statusCode()).isEqualTo(503);
+                firing = received.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+            assertThat(firing).as("a firing notification within 90 s").isNotNull();
+            assertThat(firing.path("alert").asText()).isEqualTo("shop-errors");
+            assertThat(firing.path("state").asText()).isEqualTo("firing");
+            assertThat(firing.path("service").asText()).isEqualTo("shop");
+            assertThat(firing.path("condition").asText()).isEqualTo("error_rate > 5%");
+            assertThat(firing.path("value").asText()).endsWith("%");
+
+            // No more requests: the next evaluation has nothing that holds, and the rule resolves.
+            JsonNode resolved = received.poll(90, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(resolved).as("a resolved notification within 90 s").isNotNull();
+            assertThat(resolved.path("state").asText()).isEqualTo("resolved");
+            JsonNode listed = Json.mapper().createArrayNode();
+            // An outcome is recorded once the target answered: wait for both rules' firing and resolved.
+            while (listed.size() < 2 || !listed.get(0).path("notifications").toString().contains("resolved")
+                    || !listed.get(1).path("notifications").toString().contains("resolved")) {
+                assertThat(System.nanoTime()).as("both rules' notifications listed within 90 s: %s", listed).isLessThan(deadline + 90_000_000_000L);
+                TestNubo.CliResult alerts = nubo.nubo("alerts", "-o", "json");
+                assertThat(alerts.exitCode()).as(alerts.toString()).isZero();
+                listed = Json.mapper().readTree(alerts.out()).path("alerts");
+            }
+            assertThat(listed).extracting(a -> a.path("name").asText() + " " + a.path("state").asText())
+                    .containsExactly("shop-errors ok", "to-service ok");
+            for (JsonNode rule : listed) {
+                assertThat(rule.path("notifications")).as(rule.toString()).extracting(n -> n.path("event").asText() + " " + n.path("outcome").asText())
+                        .containsExactly("resolved delivered", "firing delivered");
+            }
+            TestNubo.CliResult table = nubo.nubo("alerts");
+            assertThat(table.out()).as(table.toString()).contains("shop-errors", "error_rate > 5%", "ok", url)
+                    .contains("Last notifications, newest first:");
+        } finally {
+            hook.stop(0);
+        }
     }
 
     /** GET /metrics with the token, checked by promtool: a parse error or a lint problem fails the test. */

@@ -177,6 +177,27 @@ final class GatewayMeters implements Meters {
             return (long) latency.totalTime(TimeUnit.NANOSECONDS);
         }
 
+        /** Requests answered with a 5xx so far. */
+        long errors() {
+            Counter c = byClass.get(4);
+            return c == null ? 0 : (long) c.count();
+        }
+
+        /** Requests that arrived while the revision had no ready instance, so far. */
+        long coldStarts() {
+            return coldTotal.count();
+        }
+
+        /** Requests at or under each of {@link #BUCKETS} so far, cumulative. */
+        long[] latencyBuckets() {
+            var counts = latency.takeSnapshot().histogramCounts();
+            long[] out = new long[BUCKETS.length];
+            for (int i = 0; i < counts.length && i < out.length; i++) {
+                out[i] = (long) counts[i].count();
+            }
+            return out;
+        }
+
         long bytesIn() {
             return (long) bytesIn.count();
         }

@@ -209,6 +209,25 @@ public final class Metrics implements AutoCloseable {
                 r.busyNanos(), r.bytesIn(), r.bytesOut())).toList();
     }
 
+    /**
+     * Every routed service's request totals since the server started, summed over its revisions:
+     * what alert rules compute their figures from (with eventing's and the instances' figures added
+     * by the caller, {@link AlertSample#with}).
+     */
+    public Map<String, AlertSample> alertSamples() {
+        Map<String, AlertSample> out = new java.util.HashMap<>();
+        for (GatewayMeters.Revision r : gateway.all()) {
+            AlertSample s = out.getOrDefault(r.service(), AlertSample.empty(r.service()));
+            long[] buckets = r.latencyBuckets();
+            for (int i = 0; i < buckets.length; i++) {
+                buckets[i] += s.latencyBuckets()[i];
+            }
+            out.put(r.service(), new AlertSample(r.service(), s.requests() + r.answeredCount(), s.errors() + r.errors(),
+                    s.coldStarts() + r.coldStarts(), buckets, 0, 0, 0));
+        }
+        return out;
+    }
+
     @Override
     public void close() {
         gc.close();

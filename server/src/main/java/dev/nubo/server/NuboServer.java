@@ -91,7 +91,7 @@ public final class NuboServer implements AutoCloseable {
             shutdown.add(Stage.VERTX, () -> vertx.close().await());
             Gateway gateway = shutdown.add(Stage.GATEWAY, Gateway.start(config.gateway()));
             Metrics metrics = shutdown.add(Stage.GATEWAY, Metrics.create());  // its GC listeners go with the server
-            if (config.metrics()) {
+            if (config.metrics().meters()) {
                 gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
             }
             LogHub logs = new LogHub(home);
@@ -168,7 +168,10 @@ public final class NuboServer implements AutoCloseable {
                     .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)::mount)
                     .with(new MetricsApi(metrics, records, reconciler, gateway, eventing, store.workflows())::mount)
                     .with(new UsageApi(shutdown.add(Stage.RECONCILER, new UsageSampler(metrics, records, reconciler, store, clock)),
-                            store, clock)::mount).mount(router);
+                            store, clock)::mount)
+                    .with(new AlertsApi(store, shutdown.add(Stage.RECONCILER, new AlertLoop(config.metrics().alertEvery(), store, metrics, records,
+                            reconciler, eventing, new AlertSender(vertx, eventing, reachable(config.httpHost()), gateway.port(), config.domain()),
+                            clock)).alerting(), clock)::mount).mount(router);
             shutdown.add(Stage.CONTROL_API, () -> controlApi.close().await());
 
             reconciler.reconcileAll();

@@ -120,7 +120,10 @@ final class RoutePermissions {
             // What Nubo measures.
             Map.entry("GET /metrics", R),
             Map.entry("GET /v1/usage", R),
-            Map.entry("GET /v1/services/:name/metrics", R)),
+            Map.entry("GET /v1/services/:name/metrics", R),
+            Map.entry("GET /v1/alerts", R),
+            Map.entry("PUT /v1/alerts/:name", W),
+            Map.entry("DELETE /v1/alerts/:name", W)),
             List.of("POST /v1/webhooks/:name", "POST /v1/git/:name/push",
                     // Instances' Spring Cloud Config clients: a credential of the instance's own in the path.
                     "GET /config/:instance/:credential/:application/:profile",

@@ -92,6 +92,10 @@ public final class ServerCommand implements Callable<Integer> {
             + " request for GET /metrics and `nubo usage` (default: ${DEFAULT-VALUE}); off leaves the control plane's gauges and the JVM's.")
     Switch metrics;
 
+    @Option(names = "--alert-every", paramLabel = "DURATION", defaultValue = "15s", description = "How often alert rules are evaluated;"
+            + " their figures cover the stretch since the previous evaluation (default: ${DEFAULT-VALUE}).")
+    String alertEvery;
+
     enum Switch { on, off }
 
     @Option(names = "--runtime-cache", description = "Where the runtime shims and the Java host's class-data archive are kept;"
@@ -222,7 +226,10 @@ public final class ServerCommand implements Callable<Integer> {
         }
         ServerConfig config = base.withGateway(gateway).withApiHost(apiHost).withApiPort(apiPort).withUploadLimit(limit).withPoolSize(poolSize)
                 .withRuntimeCache(runtimeCache != null ? runtimeCache.toAbsolutePath() : base.runtimeCache()).withCodeLimit(code)
-                .withStore(location).withMetrics(metrics == Switch.on).withSandbox(sandbox.equals("on"));
+                .withStore(location).withMetrics(metrics == Switch.on).withSandbox(sandbox.equals("on"))
+                .withAlertEvery(dev.nubo.model.Quantities.duration(alertEvery)
+                        .filter(d -> d.toMillis() >= 100).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
+                                "--alert-every must be a duration of 100ms or more, such as 15s (got '" + alertEvery + "')")));
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;

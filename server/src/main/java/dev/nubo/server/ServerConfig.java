@@ -31,7 +31,8 @@ import java.time.Duration;
  *   <tr><td>codeLimit</td><td>1 GiB</td><td>the most a deploy's archive may unpack to; above it, 413
  *       (why this default: {@code Artifacts.DEFAULT_CODE_LIMIT})</td></tr>
  *   <tr><td>metrics</td><td>on</td><td>whether the gateway measures each request for {@code GET /metrics} and
- *       metering (off: only the control plane's gauges and the JVM's)</td></tr>
+ *       metering (off: only the control plane's gauges and the JVM's); and how often alert rules are
+ *       evaluated (15 s)</td></tr>
  *   <tr><td>sandbox</td><td>true</td><td>every instance runs sandboxed (docs/SECURITY.md, "Sandbox"): its
  *       own user, a read-only system, nothing of home; where the machine cannot, the server says so at
  *       start and runs instances unsandboxed</td></tr>
@@ -53,7 +54,7 @@ public record ServerConfig(
         long codeLimit,
         StoreLocation store,
         Optional<MasterKey> masterKey,
-        boolean metrics,
+        Observability metrics,
         boolean sandbox) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
@@ -81,7 +82,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
-                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), true, true);
+                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), Observability.defaults(), true);
     }
 
     /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
@@ -141,7 +142,14 @@ public record ServerConfig(
 
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, on, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                new Observability(on, metrics.alertEvery()), sandbox);
+    }
+
+    /** With alert rules evaluated every {@code every} (15 s by default). */
+    public ServerConfig withAlertEvery(Duration every) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                new Observability(metrics.meters(), every), sandbox);
     }
 
     /** The gateway's bind address. */

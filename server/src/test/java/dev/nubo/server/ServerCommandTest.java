@@ -71,6 +71,15 @@ class ServerCommandTest {
                 .hasMessage("--http-header-timeout must be a duration such as 10s or 500ms (got '0s')");
         assertThatThrownBy(() -> parse("--http-send-timeout", "soon").config())
                 .hasMessage("--http-send-timeout must be a duration such as 10s or 500ms (got 'soon')");
+        assertThatThrownBy(() -> parse("--alert-every", "50ms").config())
+                .hasMessage("--alert-every must be a duration of 100ms or more, such as 15s (got '50ms')");
+    }
+
+    @Test
+    void evaluatesAlertRulesEveryFifteenSecondsUnlessTold() {
+        assertThat(parse().config().metrics().alertEvery()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(parse("--alert-every", "1s").config().metrics()).isEqualTo(new Observability(true, Duration.ofSeconds(1)));
+        assertThat(parse("--alert-every", "1s", "--metrics", "off").config().metrics()).isEqualTo(new Observability(false, Duration.ofSeconds(1)));
     }
 
     @Test

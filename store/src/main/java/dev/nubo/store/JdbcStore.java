@@ -232,6 +232,11 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public AlertRules alerts() {
+        return new AlertRules(db);
+    }
+
+    @Override
     public void close() {
         try {
             listener.close();

@@ -155,6 +155,9 @@ public interface Store extends AutoCloseable {
     /** Metering's hourly usage rollups, in the same database. */
     UsageLog usage();
 
+    /** Alert rules, in the same database. */
+    AlertRules alerts();
+
     /** The newest generation of the change feed: 0 before the first change. */
     long generation();
 

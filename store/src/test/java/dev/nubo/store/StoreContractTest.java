@@ -51,6 +51,22 @@ abstract class StoreContractTest extends StoreFixture {
     }
 
     @Test
+    void keepsAlertRulesByNameReplacingOneOfTheSameNameAndDeletingThem() {
+        Store store = open();
+        java.time.Duration minute = java.time.Duration.ofMinutes(1);
+        store.alerts().put(new AlertRules.Rule("shop-errors", "shop", "error_rate > 5%", minute, "http://127.0.0.1:9/hook", T0));
+        store.alerts().put(new AlertRules.Rule("a-slow", "shop", "p99 > 500ms", minute, "service:pager", T0));
+        store.alerts().put(new AlertRules.Rule("shop-errors", "shop", "error_rate > 1%", java.time.Duration.ZERO, "broker:ops", T0.plusSeconds(5)));
+
+        assertThat(store.alerts().all()).containsExactly(
+                new AlertRules.Rule("a-slow", "shop", "p99 > 500ms", minute, "service:pager", T0),
+                new AlertRules.Rule("shop-errors", "shop", "error_rate > 1%", java.time.Duration.ZERO, "broker:ops", T0));
+        assertThat(store.alerts().delete("a-slow")).isTrue();
+        assertThat(store.alerts().delete("a-slow")).isFalse();
+        assertThat(store.alerts().all()).extracting(AlertRules.Rule::name).containsExactly("shop-errors");
+    }
+
+    @Test
     void countsWorkflowExecutionsPerWorkflowAndStatus() {
         Store store = open();
         WorkflowVersion v = store.workflows().deploy("orders", "{}", T0);

@@ -1,0 +1,24 @@
+package dev.nubo.server;
+
+import java.time.Duration;
+
+/**
+ * The server's observability settings, one component of {@link ServerConfig}.
+ *
+ * @param meters whether the gateway measures each request for {@code GET /metrics}, metering and alerts
+ * @param alertEvery how often alert rules are evaluated: their figures are computed over this stretch
+ */
+public record Observability(boolean meters, Duration alertEvery) {
+
+    public static final Duration DEFAULT_ALERT_EVERY = Duration.ofSeconds(15);
+
+    public Observability {
+        if (alertEvery.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("alertEvery must be at least 100ms (got " + alertEvery.toMillis() + "ms)");
+        }
+    }
+
+    static Observability defaults() {
+        return new Observability(true, DEFAULT_ALERT_EVERY);
+    }
+}
