@@ -31,7 +31,10 @@ record SandboxCell(Sandbox sandbox, int uid, Path code, int nproc, Optional<Path
         if (nproc > 0) {
             full.addAll(List.of("prlimit", "--nproc=" + nproc + ":" + nproc, "--"));
         }
-        full.addAll(List.of("bwrap", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try",
+        // No cgroup namespace: inside one, the JVM's cgroup v1 support finds no path for its controllers on a
+        // hybrid machine and throws (JDK 17: a Spring Boot app with Actuator fails at start). The instance
+        // sees its cgroup's path then, not its limits' files' write access: they stay root's.
+        full.addAll(List.of("bwrap", "--unshare-pid", "--unshare-ipc", "--unshare-uts",
                 // The sandbox dies with bwrap's outer process, which Nubo never signals but with SIGKILL.
                 "--die-with-parent",
                 "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--perms", "1777", "--tmpfs", "/tmp"));

@@ -19,7 +19,7 @@ class SandboxCellTest {
                 .wrap(List.of("python3", "app.py"));
 
         assertThat(String.join(" ", command)).isEqualTo("bwrap --unshare-pid --unshare-ipc --unshare-uts"
-                + " --unshare-cgroup-try --die-with-parent --ro-bind / / --dev /dev --proc /proc --perms 1777 --tmpfs /tmp"
+                + " --die-with-parent --ro-bind / / --dev /dev --proc /proc --perms 1777 --tmpfs /tmp"
                 + " --perms 0755 --tmpfs /srv/nubo --ro-bind-try /srv/nubo/cache /srv/nubo/cache"
                 + " --perms 0755 --dir /srv/nubo/code --ro-bind /srv/nubo/code/abc /srv/nubo/code/abc --chdir /srv/nubo/code/abc"
                 + " -- setpriv --reuid=200007 --regid=200007 --clear-groups --inh-caps=-all --bounding-set=-all -- python3 app.py");
