@@ -81,6 +81,8 @@ class GatewayLimitsTest {
         HttpResponse<String> view = nubo.api("GET", "/v1/services/capped", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody());
         assertThat(Json.mapper().readTree(view.body()).get("limits").get("refusedTotal").asLong()).isEqualTo(1);
         assertThat(nubo.nubo("describe", "capped").out()).contains("Limits:    rate 1/m burst 2 — ");
+        assertThat(nubo.api("GET", "/metrics", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody()).body())
+                .contains("nubo_gateway_limit_refused_total{limit=\"rate\",service=\"capped\"} 1.0");
     }
 
     @Test
