@@ -330,7 +330,8 @@ public final class Gateway implements AutoCloseable {
         }
         ServiceLimiter limiter = limiters.isEmpty() ? null : limiters.get(route.name());
         if (limiter != null && exchange.firstLimitCheck()) {  // a rerouted held request keeps its admission
-            java.util.Optional<GatewayError> over = limiter.admit(exchange.clientAddress(), nanoClock.getAsLong());
+            java.util.Optional<GatewayError> over = limiter.admit(
+                    limiter.limits().perClient() ? exchange.clientAddress() : "", nanoClock.getAsLong());  // an address costs a string
             if (over.isPresent()) {
                 exchange.reject(over.get());
                 return;
