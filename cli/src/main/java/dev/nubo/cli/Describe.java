@@ -48,6 +48,7 @@ final class Describe extends ClientCommand {
         out.println("Serving:   " + s.serving().orElse("none")
                 + s.pinned().map(p -> " (pinned to " + p + " until the next deploy)").orElse(""));
         out.println("Paths:     " + (s.paths().isEmpty() ? "-" : String.join(", ", s.paths())));
+        out.println("Limits:    " + s.limits().text());
         out.println("Created:   " + Human.when(s.createdAt(), now));
         out.println();
         Routes.section(s, out);

@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 record Service(String name, String url, String runtime, String servingRevision, String latestRevision,
         String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-        Routing traffic, List<Revision> revisions, List<Event> events) {
+        Routing traffic, List<Revision> revisions, List<Event> events, Limits limits) {
 
     Service {
         url = orEmpty(url);
@@ -28,6 +28,39 @@ record Service(String name, String url, String runtime, String servingRevision, 
         traffic = traffic == null ? Routing.NONE : traffic;
         revisions = revisions == null ? List.of() : revisions;
         events = events == null ? List.of() : events;
+        limits = limits == null ? Limits.NONE : limits;
+    }
+
+    /** The limits the gateway enforces for the service (rate and burst, concurrency) and what they refused lately. */
+    record Limits(String rate, Integer burst, boolean perClient, Integer concurrency, int inFlight,
+                  long overRateLastMinute, long overConcurrencyLastMinute, long refusedTotal) {
+
+        static final Limits NONE = new Limits(null, null, false, null, 0, 0, 0, 0);
+
+        Limits {
+            rate = rate == null ? "" : rate;
+            burst = burst == null ? 0 : burst;
+            concurrency = concurrency == null ? 0 : concurrency;
+        }
+
+        /**
+         * {@code rate 100/s burst 200 per client — 37 refused in the last minute; concurrency 50 (3 in flight)
+         * — none refused in the last minute}, or {@code none}.
+         */
+        String text() {
+            List<String> parts = new java.util.ArrayList<>();
+            if (!rate.isEmpty()) {
+                parts.add("rate " + rate + " burst " + burst + (perClient ? " per client" : "") + " — " + refused(overRateLastMinute));
+            }
+            if (concurrency > 0) {
+                parts.add("concurrency " + concurrency + " (" + inFlight + " in flight) — " + refused(overConcurrencyLastMinute));
+            }
+            return parts.isEmpty() ? "none" : String.join("; ", parts);
+        }
+
+        private static String refused(long n) {
+            return (n == 0 ? "none" : Long.toString(n)) + " refused in the last minute";
+        }
     }
 
     Optional<String> serving() {

@@ -39,6 +39,20 @@ class DescribeTest {
     }
 
     @Test
+    void showsTheLimitsAndWhatTheyRefusedInTheLastMinute() {
+        api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002",
+                Samples.revision("hello-java-00002", "READY", true, ""), "")
+                .replace("\"paths\": [\"/hello\"],", """
+                        "paths": ["/hello"], "limits": {"rate": "100/s", "burst": 200, "perClient": false, "concurrency": 50,
+                         "inFlight": 3, "overRateLastMinute": 37, "overConcurrencyLastMinute": 0, "refusedTotal": 40},""")));
+
+        Run run = CannedApi.run(api.env(home), "describe", "hello-java");
+
+        assertThat(run.out()).contains("Limits:    rate 100/s burst 200 — 37 refused in the last minute; "
+                + "concurrency 50 (3 in flight) — none refused in the last minute\n");
+    }
+
+    @Test
     void aServiceScaledToZeroSaysSoAndWhatWakesIt() {
         api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002",
                 Samples.revision("hello-java-00002", "READY", true, ""), "")
@@ -70,6 +84,7 @@ class DescribeTest {
                 Runtime:   java
                 Serving:   hello-java-00002
                 Paths:     /hello
+                Limits:    none
                 Created:   2026-11-21T12:00:00Z (10m ago)
 
                 Traffic:

@@ -60,6 +60,32 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void aServiceOverItsRateGets429AndDescribeShowsTheLimit() throws Exception {
+        Path bad = TestNubo.app(apps, "fast", SampleApps.echoYaml("fast", "limits: {rate: fast}\n"), Map.of("app.py", SampleApps.echo("v1")));
+        TestNubo.CliResult refused = nubo.nubo("deploy", bad.toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("`limits.rate` must be a count per time, found 'fast'", "rate: 100/s");
+
+        // One a minute, two in hand: the third request within the minute is refused, however slow the machine.
+        Path dir = TestNubo.app(apps, "capped", SampleApps.echoYaml("capped", "limits: {rate: 1/m, burst: 2}\n"),
+                Map.of("app.py", SampleApps.echo("v1")));
+        TestNubo.CliResult deploy = nubo.nubo("deploy", dir.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        assertThat(nubo.get("capped", "/").statusCode()).isEqualTo(200);
+        assertThat(nubo.get("capped", "/").statusCode()).isEqualTo(200);
+        HttpResponse<String> third = nubo.get("capped", "/");
+
+        assertThat(third.statusCode()).isEqualTo(429);
+        assertThat(third.headers().firstValue("retry-after")).isPresent();
+        assertThat(Json.mapper().readTree(third.body()).get("error").get("message").asText()).startsWith("capped takes at most 1/m (burst 2)");
+        HttpResponse<String> view = nubo.api("GET", "/v1/services/capped", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody());
+        assertThat(Json.mapper().readTree(view.body()).get("limits").get("refusedTotal").asLong()).isEqualTo(1);
+        assertThat(nubo.nubo("describe", "capped").out()).contains("Limits:    rate 1/m burst 2 — ");
+        assertThat(nubo.api("GET", "/metrics", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody()).body())
+                .contains("nubo_gateway_limit_refused_total{limit=\"rate\",service=\"capped\"} 1.0");
+    }
+
+    @Test
     void anUnknownHostGets404SayingHowToListServices() throws Exception {
         HttpResponse<String> r = nubo.get("nothing-here", "/");
 

@@ -107,6 +107,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private boolean closeAfterAnswer;
     private int status;
     private boolean admitted;                // the front door has had its say
+    private boolean limitChecked;            // the service's limits have had theirs
+    private ServiceLimiter limiter;          // whose concurrency this request counts toward; released once, in finish()
     private final String upgrade;            // the protocol a caller asks to switch to (WebSocket), or null
     private boolean tunnel;                  // switched: bytes pass both ways as they come
     private long tunnelActiveNanos;          // when a byte last passed through the tunnel
@@ -223,6 +225,18 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         }
         admitted = true;
         return true;
+    }
+
+    /** True the first time only: a service's limits see each request once, whatever reroutes follow. */
+    boolean firstLimitCheck() {
+        boolean first = !limitChecked;
+        limitChecked = true;
+        return first;
+    }
+
+    /** The request counts toward {@code limiter}'s concurrency until it ends. */
+    void occupies(ServiceLimiter limiter) {
+        this.limiter = limiter;
     }
 
     /** The front door sends this request on as {@code forward} says: a new target, headers both ways. */
@@ -863,6 +877,10 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             upstreamChannel = null;
         }
         releaseUpstream();
+        if (limiter != null) {
+            limiter.release();
+            limiter = null;
+        }
         long tookNanos = System.nanoTime() - startNanos;
         if (target != null) {
             target.demand().meter().answered(finalStatus, tookNanos, bodyBytes, responseBytes);

@@ -111,6 +111,8 @@ public final class Gateway implements AutoCloseable {
     private final CallerConnection.Cap cap;
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ServiceLimiter> limiters = new ConcurrentHashMap<>();
+    volatile java.util.function.LongSupplier nanoClock = System::nanoTime;   // tests freeze it
     private final SiteFiles siteFiles = new SiteFiles();
     private volatile Consumer<String> onHold = revision -> {};
     private volatile FrontDoor frontDoor = FrontDoor.NONE;
@@ -294,7 +296,7 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The request path, in order: front door (APIs: their routes, authorizers, usage plans, CORS; once
-     * per request), route, guard (private services), tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
+     * per request), route, guard (private services), service limits (rate, concurrency), tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
      * A held request whose revision left the table comes back here, past the front door.
      */
     private void dispatch(Exchange exchange) {
@@ -325,6 +327,16 @@ public final class Gateway implements AutoCloseable {
         if (refused.isPresent()) {
             exchange.answer(refused.get());
             return;
+        }
+        ServiceLimiter limiter = limiters.isEmpty() ? null : limiters.get(route.name());
+        if (limiter != null && exchange.firstLimitCheck()) {  // a rerouted held request keeps its admission
+            java.util.Optional<GatewayError> over = limiter.admit(
+                    limiter.limits().perClient() ? exchange.clientAddress() : "", nanoClock.getAsLong());  // an address costs a string
+            if (over.isPresent()) {
+                exchange.reject(over.get());
+                return;
+            }
+            exchange.occupies(limiter);
         }
         Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, exchange.request());
         if (target == null) {
@@ -362,8 +374,21 @@ public final class Gateway implements AutoCloseable {
         return route.split();
     }
 
+    /** A service's limits and what they refused lately; empty when it has none (or is not routed). */
+    public Optional<LimitFigures> limits(String service) {
+        return Optional.ofNullable(limiters.get(service)).map(l -> l.figures(nanoClock.getAsLong()));
+    }
+
     private Routes index(RouteTable table) {
         splitCursors.keySet().retainAll(table.services().keySet());
+        limiters.keySet().retainAll(table.services().keySet());
+        table.services().values().forEach(s -> {
+            if (!s.limits().any()) {
+                limiters.remove(s.service());
+            } else if (limiters.get(s.service()) == null || !limiters.get(s.service()).limits().equals(s.limits())) {
+                limiters.put(s.service(), new ServiceLimiter(s.service(), s.limits(), nanoClock.getAsLong()));
+            }
+        });
         Map<String, String> serviceOf = new HashMap<>();
         table.services().values().forEach(s -> s.revisions().keySet().forEach(id -> serviceOf.put(id, s.service())));
         Meters m = meters;

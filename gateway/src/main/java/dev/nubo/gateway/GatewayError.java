@@ -65,6 +65,19 @@ record GatewayError(int status, String code, String message, String hint, int re
         return refusal == null ? "" : "; the last one tried, " + refusal;
     }
 
+    static GatewayError overRate(String service, dev.nubo.model.Descriptor.Limits limits, int retryAfter) {
+        return new GatewayError(429, "service.rate_limited",
+                service + " takes at most " + limits.rateText() + " (burst " + limits.burst() + ")"
+                        + (limits.perClient() ? " from each caller" : "") + "; retry in " + retryAfter + "s",
+                "wait as Retry-After says; the owner sets `limits.rate` and `limits.burst` in nubo.yaml", retryAfter);
+    }
+
+    static GatewayError overConcurrency(String service, int cap) {
+        return new GatewayError(503, "service.concurrency_limited",
+                service + " already has " + cap + " requests in flight, its limit",
+                "retry later; the owner sets `limits.concurrency` in nubo.yaml", 1);
+    }
+
     static GatewayError timeout(String service, Duration timeout) {
         return new GatewayError(504, "gateway.timeout",
                 service + " did not answer within " + Quantities.formatDuration(timeout),

@@ -20,9 +20,16 @@ import java.util.Set;
  * @param split shares of traffic in percent, adding up to 100 (or empty)
  * @param tags tag name to revision id
  * @param revisions every revision named by the split or a tag, by id
+ * @param limits the service's rate and concurrency limits (nubo.yaml's {@code limits:}), see {@link ServiceLimiter}
  */
 public record ServiceRoute(String service, List<String> paths, List<Share> split, Map<String, String> tags,
-                           Map<String, RevisionRoute> revisions) {
+                           Map<String, RevisionRoute> revisions, dev.nubo.model.Descriptor.Limits limits) {
+
+    /** A route without limits. */
+    public ServiceRoute(String service, List<String> paths, List<Share> split, Map<String, String> tags,
+                        Map<String, RevisionRoute> revisions) {
+        this(service, paths, split, tags, revisions, dev.nubo.model.Descriptor.Limits.NONE);
+    }
 
     /** A revision's share of the service's traffic, in percent. */
     public record Share(String revision, int percent) {
@@ -46,6 +53,7 @@ public record ServiceRoute(String service, List<String> paths, List<Share> split
         split = List.copyOf(split);
         tags = Map.copyOf(tags);
         revisions = Map.copyOf(revisions);
+        java.util.Objects.requireNonNull(limits, "limits; pass Descriptor.Limits.NONE for none");
         int total = split.stream().mapToInt(Share::percent).sum();
         if (!split.isEmpty() && total != 100) {
             throw new IllegalArgumentException("route " + service + " splits " + total + "% of its traffic; shares must add up to 100");
@@ -61,6 +69,16 @@ public record ServiceRoute(String service, List<String> paths, List<Share> split
                 throw new IllegalArgumentException("route " + service + " keys revision " + r.revision() + " as '" + id + "'");
             }
         });
+    }
+
+    /** The same route with other revisions and tags, keeping its paths, split and limits. */
+    public ServiceRoute with(Map<String, String> tags, Map<String, RevisionRoute> revisions) {
+        return new ServiceRoute(service, paths, split, tags, revisions, limits);
+    }
+
+    /** The same route under {@code limits}. */
+    public ServiceRoute withLimits(dev.nubo.model.Descriptor.Limits limits) {
+        return new ServiceRoute(service, paths, split, tags, revisions, limits);
     }
 
     /** All traffic to one revision, without tags: the common case. */

@@ -71,6 +71,13 @@ public final class Metrics implements AutoCloseable {
     /** One trigger's delivery counts: running totals kept by eventing, and what waits now. */
     public record TriggerCounts(String trigger, String broker, long delivered, long deadLettered, int pending) {}
 
+    /**
+     * How many requests a service's limit refused since the limit was set ({@code limit} is {@code rate}
+     * for 429s, {@code concurrency} for 503s); a change of limits starts the count again, which
+     * Prometheus reads as a counter reset.
+     */
+    public record LimitRefusals(String service, String limit, long refused) {}
+
     private final PrometheusMeterRegistry registry;
     private final GatewayMeters gateway;
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -83,6 +90,9 @@ public final class Metrics implements AutoCloseable {
     private final MultiGauge pending;
     private volatile Supplier<List<RevisionState>> fleet = List::of;
     private volatile Supplier<List<TriggerCounts>> triggers = List::of;
+    private volatile Supplier<List<LimitRefusals>> limits = List::of;
+    private final java.util.concurrent.ConcurrentHashMap<Tags, java.util.concurrent.atomic.AtomicLong> refused =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Supplier<List<InstanceUsage>> processes = List::of;
     private volatile Supplier<List<dev.nubo.store.WorkflowLog.StatusCount>> executions = List::of;
     private final MultiGauge workflowExecutions;
@@ -151,6 +161,11 @@ public final class Metrics implements AutoCloseable {
         this.triggers = source;
     }
 
+    /** Where a scrape reads the gateway's refusals by service limit from. */
+    public void limits(Supplier<List<LimitRefusals>> source) {
+        this.limits = source;
+    }
+
     /**
      * An instance became ready {@code took} after its launch: a cold start's launch phase when the
      * revision was at zero, a scale-up otherwise. {@code pooled}: it specialised a prewarmed process.
@@ -187,6 +202,16 @@ public final class Metrics implements AutoCloseable {
         delivered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.delivered())).toList(), true);
         deadLettered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.deadLettered())).toList(), true);
         pending.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.pending())).toList(), true);
+        for (LimitRefusals l : limits.get()) {
+            refused.computeIfAbsent(Tags.of("service", l.service(), "limit", l.limit()), tags -> {
+                java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+                io.micrometer.core.instrument.FunctionCounter.builder("nubo.gateway.limit.refused", total,
+                                java.util.concurrent.atomic.AtomicLong::get)
+                        .description("Requests a service's limits refused: 429 over the rate, 503 over the concurrency")
+                        .tags(tags).register(registry);
+                return total;
+            }).set(l.refused());
+        }
         return registry.scrape();
     }
 

@@ -122,4 +122,18 @@ class MetricsTest {
         assertThat(metrics.scrape()).doesNotContain("nubo_instances{").doesNotContain("nubo_autoscaler_desired_instances{")
                 .doesNotContain("nubo_instance_cpu_seconds{");
     }
+
+    @Test
+    void countsWhatEachServiceLimitRefusedAtEachScrape() {
+        Metrics metrics = Metrics.create();
+        java.util.concurrent.atomic.AtomicLong overRate = new java.util.concurrent.atomic.AtomicLong(37);
+        metrics.limits(() -> List.of(new Metrics.LimitRefusals("shop", "rate", overRate.get()),
+                new Metrics.LimitRefusals("shop", "concurrency", 2)));
+
+        assertThat(metrics.scrape())
+                .contains("nubo_gateway_limit_refused_total{limit=\"rate\",service=\"shop\"} 37.0")
+                .contains("nubo_gateway_limit_refused_total{limit=\"concurrency\",service=\"shop\"} 2.0");
+        overRate.set(40);
+        assertThat(metrics.scrape()).contains("nubo_gateway_limit_refused_total{limit=\"rate\",service=\"shop\"} 40.0");
+    }
 }

@@ -32,6 +32,7 @@ import java.util.Optional;
  *     instance's environment (the descriptor holds the reference, never the value)
  * @param auth who may call the service through the gateway: anyone, or only callers with a token
  *     allowed to invoke
+ * @param limits how many requests the gateway lets through to the service: a rate and a concurrency cap
  */
 public record Descriptor(
         String name,
@@ -48,7 +49,8 @@ public record Descriptor(
         List<String> paths,
         Async async,
         Map<String, SecretRef> secrets,
-        Auth auth) {
+        Auth auth,
+        Limits limits) {
 
     public static final String FILE_NAME = "nubo.yaml";
     /** The memory limit of an instance without {@code memory:} in nubo.yaml: 256 MiB. */
@@ -80,6 +82,33 @@ public record Descriptor(
         TOKEN
     }
 
+    /**
+     * What the gateway lets through to a service ({@code limits:} in nubo.yaml), checked before a request
+     * is held or forwarded: beyond {@code rate} (with {@code burst} in hand) it answers 429, beyond
+     * {@code concurrency} requests in flight 503, both with Retry-After.
+     *
+     * @param rate requests per second; 0 for no rate limit
+     * @param burst requests that may come at once after a quiet spell (the token bucket's size)
+     * @param perClient one bucket per caller address instead of one for the service
+     * @param concurrency the most requests in flight to the service at once; 0 for no cap
+     */
+    public record Limits(double rate, int burst, boolean perClient, int concurrency) {
+        public static final Limits NONE = new Limits(0, 0, false, 0);
+
+        public boolean any() {
+            return rate > 0 || concurrency > 0;
+        }
+
+        /** The rate as nubo.yaml would write it: {@code 100/s}, or per minute below one a second ({@code 30/m}). */
+        public String rateText() {
+            return rate >= 1 ? number(rate) + "/s" : number(rate * 60) + "/m";
+        }
+
+        private static String number(double d) {
+            return new java.math.BigDecimal(d).setScale(3, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
+        }
+    }
+
     /** This descriptor with {@code more} added to its environment: an instance's view, with its secrets' values. */
     public Descriptor withEnv(Map<String, String> more) {
         if (more.isEmpty()) {
@@ -88,7 +117,7 @@ public record Descriptor(
         Map<String, String> all = new java.util.LinkedHashMap<>(env);
         all.putAll(more);
         return new Descriptor(name, runtime, all, timeout, memory, cpu, processes, maxBodySize, readiness, scale, drainTimeout, paths, async,
-                secrets, auth);
+                secrets, auth, limits);
     }
 
     /** The error for a {@code nubo.yaml} over {@link #MAX_BYTES}, measured as {@code size} ("50.0 MiB"). */

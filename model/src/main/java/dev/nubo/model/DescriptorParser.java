@@ -26,7 +26,7 @@ final class DescriptorParser {
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
             "timeout", "memory", "cpu", "processes", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async", "build",
-            "layers", "auth", "root", "spa", "notFound");
+            "layers", "auth", "root", "spa", "notFound", "limits");
     /**
      * SnakeYAML's own limit as a second line behind the length check. Rebuilt from a factory rather
      * than {@code YAMLFactory.builder()}, which starts without the default parser features (an empty
@@ -114,7 +114,8 @@ final class DescriptorParser {
                 paths(root.get("paths")),
                 async(root.get("async")),
                 env.secrets(),
-                auth(root.get("auth")));
+                auth(root.get("auth")),
+                LimitsSyntax.parse(root.get("limits")));
     }
 
     /** {@code env:} split into plain values and values taken from secrets. */

@@ -37,6 +37,7 @@ final class MetricsApi {
         metrics.fleet(this::fleet);
         metrics.processes(this::processes);
         metrics.executions(workflows::statusCounts);
+        metrics.limits(this::limits);
         metrics.triggers(() -> eventing.triggers().stream()
                 .map(t -> new Metrics.TriggerCounts(t.trigger().name(), t.trigger().broker(), t.delivered(), t.deadLettered(), t.pending()))
                 .toList());
@@ -90,6 +91,22 @@ final class MetricsApi {
                     }
                 }
             }
+        }
+        return out;
+    }
+
+    /** What each service's limits refused so far, per limit it sets. */
+    private List<Metrics.LimitRefusals> limits() {
+        List<Metrics.LimitRefusals> out = new ArrayList<>();
+        for (var service : records.services()) {
+            gateway.limits(service.name()).ifPresent(f -> {
+                if (f.limits().rate() > 0) {
+                    out.add(new Metrics.LimitRefusals(service.name(), "rate", f.overRateTotal()));
+                }
+                if (f.limits().concurrency() > 0) {
+                    out.add(new Metrics.LimitRefusals(service.name(), "concurrency", f.overConcurrencyTotal()));
+                }
+            });
         }
         return out;
     }

@@ -240,7 +240,7 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
                     .map(ServiceSnapshot.Seen::endpoint).toList();
         }
 
-        /** The gateway's view of the traffic: the primary revision's paths, each routed revision's limits and ready instances. */
+        /** The gateway's view of the traffic: the primary revision's paths and limits, each routed revision's limits and ready instances. */
         private Optional<ServiceRoute> route(TrafficPlan traffic) {
             if (traffic.shares().isEmpty()) {
                 return Optional.empty();
@@ -255,7 +255,9 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
             List<ServiceRoute.Share> shares = traffic.shares().entrySet().stream()
                     .map(e -> new ServiceRoute.Share(e.getKey(), e.getValue())).toList();
             List<String> paths = traffic.primary().map(id -> s.descriptors().get(id).paths()).orElse(List.of());
-            return Optional.of(new ServiceRoute(s.name(), paths, shares, traffic.tags(), revisions));
+            // Limits are the service's, not a revision's: the primary revision's descriptor sets them, as it sets the paths.
+            Descriptor.Limits limits = traffic.primary().map(id -> s.descriptors().get(id).limits()).orElse(Descriptor.Limits.NONE);
+            return Optional.of(new ServiceRoute(s.name(), paths, shares, traffic.tags(), revisions, limits));
         }
     }
 

@@ -70,7 +70,7 @@ final class RoutePublisher {
                 tags.put(tagged.getKey(), tagged.getValue().revision());
                 Map<String, RevisionRoute> revisions = new LinkedHashMap<>(route.revisions());
                 revisions.put(tagged.getValue().revision(), tagged.getValue());
-                all.put(service, new ServiceRoute(service, route.paths(), route.split(), tags, revisions));
+                all.put(service, route.with(tags, revisions));
             }
         });
         return new RouteTable(all);
@@ -92,7 +92,7 @@ final class RoutePublisher {
         endpoints.add(endpoint);
         Map<String, RevisionRoute> revisions = new LinkedHashMap<>(route.revisions());
         revisions.put(revision, routed.withEndpoints(endpoints));
-        routes.put(service, new ServiceRoute(service, route.paths(), route.split(), route.tags(), revisions));
+        routes.put(service, route.with(route.tags(), revisions));
         gateway.routes(table());
     }
 

@@ -29,7 +29,7 @@ final class StaticSites {
                 any = true;
             }
         }
-        return any ? new ServiceRoute(route.service(), route.paths(), route.split(), route.tags(), revisions) : route;
+        return any ? route.with(route.tags(), revisions) : route;
     }
 
     /** Whether the revision runs no process: nothing to launch, nothing to wait for before it takes traffic. */

@@ -21,7 +21,14 @@ final class Views {
 
     record ServiceDetail(String name, String url, String runtime, String servingRevision, String latestRevision,
             String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-            TrafficView traffic, List<RevisionView> revisions, List<EventView> events) {}
+            TrafficView traffic, List<RevisionView> revisions, List<EventView> events, LimitsView limits) {}
+
+    /**
+     * The service's {@code limits:} as the gateway enforces them, with what they refused in about the
+     * last minute and since they were set; null fields are limits not set.
+     */
+    record LimitsView(String rate, Integer burst, boolean perClient, Integer concurrency, int inFlight,
+            long overRateLastMinute, long overConcurrencyLastMinute, long refusedTotal) {}
 
     /**
      * @param configured the stored split and tags, as set ({@code latest} unresolved)
@@ -148,7 +155,14 @@ final class Views {
         List<EventView> eventViews = events == 0 ? List.of() : store.events(s.name(), events).stream().map(Views::event).toList();
         return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), revisions.getFirst().id(),
                 s.pinnedRevision().orElse(null), state(plan, revisions), counts(s.name(), plan), s.createdAt(), shown.paths(),
-                traffic(s, plan), views, eventViews);
+                traffic(s, plan), views, eventViews, gateway.limits(s.name()).map(Views::limits).orElse(null));
+    }
+
+    private static LimitsView limits(dev.nubo.gateway.LimitFigures f) {
+        Descriptor.Limits l = f.limits();
+        return new LimitsView(l.rate() > 0 ? l.rateText() : null, l.rate() > 0 ? l.burst() : null, l.perClient(),
+                l.concurrency() > 0 ? l.concurrency() : null, f.inFlight(), f.overRate(), f.overConcurrency(),
+                f.overRateTotal() + f.overConcurrencyTotal());
     }
 
     private Counts counts(String service, TrafficPlan plan) {
