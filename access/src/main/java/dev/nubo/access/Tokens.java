@@ -1,11 +1,11 @@
 package dev.nubo.access;
 
+import dev.nubo.model.TokenHashes;
 import dev.nubo.model.UserError;
 import dev.nubo.store.Credentials;
 import dev.nubo.store.TokenRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -84,7 +84,7 @@ public final class Tokens {
         String idHex = HexFormat.of().formatHex(id);
         String token = PREFIX + idHex + "_" + HexFormat.of().formatHex(secret);
         Instant now = clock.instant();
-        TokenRecord record = new TokenRecord(idHex, name, role.label(), brokers, hash(token), now, ttl.map(now::plus));
+        TokenRecord record = new TokenRecord(idHex, name, role.label(), brokers, TokenHashes.sha256(token), now, ttl.map(now::plus));
         if (!store.addToken(record)) {
             throw UserError.conflict("token.exists", "a token named " + name + " exists",
                     "pick another name, or revoke it first with `nubo token revoke " + name + "`");
@@ -122,7 +122,7 @@ public final class Tokens {
             return Optional.empty();
         }
         TokenRecord r = byId.get(m.group(1));
-        if (r == null || !MessageDigest.isEqual(r.hash().getBytes(StandardCharsets.US_ASCII), hash(bearer).getBytes(StandardCharsets.US_ASCII))
+        if (r == null || !TokenHashes.equal(r.hash(), TokenHashes.sha256(bearer))
                 || r.expiresAt().filter(at -> !at.isAfter(clock.instant())).isPresent()) {
             return Optional.empty();
         }
@@ -151,13 +151,5 @@ public final class Tokens {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
-    }
-
-    private static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }

@@ -1,8 +1,6 @@
 package dev.nubo.events;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.nubo.model.TokenHashes;
 import java.security.SecureRandom;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -39,7 +37,7 @@ final class ProducerTokens {
         byte[] bytes = new byte[24];
         random.nextBytes(bytes);
         String token = PREFIX + HexFormat.of().formatHex(bytes);
-        String hash = hash(token);
+        String hash = TokenHashes.sha256(token);
         log.write(sql -> {
             var st = sql.get("INSERT INTO producer_tokens (broker, token_hash, created_at) VALUES (?, ?, ?)"
                     + " ON CONFLICT (broker) DO UPDATE SET token_hash = excluded.token_hash, created_at = excluded.created_at");
@@ -55,7 +53,7 @@ final class ProducerTokens {
     /** Whether {@code token} is {@code broker}'s producer token as far as this node knows, without reading the log. */
     boolean known(String broker, String token) {
         String known = hashes.get(broker);
-        return token != null && token.startsWith(PREFIX) && known != null && equal(known, hash(token));
+        return token != null && token.startsWith(PREFIX) && known != null && TokenHashes.equal(known, TokenHashes.sha256(token));
     }
 
     /** Whether {@code token} is {@code broker}'s producer token; reads the log unless {@link #known}. */
@@ -66,10 +64,10 @@ final class ProducerTokens {
         if (known(broker, token)) {
             return true;
         }
-        String hash = hash(token);
+        String hash = TokenHashes.sha256(token);
         Optional<String> stored = stored(broker);
         stored.ifPresentOrElse(h -> hashes.put(broker, h), () -> hashes.remove(broker));
-        return stored.filter(h -> equal(h, hash)).isPresent();
+        return stored.filter(h -> TokenHashes.equal(h, hash)).isPresent();
     }
 
     /** Forgets {@code broker}'s token (the row goes with the broker). */
@@ -85,17 +83,5 @@ final class ProducerTokens {
                 return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
             }
         });
-    }
-
-    private static boolean equal(String a, String b) {
-        return MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
     }
 }
