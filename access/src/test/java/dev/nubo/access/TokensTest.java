@@ -50,7 +50,9 @@ class TokensTest {
         assertThat(ci.token()).startsWith("nubo_t_");
         assertThat(tokens.verify(ci.token())).contains(new Caller("ci", Role.DEVELOPER, List.of()));
         assertThat(tokens.verify(ci.token() + "0")).isEmpty();
-        assertThat(tokens.verify(ci.token().substring(0, ci.token().length() - 1) + "0")).isEmpty();
+        // One character changed: to '0', unless it is '0' already (one token in 16 ends so, which flaked once).
+        String last = ci.token().endsWith("0") ? "1" : "0";
+        assertThat(tokens.verify(ci.token().substring(0, ci.token().length() - 1) + last)).isEmpty();
         assertThat(Files.readString(dir.resolve("nubo.db"), java.nio.charset.StandardCharsets.ISO_8859_1))
                 .as("the database holds no token").doesNotContain(ci.token().substring(20));
     }
