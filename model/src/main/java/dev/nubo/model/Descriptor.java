@@ -130,7 +130,15 @@ public record Descriptor(
 
     /** Parses and validates; a {@link UserError} names the offending field and how to fix it. */
     public static Descriptor parse(String yaml) {
-        return DescriptorParser.parse(yaml);
+        return DescriptorParser.parse(yaml, false);
+    }
+
+    /**
+     * A stored revision's snapshot, read back as it was accepted: rules added to {@link #parse} since
+     * (a key written twice is refused) must not make an older revision unreadable at start.
+     */
+    public static Descriptor parseStored(String yaml) {
+        return DescriptorParser.parse(yaml, true);
     }
 
     /**

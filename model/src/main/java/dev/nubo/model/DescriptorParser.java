@@ -1,8 +1,11 @@
 package dev.nubo.model;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.yaml.snakeyaml.LoaderOptions;
 
@@ -61,13 +65,22 @@ final class DescriptorParser {
         return options;
     }
 
-    static Descriptor parse(String yaml) {
+    /**
+     * New deploys refuse a key written twice (two {@code env:} blocks), where YAML would silently keep
+     * the last; revisions stored before that rule are read back as they were accepted.
+     */
+    private static final ObjectReader STRICT = YAML.reader().with(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
+
+    static Descriptor parse(String yaml, boolean stored) {
         if (yaml.length() > Descriptor.MAX_BYTES) {
             throw Descriptor.tooLarge(yaml.length() + " characters");
         }
         JsonNode root;
         try {
-            root = YAML.readTree(yaml);
+            root = stored ? YAML.readTree(yaml) : STRICT.readTree(yaml);
+        } catch (MismatchedInputException e) {
+            throw invalid("nubo.yaml: " + duplicateKey(e, yaml),
+                    "YAML keeps only the last of them: merge the two into one");
         } catch (JsonProcessingException e) {
             throw invalid("nubo.yaml is not valid YAML: " + e.getOriginalMessage()
                     + location(e), "check indentation and quoting at that line");
@@ -438,6 +451,29 @@ final class DescriptorParser {
         if (node.isTextual()) return "'" + node.asText() + "'";
         if (node.isNull()) return "nothing";
         return node.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + node.asText();
+    }
+
+    /**
+     * Jackson words it "Duplicate field 'env' for `ObjectNode`: not allowed when …" and places it where
+     * the enclosing mapping ends; users need the key and the lines that write it, found here when the
+     * key starts its lines (block style), else Jackson's place.
+     */
+    private static String duplicateKey(MismatchedInputException e, String yaml) {
+        Matcher m = Pattern.compile("Duplicate field '(.*)' for").matcher(e.getOriginalMessage());
+        if (!m.find()) {
+            return e.getOriginalMessage() + location(e);
+        }
+        String key = m.group(1);
+        Pattern line = Pattern.compile("\\s*(- )?(" + Pattern.quote(key) + "|'" + Pattern.quote(key) + "'|\"" + Pattern.quote(key) + "\")\\s*:.*");
+        List<String> lines = yaml.lines().toList();
+        List<String> at = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (line.matcher(lines.get(i)).matches()) {
+                at.add(String.valueOf(i + 1));
+            }
+        }
+        return "the key `" + key + "` is written twice"
+                + (at.size() >= 2 ? " (lines " + String.join(" and ", at) + ")" : location(e));
     }
 
     private static String location(JsonProcessingException e) {

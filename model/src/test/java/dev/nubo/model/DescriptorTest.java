@@ -289,6 +289,14 @@ class DescriptorTest {
         assertInvalid(app("scale: 3"), "nubo.yaml: `scale` must be a mapping, found number 3");
     }
 
+    @Test
+    void aKeyWrittenTwiceIsRefusedAtDeployButAStoredRevisionWithOneStillReads() {
+        String twice = app("env:\n  A: '1'\nenv:\n  B: '2'");
+        assertInvalid(twice, "nubo.yaml: the key `env` is written twice (lines 4 and 6)", "merge the two into one");
+        assertInvalid(app("env: {A: '1', A: '2'}"), "the key `A` is written twice (line 4, column");
+        assertThat(Descriptor.parseStored(twice).env()).containsExactly(Map.entry("B", "2"));
+    }
+
     private static String app(String extra) {
         return "name: a\nruntime: process\ncommand: [x]\n" + extra + "\n";
     }

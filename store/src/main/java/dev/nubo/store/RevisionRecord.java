@@ -42,6 +42,6 @@ public record RevisionRecord(
 
     /** The configuration snapshot; it parsed when it was deployed, so it parses now. */
     public Descriptor descriptor() {
-        return Descriptor.parse(descriptorYaml);
+        return Descriptor.parseStored(descriptorYaml);
     }
 }
