@@ -30,8 +30,11 @@ public record Caller(String name, Role role, List<String> brokers, Optional<Stri
         return role.grants(p);
     }
 
-    /** Whether this caller may post events into {@code broker}: a producer only into those it names. */
+    /**
+     * Whether this caller may post events into {@code broker}: a producer only into those it names, and
+     * no token limited to a namespace, since brokers belong to none yet.
+     */
     public boolean mayPublishTo(String broker) {
-        return may(Permission.PUBLISH) && (role != Role.PRODUCER || brokers.contains(broker));
+        return may(Permission.PUBLISH) && namespace.isEmpty() && (role != Role.PRODUCER || brokers.contains(broker));
     }
 }

@@ -80,6 +80,10 @@ public final class Tokens {
             throw UserError.badRequest("token.invalid", "an admin token cannot be limited to a namespace: it manages tokens and namespaces",
                     "use --role developer (or viewer, invoker) with --namespace");
         }
+        if (role == Role.PRODUCER && namespace.isPresent()) {
+            throw UserError.badRequest("token.invalid", "a producer token cannot be limited to a namespace: brokers belong to none yet",
+                    "leave out --namespace; --broker limits a producer");
+        }
         if (!NAME.matcher(name).matches() || name.equals(ADMIN) || name.equals(Caller.ANONYMOUS)) {
             throw UserError.badRequest("token.invalid", "'" + name + "' cannot name a token",
                     "use lowercase letters, digits, '.', '_' and '-' (admin and anonymous are taken), e.g. ci-deploy");

@@ -105,6 +105,9 @@ class TokensTest {
         assertThat(dev.mayActIn("team-a")).isTrue();
         assertThat(dev.mayActIn("default")).isFalse();
         assertThat(new Caller("ops", Role.DEVELOPER, List.of()).mayActIn("team-b")).isTrue();
+        assertThat(dev.mayPublishTo("orders")).as("brokers belong to no namespace").isFalse();
+        assertThatThrownBy(() -> tokens.create("p", Role.PRODUCER, List.of("orders"), Optional.empty(), Optional.of("team-a")))
+                .hasMessage("a producer token cannot be limited to a namespace: brokers belong to none yet");
         assertThatThrownBy(() -> tokens.create("boss", Role.ADMIN, List.of(), Optional.empty(), Optional.of("team-a")))
                 .hasMessage("an admin token cannot be limited to a namespace: it manages tokens and namespaces");
         assertThatThrownBy(() -> tokens.create("x", Role.VIEWER, List.of(), Optional.empty(), Optional.of("Team A")))

@@ -40,8 +40,12 @@ public record RevisionRecord(
         return "%s-%05d".formatted(service, number);
     }
 
-    /** The configuration snapshot; it parsed when it was deployed, so it parses now. */
+    /**
+     * The configuration snapshot; it parsed when it was deployed, so it parses now. A service of a
+     * namespace other than {@code default} has it under its stored name, {@code NAME.NAMESPACE}.
+     */
     public Descriptor descriptor() {
-        return Descriptor.parse(descriptorYaml);
+        Descriptor d = Descriptor.parse(descriptorYaml);
+        return dev.nubo.model.Namespaced.namespaceOf(service).equals(dev.nubo.model.Namespaced.DEFAULT) ? d : d.named(service);
     }
 }
