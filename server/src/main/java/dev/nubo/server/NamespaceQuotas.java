@@ -1,5 +1,6 @@
 package dev.nubo.server;
 
+import dev.nubo.autoscaler.ScaleDecision;
 import dev.nubo.instances.Instance;
 import dev.nubo.model.Descriptor;
 import dev.nubo.model.Namespaced;
@@ -10,6 +11,7 @@ import dev.nubo.store.ServiceRecord;
 import dev.nubo.store.Store;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -29,11 +31,57 @@ final class NamespaceQuotas {
     private static final Namespaces.Namespace DEFAULT = new Namespaces.Namespace(Namespaced.DEFAULT, 0, 0, 0, Instant.EPOCH);
 
     private final Store store;
+    private final ServiceRecords records;
     private final Reconciler reconciler;
+    /** The namespaces as last read, for the autoscaler's ticks, which must not wait on the database. */
+    private volatile Map<String, Namespaces.Namespace> known = Map.of();
 
-    NamespaceQuotas(Store store, Reconciler reconciler) {
+    NamespaceQuotas(Store store, ServiceRecords records, Reconciler reconciler) {
         this.store = store;
+        this.records = records;
         this.reconciler = reconciler;
+        refresh();
+    }
+
+    /** Reads the namespaces again (blocks): quotas another node changed hold back the autoscaler from now on. */
+    void refresh() {
+        known = store.namespaces().all().stream().collect(java.util.stream.Collectors.toUnmodifiableMap(Namespaces.Namespace::name, n -> n));
+    }
+
+    /**
+     * The autoscaler's {@code wanted} instances of {@code revision}, held to what its namespace's quotas
+     * leave room for beside every live instance of the namespace; its reason then says which quota, which
+     * {@code nubo describe} shows. Reads only memory (the quotas as last {@link #refresh read}).
+     */
+    ScaleDecision cap(String service, String revision, int live, ScaleDecision wanted) {
+        Namespaces.Namespace ns = known.get(Namespaced.namespaceOf(service));
+        if (ns == null || ns.maxInstances() == 0 && ns.maxMemory() == 0) {
+            return wanted;
+        }
+        int instances = 0;
+        long memory = 0;
+        for (var s : records.services()) {
+            if (Namespaced.namespaceOf(s.name()).equals(ns.name())) {
+                for (Instance i : reconciler.instances(s.name())) {
+                    instances++;
+                    memory += i.spec().memoryBytes();
+                }
+            }
+        }
+        long each = records.of(service).revisions().stream().filter(r -> r.id().equals(revision)).findFirst()
+                .map(r -> reconciler.descriptor(r).memory()).orElse(0L);
+        return capped(wanted, live, ns.name(), room(ns, instances, memory, each));
+    }
+
+    /** {@code wanted}, or fewer instances with the quota named in its reason when {@code room} leaves fewer. */
+    static ScaleDecision capped(ScaleDecision wanted, int live, String namespace, Optional<Room> room) {
+        if (room.isEmpty() || wanted.desired() <= live + room.get().left()) {
+            return wanted;
+        }
+        int allowed = (int) (live + room.get().left());
+        return new ScaleDecision(allowed, wanted.mode(), wanted.stableConcurrency(), wanted.panicConcurrency(),
+                wanted.reason() + "; held at " + allowed + " instead of " + wanted.desired() + " by namespace " + namespace + "'s quota "
+                        + room.get().quota());
     }
 
     /** Every namespace, {@code default} first. */

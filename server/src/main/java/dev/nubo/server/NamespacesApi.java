@@ -58,6 +58,7 @@ final class NamespacesApi {
             throw UserError.conflict("namespace.exists", "a namespace named " + name + " exists",
                     "pick another name; `nubo ns set " + name + "` changes its quotas");
         }
+        namespaces.refresh();
         ControlApi.json(ctx, 201, view(ns));
     }
 
@@ -70,6 +71,7 @@ final class NamespacesApi {
         }
         Namespaces.Namespace ns = quotas(EventsApi.jsonBody(ctx, "namespace"), namespaces.existing(name));
         store.namespaces().setQuotas(ns);
+        namespaces.refresh();
         ControlApi.json(ctx, 200, view(ns));
     }
 
@@ -89,6 +91,7 @@ final class NamespacesApi {
                     "delete its services (`nubo delete -n " + name + " NAME`) and revoke its tokens (`nubo token revoke NAME`) first");
         }
         store.namespaces().delete(name);
+        namespaces.refresh();
         ControlApi.json(ctx, 200, Map.of("deleted", name));
     }
 

@@ -136,7 +136,9 @@ public final class NuboServer implements AutoCloseable {
             gateway.guard(privates.loadAll());
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
                     artifacts, gateway, home, logs, clock, config.terminationGrace(), changes, registry));
-            NamespaceQuotas namespaces = new NamespaceQuotas(store, reconciler);
+            NamespaceQuotas namespaces = new NamespaceQuotas(store, records, reconciler);
+            reconciler.capScaling(namespaces::cap);
+            vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> { namespaces.refresh(); return null; }, false));
             Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, namespaces, clock);
             Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
