@@ -121,11 +121,17 @@ class AccessTest {
         TestNubo.CliResult over = as(dev, "deploy", "-n", "team-a", app("billing", "").toString());
         assertThat(over.exitCode()).isEqualTo(1);
         assertThat(over.err()).contains("namespace team-a is at its quota of 1 services (max-services): it has orders");
+        assertThat(nubo.nubo("ns", "set", "team-a", "--max-services", "0", "--max-memory", "300Mi").out())
+                .isEqualTo("namespace team-a: max-memory 300Mi\n");
+        TestNubo.CliResult memory = as(dev, "deploy", "-n", "team-a", app("billing", "").toString());
+        assertThat(memory.exitCode()).isEqualTo(1);
+        assertThat(memory.err()).contains("namespace team-a is at its quota of 300Mi of memory (max-memory): its other services' instances hold"
+                + " 256Mi and this deploy starts 1 × 256Mi");
 
         TestNubo.CliResult notEmpty = nubo.nubo("ns", "delete", "team-a");
         assertThat(notEmpty.exitCode()).isEqualTo(1);
         assertThat(notEmpty.err()).contains("namespace team-a is not empty: it holds 1 service(s): orders; 1 token(s): team-a-ci");
-        assertThat(nubo.nubo("ns", "list").out()).contains("team-a").contains("max-services 1");
+        assertThat(nubo.nubo("ns", "list").out()).contains("team-a").contains("max-memory 300Mi");
         assertThat(as(dev, "delete", "-n", "team-a", "orders").exitCode()).isZero();
         assertThat(nubo.nubo("token", "revoke", "team-a-ci").exitCode()).isZero();
         assertThat(nubo.nubo("ns", "delete", "team-a").out()).isEqualTo("deleted namespace team-a\n");

@@ -151,6 +151,10 @@ class ApiAccessTest {
         HttpResponse<String> brokers = send("GET", "/v1/brokers", Optional.of(teamA.get(Role.VIEWER)), "");
         assertThat(Json.mapper().readTree(brokers.body()).get("error").get("message").asText())
                 .isEqualTo("token team-a-viewer is limited to the namespace team-a, and GET /v1/brokers does not belong to a namespace");
+        HttpResponse<String> nowhere = send("POST", "/v1/tokens", Optional.of(server.adminToken()),
+                "{\"name\": \"lost\", \"role\": \"viewer\", \"namespace\": \"team-z\"}");
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertThat(nowhere.body()).contains("no namespace named team-z");
         HttpResponse<String> listed = send("GET", "/v1/namespaces", Optional.of(teamA.get(Role.VIEWER)), "");
         assertThat(Json.mapper().readTree(listed.body()).get("namespaces").findValuesAsText("name")).containsExactly("team-a");
     }
