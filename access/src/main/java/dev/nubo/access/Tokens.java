@@ -65,6 +65,25 @@ public final class Tokens {
      *     409 {@code token.exists} when the name is taken
      */
     public Issued create(String name, Role role, List<String> brokers, Optional<Duration> ttl) {
+        return create(name, role, brokers, ttl, Optional.empty());
+    }
+
+    /**
+     * As {@link #create(String, Role, List, Optional)}, for a token that may act only in {@code namespace}
+     * (checked to be a namespace's name; whether it exists is the caller's to check).
+     *
+     * @throws UserError 400 {@code token.invalid} also for an admin token limited to a namespace
+     */
+    public Issued create(String name, Role role, List<String> brokers, Optional<Duration> ttl, Optional<String> namespace) {
+        namespace.ifPresent(dev.nubo.model.Namespaced::check);
+        if (role == Role.ADMIN && namespace.isPresent()) {
+            throw UserError.badRequest("token.invalid", "an admin token cannot be limited to a namespace: it manages tokens and namespaces",
+                    "use --role developer (or viewer, invoker) with --namespace");
+        }
+        if (role == Role.PRODUCER && namespace.isPresent()) {
+            throw UserError.badRequest("token.invalid", "a producer token cannot be limited to a namespace: brokers belong to none yet",
+                    "leave out --namespace; --broker limits a producer");
+        }
         if (!NAME.matcher(name).matches() || name.equals(ADMIN) || name.equals(Caller.ANONYMOUS)) {
             throw UserError.badRequest("token.invalid", "'" + name + "' cannot name a token",
                     "use lowercase letters, digits, '.', '_' and '-' (admin and anonymous are taken), e.g. ci-deploy");
@@ -84,7 +103,8 @@ public final class Tokens {
         String idHex = HexFormat.of().formatHex(id);
         String token = PREFIX + idHex + "_" + HexFormat.of().formatHex(secret);
         Instant now = clock.instant();
-        TokenRecord record = new TokenRecord(idHex, name, role.label(), brokers, TokenHashes.sha256(token), now, ttl.map(now::plus));
+        TokenRecord record = new TokenRecord(idHex, name, role.label(), brokers, TokenHashes.sha256(token), now, ttl.map(now::plus),
+                namespace);
         if (!store.addToken(record)) {
             throw UserError.conflict("token.exists", "a token named " + name + " exists",
                     "pick another name, or revoke it first with `nubo token revoke " + name + "`");
@@ -126,7 +146,7 @@ public final class Tokens {
                 || r.expiresAt().filter(at -> !at.isAfter(clock.instant())).isPresent()) {
             return Optional.empty();
         }
-        return Optional.of(new Caller(r.name(), Role.valueOf(r.role().toUpperCase(java.util.Locale.ROOT)), r.brokers()));
+        return Optional.of(new Caller(r.name(), Role.valueOf(r.role().toUpperCase(java.util.Locale.ROOT)), r.brokers(), r.namespace()));
     }
 
     /** Reads the tokens from the store again (blocks): those created or revoked by other nodes count from now. */

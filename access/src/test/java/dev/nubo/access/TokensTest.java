@@ -97,6 +97,24 @@ class TokensTest {
     }
 
     @Test
+    void aTokenLimitedToANamespaceActsOnlyThereAndAnAdminTokenCannotBe() {
+        Tokens tokens = tokens();
+        Caller dev = tokens.verify(tokens.create("team-a-ci", Role.DEVELOPER, List.of(), Optional.empty(), Optional.of("team-a")).token())
+                .orElseThrow();
+        assertThat(dev.namespace()).contains("team-a");
+        assertThat(dev.mayActIn("team-a")).isTrue();
+        assertThat(dev.mayActIn("default")).isFalse();
+        assertThat(new Caller("ops", Role.DEVELOPER, List.of()).mayActIn("team-b")).isTrue();
+        assertThat(dev.mayPublishTo("orders")).as("brokers belong to no namespace").isFalse();
+        assertThatThrownBy(() -> tokens.create("p", Role.PRODUCER, List.of("orders"), Optional.empty(), Optional.of("team-a")))
+                .hasMessage("a producer token cannot be limited to a namespace: brokers belong to none yet");
+        assertThatThrownBy(() -> tokens.create("boss", Role.ADMIN, List.of(), Optional.empty(), Optional.of("team-a")))
+                .hasMessage("an admin token cannot be limited to a namespace: it manages tokens and namespaces");
+        assertThatThrownBy(() -> tokens.create("x", Role.VIEWER, List.of(), Optional.empty(), Optional.of("Team A")))
+                .hasMessage("'Team A' cannot name a namespace");
+    }
+
+    @Test
     void refusesTakenAndReservedNamesAndBadLifetimes() {
         Tokens tokens = tokens();
         tokens.create("ci", Role.VIEWER, List.of(), Optional.empty());

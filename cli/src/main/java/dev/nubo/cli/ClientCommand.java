@@ -48,6 +48,25 @@ abstract class ClientCommand implements Callable<Integer> {
         return new Api(Connection.resolve(connection, env));
     }
 
+    /** The namespace {@code -n} or {@code NUBO_NAMESPACE} names, if either does. */
+    java.util.Optional<String> namespace() {
+        return java.util.Optional.ofNullable(connection.namespace).or(() -> java.util.Optional.ofNullable(env.vars().get("NUBO_NAMESPACE")))
+                .map(String::strip).filter(n -> !n.isEmpty());
+    }
+
+    /**
+     * The service {@code name} as the API addresses it: {@code NAME.NAMESPACE} in a namespace other than
+     * default ({@link dev.nubo.model.Namespaced}); a name that has its namespace already stays as it is.
+     */
+    String service(String name) {
+        return name.contains(".") ? name : dev.nubo.model.Namespaced.qualified(name, namespace().orElse(dev.nubo.model.Namespaced.DEFAULT));
+    }
+
+    /** {@code ?namespace=NS} when a namespace is named, else nothing: for deploys and the list of services. */
+    String namespaceQuery() {
+        return namespace().map(ns -> "?namespace=" + Api.segment(ns)).orElse("");
+    }
+
     /** A count such as {@code --limit}, where 0 or less is a usage mistake. */
     int atLeastOne(int n, String option) {
         if (n < 1) {

@@ -15,6 +15,10 @@ final class ConnectionOptions {
             description = "The API token. Default: $NUBO_TOKEN, else $NUBO_HOME/admin.token.")
     String token;
 
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NAMESPACE",
+            description = "The namespace of the services this command names, lists or deploys. Default: $NUBO_NAMESPACE, else default.")
+    String namespace;
+
     Optional<String> server() {
         return Optional.ofNullable(server).filter(s -> !s.isBlank());
     }

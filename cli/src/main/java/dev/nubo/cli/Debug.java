@@ -32,7 +32,7 @@ final class Debug extends ClientCommand {
 
     @Override
     public Integer call() {
-        String path = "/v1/services/" + Api.segment(name) + "/debug";
+        String path = "/v1/services/" + Api.segment(service(name)) + "/debug";
         Screen screen = new Screen(out(), env);
         try (Api api = api()) {
             if (stop) {

@@ -17,6 +17,6 @@ final class Delete extends ClientCommand {
 
     @Override
     public Integer call() {
-        return delete("/v1/services/" + Api.segment(name), "", name);
+        return delete("/v1/services/" + Api.segment(service(name)), "", name);
     }
 }

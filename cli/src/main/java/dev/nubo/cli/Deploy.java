@@ -77,7 +77,7 @@ final class Deploy extends ClientCommand {
             build(project, screen);
         }
         try (Archive archive = archive(project); Api api = api()) {
-            Deployment created = upload(api, archive, screen);
+            Deployment created = upload(api, archive, screen, namespaceQuery());
             if (waiting.noWait) {
                 if (output.json()) {
                     printJson(api.get("/v1/services/" + Api.segment(created.service())
@@ -127,10 +127,10 @@ final class Deploy extends ClientCommand {
         }
     }
 
-    /** Uploads the archive as a new revision, and says so. */
-    static Deployment upload(Api api, Archive archive, Screen screen) {
+    /** Uploads the archive as a new revision ({@code query}: its namespace, if named), and says so. */
+    static Deployment upload(Api api, Archive archive, Screen screen, String query) {
         archive.skipped().forEach(s -> screen.line("  skipped " + s));
-        Deployment created = api.read(api.upload("/v1/deployments", body(archive, screen)), Deployment.class);
+        Deployment created = api.read(api.upload("/v1/deployments" + query, body(archive, screen)), Deployment.class);
         screen.done("uploaded " + Human.bytes(created.size() > 0 ? created.size() : archive.size())
                 + " (" + Human.shortDigest(created.digest()) + ")");
         screen.done("revision " + created.revision() + " created");

@@ -34,7 +34,7 @@ final class Describe extends ClientCommand {
 
     @Override
     public Integer call() {
-        return show(output, "/v1/services/" + Api.segment(name), Service.class, Describe::print);
+        return show(output, "/v1/services/" + Api.segment(service(name)), Service.class, Describe::print);
     }
 
     static void print(Service s, Instant now, PrintWriter out) {

@@ -99,7 +99,7 @@ final class Dev extends ClientCommand {
                     screen.done("nothing changed in what is uploaded: still serving");
                     return Optional.empty();
                 }
-                created = Deploy.upload(api, archive, screen);
+                created = Deploy.upload(api, archive, screen, namespaceQuery());
                 shipped = digest;
             }
             Outcome outcome = Deploy.await(api, screen, env, created, Duration.ofMinutes(5));
@@ -143,7 +143,7 @@ final class Dev extends ClientCommand {
     private void follow(String service, Screen screen) {
         Thread.ofPlatform().daemon().name("nubo-dev-logs").start(() -> {
             try (Api logs = api()) {
-                var request = logs.request("/v1/services/" + Api.segment(service) + "/logs?follow=true&tail=0").GET().build();
+                var request = logs.request("/v1/services/" + Api.segment(service(service)) + "/logs?follow=true&tail=0").GET().build();
                 HttpResponse<Stream<String>> response = logs.send(request, BodyHandlers.ofLines());
                 try (Stream<String> lines = response.body()) {
                     lines.forEach(line -> screen.line("  │ " + line));

@@ -41,7 +41,7 @@ final class Invocations extends ClientCommand {
         }
         String query = limit == null ? "" : "?limit=" + atLeastOne(limit, "--limit");
         try (Api api = api()) {
-            JsonNode json = api.get(id == null ? "/v1/services/" + Api.segment(name) + "/invocations" + query
+            JsonNode json = api.get(id == null ? "/v1/services/" + Api.segment(service(name)) + "/invocations" + query
                     : "/v1/invocations/" + Api.segment(id));
             Instant now = env.clock().instant();
             if (id != null) {

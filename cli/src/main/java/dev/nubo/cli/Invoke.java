@@ -59,7 +59,7 @@ final class Invoke extends ClientCommand {
     public Integer call() {
         byte[] body = data == null ? new byte[0] : Data.read(data, env, "the request body");
         try (Api api = api()) {
-            String target = "/v1/services/" + Api.segment(name) + "/invoke"
+            String target = "/v1/services/" + Api.segment(service(name)) + "/invoke"
                     + (path == null ? "" : "?path=" + Api.query(path));
             HttpRequest.Builder request = api.request(target).POST(BodyPublishers.ofByteArray(body));
             if (headers.stream().noneMatch(h -> h.name().equalsIgnoreCase("Content-Type"))) {

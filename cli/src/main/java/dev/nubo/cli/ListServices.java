@@ -21,7 +21,7 @@ final class ListServices extends ClientCommand {
     public Integer call() {
         try (Api api = api()) {
             Instant now = env.clock().instant();
-            return printList(api, output, api.get("/v1/services"), "services", "no services yet; deploy one with `nubo deploy DIR`",
+            return printList(api, output, api.get("/v1/services" + namespaceQuery()), "services", "no services yet; deploy one with `nubo deploy DIR`",
                     new Table("NAME", "URL", "REVISION", "READY", "STATE", "AGE"), Service.class,
                     (table, s) -> table.row(s.name(), s.url(), s.serving().orElse("-"),
                             s.instances().ready() + "/" + s.instances().desired(), s.state(),

@@ -67,7 +67,7 @@ final class Logs extends ClientCommand {
         }
         try (Api api = api()) {
             // No timeout: a followed stream is open for as long as the user watches it.
-            var request = api.request("/v1/services/" + Api.segment(name) + "/logs" + query).GET().build();
+            var request = api.request("/v1/services/" + Api.segment(service(name)) + "/logs" + query).GET().build();
             HttpResponse<Stream<String>> response = api.send(request, BodyHandlers.ofLines());
             try (Stream<String> lines = response.body()) {
                 if (response.statusCode() / 100 != 2) {

@@ -35,7 +35,7 @@ final class Rollback extends ClientCommand {
             body.put("revision", revision);
         }
         try (Api api = api()) {
-            JsonNode answer = api.post("/v1/services/" + Api.segment(name) + "/rollback", body);
+            JsonNode answer = api.post("/v1/services/" + Api.segment(service(name)) + "/rollback", body);
             String target = answer.path("revision").asText();
             Screen screen = new Screen(out(), env);
             screen.line(name + " now serves " + target + " (pinned; the next deploy unpins)");

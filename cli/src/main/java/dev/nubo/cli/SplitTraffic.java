@@ -96,7 +96,7 @@ final class SplitTraffic extends ClientCommand {
     public Integer call() {
         Traffic typed = typed();
         try (Api api = api()) {
-            String path = "/v1/services/" + Api.segment(name);
+            String path = "/v1/services/" + Api.segment(service(name));
             if (shares.isEmpty() && !latest && tags.isEmpty() && untags.isEmpty()) {
                 JsonNode json = api.get(path);
                 if (output.json()) {

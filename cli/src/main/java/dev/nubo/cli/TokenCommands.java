@@ -48,6 +48,8 @@ final class TokenCommands extends Group {
                 ObjectNode body = Json.mapper().createObjectNode().put("name", name).put("role", role);
                 brokers.forEach(body.putArray("brokers")::add);
                 Optional.ofNullable(expires).ifPresent(e -> body.put("expires", e));
+                // Only the flag limits a token: NUBO_NAMESPACE picks where commands act, not what a new token may do.
+                Optional.ofNullable(connection.namespace).ifPresent(ns -> body.put("namespace", ns));
                 JsonNode created = api.post("/v1/tokens", body);
                 if (output.json()) {
                     printJson(created);
@@ -55,7 +57,8 @@ final class TokenCommands extends Group {
                 }
                 out().println(created.get("token").asText());
                 out().flush();
-                err().println("token " + name + " (role " + created.get("role").asText() + ") created; it is shown only now:"
+                err().println("token " + name + " (role " + created.get("role").asText()
+                        + (created.path("namespace").isTextual() ? ", namespace " + created.get("namespace").asText() : "") + ") created; it is shown only now:"
                         + " send it as `Authorization: Bearer <token>` or set NUBO_TOKEN");
                 err().flush();
                 return 0;
@@ -78,8 +81,8 @@ final class TokenCommands extends Group {
             try (Api api = api()) {
                 return printList(api, output, api.get("/v1/tokens"), "tokens",
                         "no tokens besides the admin token; create one with `nubo token create NAME --role ROLE`",
-                        new Table("NAME", "ROLE", "BROKERS", "CREATED", "EXPIRES"), JsonNode.class, (table, t) -> table.row(
-                                t.get("name").asText(), t.get("role").asText(), brokers(t), t.get("createdAt").asText(),
+                        new Table("NAME", "ROLE", "NAMESPACE", "BROKERS", "CREATED", "EXPIRES"), JsonNode.class, (table, t) -> table.row(
+                                t.get("name").asText(), t.get("role").asText(), t.path("namespace").isTextual() ? t.get("namespace").asText() : "*", brokers(t), t.get("createdAt").asText(),
                                 t.path("expiresAt").isTextual() ? t.get("expiresAt").asText() : "never"));
             }
         }

@@ -99,6 +99,45 @@ class AccessTest {
     }
 
     @Test
+    void aDeveloperTokenOfANamespaceDeploysThereOnlyAndItsServiceAnswersAtNameDotNamespace() throws Exception {
+        TestNubo.CliResult ns = nubo.nubo("ns", "create", "team-a", "--max-services", "1");
+        assertThat(ns.exitCode()).as(ns.toString()).isZero();
+        TestNubo.CliResult created = nubo.nubo("token", "create", "team-a-ci", "--role", "developer", "--namespace", "team-a");
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        String dev = created.out().strip();
+
+        TestNubo.CliResult deployed = as(dev, "deploy", "-n", "team-a", app("orders", "").toString());
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+        assertThat(deployed.out()).contains("orders.team-a.");
+        assertThat(nubo.get("orders.team-a", "/env/NUBO_SERVICE").body()).isEqualTo("orders.team-a");
+        assertThat(as(dev, "describe", "-n", "team-a", "orders").out()).contains("orders.team-a");
+        assertThat(as(dev, "list").out()).as("its list shows its namespace only").contains("orders.team-a");
+
+        TestNubo.CliResult elsewhere = as(dev, "deploy", app("orders", "").toString());
+        assertThat(elsewhere.exitCode()).isEqualTo(1);
+        assertThat(elsewhere.err()).contains("token team-a-ci may act only in the namespace team-a, not in default");
+        assertThat(nubo.get("orders", "/env/NUBO_SERVICE").statusCode()).as("nothing deployed in default").isEqualTo(404);
+
+        TestNubo.CliResult over = as(dev, "deploy", "-n", "team-a", app("billing", "").toString());
+        assertThat(over.exitCode()).isEqualTo(1);
+        assertThat(over.err()).contains("namespace team-a is at its quota of 1 services (max-services): it has orders");
+        assertThat(nubo.nubo("ns", "set", "team-a", "--max-services", "0", "--max-memory", "300Mi").out())
+                .isEqualTo("namespace team-a: max-memory 300Mi\n");
+        TestNubo.CliResult memory = as(dev, "deploy", "-n", "team-a", app("billing", "").toString());
+        assertThat(memory.exitCode()).isEqualTo(1);
+        assertThat(memory.err()).contains("namespace team-a is at its quota of 300Mi of memory (max-memory): its other services' instances hold"
+                + " 256Mi and this deploy starts 1 × 256Mi");
+
+        TestNubo.CliResult notEmpty = nubo.nubo("ns", "delete", "team-a");
+        assertThat(notEmpty.exitCode()).isEqualTo(1);
+        assertThat(notEmpty.err()).contains("namespace team-a is not empty: it holds 1 service(s): orders; 1 token(s): team-a-ci");
+        assertThat(nubo.nubo("ns", "list").out()).contains("team-a").contains("max-memory 300Mi");
+        assertThat(as(dev, "delete", "-n", "team-a", "orders").exitCode()).isZero();
+        assertThat(nubo.nubo("token", "revoke", "team-a-ci").exitCode()).isZero();
+        assertThat(nubo.nubo("ns", "delete", "team-a").out()).isEqualTo("deleted namespace team-a\n");
+    }
+
+    @Test
     void aSecretReachesOnlyTheInstanceAndItsRotationRollsANewRevision() throws Exception {
         TestNubo.CliResult missing = nubo.nubo("deploy", app("vault", "env:\n  DB_PASSWORD: {secret: db/password}\n").toString());
         assertThat(missing.exitCode()).isEqualTo(1);

@@ -120,6 +120,16 @@ public record Descriptor(
                 secrets, auth, limits);
     }
 
+    /**
+     * This descriptor under the name its service is stored by: {@code orders.team-a} for the service
+     * {@code orders} of the namespace {@code team-a} ({@link Namespaced}), so its instances, routes and
+     * logs belong to that service and not to a namesake in another namespace.
+     */
+    public Descriptor named(String qualified) {
+        return qualified.equals(name) ? this : new Descriptor(qualified, runtime, env, timeout, memory, cpu, processes, maxBodySize, readiness,
+                scale, drainTimeout, paths, async, secrets, auth, limits);
+    }
+
     /** The error for a {@code nubo.yaml} over {@link #MAX_BYTES}, measured as {@code size} ("50.0 MiB"). */
     public static UserError tooLarge(String size) {
         return UserError.badRequest("descriptor.too_large", FILE_NAME + " is " + size + ", more than the limit of "

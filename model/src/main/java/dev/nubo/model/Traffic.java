@@ -31,7 +31,7 @@ public record Traffic(List<Split> splits, Map<String, String> tags) {
     public static final String LATEST = "latest";
 
     private static final Pattern TAG = Pattern.compile("[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?");
-    private static final Pattern REVISION = Pattern.compile("[a-z]([a-z0-9-]*[a-z0-9])?-[0-9]{5,}");
+    private static final Pattern REVISION = Pattern.compile("[a-z]([a-z0-9-]*[a-z0-9])?(\\.[a-z]([a-z0-9-]*[a-z0-9])?)?-[0-9]{5,}"); // NAME[.NAMESPACE]-NNNNN
     private static final String REVISION_HINT = "name a revision by its id, e.g. hello-00002 (`nubo describe SERVICE` lists them),"
             + " or `latest` for the newest ready one";
 

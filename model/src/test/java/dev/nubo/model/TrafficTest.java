@@ -96,6 +96,14 @@ class TrafficTest {
     }
 
     @Test
+    void aRevisionOfAServiceInANamespaceIsNamedWithIt() {
+        assertThat(Traffic.parse(List.of("orders.team-a-00002=90", "latest=10"), List.of("canary=orders.team-a-00003")).splits())
+                .extracting(Traffic.Split::revision).containsExactly("orders.team-a-00002", "latest");
+        assertInvalid(() -> Traffic.parse(List.of("orders..team-a-00002=100"), List.of()),
+                "a split names 'orders..team-a-00002', which is neither a revision id nor `latest`");
+    }
+
+    @Test
     void tagNamesAreDnsLabelsOtherThanLatest() {
         assertThat(Traffic.parse(List.of("latest=100"), List.of("v2=hello-00002", "blue-green=latest")).tags())
                 .containsOnlyKeys("v2", "blue-green");

@@ -33,6 +33,7 @@ final class AccessApi {
     private final SecretRollout rollout;
     private final AuditLog audit;
     private final InstantSource clock;
+    private java.util.function.Consumer<String> namespaceExists = ns -> {};
 
     AccessApi(Tokens tokens, Secrets secrets, SecretRollout rollout, AuditLog audit, InstantSource clock) {
         this.tokens = tokens;
@@ -40,6 +41,12 @@ final class AccessApi {
         this.rollout = rollout;
         this.audit = audit;
         this.clock = clock;
+    }
+
+    /** Checks that a namespace a token is limited to exists (throws a UserError if not). */
+    AccessApi withNamespaces(java.util.function.Consumer<String> exists) {
+        this.namespaceExists = exists;
+        return this;
     }
 
     void mount(Router router) {
@@ -78,7 +85,10 @@ final class AccessApi {
         List<String> brokers = new ArrayList<>();
         body.path("brokers").forEach(b -> brokers.add(b.asText()));
         Optional<Duration> ttl = body.hasNonNull("expires") ? Optional.of(Tokens.ttl(body.get("expires").asText())) : Optional.empty();
-        Tokens.Issued issued = tokens.create(name, role, brokers, ttl);
+        Optional<String> namespace = body.hasNonNull("namespace") ? Optional.of(body.get("namespace").asText()) : Optional.empty();
+        namespace.filter(ns -> !ns.equals(dev.nubo.model.Namespaced.DEFAULT) && dev.nubo.model.Namespaced.NAME.matcher(ns).matches())
+                .ifPresent(namespaceExists);
+        Tokens.Issued issued = tokens.create(name, role, brokers, ttl, namespace);
         Map<String, Object> view = token(issued.record());
         view.put("token", issued.token());
         ControlApi.json(ctx, 201, view);
@@ -119,6 +129,7 @@ final class AccessApi {
         view.put("name", t.name());
         view.put("role", t.role());
         view.put("brokers", t.brokers());
+        view.put("namespace", t.namespace().orElse(null));
         view.put("createdAt", t.createdAt().toString());
         view.put("expiresAt", t.expiresAt().map(Instant::toString).orElse(null));
         return view;

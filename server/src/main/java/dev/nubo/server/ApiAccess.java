@@ -21,6 +21,8 @@ final class ApiAccess {
 
     static final String CALLER = "nubo.caller";
     static final String ROUTE = "nubo.route";
+    /** The namespace the caller's token is limited to, if it is: lists show only that one. */
+    static final String NAMESPACE = "nubo.namespace";
 
     private final Tokens tokens;
     private final Home home;
@@ -60,6 +62,14 @@ final class ApiAccess {
                     "use a token whose role has it (" + holders(needs) + "); an admin makes one with `nubo token create NAME --role ROLE`"));
             return;
         }
+        String route = rule.map(RoutePermissions.Rule::route).orElse(method + " " + ctx.normalizedPath());
+        Optional<UserError> outside = NamespaceScope.refusal(caller.get(), route, ctx.normalizedPath(),
+                Optional.ofNullable(ctx.request().getParam("namespace")));
+        if (outside.isPresent()) {
+            ControlApi.error(ctx, outside.get());
+            return;
+        }
+        caller.get().namespace().ifPresent(ns -> ctx.put(NAMESPACE, ns));
         ctx.next();
     }
 

@@ -118,7 +118,7 @@ final class ControlApi {
         router.get("/v1/runtimes").handler(ctx -> json(ctx, 200, views.runtimes()));
         router.post("/v1/deployments").handler(this::deploy);
         developer.mount(router);
-        router.get("/v1/services").blockingHandler(ctx -> json(ctx, 200, Map.of("services", views.services())), false);
+        router.get("/v1/services").blockingHandler(ctx -> json(ctx, 200, Map.of("services", views.services(namespace(ctx)))), false);
         router.get("/v1/services/:name").blockingHandler(ctx -> json(ctx, 200, views.service(ctx.pathParam("name"))), false);
         router.get("/v1/services/:name/revisions/:revision").blockingHandler(ctx ->
                 json(ctx, 200, views.revision(ctx.pathParam("name"), ctx.pathParam("revision"))), false);
@@ -150,13 +150,19 @@ final class ControlApi {
         Upload.receive(vertx, ctx.request(), home.tmp(), uploadLimit)
                 .compose(upload -> vertx.executeBlocking(() -> {
                     try {
-                        return deployments.deploy(upload.file());
+                        return deployments.deploy(upload.file(), namespace(ctx).orElse(dev.nubo.model.Namespaced.DEFAULT));
                     } finally {
                         discard(upload.file()); // moved into blobs/ unless the deploy failed before
                     }
                 }, false))
                 .onSuccess(d -> json(ctx, 201, d))
                 .onFailure(ctx::fail);
+    }
+
+    /** The namespace a request names ({@code ?namespace=}), else the one its token is limited to, if any. */
+    private static java.util.Optional<String> namespace(RoutingContext ctx) {
+        return java.util.Optional.ofNullable(ctx.request().getParam("namespace")).map(dev.nubo.model.Namespaced::check)
+                .or(() -> java.util.Optional.ofNullable(ctx.get(ApiAccess.NAMESPACE)));
     }
 
     /** {@code PUT /v1/services/NAME/traffic} with a Traffic body: {"splits":[{"revision","percent"}],"tags":{}}. */

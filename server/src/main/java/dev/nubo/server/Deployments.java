@@ -1,6 +1,7 @@
 package dev.nubo.server;
 
 import dev.nubo.model.Descriptor;
+import dev.nubo.model.Namespaced;
 import dev.nubo.model.RevisionState;
 import dev.nubo.model.Traffic;
 import dev.nubo.model.UserError;
@@ -32,6 +33,7 @@ final class Deployments {
     private final ServiceRecords records;
     private final Reconciler reconciler;
     private final Urls urls;
+    private final NamespaceQuotas namespaces;
     private final InstantSource clock;
 
     /**
@@ -40,19 +42,27 @@ final class Deployments {
      * node's pass, so that its answer shows the routes it made.
      */
     Deployments(Artifacts artifacts, Runtimes runtimes, Store store, ServiceRecords records, Reconciler reconciler,
-                Urls urls, InstantSource clock) {
+                Urls urls, NamespaceQuotas namespaces, InstantSource clock) {
         this.artifacts = artifacts;
         this.runtimes = runtimes;
         this.store = store;
         this.records = records;
         this.reconciler = reconciler;
         this.urls = urls;
+        this.namespaces = namespaces;
         this.clock = clock;
     }
 
     Deployed deploy(Path upload) {
+        return deploy(upload, Namespaced.DEFAULT);
+    }
+
+    /** As {@link #deploy(Path)}, into {@code namespace}: the service is stored as {@code NAME.NAMESPACE} ({@link Namespaced}). */
+    Deployed deploy(Path upload, String namespace) {
         Artifacts.Stored stored = artifacts.store(upload);
         Descriptor d = Descriptor.parse(stored.descriptorYaml());
+        d = d.named(Namespaced.qualified(d.name(), namespace));
+        namespaces.checkDeploy(namespace, d);
         runtimes.validate(d, stored.codeDir());
         checkPaths(d);
         RevisionRecord r = store.createRevision(d.name(), stored.descriptorYaml(), stored.digest(), clock.instant());

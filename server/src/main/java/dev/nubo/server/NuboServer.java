@@ -136,7 +136,10 @@ public final class NuboServer implements AutoCloseable {
             gateway.guard(privates.loadAll());
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
                     artifacts, gateway, home, logs, clock, config.terminationGrace(), changes, registry));
-            Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, clock);
+            NamespaceQuotas namespaces = new NamespaceQuotas(store, records, reconciler);
+            reconciler.capScaling(namespaces::cap);
+            vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> { namespaces.refresh(); return null; }, false));
+            Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, namespaces, clock);
             Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
@@ -165,7 +168,9 @@ public final class NuboServer implements AutoCloseable {
             reconciler.onReady(i -> i.readyAt().ifPresent(at -> metrics.instanceStarted(i.spec().service(), i.spec().revision(),
                     java.time.Duration.between(i.createdAt(), at), i.pooled())));
             controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
-                    .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)::mount)
+                    .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)
+                            .withNamespaces(namespaces::existing)::mount)
+                    .with(new NamespacesApi(namespaces, store, tokens, clock)::mount)
                     .with(new MetricsApi(metrics, records, reconciler, gateway, eventing, store.workflows())::mount)
                     .with(new UsageApi(shutdown.add(Stage.RECONCILER, new UsageSampler(metrics, records, reconciler, store, clock)),
                             store, clock)::mount)

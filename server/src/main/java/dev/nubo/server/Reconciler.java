@@ -87,6 +87,11 @@ final class Reconciler implements AutoCloseable {
         queue.start();
     }
 
+    /** Holds the autoscaler's scale-ups within {@code cap} (the namespaces' quotas). */
+    void capScaling(Scaler.Cap cap) {
+        scaler.capWith(cap);
+    }
+
     /** Brings every stored service back, e.g. after a restart. */
     void reconcileAll() {
         records.services().forEach(s -> queue.add(s.name()));

@@ -109,6 +109,12 @@ final class RoutePermissions {
             Map.entry("GET /v1/secrets", R),
             Map.entry("PUT /v1/secrets/:name", W),
             Map.entry("DELETE /v1/secrets/:name", W),
+            // Namespaces: only an admin changes them; a token limited to one sees only that one (NamespaceScope).
+            Map.entry("POST /v1/namespaces", Permission.ADMIN),
+            Map.entry("GET /v1/namespaces", R),
+            Map.entry("GET /v1/namespaces/:name", R),
+            Map.entry("PUT /v1/namespaces/:name", Permission.ADMIN),
+            Map.entry("DELETE /v1/namespaces/:name", Permission.ADMIN),
             // The configuration center.
             Map.entry("GET /v1/config", R),
             Map.entry("GET /v1/config/:app", R),

@@ -53,6 +53,14 @@ final class Scaler implements AutoCloseable {
         int ready(String revision);
     }
 
+    /**
+     * What may hold a revision's scale-up below the autoscaler's wish (a namespace's quotas): the
+     * decision to act on instead, its reason saying why. Called on the ticker thread, only to grow.
+     */
+    interface Cap {
+        ScaleDecision cap(String service, String revision, int live, ScaleDecision wanted);
+    }
+
     /** One sized revision. Only the ticker thread touches it. */
     private static final class Sized {
         final String service;
@@ -80,6 +88,7 @@ final class Scaler implements AutoCloseable {
     private final ScheduledExecutorService ticker =
             Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("nubo-scaler").daemon().factory());
     private final AtomicBoolean poked = new AtomicBoolean();
+    private volatile Cap cap = (service, revision, live, wanted) -> wanted;
     /** Revisions a request was held for since the last tick: dormant ones among them wake. */
     private final Set<String> held = ConcurrentHashMap.newKeySet();
 
@@ -118,6 +127,11 @@ final class Scaler implements AutoCloseable {
                     ScalePolicy.of(scale.min(), scale.max(), scale.target(), scale.window(), scale.idle()), clock.instant(),
                     gateway.load(r).arrivals())));
         });
+    }
+
+    /** From now on, scale-ups go through {@code cap}. */
+    void capWith(Cap cap) {
+        this.cap = cap;
     }
 
     /** What the autoscaler last decided for a sized revision. */
@@ -171,6 +185,9 @@ final class Scaler implements AutoCloseable {
             t.autoscaler.observe(now, load.concurrency(), Math.max(0, arrived));
             int live = capacity.live(revision);
             ScaleDecision decision = t.autoscaler.decide(now, live, capacity.ready(revision));
+            if (decision.desired() > live) {
+                decision = cap.cap(t.service, revision, live, decision);
+            }
             t.dormant = dormant(decision, live, load.concurrency() + arrived, t.autoscaler.lastActivity(), t.policy, now);
             boolean changed = t.last == null || t.last.desired() != decision.desired();
             t.last = decision;

@@ -2,6 +2,7 @@ package dev.nubo.server;
 
 import dev.nubo.instances.Instance;
 import dev.nubo.model.Descriptor;
+import dev.nubo.model.Namespaced;
 import dev.nubo.model.Quantities;
 import dev.nubo.model.RevisionState;
 import dev.nubo.store.EventRecord;
@@ -16,12 +17,13 @@ import java.util.Optional;
 /** The control API's JSON shapes (docs/API.md), read from the store and the live instances. */
 final class Views {
 
+    /** @param name as the API addresses it: {@code NAME.NAMESPACE} outside the namespace {@code default} */
     record ServiceSummary(String name, String url, String runtime, String servingRevision, String latestRevision,
-            String state, Counts instances, Instant createdAt) {}
+            String state, Counts instances, Instant createdAt, String namespace) {}
 
     record ServiceDetail(String name, String url, String runtime, String servingRevision, String latestRevision,
             String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-            TrafficView traffic, List<RevisionView> revisions, List<EventView> events, LimitsView limits) {}
+            TrafficView traffic, List<RevisionView> revisions, List<EventView> events, LimitsView limits, String namespace) {}
 
     /**
      * The service's {@code limits:} as the gateway enforces them, with what they refused in about the
@@ -102,14 +104,14 @@ final class Views {
      * milliseconds. Every view first catches up with the change feed, so it shows each write committed
      * before the request, on any node.
      */
-    List<ServiceSummary> services() {
+    List<ServiceSummary> services(Optional<String> namespace) {
         records.catchUp();
-        return records.services().stream().map(s -> {
+        return records.services().stream().filter(s -> namespace.isEmpty() || namespace.get().equals(Namespaced.namespaceOf(s.name()))).map(s -> {
             List<RevisionRecord> revisions = records.of(s.name()).revisions();
             TrafficPlan plan = reconciler.plan(s.name());
             return new ServiceSummary(s.name(), urls.service(s.name()), shown(revisions, plan.primary()).runtime().kind(),
                     plan.primary().orElse(null), revisions.getFirst().id(), state(plan, revisions), counts(s.name(), plan),
-                    s.createdAt());
+                    s.createdAt(), Namespaced.namespaceOf(s.name()));
         }).toList();
     }
 
@@ -155,7 +157,7 @@ final class Views {
         List<EventView> eventViews = events == 0 ? List.of() : store.events(s.name(), events).stream().map(Views::event).toList();
         return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), revisions.getFirst().id(),
                 s.pinnedRevision().orElse(null), state(plan, revisions), counts(s.name(), plan), s.createdAt(), shown.paths(),
-                traffic(s, plan), views, eventViews, gateway.limits(s.name()).map(Views::limits).orElse(null));
+                traffic(s, plan), views, eventViews, gateway.limits(s.name()).map(Views::limits).orElse(null), Namespaced.namespaceOf(s.name()));
     }
 
     private static LimitsView limits(dev.nubo.gateway.LimitFigures f) {

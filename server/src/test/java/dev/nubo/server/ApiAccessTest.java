@@ -32,6 +32,8 @@ class ApiAccessTest {
     private static NuboServer server;
     private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final Map<Role, String> tokens = new LinkedHashMap<>();
+    /** Tokens limited to the namespace team-a, one per role that may be limited. */
+    private static final Map<Role, String> teamA = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -43,6 +45,13 @@ class ApiAccessTest {
                     "{\"name\": \"" + role.label() + "\", \"role\": \"" + role.label() + "\"" + brokers + "}");
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             tokens.put(role, Json.mapper().readTree(created.body()).get("token").asText());
+        }
+        assertThat(send("POST", "/v1/namespaces", Optional.of(server.adminToken()), "{\"name\": \"team-a\"}").statusCode()).isEqualTo(201);
+        for (Role role : List.of(Role.DEVELOPER, Role.VIEWER, Role.INVOKER)) {
+            HttpResponse<String> created = send("POST", "/v1/tokens", Optional.of(server.adminToken()),
+                    "{\"name\": \"team-a-" + role.label() + "\", \"role\": \"" + role.label() + "\", \"namespace\": \"team-a\"}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            teamA.put(role, Json.mapper().readTree(created.body()).get("token").asText());
         }
     }
 
@@ -88,6 +97,66 @@ class ApiAccessTest {
             }
         }
         assertThat(wrong).isEmpty();
+    }
+
+    /**
+     * The same matrix for tokens limited to the namespace team-a: a route about a service, a deploy,
+     * the list of services or a namespace lets them through in team-a (as far as their role goes) and
+     * answers 403 in default; every other route, whose objects belong to no namespace, answers 403.
+     */
+    @Test
+    void aTokenLimitedToANamespaceIsLetThroughOnlyInThatNamespace() throws Exception {
+        List<String> anywhere = List.of("GET /v1/info", "GET /v1/runtimes", "GET /v1/namespaces");
+        List<String> wrong = new ArrayList<>();
+        for (String route : server.apiRoutes()) {
+            String[] parts = route.split(" ", 2);
+            RoutePermissions.Rule rule = RoutePermissions.find(parts[0], parts[1]).orElseThrow();
+            if (rule.needs().isEmpty()) {
+                continue;
+            }
+            boolean byName = parts[1].startsWith("/v1/services/:name") || parts[1].startsWith("/v1/namespaces/:name");
+            boolean byParameter = route.equals("POST /v1/deployments") || route.equals("GET /v1/services");
+            String filler = parts[1].startsWith("/v1/namespaces/") ? "" : "x.";
+            String inside = byParameter ? parts[1] + "?namespace=team-a" : parts[1].replaceFirst(":name", filler + "team-a").replaceAll(":[a-z]+", "x");
+            String outside = byParameter ? parts[1] + "?namespace=default" : parts[1].replaceFirst(":name", filler.isEmpty() ? "team-b" : "x")
+                    .replaceAll(":[a-z]+", "x");
+            for (Map.Entry<Role, String> token : teamA.entrySet()) {
+                if (!token.getKey().grants(rule.needs().get())) {
+                    continue;
+                }
+                String who = "team-a's " + token.getKey().label();
+                int in = send(parts[0], inside, Optional.of(token.getValue()), "{}").statusCode();
+                if (anywhere.contains(route) || byName || byParameter) {
+                    if (in == 401 || in == 403) {
+                        wrong.add(route + " in team-a as " + who + ": " + in);
+                    }
+                } else {
+                    expect(wrong, route, who, in, 403);
+                }
+                if (byName || byParameter) {
+                    expect(wrong, route + " outside team-a", who, send(parts[0], outside, Optional.of(token.getValue()), "{}").statusCode(), 403);
+                }
+            }
+        }
+        assertThat(wrong).isEmpty();
+    }
+
+    @Test
+    void aTokenOfAnotherNamespaceHearsWhichNamespaceItIsLimitedTo() throws Exception {
+        HttpResponse<String> answer = send("DELETE", "/v1/services/hello", Optional.of(teamA.get(Role.DEVELOPER)), "");
+        assertThat(answer.statusCode()).isEqualTo(403);
+        var error = Json.mapper().readTree(answer.body()).get("error");
+        assertThat(error.get("message").asText()).isEqualTo("token team-a-developer may act only in the namespace team-a, not in default");
+        assertThat(error.get("hint").asText()).startsWith("add -n team-a (or set NUBO_NAMESPACE=team-a)");
+        HttpResponse<String> brokers = send("GET", "/v1/brokers", Optional.of(teamA.get(Role.VIEWER)), "");
+        assertThat(Json.mapper().readTree(brokers.body()).get("error").get("message").asText())
+                .isEqualTo("token team-a-viewer is limited to the namespace team-a, and GET /v1/brokers does not belong to a namespace");
+        HttpResponse<String> nowhere = send("POST", "/v1/tokens", Optional.of(server.adminToken()),
+                "{\"name\": \"lost\", \"role\": \"viewer\", \"namespace\": \"team-z\"}");
+        assertThat(nowhere.statusCode()).isEqualTo(404);
+        assertThat(nowhere.body()).contains("no namespace named team-z");
+        HttpResponse<String> listed = send("GET", "/v1/namespaces", Optional.of(teamA.get(Role.VIEWER)), "");
+        assertThat(Json.mapper().readTree(listed.body()).get("namespaces").findValuesAsText("name")).containsExactly("team-a");
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.util.Optional;
  */
 public final class Credentials {
 
-    private static final String TOKEN_COLUMNS = "SELECT id, name, role, brokers, hash, created_at, expires_at FROM access_tokens";
+    private static final String TOKEN_COLUMNS = "SELECT id, name, role, brokers, hash, created_at, expires_at, namespace FROM access_tokens";
     private static final String SECRET_COLUMNS = "SELECT name, keys, sealed, version, updated_at FROM secrets";
 
     private final Database db;
@@ -35,9 +35,10 @@ public final class Credentials {
             if (!Database.query(c, "SELECT 1 FROM access_tokens WHERE name = ?", rs -> 1, t.name()).isEmpty()) {
                 return false;
             }
-            Database.update(c, "INSERT INTO access_tokens (id, name, role, brokers, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            Database.update(c, "INSERT INTO access_tokens (id, name, role, brokers, hash, created_at, expires_at, namespace)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     t.id(), t.name(), t.role(), String.join(",", t.brokers()), t.hash(), t.createdAt().toEpochMilli(),
-                    t.expiresAt().map(Instant::toEpochMilli).orElse(0L));
+                    t.expiresAt().map(Instant::toEpochMilli).orElse(0L), t.namespace().orElse(""));
             return true;
         });
     }
@@ -90,7 +91,7 @@ public final class Credentials {
         long expires = rs.getLong(7);
         Optional<Instant> expiresAt = expires == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(expires));
         return new TokenRecord(rs.getString(1), rs.getString(2), rs.getString(3), list(rs.getString(4)), rs.getString(5),
-                Instant.ofEpochMilli(rs.getLong(6)), expiresAt);
+                Instant.ofEpochMilli(rs.getLong(6)), expiresAt, Optional.of(rs.getString(8)).filter(n -> !n.isEmpty()));
     }
 
     private static SecretRecord secret(ResultSet rs) throws SQLException {

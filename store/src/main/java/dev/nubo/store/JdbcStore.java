@@ -237,6 +237,11 @@ final class JdbcStore implements Store {
     }
 
     @Override
+    public Namespaces namespaces() {
+        return new Namespaces(db);
+    }
+
+    @Override
     public void close() {
         try {
             listener.close();

@@ -1,6 +1,7 @@
 package dev.nubo.store;
 
 import dev.nubo.model.Descriptor;
+import dev.nubo.model.Namespaced;
 import dev.nubo.model.RevisionState;
 import java.time.Instant;
 import java.util.List;
@@ -40,8 +41,12 @@ public record RevisionRecord(
         return "%s-%05d".formatted(service, number);
     }
 
-    /** The configuration snapshot; it parsed when it was deployed, so it parses now. */
+    /**
+     * The configuration snapshot; it parsed when it was deployed, so it parses now. A service of a
+     * namespace other than {@code default} has it under its stored name, {@code NAME.NAMESPACE}.
+     */
     public Descriptor descriptor() {
-        return Descriptor.parseStored(descriptorYaml);
+        Descriptor d = Descriptor.parseStored(descriptorYaml);
+        return Namespaced.namespaceOf(service).equals(Namespaced.DEFAULT) ? d : d.named(service);
     }
 }

@@ -158,6 +158,9 @@ public interface Store extends AutoCloseable {
     /** Alert rules, in the same database. */
     AlertRules alerts();
 
+    /** Namespaces and their quotas, in the same database. */
+    Namespaces namespaces();
+
     /** The newest generation of the change feed: 0 before the first change. */
     long generation();
 

@@ -50,7 +50,7 @@ class SqliteMigrationTest extends StoreFixture {
         assertThat(store.generation()).isEqualTo(2);
         assertThatThrownBy(() -> store.createRevision("canary-hello", YAML, "sha256:e", T0))
                 .hasMessageContaining("which tag canary of service hello has");
-        assertThat(column("SELECT max(version) FROM flyway_schema_history")).isEqualTo("9");
+        assertThat(column("SELECT version FROM flyway_schema_history ORDER BY installed_rank DESC LIMIT 1")).isEqualTo("10");
     }
 
     @Test
@@ -69,7 +69,7 @@ class SqliteMigrationTest extends StoreFixture {
         assertThat(StoreContractTest.set(store, "hello", Traffic.parse(List.of("hello-00001=100"), List.of())).traffic().splits())
                 .containsExactly(new Traffic.Split("hello-00001", 100));
         assertThat(store.createRevision("hello", YAML, "sha256:b", T0).id()).isEqualTo("hello-00002");
-        assertThat(column("SELECT max(version) FROM flyway_schema_history")).isEqualTo("9");
+        assertThat(column("SELECT version FROM flyway_schema_history ORDER BY installed_rank DESC LIMIT 1")).isEqualTo("10");
     }
 
     @Test
@@ -84,6 +84,19 @@ class SqliteMigrationTest extends StoreFixture {
         assertThatThrownBy(() -> store.createRevision("canary-spy", YAML, "sha256:b", T0)).hasMessageContaining("tag canary of service spy");
         assertThat(store.createRevision("spy-x", YAML, "sha256:b", T0).id()).isEqualTo("spy-x-00001");
         assertThat(store.pin("spy", Optional.empty(), 1).trafficVersion()).isEqualTo(2);
+    }
+
+    @Test
+    void aTokenMadeBeforeNamespacesActsInEveryNamespace() throws SQLException {
+        migrate("9");
+        try (Connection db = connect(); var st = db.createStatement()) {
+            st.execute("INSERT INTO access_tokens (id, name, role, brokers, hash, created_at, expires_at)"
+                    + " VALUES ('a1b2', 'ci', 'developer', '', 'ff', 0, 0)");
+        }
+
+        Store store = open();
+        assertThat(store.credentials().token("a1b2").orElseThrow().namespace()).isEmpty();
+        assertThat(store.namespaces().all()).isEmpty();
     }
 
     private void migrate(String target) {

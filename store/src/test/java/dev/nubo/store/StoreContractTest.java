@@ -393,6 +393,28 @@ abstract class StoreContractTest extends StoreFixture {
     }
 
     @Test
+    void keepsNamespacesWithTheirQuotasAndTheNamespaceATokenIsLimitedTo() {
+        Store store = open();
+        Namespaces.Namespace teamA = new Namespaces.Namespace("team-a", 20, 50, 8L << 30, T0);
+        assertThat(store.namespaces().create(teamA)).isTrue();
+        assertThat(store.namespaces().create(new Namespaces.Namespace("team-a", 1, 1, 1, T0))).as("a second of the same name").isFalse();
+        store.namespaces().create(new Namespaces.Namespace("labs", 0, 0, 0, T0));
+        assertThat(store.namespaces().setQuotas(new Namespaces.Namespace("team-a", 2, 3, 4, T0.plusSeconds(9)))).isTrue();
+        assertThat(store.namespaces().setQuotas(new Namespaces.Namespace("absent", 2, 3, 4, T0))).isFalse();
+        TokenRecord scoped = new TokenRecord("b1b2", "team-a-ci", "developer", List.of(), "ff", T0, Optional.empty(), Optional.of("team-a"));
+        store.credentials().addToken(scoped);
+        store.close();
+
+        Store again = open();
+        assertThat(again.namespaces().all()).extracting(Namespaces.Namespace::name).containsExactly("labs", "team-a");
+        assertThat(again.namespaces().get("team-a")).contains(new Namespaces.Namespace("team-a", 2, 3, 4, T0));
+        assertThat(again.credentials().token("b1b2")).contains(scoped);
+        assertThat(again.namespaces().delete("labs")).isTrue();
+        assertThat(again.namespaces().delete("labs")).isFalse();
+        assertThat(again.namespaces().get("labs")).isEmpty();
+    }
+
+    @Test
     void keepsTokensSecretsAndAuditEntriesAcrossReopen() {
         Store store = open();
         TokenRecord ci = new TokenRecord("a1b2", "ci", "producer", List.of("orders", "audit"), "ff00", T0, Optional.of(T0.plusSeconds(60)));
