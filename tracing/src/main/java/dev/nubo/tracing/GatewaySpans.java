@@ -24,6 +24,8 @@ final class GatewaySpans {
     /** An instance's launch, as the server told it: epoch nanoseconds. */
     record Launch(long startEpochNanos, long readyEpochNanos, boolean pooled) {}
 
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+
     private final long epochOffsetNanos;
     private final RandomGenerator random;
 
@@ -79,15 +81,8 @@ final class GatewaySpans {
 
     /** {@code longs} random longs (never all zero) as lowercase hex: 1 for a span id, 2 for a trace id. */
     private String id(int longs) {
-        StringBuilder out = new StringBuilder(16 * longs);
-        for (int i = 0; i < longs; i++) {
-            long v = random.nextLong();
-            if (i == longs - 1 && v == 0) {
-                v = 1;
-            }
-            String hex = Long.toHexString(v);
-            out.append("0".repeat(16 - hex.length())).append(hex);
-        }
-        return out.toString();
+        long last = random.nextLong();
+        String tail = HEX.toHexDigits(last == 0 ? 1 : last);
+        return longs == 1 ? tail : HEX.toHexDigits(random.nextLong()) + tail;
     }
 }

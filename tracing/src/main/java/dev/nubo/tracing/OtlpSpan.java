@@ -19,10 +19,32 @@ import java.util.List;
  * A kept {@link Span} in the OpenTelemetry SDK's form, for its OTLP exporter. Spans are made as plain
  * records and converted only here, at export, because the SDK's own span builder picks span ids itself,
  * while the gateway's client span must keep the id it already sent to the instance in its traceparent.
+ * The contexts and attributes are built once: the exporter's encoder asks for them more than once.
  */
-record OtlpSpan(Span span, Resource resource) implements SpanData {
+final class OtlpSpan implements SpanData {
 
     static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("dev.nubo");
+    private static final AttributeKey<String> SERVICE = AttributeKey.stringKey("nubo.service");
+
+    private final Span span;
+    private final Resource resource;
+    private final SpanContext context;
+    private final SpanContext parent;
+    private final Attributes attributes;
+
+    OtlpSpan(Span span, Resource resource) {
+        this.span = span;
+        this.resource = resource;
+        this.context = SpanContext.create(span.traceId(), span.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
+        this.parent = span.parentId().map(p -> SpanContext.create(span.traceId(), p, TraceFlags.getSampled(), TraceState.getDefault()))
+                .orElse(SpanContext.getInvalid());
+        AttributesBuilder out = Attributes.builder();
+        span.attributes().forEach((k, v) -> out.put(AttributeKey.stringKey(k), v));
+        if (!span.service().isEmpty()) {
+            out.put(SERVICE, span.service());
+        }
+        this.attributes = out.build();
+    }
 
     @Override
     public String getName() {
@@ -36,13 +58,12 @@ record OtlpSpan(Span span, Resource resource) implements SpanData {
 
     @Override
     public SpanContext getSpanContext() {
-        return SpanContext.create(span.traceId(), span.spanId(), TraceFlags.getSampled(), TraceState.getDefault());
+        return context;
     }
 
     @Override
     public SpanContext getParentSpanContext() {
-        return span.parentId().map(p -> SpanContext.create(span.traceId(), p, TraceFlags.getSampled(), TraceState.getDefault()))
-                .orElse(SpanContext.getInvalid());
+        return parent;
     }
 
     @Override
@@ -57,12 +78,7 @@ record OtlpSpan(Span span, Resource resource) implements SpanData {
 
     @Override
     public Attributes getAttributes() {
-        AttributesBuilder out = Attributes.builder();
-        span.attributes().forEach((k, v) -> out.put(AttributeKey.stringKey(k), v));
-        if (!span.service().isEmpty()) {
-            out.put(AttributeKey.stringKey("nubo.service"), span.service());
-        }
-        return out.build();
+        return attributes;
     }
 
     @Override
@@ -97,7 +113,7 @@ record OtlpSpan(Span span, Resource resource) implements SpanData {
 
     @Override
     public int getTotalAttributeCount() {
-        return span.attributes().size() + (span.service().isEmpty() ? 0 : 1);
+        return attributes.size();
     }
 
     @Override

@@ -19,8 +19,9 @@ import java.util.Optional;
 /**
  * What tracing costs per gateway request, in thread CPU time (bench/tracing.sh runs it): the hand-off on
  * the event loop (the gateway's {@link ExchangeTrace} and the queue), the background thread's turning it
- * into spans and keeping them in the ring, and encoding those spans as OTLP protobuf for export. Each
- * exchange is a cold one (four spans), the most a request makes. Not a test: figures go in bench/README.md.
+ * into spans and keeping them in the ring, and encoding those spans as OTLP protobuf for export. Rounds
+ * alternate warm exchanges (two spans: server, call) and cold ones (four: with hold and cold start).
+ * Not a test: figures go in bench/README.md.
  */
 public final class TracingBench {
 
@@ -28,7 +29,8 @@ public final class TracingBench {
 
     public static void main(String[] args) throws Exception {
         int perThread = args.length > 0 ? Integer.parseInt(args[0]) : 200_000;
-        for (int round = 0; round < 3; round++) {  // the first rounds warm the JIT
+        for (int round = 0; round < 6; round++) {  // the first rounds warm the JIT
+            boolean cold = round % 2 == 1;
             Tracing tracing = Tracing.start(new TracingConfig(Optional.empty(), 20_000, 2 * perThread + 1, Duration.ofHours(1)),
                     InstantSource.system());
             Tracer tracer = tracing.gateway();
@@ -42,7 +44,7 @@ public final class TracingBench {
                         long at = System.nanoTime();
                         tracer.exchange(new ExchangeTrace("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
                                 "00-4bf92f3577b34da6a3ce929d0e0e4736-1111222233334444-01", "GET", "/hello", "shop", "shop-00001",
-                                "shop-00001-ab", "req-" + (i & 1023), 200, "ok", at, at + 10, at + 900, true, at + 905, at + 1000));
+                                "shop-00001-ab", "req-" + (i & 1023), 200, "ok", at, cold ? at + 10 : 0, cold ? at + 900 : 0, cold, at + 905, at + 1000));
                     }
                     cpu[n] = BEAN.getCurrentThreadCpuTime() - start;
                 });
@@ -58,9 +60,10 @@ public final class TracingBench {
             double keep = (BEAN.getCurrentThreadCpuTime() - start) / (2.0 * perThread);
             double encode = encodeNanosPerExchange(tracing);
             tracing.close();
-            System.out.printf("round %d: hand-off on the event loop %.0f ns, spans made and kept %.0f ns, OTLP encoding %.0f ns"
-                    + " per cold request (4 spans); %d exchanges from 2 threads, %d dropped%n",
-                    round + 1, handOff, keep, encode, 2 * perThread, tracing.dropped());
+            System.out.printf("round %d, %s: hand-off on the event loop %.0f ns, spans made and kept %.0f ns, OTLP encoding %.0f ns"
+                    + " per request; %d exchanges from 2 threads, %d dropped%n", round + 1,
+                    cold ? "cold requests (4 spans)" : "warm requests (2 spans)", handOff, keep, encode * (cold ? 4 : 2) / 4, 2 * perThread,
+                    tracing.dropped());
         }
         System.out.printf("load: %s%n", java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim());
     }
@@ -71,7 +74,7 @@ public final class TracingBench {
         List<SpanData> all = new ArrayList<>();
         tracing.recent(Optional.empty(), 1000).forEach(t -> tracing.trace(t.traceId()).forEach(s -> all.add(new OtlpSpan(s, resource))));
         List<SpanData> batch = all.subList(0, Math.min(512, all.size()));
-        int rounds = 200;
+        int rounds = 1000;
         long start = BEAN.getCurrentThreadCpuTime();
         for (int i = 0; i < rounds; i++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
