@@ -180,6 +180,10 @@ class ObservabilityTest {
         assertThat(spans.get(0).path("attributes").path("http.response.status_code").asText()).isEqualTo("200");
         JsonNode listed = Json.mapper().readTree(nubo.nubo("trace", "--list", "--service", "shop", "-o", "json").out()).path("traces");
         assertThat(listed).extracting(t -> t.path("traceId").asText()).contains(traceId);
+        TestNubo.CliResult unknown = nubo.nubo("trace", "0af7651916cd43dd8448eb211c80319c");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no spans of trace 0af7651916cd43dd8448eb211c80319c are kept");
+        assertThat(nubo.nubo("trace", "not-a-trace").err()).contains("'not-a-trace' is not a trace id");
 
         Map<String, io.opentelemetry.proto.trace.v1.Span> got = new java.util.TreeMap<>();
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);

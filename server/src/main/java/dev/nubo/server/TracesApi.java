@@ -28,8 +28,8 @@ final class TracesApi {
     }
 
     void mount(Router router) {
-        router.get("/v1/traces").handler(this::list);
-        router.get("/v1/traces/:traceId").handler(this::trace);
+        router.get("/v1/traces").blockingHandler(this::list, false);  // a read first turns what is queued into spans
+        router.get("/v1/traces/:traceId").blockingHandler(this::trace, false);
     }
 
     private void list(RoutingContext ctx) {

@@ -12,7 +12,7 @@ import java.util.Optional;
  *   <tr><td>otlp</td><td>none</td><td>the OTLP/HTTP collector's base URL ({@code http://host:4318}); spans go to its
  *       {@code /v1/traces} as protobuf. None: spans are only kept in memory</td></tr>
  *   <tr><td>maxSpans</td><td>20,000</td><td>spans kept for {@code nubo trace}; the oldest traces go whole beyond it
- *       (a span is a few hundred bytes, so a few MB)</td></tr>
+ *       (a span is about 500 bytes with its strings, so about 10 MB)</td></tr>
  *   <tr><td>maxPending</td><td>16,384</td><td>exchanges and spans queued for the background thread; beyond it they are dropped</td></tr>
  *   <tr><td>every</td><td>500ms</td><td>how often queued spans are made, kept and exported</td></tr>
  * </table>
