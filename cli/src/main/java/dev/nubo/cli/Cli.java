@@ -31,7 +31,7 @@ public final class Cli {
             Init.class, Deploy.class, Dev.class, Debug.class, ListServices.class, Describe.class, Logs.class, Invoke.class, Delete.class, Rollback.class,
             SplitTraffic.class, Brokers.class, Triggers.class, Events.class, Invocations.class, Sources.class,
             WorkflowCommands.class, Apis.class, ApiKeyCommands.class, Usage.class, Dashboard.class, ConfigCommands.class,
-            TokenCommands.class, NamespaceCommands.class, SecretCommands.class, Audit.class, AlertCommands.class, AlertCommands.ListAlerts.class);
+            TokenCommands.class, NamespaceCommands.class, SecretCommands.class, Audit.class, AlertCommands.class, AlertCommands.ListAlerts.class, Trace.class);
 
     private Cli() {}
 

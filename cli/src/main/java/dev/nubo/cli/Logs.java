@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code nubo logs NAME [-f] [--since 10m] [--grep RE] [--request ID] [-o json]}: the service's log lines, printed as they arrive. */
+/** {@code nubo logs NAME [-f] [--since 10m] [--grep RE] [--request ID | --trace TRACE_ID] [-o json]}: the service's log lines, printed as they arrive. */
 @Command(name = "logs",
         description = "Print a service's logs (all instances, oldest first); with -f keep following until Ctrl-C.")
 final class Logs extends ClientCommand {
@@ -36,6 +36,10 @@ final class Logs extends ClientCommand {
     @Option(names = "--request", paramLabel = "ID", description = "Only lines of one request: those naming its id (X-Request-Id), as Nubo's runtimes write it into every line logged during an invocation.")
     String request;
 
+    @Option(names = "--trace", paramLabel = "TRACE_ID", description = "Only lines of the requests to NAME in one trace Nubo keeps"
+            + " (`nubo trace TRACE_ID`): its spans name their request ids, which the runtimes write into every line.")
+    String trace;
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default) or json: one JSON object a line, {time, instance, stream, text}.")
     Output.Format format;
@@ -44,8 +48,40 @@ final class Logs extends ClientCommand {
         super(env);
     }
 
+    /**
+     * Turns {@code --trace} into the request ids the trace's spans of this service name: one becomes
+     * {@code --request}, several a {@code --grep} for any of them. Lines carry request ids, not trace ids,
+     * because the runtimes keep Lambda's line format.
+     */
+    private void byTrace() {
+        if (request != null || grep != null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--trace picks the requests itself; leave out --request and --grep");
+        }
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        try (Api api = api()) {
+            api.get("/v1/traces/" + Api.query(trace)).path("spans").forEach(span -> {
+                String id = span.path("attributes").path("nubo.request_id").asText("");
+                if (span.path("service").asText().equals(name) && !id.isEmpty()) {
+                    ids.add(id);
+                }
+            });
+        }
+        if (ids.isEmpty()) {
+            throw new CommandError("trace " + trace + " has no request to " + name + " among the spans Nubo keeps",
+                    "`nubo trace " + trace + "` shows the services it went through");
+        }
+        if (ids.size() == 1) {
+            request = ids.iterator().next();
+        } else {
+            grep = String.join("|", ids.stream().map(java.util.regex.Pattern::quote).toList());
+        }
+    }
+
     @Override
     public Integer call() {
+        if (trace != null) {
+            byTrace();
+        }
         StringBuilder query = new StringBuilder("?follow=" + follow);
         if (tail != null) {
             query.append("&tail=").append(tail);

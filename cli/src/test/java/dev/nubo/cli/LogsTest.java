@@ -48,6 +48,26 @@ class LogsTest {
     }
 
     @Test
+    void aTraceNarrowsTheLinesToItsRequestsToTheService() throws IOException {
+        try (CannedApi api = new CannedApi()) {
+            api.on("GET", "/v1/traces/4bf92f3577b34da6a3ce929d0e0e4736", CannedApi.Reply.json("""
+                    {"traceId": "4bf92f3577b34da6a3ce929d0e0e4736", "spans": [
+                     {"spanId": "a1", "name": "GET /", "service": "hello-java", "attributes": {"nubo.request_id": "4b1c"}},
+                     {"spanId": "b2", "name": "GET /stock", "service": "stock", "attributes": {"nubo.request_id": "9f9f"}}]}
+                    """));
+            api.on("GET", "/v1/services/hello-java/logs", new Reply(200, "text/plain", LINES));
+
+            Run run = CannedApi.run(api.env(home), "logs", "hello-java", "--trace", "4bf92f3577b34da6a3ce929d0e0e4736");
+
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(api.last("GET", "/v1/services/hello-java/logs").orElseThrow().query()).isEqualTo("follow=false&request=4b1c");
+            Run elsewhere = CannedApi.run(api.env(home), "logs", "cart", "--trace", "4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(elsewhere.exit()).isNotZero();
+            assertThat(elsewhere.err()).contains("trace 4bf92f3577b34da6a3ce929d0e0e4736 has no request to cart among the spans Nubo keeps");
+        }
+    }
+
+    @Test
     void followPrintsEachLineAsItArrivesNotWhenTheStreamEnds() throws Exception {
         CountDownLatch firstLineSeen = new CountDownLatch(1);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

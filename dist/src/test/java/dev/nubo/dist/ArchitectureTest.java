@@ -45,10 +45,11 @@ class ArchitectureTest {
             Map.entry("config", Set.of("model", "store")),
             Map.entry("access", Set.of("model", "store")),
             Map.entry("metrics", Set.of("model", "gateway", "store")),
+            Map.entry("tracing", Set.of("model", "gateway")),
             Map.entry("builds", Set.of("model")),
             Map.entry("cli", Set.of("model", "builds")),
             Map.entry("server", Set.of("model", "builds", "store", "instances", "runtimes", "runtimeapi", "gateway", "apis", "autoscaler", "eventsink", "events",
-                    "sources", "kafkasource", "workflows", "console", "registry", "config", "access", "metrics")),
+                    "sources", "kafkasource", "workflows", "console", "registry", "config", "access", "metrics", "tracing")),
             // store: only its test fixture EmbeddedPostgres, for end-to-end runs with the state in PostgreSQL.
             Map.entry("testing", Set.of("model", "cli", "store")),
             Map.entry("dist", Set.of("server", "cli")));

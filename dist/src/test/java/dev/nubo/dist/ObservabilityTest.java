@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.nubo.model.Json;
 import dev.nubo.testing.SampleApps;
 import dev.nubo.testing.TestNubo;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -14,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.regex.Matcher;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a user sees of their services through the packaged server: Prometheus metrics after real
  * requests (checked by Prometheus's own {@code promtool}), usage (metering) across a restart, and logs
- * filtered by time, pattern and request id, and an alert rule that fires and resolves into a webhook on
+ * filtered by time, pattern and request id, a cold request's trace (`nubo trace` and an OTLP receiver), and an alert rule that fires and resolves into a webhook on
  * loopback. One server for the whole class, the
  * behaviours in sequence, to keep the suite short.
  */
@@ -40,14 +43,30 @@ class ObservabilityTest {
 
     TestNubo nubo;
 
+    /** An OTLP/HTTP receiver on loopback, decoding with the protocol's own classes: no collector installs here (Debian, npm). */
+    HttpServer otlp;
+    final LinkedBlockingQueue<ExportTraceServiceRequest> exported = new LinkedBlockingQueue<>();
+
     @BeforeEach
-    void start() {
-        nubo = TestNubo.start(home, "--alert-every", "1s");  // alert rules evaluated every second, not every 15
+    void start() throws IOException {
+        otlp = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        otlp.createContext("/v1/traces", exchange -> {
+            exported.add(ExportTraceServiceRequest.parseFrom(exchange.getRequestBody().readAllBytes()));
+            byte[] answer = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+            exchange.getResponseHeaders().set("Content-Type", "application/x-protobuf");
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
+        otlp.start();
+        nubo = TestNubo.start(home, "--alert-every", "1s",  // alert rules evaluated every second, not every 15
+                "--otlp-endpoint", "http://127.0.0.1:" + otlp.getAddress().getPort());
     }
 
     @AfterEach
     void stop() {
         nubo.close();
+        otlp.stop(0);
     }
 
     @Test
@@ -127,7 +146,9 @@ class ObservabilityTest {
 
         // After a restart the revision is at zero: the first request waits for a cold start.
         nubo.restart();
-        assertThat(nubo.get("shop", "/cold").statusCode()).isEqualTo(200);
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        assertThat(nubo.send("shop", "/cold", HttpRequest.newBuilder().GET(),
+                Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")).statusCode()).isEqualTo(200);
         text = scrape();
         assertThat(value(text, "nubo_cold_start_duration_seconds_count{" + shop + "}")).isEqualTo(1);
         assertThat(value(text, "nubo_cold_start_phase_duration_seconds_count{phase=\"hold\"," + shop + "}")).isEqualTo(1);
@@ -138,7 +159,45 @@ class ObservabilityTest {
         JsonNode shopAfter = Json.mapper().readTree(nubo.api("/v1/usage?since=1h&by=service&service=shop").body()).path("usage").get(0);
         assertThat(shopAfter.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
 
+        traceShowsTheColdStartThroughGatewayHoldAndInstance(traceId);
         alertsFireAndResolveIntoAWebhook();
+    }
+
+    /** The cold request's trace, as `nubo trace` prints it from the server's memory and as the OTLP receiver got it. */
+    private void traceShowsTheColdStartThroughGatewayHoldAndInstance(String traceId) throws Exception {
+        TestNubo.CliResult tree = nubo.nubo("trace", traceId);
+        assertThat(tree.exitCode()).as(tree.toString()).isZero();
+        List<String> lines = tree.out().lines().toList();
+        assertThat(lines).as(tree.out()).hasSize(6);
+        assertThat(lines.get(0)).isEqualTo("trace " + traceId);
+        assertThat(lines.get(1).split("\\s+")).containsExactly("SPAN", "SERVICE", "DURATION", "STATUS");
+        assertThat(lines.get(2)).startsWith("GET /cold ").matches(".* shop +[0-9.]+m?s +ok");
+        assertThat(lines.get(3)).startsWith("├─ hold ").contains(" shop ");
+        assertThat(lines.get(4)).startsWith("│  └─ cold start ");
+        assertThat(lines.get(5)).startsWith("└─ call instance ").endsWith(" ok");
+        JsonNode spans = Json.mapper().readTree(nubo.nubo("trace", traceId, "-o", "json").out()).path("spans");
+        assertThat(spans.get(0).path("parentId").asText()).as("the caller's span").isEqualTo("00f067aa0ba902b7");
+        assertThat(spans.get(0).path("attributes").path("http.response.status_code").asText()).isEqualTo("200");
+        JsonNode listed = Json.mapper().readTree(nubo.nubo("trace", "--list", "--service", "shop", "-o", "json").out()).path("traces");
+        assertThat(listed).extracting(t -> t.path("traceId").asText()).contains(traceId);
+        TestNubo.CliResult unknown = nubo.nubo("trace", "0af7651916cd43dd8448eb211c80319c");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err()).contains("no spans of trace 0af7651916cd43dd8448eb211c80319c are kept");
+        assertThat(nubo.nubo("trace", "not-a-trace").err()).contains("'not-a-trace' is not a trace id");
+
+        Map<String, io.opentelemetry.proto.trace.v1.Span> got = new java.util.TreeMap<>();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (got.size() < 4 && System.nanoTime() < deadline) {
+            ExportTraceServiceRequest request = exported.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+            if (request != null) {
+                request.getResourceSpansList().forEach(r -> r.getScopeSpansList().forEach(s -> s.getSpansList().stream()
+                        .filter(span -> java.util.HexFormat.of().formatHex(span.getTraceId().toByteArray()).equals(traceId))
+                        .forEach(span -> got.put(span.getName(), span))));
+            }
+        }
+        assertThat(got.keySet()).as("exported to the OTLP receiver within 60 s").containsExactly("GET /cold", "call instance", "cold start", "hold");
+        assertThat(got.get("call instance").getParentSpanId()).isEqualTo(got.get("GET /cold").getSpanId());
+        assertThat(got.get("hold").getParentSpanId()).isEqualTo(got.get("GET /cold").getSpanId());
     }
 
     /** A rule on a service answering 503s fires into a webhook served here; once the 503s stop, it resolves. */

@@ -49,7 +49,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
      * What every exchange of a gateway shares: where a held request goes to be routed again, and where
      * outcomes go while {@code recording} says anyone reads them (no outcome is made otherwise).
      */
-    record Settings(CallerConnection.Dispatch reroute, BiConsumer<Exchange, Outcome> record, java.util.function.BooleanSupplier recording) {}
+    record Settings(CallerConnection.Dispatch reroute, BiConsumer<Exchange, Outcome> record, java.util.function.BooleanSupplier recording,
+                    java.util.function.Supplier<Tracer> tracer) {}
 
     private enum Phase { ROUTING, HOLDING, CONNECTING, SENDING, STREAMING, DONE }
 
@@ -102,6 +103,10 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private long responseBytes;              // body bytes relayed from the instance, for the revision's meter
     private boolean cold;                    // held while the revision had no ready instance: a cold start
     private long roomNanos;                  // when a cold start's request got its instance
+    private long heldNanos;                  // when the request first waited for room, for its trace; 0 if it never did
+    private long heldUntilNanos;             // when a held request got its instance, for its trace
+    private String callerTraceparent;        // read as the head goes upstream (it is replaced then), only while tracing
+    private String upstreamTraceparent = ""; // what the instance got: its trace id and our span as its parent
     private boolean clientBodyEnded;
     private boolean closeWhenBodyEnds;
     private boolean closeAfterAnswer;
@@ -385,6 +390,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         }
         phase = Phase.HOLDING;
         cold |= !again && revision.endpoints().isEmpty();
+        if (heldNanos == 0) {
+            heldNanos = System.nanoTime();
+        }
         held = h;
         holdTimer = loop.eventLoop().schedule(() -> onHoldExpired(revision), waitMs, TimeUnit.MILLISECONDS);
         demand.dispatch();
@@ -401,8 +409,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             claimed.release();  // gone meanwhile: the room goes to the next in line
             return;
         }
+        heldUntilNanos = System.nanoTime();
         if (cold) {
-            roomNanos = System.nanoTime();
+            roomNanos = heldUntilNanos;
         }
         proxy(claimed);
     }
@@ -504,7 +513,10 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         upstreamConnection = (UpstreamConnection) channel.pipeline().last();
         upstreamConnection.attach(this);
         HttpHeaders headers = request.headers();
-        Forwarding.toUpstream(headers, clientAddress(), requestId, connection.secure());
+        if (settings.tracer().get() != Tracer.NONE) {
+            callerTraceparent = headers.get(Forwarding.TRACEPARENT);
+        }
+        upstreamTraceparent = Forwarding.toUpstream(headers, clientAddress(), requestId, connection.secure());
         if (!removeRequestHeaders.isEmpty()) {
             removeRequestHeaders.forEach(headers::remove);
         }
@@ -888,6 +900,18 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         if (settings.recording().getAsBoolean()) {
             settings.record().accept(this, new Outcome(finalStatus, service, instance, Duration.ofNanos(tookNanos), result));
         }
+        Tracer tracer = settings.tracer().get();
+        if (tracer != Tracer.NONE && request != null) {
+            tracer.exchange(trace(finalStatus, result, startNanos + tookNanos));
+        }
+    }
+
+    /** This exchange for its trace; the caller's {@code traceparent} is still in the head when nothing went upstream. */
+    private ExchangeTrace trace(int finalStatus, String result, long endNanos) {
+        String caller = upstreamTraceparent.isEmpty() ? request.headers().get(Forwarding.TRACEPARENT) : callerTraceparent;
+        return new ExchangeTrace(caller == null ? "" : caller, upstreamTraceparent, request.method().name(), Gateway.path(request.uri()),
+                target == null ? "" : service, target == null ? "" : target.revision().revision(), "-".equals(instance) ? "" : instance,
+                requestId, finalStatus, result, startNanos, heldNanos, heldUntilNanos, cold, attemptStart, endNanos);
     }
 
     private void releaseUpstream() {

@@ -39,12 +39,12 @@ final class Forwarding {
 
     /**
      * Turns the caller's headers into what the upstream should see: hop-by-hop headers and
-     * {@code Expect} dropped, plus X-Forwarded-*, X-Request-Id and traceparent.
+     * {@code Expect} dropped, plus X-Forwarded-*, X-Request-Id and traceparent; returns that traceparent.
      *
      * @param clientAddress the caller's IP address, appended to X-Forwarded-For
      * @param secure whether the caller came over TLS (X-Forwarded-Proto: https)
      */
-    static void toUpstream(HttpHeaders headers, String clientAddress, String requestId, boolean secure) {
+    static String toUpstream(HttpHeaders headers, String clientAddress, String requestId, boolean secure) {
         String connection = headers.get(HttpHeaderNames.CONNECTION);
         StringBuilder forwardedFor = null;
         List<CharSequence> drop = null;
@@ -71,7 +71,9 @@ final class Forwarding {
         }
         headers.set(FORWARDED_PROTO, secure ? HTTPS : HTTP);
         headers.set(REQUEST_ID, requestId);
-        headers.set(TRACEPARENT, TraceParent.forUpstream(headers.get(TRACEPARENT)));
+        String traceparent = TraceParent.forUpstream(headers.get(TRACEPARENT));
+        headers.set(TRACEPARENT, traceparent);
+        return traceparent;
     }
 
     /** One of {@link FrontDoor#CONTEXT_HEADERS}: only the front door sets those. */

@@ -118,6 +118,7 @@ public final class Gateway implements AutoCloseable {
     private volatile FrontDoor frontDoor = FrontDoor.NONE;
     private volatile ServiceGuard guard = ServiceGuard.OPEN;
     private volatile Meters meters = Meters.NONE;
+    private volatile Tracer tracer = Tracer.NONE;
     private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
@@ -202,6 +203,11 @@ public final class Gateway implements AutoCloseable {
      */
     public void meters(Meters meters) {
         this.meters = meters;
+    }
+
+    /** Tells {@code tracer} of every exchange that ends from now on (see {@link Tracer}); {@link Tracer#NONE} stops it. */
+    public void tracer(Tracer tracer) {
+        this.tracer = tracer;
     }
 
     /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
@@ -425,7 +431,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void listen() {
-        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record, log::isDebugEnabled);
+        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record, log::isDebugEnabled, () -> tracer);
         try {
             listener = Listener.bind(config, cap, settings, this::dispatch);
         } catch (InterruptedException e) {

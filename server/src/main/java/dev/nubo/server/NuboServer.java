@@ -17,6 +17,8 @@ import dev.nubo.events.SourceStore;
 import dev.nubo.gateway.Gateway;
 import dev.nubo.instances.InstanceState;
 import dev.nubo.metrics.Metrics;
+import dev.nubo.tracing.Tracing;
+import dev.nubo.tracing.TracingConfig;
 import dev.nubo.instances.Instances;
 import dev.nubo.instances.InstancesConfig;
 import dev.nubo.model.Descriptor;
@@ -94,6 +96,9 @@ public final class NuboServer implements AutoCloseable {
             if (config.metrics().meters()) {
                 gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
             }
+            Tracing tracing = shutdown.add(Stage.GATEWAY, Tracing.start(config.metrics().otlp()
+                    .map(TracingConfig.defaults()::withOtlp).orElse(TracingConfig.defaults()), clock));
+            gateway.tracer(tracing.gateway());
             LogHub logs = new LogHub(home);
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(Sandboxes.configure(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), config),
@@ -165,13 +170,16 @@ public final class NuboServer implements AutoCloseable {
                     configSecret, clock).catchUpEvery(java.time.Duration.ofSeconds(5));
             shutdown.add(Stage.CONTROL_API, configCenter);
             ConfigApi configApi = new ConfigApi(configCenter, store, clock);
-            reconciler.onReady(i -> i.readyAt().ifPresent(at -> metrics.instanceStarted(i.spec().service(), i.spec().revision(),
-                    java.time.Duration.between(i.createdAt(), at), i.pooled())));
+            reconciler.onReady(i -> i.readyAt().ifPresent(at -> {
+                metrics.instanceStarted(i.spec().service(), i.spec().revision(), java.time.Duration.between(i.createdAt(), at), i.pooled());
+                tracing.instanceStarted(i.id(), i.createdAt(), at, i.pooled());  // a cold start's trace shows the launch
+            }));
             controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
                     .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)
                             .withNamespaces(namespaces::existing)::mount)
                     .with(new NamespacesApi(namespaces, store, tokens, clock)::mount)
                     .with(new MetricsApi(metrics, records, reconciler, gateway, eventing, store.workflows())::mount)
+                    .with(new TracesApi(tracing)::mount)
                     .with(new UsageApi(shutdown.add(Stage.RECONCILER, new UsageSampler(metrics, records, reconciler, store, clock)),
                             store, clock)::mount)
                     .with(new AlertsApi(store, shutdown.add(Stage.RECONCILER, new AlertLoop(config.metrics().alertEvery(), store, metrics, records,

@@ -1,14 +1,21 @@
 package dev.nubo.server;
 
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The server's observability settings, one component of {@link ServerConfig}.
  *
  * @param meters whether the gateway measures each request for {@code GET /metrics}, metering and alerts
  * @param alertEvery how often alert rules are evaluated: their figures are computed over this stretch
+ * @param otlp the OTLP/HTTP collector traces are exported to ({@code --otlp-endpoint}); none: traces are only kept in memory
  */
-public record Observability(boolean meters, Duration alertEvery) {
+public record Observability(boolean meters, Duration alertEvery, Optional<URI> otlp) {
+
+    public Observability(boolean meters, Duration alertEvery) {
+        this(meters, alertEvery, Optional.empty());
+    }
 
     public static final Duration DEFAULT_ALERT_EVERY = Duration.ofSeconds(15);
 

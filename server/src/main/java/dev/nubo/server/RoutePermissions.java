@@ -127,6 +127,8 @@ final class RoutePermissions {
             Map.entry("GET /metrics", R),
             Map.entry("GET /v1/usage", R),
             Map.entry("GET /v1/services/:name/metrics", R),
+            Map.entry("GET /v1/traces", R),
+            Map.entry("GET /v1/traces/:traceId", R),
             Map.entry("GET /v1/alerts", R),
             Map.entry("PUT /v1/alerts/:name", W),
             Map.entry("DELETE /v1/alerts/:name", W)),

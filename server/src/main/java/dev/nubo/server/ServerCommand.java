@@ -96,6 +96,11 @@ public final class ServerCommand implements Callable<Integer> {
             + " their figures cover the stretch since the previous evaluation (default: ${DEFAULT-VALUE}).")
     String alertEvery;
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL", description = "Export traces over OTLP/HTTP (protobuf) to the collector"
+            + " at this base URL, such as http://127.0.0.1:4318 (spans go to its /v1/traces); without it traces are only kept in memory"
+            + " for `nubo trace`.")
+    java.net.URI otlpEndpoint;
+
     enum Switch { on, off }
 
     @Option(names = "--runtime-cache", description = "Where the runtime shims and the Java host's class-data archive are kept;"
@@ -230,6 +235,13 @@ public final class ServerCommand implements Callable<Integer> {
                 .withAlertEvery(dev.nubo.model.Quantities.duration(alertEvery)
                         .filter(d -> d.toMillis() >= 100).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
                                 "--alert-every must be a duration of 100ms or more, such as 15s (got '" + alertEvery + "')")));
+        if (otlpEndpoint != null) {
+            if (!"http".equals(otlpEndpoint.getScheme()) && !"https".equals(otlpEndpoint.getScheme()) || otlpEndpoint.getHost() == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--otlp-endpoint must be an http or https URL such as http://127.0.0.1:4318 (got '" + otlpEndpoint + "')");
+            }
+            config = config.withOtlpEndpoint(otlpEndpoint);
+        }
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;

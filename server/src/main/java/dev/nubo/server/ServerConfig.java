@@ -32,7 +32,7 @@ import java.time.Duration;
  *       (why this default: {@code Artifacts.DEFAULT_CODE_LIMIT})</td></tr>
  *   <tr><td>metrics</td><td>on</td><td>whether the gateway measures each request for {@code GET /metrics} and
  *       metering (off: only the control plane's gauges and the JVM's); and how often alert rules are
- *       evaluated (15 s)</td></tr>
+ *       evaluated (15 s); and the OTLP/HTTP collector traces are exported to (none: kept in memory only)</td></tr>
  *   <tr><td>sandbox</td><td>true</td><td>every instance runs sandboxed (docs/SECURITY.md, "Sandbox"): its
  *       own user, a read-only system, nothing of home; where the machine cannot, the server says so at
  *       start and runs instances unsandboxed</td></tr>
@@ -143,13 +143,19 @@ public record ServerConfig(
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(on, metrics.alertEvery()), sandbox);
+                new Observability(on, metrics.alertEvery(), metrics.otlp()), sandbox);
     }
 
     /** With alert rules evaluated every {@code every} (15 s by default). */
     public ServerConfig withAlertEvery(Duration every) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), every), sandbox);
+                new Observability(metrics.meters(), every, metrics.otlp()), sandbox);
+    }
+
+    /** With traces exported over OTLP/HTTP to the collector at {@code endpoint} (its base URL, such as http://127.0.0.1:4318). */
+    public ServerConfig withOtlpEndpoint(java.net.URI endpoint) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint)), sandbox);
     }
 
     /** The gateway's bind address. */

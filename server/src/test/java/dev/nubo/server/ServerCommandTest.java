@@ -73,6 +73,8 @@ class ServerCommandTest {
                 .hasMessage("--http-send-timeout must be a duration such as 10s or 500ms (got 'soon')");
         assertThatThrownBy(() -> parse("--alert-every", "50ms").config())
                 .hasMessage("--alert-every must be a duration of 100ms or more, such as 15s (got '50ms')");
+        assertThatThrownBy(() -> parse("--otlp-endpoint", "localhost:4318").config())
+                .hasMessage("--otlp-endpoint must be an http or https URL such as http://127.0.0.1:4318 (got 'localhost:4318')");
     }
 
     @Test
@@ -80,6 +82,15 @@ class ServerCommandTest {
         assertThat(parse().config().metrics().alertEvery()).isEqualTo(Duration.ofSeconds(15));
         assertThat(parse("--alert-every", "1s").config().metrics()).isEqualTo(new Observability(true, Duration.ofSeconds(1)));
         assertThat(parse("--alert-every", "1s", "--metrics", "off").config().metrics()).isEqualTo(new Observability(false, Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void exportsTracesOnlyToAnOtlpEndpointItIsGiven() {
+        assertThat(parse().config().metrics().otlp()).isEmpty();
+        assertThat(parse("--otlp-endpoint", "http://127.0.0.1:4318").config().metrics().otlp())
+                .contains(java.net.URI.create("http://127.0.0.1:4318"));
+        assertThat(parse("--otlp-endpoint", "http://127.0.0.1:4318", "--alert-every", "1s", "--metrics", "off").config().metrics().otlp())
+                .as("kept by the other observability flags").contains(java.net.URI.create("http://127.0.0.1:4318"));
     }
 
     @Test
