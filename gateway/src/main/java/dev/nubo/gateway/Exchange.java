@@ -109,6 +109,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private boolean admitted;                // the front door has had its say
     private boolean limitChecked;            // the service's limits have had theirs
     private ServiceLimiter limiter;          // whose concurrency this request counts toward; released once, in finish()
+    private boolean resilienceChecked;       // the service's circuit breaker has had its say
+    private ServiceResilience resilience;    // told how the request ended, once, in finish(); null: nobody is
+    private int breakerPass;                 // how the breaker let it through: CircuitBreaker.PASSED or PROBE
     private final String upgrade;            // the protocol a caller asks to switch to (WebSocket), or null
     private boolean tunnel;                  // switched: bytes pass both ways as they come
     private long tunnelActiveNanos;          // when a byte last passed through the tunnel
@@ -237,6 +240,19 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     /** The request counts toward {@code limiter}'s concurrency until it ends. */
     void occupies(ServiceLimiter limiter) {
         this.limiter = limiter;
+    }
+
+    /** True the first time only: the breaker sees each request once, whatever reroutes follow. */
+    boolean firstResilienceCheck() {
+        boolean first = !resilienceChecked;
+        resilienceChecked = true;
+        return first;
+    }
+
+    /** The request went past {@code resilience}'s breaker as {@code pass}; it is told how the request and its instances end. */
+    void guardedBy(ServiceResilience resilience, int pass) {
+        this.resilience = resilience;
+        this.breakerPass = pass;
     }
 
     /** The front door sends this request on as {@code forward} says: a new target, headers both ways. */
@@ -474,6 +490,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
      */
     private void onConnectFailed(Upstream failed, Throwable cause) {
         long pauseNanos = failed.limit().failed(System.nanoTime(), attemptStart);  // a fact about the instance, whoever still waits
+        if (resilience != null) {
+            resilience.instanceEnded(failed, target, 503, System.nanoTime());
+        }
         Demand demand = failed.demand();
         loop.eventLoop().schedule(demand::dispatch, Math.max(1_000_000, pauseNanos), TimeUnit.NANOSECONDS);
         if (phase != Phase.CONNECTING) {
@@ -875,6 +894,14 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             }
             pool.release(upstreamChannel, clean, System.nanoTime());
             upstreamChannel = null;
+        }
+        if (resilience != null) {
+            long now = System.nanoTime();
+            if (upstream != null) {
+                resilience.instanceEnded(upstream, target, finalStatus, now);
+            }
+            resilience.ended(finalStatus, breakerPass, instance);
+            resilience = null;
         }
         releaseUpstream();
         if (limiter != null) {

@@ -112,6 +112,7 @@ public final class Gateway implements AutoCloseable {
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ServiceLimiter> limiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ServiceResilience> resiliences = new ConcurrentHashMap<>();
     volatile java.util.function.LongSupplier nanoClock = System::nanoTime;   // tests freeze it
     private final SiteFiles siteFiles = new SiteFiles();
     private volatile Consumer<String> onHold = revision -> {};
@@ -338,6 +339,13 @@ public final class Gateway implements AutoCloseable {
             }
             exchange.occupies(limiter);
         }
+        if (!resiliences.isEmpty()) {  // the one check a gateway without resilience rules pays
+            match = resilient(match, exchange);
+            if (match == null) {
+                return;
+            }
+            route = match.route();
+        }
         Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, exchange.request());
         if (target == null) {
             exchange.reject(GatewayError.unavailable(route.name()));
@@ -362,6 +370,34 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The circuit breaker's say ({@link ServiceResilience}): the same match; the fallback service's,
+     * past its guard; or null when the request was answered here (503, or the fixed fallback).
+     */
+    private Routes.Match resilient(Routes.Match match, Exchange exchange) {
+        ServiceResilience r = resiliences.get(match.route().name());
+        if (r == null || !exchange.firstResilienceCheck()) {
+            return match;
+        }
+        long now = nanoClock.getAsLong();
+        int pass = r.admit(now);
+        if (pass != CircuitBreaker.REFUSED) {
+            exchange.guardedBy(r, pass);
+            return match;
+        }
+        Routes.Match other = r.fallbackService().isEmpty() ? null : routes.service(r.fallbackService());
+        if (other == null) {
+            r.refuse(exchange, now);
+            return null;
+        }
+        java.util.Optional<FrontDoor.Answer> refused = guard.refuse(other.route().name(), exchange);
+        if (refused.isPresent()) {
+            exchange.answer(refused.get());
+            return null;
+        }
+        return other;
+    }
+
     /** A {@code Nubo-Tag} header naming one of the service's tags picks that revision (gray release); else the split. */
     private static Target byTagOrSplit(Route route, HttpRequest request) {
         if (route.tagged()) {
@@ -379,8 +415,30 @@ public final class Gateway implements AutoCloseable {
         return Optional.ofNullable(limiters.get(service)).map(l -> l.figures(nanoClock.getAsLong()));
     }
 
+    /** A service's circuit breaker and ejected instances; empty when it sets no {@code resilience:} (or is not routed). */
+    public Optional<ResilienceFigures> resilience(String service) {
+        ServiceResilience r = resiliences.get(service);
+        if (r == null) {
+            return Optional.empty();
+        }
+        Routes now = routes;
+        Routes.Match match = now.service(service);
+        java.util.List<Target> targets = match == null ? java.util.List.of() : match.route().service().revisions().keySet().stream()
+                .map(now::target).filter(java.util.Objects::nonNull).toList();
+        return Optional.of(r.figures(targets, System.nanoTime()));
+    }
+
     private Routes index(RouteTable table) {
         splitCursors.keySet().retainAll(table.services().keySet());
+        resiliences.keySet().retainAll(table.services().keySet());
+        table.services().values().forEach(s -> {
+            ServiceResilience now = resiliences.get(s.service());
+            if (!s.resilience().any()) {
+                resiliences.remove(s.service());
+            } else if (now == null || !now.rules().equals(s.resilience())) {
+                resiliences.put(s.service(), new ServiceResilience(s.service(), s.resilience(), () -> nanoClock.getAsLong()));
+            }
+        });
         limiters.keySet().retainAll(table.services().keySet());
         table.services().values().forEach(s -> {
             if (!s.limits().any()) {

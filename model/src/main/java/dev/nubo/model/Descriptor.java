@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param auth who may call the service through the gateway: anyone, or only callers with a token
  *     allowed to invoke
  * @param limits how many requests the gateway lets through to the service: a rate and a concurrency cap
+ * @param resilience the circuit breaker, its fallback, and outlier ejection the gateway applies to the service
  */
 public record Descriptor(
         String name,
@@ -50,7 +51,8 @@ public record Descriptor(
         Async async,
         Map<String, SecretRef> secrets,
         Auth auth,
-        Limits limits) {
+        Limits limits,
+        Resilience resilience) {
 
     public static final String FILE_NAME = "nubo.yaml";
     /** The memory limit of an instance without {@code memory:} in nubo.yaml: 256 MiB. */
@@ -117,7 +119,7 @@ public record Descriptor(
         Map<String, String> all = new java.util.LinkedHashMap<>(env);
         all.putAll(more);
         return new Descriptor(name, runtime, all, timeout, memory, cpu, processes, maxBodySize, readiness, scale, drainTimeout, paths, async,
-                secrets, auth, limits);
+                secrets, auth, limits, resilience);
     }
 
     /** The error for a {@code nubo.yaml} over {@link #MAX_BYTES}, measured as {@code size} ("50.0 MiB"). */
