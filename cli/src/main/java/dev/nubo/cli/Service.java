@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 record Service(String name, String url, String runtime, String servingRevision, String latestRevision,
         String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-        Routing traffic, List<Revision> revisions, List<Event> events, Limits limits) {
+        Routing traffic, List<Revision> revisions, List<Event> events, Limits limits, ResilienceState resilience) {
 
     Service {
         url = orEmpty(url);
@@ -29,6 +29,7 @@ record Service(String name, String url, String runtime, String servingRevision, 
         revisions = revisions == null ? List.of() : revisions;
         events = events == null ? List.of() : events;
         limits = limits == null ? Limits.NONE : limits;
+        resilience = resilience == null ? ResilienceState.NONE : resilience;
     }
 
     /** The limits the gateway enforces for the service (rate and burst, concurrency) and what they refused lately. */

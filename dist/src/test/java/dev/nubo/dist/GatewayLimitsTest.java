@@ -86,6 +86,39 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void aFailingServiceOpensItsBreakerAnd503sAtOnceVisibleInTheApiDescribeAndMetrics() throws Exception {
+        Path bad = TestNubo.app(apps, "brittle", SampleApps.echoYaml("brittle", "resilience: {circuitBreaker: {failures: lots}}\n"),
+                Map.of("app.py", SampleApps.echo("v1")));
+        TestNubo.CliResult refused = nubo.nubo("deploy", bad.toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("`resilience.circuitBreaker.failures` must be a whole number from 1 to 1000, found 'lots'");
+
+        // /unready always answers 503: two in a row open the breaker for an hour, however slow the machine.
+        Path dir = TestNubo.app(apps, "fragile", SampleApps.echoYaml("fragile",
+                        "resilience: {circuitBreaker: {failures: 2, openFor: 1h}, outliers: {failures: 3}}\n"),
+                Map.of("app.py", SampleApps.echo("v1")));
+        TestNubo.CliResult deploy = nubo.nubo("deploy", dir.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        assertThat(nubo.get("fragile", "/unready").statusCode()).isEqualTo(503);
+        assertThat(nubo.get("fragile", "/unready").statusCode()).isEqualTo(503);
+        HttpResponse<String> open = nubo.get("fragile", "/");
+
+        assertThat(open.statusCode()).isEqualTo(503);
+        assertThat(open.headers().firstValue("retry-after")).isPresent();
+        JsonNode error = Json.mapper().readTree(open.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("service.circuit_open");
+        assertThat(error.get("message").asText()).startsWith("fragile's circuit breaker is open: 2 requests in a row failed, the last with 503 from fragile-00001-");
+        HttpResponse<String> view = nubo.api("GET", "/v1/services/fragile", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody());
+        JsonNode resilience = Json.mapper().readTree(view.body()).get("resilience");
+        assertThat(resilience.get("state").asText()).isEqualTo("open");
+        assertThat(resilience.get("refusedTotal").asLong()).isEqualTo(1);
+        assertThat(nubo.nubo("describe", "fragile").out()).contains("Breaker:   open for ", "(2 failures in a row, open 1h)",
+                "Ejection:  no instance ejected (3 failures in a row, eject 30s)");
+        assertThat(nubo.api("GET", "/metrics", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody()).body())
+                .contains("nubo_gateway_breaker_open{service=\"fragile\"} 1.0", "nubo_gateway_breaker_refused_total{service=\"fragile\"} 1.0");
+    }
+
+    @Test
     void anUnknownHostGets404SayingHowToListServices() throws Exception {
         HttpResponse<String> r = nubo.get("nothing-here", "/");
 

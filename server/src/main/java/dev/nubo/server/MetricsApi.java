@@ -38,6 +38,7 @@ final class MetricsApi {
         metrics.processes(this::processes);
         metrics.executions(workflows::statusCounts);
         metrics.limits(this::limits);
+        metrics.resilience(this::resilience);
         metrics.triggers(() -> eventing.triggers().stream()
                 .map(t -> new Metrics.TriggerCounts(t.trigger().name(), t.trigger().broker(), t.delivered(), t.deadLettered(), t.pending()))
                 .toList());
@@ -107,6 +108,16 @@ final class MetricsApi {
                     out.add(new Metrics.LimitRefusals(service.name(), "concurrency", f.overConcurrencyTotal()));
                 }
             });
+        }
+        return out;
+    }
+
+    /** Each service's breaker and ejections, for services that set {@code resilience:}. */
+    private List<Metrics.ResilienceState> resilience() {
+        List<Metrics.ResilienceState> out = new ArrayList<>();
+        for (var service : records.services()) {
+            gateway.resilience(service.name()).ifPresent(f -> out.add(new Metrics.ResilienceState(service.name(), f.breaker().state(),
+                    f.breaker().opened(), f.breaker().refusedTotal(), f.ejected().size(), f.ejectionsTotal())));
         }
         return out;
     }

@@ -21,7 +21,8 @@ final class Views {
 
     record ServiceDetail(String name, String url, String runtime, String servingRevision, String latestRevision,
             String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-            TrafficView traffic, List<RevisionView> revisions, List<EventView> events, LimitsView limits) {}
+            TrafficView traffic, List<RevisionView> revisions, List<EventView> events, LimitsView limits,
+            ResilienceView resilience) {}
 
     /**
      * The service's {@code limits:} as the gateway enforces them, with what they refused in about the
@@ -155,7 +156,8 @@ final class Views {
         List<EventView> eventViews = events == 0 ? List.of() : store.events(s.name(), events).stream().map(Views::event).toList();
         return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), revisions.getFirst().id(),
                 s.pinnedRevision().orElse(null), state(plan, revisions), counts(s.name(), plan), s.createdAt(), shown.paths(),
-                traffic(s, plan), views, eventViews, gateway.limits(s.name()).map(Views::limits).orElse(null));
+                traffic(s, plan), views, eventViews, gateway.limits(s.name()).map(Views::limits).orElse(null),
+                gateway.resilience(s.name()).map(ResilienceView::of).orElse(null));
     }
 
     private static LimitsView limits(dev.nubo.gateway.LimitFigures f) {
