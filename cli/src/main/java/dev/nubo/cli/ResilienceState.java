@@ -10,9 +10,9 @@ import java.util.List;
  */
 record ResilienceState(String circuitBreaker, String state, String reason, Integer retryAfter, long opened,
                        long refusedLastMinute, long refusedTotal, String fallback, String outliers,
-                       List<Ejected> ejected, long ejectionsTotal) {
+                       List<Ejected> ejected, long ejectionsTotal, String retries, long retriesTotal, long retriesOverBudget) {
 
-    static final ResilienceState NONE = new ResilienceState(null, null, null, null, 0, 0, 0, null, null, null, 0);
+    static final ResilienceState NONE = new ResilienceState(null, null, null, null, 0, 0, 0, null, null, null, 0, null, 0, 0);
 
     record Ejected(String instance, long secondsLeft, int times) {}
 
@@ -24,6 +24,7 @@ record ResilienceState(String circuitBreaker, String state, String reason, Integ
         fallback = fallback == null ? "" : fallback;
         outliers = outliers == null ? "" : outliers;
         ejected = ejected == null ? List.of() : ejected;
+        retries = retries == null ? "" : retries;
     }
 
     /**
@@ -43,6 +44,9 @@ record ResilienceState(String circuitBreaker, String state, String reason, Integ
             List<String> out2 = ejected.stream().map(e -> e.instance() + " (" + e.secondsLeft() + "s left, ejection " + e.times() + " in a row)").toList();
             out.add("Ejection:  " + (out2.isEmpty() ? "no instance ejected" : "ejected " + String.join(", ", out2))
                     + " (" + outliers + "); " + ejectionsTotal + " ejection(s) in all");
+        }
+        if (!retries.isEmpty()) {
+            out.add("Retries:   " + retriesTotal + " sent to another instance, " + retriesOverBudget + " over the budget (" + retries + ")");
         }
         return out;
     }

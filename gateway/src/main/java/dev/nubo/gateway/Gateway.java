@@ -331,13 +331,11 @@ public final class Gateway implements AutoCloseable {
         }
         ServiceLimiter limiter = limiters.isEmpty() ? null : limiters.get(route.name());
         if (limiter != null && exchange.firstLimitCheck()) {  // a rerouted held request keeps its admission
-            java.util.Optional<GatewayError> over = limiter.admit(
-                    limiter.limits().perClient() ? exchange.clientAddress() : "", nanoClock.getAsLong());  // an address costs a string
-            if (over.isPresent()) {
-                exchange.reject(over.get());
+            ServiceLimiter onPath = limiter.hasPaths()
+                    ? limiter.onPath(exchange.request().method().name(), path(exchange.request().uri())) : null;
+            if (!admit(onPath, exchange) || !admit(limiter, exchange)) {  // the path's first: a refusal there spends none of the service's
                 return;
             }
-            exchange.occupies(limiter);
         }
         if (!resiliences.isEmpty()) {  // the one check a gateway without resilience rules pays
             match = resilient(match, exchange);
@@ -368,6 +366,21 @@ public final class Gateway implements AutoCloseable {
         } else if (exchange.hold()) {
             onHold.accept(target.revision().revision());
         }
+    }
+
+    /** False, with the refusal sent, when {@code limiter} refuses the request; else it counts there until it ends. */
+    private boolean admit(ServiceLimiter limiter, Exchange exchange) {
+        if (limiter == null) {
+            return true;
+        }
+        java.util.Optional<GatewayError> over = limiter.admit(
+                limiter.limits().perClient() ? exchange.clientAddress() : "", nanoClock.getAsLong());  // an address costs a string
+        if (over.isPresent()) {
+            exchange.reject(over.get());
+            return false;
+        }
+        exchange.occupies(limiter);
+        return true;
     }
 
     /**

@@ -10,8 +10,11 @@ import java.util.List;
  * @param breaker the breaker's state; {@code none} when the rules set no breaker
  * @param ejected the instances ejected now
  * @param ejectionsTotal how often an instance was ejected since the rules were set
+ * @param retries requests sent to another instance after a 502 or 503, since the rules were set
+ * @param retriesOverBudget retries the budget refused (the caller got the 502 or 503)
  */
-public record ResilienceFigures(Resilience rules, BreakerFigures breaker, List<Ejected> ejected, long ejectionsTotal) {
+public record ResilienceFigures(Resilience rules, BreakerFigures breaker, List<Ejected> ejected, long ejectionsTotal,
+                                long retries, long retriesOverBudget) {
 
     public ResilienceFigures {
         ejected = List.copyOf(ejected);

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -29,7 +30,8 @@ final class ServiceResilience {
 
     private final String service;
     private final Resilience rules;
-    private final CircuitBreaker breaker;       // null: no breaker, only ejection
+    private final CircuitBreaker breaker;       // null: no breaker
+    private final RetryBudget retries;          // null: no retries
     private final byte[] fallbackBody;
     private final AtomicLong ejections = new AtomicLong();
     private final java.util.function.LongSupplier clock;   // the breaker's; ejections go by System.nanoTime(), as picking does
@@ -40,6 +42,7 @@ final class ServiceResilience {
         this.clock = clock;
         long now = clock.getAsLong();
         this.breaker = rules.breaker().on() ? new CircuitBreaker(service, rules.breaker(), now) : null;
+        this.retries = rules.retries().on() ? new RetryBudget(rules.retries().budgetPercent(), now) : null;
         this.fallbackBody = rules.fallback().body().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -49,7 +52,21 @@ final class ServiceResilience {
 
     /** {@link CircuitBreaker#PASSED}, {@link CircuitBreaker#PROBE} or {@link CircuitBreaker#REFUSED}. */
     int admit(long now) {
-        return breaker == null ? CircuitBreaker.PASSED : breaker.admit(now);
+        int pass = breaker == null ? CircuitBreaker.PASSED : breaker.admit(now);
+        if (retries != null && pass != CircuitBreaker.REFUSED) {
+            retries.request(now);
+        }
+        return pass;
+    }
+
+    /**
+     * Whether a request an instance answered {@code status} may go to another instance instead: only
+     * 502 and 503, only when the rules allow retries, only for a request that is safe to send twice
+     * and whose body (it has none) need not be read again, and only within the budget, which it spends.
+     */
+    boolean mayRetry(int status, HttpRequest request, boolean bodiless) {
+        return retries != null && (status == 502 || status == 503) && bodiless && RetryBudget.idempotent(request)
+                && retries.tryRetry(clock.getAsLong());
     }
 
     /** The service a refused request goes to instead; empty when it is answered here. */
@@ -108,6 +125,7 @@ final class ServiceResilience {
         BreakerFigures b = breaker == null
                 ? new BreakerFigures(Resilience.Breaker.NONE, "none", "", 0, 0, 0, 0, 0)
                 : breaker.figures(clock.getAsLong());
-        return new ResilienceFigures(rules, b, ejected, ejections.get());
+        return new ResilienceFigures(rules, b, ejected, ejections.get(), retries == null ? 0 : retries.retriesTotal(),
+                retries == null ? 0 : retries.refusedTotal());
     }
 }

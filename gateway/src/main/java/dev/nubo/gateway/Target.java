@@ -38,10 +38,15 @@ final class Target {
      * each call and keeps the first minimum it meets. Null when no instance has room, or there is none.
      */
     Upstream claim() {
+        return claim(null);
+    }
+
+    /** As {@link #claim()}, passing over {@code except} (the instance a retry leaves); null when no other has room. */
+    Upstream claim(Upstream except) {
         int n = upstreams.length;
         int cap = revision.limit();
         for (int attempt = 0; attempt <= n; attempt++) {
-            Upstream best = leastLoadedWithRoom(cap);
+            Upstream best = leastLoadedWithRoom(cap, except);
             if (best == null) {
                 return null;
             }
@@ -58,7 +63,7 @@ final class Target {
      * (with room or not: a request then waits for a healthy one); when all are ejected, they serve
      * rather than nobody.
      */
-    private Upstream leastLoadedWithRoom(int cap) {
+    private Upstream leastLoadedWithRoom(int cap, Upstream except) {
         int n = upstreams.length;
         if (n == 0) {
             return null;
@@ -70,6 +75,9 @@ final class Target {
         boolean anyIn = false;
         for (int i = 0; i < n; i++) {
             Upstream candidate = upstreams[(start + i) % n];
+            if (candidate == except) {
+                continue;
+            }
             if (candidate.ejection().mayBeOut() && candidate.ejection().out(System.nanoTime())) {
                 passedOver = true;
                 continue;
@@ -85,7 +93,7 @@ final class Target {
             for (int i = 0; i < n; i++) {
                 Upstream candidate = upstreams[(start + i) % n];
                 int load = candidate.inFlight().get();
-                if (load < bestLoad && candidate.hasRoom(cap)) {
+                if (candidate != except && load < bestLoad && candidate.hasRoom(cap)) {
                     best = candidate;
                     bestLoad = load;
                 }

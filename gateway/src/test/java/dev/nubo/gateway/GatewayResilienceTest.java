@@ -131,6 +131,53 @@ class GatewayResilienceTest {
         assertThat(h.gateway.resilience("hello").orElseThrow().ejected()).isEmpty();
     }
 
+    @Test
+    void retriesAnIdempotentRequestOnAnotherInstanceWithinTheBudget() {
+        Harness.Instance bad = h.instance("hello-1", req -> req.response().setStatusCode(503).end("busy"));
+        Harness.Instance good = h.instance("hello-2", req -> req.response().end("ok from 2"));
+        h.route(route("hello", new Resilience(Resilience.Breaker.NONE, Resilience.Fallback.NONE, Resilience.Outliers.NONE,
+                new Resilience.Retries(1)), bad, good));
+
+        // A budget of 1% of a handful of requests is the floor: 3 retries; picking sends nearly every request to hello-1 first.
+        List<Integer> statuses = new java.util.ArrayList<>();
+        for (int i = 0; i < 10 && bad.requests().get() < 4; i++) {
+            statuses.add(h.get("hello.localhost", "/").statusCode());
+        }
+
+        assertThat(bad.requests().get()).isEqualTo(4);
+        assertThat(statuses).containsOnly(200, 503);
+        assertThat(statuses.stream().filter(c -> c == 503).count()).isEqualTo(1);   // the fourth, over the budget
+        assertThat(statuses.getLast()).isEqualTo(503);
+        ResilienceFigures figures = h.gateway.resilience("hello").orElseThrow();
+        assertThat(figures.retries()).isEqualTo(3);
+        assertThat(figures.retriesOverBudget()).isEqualTo(1);
+    }
+
+    @Test
+    void retriesAPostOnlyWithAnIdempotencyKey() {
+        Harness.Instance bad = h.instance("hello-1", req -> req.response().setStatusCode(502).end("broken"));
+        Harness.Instance good = h.instance("hello-2", req -> req.response().end("ok from 2"));
+        h.route(route("hello", new Resilience(Resilience.Breaker.NONE, Resilience.Fallback.NONE, Resilience.Outliers.NONE,
+                new Resilience.Retries(100)), bad, good));
+
+        HttpResponse<String> plain = null;
+        for (int i = 0; i < 10 && bad.requests().get() < 1; i++) {
+            plain = h.send(h.request("hello.localhost", "/").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        }
+        assertThat(plain.statusCode()).isEqualTo(502);
+        assertThat(plain.body()).isEqualTo("broken");
+
+        HttpResponse<String> keyed = null;
+        for (int i = 0; i < 10 && bad.requests().get() < 2; i++) {
+            keyed = h.send(h.request("hello.localhost", "/").header("Idempotency-Key", "k" + i)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        }
+        assertThat(bad.requests().get()).isEqualTo(2);
+        assertThat(keyed.statusCode()).isEqualTo(200);
+        assertThat(keyed.body()).isEqualTo("ok from 2");
+        assertThat(h.gateway.resilience("hello").orElseThrow().retries()).isEqualTo(1);
+    }
+
     private static ServiceRoute route(String service, Resilience resilience, Harness.Instance... instances) {
         return ServiceRoute.single(service, List.of(), RevisionRoute.of(service + "-r1", Duration.ofSeconds(10), 1 << 20,
                 java.util.Arrays.stream(instances).map(Harness.Instance::endpoint).toList())).withResilience(resilience);

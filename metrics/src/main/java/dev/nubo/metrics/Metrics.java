@@ -81,9 +81,11 @@ public final class Metrics implements AutoCloseable {
     /**
      * A service's {@code resilience:} as the gateway applies it: the breaker's state ({@code closed},
      * {@code open}, {@code half-open}, or {@code none} without a breaker), how often it opened and how
-     * many requests it answered in the service's place, and instances ejected now and in all.
+     * many requests it answered in the service's place, instances ejected now and in all, and the
+     * retries sent to another instance and refused by the budget.
      */
-    public record ResilienceState(String service, String breaker, long opened, long refused, int ejected, long ejections) {}
+    public record ResilienceState(String service, String breaker, long opened, long refused, int ejected, long ejections,
+                                  long retries, long retriesOverBudget) {}
 
     private final PrometheusMeterRegistry registry;
     private final GatewayMeters gateway;

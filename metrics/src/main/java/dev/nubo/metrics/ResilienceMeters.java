@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * What the gateway's {@code resilience:} rules did, per service, set at each scrape from the gateway's
  * own counts (as the limits' refusals are): the breaker's state and how often it opened and answered
- * in the service's place, and the instances ejected for failing.
+ * in the service's place, the instances ejected for failing, and the retries.
  */
 final class ResilienceMeters {
 
@@ -42,6 +42,9 @@ final class ResilienceMeters {
             }
             outs.add(MultiGauge.Row.of(tags, s.ejected()));
             counter("nubo.gateway.ejections", "How often one of a service's instances was ejected for failing", s.service()).set(s.ejections());
+            counter("nubo.gateway.retries", "Requests sent to another instance after a 502 or 503 (resilience.retries)", s.service()).set(s.retries());
+            counter("nubo.gateway.retries.over.budget", "Retries the retry budget refused: the caller got the 502 or 503", s.service())
+                    .set(s.retriesOverBudget());
         }
         open.register(opens, true);
         ejected.register(outs, true);

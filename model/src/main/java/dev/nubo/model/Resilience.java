@@ -11,18 +11,38 @@ import java.time.Duration;
  * @param fallback what callers get while the breaker is open; {@link Fallback#NONE}: a 503
  * @param outliers when to take one failing instance out of picking while the others serve
  */
-public record Resilience(Breaker breaker, Fallback fallback, Outliers outliers) {
+public record Resilience(Breaker breaker, Fallback fallback, Outliers outliers, Retries retries) {
 
-    public static final Resilience NONE = new Resilience(Breaker.NONE, Fallback.NONE, Outliers.NONE);
+    public static final Resilience NONE = new Resilience(Breaker.NONE, Fallback.NONE, Outliers.NONE, Retries.NONE);
+
+    /** Rules without retries. */
+    public Resilience(Breaker breaker, Fallback fallback, Outliers outliers) {
+        this(breaker, fallback, outliers, Retries.NONE);
+    }
 
     public Resilience {
+        java.util.Objects.requireNonNull(retries, "retries; pass Retries.NONE for none");
         java.util.Objects.requireNonNull(breaker, "breaker; pass Breaker.NONE for none");
         java.util.Objects.requireNonNull(fallback, "fallback; pass Fallback.NONE for none");
         java.util.Objects.requireNonNull(outliers, "outliers; pass Outliers.NONE for none");
     }
 
     public boolean any() {
-        return breaker.on() || outliers.on();
+        return breaker.on() || outliers.on() || retries.on();
+    }
+
+    /**
+     * An idempotent request without a body (GET, HEAD, PUT, DELETE, OPTIONS, or any with an
+     * {@code Idempotency-Key}) that an instance answers 502 or 503 is sent once more, to another
+     * instance, while retries stay within {@code budgetPercent} of the requests of the last 10 s (at
+     * least 3 in that time), so that retries cannot multiply the load on a failing service.
+     */
+    public record Retries(int budgetPercent) {
+        public static final Retries NONE = new Retries(0);
+
+        public boolean on() {
+            return budgetPercent > 0;
+        }
     }
 
     /**

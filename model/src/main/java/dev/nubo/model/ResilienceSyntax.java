@@ -12,12 +12,13 @@ import java.util.List;
  *   circuitBreaker: {failures: 5, errorRate: 50%, minRequests: 10, window: 10s, openFor: 30s}
  *   fallback: {status: 200, body: '{"items": []}', contentType: application/json}   # or {service: NAME}
  *   outliers: {failures: 5, ejectFor: 30s}
+ *   retries: {budget: 20%}
  * }</pre>
  * A breaker with neither rule opens after 5 failures in a row; a fallback needs a breaker.
  */
 final class ResilienceSyntax {
 
-    private static final List<String> FIELDS = List.of("circuitBreaker", "fallback", "outliers");
+    private static final List<String> FIELDS = List.of("circuitBreaker", "fallback", "outliers", "retries");
     private static final List<String> BREAKER = List.of("failures", "errorRate", "minRequests", "window", "openFor");
     private static final List<String> FALLBACK = List.of("status", "body", "contentType", "service");
     private static final List<String> OUTLIERS = List.of("failures", "ejectFor");
@@ -36,7 +37,17 @@ final class ResilienceSyntax {
             throw DescriptorParser.invalid("nubo.yaml: `resilience.fallback` needs `resilience.circuitBreaker`",
                     "the fallback answers while the breaker is open; add e.g. `circuitBreaker: {failures: 5}`");
         }
-        return new Resilience(breaker, fallback, outliers(node.get("outliers")));
+        return new Resilience(breaker, fallback, outliers(node.get("outliers")), retries(node.get("retries")));
+    }
+
+    private static Resilience.Retries retries(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Resilience.Retries.NONE;
+        }
+        mapping(node, "resilience.retries", List.of("budget"), "e.g. `retries: {budget: 20%}`");
+        int budget = node.hasNonNull("budget") ? percent(node.get("budget"), "resilience.retries.budget",
+                "e.g. `budget: 20%`: retries at most a fifth of the requests of the last 10s") : 20;
+        return new Resilience.Retries(budget);
     }
 
     private static Resilience.Breaker breaker(JsonNode node) {
@@ -44,7 +55,8 @@ final class ResilienceSyntax {
             return Resilience.Breaker.NONE;
         }
         mapping(node, "resilience.circuitBreaker", BREAKER, "e.g. `circuitBreaker: {failures: 5, window: 10s, openFor: 30s}`");
-        int percent = percent(node.get("errorRate"));
+        int percent = percent(node.get("errorRate"), "resilience.circuitBreaker.errorRate",
+                "e.g. `errorRate: 50%`: half the requests within the window failed");
         int failures = whole(node.get("failures"), "resilience.circuitBreaker.failures", percent > 0 ? 0 : 5, 1, 1000,
                 "failed requests in a row that open the breaker");
         int minRequests = whole(node.get("minRequests"), "resilience.circuitBreaker.minRequests", 10, 1, 100_000,
@@ -114,7 +126,7 @@ final class ResilienceSyntax {
     }
 
     /** {@code 50%}, or a number of percent. */
-    private static int percent(JsonNode node) {
+    private static int percent(JsonNode node, String path, String example) {
         if (node == null || node.isNull()) {
             return 0;
         }
@@ -122,8 +134,8 @@ final class ResilienceSyntax {
         String digits = t.endsWith("%") ? t.substring(0, t.length() - 1).trim() : t;
         if (!(node.isTextual() || node.isIntegralNumber()) || !digits.matches("[0-9]{1,3}")
                 || Integer.parseInt(digits) < 1 || Integer.parseInt(digits) > 100) {
-            throw DescriptorParser.invalid("nubo.yaml: `resilience.circuitBreaker.errorRate` must be a percentage from 1% to 100%, found "
-                    + DescriptorParser.describe(node), "e.g. `errorRate: 50%`: half the requests within the window failed");
+            throw DescriptorParser.invalid("nubo.yaml: `" + path + "` must be a percentage from 1% to 100%, found "
+                    + DescriptorParser.describe(node), example);
         }
         return Integer.parseInt(digits);
     }

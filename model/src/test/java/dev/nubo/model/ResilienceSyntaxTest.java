@@ -28,6 +28,8 @@ class ResilienceSyntaxTest {
         assertThat(Descriptor.parse(SERVICE + "resilience: {circuitBreaker: {errorRate: 25}}\n").resilience().breaker().failures()).isZero();
         assertThat(Descriptor.parse(SERVICE + "resilience: {circuitBreaker: {}, fallback: {service: b}}\n").resilience().fallback())
                 .isEqualTo(new Resilience.Fallback(0, "", "", "b"));
+        assertThat(Descriptor.parse(SERVICE + "resilience: {retries: {}}\n").resilience().retries()).isEqualTo(new Resilience.Retries(20));
+        assertThat(Descriptor.parse(SERVICE + "resilience: {retries: {budget: 10%}}\n").resilience().retries().budgetPercent()).isEqualTo(10);
         assertThat(Descriptor.parse(SERVICE).resilience()).isEqualTo(Resilience.NONE);
         assertThat(Descriptor.parse(SERVICE).resilience().any()).isFalse();
     }
@@ -53,6 +55,8 @@ class ResilienceSyntaxTest {
                 .hasMessage("nubo.yaml: `resilience.fallback.service` goes alone");
         assertThatThrownBy(() -> Descriptor.parse(SERVICE + "resilience: {outliers: {ejectFor: 0s}}\n"))
                 .hasMessageContaining("`resilience.outliers.ejectFor` must be between 100ms and 1h");
+        assertThatThrownBy(() -> Descriptor.parse(SERVICE + "resilience: {retries: {budget: 300%}}\n"))
+                .hasMessage("nubo.yaml: `resilience.retries.budget` must be a percentage from 1% to 100%, found '300%'");
         assertThatThrownBy(() -> Descriptor.parse(SERVICE + "resilience: true\n"))
                 .hasMessage("nubo.yaml: `resilience` must be a mapping, found boolean true");
     }

@@ -17,10 +17,11 @@ import java.util.List;
  * @param refusedLastMinute requests answered in the service's place in about the last minute
  * @param fallback what callers get while it is open: {@code 200 application/json} or {@code service NAME}
  * @param outliers the ejection rule, e.g. {@code 5 failures in a row, eject 30s}
+ * @param retries the retry rule, e.g. {@code budget 20%}
  */
 record ResilienceView(String circuitBreaker, String state, String reason, Integer retryAfter, long opened,
                       long refusedLastMinute, long refusedTotal, String fallback, String outliers,
-                      List<Ejected> ejected, long ejectionsTotal) {
+                      List<Ejected> ejected, long ejectionsTotal, String retries, long retriesTotal, long retriesOverBudget) {
 
     /** @param secondsLeft until the instance is back in picking; {@code times}: its ejections in a row */
     record Ejected(String instance, long secondsLeft, int times) {}
@@ -37,6 +38,7 @@ record ResilienceView(String circuitBreaker, String state, String reason, Intege
                 f.breaker().retryAfter() > 0 ? f.breaker().retryAfter() : null, f.breaker().opened(),
                 f.breaker().refusedLastMinute(), f.breaker().refusedTotal(), fallback, outliers,
                 f.ejected().stream().map(e -> new Ejected(e.instance(), Duration.ofMillis(e.leftMillis()).toSeconds(), e.times())).toList(),
-                f.ejectionsTotal());
+                f.ejectionsTotal(), r.retries().on() ? "budget " + r.retries().budgetPercent() + "%" : null, f.retries(),
+                f.retriesOverBudget());
     }
 }

@@ -29,7 +29,7 @@ final class Views {
      * last minute and since they were set; null fields are limits not set.
      */
     record LimitsView(String rate, Integer burst, boolean perClient, Integer concurrency, int inFlight,
-            long overRateLastMinute, long overConcurrencyLastMinute, long refusedTotal) {}
+            long overRateLastMinute, long overConcurrencyLastMinute, long refusedTotal, Map<String, LimitsView> paths) {}
 
     /**
      * @param configured the stored split and tags, as set ({@code latest} unresolved)
@@ -164,7 +164,9 @@ final class Views {
         Descriptor.Limits l = f.limits();
         return new LimitsView(l.rate() > 0 ? l.rateText() : null, l.rate() > 0 ? l.burst() : null, l.perClient(),
                 l.concurrency() > 0 ? l.concurrency() : null, f.inFlight(), f.overRate(), f.overConcurrency(),
-                f.overRateTotal() + f.overConcurrencyTotal());
+                f.overRateTotal() + f.overConcurrencyTotal(),
+                f.paths().isEmpty() ? null : f.paths().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, e -> limits(e.getValue()), (a, b) -> a, java.util.LinkedHashMap::new)));
     }
 
     private Counts counts(String service, TrafficPlan plan) {
