@@ -28,6 +28,8 @@ final class ServiceResilience {
     /** The header a fallback answer carries, so that a caller (and a test) can tell it from the service's. */
     static final String FALLBACK_HEADER = "Nubo-Fallback";
 
+    private static final java.util.function.BooleanSupplier NOT_ASKED = () -> true;
+
     private final String service;
     private final Resilience rules;
     private final CircuitBreaker breaker;       // null: no breaker
@@ -107,7 +109,8 @@ final class ServiceResilience {
             return;
         }
         boolean failed = status >= 500 && status != 501 && status != 505;
-        if (upstream.ejection().record(failed, rule, now, () -> target.othersServe(upstream, now))) {
+        java.util.function.BooleanSupplier othersServe = failed ? () -> target.othersServe(upstream, now) : NOT_ASKED;  // no lambda per success
+        if (upstream.ejection().record(failed, rule, now, othersServe)) {
             ejections.incrementAndGet();
         }
     }
