@@ -24,6 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class CircuitBreaker {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CircuitBreaker.class);
+
     static final int REFUSED = 0;
     static final int PASSED = 1;
     static final int PROBE = 2;
@@ -142,6 +144,7 @@ final class CircuitBreaker {
         opened.incrementAndGet();
         state = State.OPEN;
         probing.set(false);
+        log.warn("{}'s circuit breaker opened for {}: {}", service, dev.nubo.model.Quantities.formatDuration(rule.openFor()), why);
     }
 
     private synchronized void halfOpen(long now) {
@@ -157,6 +160,7 @@ final class CircuitBreaker {
         since = now;
         state = State.CLOSED;
         probing.set(false);
+        log.info("{}'s circuit breaker closed: a probe succeeded", service);
     }
 
     private static String from(String instance) {

@@ -110,7 +110,6 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private boolean limitChecked;            // the service's limits have had theirs
     private ServiceLimiter limiter;          // whose concurrency this request counts toward; released once, in finish()
     private ServiceLimiter pathLimiter;      // and a limits.paths entry's, when one applies
-    private boolean resilienceChecked;       // the service's circuit breaker has had its say
     private ServiceResilience resilience;    // told how the request ended, once, in finish(); null: nobody is
     private int breakerPass;                 // how the breaker let it through: CircuitBreaker.PASSED or PROBE
     private boolean retried;                 // sent again to another instance after a 502/503 (once at most)
@@ -248,11 +247,12 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         }
     }
 
-    /** True the first time only: the breaker sees each request once, whatever reroutes follow. */
-    boolean firstResilienceCheck() {
-        boolean first = !resilienceChecked;
-        resilienceChecked = true;
-        return first;
+    /**
+     * Whether a breaker let the request through already: it sees each request once, whatever reroutes
+     * follow. One it refused and sent to a fallback service is asked again when rerouted.
+     */
+    boolean guarded() {
+        return resilience != null;
     }
 
     /** The request went past {@code resilience}'s breaker as {@code pass}; it is told how the request and its instances end. */

@@ -297,7 +297,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The request path, in order: front door (APIs: their routes, authorizers, usage plans, CORS; once
-     * per request), route, guard (private services), service limits (rate, concurrency), tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
+     * per request), route, guard (private services), service limits (rate, concurrency, per path), resilience (circuit
+     * breaker, fallback), tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
      * A held request whose revision left the table comes back here, past the front door.
      */
     private void dispatch(Exchange exchange) {
@@ -389,7 +390,7 @@ public final class Gateway implements AutoCloseable {
      */
     private Routes.Match resilient(Routes.Match match, Exchange exchange) {
         ServiceResilience r = resiliences.get(match.route().name());
-        if (r == null || !exchange.firstResilienceCheck()) {
+        if (r == null || exchange.guarded()) {
             return match;
         }
         long now = nanoClock.getAsLong();

@@ -29,6 +29,7 @@ final class ServiceResilience {
     static final String FALLBACK_HEADER = "Nubo-Fallback";
 
     private static final java.util.function.BooleanSupplier NOT_ASKED = () -> true;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServiceResilience.class);
 
     private final String service;
     private final Resilience rules;
@@ -112,6 +113,9 @@ final class ServiceResilience {
         java.util.function.BooleanSupplier othersServe = failed ? () -> target.othersServe(upstream, now) : NOT_ASKED;  // no lambda per success
         if (upstream.ejection().record(failed, rule, now, othersServe)) {
             ejections.incrementAndGet();
+            log.warn("{}: instance {} ejected for {} after {} failed requests in a row (ejection {} in a row)", service, upstream.instanceId(),
+                    dev.nubo.model.Quantities.formatDuration(java.time.Duration.ofNanos(upstream.ejection().leftNanos(now))), rule.failures(),
+                    upstream.ejection().times());
         }
     }
 
