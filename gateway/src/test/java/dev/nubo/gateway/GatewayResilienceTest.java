@@ -118,6 +118,22 @@ class GatewayResilienceTest {
     }
 
     @Test
+    void anInstanceThatRefusesConnectionsIsEjectedEvenThoughAnotherServedTheRequest() {
+        Endpoint refusing = Harness.refusing("hello-1");
+        Harness.Instance good = h.instance("hello-2", req -> req.response().end("ok"));
+        h.route(ServiceRoute.single("hello", List.of(), RevisionRoute.of("hello-r1", Duration.ofSeconds(10), 1 << 20,
+                List.of(refusing, good.endpoint()))).withResilience(new Resilience(Resilience.Breaker.NONE, Resilience.Fallback.NONE,
+                new Resilience.Outliers(1, Duration.ofHours(1)))));
+
+        for (int i = 0; i < 20 && h.gateway.resilience("hello").orElseThrow().ejectionsTotal() == 0; i++) {
+            assertThat(h.get("hello.localhost", "/").statusCode()).isEqualTo(200);
+        }
+
+        assertThat(h.gateway.resilience("hello").orElseThrow().ejected()).extracting(ResilienceFigures.Ejected::instance)
+                .containsExactly("hello-1");
+    }
+
+    @Test
     void neverEjectsTheLastInstance() {
         Harness.Instance bad = h.instance("hello-1", req -> req.response().setStatusCode(500).end("boom"));
         h.route(route("hello", new Resilience(Resilience.Breaker.NONE, Resilience.Fallback.NONE,
