@@ -25,6 +25,9 @@
 #   RESULTS [bench/results/gateway-<time>]   where raw outputs go
 #   NUBO_JAVA_OPTS        extra JVM options for the Nubo server only (e.g. -XX:+UseParallelGC)
 #   METRICS [on]          the server's --metrics: off to measure what the gateway's per-request meters cost
+#   GOVERNANCE [0]        1: the upstream service sets limits (a rate and a concurrency far above the load, a
+#                         limits.paths entry) and resilience (circuit breaker, outlier ejection, retries), none
+#                         of which ever refuses: what the checks cost on every request (issue 15's 10 % target)
 #   API [0]               1: a fourth path, the same upstream behind an API (an OpenAPI document deployed with
 #                         `nubo api deploy`) whose operation needs an API key (with a usage plan: the rate
 #                         limiter runs on every request, its rate far above the load) and a JWT (RS256,
@@ -42,6 +45,7 @@ WARMUP=$(int_env WARMUP 3 0 600)
 GATEWAY_WARMUP=$(int_env GATEWAY_WARMUP 15 0 600)
 PROFILE=$(int_env PROFILE 0 0 1)
 API=$(int_env API 0 0 1)
+GOVERNANCE=$(int_env GOVERNANCE 0 0 1)
 RATE=$(int_env RATE 3000 0 1000000)
 METRICS="${METRICS:-on}"
 [ "$METRICS" = on ] || [ "$METRICS" = off ] || bench_die "METRICS must be on or off (got '$METRICS')"
@@ -77,6 +81,12 @@ env:
 scale: {min: 1, max: 1}
 drainTimeout: 1s
 EOF
+if [ "$GOVERNANCE" = 1 ]; then
+  cat >>"$app/nubo.yaml" <<EOF
+limits: {rate: 1000000/s, burst: 1000000, concurrency: 100000, paths: {/never: {rate: 1/s}}}
+resilience: {circuitBreaker: {failures: 5, errorRate: 50%}, outliers: {failures: 5}, retries: {budget: 20%}}
+EOF
+fi
 # Each instance templates its own config with its $PORT; pid and temp files in its own run dir.
 cat >"$app/start.sh" <<'EOF'
 set -eu

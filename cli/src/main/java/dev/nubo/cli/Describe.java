@@ -49,6 +49,7 @@ final class Describe extends ClientCommand {
                 + s.pinned().map(p -> " (pinned to " + p + " until the next deploy)").orElse(""));
         out.println("Paths:     " + (s.paths().isEmpty() ? "-" : String.join(", ", s.paths())));
         out.println("Limits:    " + s.limits().text());
+        s.resilience().lines().forEach(out::println);
         out.println("Created:   " + Human.when(s.createdAt(), now));
         out.println();
         Routes.section(s, out);

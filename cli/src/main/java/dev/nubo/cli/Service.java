@@ -14,7 +14,7 @@ import java.util.Optional;
  */
 record Service(String name, String url, String runtime, String servingRevision, String latestRevision,
         String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-        Routing traffic, List<Revision> revisions, List<Event> events, Limits limits) {
+        Routing traffic, List<Revision> revisions, List<Event> events, Limits limits, ResilienceState resilience) {
 
     Service {
         url = orEmpty(url);
@@ -29,18 +29,20 @@ record Service(String name, String url, String runtime, String servingRevision, 
         revisions = revisions == null ? List.of() : revisions;
         events = events == null ? List.of() : events;
         limits = limits == null ? Limits.NONE : limits;
+        resilience = resilience == null ? ResilienceState.NONE : resilience;
     }
 
     /** The limits the gateway enforces for the service (rate and burst, concurrency) and what they refused lately. */
     record Limits(String rate, Integer burst, boolean perClient, Integer concurrency, int inFlight,
-                  long overRateLastMinute, long overConcurrencyLastMinute, long refusedTotal) {
+                  long overRateLastMinute, long overConcurrencyLastMinute, long refusedTotal, java.util.Map<String, Limits> paths) {
 
-        static final Limits NONE = new Limits(null, null, false, null, 0, 0, 0, 0);
+        static final Limits NONE = new Limits(null, null, false, null, 0, 0, 0, 0, null);
 
         Limits {
             rate = rate == null ? "" : rate;
             burst = burst == null ? 0 : burst;
             concurrency = concurrency == null ? 0 : concurrency;
+            paths = paths == null ? java.util.Map.of() : paths;
         }
 
         /**
@@ -55,6 +57,7 @@ record Service(String name, String url, String runtime, String servingRevision, 
             if (concurrency > 0) {
                 parts.add("concurrency " + concurrency + " (" + inFlight + " in flight) — " + refused(overConcurrencyLastMinute));
             }
+            paths.forEach((key, p) -> parts.add("on " + key + ": " + p.text()));
             return parts.isEmpty() ? "none" : String.join("; ", parts);
         }
 

@@ -44,12 +44,35 @@ class DescribeTest {
                 Samples.revision("hello-java-00002", "READY", true, ""), "")
                 .replace("\"paths\": [\"/hello\"],", """
                         "paths": ["/hello"], "limits": {"rate": "100/s", "burst": 200, "perClient": false, "concurrency": 50,
-                         "inFlight": 3, "overRateLastMinute": 37, "overConcurrencyLastMinute": 0, "refusedTotal": 40},""")));
+                         "inFlight": 3, "overRateLastMinute": 37, "overConcurrencyLastMinute": 0, "refusedTotal": 40,
+                         "paths": {"/search": {"rate": "10/s", "burst": 10, "perClient": false, "concurrency": null, "inFlight": 0,
+                          "overRateLastMinute": 2, "overConcurrencyLastMinute": 0, "refusedTotal": 2, "paths": null}}},""")));
 
         Run run = CannedApi.run(api.env(home), "describe", "hello-java");
 
         assertThat(run.out()).contains("Limits:    rate 100/s burst 200 — 37 refused in the last minute; "
-                + "concurrency 50 (3 in flight) — none refused in the last minute\n");
+                + "concurrency 50 (3 in flight) — none refused in the last minute; on /search: rate 10/s burst 10 — 2 refused in the last minute\n");
+    }
+
+    @Test
+    void showsTheOpenBreakerWhyAndTheEjectedInstances() {
+        api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002",
+                Samples.revision("hello-java-00002", "READY", true, ""), "")
+                .replace("\"paths\": [\"/hello\"],", """
+                        "paths": ["/hello"], "resilience": {"circuitBreaker": "5 failures in a row, open 30s", "state": "open",
+                         "reason": "5 requests in a row failed, the last with 503", "retryAfter": 27, "opened": 1,
+                         "refusedLastMinute": 12, "refusedTotal": 12, "fallback": "200 application/json",
+                         "outliers": "3 failures in a row, eject 30s", "ejected": [{"instance": "hello-java-00002-abcde",
+                         "secondsLeft": 20, "times": 1}], "ejectionsTotal": 2, "retries": "budget 20%", "retriesTotal": 4,
+                         "retriesOverBudget": 1},""")));
+
+        Run run = CannedApi.run(api.env(home), "describe", "hello-java");
+
+        assertThat(run.out()).contains("Breaker:   open for 27s more — 5 requests in a row failed, the last with 503 "
+                + "(5 failures in a row, open 30s; fallback 200 application/json); 12 answered in its place in the last minute\n");
+        assertThat(run.out()).contains("Ejection:  ejected hello-java-00002-abcde (20s left, ejection 1 in a row) "
+                + "(3 failures in a row, eject 30s); 2 ejection(s) in all\n");
+        assertThat(run.out()).contains("Retries:   4 sent to another instance, 1 over the budget (budget 20%)\n");
     }
 
     @Test

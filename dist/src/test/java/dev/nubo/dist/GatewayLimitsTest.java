@@ -67,11 +67,16 @@ class GatewayLimitsTest {
         assertThat(refused.err()).contains("`limits.rate` must be a count per time, found 'fast'", "rate: 100/s");
 
         // One a minute, two in hand: the third request within the minute is refused, however slow the machine.
-        Path dir = TestNubo.app(apps, "capped", SampleApps.echoYaml("capped", "limits: {rate: 1/m, burst: 2}\n"),
+        // /search has a bucket of its own besides (one in hand): its second request is refused there.
+        Path dir = TestNubo.app(apps, "capped", SampleApps.echoYaml("capped",
+                        "limits: {rate: 1/m, burst: 2, paths: {/search: {rate: 1/m, burst: 1}}}\n"),
                 Map.of("app.py", SampleApps.echo("v1")));
         TestNubo.CliResult deploy = nubo.nubo("deploy", dir.toString());
         assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
-        assertThat(nubo.get("capped", "/").statusCode()).isEqualTo(200);
+        assertThat(nubo.get("capped", "/search?q=x").statusCode()).isEqualTo(200);
+        HttpResponse<String> search = nubo.get("capped", "/search/more");
+        assertThat(search.statusCode()).isEqualTo(429);
+        assertThat(Json.mapper().readTree(search.body()).get("error").get("message").asText()).startsWith("capped on /search takes at most 1/m (burst 1)");
         assertThat(nubo.get("capped", "/").statusCode()).isEqualTo(200);
         HttpResponse<String> third = nubo.get("capped", "/");
 
@@ -80,9 +85,44 @@ class GatewayLimitsTest {
         assertThat(Json.mapper().readTree(third.body()).get("error").get("message").asText()).startsWith("capped takes at most 1/m (burst 2)");
         HttpResponse<String> view = nubo.api("GET", "/v1/services/capped", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody());
         assertThat(Json.mapper().readTree(view.body()).get("limits").get("refusedTotal").asLong()).isEqualTo(1);
-        assertThat(nubo.nubo("describe", "capped").out()).contains("Limits:    rate 1/m burst 2 — ");
+        assertThat(nubo.nubo("describe", "capped").out()).contains("Limits:    rate 1/m burst 2 — ", "; on /search: rate 1/m burst 1 — 1 refused");
         assertThat(nubo.api("GET", "/metrics", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody()).body())
-                .contains("nubo_gateway_limit_refused_total{limit=\"rate\",service=\"capped\"} 1.0");
+                .contains("nubo_gateway_limit_refused_total{limit=\"rate\",service=\"capped\"} 1.0",
+                        "nubo_gateway_limit_refused_total{limit=\"rate on /search\",service=\"capped\"} 1.0");
+    }
+
+    @Test
+    void aFailingServiceOpensItsBreakerAnd503sAtOnceVisibleInTheApiDescribeAndMetrics() throws Exception {
+        Path bad = TestNubo.app(apps, "brittle", SampleApps.echoYaml("brittle", "resilience: {circuitBreaker: {failures: lots}}\n"),
+                Map.of("app.py", SampleApps.echo("v1")));
+        TestNubo.CliResult refused = nubo.nubo("deploy", bad.toString());
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.err()).contains("`resilience.circuitBreaker.failures` must be a whole number from 1 to 1000, found 'lots'");
+
+        // /unready always answers 503: two in a row open the breaker for an hour, however slow the machine.
+        Path dir = TestNubo.app(apps, "fragile", SampleApps.echoYaml("fragile",
+                        "resilience: {circuitBreaker: {failures: 2, openFor: 1h}, outliers: {failures: 3}, retries: {budget: 20%}}\n"),
+                Map.of("app.py", SampleApps.echo("v1")));
+        TestNubo.CliResult deploy = nubo.nubo("deploy", dir.toString());
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        assertThat(nubo.get("fragile", "/unready").statusCode()).isEqualTo(503);
+        assertThat(nubo.get("fragile", "/unready").statusCode()).isEqualTo(503);
+        HttpResponse<String> open = nubo.get("fragile", "/");
+
+        assertThat(open.statusCode()).isEqualTo(503);
+        assertThat(open.headers().firstValue("retry-after")).isPresent();
+        JsonNode error = Json.mapper().readTree(open.body()).get("error");
+        assertThat(error.get("code").asText()).isEqualTo("service.circuit_open");
+        assertThat(error.get("message").asText()).startsWith("fragile's circuit breaker is open: 2 requests in a row failed, the last with 503 from fragile-00001-");
+        HttpResponse<String> view = nubo.api("GET", "/v1/services/fragile", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody());
+        JsonNode resilience = Json.mapper().readTree(view.body()).get("resilience");
+        assertThat(resilience.get("state").asText()).isEqualTo("open");
+        assertThat(resilience.get("refusedTotal").asLong()).isEqualTo(1);
+        assertThat(nubo.nubo("describe", "fragile").out()).contains("Breaker:   open for ", "(2 failures in a row, open 1h)",
+                "Ejection:  no instance ejected (3 failures in a row, eject 30s)",
+                "Retries:   0 sent to another instance, 0 over the budget (budget 20%)");   // one instance: none other to retry on
+        assertThat(nubo.api("GET", "/metrics", nubo.server().adminToken(), HttpRequest.BodyPublishers.noBody()).body())
+                .contains("nubo_gateway_breaker_open{service=\"fragile\"} 1.0", "nubo_gateway_breaker_refused_total{service=\"fragile\"} 1.0");
     }
 
     @Test

@@ -114,6 +114,10 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private boolean admitted;                // the front door has had its say
     private boolean limitChecked;            // the service's limits have had theirs
     private ServiceLimiter limiter;          // whose concurrency this request counts toward; released once, in finish()
+    private ServiceLimiter pathLimiter;      // and a limits.paths entry's, when one applies
+    private ServiceResilience resilience;    // told how the request ended, once, in finish(); null: nobody is
+    private int breakerPass;                 // how the breaker let it through: CircuitBreaker.PASSED or PROBE
+    private boolean retried;                 // sent again to another instance after a 502/503 (once at most)
     private final String upgrade;            // the protocol a caller asks to switch to (WebSocket), or null
     private boolean tunnel;                  // switched: bytes pass both ways as they come
     private long tunnelActiveNanos;          // when a byte last passed through the tunnel
@@ -239,9 +243,27 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         return first;
     }
 
-    /** The request counts toward {@code limiter}'s concurrency until it ends. */
+    /** The request counts toward {@code limiter}'s concurrency until it ends (its path's limiter's, then the service's). */
     void occupies(ServiceLimiter limiter) {
-        this.limiter = limiter;
+        if (this.limiter == null) {
+            this.limiter = limiter;
+        } else {
+            this.pathLimiter = limiter;
+        }
+    }
+
+    /**
+     * Whether a breaker let the request through already: it sees each request once, whatever reroutes
+     * follow. One it refused and sent to a fallback service is asked again when rerouted.
+     */
+    boolean guarded() {
+        return resilience != null;
+    }
+
+    /** The request went past {@code resilience}'s breaker as {@code pass}; it is told how the request and its instances end. */
+    void guardedBy(ServiceResilience resilience, int pass) {
+        this.resilience = resilience;
+        this.breakerPass = pass;
     }
 
     /** The front door sends this request on as {@code forward} says: a new target, headers both ways. */
@@ -483,6 +505,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
      */
     private void onConnectFailed(Upstream failed, Throwable cause) {
         long pauseNanos = failed.limit().failed(System.nanoTime(), attemptStart);  // a fact about the instance, whoever still waits
+        if (resilience != null) {
+            resilience.instanceEnded(failed, target, 503, System.nanoTime());
+        }
         Demand demand = failed.demand();
         loop.eventLoop().schedule(demand::dispatch, Math.max(1_000_000, pauseNanos), TimeUnit.NANOSECONDS);
         if (phase != Phase.CONNECTING) {
@@ -513,10 +538,12 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         upstreamConnection = (UpstreamConnection) channel.pipeline().last();
         upstreamConnection.attach(this);
         HttpHeaders headers = request.headers();
-        if (settings.tracer().get() != Tracer.NONE) {
-            callerTraceparent = headers.get(Forwarding.TRACEPARENT);
+        if (!retried) {  // a retry sends the headers as they went the first time
+            if (settings.tracer().get() != Tracer.NONE) {
+                callerTraceparent = headers.get(Forwarding.TRACEPARENT);
+            }
+            upstreamTraceparent = Forwarding.toUpstream(headers, clientAddress(), requestId, connection.secure());
         }
-        upstreamTraceparent = Forwarding.toUpstream(headers, clientAddress(), requestId, connection.secure());
         if (!removeRequestHeaders.isEmpty()) {
             removeRequestHeaders.forEach(headers::remove);
         }
@@ -532,6 +559,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         }
         channel.write(request);
         headSent = true;
+        if (retried) {
+            writeBody(LastHttpContent.EMPTY_LAST_CONTENT);  // the caller's end went to the first instance
+        }
         if (readAhead != null) {
             for (HttpContent c = readAhead.poll(); c != null; c = readAhead.poll()) {
                 writeBody(c);
@@ -662,6 +692,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         if (phase != Phase.SENDING) {
             return;
         }
+        if (resilience != null && head.status().code() >= 502 && head.status().code() <= 503 && retryElsewhere(head.status().code())) {
+            return;
+        }
         phase = Phase.STREAMING;
         upstream.limit().answered(upstream.inFlight().get());
         if (roomNanos != 0) {
@@ -697,6 +730,41 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         caller.write(head, caller.voidPromise());  // flushed once the instance's read is over: the caller sees the head now (SSE)
+    }
+
+    /**
+     * The instance answered 502 or 503 to a request that may be sent again ({@link ServiceResilience#mayRetry}):
+     * one without a body, sent whole, while nobody waits for the revision and another instance has
+     * room. The answer is dropped with its connection (its body unread), and the request goes to the
+     * other instance, once; the deadline still counts from receipt.
+     */
+    private boolean retryElsewhere(int code) {
+        if (retried || !upstreamRequestEnded || !clientBodyEnded || bodyBytes > 0 || chunkedBody || upgrade != null
+                || request instanceof io.netty.handler.codec.http.FullHttpRequest || target.demand().waiting() > 0) {
+            return false;
+        }
+        Upstream other = target.claim(upstream);
+        if (other == null) {
+            return false;
+        }
+        if (!resilience.mayRetry(code, request, true)) {
+            other.unclaim();
+            return false;
+        }
+        retried = true;
+        long now = System.nanoTime();
+        resilience.instanceEnded(upstream, target, code, now);
+        upstreamConnection.detach();
+        pool.release(upstreamChannel, false, now);
+        upstreamChannel = null;
+        headSent = false;
+        upstreamRequestEnded = false;
+        Upstream left = upstream;
+        upstream = null;
+        left.release();
+        cancelDeadline();
+        proxy(other);
+        return true;
     }
 
     /**
@@ -888,10 +956,22 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             pool.release(upstreamChannel, clean, System.nanoTime());
             upstreamChannel = null;
         }
+        if (resilience != null) {
+            long now = System.nanoTime();
+            if (upstream != null) {
+                resilience.instanceEnded(upstream, target, finalStatus, now);
+            }
+            resilience.ended(finalStatus, breakerPass, instance);
+            resilience = null;
+        }
         releaseUpstream();
         if (limiter != null) {
             limiter.release();
             limiter = null;
+            if (pathLimiter != null) {
+                pathLimiter.release();
+                pathLimiter = null;
+            }
         }
         long tookNanos = System.nanoTime() - startNanos;
         if (target != null) {

@@ -112,6 +112,7 @@ public final class Gateway implements AutoCloseable {
     private final ConcurrentHashMap<String, Demand> demands = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> splitCursors = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, ServiceLimiter> limiters = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, ServiceResilience> resiliences = new ConcurrentHashMap<>();
     volatile java.util.function.LongSupplier nanoClock = System::nanoTime;   // tests freeze it
     private final SiteFiles siteFiles = new SiteFiles();
     private volatile Consumer<String> onHold = revision -> {};
@@ -302,7 +303,8 @@ public final class Gateway implements AutoCloseable {
 
     /**
      * The request path, in order: front door (APIs: their routes, authorizers, usage plans, CORS; once
-     * per request), route, guard (private services), service limits (rate, concurrency), tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
+     * per request), route, guard (private services), service limits (rate, concurrency, per path), resilience (circuit
+     * breaker, fallback), tag/split, limit, claim or hold, proxy; record runs when the exchange ends.
      * A held request whose revision left the table comes back here, past the front door.
      */
     private void dispatch(Exchange exchange) {
@@ -336,13 +338,18 @@ public final class Gateway implements AutoCloseable {
         }
         ServiceLimiter limiter = limiters.isEmpty() ? null : limiters.get(route.name());
         if (limiter != null && exchange.firstLimitCheck()) {  // a rerouted held request keeps its admission
-            java.util.Optional<GatewayError> over = limiter.admit(
-                    limiter.limits().perClient() ? exchange.clientAddress() : "", nanoClock.getAsLong());  // an address costs a string
-            if (over.isPresent()) {
-                exchange.reject(over.get());
+            ServiceLimiter onPath = limiter.hasPaths()
+                    ? limiter.onPath(exchange.request().method().name(), path(exchange.request().uri())) : null;
+            if (!admit(onPath, exchange) || !admit(limiter, exchange)) {  // the path's first: a refusal there spends none of the service's
                 return;
             }
-            exchange.occupies(limiter);
+        }
+        if (!resiliences.isEmpty()) {  // the one check a gateway without resilience rules pays
+            match = resilient(match, exchange);
+            if (match == null) {
+                return;
+            }
+            route = match.route();
         }
         Target target = match.pinned() != null ? match.pinned() : byTagOrSplit(route, exchange.request());
         if (target == null) {
@@ -368,6 +375,49 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** False, with the refusal sent, when {@code limiter} refuses the request; else it counts there until it ends. */
+    private boolean admit(ServiceLimiter limiter, Exchange exchange) {
+        if (limiter == null) {
+            return true;
+        }
+        java.util.Optional<GatewayError> over = limiter.admit(
+                limiter.limits().perClient() ? exchange.clientAddress() : "", nanoClock.getAsLong());  // an address costs a string
+        if (over.isPresent()) {
+            exchange.reject(over.get());
+            return false;
+        }
+        exchange.occupies(limiter);
+        return true;
+    }
+
+    /**
+     * The circuit breaker's say ({@link ServiceResilience}): the same match; the fallback service's,
+     * past its guard; or null when the request was answered here (503, or the fixed fallback).
+     */
+    private Routes.Match resilient(Routes.Match match, Exchange exchange) {
+        ServiceResilience r = resiliences.get(match.route().name());
+        if (r == null || exchange.guarded()) {
+            return match;
+        }
+        long now = nanoClock.getAsLong();
+        int pass = r.admit(now);
+        if (pass != CircuitBreaker.REFUSED) {
+            exchange.guardedBy(r, pass);
+            return match;
+        }
+        Routes.Match other = r.fallbackService().isEmpty() ? null : routes.service(r.fallbackService());
+        if (other == null) {
+            r.refuse(exchange, now);
+            return null;
+        }
+        java.util.Optional<FrontDoor.Answer> refused = guard.refuse(other.route().name(), exchange);
+        if (refused.isPresent()) {
+            exchange.answer(refused.get());
+            return null;
+        }
+        return other;
+    }
+
     /** A {@code Nubo-Tag} header naming one of the service's tags picks that revision (gray release); else the split. */
     private static Target byTagOrSplit(Route route, HttpRequest request) {
         if (route.tagged()) {
@@ -385,8 +435,30 @@ public final class Gateway implements AutoCloseable {
         return Optional.ofNullable(limiters.get(service)).map(l -> l.figures(nanoClock.getAsLong()));
     }
 
+    /** A service's circuit breaker and ejected instances; empty when it sets no {@code resilience:} (or is not routed). */
+    public Optional<ResilienceFigures> resilience(String service) {
+        ServiceResilience r = resiliences.get(service);
+        if (r == null) {
+            return Optional.empty();
+        }
+        Routes now = routes;
+        Routes.Match match = now.service(service);
+        java.util.List<Target> targets = match == null ? java.util.List.of() : match.route().service().revisions().keySet().stream()
+                .map(now::target).filter(java.util.Objects::nonNull).toList();
+        return Optional.of(r.figures(targets, System.nanoTime()));
+    }
+
     private Routes index(RouteTable table) {
         splitCursors.keySet().retainAll(table.services().keySet());
+        resiliences.keySet().retainAll(table.services().keySet());
+        table.services().values().forEach(s -> {
+            ServiceResilience now = resiliences.get(s.service());
+            if (!s.resilience().any()) {
+                resiliences.remove(s.service());
+            } else if (now == null || !now.rules().equals(s.resilience())) {
+                resiliences.put(s.service(), new ServiceResilience(s.service(), s.resilience(), () -> nanoClock.getAsLong()));
+            }
+        });
         limiters.keySet().retainAll(table.services().keySet());
         table.services().values().forEach(s -> {
             if (!s.limits().any()) {

@@ -78,6 +78,15 @@ record GatewayError(int status, String code, String message, String hint, int re
                 "retry later; the owner sets `limits.concurrency` in nubo.yaml", 1);
     }
 
+    /** The service's circuit breaker is open (or half-open, its one probe already out): answered at once. */
+    static GatewayError circuitOpen(String service, boolean probing, String why, int retryAfter) {
+        return new GatewayError(503, "service.circuit_open",
+                service + (probing ? " is being probed after failing: " : "'s circuit breaker is open: ") + why
+                        + "; requests are answered here until a probe succeeds, in " + retryAfter + "s",
+                "retry after Retry-After; `nubo describe " + service + "` shows the breaker, `nubo logs " + service
+                        + "` why it fails; the owner sets `resilience.circuitBreaker` in nubo.yaml", retryAfter);
+    }
+
     static GatewayError timeout(String service, Duration timeout) {
         return new GatewayError(504, "gateway.timeout",
                 service + " did not answer within " + Quantities.formatDuration(timeout),

@@ -22,6 +22,7 @@ final class InFlight {
     static final class Slots {
         private final AtomicInteger inFlight = new AtomicInteger();
         private final AdaptiveLimit limit;
+        private final Ejection ejection = new Ejection();
         private final ConcurrentLinkedQueue<CompletableFuture<Void>> idle = new ConcurrentLinkedQueue<>();
 
         Slots(AdaptiveLimit limit) {
@@ -34,6 +35,11 @@ final class InFlight {
 
         AdaptiveLimit limit() {
             return limit;
+        }
+
+        /** Whether the instance is out of picking for failing ({@code resilience.outliers}). */
+        Ejection ejection() {
+            return ejection;
         }
 
         /** A request ended (or a claimed slot went unused); the instance is idle when that was the last one. */

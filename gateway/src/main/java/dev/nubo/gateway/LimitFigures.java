@@ -9,6 +9,13 @@ import dev.nubo.model.Descriptor;
  *
  * @param overRate requests answered 429 in about the last minute
  * @param overConcurrency requests answered 503 in about the last minute
+ * @param paths the figures of each {@code limits.paths} entry, by its key ({@code /search}, {@code POST /orders})
  */
 public record LimitFigures(Descriptor.Limits limits, int inFlight, long overRate, long overConcurrency,
-                           long overRateTotal, long overConcurrencyTotal) {}
+                           long overRateTotal, long overConcurrencyTotal, java.util.Map<String, LimitFigures> paths) {
+
+    public LimitFigures(Descriptor.Limits limits, int inFlight, long overRate, long overConcurrency, long overRateTotal,
+                        long overConcurrencyTotal) {
+        this(limits, inFlight, overRate, overConcurrency, overRateTotal, overConcurrencyTotal, java.util.Map.of());
+    }
+}

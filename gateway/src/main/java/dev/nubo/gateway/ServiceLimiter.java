@@ -35,10 +35,27 @@ final class ServiceLimiter {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final MinuteCount overRate;
     private final MinuteCount overConcurrency;
+    private final PathLimit[] paths;        // limits.paths, longest prefix first; empty for most services
+
+    /** A {@code limits.paths} entry: requests whose method (if given) and path prefix match have these limits too. */
+    private record PathLimit(String key, String method, String prefix, ServiceLimiter limiter) {
+        boolean matches(String requestMethod, String path) {
+            return (method.isEmpty() || method.equals(requestMethod))
+                    && (prefix.equals("/") || path.equals(prefix) || (path.startsWith(prefix) && path.charAt(prefix.length()) == '/'));
+        }
+    }
 
     ServiceLimiter(String service, Descriptor.Limits limits, long now) {
         this.service = service;
         this.limits = limits;
+        this.paths = limits.paths().entrySet().stream()
+                .map(e -> {
+                    int space = e.getKey().indexOf(' ');
+                    return new PathLimit(e.getKey(), space < 0 ? "" : e.getKey().substring(0, space), e.getKey().substring(space + 1),
+                            new ServiceLimiter(service + " on " + e.getKey(), e.getValue(), now));
+                })
+                .sorted(java.util.Comparator.comparingInt((PathLimit p) -> -p.prefix().length()).thenComparing(p -> p.method().isEmpty()))
+                .toArray(PathLimit[]::new);
         this.shared = limits.rate() > 0 ? new TokenBucket(limits.rate(), limits.burst(), now) : null;
         this.overRate = new MinuteCount(now);
         this.overConcurrency = new MinuteCount(now);
@@ -72,6 +89,20 @@ final class ServiceLimiter {
         return Optional.empty();
     }
 
+    /** The limiter of the {@code limits.paths} entry that applies to a request, or null (as for most requests). */
+    ServiceLimiter onPath(String method, String path) {
+        for (PathLimit p : paths) {
+            if (p.matches(method, path)) {
+                return p.limiter();
+            }
+        }
+        return null;
+    }
+
+    boolean hasPaths() {
+        return paths.length > 0;
+    }
+
     /** An admitted request ended. */
     void release() {
         if (limits.concurrency() > 0) {
@@ -80,8 +111,16 @@ final class ServiceLimiter {
     }
 
     LimitFigures figures(long now) {
+        java.util.Map<String, LimitFigures> byPath = new java.util.LinkedHashMap<>();
+        limits.paths().keySet().forEach(key -> {
+            for (PathLimit p : paths) {
+                if (p.key().equals(key)) {
+                    byPath.put(key, p.limiter().figures(now));
+                }
+            }
+        });
         return new LimitFigures(limits, inFlight.get(), overRate.lastMinute(now), overConcurrency.lastMinute(now),
-                overRate.total(), overConcurrency.total());
+                overRate.total(), overConcurrency.total(), byPath);
     }
 
     private TokenBucket bucket(String client, long now) {

@@ -21,9 +21,17 @@ import java.util.Set;
  * @param tags tag name to revision id
  * @param revisions every revision named by the split or a tag, by id
  * @param limits the service's rate and concurrency limits (nubo.yaml's {@code limits:}), see {@link ServiceLimiter}
+ * @param resilience the service's circuit breaker, fallback and outlier ejection (nubo.yaml's {@code resilience:}), see {@link ServiceResilience}
  */
 public record ServiceRoute(String service, List<String> paths, List<Share> split, Map<String, String> tags,
-                           Map<String, RevisionRoute> revisions, dev.nubo.model.Descriptor.Limits limits) {
+                           Map<String, RevisionRoute> revisions, dev.nubo.model.Descriptor.Limits limits,
+                           dev.nubo.model.Resilience resilience) {
+
+    /** A route with limits but no resilience rules. */
+    public ServiceRoute(String service, List<String> paths, List<Share> split, Map<String, String> tags,
+                        Map<String, RevisionRoute> revisions, dev.nubo.model.Descriptor.Limits limits) {
+        this(service, paths, split, tags, revisions, limits, dev.nubo.model.Resilience.NONE);
+    }
 
     /** A route without limits. */
     public ServiceRoute(String service, List<String> paths, List<Share> split, Map<String, String> tags,
@@ -54,6 +62,7 @@ public record ServiceRoute(String service, List<String> paths, List<Share> split
         tags = Map.copyOf(tags);
         revisions = Map.copyOf(revisions);
         java.util.Objects.requireNonNull(limits, "limits; pass Descriptor.Limits.NONE for none");
+        java.util.Objects.requireNonNull(resilience, "resilience; pass Resilience.NONE for none");
         int total = split.stream().mapToInt(Share::percent).sum();
         if (!split.isEmpty() && total != 100) {
             throw new IllegalArgumentException("route " + service + " splits " + total + "% of its traffic; shares must add up to 100");
@@ -71,14 +80,19 @@ public record ServiceRoute(String service, List<String> paths, List<Share> split
         });
     }
 
-    /** The same route with other revisions and tags, keeping its paths, split and limits. */
+    /** The same route with other revisions and tags, keeping its paths, split, limits and resilience. */
     public ServiceRoute with(Map<String, String> tags, Map<String, RevisionRoute> revisions) {
-        return new ServiceRoute(service, paths, split, tags, revisions, limits);
+        return new ServiceRoute(service, paths, split, tags, revisions, limits, resilience);
     }
 
     /** The same route under {@code limits}. */
     public ServiceRoute withLimits(dev.nubo.model.Descriptor.Limits limits) {
-        return new ServiceRoute(service, paths, split, tags, revisions, limits);
+        return new ServiceRoute(service, paths, split, tags, revisions, limits, resilience);
+    }
+
+    /** The same route under {@code resilience}. */
+    public ServiceRoute withResilience(dev.nubo.model.Resilience resilience) {
+        return new ServiceRoute(service, paths, split, tags, revisions, limits, resilience);
     }
 
     /** All traffic to one revision, without tags: the common case. */

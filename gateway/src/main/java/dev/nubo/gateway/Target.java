@@ -38,10 +38,15 @@ final class Target {
      * each call and keeps the first minimum it meets. Null when no instance has room, or there is none.
      */
     Upstream claim() {
+        return claim(null);
+    }
+
+    /** As {@link #claim()}, passing over {@code except} (the instance a retry leaves); null when no other has room. */
+    Upstream claim(Upstream except) {
         int n = upstreams.length;
         int cap = revision.limit();
         for (int attempt = 0; attempt <= n; attempt++) {
-            Upstream best = leastLoadedWithRoom(cap);
+            Upstream best = leastLoadedWithRoom(cap, except);
             if (best == null) {
                 return null;
             }
@@ -53,7 +58,12 @@ final class Target {
         return null;
     }
 
-    private Upstream leastLoadedWithRoom(int cap) {
+    /**
+     * Instances ejected for failing ({@link Ejection}) are passed over while any other is in picking
+     * (with room or not: a request then waits for a healthy one); when all are ejected, they serve
+     * rather than nobody.
+     */
+    private Upstream leastLoadedWithRoom(int cap, Upstream except) {
         int n = upstreams.length;
         if (n == 0) {
             return null;
@@ -61,15 +71,45 @@ final class Target {
         int start = Math.floorMod(cursor.getAndIncrement(), n);
         Upstream best = null;
         int bestLoad = Integer.MAX_VALUE;
+        boolean passedOver = false;
+        boolean anyIn = false;
         for (int i = 0; i < n; i++) {
             Upstream candidate = upstreams[(start + i) % n];
+            if (candidate == except) {
+                continue;
+            }
+            if (candidate.ejection().mayBeOut() && candidate.ejection().out(System.nanoTime())) {
+                passedOver = true;
+                continue;
+            }
+            anyIn = true;
             int load = candidate.inFlight().get();
             if (load < bestLoad && candidate.hasRoom(cap)) {
                 best = candidate;
                 bestLoad = load;
             }
         }
+        if (passedOver && !anyIn) {
+            for (int i = 0; i < n; i++) {
+                Upstream candidate = upstreams[(start + i) % n];
+                int load = candidate.inFlight().get();
+                if (candidate != except && load < bestLoad && candidate.hasRoom(cap)) {
+                    best = candidate;
+                    bestLoad = load;
+                }
+            }
+        }
         return best;
+    }
+
+    /** Whether an instance other than {@code one} is in picking at {@code now}: then {@code one} may be ejected. */
+    boolean othersServe(Upstream one, long now) {
+        for (Upstream u : upstreams) {
+            if (u != one && !u.ejection().out(now)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     int inFlight() {

@@ -17,6 +17,10 @@ record Upstream(Endpoint endpoint, InFlight.Slots slots, Demand demand) {
         return slots.limit();
     }
 
+    Ejection ejection() {
+        return slots.ejection();
+    }
+
     String instanceId() {
         return endpoint.instanceId();
     }

@@ -77,6 +77,34 @@ class GatewayLimitsTest {
     }
 
     @Test
+    void limitsAPathPrefixOnItsOwnAndPerMethod() {
+        Harness.Instance instance = h.instance("hello-1", req -> req.response().end("ok"));
+        h.route(ServiceRoute.single("hello", List.of(), RevisionRoute.of("hello-r1", Duration.ofSeconds(10), 1 << 20,
+                List.of(instance.endpoint()))).withLimits(new Descriptor.Limits(0, 0, false, 0, java.util.Map.of(
+                        "/search", new Descriptor.Limits(1, 1, false, 0),
+                        "POST /orders", new Descriptor.Limits(1, 1, false, 0)))));
+
+        assertThat(h.get("hello.localhost", "/search?q=a").statusCode()).isEqualTo(200);
+        HttpResponse<String> again = h.get("hello.localhost", "/search/more");
+        assertThat(h.get("hello.localhost", "/searches").statusCode()).isEqualTo(200);
+        assertThat(h.get("hello.localhost", "/orders").statusCode()).isEqualTo(200);
+        assertThat(h.get("hello.localhost", "/orders").statusCode()).isEqualTo(200);
+        assertThat(h.send(h.request("hello.localhost", "/orders").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build())
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> secondPost = h.send(h.request("hello.localhost", "/orders/7")
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(again.statusCode()).isEqualTo(429);
+        assertThat(Harness.error(again).path("message").asText()).isEqualTo("hello on /search takes at most 1/s (burst 1); retry in 1s");
+        assertThat(secondPost.statusCode()).isEqualTo(429);
+        assertThat(instance.requests().get()).isEqualTo(5);
+        LimitFigures figures = h.gateway.limits("hello").orElseThrow();
+        assertThat(figures.paths().get("/search").overRateTotal()).isEqualTo(1);
+        assertThat(figures.paths().get("POST /orders").overRateTotal()).isEqualTo(1);
+        assertThat(figures.overRateTotal()).isZero();
+    }
+
+    @Test
     void aServiceWithoutLimitsHasNoFigures() {
         Harness.Instance instance = h.instance("hello-1", req -> req.response().end("ok"));
         h.route("hello", List.of(), instance);

@@ -78,6 +78,15 @@ public final class Metrics implements AutoCloseable {
      */
     public record LimitRefusals(String service, String limit, long refused) {}
 
+    /**
+     * A service's {@code resilience:} as the gateway applies it: the breaker's state ({@code closed},
+     * {@code open}, {@code half-open}, or {@code none} without a breaker), how often it opened and how
+     * many requests it answered in the service's place, instances ejected now and in all, and the
+     * retries sent to another instance and refused by the budget.
+     */
+    public record ResilienceState(String service, String breaker, long opened, long refused, int ejected, long ejections,
+                                  long retries, long retriesOverBudget) {}
+
     private final PrometheusMeterRegistry registry;
     private final GatewayMeters gateway;
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -91,6 +100,8 @@ public final class Metrics implements AutoCloseable {
     private volatile Supplier<List<RevisionState>> fleet = List::of;
     private volatile Supplier<List<TriggerCounts>> triggers = List::of;
     private volatile Supplier<List<LimitRefusals>> limits = List::of;
+    private volatile Supplier<List<ResilienceState>> resilience = List::of;
+    private final ResilienceMeters resilienceMeters;
     private final java.util.concurrent.ConcurrentHashMap<Tags, java.util.concurrent.atomic.AtomicLong> refused =
             new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Supplier<List<InstanceUsage>> processes = List::of;
@@ -104,6 +115,7 @@ public final class Metrics implements AutoCloseable {
         // Names promtool's lint refuses (_ns_total; _count on a gauge); process_cpu_usage and the JVM's own info say the same.
         registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id -> id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         gateway = new GatewayMeters(registry);
+        resilienceMeters = new ResilienceMeters(registry);
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -166,6 +178,11 @@ public final class Metrics implements AutoCloseable {
         this.limits = source;
     }
 
+    /** Where a scrape reads the gateway's circuit breakers and ejections from. */
+    public void resilience(Supplier<List<ResilienceState>> source) {
+        this.resilience = source;
+    }
+
     /**
      * An instance became ready {@code took} after its launch: a cold start's launch phase when the
      * revision was at zero, a scale-up otherwise. {@code pooled}: it specialised a prewarmed process.
@@ -212,6 +229,7 @@ public final class Metrics implements AutoCloseable {
                 return total;
             }).set(l.refused());
         }
+        resilienceMeters.update(resilience.get());
         return registry.scrape();
     }
 

@@ -136,4 +136,24 @@ class MetricsTest {
         overRate.set(40);
         assertThat(metrics.scrape()).contains("nubo_gateway_limit_refused_total{limit=\"rate\",service=\"shop\"} 40.0");
     }
+
+    @Test
+    void showsEachServicesBreakerAndEjectionsAtEachScrape() {
+        Metrics metrics = Metrics.create();
+        java.util.concurrent.atomic.AtomicReference<String> state = new java.util.concurrent.atomic.AtomicReference<>("open");
+        metrics.resilience(() -> List.of(new Metrics.ResilienceState("shop", state.get(), 2, 17, 1, 3, 5, 1),
+                new Metrics.ResilienceState("cart", "none", 0, 0, 0, 1, 0, 0)));
+
+        assertThat(metrics.scrape())
+                .contains("nubo_gateway_breaker_open{service=\"shop\"} 1.0")
+                .contains("nubo_gateway_breaker_opened_total{service=\"shop\"} 2.0")
+                .contains("nubo_gateway_breaker_refused_total{service=\"shop\"} 17.0")
+                .contains("nubo_gateway_ejected_instances{service=\"shop\"} 1.0")
+                .contains("nubo_gateway_ejections_total{service=\"cart\"} 1.0")
+                .contains("nubo_gateway_retries_total{service=\"shop\"} 5.0")
+                .contains("nubo_gateway_retries_over_budget_total{service=\"shop\"} 1.0")
+                .doesNotContain("nubo_gateway_breaker_open{service=\"cart\"}");
+        state.set("closed");
+        assertThat(metrics.scrape()).contains("nubo_gateway_breaker_open{service=\"shop\"} 0.0");
+    }
 }

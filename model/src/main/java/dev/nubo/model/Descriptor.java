@@ -33,6 +33,7 @@ import java.util.Optional;
  * @param auth who may call the service through the gateway: anyone, or only callers with a token
  *     allowed to invoke
  * @param limits how many requests the gateway lets through to the service: a rate and a concurrency cap
+ * @param resilience the circuit breaker, its fallback, and outlier ejection the gateway applies to the service
  */
 public record Descriptor(
         String name,
@@ -50,7 +51,8 @@ public record Descriptor(
         Async async,
         Map<String, SecretRef> secrets,
         Auth auth,
-        Limits limits) {
+        Limits limits,
+        Resilience resilience) {
 
     public static final String FILE_NAME = "nubo.yaml";
     /** The memory limit of an instance without {@code memory:} in nubo.yaml: 256 MiB. */
@@ -91,12 +93,23 @@ public record Descriptor(
      * @param burst requests that may come at once after a quiet spell (the token bucket's size)
      * @param perClient one bucket per caller address instead of one for the service
      * @param concurrency the most requests in flight to the service at once; 0 for no cap
+     * @param paths limits of their own for requests whose path starts with a key ({@code /search}), or
+     *     with a method, whose method and path do ({@code POST /orders}); checked besides the service's
      */
-    public record Limits(double rate, int burst, boolean perClient, int concurrency) {
+    public record Limits(double rate, int burst, boolean perClient, int concurrency, Map<String, Limits> paths) {
         public static final Limits NONE = new Limits(0, 0, false, 0);
 
+        /** Limits without any of their own per path. */
+        public Limits(double rate, int burst, boolean perClient, int concurrency) {
+            this(rate, burst, perClient, concurrency, Map.of());
+        }
+
+        public Limits {
+            paths = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(paths));
+        }
+
         public boolean any() {
-            return rate > 0 || concurrency > 0;
+            return rate > 0 || concurrency > 0 || !paths.isEmpty();
         }
 
         /** The rate as nubo.yaml would write it: {@code 100/s}, or per minute below one a second ({@code 30/m}). */
@@ -117,7 +130,7 @@ public record Descriptor(
         Map<String, String> all = new java.util.LinkedHashMap<>(env);
         all.putAll(more);
         return new Descriptor(name, runtime, all, timeout, memory, cpu, processes, maxBodySize, readiness, scale, drainTimeout, paths, async,
-                secrets, auth, limits);
+                secrets, auth, limits, resilience);
     }
 
     /**

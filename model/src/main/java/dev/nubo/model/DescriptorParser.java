@@ -30,7 +30,7 @@ final class DescriptorParser {
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
             "timeout", "memory", "cpu", "processes", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async", "build",
-            "layers", "auth", "root", "spa", "notFound", "limits");
+            "layers", "auth", "root", "spa", "notFound", "limits", "resilience");
     /**
      * SnakeYAML's own limit as a second line behind the length check. Rebuilt from a factory rather
      * than {@code YAMLFactory.builder()}, which starts without the default parser features (an empty
@@ -128,7 +128,8 @@ final class DescriptorParser {
                 async(root.get("async")),
                 env.secrets(),
                 auth(root.get("auth")),
-                LimitsSyntax.parse(root.get("limits")));
+                LimitsSyntax.parse(root.get("limits")),
+                ResilienceSyntax.parse(root.get("resilience"), name));
     }
 
     /** {@code env:} split into plain values and values taken from secrets. */
@@ -399,7 +400,7 @@ final class DescriptorParser {
         return node == null || node.isNull() ? fallback : parse.apply(node);
     }
 
-    private static Duration duration(JsonNode node, String field, Duration min, Duration max) {
+    static Duration duration(JsonNode node, String field, Duration min, Duration max) {
         Optional<Duration> d = node.isTextual() ? Quantities.duration(node.asText()) : Optional.empty();
         if (d.isEmpty() && node.isTextual() && Quantities.looksLikeDuration(node.asText())) {
             throw outOfRange(field, Quantities.formatDuration(min), Quantities.formatDuration(max), node);

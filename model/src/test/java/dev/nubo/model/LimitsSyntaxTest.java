@@ -45,4 +45,29 @@ class LimitsSyntaxTest {
         assertThatThrownBy(() -> Descriptor.parse(SERVICE + "limits: 10\n"))
                 .hasMessage("nubo.yaml: `limits` must be a mapping, found number 10");
     }
+
+    @Test
+    void readsLimitsPerPathPrefixOptionallyPerMethod() {
+        Descriptor.Limits limits = Descriptor.parse(SERVICE + """
+                limits: {rate: 100/s, paths: {"/search": {rate: 10/s}, "POST  /orders": {concurrency: 5}}}
+                """).limits();
+
+        assertThat(limits.rate()).isEqualTo(100);
+        assertThat(limits.paths()).containsExactly(
+                java.util.Map.entry("/search", new Descriptor.Limits(10, 10, false, 0)),
+                java.util.Map.entry("POST /orders", new Descriptor.Limits(0, 0, false, 5)));
+        assertThat(Descriptor.parse(SERVICE + "limits: {paths: {/a: {rate: 1/s}}}\n").limits().any()).isTrue();
+    }
+
+    @Test
+    void refusesAMalformedPathEntryNamingIt() {
+        assertThatThrownBy(() -> Descriptor.parse(SERVICE + "limits: {paths: {search: {rate: 1/s}}}\n"))
+                .hasMessage("nubo.yaml: `limits.paths` key 'search' must be a path prefix, optionally after a method");
+        assertThatThrownBy(() -> Descriptor.parse(SERVICE + "limits: {paths: {/search: {rate: often}}}\n"))
+                .hasMessage("nubo.yaml: `limits.paths./search.rate` must be a count per time, found 'often'");
+        assertThatThrownBy(() -> Descriptor.parse(SERVICE + "limits: {paths: {/search: {paths: {}}}}\n"))
+                .hasMessage("nubo.yaml: unknown field `limits.paths./search.paths`");
+        assertThatThrownBy(() -> Descriptor.parse(SERVICE + "limits: {paths: {/search: {}}}\n"))
+                .hasMessage("nubo.yaml: `limits.paths./search` sets no limit");
+    }
 }

@@ -38,6 +38,7 @@ final class MetricsApi {
         metrics.processes(this::processes);
         metrics.executions(workflows::statusCounts);
         metrics.limits(this::limits);
+        metrics.resilience(this::resilience);
         metrics.triggers(() -> eventing.triggers().stream()
                 .map(t -> new Metrics.TriggerCounts(t.trigger().name(), t.trigger().broker(), t.delivered(), t.deadLettered(), t.pending()))
                 .toList());
@@ -100,13 +101,30 @@ final class MetricsApi {
         List<Metrics.LimitRefusals> out = new ArrayList<>();
         for (var service : records.services()) {
             gateway.limits(service.name()).ifPresent(f -> {
-                if (f.limits().rate() > 0) {
-                    out.add(new Metrics.LimitRefusals(service.name(), "rate", f.overRateTotal()));
-                }
-                if (f.limits().concurrency() > 0) {
-                    out.add(new Metrics.LimitRefusals(service.name(), "concurrency", f.overConcurrencyTotal()));
-                }
+                refusals(service.name(), "", f, out);
+                f.paths().forEach((key, p) -> refusals(service.name(), " on " + key, p, out));
             });
+        }
+        return out;
+    }
+
+    /** {@code rate} and {@code concurrency}, or for a {@code limits.paths} entry {@code rate on /search}. */
+    private static void refusals(String service, String suffix, dev.nubo.gateway.LimitFigures f, List<Metrics.LimitRefusals> out) {
+        if (f.limits().rate() > 0) {
+            out.add(new Metrics.LimitRefusals(service, "rate" + suffix, f.overRateTotal()));
+        }
+        if (f.limits().concurrency() > 0) {
+            out.add(new Metrics.LimitRefusals(service, "concurrency" + suffix, f.overConcurrencyTotal()));
+        }
+    }
+
+    /** Each service's breaker and ejections, for services that set {@code resilience:}. */
+    private List<Metrics.ResilienceState> resilience() {
+        List<Metrics.ResilienceState> out = new ArrayList<>();
+        for (var service : records.services()) {
+            gateway.resilience(service.name()).ifPresent(f -> out.add(new Metrics.ResilienceState(service.name(), f.breaker().state(),
+                    f.breaker().opened(), f.breaker().refusedTotal(), f.ejected().size(), f.ejectionsTotal(),
+                    f.retries(), f.retriesOverBudget())));
         }
         return out;
     }

@@ -255,9 +255,11 @@ record ReconcilePlan(List<Launch> launches, boolean waitsForStart, List<Retire> 
             List<ServiceRoute.Share> shares = traffic.shares().entrySet().stream()
                     .map(e -> new ServiceRoute.Share(e.getKey(), e.getValue())).toList();
             List<String> paths = traffic.primary().map(id -> s.descriptors().get(id).paths()).orElse(List.of());
-            // Limits are the service's, not a revision's: the primary revision's descriptor sets them, as it sets the paths.
+            // Limits and resilience are the service's, not a revision's: the primary revision's descriptor sets them, as it sets the paths.
             Descriptor.Limits limits = traffic.primary().map(id -> s.descriptors().get(id).limits()).orElse(Descriptor.Limits.NONE);
-            return Optional.of(new ServiceRoute(s.name(), paths, shares, traffic.tags(), revisions, limits));
+            dev.nubo.model.Resilience resilience = traffic.primary().map(id -> s.descriptors().get(id).resilience())
+                    .orElse(dev.nubo.model.Resilience.NONE);
+            return Optional.of(new ServiceRoute(s.name(), paths, shares, traffic.tags(), revisions, limits, resilience));
         }
     }
 

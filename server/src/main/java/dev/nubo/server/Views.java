@@ -23,14 +23,15 @@ final class Views {
 
     record ServiceDetail(String name, String url, String runtime, String servingRevision, String latestRevision,
             String pinnedRevision, String state, Counts instances, Instant createdAt, List<String> paths,
-            TrafficView traffic, List<RevisionView> revisions, List<EventView> events, LimitsView limits, String namespace) {}
+            TrafficView traffic, List<RevisionView> revisions, List<EventView> events, LimitsView limits,
+            ResilienceView resilience, String namespace) {}
 
     /**
      * The service's {@code limits:} as the gateway enforces them, with what they refused in about the
      * last minute and since they were set; null fields are limits not set.
      */
     record LimitsView(String rate, Integer burst, boolean perClient, Integer concurrency, int inFlight,
-            long overRateLastMinute, long overConcurrencyLastMinute, long refusedTotal) {}
+            long overRateLastMinute, long overConcurrencyLastMinute, long refusedTotal, Map<String, LimitsView> paths) {}
 
     /**
      * @param configured the stored split and tags, as set ({@code latest} unresolved)
@@ -157,14 +158,17 @@ final class Views {
         List<EventView> eventViews = events == 0 ? List.of() : store.events(s.name(), events).stream().map(Views::event).toList();
         return new ServiceDetail(s.name(), urls.service(s.name()), shown.runtime().kind(), routed.orElse(null), revisions.getFirst().id(),
                 s.pinnedRevision().orElse(null), state(plan, revisions), counts(s.name(), plan), s.createdAt(), shown.paths(),
-                traffic(s, plan), views, eventViews, gateway.limits(s.name()).map(Views::limits).orElse(null), Namespaced.namespaceOf(s.name()));
+                traffic(s, plan), views, eventViews, gateway.limits(s.name()).map(Views::limits).orElse(null),
+                gateway.resilience(s.name()).map(ResilienceView::of).orElse(null), Namespaced.namespaceOf(s.name()));
     }
 
     private static LimitsView limits(dev.nubo.gateway.LimitFigures f) {
         Descriptor.Limits l = f.limits();
         return new LimitsView(l.rate() > 0 ? l.rateText() : null, l.rate() > 0 ? l.burst() : null, l.perClient(),
                 l.concurrency() > 0 ? l.concurrency() : null, f.inFlight(), f.overRate(), f.overConcurrency(),
-                f.overRateTotal() + f.overConcurrencyTotal());
+                f.overRateTotal() + f.overConcurrencyTotal(),
+                f.paths().isEmpty() ? null : f.paths().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                        Map.Entry::getKey, e -> limits(e.getValue()), (a, b) -> a, java.util.LinkedHashMap::new)));
     }
 
     private Counts counts(String service, TrafficPlan plan) {
