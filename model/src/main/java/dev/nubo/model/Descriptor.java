@@ -140,7 +140,7 @@ public record Descriptor(
      */
     public Descriptor named(String qualified) {
         return qualified.equals(name) ? this : new Descriptor(qualified, runtime, env, timeout, memory, cpu, processes, maxBodySize, readiness,
-                scale, drainTimeout, paths, async, secrets, auth, limits);
+                scale, drainTimeout, paths, async, secrets, auth, limits, resilience);
     }
 
     /** The error for a {@code nubo.yaml} over {@link #MAX_BYTES}, measured as {@code size} ("50.0 MiB"). */
