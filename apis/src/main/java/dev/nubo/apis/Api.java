@@ -1,6 +1,7 @@
 package dev.nubo.apis;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public record Api(String name, String stage, int version, List<Operation> operat
      */
     public record Operation(String method, PathTemplate path, String operationId, Optional<Integration> integration,
                             Optional<Mock> mock, List<Map<String, List<String>>> security, List<Parameter> parameters,
-                            boolean bodyRequired) {
+                            boolean bodyRequired, Optional<BodySchema> body, Optional<Cache> cache, Optional<Duration> timeout) {
         public Operation {
             security = List.copyOf(security);
             parameters = List.copyOf(parameters);
@@ -54,6 +55,17 @@ public record Api(String name, String stage, int version, List<Operation> operat
         public HeaderEdits {
             remove = List.copyOf(remove);
             set = Map.copyOf(set);
+        }
+    }
+
+    /**
+     * A GET operation's answers kept by the gateway for {@code ttl} ({@code x-nubo.cache}), keyed by
+     * the parts of the request named in {@code key}: {@code path}, {@code query}, {@code query.NAME},
+     * {@code header.NAME}.
+     */
+    public record Cache(Duration ttl, List<String> key) {
+        public Cache {
+            key = List.copyOf(key);
         }
     }
 

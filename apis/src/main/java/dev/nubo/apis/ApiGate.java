@@ -24,7 +24,9 @@ import java.util.function.LongSupplier;
  * steps are, in order: stage → CORS preflight (answered here) → operation (method and path template;
  * 404, 405) → required parameters and body (400 naming the field) → security (API key and usage
  * plan: 403, 429 with Retry-After; JWT: 401, 403 for a missing scope) → mock (answered here) or
- * forward to the integration's service with the route's context in headers (docs/API.md, "APIs").
+ * forward to the integration's service with the route's context in headers, and with the
+ * operation's body schema (checked by the gateway once the body is read), cache key and timeout
+ * ({@link FrontDoor.Options}; docs/API.md, "APIs").
  * Requests to other hosts pass untouched.
  *
  * <p>Deployed APIs are swapped in as one immutable snapshot ({@link #publish}); checks run on the
@@ -151,7 +153,31 @@ public final class ApiGate implements FrontDoor {
             responseHeaders.putAll(integration.response().set());
         }
         return new Forward(integration.service(), PathTemplate.fill(integration.path(), params) + query, context, responseHeaders,
-                integration.request().remove(), integration.response().remove());
+                integration.request().remove(), integration.response().remove(), options(head, api, op, rest, query));
+    }
+
+    /** The operation's body check, cache key and timeout; nothing to allocate for an operation with none. */
+    private static FrontDoor.Options options(Head head, Api api, Api.Operation op, String rest, String query) {
+        if (op.body().isEmpty() && op.cache().isEmpty() && op.timeout().isEmpty()) {
+            return FrontDoor.Options.NONE;
+        }
+        return new FrontDoor.Options(op.body().map(b -> b), op.cache().map(c -> new FrontDoor.Caching(cacheKey(head, api, op, c, rest, query), c.ttl())),
+                op.timeout());
+    }
+
+    /** Everything a cached answer depends on: the API's stage and version, the operation, and the parts its key names. */
+    static String cacheKey(Head head, Api api, Api.Operation op, Api.Cache cache, String rest, String query) {
+        StringBuilder key = new StringBuilder(api.name()).append('/').append(api.stage()).append('@').append(api.version())
+                .append(' ').append(op.routeKey());
+        for (String part : cache.key()) {
+            String value = switch (part) {
+                case "path" -> rest;
+                case "query" -> query;
+                default -> part.startsWith("header.") ? head.header(part.substring(7)) : queryParameter(query, part.substring(6)).orElse(null);
+            };
+            key.append('\n').append(value == null ? "\u0000" : value);  // absent differs from empty
+        }
+        return key.toString();
     }
 
     private Verdict validate(Head head, Api.Operation op, String query, Map<String, String> path) {

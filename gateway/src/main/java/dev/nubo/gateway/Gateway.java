@@ -114,6 +114,7 @@ public final class Gateway implements AutoCloseable {
     private final ConcurrentHashMap<String, ServiceLimiter> limiters = new ConcurrentHashMap<>();
     volatile java.util.function.LongSupplier nanoClock = System::nanoTime;   // tests freeze it
     private final SiteFiles siteFiles = new SiteFiles();
+    private final AnswerCache answers = new AnswerCache(64L << 20, () -> nanoClock.getAsLong());
     private volatile Consumer<String> onHold = revision -> {};
     private volatile FrontDoor frontDoor = FrontDoor.NONE;
     private volatile ServiceGuard guard = ServiceGuard.OPEN;
@@ -301,12 +302,15 @@ public final class Gateway implements AutoCloseable {
      */
     private void dispatch(Exchange exchange) {
         Routes.Match match;
-        FrontDoor.Verdict verdict = exchange.admit() ? frontDoor.check(exchange) : FrontDoor.PASS;
+        FrontDoor.Verdict verdict = exchange.admit() ? frontDoor.check(exchange) : exchange.forwarded();
         if (verdict instanceof FrontDoor.Answer answer) {
             exchange.answer(answer);
             return;
         } else if (verdict instanceof FrontDoor.Forward forward) {
             exchange.forwardAs(forward);
+            if (exchange.awaitsBody(forward)) {
+                return;  // dispatched again once its whole body passed the front door's check
+            }
             match = routes.service(forward.service());
             if (match == null) {
                 exchange.reject(GatewayError.unavailable(forward.service()));
@@ -346,6 +350,9 @@ public final class Gateway implements AutoCloseable {
         exchange.routed(route.name(), target);
         if (target.revision().site().isPresent()) {
             exchange.serve(siteFiles, target.revision().site().get());  // no instance: the gateway answers from the directory
+            return;
+        }
+        if (exchange.answeredFrom(answers)) {
             return;
         }
         long maxBody = target.revision().maxBodySize();
