@@ -134,6 +134,64 @@ class ApisTest {
         assertThat(nubo.nubo("api", "list").out()).contains("shop").contains("v1 of 2");
     }
 
+    @Test
+    void validatesBodiesCachesAnswersAndTimesOutPerOperation() throws Exception {
+        Path file = apps.resolve("store.yaml");
+        Files.writeString(file, """
+                openapi: 3.0.3
+                info: {title: Store, version: "1"}
+                paths:
+                  /orders:
+                    post:
+                      x-nubo: {service: users, path: /orders}
+                      requestBody:
+                        required: true
+                        content:
+                          application/json:
+                            schema:
+                              type: object
+                              required: [items]
+                              properties:
+                                items: {type: array, items: {type: object, properties: {qty: {type: integer, minimum: 1}}}}
+                      responses: {"200": {description: ok}}
+                  /items:
+                    get:
+                      x-nubo: {service: users, path: /items, cache: {ttl: 60s, key: [path, query.q]}}
+                      responses: {"200": {description: ok}}
+                  /slow:
+                    get:
+                      x-nubo: {service: users, path: /sleep, timeout: 300ms}
+                      responses: {"200": {description: ok}}
+                """);
+        TestNubo.CliResult deployed = nubo.nubo("api", "deploy", file.toString(), "--stage", "prod");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+
+        HttpResponse<String> bad = post("/prod/orders", "{\"items\": [{\"qty\": 0}]}");
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(bad.body()).path("error").path("message").asText()).isEqualTo("$.items[0].qty: must have a minimum value of 1");
+        HttpResponse<String> good = post("/prod/orders", "{\"items\": [{\"qty\": 2}]}");
+        assertThat(good.body()).as("the body reaches the service whole").isEqualTo("received 23 bytes");
+
+        HttpResponse<String> miss = nubo.send("store", "/prod/items?q=a", HttpRequest.newBuilder().GET(), Map.of());
+        HttpResponse<String> hit = nubo.send("store", "/prod/items?q=a", HttpRequest.newBuilder().GET(), Map.of());
+        assertThat(miss.headers().firstValue("x-cache")).hasValue("miss");
+        assertThat(hit.headers().firstValue("x-cache")).hasValue("hit");
+        assertThat(hit.headers().firstValue("age")).isPresent();
+        assertThat(hit.body()).isEqualTo(miss.body()).isEqualTo("users says v1 at /items");
+        assertThat(nubo.nubo("api", "deploy", file.toString(), "--stage", "prod").exitCode()).isZero();
+        assertThat(nubo.send("store", "/prod/items?q=a", HttpRequest.newBuilder().GET(), Map.of()).headers().firstValue("x-cache"))
+                .as("a redeployed API answers afresh").hasValue("miss");
+
+        HttpResponse<String> slow = nubo.send("store", "/prod/slow?ms=5000", HttpRequest.newBuilder().GET(), Map.of());
+        assertThat(slow.statusCode()).isEqualTo(504);
+        assertThat(Json.mapper().readTree(slow.body()).path("error").path("message").asText()).contains("300ms");
+    }
+
+    private HttpResponse<String> post(String path, String json) {
+        return nubo.send("store", path, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(json)),
+                Map.of("content-type", "application/json"));
+    }
+
     private static String token(String scope) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), new JWTClaimsSet.Builder()
                 .issuer("https://id.test").audience("shop").subject("ada").claim("scope", scope)
