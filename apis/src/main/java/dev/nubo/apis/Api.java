@@ -76,7 +76,7 @@ public record Api(String name, String stage, int version, List<Operation> operat
     public record Parameter(String name, String in, boolean required, ValueSchema schema) {}
 
     /** A security scheme an operation may require. */
-    public sealed interface Scheme permits ApiKeyScheme, JwtScheme {}
+    public sealed interface Scheme permits ApiKeyScheme, JwtScheme, FunctionScheme {}
 
     /** An API key in a header (OpenAPI {@code type: apiKey, in: header}), checked against the keys made with {@code nubo apikey create}. */
     public record ApiKeyScheme(String header) implements Scheme {}
@@ -90,6 +90,12 @@ public record Api(String name, String stage, int version, List<Operation> operat
             audience = List.copyOf(audience);
         }
     }
+
+    /**
+     * A custom authorizer: Nubo function {@code function} decides about each {@code identity}
+     * ({@code header.NAME} or {@code query.NAME}), and its decision is kept for {@code ttl}.
+     */
+    public record FunctionScheme(String function, Duration ttl, String identity) implements Scheme {}
 
     /** CORS as the gateway answers it (top-level {@code x-nubo-cors}). */
     public record Cors(List<String> allowOrigins, List<String> allowMethods, List<String> allowHeaders, int maxAgeSeconds) {

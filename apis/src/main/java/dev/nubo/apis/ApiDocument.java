@@ -169,7 +169,11 @@ public final class ApiDocument {
             return out;
         }
         api.getComponents().getSecuritySchemes().forEach((name, scheme) -> {
-            if (scheme.getType() == SecurityScheme.Type.APIKEY) {
+            Object authorizer = scheme.getExtensions() == null ? null : scheme.getExtensions().get("x-nubo-authorizer");
+            JsonNode fn = authorizer == null ? null : Json.mapper().valueToTree(authorizer);
+            if (fn != null && fn.has("function")) {
+                out.put(name, OperationSettings.functionScheme(name, fn));
+            } else if (scheme.getType() == SecurityScheme.Type.APIKEY) {
                 if (scheme.getIn() != SecurityScheme.In.HEADER) {
                     throw invalid("security scheme '" + name + "' takes its key from the " + scheme.getIn() + "; Nubo reads API keys from a header",
                             "use in: header, name: x-api-key");

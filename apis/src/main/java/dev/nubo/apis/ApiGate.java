@@ -53,13 +53,30 @@ public final class ApiGate implements FrontDoor {
     private final ApiKeys keys;
     private final InstantSource clock;
     private final LongSupplier nanoTime;
+    private final FunctionAuthorizers functions;
     private volatile Map<String, Map<String, Deployed>> byHost = Map.of();
 
+    /** Calls a Nubo function with {@code event} as its body, as {@code nubo invoke} does; never blocks. */
+    @FunctionalInterface
+    public interface FunctionCaller {
+        java.util.concurrent.CompletableFuture<FunctionReply> call(String function, byte[] event);
+    }
+
+    /** What a function called by a custom authorizer answered. */
+    public record FunctionReply(int status, byte[] body) {}
+
     public ApiGate(String domain, ApiKeys keys, InstantSource clock, LongSupplier nanoTime) {
+        this(domain, keys, clock, nanoTime, (function, event) -> java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("no function caller is wired")));
+    }
+
+    /** @param functions how a custom authorizer (a security scheme with {@code x-nubo-authorizer: {function}}) calls its function */
+    public ApiGate(String domain, ApiKeys keys, InstantSource clock, LongSupplier nanoTime, FunctionCaller functions) {
         this.domain = domain.toLowerCase(Locale.ROOT);
         this.keys = keys;
         this.clock = clock;
         this.nanoTime = nanoTime;
+        this.functions = new FunctionAuthorizers(functions, clock);
     }
 
     /** Replaces every deployed API stage at once. */
@@ -124,6 +141,10 @@ public final class ApiGate implements FrontDoor {
         Verdict invalid = validate(head, op, query, params);
         if (invalid != null) {
             return invalid;
+        }
+        Verdict later = functions.pending(head, api, op, rest, query, params);
+        if (later != null) {
+            return later;  // asked again once the authorizer's function has decided
         }
         Map<String, String> context = new LinkedHashMap<>();
         Verdict refused = authorize(head, d, op, context);
@@ -242,6 +263,9 @@ public final class ApiGate implements FrontDoor {
             context.put("nubo-api-key-id", checked.id());
             return null;
         }
+        if (s instanceof Api.FunctionScheme fn) {
+            return checkByFunction(head, d.api(), scheme, fn, context);
+        }
         String authorization = head.header("authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return error(head, 401, "api.token_missing", "this operation needs a bearer token", "send Authorization: Bearer <JWT>",
@@ -263,6 +287,27 @@ public final class ApiGate implements FrontDoor {
         return null;
     }
 
+    private Verdict checkByFunction(Head head, Api api, String scheme, Api.FunctionScheme fn, Map<String, String> context) {
+        String uri = head.uri();
+        Optional<String> identity = FunctionAuthorizers.identity(fn, head, uri.indexOf('?') < 0 ? "" : uri.substring(uri.indexOf('?')));
+        if (identity.isEmpty()) {
+            return error(head, 401, "api.identity_missing", "this operation needs " + fn.identity().replace(".", " ") + " for its authorizer",
+                    "send " + fn.identity().substring(fn.identity().indexOf('.') + 1) + (fn.identity().startsWith("header.") ? " as a header" : " in the query string"));
+        }
+        Optional<FunctionAuthorizers.Decision> decision = functions.decision(FunctionAuthorizers.key(api, scheme, identity.get()));
+        if (decision.isEmpty() || decision.get().failure().isPresent()) {
+            return error(head, 500, "api.authorizer_failed", "the authorizer could not decide: "
+                    + decision.flatMap(FunctionAuthorizers.Decision::failure).orElse("its decision expired before use"),
+                    "check the function " + fn.function() + " (`nubo logs " + fn.function() + "`); it must answer {\"isAuthorized\": true|false}");
+        }
+        if (!decision.get().allowed()) {
+            return error(head, 403, "api.authorizer_denied", "the authorizer " + fn.function() + " denied this request",
+                    "call with an identity it allows");
+        }
+        context.put("nubo-authorizer", json(Map.of("lambda", decision.get().context())));
+        return null;
+    }
+
     /** Percent-decoded; as it came when its escapes are broken (the value is then checked as such). */
     private static String decode(String s) {
         try {
@@ -273,7 +318,7 @@ public final class ApiGate implements FrontDoor {
     }
 
     /** The first value of query parameter {@code name}, decoded; "" for a name without {@code =}. */
-    private static Optional<String> queryParameter(String query, String name) {
+    static Optional<String> queryParameter(String query, String name) {
         for (String pair : query.isEmpty() ? new String[0] : query.substring(1).split("&")) {
             int eq = pair.indexOf('=');
             if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {

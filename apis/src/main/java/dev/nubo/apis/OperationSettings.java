@@ -67,6 +67,25 @@ final class OperationSettings {
                         "write e.g. timeout: 5s")));
     }
 
+    /** {@code x-nubo-authorizer: {function: NAME, ttl: 300s, identity: header.Authorization}} on a security scheme. */
+    static Api.FunctionScheme functionScheme(String name, JsonNode x) {
+        String where = "security scheme '" + name + "'";
+        String function = x.path("function").asText("");
+        if (!function.matches("[a-z][a-z0-9-]{0,62}")) {
+            throw ApiDocument.invalid(where + ": x-nubo-authorizer.function '" + function + "' is not a service name",
+                    "name the Nubo function that decides: function: NAME");
+        }
+        Duration ttl = x.has("ttl") ? Quantities.duration(x.path("ttl").asText("")).filter(d -> d.toMillis() >= 1000 && d.compareTo(MAX_TTL) <= 0)
+                .orElseThrow(() -> ApiDocument.invalid(where + ": x-nubo-authorizer.ttl '" + x.path("ttl").asText("") + "' is not a duration from 1s to 1h",
+                        "write e.g. ttl: 60s")) : Duration.ofMinutes(5);
+        String identity = x.path("identity").asText("header.Authorization");
+        if (!(identity.startsWith("header.") || identity.startsWith("query.")) || identity.indexOf('.') == identity.length() - 1) {
+            throw ApiDocument.invalid(where + ": x-nubo-authorizer.identity '" + identity + "' is neither header.NAME nor query.NAME",
+                    "write e.g. identity: header.Authorization");
+        }
+        return new Api.FunctionScheme(function, ttl, identity.startsWith("header.") ? identity.toLowerCase(Locale.ROOT) : identity);
+    }
+
     private static String keyPart(String part, String where) {
         if (part.equals("path") || part.equals("query")) {
             return part;

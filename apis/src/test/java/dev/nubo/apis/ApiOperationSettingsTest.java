@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Request-body schemas, caching and timeouts read from an operation's OpenAPI and x-nubo, as the front door applies them. */
 class ApiOperationSettingsTest {
 
-    private static final String DOCUMENT = """
+    static final String DOCUMENT = """
             openapi: %s
             info: {title: Shop, version: "1"}
             paths:

@@ -187,6 +187,54 @@ class ApisTest {
         assertThat(Json.mapper().readTree(slow.body()).path("error").path("message").asText()).contains("300ms");
     }
 
+    @Test
+    void authorizesThroughANuboFunctionAndPassesItsContext() throws Exception {
+        Path auth = TestNubo.app(apps, "auth", SampleApps.echoYaml("auth", ""), Map.of("app.py", """
+                import json, os
+                from http.server import BaseHTTPRequestHandler, HTTPServer
+                class H(BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+                    def do_POST(self):
+                        event = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                        ok = event["type"] == "REQUEST" and event["identitySource"] == ["Bearer ada"]
+                        body = json.dumps({"isAuthorized": ok, "context": {"user": "ada", "route": event["routeKey"]}}).encode()
+                        self.send_response(200)
+                        self.send_header("content-type", "application/json")
+                        self.send_header("content-length", str(len(body)))
+                        self.end_headers()
+                        self.wfile.write(body)
+                    def log_message(self, *a):
+                        pass
+                HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+                """));
+        assertThat(nubo.nubo("deploy", auth.toString()).exitCode()).isZero();
+        Path file = apps.resolve("gated.yaml");
+        Files.writeString(file, """
+                openapi: 3.0.3
+                info: {title: Gated, version: "1"}
+                paths:
+                  /me:
+                    get:
+                      x-nubo: {service: users, path: /headers}
+                      security: [{fn: []}]
+                      responses: {"200": {description: ok}}
+                components:
+                  securitySchemes:
+                    fn: {type: apiKey, in: header, name: Authorization, x-nubo-authorizer: {function: auth, ttl: 60s}}
+                """);
+        TestNubo.CliResult deployed = nubo.nubo("api", "deploy", file.toString(), "--stage", "prod");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+
+        HttpResponse<String> allowed = nubo.send("gated", "/prod/me", HttpRequest.newBuilder().GET(), Map.of("authorization", "Bearer ada"));
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(allowed.body()).path("nubo-authorizer").asText())
+                .isEqualTo("{\"lambda\":{\"user\":\"ada\",\"route\":\"GET /me\"}}");
+        HttpResponse<String> denied = nubo.send("gated", "/prod/me", HttpRequest.newBuilder().GET(), Map.of("authorization", "Bearer eve"));
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(denied.body()).path("error").path("code").asText()).isEqualTo("api.authorizer_denied");
+        assertThat(nubo.send("gated", "/prod/me", HttpRequest.newBuilder().GET(), Map.of()).statusCode()).isEqualTo(401);
+    }
+
     private HttpResponse<String> post(String path, String json) {
         return nubo.send("store", path, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(json)),
                 Map.of("content-type", "application/json"));

@@ -216,6 +216,21 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     }
 
     @Override
+    public java.util.List<java.util.Map.Entry<String, String>> headerList() {
+        return request.headers().entries();
+    }
+
+    /** The front door asks to look again once {@code ready} completes: then dispatched anew, on this loop, front door first. */
+    void askAgainWhen(java.util.concurrent.CompletionStage<?> ready) {
+        ready.whenComplete((result, error) -> loop.eventLoop().execute(() -> {
+            if (phase == Phase.ROUTING) {
+                admitted = false;
+                settings.reroute().dispatch(this);
+            }
+        }));
+    }
+
+    @Override
     public String clientAddress() {
         SocketAddress address = caller.channel().remoteAddress();
         return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "unknown";
@@ -590,7 +605,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
                 readAhead.add(content);
                 readAheadBytes += content.content().readableBytes();
                 if (bodyCheck != null && readAheadBytes > bodyCheck.maxBytes()) {
-                    fail(GatewayError.tooLargeWhileStreaming(service, bodyCheck.maxBytes()));  // the whole body is read for its check
+                    fail(GatewayError.tooLargeToCheck(bodyCheck.maxBytes()));  // the whole body is read for its check
                 } else if (bodyCheck == null && readAheadBytes > READ_AHEAD && !last) {
                     connection.pause();  // the rest waits in the socket until an instance takes it
                 }

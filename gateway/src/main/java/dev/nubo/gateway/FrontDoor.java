@@ -54,10 +54,15 @@ public interface FrontDoor {
 
         /** The request's X-Request-Id, the caller's or the gateway's: for the JSON of an error answer. */
         String requestId();
+
+        /** Every request header, in order, as sent (for an event that carries them all). */
+        default List<Map.Entry<String, String>> headerList() {
+            return List.of();
+        }
     }
 
     /** What the gateway does with the request. */
-    sealed interface Verdict permits Pass, Forward, Answer {}
+    sealed interface Verdict permits Pass, Forward, Answer, Later {}
 
     record Pass() implements Verdict {}
 
@@ -112,6 +117,13 @@ public interface FrontDoor {
      * query and headers its operation names).
      */
     record Caching(String key, Duration ttl) {}
+
+    /**
+     * Ask again once {@code ready} completes (a custom authorizer's function has answered): the
+     * request waits meanwhile, its body read ahead as for a held request, and the front door's
+     * next look must decide from what {@code ready} brought.
+     */
+    record Later(java.util.concurrent.CompletionStage<?> ready) implements Verdict {}
 
     /** Answer the caller now, without any service: an error, a CORS preflight, a mock, a cached answer. */
     record Answer(int status, Map<String, String> headers, byte[] body) implements Verdict {

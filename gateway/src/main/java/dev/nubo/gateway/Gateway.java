@@ -306,6 +306,9 @@ public final class Gateway implements AutoCloseable {
         if (verdict instanceof FrontDoor.Answer answer) {
             exchange.answer(answer);
             return;
+        } else if (verdict instanceof FrontDoor.Later later) {
+            exchange.askAgainWhen(later.ready());
+            return;
         } else if (verdict instanceof FrontDoor.Forward forward) {
             exchange.forwardAs(forward);
             if (exchange.awaitsBody(forward)) {

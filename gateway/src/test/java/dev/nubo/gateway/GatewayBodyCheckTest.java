@@ -79,6 +79,7 @@ class GatewayBodyCheckTest {
         var response = h.send(h.request("shop.localhost", "/orders").POST(HttpRequest.BodyPublishers.ofString("ok" + "x".repeat(100_000))).build());
 
         assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(Harness.error(response).path("message").asText()).isEqualTo("a request body checked against the API's schema may be at most 64Ki");
         assertThat(echo.requests().get()).isZero();
     }
 
