@@ -12,9 +12,11 @@ import java.util.Optional;
  * redeploy makes a new one with the next {@code version}.
  *
  * @param document the OpenAPI document as deployed, kept for rollback and {@code nubo api describe}
+ * @param host a host of the stage's own ({@code x-nubo.stages.STAGE.host}), besides {@code NAME.<domain>/STAGE}
+ * @param basePath where the stage's paths start on {@code host}: {@code ""} for the root, or {@code /api}
  */
 public record Api(String name, String stage, int version, List<Operation> operations, Map<String, Scheme> schemes,
-                  Optional<Cors> cors, Map<String, String> stageVariables, String document) {
+                  Optional<Cors> cors, Map<String, String> stageVariables, String document, Optional<String> host, String basePath) {
 
     public Api {
         operations = List.copyOf(operations);

@@ -82,7 +82,10 @@ public final class ApiDocument {
         if (operations.isEmpty()) {
             throw invalid("API " + name + " has no operations", "add at least one path with a method");
         }
-        return new Api(name, stage, version, operations, schemes, cors(api), stageVariables, document);
+        JsonNode own = api.getExtensions() == null || api.getExtensions().get("x-nubo") == null ? Json.mapper().missingNode()
+                : Json.mapper().valueToTree(api.getExtensions().get("x-nubo")).path("stages").path(stage);
+        return new Api(name, stage, version, operations, schemes, cors(api), stageVariables, document,
+                OperationSettings.stageHost(own, stage), OperationSettings.stageBasePath(own, stage));
     }
 
     private static Api.Operation operation(String api, PathItem.HttpMethod method, PathTemplate path, io.swagger.v3.oas.models.Operation op,

@@ -55,6 +55,8 @@ public final class ApiGate implements FrontDoor {
     private final LongSupplier nanoTime;
     private final FunctionAuthorizers functions;
     private volatile Map<String, Map<String, Deployed>> byHost = Map.of();
+    /** Stages on hosts of their own: host → base path ({@code ""} for the root) → stage, longest base path first. */
+    private volatile Map<String, List<Map.Entry<String, Deployed>>> byOwnHost = Map.of();
 
     /** Calls a Nubo function with {@code event} as its body, as {@code nubo invoke} does; never blocks. */
     @FunctionalInterface
@@ -86,26 +88,58 @@ public final class ApiGate implements FrontDoor {
             next.computeIfAbsent(api.name() + "." + domain, h -> new HashMap<>()).put(api.stage(), Deployed.of(api, clock));
         }
         next.replaceAll((h, stages) -> Map.copyOf(stages));
+        Map<String, List<Map.Entry<String, Deployed>>> own = new HashMap<>();
+        for (Api api : apis) {
+            api.host().ifPresent(h -> own.computeIfAbsent(h, x -> new ArrayList<>())
+                    .add(Map.entry(api.basePath(), next.get(api.name() + "." + domain).get(api.stage()))));
+        }
+        own.replaceAll((h, stages) -> stages.stream()
+                .sorted(Comparator.comparingInt((Map.Entry<String, Deployed> e) -> -e.getKey().length())).toList());
         byHost = Map.copyOf(next);
+        byOwnHost = Map.copyOf(own);
+    }
+
+    /** The stage of a host of its own whose base path {@code path} is under, with the rest of the path; null when none. */
+    private static Map.Entry<String, Deployed> underBasePath(List<Map.Entry<String, Deployed>> stages, String path) {
+        for (Map.Entry<String, Deployed> stage : stages) {
+            String base = stage.getKey();
+            if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
+                return Map.entry(path.length() == base.length() ? "/" : path.substring(base.length()), stage.getValue());
+            }
+        }
+        return null;
     }
 
     @Override
     public Verdict check(Head head) {
-        Map<String, Deployed> stages = byHost.get(hostName(head.host()));
-        if (stages == null) {
+        String host = hostName(head.host());
+        Map<String, Deployed> stages = byHost.get(host);
+        List<Map.Entry<String, Deployed>> own = stages == null ? byOwnHost.get(host) : null;
+        if (stages == null && own == null) {
             return PASS;
         }
         String uri = head.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         String query = q < 0 ? "" : uri.substring(q);
-        int slash = path.indexOf('/', 1);
-        String stageName = slash < 0 ? path.substring(1) : path.substring(1, slash);
-        String rest = slash < 0 ? "/" : path.substring(slash);
-        Deployed d = stages.get(stageName);
-        if (d == null) {
-            return error(head, 404, "api.stage_unknown", "API has no stage '" + stageName + "'",
-                    "call /STAGE/PATH; its stages are " + new TreeSet<>(stages.keySet()));
+        String rest;
+        Deployed d;
+        if (own != null) {
+            Map.Entry<String, Deployed> found = underBasePath(own, path);
+            if (found == null) {
+                return PASS;  // the rest of the host is routed as usual: a static site on / beside an API on /api
+            }
+            rest = found.getKey();
+            d = found.getValue();
+        } else {
+            int slash = path.indexOf('/', 1);
+            String stageName = slash < 0 ? path.substring(1) : path.substring(1, slash);
+            rest = slash < 0 ? "/" : path.substring(slash);
+            d = stages.get(stageName);
+            if (d == null) {
+                return error(head, 404, "api.stage_unknown", "API has no stage '" + stageName + "'",
+                        "call /STAGE/PATH; its stages are " + new TreeSet<>(stages.keySet()));
+            }
         }
         Api api = d.api();
         String origin = head.header("origin");

@@ -86,6 +86,31 @@ final class OperationSettings {
         return new Api.FunctionScheme(function, ttl, identity.startsWith("header.") ? identity.toLowerCase(Locale.ROOT) : identity);
     }
 
+    /** {@code x-nubo: {stages: {prod: {host: api.example.com}}}}: a host the stage answers on besides its default one. */
+    static Optional<String> stageHost(JsonNode stage, String name) {
+        String host = stage.path("host").asText("").toLowerCase(Locale.ROOT);
+        if (host.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!host.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+            throw ApiDocument.invalid("x-nubo.stages." + name + ".host '" + host + "' is not a host name", "write e.g. host: api.example.com");
+        }
+        return Optional.of(host);
+    }
+
+    /** {@code basePath: /api}: where the stage's paths start on its host ({@code /} or none: at the root). */
+    static String stageBasePath(JsonNode stage, String name) {
+        String path = stage.path("basePath").asText("/");
+        if (!path.matches("(/[A-Za-z0-9._~-]+)*/?")) {
+            throw ApiDocument.invalid("x-nubo.stages." + name + ".basePath '" + path + "' is not a plain path", "write e.g. basePath: /api");
+        }
+        if (!stage.has("host") && stage.has("basePath")) {
+            throw ApiDocument.invalid("x-nubo.stages." + name + " has a basePath but no host",
+                    "on its default host a stage answers at /" + name + "; give the host the basePath is for");
+        }
+        return path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+    }
+
     private static String keyPart(String part, String where) {
         if (part.equals("path") || part.equals("query")) {
             return part;

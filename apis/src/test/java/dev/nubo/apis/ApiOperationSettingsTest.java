@@ -140,6 +140,25 @@ class ApiOperationSettingsTest {
     }
 
     @Test
+    void aStageWithAHostOfItsOwnAnswersUnderItsBasePathAndPassesTheRestOfTheHost() {
+        String document = DOCUMENT.formatted("3.0.3").replace("info: {title: Shop, version: \"1\"}",
+                "info: {title: Shop, version: \"1\"}\nx-nubo: {stages: {prod: {host: Web.Example.com, basePath: /api}}}");
+        gate.publish(List.of(ApiDocument.parse(document, "prod", Map.of(), 1, u -> "")));
+
+        FrontDoor.Verdict api = gate.check(new ApiGateTest.Request("GET", "web.example.com:8080", "/api/items?q=a", Map.of()));
+        FrontDoor.Verdict site = gate.check(new ApiGateTest.Request("GET", "web.example.com", "/index.html", Map.of()));
+        FrontDoor.Verdict near = gate.check(new ApiGateTest.Request("GET", "web.example.com", "/apix/items", Map.of()));
+        FrontDoor.Verdict unknown = gate.check(new ApiGateTest.Request("GET", "web.example.com", "/api/nothing", Map.of()));
+
+        assertThat(api).isInstanceOf(FrontDoor.Forward.class);
+        assertThat(((FrontDoor.Forward) api).uri()).isEqualTo("/items?q=a");
+        assertThat(site).isEqualTo(FrontDoor.PASS);
+        assertThat(near).isEqualTo(FrontDoor.PASS);
+        assertThat(((FrontDoor.Answer) unknown).status()).isEqualTo(404);
+        assertThat(forward("GET", "/prod/items").uri()).as("the default host still answers").isEqualTo("/items");
+    }
+
+    @Test
     void badCacheAndTimeoutSettingsAreRefusedAtDeployNamingTheOperation() {
         assertThatThrownBy(() -> ApiDocument.parse(DOCUMENT.formatted("3.0.3").replace("ttl: 30s", "ttl: soon"), "prod", Map.of(), 1, u -> ""))
                 .isInstanceOf(UserError.class).hasMessageContaining("GET /items: x-nubo.cache.ttl 'soon'");
@@ -147,5 +166,7 @@ class ApiOperationSettingsTest {
                 .isInstanceOf(UserError.class).hasMessageContaining("x-nubo.cache.key names 'cookie.q'");
         assertThatThrownBy(() -> ApiDocument.parse(DOCUMENT.formatted("3.0.3").replace("timeout: 2s", "timeout: 1d"), "prod", Map.of(), 1, u -> ""))
                 .isInstanceOf(UserError.class).hasMessageContaining("POST /orders: x-nubo.timeout '1d'");
+        assertThatThrownBy(() -> ApiDocument.parse(DOCUMENT.formatted("3.0.3").replace("paths:", "x-nubo: {stages: {prod: {basePath: /api}}}\npaths:"),
+                "prod", Map.of(), 1, u -> "")).isInstanceOf(UserError.class).hasMessageContaining("x-nubo.stages.prod has a basePath but no host");
     }
 }

@@ -235,6 +235,31 @@ class ApisTest {
         assertThat(nubo.send("gated", "/prod/me", HttpRequest.newBuilder().GET(), Map.of()).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void aStaticSiteAtTheRootAndAnApiUnderApiShareOneHost() throws Exception {
+        Path site = TestNubo.app(apps, "web", "name: web\nruntime: static\nroot: dist\n", Map.of("dist/index.html", "<h1>shop</h1>"));
+        assertThat(nubo.nubo("deploy", site.toString()).exitCode()).isZero();
+        Path file = apps.resolve("web-api.yaml");
+        Files.writeString(file, """
+                openapi: 3.0.3
+                info: {title: Web API, version: "1"}
+                x-nubo: {name: webapi, stages: {prod: {host: "web.%s", basePath: /api}}}
+                paths:
+                  /users/{id}:
+                    get:
+                      x-nubo: {service: users, path: "/v1/users/{id}"}
+                      responses: {"200": {description: ok}}
+                """.formatted(nubo.server().domain()));
+        TestNubo.CliResult deployed = nubo.nubo("api", "deploy", file.toString(), "--stage", "prod");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+
+        assertThat(nubo.get("web", "/").body()).isEqualTo("<h1>shop</h1>");
+        HttpResponse<String> api = nubo.get("web", "/api/users/7");
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(200);
+        assertThat(api.body()).isEqualTo("users says v1 at /v1/users/7");
+        assertThat(nubo.get("webapi", "/prod/users/7").body()).as("and on its own host").isEqualTo("users says v1 at /v1/users/7");
+    }
+
     private HttpResponse<String> post(String path, String json) {
         return nubo.send("store", path, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(json)),
                 Map.of("content-type", "application/json"));
