@@ -236,6 +236,11 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "unknown";
     }
 
+    /** Whether the caller's connection is TLS. */
+    boolean secure() {
+        return connection.secure();
+    }
+
     /** True the first time only: the front door sees each request once, whatever reroutes follow. */
     boolean admit() {
         if (admitted) {

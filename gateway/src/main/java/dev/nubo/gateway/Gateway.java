@@ -122,6 +122,7 @@ public final class Gateway implements AutoCloseable {
     private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
+    private volatile int httpsRedirect;  // the HTTPS port plain requests are sent to (--https-redirect); 0: none
     private boolean closed;
 
     private Gateway(GatewayConfig config) {
@@ -302,7 +303,13 @@ public final class Gateway implements AutoCloseable {
      */
     private void dispatch(Exchange exchange) {
         Routes.Match match;
-        FrontDoor.Verdict verdict = exchange.admit() ? frontDoor.check(exchange) : exchange.forwarded();
+        boolean first = exchange.admit();
+        Optional<FrontDoor.Answer> moved = first && httpsRedirect > 0 ? HttpsRedirect.of(exchange, httpsRedirect) : Optional.empty();
+        if (moved.isPresent()) {
+            exchange.answer(moved.get());
+            return;
+        }
+        FrontDoor.Verdict verdict = first ? frontDoor.check(exchange) : exchange.forwarded();
         if (verdict instanceof FrontDoor.Answer answer) {
             exchange.answer(answer);
             return;
@@ -445,6 +452,7 @@ public final class Gateway implements AutoCloseable {
             throw cannotListen(e);
         }
         port = listener.port();
+        httpsRedirect = config.tls().isPresent() && config.tls().get().redirectHttp() ? listener.securePort().orElse(0) : 0;
     }
 
     private RuntimeException cannotListen(Exception e) {
