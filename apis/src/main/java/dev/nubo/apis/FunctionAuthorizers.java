@@ -138,9 +138,11 @@ final class FunctionAuthorizers {
     private byte[] event(FrontDoor.Head head, Api api, Api.Operation op, String path, String query, Map<String, String> params, String identity) {
         Map<String, String> headers = new LinkedHashMap<>();
         head.headerList().forEach(h -> headers.putIfAbsent(h.getKey().toLowerCase(Locale.ROOT), h.getValue()));
+        String uri = head.uri();
+        String rawPath = uri.indexOf('?') < 0 ? uri : uri.substring(0, uri.indexOf('?'));  // as sent: /STAGE/..., or under a stage host's base path
         Map<String, Object> http = new LinkedHashMap<>();
         http.put("method", head.method());
-        http.put("path", "/" + api.stage() + path);
+        http.put("path", rawPath);
         http.put("protocol", "HTTP/1.1");
         http.put("sourceIp", head.clientAddress());
         http.put("userAgent", headers.getOrDefault("user-agent", ""));
@@ -159,7 +161,7 @@ final class FunctionAuthorizers {
         event.put("routeArn", "arn:nubo:execute-api:local:nubo:" + api.name() + "/" + api.stage() + "/" + head.method() + path);
         event.put("identitySource", List.of(identity));
         event.put("routeKey", op.routeKey());
-        event.put("rawPath", "/" + api.stage() + path);
+        event.put("rawPath", rawPath);
         event.put("rawQueryString", query.isEmpty() ? "" : query.substring(1));
         event.put("headers", headers);
         event.put("requestContext", context);
