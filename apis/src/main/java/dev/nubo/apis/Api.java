@@ -1,6 +1,7 @@
 package dev.nubo.apis;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,9 +12,11 @@ import java.util.Optional;
  * redeploy makes a new one with the next {@code version}.
  *
  * @param document the OpenAPI document as deployed, kept for rollback and {@code nubo api describe}
+ * @param host a host of the stage's own ({@code x-nubo.stages.STAGE.host}), besides {@code NAME.<domain>/STAGE}
+ * @param basePath where the stage's paths start on {@code host}: {@code ""} for the root, or {@code /api}
  */
 public record Api(String name, String stage, int version, List<Operation> operations, Map<String, Scheme> schemes,
-                  Optional<Cors> cors, Map<String, String> stageVariables, String document) {
+                  Optional<Cors> cors, Map<String, String> stageVariables, String document, Optional<String> host, String basePath) {
 
     public Api {
         operations = List.copyOf(operations);
@@ -29,7 +32,7 @@ public record Api(String name, String stage, int version, List<Operation> operat
      */
     public record Operation(String method, PathTemplate path, String operationId, Optional<Integration> integration,
                             Optional<Mock> mock, List<Map<String, List<String>>> security, List<Parameter> parameters,
-                            boolean bodyRequired) {
+                            boolean bodyRequired, Optional<BodySchema> body, Optional<Cache> cache, Optional<Duration> timeout) {
         public Operation {
             security = List.copyOf(security);
             parameters = List.copyOf(parameters);
@@ -57,6 +60,17 @@ public record Api(String name, String stage, int version, List<Operation> operat
         }
     }
 
+    /**
+     * A GET operation's answers kept by the gateway for {@code ttl} ({@code x-nubo.cache}), keyed by
+     * the parts of the request named in {@code key}: {@code path}, {@code query}, {@code query.NAME},
+     * {@code header.NAME}.
+     */
+    public record Cache(Duration ttl, List<String> key) {
+        public Cache {
+            key = List.copyOf(key);
+        }
+    }
+
     /** What an operation without an integration answers: its first success response's example. */
     public record Mock(int status, String contentType, String body) {}
 
@@ -64,7 +78,7 @@ public record Api(String name, String stage, int version, List<Operation> operat
     public record Parameter(String name, String in, boolean required, ValueSchema schema) {}
 
     /** A security scheme an operation may require. */
-    public sealed interface Scheme permits ApiKeyScheme, JwtScheme {}
+    public sealed interface Scheme permits ApiKeyScheme, JwtScheme, FunctionScheme {}
 
     /** An API key in a header (OpenAPI {@code type: apiKey, in: header}), checked against the keys made with {@code nubo apikey create}. */
     public record ApiKeyScheme(String header) implements Scheme {}
@@ -78,6 +92,12 @@ public record Api(String name, String stage, int version, List<Operation> operat
             audience = List.copyOf(audience);
         }
     }
+
+    /**
+     * A custom authorizer: Nubo function {@code function} decides about each {@code identity}
+     * ({@code header.NAME} or {@code query.NAME}), and its decision is kept for {@code ttl}.
+     */
+    public record FunctionScheme(String function, Duration ttl, String identity) implements Scheme {}
 
     /** CORS as the gateway answers it (top-level {@code x-nubo-cors}). */
     public record Cors(List<String> allowOrigins, List<String> allowMethods, List<String> allowHeaders, int maxAgeSeconds) {

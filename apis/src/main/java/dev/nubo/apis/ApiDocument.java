@@ -77,19 +77,24 @@ public final class ApiDocument {
                 throw invalid(e.getMessage(), "write paths as OpenAPI path templates");
             }
             item.readOperationsMap().forEach((method, op) -> operations.add(operation(name, method, template, op, item,
-                    op.getSecurity() == null ? global : op.getSecurity(), schemes, stageVariables)));
+                    op.getSecurity() == null ? global : op.getSecurity(), schemes, stageVariables, BodySchema.isOpenApi31(api))));
         });
         if (operations.isEmpty()) {
             throw invalid("API " + name + " has no operations", "add at least one path with a method");
         }
-        return new Api(name, stage, version, operations, schemes, cors(api), stageVariables, document);
+        JsonNode own = api.getExtensions() == null || api.getExtensions().get("x-nubo") == null ? Json.mapper().missingNode()
+                : Json.mapper().valueToTree(api.getExtensions().get("x-nubo")).path("stages").path(stage);
+        return new Api(name, stage, version, operations, schemes, cors(api), stageVariables, document,
+                OperationSettings.stageHost(own, stage), OperationSettings.stageBasePath(own, stage));
     }
 
     private static Api.Operation operation(String api, PathItem.HttpMethod method, PathTemplate path, io.swagger.v3.oas.models.Operation op,
                                            PathItem item, List<SecurityRequirement> security, Map<String, Api.Scheme> schemes,
-                                           Map<String, String> stageVariables) {
+                                           Map<String, String> stageVariables, boolean openApi31) {
         String where = method + " " + path.template();
         Optional<Api.Integration> integration = Optional.empty();
+        Optional<Api.Cache> cache = Optional.empty();
+        Optional<java.time.Duration> timeout = Optional.empty();
         Object nubo = op.getExtensions() == null ? null : op.getExtensions().get("x-nubo");
         if (nubo != null) {
             JsonNode x = Json.mapper().valueToTree(nubo);
@@ -100,6 +105,8 @@ public final class ApiDocument {
             integration = Optional.of(new Api.Integration(service, x.path("path").asText(path.template()),
                     headerEdits(x.path("requestHeaders"), "requestHeaders", stageVariables, where),
                     headerEdits(x.path("responseHeaders"), "responseHeaders", stageVariables, where)));
+            cache = OperationSettings.cache(x.path("cache"), method.name(), where);
+            timeout = OperationSettings.timeout(x.path("timeout"), where);
         }
         Optional<Api.Mock> mock = integration.isPresent() ? Optional.empty() : mock(op);
         if (integration.isEmpty() && mock.isEmpty()) {
@@ -133,7 +140,7 @@ public final class ApiDocument {
         }
         boolean bodyRequired = op.getRequestBody() != null && Boolean.TRUE.equals(op.getRequestBody().getRequired());
         return new Api.Operation(method.name(), path, op.getOperationId() == null ? "" : op.getOperationId(), integration, mock,
-                required, parameters, bodyRequired);
+                required, parameters, bodyRequired, OperationSettings.body(op.getRequestBody(), openApi31, where), cache, timeout);
     }
 
     private static Optional<Api.Mock> mock(io.swagger.v3.oas.models.Operation op) {
@@ -165,7 +172,11 @@ public final class ApiDocument {
             return out;
         }
         api.getComponents().getSecuritySchemes().forEach((name, scheme) -> {
-            if (scheme.getType() == SecurityScheme.Type.APIKEY) {
+            Object authorizer = scheme.getExtensions() == null ? null : scheme.getExtensions().get("x-nubo-authorizer");
+            JsonNode fn = authorizer == null ? null : Json.mapper().valueToTree(authorizer);
+            if (fn != null && fn.has("function")) {
+                out.put(name, OperationSettings.functionScheme(name, fn));
+            } else if (scheme.getType() == SecurityScheme.Type.APIKEY) {
                 if (scheme.getIn() != SecurityScheme.In.HEADER) {
                     throw invalid("security scheme '" + name + "' takes its key from the " + scheme.getIn() + "; Nubo reads API keys from a header",
                             "use in: header, name: x-api-key");

@@ -24,7 +24,9 @@ import java.util.function.LongSupplier;
  * steps are, in order: stage → CORS preflight (answered here) → operation (method and path template;
  * 404, 405) → required parameters and body (400 naming the field) → security (API key and usage
  * plan: 403, 429 with Retry-After; JWT: 401, 403 for a missing scope) → mock (answered here) or
- * forward to the integration's service with the route's context in headers (docs/API.md, "APIs").
+ * forward to the integration's service with the route's context in headers, and with the
+ * operation's body schema (checked by the gateway once the body is read), cache key and timeout
+ * ({@link FrontDoor.Options}; docs/API.md, "APIs").
  * Requests to other hosts pass untouched.
  *
  * <p>Deployed APIs are swapped in as one immutable snapshot ({@link #publish}); checks run on the
@@ -51,13 +53,32 @@ public final class ApiGate implements FrontDoor {
     private final ApiKeys keys;
     private final InstantSource clock;
     private final LongSupplier nanoTime;
+    private final FunctionAuthorizers functions;
     private volatile Map<String, Map<String, Deployed>> byHost = Map.of();
+    /** Stages on hosts of their own: host → base path ({@code ""} for the root) → stage, longest base path first. */
+    private volatile Map<String, List<Map.Entry<String, Deployed>>> byOwnHost = Map.of();
+
+    /** Calls a Nubo function with {@code event} as its body, as {@code nubo invoke} does; never blocks. */
+    @FunctionalInterface
+    public interface FunctionCaller {
+        java.util.concurrent.CompletableFuture<FunctionReply> call(String function, byte[] event);
+    }
+
+    /** What a function called by a custom authorizer answered. */
+    public record FunctionReply(int status, byte[] body) {}
 
     public ApiGate(String domain, ApiKeys keys, InstantSource clock, LongSupplier nanoTime) {
+        this(domain, keys, clock, nanoTime, (function, event) -> java.util.concurrent.CompletableFuture.failedFuture(
+                new IllegalStateException("no function caller is wired")));
+    }
+
+    /** @param functions how a custom authorizer (a security scheme with {@code x-nubo-authorizer: {function}}) calls its function */
+    public ApiGate(String domain, ApiKeys keys, InstantSource clock, LongSupplier nanoTime, FunctionCaller functions) {
         this.domain = domain.toLowerCase(Locale.ROOT);
         this.keys = keys;
         this.clock = clock;
         this.nanoTime = nanoTime;
+        this.functions = new FunctionAuthorizers(functions, clock);
     }
 
     /** Replaces every deployed API stage at once. */
@@ -67,26 +88,58 @@ public final class ApiGate implements FrontDoor {
             next.computeIfAbsent(api.name() + "." + domain, h -> new HashMap<>()).put(api.stage(), Deployed.of(api, clock));
         }
         next.replaceAll((h, stages) -> Map.copyOf(stages));
+        Map<String, List<Map.Entry<String, Deployed>>> own = new HashMap<>();
+        for (Api api : apis) {
+            api.host().ifPresent(h -> own.computeIfAbsent(h, x -> new ArrayList<>())
+                    .add(Map.entry(api.basePath(), next.get(api.name() + "." + domain).get(api.stage()))));
+        }
+        own.replaceAll((h, stages) -> stages.stream()
+                .sorted(Comparator.comparingInt((Map.Entry<String, Deployed> e) -> -e.getKey().length())).toList());
         byHost = Map.copyOf(next);
+        byOwnHost = Map.copyOf(own);
+    }
+
+    /** The stage of a host of its own whose base path {@code path} is under, with the rest of the path; null when none. */
+    private static Map.Entry<String, Deployed> underBasePath(List<Map.Entry<String, Deployed>> stages, String path) {
+        for (Map.Entry<String, Deployed> stage : stages) {
+            String base = stage.getKey();
+            if (path.startsWith(base) && (path.length() == base.length() || path.charAt(base.length()) == '/')) {
+                return Map.entry(path.length() == base.length() ? "/" : path.substring(base.length()), stage.getValue());
+            }
+        }
+        return null;
     }
 
     @Override
     public Verdict check(Head head) {
-        Map<String, Deployed> stages = byHost.get(hostName(head.host()));
-        if (stages == null) {
+        String host = hostName(head.host());
+        Map<String, Deployed> stages = byHost.get(host);
+        List<Map.Entry<String, Deployed>> own = stages == null ? byOwnHost.get(host) : null;
+        if (stages == null && own == null) {
             return PASS;
         }
         String uri = head.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         String query = q < 0 ? "" : uri.substring(q);
-        int slash = path.indexOf('/', 1);
-        String stageName = slash < 0 ? path.substring(1) : path.substring(1, slash);
-        String rest = slash < 0 ? "/" : path.substring(slash);
-        Deployed d = stages.get(stageName);
-        if (d == null) {
-            return error(head, 404, "api.stage_unknown", "API has no stage '" + stageName + "'",
-                    "call /STAGE/PATH; its stages are " + new TreeSet<>(stages.keySet()));
+        String rest;
+        Deployed d;
+        if (own != null) {
+            Map.Entry<String, Deployed> found = underBasePath(own, path);
+            if (found == null) {
+                return PASS;  // the rest of the host is routed as usual: a static site on / beside an API on /api
+            }
+            rest = found.getKey();
+            d = found.getValue();
+        } else {
+            int slash = path.indexOf('/', 1);
+            String stageName = slash < 0 ? path.substring(1) : path.substring(1, slash);
+            rest = slash < 0 ? "/" : path.substring(slash);
+            d = stages.get(stageName);
+            if (d == null) {
+                return error(head, 404, "api.stage_unknown", "API has no stage '" + stageName + "'",
+                        "call /STAGE/PATH; its stages are " + new TreeSet<>(stages.keySet()));
+            }
         }
         Api api = d.api();
         String origin = head.header("origin");
@@ -123,6 +176,10 @@ public final class ApiGate implements FrontDoor {
         if (invalid != null) {
             return invalid;
         }
+        Verdict later = functions.pending(head, api, op, rest, query, params);
+        if (later != null) {
+            return later;  // asked again once the authorizer's function has decided
+        }
         Map<String, String> context = new LinkedHashMap<>();
         Verdict refused = authorize(head, d, op, context);
         if (refused != null) {
@@ -151,7 +208,31 @@ public final class ApiGate implements FrontDoor {
             responseHeaders.putAll(integration.response().set());
         }
         return new Forward(integration.service(), PathTemplate.fill(integration.path(), params) + query, context, responseHeaders,
-                integration.request().remove(), integration.response().remove());
+                integration.request().remove(), integration.response().remove(), options(head, api, op, rest, query));
+    }
+
+    /** The operation's body check, cache key and timeout; nothing to allocate for an operation with none. */
+    private static FrontDoor.Options options(Head head, Api api, Api.Operation op, String rest, String query) {
+        if (op.body().isEmpty() && op.cache().isEmpty() && op.timeout().isEmpty()) {
+            return FrontDoor.Options.NONE;
+        }
+        return new FrontDoor.Options(op.body().map(b -> b), op.cache().map(c -> new FrontDoor.Caching(cacheKey(head, api, op, c, rest, query), c.ttl())),
+                op.timeout());
+    }
+
+    /** Everything a cached answer depends on: the API's stage and version, the operation, and the parts its key names. */
+    static String cacheKey(Head head, Api api, Api.Operation op, Api.Cache cache, String rest, String query) {
+        StringBuilder key = new StringBuilder(api.name()).append('/').append(api.stage()).append('@').append(api.version())
+                .append(' ').append(op.routeKey());
+        for (String part : cache.key()) {
+            String value = switch (part) {
+                case "path" -> rest;
+                case "query" -> query;
+                default -> part.startsWith("header.") ? head.header(part.substring(7)) : queryParameter(query, part.substring(6)).orElse(null);
+            };
+            key.append('\n').append(value == null ? "\u0000" : value);  // absent differs from empty
+        }
+        return key.toString();
     }
 
     private Verdict validate(Head head, Api.Operation op, String query, Map<String, String> path) {
@@ -216,6 +297,9 @@ public final class ApiGate implements FrontDoor {
             context.put("nubo-api-key-id", checked.id());
             return null;
         }
+        if (s instanceof Api.FunctionScheme fn) {
+            return checkByFunction(head, d.api(), scheme, fn, context);
+        }
         String authorization = head.header("authorization");
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return error(head, 401, "api.token_missing", "this operation needs a bearer token", "send Authorization: Bearer <JWT>",
@@ -237,6 +321,27 @@ public final class ApiGate implements FrontDoor {
         return null;
     }
 
+    private Verdict checkByFunction(Head head, Api api, String scheme, Api.FunctionScheme fn, Map<String, String> context) {
+        String uri = head.uri();
+        Optional<String> identity = FunctionAuthorizers.identity(fn, head, uri.indexOf('?') < 0 ? "" : uri.substring(uri.indexOf('?')));
+        if (identity.isEmpty()) {
+            return error(head, 401, "api.identity_missing", "this operation needs " + fn.identity().replace(".", " ") + " for its authorizer",
+                    "send " + fn.identity().substring(fn.identity().indexOf('.') + 1) + (fn.identity().startsWith("header.") ? " as a header" : " in the query string"));
+        }
+        Optional<FunctionAuthorizers.Decision> decision = functions.decision(FunctionAuthorizers.key(api, scheme, identity.get()));
+        if (decision.isEmpty() || decision.get().failure().isPresent()) {
+            return error(head, 500, "api.authorizer_failed", "the authorizer could not decide: "
+                    + decision.flatMap(FunctionAuthorizers.Decision::failure).orElse("its decision expired before use"),
+                    "check the function " + fn.function() + " (`nubo logs " + fn.function() + "`); it must answer {\"isAuthorized\": true|false}");
+        }
+        if (!decision.get().allowed()) {
+            return error(head, 403, "api.authorizer_denied", "the authorizer " + fn.function() + " denied this request",
+                    "call with an identity it allows");
+        }
+        context.put("nubo-authorizer", json(Map.of("lambda", decision.get().context())));
+        return null;
+    }
+
     /** Percent-decoded; as it came when its escapes are broken (the value is then checked as such). */
     private static String decode(String s) {
         try {
@@ -247,7 +352,7 @@ public final class ApiGate implements FrontDoor {
     }
 
     /** The first value of query parameter {@code name}, decoded; "" for a name without {@code =}. */
-    private static Optional<String> queryParameter(String query, String name) {
+    static Optional<String> queryParameter(String query, String name) {
         for (String pair : query.isEmpty() ? new String[0] : query.substring(1).split("&")) {
             int eq = pair.indexOf('=');
             if (decode(eq < 0 ? pair : pair.substring(0, eq)).equals(name)) {

@@ -130,6 +130,10 @@ class ApiGateTest {
             return "127.0.0.1";
         }
 
+        public List<Map.Entry<String, String>> headerList() {
+            return List.copyOf(headers.entrySet());
+        }
+
         public String requestId() {
             return "req-1";
         }

@@ -134,6 +134,137 @@ class ApisTest {
         assertThat(nubo.nubo("api", "list").out()).contains("shop").contains("v1 of 2");
     }
 
+    @Test
+    void validatesBodiesCachesAnswersAndTimesOutPerOperation() throws Exception {
+        Path file = apps.resolve("store.yaml");
+        Files.writeString(file, """
+                openapi: 3.0.3
+                info: {title: Store, version: "1"}
+                paths:
+                  /orders:
+                    post:
+                      x-nubo: {service: users, path: /orders}
+                      requestBody:
+                        required: true
+                        content:
+                          application/json:
+                            schema:
+                              type: object
+                              required: [items]
+                              properties:
+                                items: {type: array, items: {type: object, properties: {qty: {type: integer, minimum: 1}}}}
+                      responses: {"200": {description: ok}}
+                  /items:
+                    get:
+                      x-nubo: {service: users, path: /items, cache: {ttl: 60s, key: [path, query.q]}}
+                      responses: {"200": {description: ok}}
+                  /slow:
+                    get:
+                      x-nubo: {service: users, path: /sleep, timeout: 300ms}
+                      responses: {"200": {description: ok}}
+                """);
+        TestNubo.CliResult deployed = nubo.nubo("api", "deploy", file.toString(), "--stage", "prod");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+
+        HttpResponse<String> bad = post("/prod/orders", "{\"items\": [{\"qty\": 0}]}");
+        assertThat(bad.statusCode()).as(bad.body()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(bad.body()).path("error").path("message").asText()).isEqualTo("$.items[0].qty: must have a minimum value of 1");
+        HttpResponse<String> good = post("/prod/orders", "{\"items\": [{\"qty\": 2}]}");
+        assertThat(good.body()).as("the body reaches the service whole").isEqualTo("received 23 bytes");
+
+        HttpResponse<String> miss = nubo.send("store", "/prod/items?q=a", HttpRequest.newBuilder().GET(), Map.of());
+        HttpResponse<String> hit = nubo.send("store", "/prod/items?q=a", HttpRequest.newBuilder().GET(), Map.of());
+        assertThat(miss.headers().firstValue("x-cache")).hasValue("miss");
+        assertThat(hit.headers().firstValue("x-cache")).hasValue("hit");
+        assertThat(hit.headers().firstValue("age")).isPresent();
+        assertThat(hit.body()).isEqualTo(miss.body()).isEqualTo("users says v1 at /items");
+        assertThat(nubo.nubo("api", "deploy", file.toString(), "--stage", "prod").exitCode()).isZero();
+        assertThat(nubo.send("store", "/prod/items?q=a", HttpRequest.newBuilder().GET(), Map.of()).headers().firstValue("x-cache"))
+                .as("a redeployed API answers afresh").hasValue("miss");
+
+        HttpResponse<String> slow = nubo.send("store", "/prod/slow?ms=5000", HttpRequest.newBuilder().GET(), Map.of());
+        assertThat(slow.statusCode()).isEqualTo(504);
+        assertThat(Json.mapper().readTree(slow.body()).path("error").path("message").asText()).contains("300ms");
+    }
+
+    @Test
+    void authorizesThroughANuboFunctionAndPassesItsContext() throws Exception {
+        Path auth = TestNubo.app(apps, "auth", SampleApps.echoYaml("auth", ""), Map.of("app.py", """
+                import json, os
+                from http.server import BaseHTTPRequestHandler, HTTPServer
+                class H(BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+                    def do_POST(self):
+                        event = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                        ok = event["type"] == "REQUEST" and event["identitySource"] == ["Bearer ada"]
+                        body = json.dumps({"isAuthorized": ok, "context": {"user": "ada", "route": event["routeKey"]}}).encode()
+                        self.send_response(200)
+                        self.send_header("content-type", "application/json")
+                        self.send_header("content-length", str(len(body)))
+                        self.end_headers()
+                        self.wfile.write(body)
+                    def log_message(self, *a):
+                        pass
+                HTTPServer(("127.0.0.1", int(os.environ["PORT"])), H).serve_forever()
+                """));
+        assertThat(nubo.nubo("deploy", auth.toString()).exitCode()).isZero();
+        Path file = apps.resolve("gated.yaml");
+        Files.writeString(file, """
+                openapi: 3.0.3
+                info: {title: Gated, version: "1"}
+                paths:
+                  /me:
+                    get:
+                      x-nubo: {service: users, path: /headers}
+                      security: [{fn: []}]
+                      responses: {"200": {description: ok}}
+                components:
+                  securitySchemes:
+                    fn: {type: apiKey, in: header, name: Authorization, x-nubo-authorizer: {function: auth, ttl: 60s}}
+                """);
+        TestNubo.CliResult deployed = nubo.nubo("api", "deploy", file.toString(), "--stage", "prod");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+
+        HttpResponse<String> allowed = nubo.send("gated", "/prod/me", HttpRequest.newBuilder().GET(), Map.of("authorization", "Bearer ada"));
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+        assertThat(Json.mapper().readTree(allowed.body()).path("nubo-authorizer").asText())
+                .isEqualTo("{\"lambda\":{\"user\":\"ada\",\"route\":\"GET /me\"}}");
+        HttpResponse<String> denied = nubo.send("gated", "/prod/me", HttpRequest.newBuilder().GET(), Map.of("authorization", "Bearer eve"));
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(Json.mapper().readTree(denied.body()).path("error").path("code").asText()).isEqualTo("api.authorizer_denied");
+        assertThat(nubo.send("gated", "/prod/me", HttpRequest.newBuilder().GET(), Map.of()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aStaticSiteAtTheRootAndAnApiUnderApiShareOneHost() throws Exception {
+        Path site = TestNubo.app(apps, "web", "name: web\nruntime: static\nroot: dist\n", Map.of("dist/index.html", "<h1>shop</h1>"));
+        assertThat(nubo.nubo("deploy", site.toString()).exitCode()).isZero();
+        Path file = apps.resolve("web-api.yaml");
+        Files.writeString(file, """
+                openapi: 3.0.3
+                info: {title: Web API, version: "1"}
+                x-nubo: {name: webapi, stages: {prod: {host: "web.%s", basePath: /api}}}
+                paths:
+                  /users/{id}:
+                    get:
+                      x-nubo: {service: users, path: "/v1/users/{id}"}
+                      responses: {"200": {description: ok}}
+                """.formatted(nubo.server().domain()));
+        TestNubo.CliResult deployed = nubo.nubo("api", "deploy", file.toString(), "--stage", "prod");
+        assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+
+        assertThat(nubo.get("web", "/").body()).isEqualTo("<h1>shop</h1>");
+        HttpResponse<String> api = nubo.get("web", "/api/users/7");
+        assertThat(api.statusCode()).as(api.body()).isEqualTo(200);
+        assertThat(api.body()).isEqualTo("users says v1 at /v1/users/7");
+        assertThat(nubo.get("webapi", "/prod/users/7").body()).as("and on its own host").isEqualTo("users says v1 at /v1/users/7");
+    }
+
+    private HttpResponse<String> post(String path, String json) {
+        return nubo.send("store", path, HttpRequest.newBuilder().POST(HttpRequest.BodyPublishers.ofString(json)),
+                Map.of("content-type", "application/json"));
+    }
+
     private static String token(String scope) throws Exception {
         SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("k1").build(), new JWTClaimsSet.Builder()
                 .issuer("https://id.test").audience("shop").subject("ada").claim("scope", scope)

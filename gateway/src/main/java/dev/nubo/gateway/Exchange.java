@@ -125,6 +125,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private java.util.Map<String, String> contextHeaders = java.util.Map.of();
     private java.util.List<String> removeRequestHeaders = java.util.List.of();
     private java.util.List<String> removeResponseHeaders = java.util.List.of();
+    private FrontDoor.Forward forward;       // what the front door said, for a dispatch again past it
+    private FrontDoor.BodyCheck bodyCheck;   // reads the whole body before the request goes on (WholeBody)
+    private CacheFill cacheFill;             // copies a cacheable answer as it passes (AnswerCache)
 
     /** The head of an empty deadline list: a ring of one. */
     static Exchange listHead() {
@@ -222,9 +225,29 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     }
 
     @Override
+    public java.util.List<java.util.Map.Entry<String, String>> headerList() {
+        return request.headers().entries();
+    }
+
+    /** The front door asks to look again once {@code ready} completes: then dispatched anew, on this loop, front door first. */
+    void askAgainWhen(java.util.concurrent.CompletionStage<?> ready) {
+        ready.whenComplete((result, error) -> loop.eventLoop().execute(() -> {
+            if (phase == Phase.ROUTING) {
+                admitted = false;
+                settings.reroute().dispatch(this);
+            }
+        }));
+    }
+
+    @Override
     public String clientAddress() {
         SocketAddress address = caller.channel().remoteAddress();
         return address instanceof InetSocketAddress inet && inet.getAddress() != null ? inet.getAddress().getHostAddress() : "unknown";
+    }
+
+    /** Whether the caller's connection is TLS. */
+    boolean secure() {
+        return connection.secure();
     }
 
     /** True the first time only: the front door sees each request once, whatever reroutes follow. */
@@ -268,11 +291,39 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
 
     /** The front door sends this request on as {@code forward} says: a new target, headers both ways. */
     void forwardAs(FrontDoor.Forward forward) {
+        this.forward = forward;
         request.setUri(forward.uri());
         contextHeaders = forward.requestHeaders();  // set after the caller's headers are cleaned, in send()
         responseHeaders = forward.responseHeaders();
         removeRequestHeaders = forward.removeRequestHeaders();
         removeResponseHeaders = forward.removeResponseHeaders();
+    }
+
+    /** What the front door said of this request: a dispatch after the first (a reroute, a checked body) goes by it. */
+    FrontDoor.Verdict forwarded() {
+        return forward == null ? FrontDoor.PASS : forward;
+    }
+
+    /** Whether the request waits for its whole body, for the front door's check: dispatched again once it passes. */
+    boolean awaitsBody(FrontDoor.Forward forward) {
+        if (forward.options().body().isEmpty() || bodyCheck != null) {
+            return false;
+        }
+        bodyCheck = forward.options().body().get();
+        if (clientBodyEnded) {
+            WholeBody.check(this, bodyCheck, readAhead, settings.reroute());
+        }
+        return true;
+    }
+
+    /** Answers from {@code cache} when the front door caches this request's operation and has it fresh. */
+    boolean answeredFrom(AnswerCache cache) {
+        return forward != null && forward.options().cache().isPresent()
+                && cache.serve(this, forward.options().cache().get(), target.revision().revision(), forward.responseHeaders());
+    }
+
+    void fillCache(CacheFill fill) {
+        this.cacheFill = fill;
     }
 
     /** Answers as the front door says, without any upstream. */
@@ -369,7 +420,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
      * can be had, the request waits for room again.
      */
     void proxy(Upstream claimed) {
-        deadlineNanos = startNanos + target.revision().timeout().toNanos();
+        deadlineNanos = startNanos + timeout().toNanos();
         loop.awaitAnswer(this);
         connect(claimed);
     }
@@ -387,7 +438,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         RevisionRoute revision = target.revision();
         Demand demand = target.demand();
         long elapsedMs = (System.nanoTime() - startNanos) / 1_000_000;
-        long waitMs = Math.min(revision.queueWait().toMillis(), revision.timeout().toMillis()) - elapsedMs;
+        long waitMs = Math.min(revision.queueWait().toMillis(), timeout().toMillis()) - elapsedMs;
         if (revision.queueLength() == 0 || waitMs <= 0) {
             reject(again && waitMs <= 0 ? holdExpired(revision)
                     : GatewayError.noRoom(service, revision.revision(), revision.endpoints().isEmpty(), lastRefusal));
@@ -458,7 +509,12 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
 
     private GatewayError holdExpired(RevisionRoute revision) {
         return GatewayError.holdExpired(service, revision.revision(),
-                Duration.ofMillis(Math.min(revision.queueWait().toMillis(), revision.timeout().toMillis())), lastRefusal);
+                Duration.ofMillis(Math.min(revision.queueWait().toMillis(), timeout().toMillis())), lastRefusal);
+    }
+
+    /** The revision's timeout, or the front door's for this request (an API operation's {@code x-nubo.timeout}). */
+    private Duration timeout() {
+        return forward != null && forward.options().timeout().isPresent() ? forward.options().timeout().get() : target.revision().timeout();
     }
 
     private void cancelHoldTimer() {
@@ -595,13 +651,18 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
                 }
                 readAhead.add(content);
                 readAheadBytes += content.content().readableBytes();
-                if (readAheadBytes > READ_AHEAD && !last) {
+                if (bodyCheck != null && readAheadBytes > bodyCheck.maxBytes()) {
+                    fail(GatewayError.tooLargeToCheck(bodyCheck.maxBytes()));  // the whole body is read for its check
+                } else if (bodyCheck == null && readAheadBytes > READ_AHEAD && !last) {
                     connection.pause();  // the rest waits in the socket until an instance takes it
                 }
             }
         }
         if (last) {
             onClientEnd();
+            if (bodyCheck != null && phase == Phase.ROUTING) {
+                WholeBody.check(this, bodyCheck, readAhead, settings.reroute());
+            }
         }
     }
 
@@ -674,6 +735,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             return;
         }
         responseBytes += content.content().readableBytes();
+        if (cacheFill != null) {
+            cacheFill = cacheFill.add(content.content(), content instanceof LastHttpContent);
+        }
         if (content instanceof LastHttpContent) {
             upstreamResponseEnded = true;
             // The instance is done with it: release before the last write rather than after.
@@ -712,6 +776,9 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         }
         if (!responseHeaders.isEmpty()) {
             responseHeaders.forEach(headers::set);
+        }
+        if (cacheFill != null) {
+            cacheFill = cacheFill.begin(status, headers);
         }
         boolean http10 = request.protocolVersion().equals(HttpVersion.HTTP_1_0);
         head.setProtocolVersion(request.protocolVersion());
@@ -864,7 +931,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     /** Called by the loop once past the deadline, already off its list. */
     void onDeadline() {
         if (phase == Phase.CONNECTING || phase == Phase.SENDING) {
-            fail(GatewayError.timeout(service, target.revision().timeout()));
+            fail(GatewayError.timeout(service, timeout()));
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.nubo.gateway;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What stands in front of routing: API definitions with their authorizers, usage plans and CORS
@@ -52,10 +54,15 @@ public interface FrontDoor {
 
         /** The request's X-Request-Id, the caller's or the gateway's: for the JSON of an error answer. */
         String requestId();
+
+        /** Every request header, in order, as sent (for an event that carries them all). */
+        default List<Map.Entry<String, String>> headerList() {
+            return List.of();
+        }
     }
 
     /** What the gateway does with the request. */
-    sealed interface Verdict permits Pass, Forward, Answer {}
+    sealed interface Verdict permits Pass, Forward, Answer, Later {}
 
     record Pass() implements Verdict {}
 
@@ -66,7 +73,7 @@ public interface FrontDoor {
      * {@code removeRequestHeaders} and {@code removeResponseHeaders} are dropped.
      */
     record Forward(String service, String uri, Map<String, String> requestHeaders, Map<String, String> responseHeaders,
-                   List<String> removeRequestHeaders, List<String> removeResponseHeaders) implements Verdict {
+                   List<String> removeRequestHeaders, List<String> removeResponseHeaders, Options options) implements Verdict {
         public Forward {
             requestHeaders = Map.copyOf(requestHeaders);
             responseHeaders = Map.copyOf(responseHeaders);
@@ -74,10 +81,49 @@ public interface FrontDoor {
             removeResponseHeaders = List.copyOf(removeResponseHeaders);
         }
 
+        public Forward(String service, String uri, Map<String, String> requestHeaders, Map<String, String> responseHeaders,
+                       List<String> removeRequestHeaders, List<String> removeResponseHeaders) {
+            this(service, uri, requestHeaders, responseHeaders, removeRequestHeaders, removeResponseHeaders, Options.NONE);
+        }
+
         public Forward(String service, String uri, Map<String, String> requestHeaders, Map<String, String> responseHeaders) {
             this(service, uri, requestHeaders, responseHeaders, List.of(), List.of());
         }
     }
+
+    /**
+     * What else a forwarded request gets: a check of its whole body before it goes on, a cached
+     * answer under {@code cache}'s key, and a timeout of its own instead of the revision's.
+     */
+    record Options(Optional<BodyCheck> body, Optional<Caching> cache, Optional<Duration> timeout) {
+        public static final Options NONE = new Options(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * Reads a whole request body (at most {@code maxBytes}; more is refused with 413) before the
+     * request goes on, on the event loop: an answer refuses it (a 400 naming the field), empty lets
+     * it through, body and all.
+     */
+    interface BodyCheck {
+        int maxBytes();
+
+        Optional<Answer> check(Head head, byte[] body);
+    }
+
+    /**
+     * A GET whose 200 answers the gateway keeps for {@code ttl} (less when the answer's own
+     * {@code Cache-Control: max-age} says so; never with {@code no-store} or {@code private}) under
+     * {@code key}, which says everything the answer depends on (the API's version, the path, the
+     * query and headers its operation names).
+     */
+    record Caching(String key, Duration ttl) {}
+
+    /**
+     * Ask again once {@code ready} completes (a custom authorizer's function has answered): the
+     * request waits meanwhile, its body read ahead as for a held request, and the front door's
+     * next look must decide from what {@code ready} brought.
+     */
+    record Later(java.util.concurrent.CompletionStage<?> ready) implements Verdict {}
 
     /** Answer the caller now, without any service: an error, a CORS preflight, a mock, a cached answer. */
     record Answer(int status, Map<String, String> headers, byte[] body) implements Verdict {

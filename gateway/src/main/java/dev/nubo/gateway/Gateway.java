@@ -115,6 +115,7 @@ public final class Gateway implements AutoCloseable {
     private final ConcurrentHashMap<String, ServiceResilience> resiliences = new ConcurrentHashMap<>();
     volatile java.util.function.LongSupplier nanoClock = System::nanoTime;   // tests freeze it
     private final SiteFiles siteFiles = new SiteFiles();
+    private final AnswerCache answers = new AnswerCache(64L << 20, () -> nanoClock.getAsLong());
     private volatile Consumer<String> onHold = revision -> {};
     private volatile FrontDoor frontDoor = FrontDoor.NONE;
     private volatile ServiceGuard guard = ServiceGuard.OPEN;
@@ -123,6 +124,7 @@ public final class Gateway implements AutoCloseable {
     private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
+    private volatile int httpsRedirect;  // the HTTPS port plain requests are sent to (--https-redirect); 0: none
     private boolean closed;
 
     private Gateway(GatewayConfig config) {
@@ -309,12 +311,24 @@ public final class Gateway implements AutoCloseable {
      */
     private void dispatch(Exchange exchange) {
         Routes.Match match;
-        FrontDoor.Verdict verdict = exchange.admit() ? frontDoor.check(exchange) : FrontDoor.PASS;
+        boolean first = exchange.admit();
+        Optional<FrontDoor.Answer> moved = first && httpsRedirect > 0 ? HttpsRedirect.of(exchange, httpsRedirect) : Optional.empty();
+        if (moved.isPresent()) {
+            exchange.answer(moved.get());
+            return;
+        }
+        FrontDoor.Verdict verdict = first ? frontDoor.check(exchange) : exchange.forwarded();
         if (verdict instanceof FrontDoor.Answer answer) {
             exchange.answer(answer);
             return;
+        } else if (verdict instanceof FrontDoor.Later later) {
+            exchange.askAgainWhen(later.ready());
+            return;
         } else if (verdict instanceof FrontDoor.Forward forward) {
             exchange.forwardAs(forward);
+            if (exchange.awaitsBody(forward)) {
+                return;  // dispatched again once its whole body passed the front door's check
+            }
             match = routes.service(forward.service());
             if (match == null) {
                 exchange.reject(GatewayError.unavailable(forward.service()));
@@ -359,6 +373,9 @@ public final class Gateway implements AutoCloseable {
         exchange.routed(route.name(), target);
         if (target.revision().site().isPresent()) {
             exchange.serve(siteFiles, target.revision().site().get());  // no instance: the gateway answers from the directory
+            return;
+        }
+        if (exchange.answeredFrom(answers)) {
             return;
         }
         long maxBody = target.revision().maxBodySize();
@@ -513,6 +530,7 @@ public final class Gateway implements AutoCloseable {
             throw cannotListen(e);
         }
         port = listener.port();
+        httpsRedirect = config.tls().isPresent() && config.tls().get().redirectHttp() ? listener.securePort().orElse(0) : 0;
     }
 
     private RuntimeException cannotListen(Exception e) {

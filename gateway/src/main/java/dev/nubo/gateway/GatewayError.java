@@ -107,6 +107,13 @@ record GatewayError(int status, String code, String message, String hint, int re
                 "raise `maxBodySize` in nubo.yaml or send a smaller body", 0);
     }
 
+    /** A body read whole for the front door's check (an API operation's schema) grew past what it reads. */
+    static GatewayError tooLargeToCheck(long limit) {
+        return new GatewayError(413, "request.too_large",
+                "a request body checked against the API's schema may be at most " + Quantities.formatBytes(limit),
+                "send a smaller body", 0);
+    }
+
     static GatewayError upstreamFailed(String service, Upstream upstream, Throwable cause) {
         String why = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         return new GatewayError(502, "upstream.failed",

@@ -14,7 +14,12 @@ import java.nio.file.Path;
  * GatewayConfig.defaults().withTls(new GatewayTls(Path.of("cert.pem"), Path.of("key.pem"), 8443))
  * }</pre>
  */
-public record GatewayTls(Path certificate, Path key, int port) {
+public record GatewayTls(Path certificate, Path key, int port, boolean redirectHttp) {
+
+    /** @param redirectHttp whether requests over plain HTTP are answered 308 to HTTPS ({@link HttpsRedirect}) */
+    public GatewayTls(Path certificate, Path key, int port) {
+        this(certificate, key, port, false);
+    }
 
     public GatewayTls {
         if (certificate == null || !Files.isReadable(certificate)) {

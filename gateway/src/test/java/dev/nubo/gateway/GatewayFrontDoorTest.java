@@ -65,6 +65,26 @@ class GatewayFrontDoorTest {
     }
 
     @Test
+    void aRequestTheFrontDoorDecidesLaterWaitsAndIsAskedAgain() throws Exception {
+        h.route("orders", List.of(), h.instance("orders-1", req -> req.response().end("user=" + req.getHeader("x-user"))));
+        java.util.concurrent.CompletableFuture<Void> decided = new java.util.concurrent.CompletableFuture<>();
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        h.gateway.frontDoor(head -> {
+            if (!decided.isDone()) {
+                asked.countDown();
+                return new FrontDoor.Later(decided);
+            }
+            return new FrontDoor.Forward("orders", head.uri(), Map.of("x-user", "ada"), Map.of());
+        });
+
+        var response = h.http.sendAsync(h.request("shop.localhost", "/").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(asked.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        decided.complete(null);
+
+        assertThat(response.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("user=ada");
+    }
+
+    @Test
     void answers503WhenTheFrontDoorForwardsToAServiceThatIsNotRouted() {
         h.gateway.frontDoor(head -> new FrontDoor.Forward("missing", "/", Map.of(), Map.of()));
 

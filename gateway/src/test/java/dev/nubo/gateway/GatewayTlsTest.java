@@ -56,6 +56,22 @@ class GatewayTlsTest {
     }
 
     @Test
+    void redirectsPlainHttpToHttpsWhenAskedButNotTheServersOwnRequests() throws Exception {
+        h = new Harness(c -> c.withTls(new GatewayTls(tls.certificate(), tls.key(), 0, true)));
+        h.route("api", List.of("/api"), h.instance("api-1", req -> req.response().end("proto=" + req.getHeader("x-forwarded-proto"))));
+        int https = h.gateway.securePort().orElseThrow();
+
+        var plain = h.get("Shop.Localhost:8080", "/api/x?y=1");
+        var own = h.send(h.request("shop.localhost", "/api/x").header(dev.nubo.model.EventHeader.KEY, dev.nubo.model.EventHeader.key()).build());
+        String secure = run("curl", "-sS", "--cacert", dir.resolve("cert.pem").toString(), "https://localhost:" + https + "/api/x");
+
+        assertThat(plain.statusCode()).isEqualTo(308);
+        assertThat(plain.headers().firstValue("location")).hasValue("https://Shop.Localhost:" + https + "/api/x?y=1");
+        assertThat(own.body()).isEqualTo("proto=http");
+        assertThat(secure).isEqualTo("proto=https");
+    }
+
+    @Test
     void refusesAKeyThatIsNotOneAndSaysWhatToPass() throws Exception {
         Path notAKey = Files.writeString(dir.resolve("not-a-key.pem"), "hello");
 

@@ -157,7 +157,8 @@ public final class NuboServer implements AutoCloseable {
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls, secrets));
             ApiKeys apiKeys = new ApiKeys();
-            ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime);
+            ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime,
+                    ApiFunctionCalls.through(vertx, config.domain(), gateway.port()));
             ApiCatalog apiCatalog = new ApiCatalog(home.root().resolve("apis"), apiGate, apiKeys, clock);
             gateway.frontDoor(apiGate);
             ControlApi controlApi = new ControlApi(vertx, access, new AuditTrail(vertx, store.audit(), clock), privates, views, deployments, logs, home, urls, config.uploadLimit(),

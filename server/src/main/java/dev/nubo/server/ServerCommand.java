@@ -70,6 +70,9 @@ public final class ServerCommand implements Callable<Integer> {
             defaultValue = "8443")
     int httpsPort;
 
+    @Option(names = "--https-redirect", description = "With --tls-cert: answer plain-HTTP requests 308 to the same URL over HTTPS.")
+    boolean httpsRedirect;
+
     @Option(names = "--api-host", description = "Control API bind address (default: ${DEFAULT-VALUE}).", defaultValue = "127.0.0.1")
     String apiHost;
 
@@ -200,9 +203,13 @@ public final class ServerCommand implements Callable<Integer> {
                     "--tls-cert and --tls-key go together: pass the certificate chain and its private key (got only "
                             + (tlsCert == null ? "--tls-key" : "--tls-cert") + ")");
         }
+        if (httpsRedirect && tlsCert == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--https-redirect needs --tls-cert and --tls-key: there is no HTTPS to redirect to without them");
+        }
         if (tlsCert != null) {
             try {
-                gateway = gateway.withTls(new GatewayTls(tlsCert, tlsKey, httpsPort));
+                gateway = gateway.withTls(new GatewayTls(tlsCert, tlsKey, httpsPort, httpsRedirect));
             } catch (IllegalArgumentException e) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }

@@ -64,6 +64,12 @@ class ServerCommandTest {
     }
 
     @Test
+    void anHttpsRedirectNeedsTls() {
+        assertThatThrownBy(() -> parse("--https-redirect").config())
+                .hasMessage("--https-redirect needs --tls-cert and --tls-key: there is no HTTPS to redirect to without them");
+    }
+
+    @Test
     void namesTheFlagThatIsOutOfRange() {
         assertThatThrownBy(() -> parse("--http-max-connections", "0").config())
                 .hasMessage("--http-max-connections must be 1 or more (got 0)");
