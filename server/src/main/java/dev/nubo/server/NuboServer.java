@@ -24,6 +24,7 @@ import dev.nubo.model.RevisionState;
 import dev.nubo.registry.Registry;
 import dev.nubo.registry.RegistryApi;
 import dev.nubo.runtimes.Runtimes;
+import dev.nubo.runtimes.SecretValues;
 import dev.nubo.server.Shutdown.Stage;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
@@ -120,7 +121,7 @@ public final class NuboServer implements AutoCloseable {
                 Map<String, String> env = new java.util.LinkedHashMap<>(registryEnv);
                 env.putAll(ConfigCenter.clientEnvironment(urls.api(), configSecret, service, instance));
                 return env;
-            }).withSecrets(secrets::values);
+            }).withSecrets(SecretValues.of(secrets::values, secrets::files));
             Registry registry = new Registry(clock);
             vertx.setPeriodic(5_000, timer -> registry.expire());
             new RegistryApi(registry).mount(router);    // before the control API's routes: registry clients carry no token
@@ -131,7 +132,7 @@ public final class NuboServer implements AutoCloseable {
             // Subscribed first: a pass that a change queues reads the records again.
             ServiceRecords records = new ServiceRecords(store);
             changes.subscribe(records::changed);
-            PrivateServices privates = new PrivateServices(store, access);
+            PrivateServices privates = new PrivateServices(store, access, clock);
             changes.subscribe(privates::changed);
             gateway.guard(privates.loadAll());
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
