@@ -110,6 +110,7 @@ public final class NuboServer implements AutoCloseable {
             // Access: tokens (re-read every 5 s for those other nodes made or revoked), secrets, private services.
             Tokens tokens = new Tokens(store.credentials(), token, clock);
             vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> { tokens.refresh(); return null; }, false));
+            AuditRetention.start(vertx, new AuditRetention(store.audit(), config.auditRetention(), clock));
             Secrets secrets = new Secrets(store.credentials(), config.masterKey()
                     .orElseGet(() -> MasterKey.inFile(home.root().resolve("master.key"))), clock);
             ApiAccess access = new ApiAccess(tokens, home);

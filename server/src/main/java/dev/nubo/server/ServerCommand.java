@@ -96,6 +96,10 @@ public final class ServerCommand implements Callable<Integer> {
             + " their figures cover the stretch since the previous evaluation (default: ${DEFAULT-VALUE}).")
     String alertEvery;
 
+    @Option(names = "--audit-retention", paramLabel = "DURATION", defaultValue = "90d", description = "How long entries of the"
+            + " audit log are kept, e.g. 30d or 2160h; older ones are deleted at start and every hour (default: ${DEFAULT-VALUE}).")
+    String auditRetention;
+
     enum Switch { on, off }
 
     @Option(names = "--runtime-cache", description = "Where the runtime shims and the Java host's class-data archive are kept;"
@@ -230,6 +234,7 @@ public final class ServerCommand implements Callable<Integer> {
                 .withAlertEvery(dev.nubo.model.Quantities.duration(alertEvery)
                         .filter(d -> d.toMillis() >= 100).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
                                 "--alert-every must be a duration of 100ms or more, such as 15s (got '" + alertEvery + "')")));
+        config = config.withAuditRetention(retention(auditRetention));
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;
@@ -244,6 +249,19 @@ public final class ServerCommand implements Callable<Integer> {
     /** The URL to use here, and what is bound when that is more than the URL says. */
     static String bound(String url, String bindHost) {
         return NuboServer.allInterfaces(bindHost) ? url + " (all interfaces: " + bindHost + ")" : url;
+    }
+
+    private Duration retention(String text) {
+        try {
+            Duration d = dev.nubo.access.Tokens.ttl(text);  // the same units as a token's --expires
+            if (!d.isZero()) {
+                return d;
+            }
+        } catch (NuboException e) {
+            // said below, with the flag's name
+        }
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--audit-retention must be a positive duration such as 90d, 2160h (got '" + text + "')");
     }
 
     private Duration positive(String flag, String text) {
