@@ -156,7 +156,7 @@ public final class NuboServer implements AutoCloseable {
             gateway.frontDoor(apiGate);
             ControlApi controlApi = new ControlApi(vertx, access, new AuditTrail(vertx, store.audit(), clock), privates, views, deployments, logs, home, urls, config.uploadLimit(),
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
-                    new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
+                    new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock, secrets), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
             Console.mount(router); // served without a token: the pages sign in with one (docs/CONSOLE.md)
             ConfigCenter configCenter = new ConfigCenter(store.config(), service -> reconciler.instances(service).stream()
