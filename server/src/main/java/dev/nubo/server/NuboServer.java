@@ -136,6 +136,7 @@ public final class NuboServer implements AutoCloseable {
             PrivateServices privates = new PrivateServices(store, access, clock);
             changes.subscribe(privates::changed);
             gateway.guard(privates.loadAll());
+            vertx.setPeriodic(300_000, id -> vertx.executeBlocking(() -> { privates.refreshKeys(); return null; }, false));
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
                     artifacts, gateway, home, logs, clock, config.terminationGrace(), changes, registry));
             Deployments deployments = new Deployments(artifacts, runtimes, store, records, reconciler, urls, clock);

@@ -103,6 +103,26 @@ final class PrivateServices implements ServiceGuard {
         return Optional.ofNullable(jwtDescriptors.get(service));
     }
 
+    /**
+     * Fetches again the keys of every JWT authorizer that names a {@code jwksUrl}, so that keys an identity
+     * provider rotates in are taken without a redeploy, and a service whose keys could not be fetched
+     * (its provider was down when the server started) opens once they can. A fetch that fails keeps the
+     * keys there were. Blocks on the URLs: call it off event loops, every few minutes.
+     */
+    synchronized void refreshKeys() {
+        jwtDescriptors.forEach((service, jwt) -> {
+            Guard now = guards.get(service);
+            if (jwt.jwksUrl().isEmpty() || !(now instanceof JwtGuard || now instanceof Unloadable)) {
+                return;
+            }
+            try {
+                guards.put(service, new JwtGuard(JwtAuthorizer.of(jwt, clock)));
+            } catch (UserError e) {
+                LOG.warn("service {} keeps its {} JWT keys: {}", service, now instanceof JwtGuard ? "current" : "(missing)", e.getMessage());
+            }
+        });
+    }
+
     private Guard jwtGuard(String service, Descriptor.Jwt jwt) {
         try {
             return new JwtGuard(JwtAuthorizer.of(jwt, clock));
