@@ -26,7 +26,7 @@ import javax.crypto.spec.GCMParameterSpec;
  * Named secrets, each a few keys and their values, sealed with AES-256-GCM under the {@link MasterKey}
  * before they reach the store: a fresh 96-bit nonce per write, and the secret's name as associated
  * data, so that a sealed value copied to another secret's row does not open. Values leave this class
- * only through {@link #values(Descriptor)}, into an instance's environment.
+ * only through {@link #values(Descriptor)} and {@link #files(Descriptor)}, into an instance's environment and files.
  *
  * <pre>{@code
  * Secrets secrets = new Secrets(store.credentials(), MasterKey.load(env, home.resolve("master.key")), clock);
@@ -97,22 +97,35 @@ public final class Secrets {
      * @throws UserError 400 {@code secret.not_found} naming the missing secret or key and how to set it
      */
     public Map<String, String> values(Descriptor d) {
+        return resolve(d, d.secrets(), "env.");
+    }
+
+    /**
+     * Each of {@code d}'s secret files ({@code files:}, by path) with its content, decrypted now.
+     *
+     * @throws UserError 400 {@code secret.not_found} naming the missing secret or key and how to set it
+     */
+    public Map<String, String> files(Descriptor d) {
+        return resolve(d, d.files(), "files.");
+    }
+
+    private Map<String, String> resolve(Descriptor d, Map<String, SecretRef> refs, String field) {
         Map<String, String> out = new LinkedHashMap<>();
         Map<String, Map<String, String>> opened = new LinkedHashMap<>();
-        d.secrets().forEach((variable, ref) -> {
+        refs.forEach((name, ref) -> {
             Map<String, String> secret = opened.computeIfAbsent(ref.secret(), n -> store.secret(n).map(this::open).orElseThrow(() ->
-                    missing(d, variable, ref, "there is no secret named " + ref.secret())));
+                    missing(d, field + name, ref, "there is no secret named " + ref.secret())));
             String value = secret.get(ref.key());
             if (value == null) {
-                throw missing(d, variable, ref, "secret " + ref.secret() + " has no key " + ref.key() + " (it has " + String.join(", ", secret.keySet()) + ")");
+                throw missing(d, field + name, ref, "secret " + ref.secret() + " has no key " + ref.key() + " (it has " + String.join(", ", secret.keySet()) + ")");
             }
-            out.put(variable, value);
+            out.put(name, value);
         });
         return out;
     }
 
-    private static UserError missing(Descriptor d, String variable, SecretRef ref, String what) {
-        return UserError.badRequest("secret.not_found", d.name() + "'s env." + variable + " takes secret " + ref + ", but " + what,
+    private static UserError missing(Descriptor d, String field, SecretRef ref, String what) {
+        return UserError.badRequest("secret.not_found", d.name() + "'s " + field + " takes secret " + ref + ", but " + what,
                 "create it with `nubo secret set " + ref.secret() + " " + ref.key() + "=VALUE`, then deploy again");
     }
 

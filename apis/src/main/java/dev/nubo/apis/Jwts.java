@@ -22,18 +22,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * scheme's keys (RS256/384/512, ES256/384/512, PS*, EdDSA), then issuer, audience, expiry and
  * not-before (60 s of clock skew). A signature check costs tens of microseconds, far more than the
  * gateway's own work per request, so a verified token is remembered (up to {@link #CACHE} of them)
- * until it expires: a client that sends the same token again costs a map lookup.
+ * until it expires: a client that sends the same token again costs a map lookup. Public because the
+ * server's private services ({@code auth: {jwt: ...}} in nubo.yaml) verify their callers' tokens with it too.
+ *
+ * <pre>{@code
+ * Jwts jwts = new Jwts(new Api.JwtScheme(issuer, List.of("orders"), JWKSet.parse(json), Optional.empty()), clock);
+ * Map<String, Object> claims = jwts.verify(token, clock.millis()).claims();   // or Jwts.Invalid saying why not
+ * }</pre>
  */
-final class Jwts {
+public final class Jwts {
 
     /**
      * A verified token's claims and scopes (from {@code scope} or {@code scp}), and the authorizer
      * context the integration gets for it, made once per token rather than per request.
      */
-    record Verified(Map<String, Object> claims, Set<String> scopes, long expiresAtMillis, String context) {}
+    public record Verified(Map<String, Object> claims, Set<String> scopes, long expiresAtMillis, String context) {}
 
     /** Why a token is refused. */
-    static final class Invalid extends Exception {
+    public static final class Invalid extends Exception {
         Invalid(String message) {
             super(message, null, false, false);
         }
@@ -48,7 +54,7 @@ final class Jwts {
     private final ConcurrentHashMap<String, Verified> verified = new ConcurrentHashMap<>();
 
     /** @param clock whose time decides expiry and not-before */
-    Jwts(Api.JwtScheme scheme, java.time.InstantSource clock) {
+    public Jwts(Api.JwtScheme scheme, java.time.InstantSource clock) {
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, new ImmutableJWKSet<>(scheme.keys())));
         DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(
                 scheme.audience().isEmpty() ? null : new HashSet<>(scheme.audience()),
@@ -63,7 +69,7 @@ final class Jwts {
     }
 
     /** The token's claims; throws {@link Invalid} saying why not. */
-    Verified verify(String token, long nowMillis) throws Invalid {
+    public Verified verify(String token, long nowMillis) throws Invalid {
         Verified known = verified.get(token);
         if (known != null && known.expiresAtMillis() > nowMillis) {
             return known;

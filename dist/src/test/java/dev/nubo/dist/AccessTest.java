@@ -4,14 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpServer;
 import dev.nubo.model.Json;
 import dev.nubo.testing.TestNubo;
+import java.net.InetSocketAddress;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Date;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,13 +37,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AccessTest {
 
-    /** Answers {@code /env/NAME} with that variable of its environment. */
+    /**
+     * Answers {@code /env/NAME} with that variable of its environment, {@code /header/NAME} with that request
+     * header, {@code /file/PATH} with that file's mode and content.
+     */
     private static final String ENV_APP = """
             import os
             from http.server import BaseHTTPRequestHandler, HTTPServer
             class H(BaseHTTPRequestHandler):
                 def do_GET(self):
-                    body = os.environ.get(self.path[len("/env/"):], "<unset>").encode()
+                    if self.path.startswith("/header/"):
+                        body = (self.headers.get(self.path[len("/header/"):]) or "<unset>").encode()
+                    elif self.path.startswith("/file/"):
+                        p = self.path[len("/file"):]
+                        body = (oct(os.stat(p).st_mode & 0o777) + " " + open(p).read()).encode()
+                    else:
+                        body = os.environ.get(self.path[len("/env/"):], "<unset>").encode()
                     self.send_response(200)
                     self.send_header("content-length", str(len(body)))
                     self.end_headers()
@@ -145,9 +166,13 @@ class AccessTest {
                 .contains("create it with `nubo secret set db password=VALUE`");
 
         assertThat(nubo.nubo("secret", "set", "db", "password=first-pa55").out()).contains("secret db set (version 1)");
-        TestNubo.CliResult deployed = nubo.nubo("deploy", app("vault", "env:\n  DB_PASSWORD: {secret: db/password}\n").toString());
+        String vault = "env:\n  DB_PASSWORD: {secret: db/password}\nfiles:\n  /run/secrets/db-password: {secret: db/password}\n";
+        TestNubo.CliResult deployed = nubo.nubo("deploy", app("vault", vault).toString());
         assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
         assertThat(nubo.get("vault", "/env/DB_PASSWORD").body()).isEqualTo("first-pa55");
+        // As a file too: read-only for the instance's own user, in a directory the environment names.
+        assertThat(nubo.get("vault", "/file/run/secrets/db-password").body()).isEqualTo("0o400 first-pa55");
+        assertThat(nubo.get("vault", "/env/NUBO_SECRETS_DIR").body()).isEqualTo("/run/secrets");
 
         assertThat(nubo.nubo("secret", "list").out()).contains("db").contains("password").doesNotContain("first-pa55");
         assertThat(nubo.nubo("describe", "vault", "-o", "json").out()).contains("db/password").doesNotContain("first-pa55");
@@ -156,6 +181,9 @@ class AccessTest {
         assertThat(rotated.out()).contains("secret db set (version 2); deploying vault-00002 to use it");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                 assertThat(nubo.get("vault", "/env/DB_PASSWORD").body()).isEqualTo("second-pa55"));
+        assertThat(nubo.get("vault", "/file/run/secrets/db-password").body()).isEqualTo("0o400 second-pa55");
+        TestNubo.CliResult wrongFile = nubo.nubo("deploy", app("vault", "files: {/run/secrets/tls.key: {secret: tls/key}}\n").toString());
+        assertThat(wrongFile.err()).contains("vault's files./run/secrets/tls.key takes secret tls/key, but there is no secret named tls");
 
         Path keyFile = Files.writeString(apps.resolve("tls.key"), "-----BEGIN KEY-----\nfile-pa55\n");
         assertThat(nubo.nubo("secret", "set", "tls", "--from-file", "key=" + keyFile).out()).isEqualTo("secret tls set (version 1)\n");
@@ -212,6 +240,11 @@ class AccessTest {
         var withInvoker = nubo.send("inner", "/env/GREETING", HttpRequest.newBuilder().GET(), Map.of("Authorization", "Bearer " + invoker));
         assertThat(withInvoker.statusCode()).isEqualTo(200);
         assertThat(withInvoker.body()).isEqualTo("hi");
+        // The caller's Nubo token is a credential to the API too: the service never sees it, only whose it was.
+        Map<String, String> asInvoker = Map.of("Authorization", "Bearer " + invoker, "Nubo-Authorizer", "{\"forged\":1}");
+        assertThat(nubo.send("inner", "/header/authorization", HttpRequest.newBuilder().GET(), asInvoker).body()).isEqualTo("<unset>");
+        assertThat(Json.mapper().readTree(nubo.send("inner", "/header/nubo-authorizer", HttpRequest.newBuilder().GET(), asInvoker).body()))
+                .isEqualTo(Json.mapper().readTree("{\"token\":{\"name\":\"caller\",\"role\":\"invoker\"}}"));
         assertThat(nubo.invoke("inner", "", Map.of()).statusCode()).as("nubo invoke passes the caller's token on").isEqualTo(200);
 
         // The producer posts only into its broker; the invoker reads nothing of the API.
@@ -222,5 +255,60 @@ class AccessTest {
         assertThat(nubo.api("POST", "/v1/brokers/other/events", producer, HttpRequest.BodyPublishers.ofString(event),
                 "application/cloudevents+json").statusCode()).isEqualTo(403);
         assertThat(nubo.api("GET", "/v1/services", invoker, HttpRequest.BodyPublishers.noBody()).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aJwtPrivateServiceTakesOnlyValidTokensAndHandsTheirClaimsOn() throws Exception {
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();  // an EC key: generated in milliseconds
+        HttpServer idp = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        byte[] jwks = new JWKSet(key.toPublicJWK()).toString().getBytes(StandardCharsets.UTF_8);
+        idp.createContext("/jwks.json", x -> {
+            x.sendResponseHeaders(200, jwks.length);
+            x.getResponseBody().write(jwks);
+            x.close();
+        });
+        idp.start();
+        try {
+            String auth = "auth:\n  jwt:\n    issuer: https://id.example/\n    audience: orders\n    jwksUrl: http://127.0.0.1:"
+                    + idp.getAddress().getPort() + "/jwks.json\n";
+            TestNubo.CliResult deployed = nubo.nubo("deploy", app("claims", auth).toString());
+            assertThat(deployed.exitCode()).as(deployed.toString()).isZero();
+
+            Date now = new Date();
+            String valid = jwt(key, "orders", new Date(now.getTime() + 600_000));
+            var ok = nubo.send("claims", "/header/nubo-authorizer", HttpRequest.newBuilder().GET(), Map.of("Authorization", "Bearer " + valid));
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(200);
+            assertThat(Json.mapper().readTree(ok.body()).at("/jwt/claims/sub").asText()).isEqualTo("alice");
+            assertThat(nubo.send("claims", "/header/authorization", HttpRequest.newBuilder().GET(), Map.of("Authorization", "Bearer " + valid))
+                    .body()).as("the JWT was made for this service: it keeps it").isEqualTo("Bearer " + valid);
+
+            assertRefused(nubo.get("claims", "/"), "the request has no bearer token");
+            assertRefused(nubo.send("claims", "/", HttpRequest.newBuilder().GET(),
+                    Map.of("Authorization", "Bearer " + jwt(key, "orders", new Date(now.getTime() - 600_000)))), "Expired JWT");
+            assertRefused(nubo.send("claims", "/", HttpRequest.newBuilder().GET(),
+                    Map.of("Authorization", "Bearer " + jwt(key, "billing", new Date(now.getTime() + 600_000)))), "JWT aud claim rejected");
+            String invoker = nubo.nubo("token", "create", "not-a-jwt", "--role", "invoker").out().strip();
+            assertRefused(nubo.send("claims", "/", HttpRequest.newBuilder().GET(), Map.of("Authorization", "Bearer " + invoker)),
+                    "the bearer token is not a JWT");
+
+            TestNubo.CliResult badKeys = nubo.nubo("deploy", app("claims", "auth: {jwt: {issuer: i, audience: a, jwks: {keys: [{kty: XX}]}}}\n").toString());
+            assertThat(badKeys.exitCode()).isEqualTo(1);
+            assertThat(badKeys.err()).contains("nubo.yaml: auth.jwt.jwks holds no keys");
+        } finally {
+            idp.stop(0);
+        }
+    }
+
+    private static String jwt(ECKey key, String audience, Date expires) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer("https://id.example/").audience(audience).subject("alice").expirationTime(expires).build());
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
+    }
+
+    private static void assertRefused(java.net.http.HttpResponse<String> response, String cause) throws Exception {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(401);
+        assertThat(Json.mapper().readTree(response.body()).at("/error/message").asText())
+                .startsWith("service claims is private (auth: jwt): ").contains(cause);
     }
 }

@@ -299,6 +299,23 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         removeResponseHeaders = forward.removeResponseHeaders();
     }
 
+    /**
+     * The service's guard changes headers as {@code let} says, on top of what a front door set. A held
+     * request routed again is guarded again: the same names come back, so they are set, not added.
+     */
+    void guardedBy(ServiceGuard.Let let) {
+        if (!let.requestHeaders().isEmpty()) {
+            java.util.Map<String, String> all = new java.util.HashMap<>(contextHeaders);
+            all.putAll(let.requestHeaders());
+            contextHeaders = all;
+        }
+        if (!let.removeRequestHeaders().isEmpty()) {
+            java.util.Set<String> all = new java.util.LinkedHashSet<>(removeRequestHeaders);
+            all.addAll(let.removeRequestHeaders());
+            removeRequestHeaders = java.util.List.copyOf(all);
+        }
+    }
+
     /** What the front door said of this request: a dispatch after the first (a reroute, a checked body) goes by it. */
     FrontDoor.Verdict forwarded() {
         return forward == null ? FrontDoor.PASS : forward;

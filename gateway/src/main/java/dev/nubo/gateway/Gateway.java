@@ -345,10 +345,12 @@ public final class Gateway implements AutoCloseable {
             }
         }
         Route route = match.route();
-        java.util.Optional<FrontDoor.Answer> refused = guard.refuse(route.name(), exchange);
-        if (refused.isPresent()) {
-            exchange.answer(refused.get());
+        ServiceGuard.Decision guarded = guard.check(route.name(), exchange);
+        if (guarded instanceof ServiceGuard.Refuse refused) {
+            exchange.answer(refused.answer());
             return;
+        } else if (guarded != ServiceGuard.Let.AS_IS) {
+            exchange.guardedBy((ServiceGuard.Let) guarded);
         }
         ServiceLimiter limiter = limiters.isEmpty() ? null : limiters.get(route.name());
         if (limiter != null && exchange.firstLimitCheck()) {  // a rerouted held request keeps its admission

@@ -93,4 +93,21 @@ class GatewayFrontDoorTest {
         assertThat(response.statusCode()).isEqualTo(503);
         assertThat(Harness.error(response).path("code").asText()).isEqualTo("service.unavailable");
     }
+
+    @Test
+    void aGuardDropsTheCallersCredentialAndSetsWhoCalledAfterTheFrontDoor() {
+        h.route("inner", List.of(), h.instance("inner-1", req -> req.response().end("authorization=" + req.getHeader("authorization")
+                + " auth=" + req.getHeader("nubo-authorizer") + " stage=" + req.getHeader("nubo-stage"))));
+        h.gateway.frontDoor(head -> new FrontDoor.Forward("inner", head.uri(), Map.of("nubo-stage", "prod", "nubo-authorizer", "api"), Map.of()));
+        h.gateway.guard((service, head) -> "Bearer ok".equals(head.header("authorization"))
+                ? new ServiceGuard.Let(List.of("authorization"), Map.of("nubo-authorizer", "{\"token\":\"ci\"}"))
+                : new ServiceGuard.Refuse(new FrontDoor.Answer(401, Map.of(), "no".getBytes(StandardCharsets.UTF_8))));
+
+        var let = h.send(h.request("inner.localhost", "/").header("Authorization", "Bearer ok").header("Nubo-Authorizer", "forged").build());
+        var refused = h.send(h.request("inner.localhost", "/").header("Authorization", "Bearer nope").build());
+
+        assertThat(let.body()).isEqualTo("authorization=null auth={\"token\":\"ci\"} stage=prod");
+        assertThat(refused.statusCode()).isEqualTo(401);
+        assertThat(refused.body()).isEqualTo("no");
+    }
 }

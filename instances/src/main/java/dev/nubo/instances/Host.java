@@ -37,16 +37,16 @@ record Host(
      * The cgroup and sandbox of a new process, and the command that starts {@code command} inside them.
      * {@code code} is what the sandbox shows the process as its own code.
      */
-    Confinement confine(String name, Limits limits, Path code, List<Path> writable) throws IOException {
-        return confined(cgroups, sandboxing, name, limits, code, writable);
+    Confinement confine(String name, Limits limits, Path code, List<Path> writable, Optional<Path> secrets) throws IOException {
+        return confined(cgroups, sandboxing, name, limits, code, writable, secrets);
     }
 
     static Confiner confiner(Optional<Cgroups> cgroups, Optional<Sandboxing> sandboxing) {
-        return (name, limits, code) -> confined(cgroups, sandboxing, name, limits, code, List.of());
+        return (name, limits, code) -> confined(cgroups, sandboxing, name, limits, code, List.of(), Optional.empty());
     }
 
     private static Confinement confined(Optional<Cgroups> cgroups, Optional<Sandboxing> sandboxing, String name,
-            Limits limits, Path code, List<Path> writable) throws IOException {
+            Limits limits, Path code, List<Path> writable, Optional<Path> secrets) throws IOException {
         Optional<Cgroup> cgroup = Optional.empty();
         if (cgroups.isPresent()) {
             cgroup = Optional.of(cgroups.get().create(name, limits));
@@ -55,10 +55,11 @@ record Host(
         Optional<SandboxCell> cell = Optional.empty();
         if (sandboxing.isPresent()) {
             try {
-                cell = Optional.of(sandboxing.get().cell(code, pidsCgroup ? 0 : limits.processes(), writable));
+                cell = Optional.of(sandboxing.get().cell(code, pidsCgroup ? 0 : limits.processes(), writable, secrets));
             } catch (IOException e) {
                 cgroup.ifPresent(Cgroup::remove);
-                throw new IOException("cannot hand " + writable + " to the sandbox's user: " + e.getMessage(), e);
+                throw new IOException("cannot hand " + writable + (secrets.isPresent() ? " and the secret files" : "")
+                        + " to the sandbox's user: " + e.getMessage(), e);
             }
         }
         return new Confinement(cgroup, cell);

@@ -41,6 +41,8 @@ final class InstanceProcess {
     private final Instant startedAt;
     /** Set when the process came from the pool: already running, output already pumped. */
     private final Optional<PooledProcess> pooled;
+    /** The directory of the instance's secret files, set before its supervisor starts, removed when it exits. */
+    private Optional<Path> secretFiles = Optional.empty();
     private final List<Thread> pumps = new ArrayList<>();
     /** Released by every line of output while the process starts: runtimes print one when they listen. */
     private final Semaphore nudges = new Semaphore(0);
@@ -79,20 +81,32 @@ final class InstanceProcess {
                 return adopted.get();
             }
         }
-        Host.Confinement confined = host.confine(spec.instanceId(), Limits.of(spec), spec.workDir(), spec.writable());
+        Optional<Path> secrets = spec.secretFiles().isEmpty() ? Optional.empty()
+                : Optional.of(SecretFiles.write(spec.instanceId(), spec.secretFiles()));
+        Host.Confinement confined;
+        try {
+            confined = host.confine(spec.instanceId(), Limits.of(spec), spec.workDir(), spec.writable(), secrets);
+        } catch (IOException | RuntimeException e) {
+            secrets.ifPresent(SecretFiles::remove);
+            throw e;
+        }
         Optional<Cgroup> cgroup = confined.cgroup();
         Map<String, String> env = new LinkedHashMap<>(spec.env());
         env.put("PORT", Integer.toString(port));
+        secrets.ifPresent(dir -> env.put("NUBO_SECRETS_DIR", (confined.cell().isPresent() ? SecretFiles.MOUNT : dir).toString()));
         Process process;
         try {
             process = spawn(spec.command(), host.baseEnv(), env, spec.workDir(), confined);
         } catch (IOException e) {
             cgroup.ifPresent(Cgroup::remove);
+            secrets.ifPresent(SecretFiles::remove);
             throw e;
         }
         host.watchdog().watch(process.pid());
-        return supervised(new InstanceProcess(instance, host, log, process, cgroup, confined.cell().isPresent(),
-                new Readiness(port, spec.readinessPath()), Optional.empty()));
+        InstanceProcess started = new InstanceProcess(instance, host, log, process, cgroup, confined.cell().isPresent(),
+                new Readiness(port, spec.readinessPath()), Optional.empty());
+        started.secretFiles = secrets;
+        return supervised(started);
     }
 
     /**
@@ -250,6 +264,7 @@ final class InstanceProcess {
         boolean oom = cgroup.map(c -> c.oomKilled(code)).orElse(false);
         cgroup.ifPresent(Cgroup::remove); // and what left the group: a daemon, a setsid'd child
         pooled.flatMap(PooledProcess::slot).ifPresent(Sandboxing::removeTree);
+        secretFiles.ifPresent(SecretFiles::remove);  // the secrets' values last no longer than the instance
         host.watchdog().forget(group.pgid());
         joinPumps();
         ExitStatus status = new ExitStatus(code, oom ? OptionalLong.of(spec.memoryBytes()) : OptionalLong.empty());

@@ -51,6 +51,10 @@ import java.util.regex.Pattern;
  * @param warmStart how a generic process of this kind is started ahead of time, when this runtime
  *     supports being handed its function later (see {@link WarmStart}); empty (the default) to always
  *     start {@code command} fresh
+ * @param secretFiles files to give the instance, by path under {@code /run/secrets/}, with their contents: written
+ *     0400 for the instance's user into a directory of its own (in memory where the machine has {@code /dev/shm}),
+ *     mounted read-only at {@code /run/secrets} in the sandbox, named by {@code NUBO_SECRETS_DIR}, removed when it
+ *     exits; none by default. Never given to a pooled process (its sandbox is made before it is taken).
  */
 public record LaunchSpec(
         String instanceId,
@@ -68,7 +72,8 @@ public record LaunchSpec(
         boolean proven,
         int port,
         List<Path> writable,
-        Optional<WarmStart> warmStart) {
+        Optional<WarmStart> warmStart,
+        Map<String, String> secretFiles) {
 
     /** How long an instance has to become ready when the builder is not told: a descriptor's default too. */
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
@@ -101,6 +106,7 @@ public record LaunchSpec(
         }
         command = List.copyOf(command);
         writable = List.copyOf(writable);
+        secretFiles = Map.copyOf(secretFiles);
         if (command.isEmpty()) {
             throw new IllegalArgumentException("instance " + instanceId + " has an empty command;"
                     + " give the program and its arguments, e.g. [python3, app.py]");
@@ -145,6 +151,7 @@ public record LaunchSpec(
         private int port;
         private List<Path> writable = List.of();
         private Optional<WarmStart> warmStart = Optional.empty();
+        private Map<String, String> secretFiles = Map.of();
 
         private Builder(String instanceId) {
             this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
@@ -229,6 +236,11 @@ public record LaunchSpec(
             return this;
         }
 
+        public Builder secretFiles(Map<String, String> files) {
+            this.secretFiles = files;
+            return this;
+        }
+
         /** @throws IllegalArgumentException naming the value that is missing or wrong, and how to fix it */
         public LaunchSpec build() {
             required(service, "service", ".service(\"hello\")");
@@ -237,7 +249,7 @@ public record LaunchSpec(
             required(workDir, "workDir", ".workDir(codeDir)");
             required(logFile, "logFile", ".logFile(logDir.resolve(\"" + instanceId + ".log\"))");
             return new LaunchSpec(instanceId, service, revision, command, env, workDir, logFile, readinessPath, startTimeout,
-                    memoryBytes, cpuMillis, processes, proven, port, writable, warmStart);
+                    memoryBytes, cpuMillis, processes, proven, port, writable, warmStart, secretFiles);
         }
 
         private void required(Object value, String name, String example) {

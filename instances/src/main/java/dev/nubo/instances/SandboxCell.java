@@ -19,9 +19,10 @@ import java.util.Optional;
  * @param privateHome the server user's home when other users may not enter it (root's /root): shown empty
  *     but for {@code toolchains}, the directories under it that hold the interpreters on PATH (pyenv, nvm)
  * @param writable directories bound writable (the launch's {@link LaunchSpec#writable()}), owned by the cell's user
+ * @param secrets the directory of the launch's secret files ({@link SecretFiles}), bound read-only at {@link SecretFiles#MOUNT}
  */
 record SandboxCell(Sandbox sandbox, int uid, Path code, int nproc, Optional<Path> privateHome, List<Path> toolchains,
-        List<Path> writable) {
+        List<Path> writable, Optional<Path> secrets) {
 
     /** The environment a sandboxed process gets on top of the launch's: its home is its private /tmp. */
     static final Map<String, String> ENV = Map.of("HOME", "/tmp", "TMPDIR", "/tmp");
@@ -55,6 +56,7 @@ record SandboxCell(Sandbox sandbox, int uid, Path code, int nproc, Optional<Path
         for (Path p : writable) {
             bind(full, emptied, "--bind", p);
         }
+        secrets.ifPresent(dir -> full.addAll(List.of("--ro-bind", dir.toString(), SecretFiles.MOUNT.toString())));
         full.addAll(List.of("--chdir", code.toString(), "--",
                 "setpriv", "--reuid=" + uid, "--regid=" + uid, "--clear-groups", "--inh-caps=-all", "--bounding-set=-all",
                 "--"));

@@ -105,17 +105,25 @@ final class Sandboxing {
     /** A cell for the next process: a user id not used by the last {@link Sandbox#uids()} - 1 launches. */
     SandboxCell cell(Path code, int nproc) {
         int uid = sandbox.firstUid() + Math.floorMod(launches.getAndIncrement(), sandbox.uids());
-        return new SandboxCell(sandbox, uid, code.toAbsolutePath().normalize(), nproc, privateHome, toolchains, List.of());
+        return new SandboxCell(sandbox, uid, code.toAbsolutePath().normalize(), nproc, privateHome, toolchains, List.of(), Optional.empty());
     }
 
-    /** As {@link #cell(Path, int)}, with {@code writable} handed to the cell's user so it can write there. */
-    SandboxCell cell(Path code, int nproc, List<Path> writable) throws IOException {
+    /**
+     * As {@link #cell(Path, int)}, with {@code writable} handed to the cell's user so it can write there,
+     * and {@code secrets} (a {@link SecretFiles} directory) so it alone can read them.
+     */
+    SandboxCell cell(Path code, int nproc, List<Path> writable, Optional<Path> secrets) throws IOException {
         SandboxCell cell = cell(code, nproc);
         for (Path dir : writable) {
             Files.setAttribute(dir, "unix:uid", cell.uid());
         }
+        if (secrets.isPresent()) {
+            SecretFiles.handTo(secrets.get(), cell.uid());
+            // bwrap binds onto an existing path only: the machine's root is read-only in the sandbox.
+            Files.createDirectories(SecretFiles.MOUNT);
+        }
         return new SandboxCell(sandbox, cell.uid(), cell.code(), nproc, privateHome, toolchains,
-                writable.stream().map(p -> p.toAbsolutePath().normalize()).toList());
+                writable.stream().map(p -> p.toAbsolutePath().normalize()).toList(), secrets);
     }
 
     /** A new empty slot for a pooled process, at the same path inside its sandbox as outside. */

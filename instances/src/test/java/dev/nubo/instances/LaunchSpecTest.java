@@ -30,11 +30,13 @@ class LaunchSpecTest {
     void everyNamedValueLandsInItsComponent() {
         LaunchSpec spec = LaunchSpec.builder("hello-00001-a").service("hello").revision("hello-00001")
                 .command(List.of("./bootstrap")).env(Map.of("A", "b")).workDir(DIR).logFile(DIR.resolve("a.log"))
-                .readinessPath("/healthz").memoryBytes(128L << 20).cpuMillis(500).processes(64).proven(true).port(40001).build();
+                .readinessPath("/healthz").memoryBytes(128L << 20).cpuMillis(500).processes(64).proven(true).port(40001)
+                .secretFiles(Map.of("/run/secrets/p", "pa55")).build();
 
         assertThat(spec).isEqualTo(new LaunchSpec("hello-00001-a", "hello", "hello-00001", List.of("./bootstrap"),
                 Map.of("A", "b"), DIR, DIR.resolve("a.log"), java.util.Optional.of("/healthz"),
-                LaunchSpec.DEFAULT_START_TIMEOUT, 128L << 20, 500, 64, true, 40001, List.of(), java.util.Optional.empty()));
+                LaunchSpec.DEFAULT_START_TIMEOUT, 128L << 20, 500, 64, true, 40001, List.of(), java.util.Optional.empty(),
+                Map.of("/run/secrets/p", "pa55")));
     }
 
     @Test

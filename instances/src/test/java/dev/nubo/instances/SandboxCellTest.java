@@ -15,7 +15,7 @@ class SandboxCellTest {
     @Test
     void hidesTheHomeButTheCacheAndTheInstancesOwnCodeThenDropsToItsUser() {
         Path code = HOME.resolve("code/abc");
-        List<String> command = new SandboxCell(SANDBOX, 200_007, code, 0, Optional.empty(), List.of(), List.of())
+        List<String> command = new SandboxCell(SANDBOX, 200_007, code, 0, Optional.empty(), List.of(), List.of(), Optional.empty())
                 .wrap(List.of("python3", "app.py"));
 
         assertThat(String.join(" ", command)).isEqualTo("bwrap --unshare-pid --unshare-ipc --unshare-uts"
@@ -26,10 +26,18 @@ class SandboxCellTest {
     }
 
     @Test
+    void mountsTheSecretFilesReadOnlyAtRunSecrets() {
+        List<String> command = new SandboxCell(SANDBOX, 200_003, HOME.resolve("code/abc"), 0, Optional.empty(), List.of(), List.of(),
+                Optional.of(Path.of("/dev/shm/nubo-secrets-a-1"))).wrap(List.of("python3"));
+
+        assertThat(String.join(" ", command)).contains("--ro-bind /dev/shm/nubo-secrets-a-1 /run/secrets --chdir /srv/nubo/code/abc");
+    }
+
+    @Test
     void showsAPrivateUserHomeEmptyButForTheToolchainsOnPath() {
         Path code = Path.of("/opt/apps/abc");
         List<String> command = new SandboxCell(SANDBOX, 200_001, code, 0, Optional.of(Path.of("/root")),
-                List.of(Path.of("/root/.pyenv")), List.of()).wrap(List.of("python3"));
+                List.of(Path.of("/root/.pyenv")), List.of(), Optional.empty()).wrap(List.of("python3"));
 
         assertThat(String.join(" ", command)).contains("--perms 0755 --tmpfs /root --ro-bind-try /root/.pyenv /root/.pyenv"
                 + " --perms 0755 --tmpfs /srv/nubo");
@@ -37,7 +45,7 @@ class SandboxCellTest {
 
     @Test
     void capsTheProcessCountWithRlimitWhereNoPidsCgroupDoes() {
-        List<String> command = new SandboxCell(SANDBOX, 200_001, HOME.resolve("code/abc"), 64, Optional.empty(), List.of(), List.of())
+        List<String> command = new SandboxCell(SANDBOX, 200_001, HOME.resolve("code/abc"), 64, Optional.empty(), List.of(), List.of(), Optional.empty())
                 .wrap(List.of("python3"));
 
         assertThat(command.subList(0, 4)).containsExactly("prlimit", "--nproc=64:64", "--", "bwrap");

@@ -34,6 +34,9 @@ import java.util.Optional;
  *     allowed to invoke
  * @param limits how many requests the gateway lets through to the service: a rate and a concurrency cap
  * @param resilience the circuit breaker, its fallback, and outlier ejection the gateway applies to the service
+ * @param jwt with {@code auth: {jwt: ...}}, whose tokens the gateway accepts
+ * @param files files under {@code /run/secrets/} whose contents come from secrets, written for each
+ *     instance as it starts (the descriptor holds the reference, never the value)
  */
 public record Descriptor(
         String name,
@@ -52,7 +55,9 @@ public record Descriptor(
         Map<String, SecretRef> secrets,
         Auth auth,
         Limits limits,
-        Resilience resilience) {
+        Resilience resilience,
+        Optional<Jwt> jwt,
+        Map<String, SecretRef> files) {
 
     public static final String FILE_NAME = "nubo.yaml";
     /** The memory limit of an instance without {@code memory:} in nubo.yaml: 256 MiB. */
@@ -74,6 +79,10 @@ public record Descriptor(
         env = Map.copyOf(env);
         paths = List.copyOf(paths);
         secrets = Map.copyOf(secrets);
+        files = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(files));
+        if ((auth == Auth.JWT) != jwt.isPresent()) {
+            throw new IllegalArgumentException("auth " + auth + " with jwt " + jwt + ": a JWT authorizer goes with auth JWT only");
+        }
     }
 
     /** Who may call a service through the gateway ({@code auth:} in nubo.yaml). */
@@ -81,7 +90,20 @@ public record Descriptor(
         /** Anyone who reaches the gateway. */
         NONE,
         /** Callers with a token whose role may invoke (invoker, developer, admin), as {@code Authorization: Bearer}. */
-        TOKEN
+        TOKEN,
+        /** Callers with a JWT the descriptor's {@link Jwt} accepts, as {@code Authorization: Bearer}. */
+        JWT
+    }
+
+    /**
+     * The JWTs a service with {@code auth: {jwt: ...}} accepts: signed by one of the keys of a JSON Web
+     * Key Set (fetched from {@code jwksUrl} or given inline as {@code jwks}, JSON text), from
+     * {@code issuer}, for one of {@code audience}, not expired.
+     */
+    public record Jwt(String issuer, List<String> audience, Optional<String> jwksUrl, Optional<String> jwks) {
+        public Jwt {
+            audience = List.copyOf(audience);
+        }
     }
 
     /**
@@ -122,6 +144,11 @@ public record Descriptor(
         }
     }
 
+    /** Every secret this descriptor takes a value from: its environment's and its files'. */
+    public java.util.stream.Stream<SecretRef> secretRefs() {
+        return java.util.stream.Stream.concat(secrets.values().stream(), files.values().stream());
+    }
+
     /** This descriptor with {@code more} added to its environment: an instance's view, with its secrets' values. */
     public Descriptor withEnv(Map<String, String> more) {
         if (more.isEmpty()) {
@@ -130,7 +157,7 @@ public record Descriptor(
         Map<String, String> all = new java.util.LinkedHashMap<>(env);
         all.putAll(more);
         return new Descriptor(name, runtime, all, timeout, memory, cpu, processes, maxBodySize, readiness, scale, drainTimeout, paths, async,
-                secrets, auth, limits, resilience);
+                secrets, auth, limits, resilience, jwt, files);
     }
 
     /**
@@ -140,7 +167,7 @@ public record Descriptor(
      */
     public Descriptor named(String qualified) {
         return qualified.equals(name) ? this : new Descriptor(qualified, runtime, env, timeout, memory, cpu, processes, maxBodySize, readiness,
-                scale, drainTimeout, paths, async, secrets, auth, limits, resilience);
+                scale, drainTimeout, paths, async, secrets, auth, limits, resilience, jwt, files);
     }
 
     /** The error for a {@code nubo.yaml} over {@link #MAX_BYTES}, measured as {@code size} ("50.0 MiB"). */

@@ -30,7 +30,7 @@ final class DescriptorParser {
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Set<String> FIELDS = Set.of("name", "runtime", "command", "handler", "code", "env",
             "timeout", "memory", "cpu", "processes", "maxBodySize", "readiness", "scale", "drainTimeout", "paths", "async", "build",
-            "layers", "auth", "root", "spa", "notFound", "limits", "resilience");
+            "layers", "auth", "root", "spa", "notFound", "limits", "resilience", "files");
     /**
      * SnakeYAML's own limit as a second line behind the length check. Rebuilt from a factory rather
      * than {@code YAMLFactory.builder()}, which starts without the default parser features (an empty
@@ -111,6 +111,7 @@ final class DescriptorParser {
         // Only checked: the build runs where `nubo deploy` runs, before the upload.
         BuildSection.parse(root.get("build"));
         Env env = env(root.get("env"));
+        AuthSyntax.Parsed auth = AuthSyntax.parse(root.get("auth"));
         return new Descriptor(
                 name,
                 runtime,
@@ -127,26 +128,15 @@ final class DescriptorParser {
                 paths(root.get("paths")),
                 async(root.get("async")),
                 env.secrets(),
-                auth(root.get("auth")),
+                auth.auth(),
                 LimitsSyntax.parse(root.get("limits")),
-                ResilienceSyntax.parse(root.get("resilience"), name));
+                ResilienceSyntax.parse(root.get("resilience"), name),
+                auth.jwt(),
+                FilesSyntax.parse(root.get("files")));
     }
 
     /** {@code env:} split into plain values and values taken from secrets. */
     private record Env(Map<String, String> values, Map<String, SecretRef> secrets) {}
-
-    private static Descriptor.Auth auth(JsonNode node) {
-        if (node == null || node.isNull()) {
-            return Descriptor.Auth.NONE;
-        }
-        return switch (node.asText()) {
-            case "none" -> Descriptor.Auth.NONE;
-            case "token" -> Descriptor.Auth.TOKEN;
-            default -> throw invalid("nubo.yaml: `auth` must be none or token (got '" + node.asText() + "')",
-                    "`auth: token` makes the service private: callers send `Authorization: Bearer <token>` with an invoker token"
-                            + " (`nubo token create NAME --role invoker`)");
-        };
-    }
 
     private static final Pattern DESTINATION =
             Pattern.compile("dead-letters|(broker|workflow):[a-z]([a-z0-9-]{0,61}[a-z0-9])?|(service:)?[a-z]([a-z0-9-]{0,61}[a-z0-9])?(/\\S*)?");

@@ -67,7 +67,7 @@ public record Debugger(String protocol, int port, String attach) {
         LaunchSpec debug = new LaunchSpec(spec.instanceId(), spec.service(), spec.revision(), command, env, spec.workDir(),
                 spec.logFile(), spec.readinessPath(), spec.startTimeout(), spec.memoryBytes(), spec.cpuMillis(), spec.processes(),
                 spec.proven(), spec.port(), spec.writable(),
-                Optional.empty());
+                Optional.empty(), spec.secretFiles());
         return new Debugging(debug, debugger);
     }
 

@@ -104,6 +104,7 @@ public final class Runtimes {
         // The secrets' values join the environment here and only here: the descriptor that is stored
         // and shown keeps the references. (Pooled processes get the environment when specialised.)
         Descriptor d = t.descriptor().withEnv(secrets.values(t.descriptor()));
+        Map<String, String> files = secrets.files(t.descriptor());
         t = new Target(d, t.codeDir(), t.revision(), t.instanceId(), t.logFile(), t.proven(), t.runtimeApi());
         Map<String, String> env = new LinkedHashMap<>(platformEnv.of(d.name(), t.instanceId()));
         env.putAll(d.env());
@@ -116,6 +117,10 @@ public final class Runtimes {
                 .cpuMillis(d.cpu()).processes(d.processes())
                 .proven(t.proven());
         kind(d).launch(t, env, spec);
+        if (!files.isEmpty()) {
+            // A pooled process's sandbox is made before its function is known, without the files' mount.
+            spec.secretFiles(files).warmStart(Optional.empty());
+        }
         return spec.env(env).build();
     }
 
@@ -166,6 +171,7 @@ public final class Runtimes {
     public void validate(Descriptor d, Path codeDir) {
         kind(d).validate(codeDir);
         secrets.values(d); // a missing secret is the deploy's 400, not a crash of its first instance
+        secrets.files(d);
     }
 
     /**

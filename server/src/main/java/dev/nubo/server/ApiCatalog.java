@@ -10,14 +10,9 @@ import dev.nubo.model.Json;
 import dev.nubo.model.UserError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +38,6 @@ final class ApiCatalog {
     private final ApiGate gate;
     private final ApiKeys keys;
     private final InstantSource clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiCatalog(Path root, ApiGate gate, ApiKeys keys, InstantSource clock) {
         this.root = root;
@@ -163,21 +157,7 @@ final class ApiCatalog {
     }
 
     private String fetch(String url) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw UserError.badRequest("api.jwks_unavailable", "the JWKS at " + url + " answered " + response.statusCode(),
-                        "check jwksUrl, or give the keys inline as jwks");
-            }
-            return response.body();
-        } catch (IOException | IllegalArgumentException e) {
-            throw UserError.badRequest("api.jwks_unavailable", "the JWKS at " + url + " could not be fetched: " + e.getMessage(),
-                    "check jwksUrl, or give the keys inline as jwks");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return JwtAuthorizer.fetch(url, "jwksUrl");
     }
 
     private static void setCurrent(Path dir, int version) {

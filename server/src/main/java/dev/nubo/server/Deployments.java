@@ -64,6 +64,7 @@ final class Deployments {
         d = d.named(Namespaced.qualified(d.name(), namespace));
         namespaces.checkDeploy(namespace, d);
         runtimes.validate(d, stored.codeDir());
+        JwtAuthorizer.check(d, clock); // keys that do not parse or answer are the deploy's 400, not every caller's 401
         checkPaths(d);
         RevisionRecord r = store.createRevision(d.name(), stored.descriptorYaml(), stored.digest(), clock.instant());
         boolean created = r.number() == 1; // numbering starts with the service: 1 is the deploy that created it

@@ -1,6 +1,7 @@
 package dev.nubo.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nubo.access.Secrets;
 import dev.nubo.builds.Archive;
 import dev.nubo.builds.BuildFailure;
 import dev.nubo.builds.BuildLog;
@@ -31,7 +32,10 @@ import org.slf4j.LoggerFactory;
  * must be able to redeploy with no CLI running: the same code serves both.
  *
  * <p>Each service deployed from git keeps its origin (repository, ref, path, and a random push token)
- * in {@code NUBO_HOME/git/NAME.json}, so that {@code POST /v1/git/NAME/push?token=...} redeploys it. A
+ * in {@code NUBO_HOME/git/NAME.json}, so that {@code POST /v1/git/NAME/push?token=...} redeploys it. The
+ * token is sealed under the master key ({@link Secrets#sealValue}), as webhook secrets are: it must be
+ * shown again (a redeploy prints the same push URL), so it cannot be a hash. A token stored in the
+ * clear by an older Nubo still works, and is sealed at the service's next git deploy. A
  * push payload (GitHub, Gitea, GitLab: {@code "ref": "refs/heads/main"}) for another branch is
  * ignored. Deploys of one service from git run one at a time.
  */
@@ -50,10 +54,12 @@ final class GitDeploys {
     private final Home home;
     private final Urls urls;
     private final InstantSource clock;
+    private final Secrets secrets;
     private final ConcurrentHashMap<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
 
-    GitDeploys(Deployments deployments, Store store, Home home, Urls urls, InstantSource clock) {
+    GitDeploys(Deployments deployments, Store store, Home home, Urls urls, InstantSource clock, Secrets secrets) {
+        this.secrets = secrets;
         this.deployments = deployments;
         this.store = store;
         this.home = home;
@@ -145,14 +151,15 @@ final class GitDeploys {
         return "redeploying " + service + " from " + origin.repository() + origin.ref().map(r -> "#" + r).orElse("");
     }
 
-    private Origin remember(String service, String repository, Optional<String> ref, String path) {
+    Origin remember(String service, String repository, Optional<String> ref, String path) {
         String token = origin(service).filter(o -> o.repository().equals(repository)).map(Origin::token)
                 .orElseGet(() -> HexFormat.of().formatHex(bytes(16)));
         Origin origin = new Origin(service, repository, ref, path, token);
         try {
             Files.createDirectories(dir());
             Path partial = Files.createTempFile(dir(), service, ".tmp");
-            var json = Json.mapper().createObjectNode().put("repository", repository).put("path", path).put("token", token);
+            var json = Json.mapper().createObjectNode().put("repository", repository).put("path", path)
+                    .put("token", secrets.sealValue(purpose(service), token));
             ref.ifPresent(r -> json.put("ref", r));
             Files.writeString(partial, json.toString());
             Files.move(partial, file(service), java.nio.file.StandardCopyOption.ATOMIC_MOVE,
@@ -171,11 +178,20 @@ final class GitDeploys {
         try {
             JsonNode n = Json.mapper().readTree(file.toFile());
             return Optional.of(new Origin(service, n.path("repository").asText(), n.path("ref").isTextual()
-                    ? Optional.of(n.path("ref").asText()) : Optional.empty(), n.path("path").asText(""), n.path("token").asText()));
-        } catch (IOException e) {
+                    ? Optional.of(n.path("ref").asText()) : Optional.empty(), n.path("path").asText(""), token(service, n.path("token").asText())));
+        } catch (IOException | dev.nubo.model.NuboException e) {  // the latter: a token sealed under another master key
             LOG.warn("cannot read the git origin of {} in {}: {}", service, file, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    private String token(String service, String stored) {
+        return Secrets.isSealed(stored) ? secrets.openValue(purpose(service), stored) : stored;
+    }
+
+    /** Bound to the sealed token: one copied into another service's file does not open. */
+    private static String purpose(String service) {
+        return "git:push:" + service;
     }
 
     /** Forgets a deleted service's origin, so that its push webhook stops. */

@@ -26,6 +26,7 @@ import dev.nubo.model.RevisionState;
 import dev.nubo.registry.Registry;
 import dev.nubo.registry.RegistryApi;
 import dev.nubo.runtimes.Runtimes;
+import dev.nubo.runtimes.SecretValues;
 import dev.nubo.server.Shutdown.Stage;
 import dev.nubo.store.RevisionRecord;
 import dev.nubo.store.Store;
@@ -114,6 +115,7 @@ public final class NuboServer implements AutoCloseable {
             // Access: tokens (re-read every 5 s for those other nodes made or revoked), secrets, private services.
             Tokens tokens = new Tokens(store.credentials(), token, clock);
             vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> { tokens.refresh(); return null; }, false));
+            AuditRetention.start(vertx, new AuditRetention(store.audit(), config.auditRetention(), clock));
             Secrets secrets = new Secrets(store.credentials(), config.masterKey()
                     .orElseGet(() -> MasterKey.inFile(home.root().resolve("master.key"))), clock);
             ApiAccess access = new ApiAccess(tokens, home);
@@ -125,7 +127,7 @@ public final class NuboServer implements AutoCloseable {
                 Map<String, String> env = new java.util.LinkedHashMap<>(registryEnv);
                 env.putAll(ConfigCenter.clientEnvironment(urls.api(), configSecret, service, instance));
                 return env;
-            }).withSecrets(secrets::values);
+            }).withSecrets(SecretValues.of(secrets::values, secrets::files));
             Registry registry = new Registry(clock);
             vertx.setPeriodic(5_000, timer -> registry.expire());
             new RegistryApi(registry).mount(router);    // before the control API's routes: registry clients carry no token
@@ -136,9 +138,10 @@ public final class NuboServer implements AutoCloseable {
             // Subscribed first: a pass that a change queues reads the records again.
             ServiceRecords records = new ServiceRecords(store);
             changes.subscribe(records::changed);
-            PrivateServices privates = new PrivateServices(store, access);
+            PrivateServices privates = new PrivateServices(store, access, clock);
             changes.subscribe(privates::changed);
             gateway.guard(privates.loadAll());
+            vertx.setPeriodic(300_000, id -> vertx.executeBlocking(() -> { privates.refreshKeys(); return null; }, false));
             Reconciler reconciler = shutdown.add(Stage.RECONCILER, new Reconciler(store, records, instances, runtimes, runtimeApis,
                     artifacts, gateway, home, logs, clock, config.terminationGrace(), changes, registry));
             NamespaceQuotas namespaces = new NamespaceQuotas(store, records, reconciler);
@@ -163,7 +166,7 @@ public final class NuboServer implements AutoCloseable {
             gateway.frontDoor(apiGate);
             ControlApi controlApi = new ControlApi(vertx, access, new AuditTrail(vertx, store.audit(), clock), privates, views, deployments, logs, home, urls, config.uploadLimit(),
                     new EventsApi(vertx, eventing, sources, urls, clock), eventing,
-                    new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock), new DebugSessions(store, reconciler,
+                    new DeveloperApi(new GitDeploys(deployments, store, home, urls, clock, secrets), new DebugSessions(store, reconciler,
                             runtimes, instances, artifacts, home, logs, urls, clock, config.terminationGrace())), new ApisApi(apiCatalog, urls));
             Console.mount(router); // served without a token: the pages sign in with one (docs/CONSOLE.md)
             ConfigCenter configCenter = new ConfigCenter(store.config(), service -> reconciler.instances(service).stream()

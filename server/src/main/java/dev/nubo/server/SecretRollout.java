@@ -48,6 +48,6 @@ final class SecretRollout {
     }
 
     private static boolean uses(RevisionRecord r, String secret) {
-        return r.descriptor().secrets().values().stream().anyMatch(ref -> ref.secret().equals(secret));
+        return r.descriptor().secretRefs().anyMatch(ref -> ref.secret().equals(secret));
     }
 }

@@ -103,6 +103,9 @@ public final class ServerCommand implements Callable<Integer> {
             + " at this base URL, such as http://127.0.0.1:4318 (spans go to its /v1/traces); without it traces are only kept in memory"
             + " for `nubo trace`.")
     java.net.URI otlpEndpoint;
+    @Option(names = "--audit-retention", paramLabel = "DURATION", defaultValue = "90d", description = "How long entries of the"
+            + " audit log are kept, e.g. 30d or 2160h; older ones are deleted at start and every hour (default: ${DEFAULT-VALUE}).")
+    String auditRetention;
 
     enum Switch { on, off }
 
@@ -249,6 +252,7 @@ public final class ServerCommand implements Callable<Integer> {
             }
             config = config.withOtlpEndpoint(otlpEndpoint);
         }
+        config = config.withAuditRetention(retention(auditRetention));
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;
@@ -263,6 +267,19 @@ public final class ServerCommand implements Callable<Integer> {
     /** The URL to use here, and what is bound when that is more than the URL says. */
     static String bound(String url, String bindHost) {
         return NuboServer.allInterfaces(bindHost) ? url + " (all interfaces: " + bindHost + ")" : url;
+    }
+
+    private Duration retention(String text) {
+        try {
+            Duration d = dev.nubo.access.Tokens.ttl(text);  // the same units as a token's --expires
+            if (!d.isZero()) {
+                return d;
+            }
+        } catch (NuboException e) {
+            // said below, with the flag's name
+        }
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--audit-retention must be a positive duration such as 90d, 2160h (got '" + text + "')");
     }
 
     private Duration positive(String flag, String text) {

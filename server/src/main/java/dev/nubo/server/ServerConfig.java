@@ -40,6 +40,8 @@ import java.time.Duration;
  *       changes are kept: {@link StoreLocation#parse a PostgreSQL URL} for state that several nodes share</td></tr>
  *   <tr><td>masterKey</td><td>{@code home/master.key}, made (0600) on first start</td><td>the AES key that seals
  *       secrets; {@code $NUBO_MASTER_KEY} (32 bytes in base64) gives every node of a cluster the same one</td></tr>
+ *   <tr><td>auditRetention</td><td>90 days</td><td>how long audit entries are kept; older ones are deleted
+ *       at start and every hour ({@link AuditRetention})</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -55,7 +57,8 @@ public record ServerConfig(
         StoreLocation store,
         Optional<MasterKey> masterKey,
         Observability metrics,
-        boolean sandbox) {
+        boolean sandbox,
+        Duration auditRetention) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -82,7 +85,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
-                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), Observability.defaults(), true);
+                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), Observability.defaults(), true, AuditRetention.DEFAULT);
     }
 
     /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
@@ -92,70 +95,76 @@ public record ServerConfig(
     }
 
     public ServerConfig withGateway(GatewayConfig config) {
-        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     public ServerConfig withApiHost(String host) {
-        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     public ServerConfig withApiPort(int port) {
-        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     public ServerConfig withUploadLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     public ServerConfig withTerminationGrace(Duration grace) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     /** {@code size} idle processes per runtime kind. */
     public ServerConfig withPoolSize(int size) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     public ServerConfig withRuntimeCache(Path dir) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     public ServerConfig withCodeLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     /** {@code false} runs instances as the server's own user, seeing what it sees: for machines without user namespaces. */
     public ServerConfig withSandbox(boolean on) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, on);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, on, auditRetention);
     }
 
     /** The same, with the state in {@code store}. */
     public ServerConfig withStore(StoreLocation store) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
     }
 
     /** The same, with secrets sealed under {@code key} (a cluster's {@code NUBO_MASTER_KEY}) rather than NUBO_HOME/master.key's. */
     public ServerConfig withMasterKey(MasterKey key) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store,
-                Optional.of(key), metrics, sandbox);
+                Optional.of(key), metrics, sandbox, auditRetention);
     }
 
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(on, metrics.alertEvery(), metrics.otlp()), sandbox);
+                new Observability(on, metrics.alertEvery(), metrics.otlp()), sandbox, auditRetention);
     }
 
     /** With alert rules evaluated every {@code every} (15 s by default). */
     public ServerConfig withAlertEvery(Duration every) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), every, metrics.otlp()), sandbox);
+                new Observability(metrics.meters(), every, metrics.otlp()), sandbox, auditRetention);
     }
 
     /** With traces exported over OTLP/HTTP to the collector at {@code endpoint} (its base URL, such as http://127.0.0.1:4318). */
     public ServerConfig withOtlpEndpoint(java.net.URI endpoint) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint)), sandbox);
+                new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint)), sandbox, auditRetention);
+    }
+
+    /** With audit entries kept for {@code retention} (90 days by default), then deleted. */
+    public ServerConfig withAuditRetention(Duration retention) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                metrics, sandbox, retention);
     }
 
     /** The gateway's bind address. */

@@ -100,6 +100,17 @@ class ServerCommandTest {
     }
 
     @Test
+    void keepsTheAuditLogNinetyDaysUnlessTold() {
+        assertThat(parse().config().auditRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(parse("--audit-retention", "30d").config().auditRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(parse("--audit-retention", "12h").config().auditRetention()).isEqualTo(Duration.ofHours(12));
+        assertThatThrownBy(() -> parse("--audit-retention", "0d").config())
+                .hasMessage("--audit-retention must be a positive duration such as 90d, 2160h (got '0d')");
+        assertThatThrownBy(() -> parse("--audit-retention", "forever").config())
+                .hasMessage("--audit-retention must be a positive duration such as 90d, 2160h (got 'forever')");
+    }
+
+    @Test
     void takesAClustersMasterKeyFromTheEnvironmentAndNeverPrintsIt() {
         assertThat(parse().config().masterKey()).as("one node: NUBO_HOME/master.key").isEmpty();
         String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);

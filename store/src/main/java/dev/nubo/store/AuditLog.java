@@ -22,6 +22,11 @@ public final class AuditLog {
                 r.route(), r.target(), r.address(), r.status()));
     }
 
+    /** Deletes the entries from before {@code before}; returns how many. */
+    public int deleteBefore(Instant before) {
+        return db.run(c -> Database.update(c, "DELETE FROM audit_log WHERE at < ?", before.toEpochMilli()));
+    }
+
     /** The entries at or after {@code since}, oldest first, at most {@code limit} (the newest of them). */
     public List<AuditRecord> since(Instant since, int limit) {
         List<AuditRecord> newest = db.run(c -> Database.query(c, "SELECT at, caller, method, route, target, address, status FROM audit_log"
