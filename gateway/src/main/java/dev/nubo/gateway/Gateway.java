@@ -345,12 +345,8 @@ public final class Gateway implements AutoCloseable {
             }
         }
         Route route = match.route();
-        ServiceGuard.Decision guarded = guard.check(route.name(), exchange);
-        if (guarded instanceof ServiceGuard.Refuse refused) {
-            exchange.answer(refused.answer());
+        if (!passesGuard(route.name(), exchange)) {
             return;
-        } else if (guarded != ServiceGuard.Let.AS_IS) {
-            exchange.guardedBy((ServiceGuard.Let) guarded);
         }
         ServiceLimiter limiter = limiters.isEmpty() ? null : limiters.get(route.name());
         if (limiter != null && exchange.firstLimitCheck()) {  // a rerouted held request keeps its admission
@@ -429,12 +425,20 @@ public final class Gateway implements AutoCloseable {
             r.refuse(exchange, now);
             return null;
         }
-        java.util.Optional<FrontDoor.Answer> refused = guard.refuse(other.route().name(), exchange);
-        if (refused.isPresent()) {
-            exchange.answer(refused.get());
-            return null;
+        return passesGuard(other.route().name(), exchange) ? other : null;
+    }
+
+    /** Asks {@code service}'s guard; a refusal is answered here, a let changes the headers the instance gets. */
+    private boolean passesGuard(String service, Exchange exchange) {
+        ServiceGuard.Decision guarded = guard.check(service, exchange);
+        if (guarded instanceof ServiceGuard.Refuse refused) {
+            exchange.answer(refused.answer());
+            return false;
         }
-        return other;
+        if (guarded != ServiceGuard.Let.AS_IS) {
+            exchange.guardedBy((ServiceGuard.Let) guarded);
+        }
+        return true;
     }
 
     /** A {@code Nubo-Tag} header naming one of the service's tags picks that revision (gray release); else the split. */
