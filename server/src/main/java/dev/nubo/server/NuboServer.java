@@ -114,14 +114,16 @@ public final class NuboServer implements AutoCloseable {
             ApiAccess access = new ApiAccess(tokens, home);
             // Every instance finds the registry and its Spring Cloud Config server by environment alone, as an
             // unmodified Spring Cloud app expects; its secrets' values join its environment at launch.
-            Map<String, String> registryEnv = Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", urls.api() + "/eureka/",
-                    "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE);
+            // Their registry and load-balancer caches are bounded too, so that a drain knows how long to serve on.
+            Map<String, String> registryEnv = new java.util.LinkedHashMap<>(Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE",
+                    urls.api() + "/eureka/", "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE));
+            registryEnv.putAll(config.registryClients().environment());
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize()).withPlatformEnv((service, instance) -> {
                 Map<String, String> env = new java.util.LinkedHashMap<>(registryEnv);
                 env.putAll(ConfigCenter.clientEnvironment(urls.api(), configSecret, service, instance));
                 return env;
             }).withSecrets(secrets::values);
-            Registry registry = new Registry(clock);
+            Registry registry = new Registry(clock, config.registryClients());
             vertx.setPeriodic(5_000, timer -> registry.expire());
             new RegistryApi(registry).mount(router);    // before the control API's routes: registry clients carry no token
             Artifacts artifacts = new Artifacts(home, config.codeLimit());

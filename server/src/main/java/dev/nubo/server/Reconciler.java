@@ -76,9 +76,10 @@ final class Reconciler implements AutoCloseable {
         this.clock = clock;
         this.queue = new WorkQueue("nubo-reconciler", this::reconcileOnce);
         this.starts = new StartSlots(Runtime.getRuntime().availableProcessors(), queue::add);
-        this.fleet = new Fleet(instances, runtimes, runtimeApis, artifacts, home, logs, starts, gateway, terminationGrace);
-        this.routes = new RoutePublisher(gateway);
         this.registry = new RegistryPublisher(registry);
+        this.fleet = new Fleet(instances, runtimes, runtimeApis, artifacts, home, logs, starts, gateway, terminationGrace,
+                this.registry::callersGoneAt, clock);
+        this.routes = new RoutePublisher(gateway);
         this.status = new StatusWriter(store, records, clock);
         this.scaler = new Scaler(gateway, clock, fleet, queue::add, status);
         this.code = new CodeCollector(store, artifacts, clock);
@@ -148,6 +149,11 @@ final class Reconciler implements AutoCloseable {
     /** The instances of a revision that a pass has not yet seen gone, oldest first. */
     List<Instance> instances(String service, String revision) {
         return fleet.of(service, revision);
+    }
+
+    /** Until when a draining instance keeps serving callers that found it in the registry; empty when it waits for none. */
+    Optional<java.time.Instant> callersUntil(String instanceId) {
+        return fleet.servingUntil(instanceId);
     }
 
     Descriptor descriptor(RevisionRecord r) {

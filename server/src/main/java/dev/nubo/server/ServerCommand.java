@@ -96,6 +96,11 @@ public final class ServerCommand implements Callable<Integer> {
             + " their figures cover the stretch since the previous evaluation (default: ${DEFAULT-VALUE}).")
     String alertEvery;
 
+    @Option(names = "--registry-refresh", paramLabel = "DURATION", defaultValue = "5s", description = "How often the Spring Cloud"
+            + " apps Nubo runs fetch the registry, and how long their load balancer caches it (set in their environment); an"
+            + " instance Nubo stops serves on for three times this after the last fetch that listed it (default: ${DEFAULT-VALUE}).")
+    String registryRefresh;
+
     enum Switch { on, off }
 
     @Option(names = "--runtime-cache", description = "Where the runtime shims and the Java host's class-data archive are kept;"
@@ -229,7 +234,10 @@ public final class ServerCommand implements Callable<Integer> {
                 .withStore(location).withMetrics(metrics == Switch.on).withSandbox(sandbox.equals("on"))
                 .withAlertEvery(dev.nubo.model.Quantities.duration(alertEvery)
                         .filter(d -> d.toMillis() >= 100).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
-                                "--alert-every must be a duration of 100ms or more, such as 15s (got '" + alertEvery + "')")));
+                                "--alert-every must be a duration of 100ms or more, such as 15s (got '" + alertEvery + "')")))
+                .withRegistryRefresh(Quantities.duration(registryRefresh).filter(d -> d.toSeconds() >= 1 && d.toMillis() % 1000 == 0)
+                        .orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(), "--registry-refresh must be"
+                                + " whole seconds, 1s or more, as the Eureka client takes it (got '" + registryRefresh + "')")));
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;

@@ -4,6 +4,7 @@ import dev.nubo.access.MasterKey;
 import java.util.Optional;
 
 import dev.nubo.gateway.GatewayConfig;
+import dev.nubo.registry.ClientCaches;
 import dev.nubo.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,6 +41,9 @@ import java.time.Duration;
  *       changes are kept: {@link StoreLocation#parse a PostgreSQL URL} for state that several nodes share</td></tr>
  *   <tr><td>masterKey</td><td>{@code home/master.key}, made (0600) on first start</td><td>the AES key that seals
  *       secrets; {@code $NUBO_MASTER_KEY} (32 bytes in base64) gives every node of a cluster the same one</td></tr>
+ *   <tr><td>registryClients</td><td>{@link ClientCaches#DEFAULTS}: fetch every 5 s, balancer cache 5 s</td><td>set in
+ *       every instance's environment; an instance Nubo stops serves on for {@link ClientCaches#bound()} (15 s)
+ *       after the last registry fetch that listed it, so that no Spring Cloud caller loses a call</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -55,7 +59,8 @@ public record ServerConfig(
         StoreLocation store,
         Optional<MasterKey> masterKey,
         Observability metrics,
-        boolean sandbox) {
+        boolean sandbox,
+        ClientCaches registryClients) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -82,7 +87,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
-                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), Observability.defaults(), true);
+                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), Observability.defaults(), true, ClientCaches.DEFAULTS);
     }
 
     /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
@@ -92,64 +97,70 @@ public record ServerConfig(
     }
 
     public ServerConfig withGateway(GatewayConfig config) {
-        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, registryClients);
     }
 
     public ServerConfig withApiHost(String host) {
-        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, registryClients);
     }
 
     public ServerConfig withApiPort(int port) {
-        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, registryClients);
     }
 
     public ServerConfig withUploadLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, registryClients);
     }
 
     public ServerConfig withTerminationGrace(Duration grace) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, registryClients);
     }
 
     /** {@code size} idle processes per runtime kind. */
     public ServerConfig withPoolSize(int size) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, registryClients);
     }
 
     public ServerConfig withRuntimeCache(Path dir) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey, metrics, sandbox, registryClients);
     }
 
     public ServerConfig withCodeLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey, metrics, sandbox, registryClients);
     }
 
     /** {@code false} runs instances as the server's own user, seeing what it sees: for machines without user namespaces. */
     public ServerConfig withSandbox(boolean on) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, on);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, on, registryClients);
     }
 
     /** The same, with the state in {@code store}. */
     public ServerConfig withStore(StoreLocation store) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, registryClients);
     }
 
     /** The same, with secrets sealed under {@code key} (a cluster's {@code NUBO_MASTER_KEY}) rather than NUBO_HOME/master.key's. */
     public ServerConfig withMasterKey(MasterKey key) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store,
-                Optional.of(key), metrics, sandbox);
+                Optional.of(key), metrics, sandbox, registryClients);
     }
 
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(on, metrics.alertEvery()), sandbox);
+                new Observability(on, metrics.alertEvery()), sandbox, registryClients);
     }
 
     /** With alert rules evaluated every {@code every} (15 s by default). */
     public ServerConfig withAlertEvery(Duration every) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), every), sandbox);
+                new Observability(metrics.meters(), every), sandbox, registryClients);
+    }
+
+    /** With Spring Cloud clients fetching the registry, and caching what they found, every {@code refresh} (whole seconds). */
+    public ServerConfig withRegistryRefresh(Duration refresh) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                metrics, sandbox, ClientCaches.every(refresh));
     }
 
     /** The gateway's bind address. */
