@@ -1,6 +1,9 @@
 package dev.nubo.gateway;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A routed revision ready for the hot path: its upstreams resolved, a cursor for spreading load
@@ -12,11 +15,23 @@ final class Target {
     private final Upstream[] upstreams;
     private final Demand demand;
     private final AtomicInteger cursor = new AtomicInteger();
+    /** Whether any upstream ramps up ({@link Warmup}): only then does a claim read the clock and draw a number. */
+    private final boolean warming;
+    private final LongSupplier millis;
+    private final DoubleSupplier random;
 
     Target(RevisionRoute revision, Upstream[] upstreams, Demand demand) {
+        this(revision, upstreams, demand, System::currentTimeMillis, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** With the wall clock and the draw a test gives. */
+    Target(RevisionRoute revision, Upstream[] upstreams, Demand demand, LongSupplier millis, DoubleSupplier random) {
         this.revision = revision;
         this.upstreams = upstreams;
         this.demand = demand;
+        this.millis = millis;
+        this.random = random;
+        this.warming = java.util.Arrays.stream(upstreams).anyMatch(u -> u.endpoint().warmup().ramps());
     }
 
     RevisionRoute revision() {
@@ -35,13 +50,18 @@ final class Target {
      * Claims the upstream with the fewest requests in flight among those with room: under the
      * revision's {@code scale.limit} if it sets one, else under the instance's learned limit, and not
      * pausing after a failed connection. Ties go round-robin, because the scan starts one further
-     * each call and keeps the first minimum it meets. Null when no instance has room, or there is none.
+     * each call and keeps the first minimum it meets. An instance still warming up sits out this
+     * request with the probability of the part of its share not yet ramped up, unless no other has
+     * room. Null when no instance has room, or there is none.
      */
     Upstream claim() {
         int n = upstreams.length;
         int cap = revision.limit();
         for (int attempt = 0; attempt <= n; attempt++) {
-            Upstream best = leastLoadedWithRoom(cap);
+            Upstream best = warming ? leastLoadedWithRoom(cap, millis.getAsLong(), random.getAsDouble()) : null;
+            if (best == null) {
+                best = leastLoadedWithRoom(cap);
+            }
             if (best == null) {
                 return null;
             }
@@ -51,6 +71,26 @@ final class Target {
             // Another event loop took the last slot between the scan and the claim; look again.
         }
         return null;
+    }
+
+    /** As {@link #leastLoadedWithRoom(int)}, among the instances whose warmup weight at {@code now} is above {@code draw}. */
+    private Upstream leastLoadedWithRoom(int cap, long now, double draw) {
+        int n = upstreams.length;
+        if (n == 0) {
+            return null;
+        }
+        int start = Math.floorMod(cursor.getAndIncrement(), n);
+        Upstream best = null;
+        int bestLoad = Integer.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            Upstream candidate = upstreams[(start + i) % n];
+            int load = candidate.inFlight().get();
+            if (load < bestLoad && candidate.hasRoom(cap) && draw < candidate.endpoint().warmup().weight(now)) {
+                best = candidate;
+                bestLoad = load;
+            }
+        }
+        return best;
     }
 
     private Upstream leastLoadedWithRoom(int cap) {

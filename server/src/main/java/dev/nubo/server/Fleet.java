@@ -191,6 +191,11 @@ final class Fleet implements Scaler.Capacity {
         return idle.thenComposeAsync(v -> instance.stop(terminationGrace), stopper);
     }
 
+    /** When the instance became ready; empty before, or for one not in view. */
+    Optional<Instant> readyAt(String instanceId) {
+        return Optional.ofNullable(byId.get(instanceId)).flatMap(Instance::readyAt);
+    }
+
     /** Until when a draining instance keeps serving callers that found it in the registry; empty once that is over. */
     Optional<Instant> servingUntil(String instanceId) {
         return Optional.ofNullable(servingUntil.get(instanceId));

@@ -236,6 +236,7 @@ final class Views {
         m.put("limit", s.limit());
         m.put("idle", Quantities.formatDuration(s.idle()));
         m.put("window", Quantities.formatDuration(s.window()));
+        m.put("warmup", Quantities.formatDuration(s.warmup()));
         m.put("queue", Map.of("length", s.queue().length(), "wait", s.queue().maxWait().map(Quantities::formatDuration).orElse("timeout")));
         return m;
     }
