@@ -161,7 +161,7 @@ public final class NuboServer implements AutoCloseable {
             Console.mount(router); // served without a token: the pages sign in with one (docs/CONSOLE.md)
             ConfigCenter configCenter = new ConfigCenter(store.config(), service -> reconciler.instances(service).stream()
                     .filter(i -> i.state() == InstanceState.READY).map(i -> new RunningInstances.Running(i.id(), i.host(), i.port())).toList(),
-                    configSecret, clock).catchUpEvery(java.time.Duration.ofSeconds(5));
+                    configSecret, clock, secrets::value).catchUpEvery(java.time.Duration.ofSeconds(5));
             shutdown.add(Stage.CONTROL_API, configCenter);
             ConfigApi configApi = new ConfigApi(configCenter, store, clock);
             reconciler.onReady(i -> i.readyAt().ifPresent(at -> metrics.instanceStarted(i.spec().service(), i.spec().revision(),
