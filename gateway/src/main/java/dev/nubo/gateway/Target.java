@@ -73,7 +73,7 @@ final class Target {
         return null;
     }
 
-    /** As {@link #leastLoadedWithRoom(int)}, among the instances whose warmup weight at {@code now} is above {@code draw}. */
+    /** The least loaded instance with room among those whose warmup weight at {@code now} is above {@code draw} (all for a negative draw). */
     private Upstream leastLoadedWithRoom(int cap, long now, double draw) {
         int n = upstreams.length;
         if (n == 0) {
@@ -85,7 +85,7 @@ final class Target {
         for (int i = 0; i < n; i++) {
             Upstream candidate = upstreams[(start + i) % n];
             int load = candidate.inFlight().get();
-            if (load < bestLoad && candidate.hasRoom(cap) && draw < candidate.endpoint().warmup().weight(now)) {
+            if (load < bestLoad && candidate.hasRoom(cap) && (draw < 0 || draw < candidate.endpoint().warmup().weight(now))) {
                 best = candidate;
                 bestLoad = load;
             }
@@ -94,22 +94,7 @@ final class Target {
     }
 
     private Upstream leastLoadedWithRoom(int cap) {
-        int n = upstreams.length;
-        if (n == 0) {
-            return null;
-        }
-        int start = Math.floorMod(cursor.getAndIncrement(), n);
-        Upstream best = null;
-        int bestLoad = Integer.MAX_VALUE;
-        for (int i = 0; i < n; i++) {
-            Upstream candidate = upstreams[(start + i) % n];
-            int load = candidate.inFlight().get();
-            if (load < bestLoad && candidate.hasRoom(cap)) {
-                best = candidate;
-                bestLoad = load;
-            }
-        }
-        return best;
+        return leastLoadedWithRoom(cap, 0, -1);
     }
 
     int inFlight() {
