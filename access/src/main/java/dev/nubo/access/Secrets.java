@@ -124,6 +124,11 @@ public final class Secrets {
         return out;
     }
 
+    /** The value of {@code key} of secret {@code name}, opened now; empty when there is no such secret or key. */
+    public java.util.Optional<String> value(String name, String key) {
+        return store.secret(name).map(this::open).map(secret -> secret.get(key));
+    }
+
     private static UserError missing(Descriptor d, String field, SecretRef ref, String what) {
         return UserError.badRequest("secret.not_found", d.name() + "'s " + field + " takes secret " + ref + ", but " + what,
                 "create it with `nubo secret set " + ref.secret() + " " + ref.key() + "=VALUE`, then deploy again");

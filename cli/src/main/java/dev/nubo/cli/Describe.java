@@ -77,7 +77,8 @@ final class Describe extends ClientCommand {
             if (!r.instances().isEmpty()) {
                 Table instances = new Table("INSTANCE", "STATE", "PID", "PORT", "RESTARTS", "START", "READY SINCE");
                 for (Instance i : r.instances()) {
-                    instances.row(i.id(), i.state() + (i.failure().isEmpty() ? "" : " (" + i.failure() + ")"),
+                    instances.row(i.id(), i.state() + (i.failure().isEmpty() ? "" : " (" + i.failure() + ")")
+                                    + i.servingCallers().map(t -> " (serving callers that found it in the registry, until " + Human.when(t, now) + ")").orElse(""),
                             i.pid() > 0 ? Long.toString(i.pid()) : "-", i.port() > 0 ? Integer.toString(i.port()) : "-",
                             Integer.toString(i.restarts()), i.start().map(d -> Human.millis(d.toMillis())).orElse("-"),
                             i.ready().map(t -> Human.when(t, now)).orElse("-"));

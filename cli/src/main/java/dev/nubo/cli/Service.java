@@ -153,10 +153,11 @@ record Service(String name, String url, String runtime, String servingRevision, 
     /**
      * {@code pid} and {@code port} are 0 before the process has them; {@code startMs}, launch to
      * ready, is null until the instance is ready; {@code pooled}: its process came from a pool of
-     * prewarmed ones (false from a server that does not say).
+     * prewarmed ones (false from a server that does not say); {@code callersUntil}: while it drains,
+     * until when it serves callers that found it in the registry (null otherwise).
      */
     record Instance(String id, String state, long pid, int port, int restarts, Instant createdAt,
-            Instant readyAt, Long startMs, boolean pooled, String failure) {
+            Instant readyAt, Long startMs, boolean pooled, String failure, Instant callersUntil) {
 
         Instance {
             state = orEmpty(state);
@@ -165,6 +166,10 @@ record Service(String name, String url, String runtime, String servingRevision, 
 
         Optional<Instant> ready() {
             return Optional.ofNullable(readyAt);
+        }
+
+        Optional<Instant> servingCallers() {
+            return Optional.ofNullable(callersUntil);
         }
 
         /** The instance's cold start, once it is ready. */

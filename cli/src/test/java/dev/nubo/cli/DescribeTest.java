@@ -76,6 +76,17 @@ class DescribeTest {
     }
 
     @Test
+    void aDrainingInstanceSaysUntilWhenItServesCallersThatFoundItInTheRegistry() {
+        api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002",
+                Samples.revision("hello-java-00002", "READY", true, Samples.instance("hello-java-00001-x7k2p", "DRAINING", 0)
+                        .replace("\"failure\": null}", "\"failure\": null, \"callersUntil\": \"2999-01-01T00:00:15Z\"}")), "")));
+
+        Run run = CannedApi.run(api.env(home), "describe", "hello-java");
+
+        assertThat(run.out()).contains("DRAINING (serving callers that found it in the registry, until 2999-01-01T00:00:15Z (in ");
+    }
+
+    @Test
     void aServiceScaledToZeroSaysSoAndWhatWakesIt() {
         api.on("GET", "/v1/services/hello-java", json(Samples.service("hello-java-00002",
                 Samples.revision("hello-java-00002", "READY", true, ""), "")

@@ -29,9 +29,10 @@ import javax.crypto.spec.SecretKeySpec;
  * config.rollback("orders", 1);                                             // version 2 = version 1
  * }</pre>
  *
- * <p>Values are kept as written. A value of the form {@code {secret}NAME} is a reference to a secret,
- * resolved by {@link SecretReferences} only in what is served to instances; the history, {@code get}
- * and the API show the reference.
+ * <p>Values are kept as written. A value of the form {@code {secret: NAME/KEY}} is a reference to a
+ * secret, resolved by {@link SecretReferences} only in what is served to instances that may read it:
+ * an app's own instances for its keys, every instance for the shared {@code application}'s; the
+ * history, {@code get}, the watch and the API show the reference.
  */
 public final class ConfigCenter implements AutoCloseable {
 
@@ -44,6 +45,7 @@ public final class ConfigCenter implements AutoCloseable {
     private final Deliveries deliveries = new Deliveries();
     private final Refresh refresh;
     private final SecretReferences secrets;
+    private final ConfigWatchers watchers = new ConfigWatchers();
     private volatile boolean closed;
 
     /**
@@ -53,7 +55,7 @@ public final class ConfigCenter implements AutoCloseable {
         this(log, running, secret, clock, SecretReferences.NONE);
     }
 
-    /** @param secrets what {@code {secret}NAME} values are replaced with when served */
+    /** @param secrets what {@code {secret: NAME/KEY}} values are replaced with when served */
     public ConfigCenter(ConfigLog log, RunningInstances running, byte[] secret, InstantSource clock, SecretReferences secrets) {
         this.log = log;
         this.running = running;
@@ -162,8 +164,10 @@ public final class ConfigCenter implements AutoCloseable {
         Optional<ConfigVersion> own = log.latest(app);
         Optional<ConfigVersion> shared = app.equals(SpringEnvironment.SHARED) ? Optional.empty() : log.latest(SpringEnvironment.SHARED);
         instance.ifPresent(i -> deliveries.fetched(i, app, own.map(ConfigVersion::version).orElse(0), clock.instant()));
+        // Secrets only to what may read them: the shared application's to every instance, an app's own to its instances.
+        boolean ownInstance = instance.flatMap(Names::serviceOf).filter(app::equals).isPresent();
         return SpringEnvironment.of(app, list.isEmpty() ? List.of(ConfigVersion.DEFAULT_PROFILE) : list, label, own, shared,
-                secrets::resolve);
+                ownInstance ? secrets::resolve : keys -> keys, instance.isPresent() ? secrets::resolve : keys -> keys);
     }
 
     /** The keys and values an app with these profiles resolves to: the {@code /{app}-{profiles}.properties} view. */
@@ -273,10 +277,34 @@ public final class ConfigCenter implements AutoCloseable {
         refresh.close();
     }
 
+    /**
+     * Pushes a new version to the running instances that read it: the app's own, or for the shared
+     * {@code application}, every instance that fetched any application's configuration (each is sent
+     * its own application's newest version, which is what its status compares against). Watchers hear of it too.
+     */
     private ConfigVersion push(ConfigVersion v) {
-        List<RunningInstances.Running> targets = v.app().equals(SpringEnvironment.SHARED) ? List.of() : running.of(v.app());
-        targets.forEach(r -> refresh.push(r, v.version()));
+        if (v.app().equals(SpringEnvironment.SHARED)) {
+            for (String app : deliveries.fetchedApps()) {
+                if (!app.equals(SpringEnvironment.SHARED)) {
+                    int own = log.latest(app).map(ConfigVersion::version).orElse(0);
+                    running.of(app).forEach(r -> refresh.push(r, own));
+                }
+            }
+        } else {
+            running.of(v.app()).forEach(r -> refresh.push(r, v.version()));
+        }
+        watchers.changed(v);
         return v;
+    }
+
+    /**
+     * Calls {@code watcher} with each new version of {@code app}'s configuration or of the shared
+     * {@code application} (every app reads it), on the thread that made the change, so it must not
+     * block; the returned action stops that.
+     */
+    public Runnable watch(String app, java.util.function.Consumer<ConfigVersion> watcher) {
+        Names.app(app);
+        return watchers.add(app, watcher);
     }
 
     private static UserError notFound(String app) {

@@ -96,7 +96,10 @@ final class ConfigFiles {
 
     /** As Spring's {@code YamlProcessor.buildFlattenedMap}. */
     private static void flatten(String path, JsonNode node, Map<String, String> out) {
-        if (node.isObject()) {
+        if (node.isObject() && node.size() == 1 && node.path("secret").isTextual() && !path.isEmpty()) {
+            // {secret: NAME/KEY} is a reference to one of Nubo's secrets (SecretReferences), kept as written, not a key "secret".
+            out.put(path, "{secret: " + node.get("secret").asText() + "}");
+        } else if (node.isObject()) {
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 String key = field.getKey();

@@ -27,6 +27,14 @@ final class Names {
         return profile;
     }
 
+    /** Nubo's instance ids are their revision's ({@code SERVICE-0000N}) and a suffix: the service an instance belongs to. */
+    static java.util.Optional<String> serviceOf(String instance) {
+        java.util.regex.Matcher m = INSTANCE.matcher(instance);
+        return m.matches() ? java.util.Optional.of(m.group(1)) : java.util.Optional.empty();
+    }
+
+    private static final Pattern INSTANCE = Pattern.compile("(.+)-\\d{5,}-[^-]+");
+
     static String key(String key) {
         if (key.isBlank() || key.chars().anyMatch(c -> Character.isWhitespace(c) || c == '=' || Character.isISOControl(c))) {
             throw UserError.badRequest("config.invalid", "\"" + key + "\" is not a valid key",

@@ -25,24 +25,28 @@ final class SpringEnvironment {
 
     static Map<String, Object> of(String app, List<String> profiles, Optional<String> label, Optional<ConfigVersion> own,
             Optional<ConfigVersion> shared) {
-        return of(app, profiles, label, own, shared, keys -> keys);
+        return of(app, profiles, label, own, shared, keys -> keys, keys -> keys);
     }
 
-    /** @param values what is served of each source's keys (their secrets resolved) */
+    /**
+     * @param values       what is served of the app's own keys (their secrets resolved, or not)
+     * @param sharedValues the same for the shared application's keys
+     */
     static Map<String, Object> of(String app, List<String> profiles, Optional<String> label, Optional<ConfigVersion> own,
-            Optional<ConfigVersion> shared, java.util.function.UnaryOperator<Map<String, String>> values) {
+            Optional<ConfigVersion> shared, java.util.function.UnaryOperator<Map<String, String>> values,
+            java.util.function.UnaryOperator<Map<String, String>> sharedValues) {
         List<Map<String, Object>> sources = new ArrayList<>();
         for (String profile : profiles.reversed()) {
             if (!profile.equals(ConfigVersion.DEFAULT_PROFILE)) {
                 add(sources, app + "-" + profile, own, profile, values);
                 if (!app.equals(SHARED)) {
-                    add(sources, SHARED + "-" + profile, shared, profile, values);
+                    add(sources, SHARED + "-" + profile, shared, profile, sharedValues);
                 }
             }
         }
         add(sources, app, own, ConfigVersion.DEFAULT_PROFILE, values);
         if (!app.equals(SHARED)) {
-            add(sources, SHARED, shared, ConfigVersion.DEFAULT_PROFILE, values);
+            add(sources, SHARED, shared, ConfigVersion.DEFAULT_PROFILE, sharedValues);
         }
         Map<String, Object> environment = new LinkedHashMap<>();
         environment.put("name", app);

@@ -142,15 +142,52 @@ class ConfigCenterTest {
     }
 
     @Test
-    void aSecretReferenceIsResolvedOnlyInWhatInstancesAreServed() {
+    void aSecretReferenceIsResolvedOnlyForTheInstancesThatMayReadIt() {
         ConfigCenter withSecrets = new ConfigCenter(store.config(), s -> List.of(), "secret".getBytes(), CLOCK,
-                name -> name.equals("db-password") ? Optional.of("s3cret") : Optional.empty());
-        withSecrets.set("orders", "default", Map.of("db.password", "{secret}db-password", "api.key", "{secret}missing"), List.of());
+                (name, key) -> name.equals("db") && key.equals("password") ? Optional.of("s3cret") : Optional.empty());
+        withSecrets.set("orders", "default", Map.of("db.password", "{secret: db/password}", "api.key", "{secret: db/missing}"), List.of());
+        withSecrets.set("application", "default", Map.of("shared.password", "{secret:db/password}"), List.of());
 
-        assertThat(withSecrets.resolved("orders", "default", Optional.empty()))
-                .isEqualTo(Map.of("db.password", "s3cret", "api.key", "{secret}missing"));
-        assertThat(withSecrets.latest("orders").profile("default")).containsEntry("db.password", "{secret}db-password");
+        assertThat(withSecrets.resolved("orders", "default", Optional.of("orders-00001-abcde")))
+                .isEqualTo(Map.of("db.password", "s3cret", "api.key", "{secret: db/missing}", "shared.password", "s3cret"));
+        assertThat(withSecrets.resolved("orders", "default", Optional.of("billing-00002-fghij"))).as("another service's instance")
+                .isEqualTo(Map.of("db.password", "{secret: db/password}", "api.key", "{secret: db/missing}", "shared.password", "s3cret"));
+        assertThat(withSecrets.resolved("orders", "default", Optional.empty())).as("not an instance: the references only")
+                .containsEntry("db.password", "{secret: db/password}").containsEntry("shared.password", "{secret:db/password}");
+        assertThat(withSecrets.latest("orders").profile("default")).containsEntry("db.password", "{secret: db/password}");
         withSecrets.close();
+    }
+
+    @Test
+    void aChangeOfTheSharedApplicationIsPushedToEveryInstanceThatReadsConfiguration() {
+        config.set("orders", "default", Map.of("greeting", "hi"), List.of());
+        List<RunningInstances.Running> orders = List.of(new RunningInstances.Running("orders-00001-abcde", "127.0.0.1", 1));
+        List<RunningInstances.Running> billing = List.of(new RunningInstances.Running("billing-00001-fghij", "127.0.0.1", 1));
+        ConfigCenter both = new ConfigCenter(store.config(), s -> s.equals("orders") ? orders : s.equals("billing") ? billing : List.of(),
+                "secret".getBytes(), CLOCK);
+        both.environment("orders", "default", Optional.empty(), Optional.of("orders-00001-abcde"));
+        both.environment("billing", "default", Optional.empty(), Optional.of("billing-00001-fghij"));
+
+        both.set("application", "default", Map.of("timeout", "5s"), List.of());
+
+        assertThat(both.status("orders")).singleElement().satisfies(s -> assertThat(s.push()).map(ConfigCenter.Pushed::version).contains(1));
+        assertThat(both.status("billing")).singleElement().satisfies(s -> assertThat(s.push()).map(ConfigCenter.Pushed::version).contains(0));
+        both.close();
+    }
+
+    @Test
+    void aWatcherHearsEachNewVersionOfItsAppAndOfTheSharedApplication() {
+        List<String> heard = new java.util.ArrayList<>();
+        Runnable stop = config.watch("orders", v -> heard.add(v.app() + "@" + v.version()));
+
+        config.set("orders", "default", Map.of("greeting", "hi"), List.of());
+        config.set("billing", "default", Map.of("greeting", "hi"), List.of());
+        config.set("application", "default", Map.of("timeout", "5s"), List.of());
+        config.setQuietly("orders", "default", Map.of("greeting", "hello"), List.of());   // rolled out instead: not pushed
+        stop.run();
+        config.set("orders", "default", Map.of("greeting", "bye"), List.of());
+
+        assertThat(heard).containsExactly("orders@1", "application@1");
     }
 
     @Test

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The registry on the packaged server, against the real Spring Cloud Eureka client: every Nubo
  * service is listed with its ready instances, an unmodified Spring Cloud app finds the registry by
  * the environment Nubo gives it, registers, and calls another Spring app and a plain Nubo service by
- * name through Spring Cloud LoadBalancer; what Nubo stops leaves the registry.
+ * name through Spring Cloud LoadBalancer; a redeploy of the callee loses none of the caller's calls;
+ * what Nubo stops leaves the registry.
  */
 class RegistryTest {
 
@@ -40,7 +41,8 @@ class RegistryTest {
 
     @BeforeAll
     static void start() {
-        nubo = TestNubo.start(work.resolve("home"));
+        // Spring clients fetch the registry and cache it for 1 s, so a drain waits about 3 s, not 15.
+        nubo = TestNubo.start(work.resolve("home"), "--registry-refresh", "1s");
     }
 
     @AfterAll
@@ -78,15 +80,82 @@ class RegistryTest {
         assertThat(nubo.get("caller", "/call/hello?path=/from-spring").body()).isEqualTo("hello says v1 at /from-spring");
         assertThat(nubo.get("caller", "/call/greet?path=/").body()).as("a Lambda-style function, by name").contains("Hello, world!");
 
+        redeployingTheCalleeLosesNoneOfTheCallersCalls();
+
         // Nubo stops the callee: it leaves the registry with it, not after a lease expiry.
         ok(nubo.nubo("delete", "callee"));
         await("/eureka/apps", apps -> !apps.toString().contains("\"CALLEE\""));
         assertThat(HTTP.send(eurekaRequest("/eureka/apps/CALLEE"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(404);
     }
 
+    /**
+     * Lossless offline: the caller calls the callee by name, 50 times a second, through Spring Cloud
+     * LoadBalancer with the caches Nubo's environment bounds, and counts its own answers; meanwhile
+     * Nubo replaces the callee's instance. The old one leaves the registry at once but serves on until
+     * the caller's caches can have let go of it, so not one call fails.
+     */
+    private static void redeployingTheCalleeLosesNoneOfTheCallersCalls() throws Exception {
+        String old = instanceIds("callee").get(0);
+        ok(nubo.post("caller", "/calls/callee?path=/instance&perSecond=50", ""));
+        awaitCalls(calls -> calls.path("answers").path(old).asLong() > 0);
+
+        Path callee = work.resolve("callee");
+        Files.writeString(callee.resolve("nubo.yaml"), Files.readString(callee.resolve("nubo.yaml")) + "env: {RELEASE: \"2\"}\n");
+        ok(nubo.nubo("deploy", callee.toString()));
+        String replacement = instanceIds("callee").stream().filter(id -> !id.equals(old)).findFirst().orElseThrow();
+        awaitTrue("the old instance to stop", () -> !instanceIds("callee").contains(old));
+        long answeredByNew = awaitCalls(calls -> calls.path("answers").path(replacement).asLong() > 0)
+                .path("answers").path(replacement).asLong();
+        awaitCalls(calls -> calls.path("answers").path(replacement).asLong() >= answeredByNew + 25);   // and on, after the stop
+
+        HttpResponse<String> stopped = nubo.send("caller", "/calls", HttpRequest.newBuilder().DELETE(), Map.of());
+        JsonNode calls = JSON.readTree(stopped.body());
+        assertThat(calls.path("failed").asLong()).as("calls the caller saw fail: %s", calls).isZero();
+        assertThat(calls.path("answers").properties()).extracting(Map.Entry::getKey).as("%s", calls).containsExactlyInAnyOrder(old, replacement);
+        assertThat(calls.path("ok").asLong()).isGreaterThan(25);
+    }
+
+    /** The ids of the service's instances that are not stopped, oldest first. */
+    private static java.util.List<String> instanceIds(String service) throws IOException {
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        JSON.readTree(nubo.api("/v1/services/" + service).body()).path("revisions").forEach(r -> r.path("instances").forEach(i -> {
+            if (!i.path("state").asText().equals("STOPPED") && !i.path("state").asText().equals("FAILED")) {
+                ids.add(i.path("id").asText());
+            }
+        }));
+        return ids;
+    }
+
+    /** The caller's own counts ({@code GET /calls} on it) once they satisfy {@code condition}. */
+    private static JsonNode awaitCalls(Predicate<JsonNode> condition) throws Exception {
+        JsonNode[] last = {null};
+        awaitTrue("the caller's counts to move on", () -> {
+            last[0] = JSON.readTree(nubo.get("caller", "/calls").body());
+            return condition.test(last[0]);
+        });
+        return last[0];
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTrue(String what, Check check) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+        while (!check.holds()) {
+            assertThat(Instant.now()).as("waiting for %s", what).isBefore(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     private static TestNubo.CliResult ok(TestNubo.CliResult result) {
         assertThat(result.exitCode()).as(result.toString()).isZero();
         return result;
+    }
+
+    private static HttpResponse<String> ok(HttpResponse<String> response) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response;
     }
 
     private static JsonNode eureka(String path) throws IOException, InterruptedException {

@@ -98,7 +98,7 @@ class SpringConfigTest {
      * nowhere without the instance's credential); {@code --rollout} starts a new revision instead of a push.
      */
     @Test
-    void everyInstanceIsGivenItsConfigServerAndARolloutStartsANewRevision() throws IOException {
+    void everyInstanceIsGivenItsConfigServerAndARolloutStartsANewRevision() throws Exception {
         ok(nubo.nubo("config", "set", "shown", "greeting=hi"));
         ok(nubo.nubo("config", "set", "shown/prod", "greeting=hi from prod"));
         ok(nubo.nubo("config", "set", "application", "shared=yes"));
@@ -134,6 +134,25 @@ class SpringConfigTest {
         assertThat(get(server + "/shown-prod.properties").body()).isEqualTo("greeting=hi from prod\nshared=yes\n");
         assertThat(get(server.replaceAll("/[^/]+$", "/forged") + "/shown/prod").statusCode()).isEqualTo(401);
         assertThat(ok(nubo.nubo("config", "status", "shown")).out()).containsPattern("shown-00001-\\w+ +2 +-\n");
+
+        // An app without a refresh endpoint watches the same URL: what it resolves to now, and again at each change,
+        // a change of the shared application included, with its secret references resolved for it (and only for it).
+        try (EventStream events = EventStream.open(server + "/shown/prod", "");
+             EventStream stored = EventStream.open(nubo.server().apiUrl() + "/v1/config/shown/watch", nubo.server().adminToken())) {
+            assertThat(stored.next().path("version").asInt()).as("with the token: the versions, as stored").isEqualTo(2);
+            JsonNode now = events.next();
+            assertThat(now.path("version").asInt()).isEqualTo(2);
+            assertThat(now.path("properties")).isEqualTo(JSON.readTree("{\"greeting\": \"hi from prod\", \"shared\": \"yes\"}"));
+            ok(nubo.nubo("secret", "set", "db", "password=s3cret"));
+            ok(nubo.nubo("config", "set", "application", "shared=no", "db.password={secret: db/password}"));
+            JsonNode pushed = events.next();
+            assertThat(pushed.path("sharedVersion").asInt()).isEqualTo(2);
+            assertThat(pushed.path("properties")).isEqualTo(JSON.readTree(
+                    "{\"greeting\": \"hi from prod\", \"shared\": \"no\", \"db.password\": \"s3cret\"}"));
+            assertThat(stored.next().path("sharedVersion").asInt()).isEqualTo(2);
+        }
+        assertThat(ok(nubo.nubo("config", "get", "application")).out()).as("the token's views show the reference")
+                .contains("db.password={secret: db/password}");
 
         assertThat(ok(nubo.nubo("config", "set", "shown", "greeting=hello", "--rollout")).out())
                 .contains("shown version 3: set greeting\nrolling out shown-00002 with it");

@@ -55,6 +55,12 @@ public class Greeter {
         return "hello from " + name;
     }
 
+    /** Which of Nubo's instances answered ({@code $NUBO_INSTANCE}): a caller can see a redeploy move it over. */
+    @GetMapping("/instance")
+    String instance(@Value("${NUBO_INSTANCE:unknown}") String instance) {
+        return instance;
+    }
+
     @GetMapping("/call/{service}")
     String call(@PathVariable String service, @RequestParam(defaultValue = "/hello") String path) {
         return client.get().uri("http://" + service + path).retrieve().body(String.class);

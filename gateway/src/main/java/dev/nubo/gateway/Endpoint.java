@@ -3,9 +3,19 @@ package dev.nubo.gateway;
 /**
  * One ready instance of a service, as the gateway reaches it: {@code host:port} over plain HTTP/1.1.
  * The {@code instanceId} is the key for {@link Gateway#inFlight(String)}, so it must be unique
- * across all services.
+ * across all services. {@code warmup} ramps its share of traffic up after it became ready.
  */
-public record Endpoint(String instanceId, String host, int port) {
+public record Endpoint(String instanceId, String host, int port, Warmup warmup) {
+
+    /** An endpoint that gets its whole share at once. */
+    public Endpoint(String instanceId, String host, int port) {
+        this(instanceId, host, port, Warmup.NONE);
+    }
+
+    /** The same endpoint, ramped up by {@code warmup}. */
+    public Endpoint warming(Warmup warmup) {
+        return new Endpoint(instanceId, host, port, warmup);
+    }
 
     public Endpoint {
         if (instanceId == null || instanceId.isBlank()) {

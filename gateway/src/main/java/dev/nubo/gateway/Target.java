@@ -1,6 +1,9 @@
 package dev.nubo.gateway;
 
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * A routed revision ready for the hot path: its upstreams resolved, a cursor for spreading load
@@ -12,11 +15,23 @@ final class Target {
     private final Upstream[] upstreams;
     private final Demand demand;
     private final AtomicInteger cursor = new AtomicInteger();
+    /** Whether any upstream ramps up ({@link Warmup}): only then does a claim read the clock and draw a number. */
+    private final boolean warming;
+    private final LongSupplier millis;
+    private final DoubleSupplier random;
 
     Target(RevisionRoute revision, Upstream[] upstreams, Demand demand) {
+        this(revision, upstreams, demand, System::currentTimeMillis, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** With the wall clock and the draw a test gives. */
+    Target(RevisionRoute revision, Upstream[] upstreams, Demand demand, LongSupplier millis, DoubleSupplier random) {
         this.revision = revision;
         this.upstreams = upstreams;
         this.demand = demand;
+        this.millis = millis;
+        this.random = random;
+        this.warming = java.util.Arrays.stream(upstreams).anyMatch(u -> u.endpoint().warmup().ramps());
     }
 
     RevisionRoute revision() {
@@ -35,7 +50,9 @@ final class Target {
      * Claims the upstream with the fewest requests in flight among those with room: under the
      * revision's {@code scale.limit} if it sets one, else under the instance's learned limit, and not
      * pausing after a failed connection. Ties go round-robin, because the scan starts one further
-     * each call and keeps the first minimum it meets. Null when no instance has room, or there is none.
+     * each call and keeps the first minimum it meets. An instance still warming up sits out this
+     * request with the probability of the part of its share not yet ramped up, unless no other has
+     * room. Null when no instance has room, or there is none.
      */
     Upstream claim() {
         return claim(null);
@@ -46,7 +63,10 @@ final class Target {
         int n = upstreams.length;
         int cap = revision.limit();
         for (int attempt = 0; attempt <= n; attempt++) {
-            Upstream best = leastLoadedWithRoom(cap, except);
+            Upstream best = warming ? leastLoadedWithRoom(cap, except, millis.getAsLong(), random.getAsDouble()) : null;
+            if (best == null) {
+                best = leastLoadedWithRoom(cap, except, 0, -1);
+            }
             if (best == null) {
                 return null;
             }
@@ -59,11 +79,12 @@ final class Target {
     }
 
     /**
-     * Instances ejected for failing ({@link Ejection}) are passed over while any other is in picking
-     * (with room or not: a request then waits for a healthy one); when all are ejected, they serve
-     * rather than nobody.
+     * The least loaded instance with room, other than {@code except}, among those whose warmup weight
+     * at {@code now} is above {@code draw} (all for a negative draw). Instances ejected for failing
+     * ({@link Ejection}) are passed over while any other is in picking (with room or not: a request
+     * then waits for a healthy one); when all are ejected, they serve rather than nobody.
      */
-    private Upstream leastLoadedWithRoom(int cap, Upstream except) {
+    private Upstream leastLoadedWithRoom(int cap, Upstream except, long now, double draw) {
         int n = upstreams.length;
         if (n == 0) {
             return null;
@@ -84,7 +105,7 @@ final class Target {
             }
             anyIn = true;
             int load = candidate.inFlight().get();
-            if (load < bestLoad && candidate.hasRoom(cap)) {
+            if (load < bestLoad && candidate.hasRoom(cap) && (draw < 0 || draw < candidate.endpoint().warmup().weight(now))) {
                 best = candidate;
                 bestLoad = load;
             }

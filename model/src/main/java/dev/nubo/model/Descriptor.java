@@ -372,8 +372,10 @@ public record Descriptor(
      * @param idle with {@code min} 0, how long a revision goes without requests before its last instance stops
      * @param window the stable window the autoscaler averages concurrency over; its panic window is 10 % of it
      * @param queue requests held in the gateway while no instance has room
+     * @param warmup how long a new instance's share of the gateway's traffic takes to ramp up from a tenth
+     *     to all of it after it became ready; zero (the default) gives it its whole share at once
      */
-    public record Scale(int min, int max, int target, int limit, Duration idle, Duration window, Queue queue) {
+    public record Scale(int min, int max, int target, int limit, Duration idle, Duration window, Queue queue, Duration warmup) {
 
         /**
          * Requests held in the gateway while no instance has room: at most {@code length}, each for at

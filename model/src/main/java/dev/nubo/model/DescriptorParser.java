@@ -43,7 +43,7 @@ final class DescriptorParser {
     static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(60);
     static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-    private static final List<String> SCALE_FIELDS = List.of("min", "max", "target", "limit", "idle", "window", "queue");
+    private static final List<String> SCALE_FIELDS = List.of("min", "max", "target", "limit", "idle", "window", "queue", "warmup");
     private static final List<String> QUEUE_FIELDS = List.of("length", "wait");
     static final int DEFAULT_MIN = 0;
     static final int DEFAULT_MAX = 10;
@@ -276,7 +276,9 @@ final class DescriptorParser {
                 n -> duration(n, "scale.idle", Duration.ofSeconds(1), Duration.ofHours(24)));
         Duration window = optional(node, "window", DEFAULT_WINDOW,
                 n -> duration(n, "scale.window", Duration.ofSeconds(6), Duration.ofHours(1)));
-        return new Descriptor.Scale(min, max, target, limit, idle, window, queue(node.get("queue")));
+        Duration warmup = optional(node, "warmup", Duration.ZERO,
+                n -> duration(n, "scale.warmup", Duration.ZERO, Duration.ofMinutes(30)));
+        return new Descriptor.Scale(min, max, target, limit, idle, window, queue(node.get("queue")), warmup);
     }
 
     private static Descriptor.Scale.Queue queue(JsonNode node) {

@@ -35,7 +35,7 @@ class DescriptorTest {
         assertThat(d.maxBodySize()).isEqualTo(1L << 20);
         assertThat(d.readiness()).isEqualTo(new Descriptor.Readiness(Optional.of("/healthz"), Duration.ofSeconds(20)));
         assertThat(d.scale()).isEqualTo(new Descriptor.Scale(2, 4, 20, 25, Duration.ofMinutes(5), Duration.ofMinutes(2),
-                new Descriptor.Scale.Queue(50, Optional.of(Duration.ofSeconds(3)))));
+                new Descriptor.Scale.Queue(50, Optional.of(Duration.ofSeconds(3))), Duration.ZERO));
         assertThat(d.scale().limited()).isTrue();
         assertThat(d.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(d.paths()).containsExactly("/api/orders");
@@ -92,7 +92,7 @@ class DescriptorTest {
         assertThat(d.maxBodySize()).isEqualTo(10L << 20);
         assertThat(d.readiness().httpPath()).isEmpty();
         assertThat(d.scale()).isEqualTo(new Descriptor.Scale(0, 10, 100, 0, Duration.ofSeconds(30), Duration.ofSeconds(60),
-                new Descriptor.Scale.Queue(1000, Optional.empty())));
+                new Descriptor.Scale.Queue(1000, Optional.empty()), Duration.ZERO));
         assertThat(d.scale().limited()).isFalse();
     }
 
@@ -264,6 +264,13 @@ class DescriptorTest {
     }
 
     @Test
+    void warmupRampsNothingByDefaultAndIsAtMostHalfAnHour() {
+        assertThat(scale("{}").warmup()).isEqualTo(java.time.Duration.ZERO);
+        assertThat(scale("{warmup: 30s}").warmup()).isEqualTo(java.time.Duration.ofSeconds(30));
+        assertInvalid(app("scale: {warmup: 31m}"), "`scale.warmup` must be between 0s and 30m (got 31m)");
+    }
+
+    @Test
     void queueHoldsAThousandRequestsUntilTheRequestTimeoutByDefault() {
         assertThat(scale("{}").queue()).isEqualTo(new Descriptor.Scale.Queue(1000, Optional.empty()));
         assertThat(scale("{queue: {}}").queue()).isEqualTo(new Descriptor.Scale.Queue(1000, Optional.empty()));
@@ -283,7 +290,7 @@ class DescriptorTest {
     @Test
     void unknownScaleFieldsAreErrorsThatListTheAllowedOnes() {
         assertInvalid(app("scale: {minimum: 1}"), "nubo.yaml: unknown field `scale.minimum`",
-                "scale takes min, max, target, limit, idle, window and queue");
+                "scale takes min, max, target, limit, idle, window, queue and warmup");
         assertInvalid(app("scale: {queue: {size: 5}}"), "nubo.yaml: unknown field `scale.queue.size`",
                 "scale.queue takes length and wait");
         assertInvalid(app("scale: 3"), "nubo.yaml: `scale` must be a mapping, found number 3");

@@ -42,17 +42,30 @@ public final class Registry {
     private static final Logger log = LoggerFactory.getLogger(Registry.class);
 
     private final InstantSource clock;
+    private final ClientCaches caches;
     private final Map<String, Lease> leases = new LinkedHashMap<>();             // by app/id, guarded by this
     private final Map<String, PlatformInstance> platform = new LinkedHashMap<>(); // by Nubo instance id
     private final Map<String, Long> platformSince = new LinkedHashMap<>();
+    /** Instances Nubo is draining: out of the registry, still serving until callers' caches let go of them. */
+    private final Map<String, Draining> draining = new LinkedHashMap<>();
+    /** When a client last fetched the registry (full, delta or one app), in the clock's millis; 0 before any. */
+    private long lastFetch;
     private Map<String, Listed> view = new LinkedHashMap<>();
     private long version;
     private final Deque<Change> recent = new ArrayDeque<>();
     private final List<Consumer<Change>> watchers = new CopyOnWriteArrayList<>();
 
     public Registry(InstantSource clock) {
-        this.clock = clock;
+        this(clock, ClientCaches.DEFAULTS);
     }
+
+    /** @param caches how long the clients Nubo starts keep what they fetched (the environment it gives them) */
+    public Registry(InstantSource clock, ClientCaches caches) {
+        this.clock = clock;
+        this.caches = caches;
+    }
+
+    private record Draining(int port, long callersGoneAt) {}
 
     /** The whole registry at one version. */
     public record Snapshot(long version, List<Listed> instances) {
@@ -87,9 +100,16 @@ public final class Registry {
         }
     }
 
-    /** Registers (or registers again, keeping a status override) an app's instance. */
+    /**
+     * Registers (or registers again, keeping a status override) an app's instance. A registration
+     * from an instance Nubo is draining is taken and dropped: its client, told by a renewal that it
+     * is gone, registers again, and must not bring it back while callers move off it.
+     */
     synchronized void register(Registration r) {
         long now = clock.millis();
+        if (fromDraining(r)) {
+            return;
+        }
         Lease lease = leases.get(key(r.app(), r.id()));
         if (lease == null) {
             leases.put(key(r.app(), r.id()), new Lease(r, now));
@@ -137,8 +157,55 @@ public final class Registry {
         recompute();
     }
 
-    /** Nubo stopped routing to the instance: it leaves the registry now, with every app registered from it. */
+    /**
+     * Nubo stopped routing to the instance but lets it serve on: it leaves the registry now, with
+     * every app registered from it, and {@link #callersGoneAt} says until when it must keep serving.
+     */
+    public synchronized void platformDraining(String instanceId) {
+        PlatformInstance instance = platform.get(instanceId);
+        if (instance != null) {
+            draining.put(instanceId, new Draining(instance.port(), callersGone(instanceId)));
+        }
+        unlist(instanceId);
+    }
+
+    /** The instance is stopped (or never started): out of the registry, and no longer draining. */
     public synchronized void platformGone(String instanceId) {
+        draining.remove(instanceId);
+        unlist(instanceId);
+    }
+
+    /**
+     * Until when a client may still call the instance from what it fetched: the last fetch while it
+     * was listed plus {@link ClientCaches#bound()}; now if no client fetched the registry since it
+     * was listed. Adaptive: with no Spring client about, a drain waits for nothing.
+     */
+    public synchronized java.time.Instant callersGoneAt(String instanceId) {
+        Draining d = draining.get(instanceId);
+        return java.time.Instant.ofEpochMilli(d != null ? d.callersGoneAt() : callersGone(instanceId));
+    }
+
+    /** A client fetched the registry: what it got may be in its caches for {@link ClientCaches#bound()}. */
+    public synchronized void fetched() {
+        lastFetch = clock.millis();
+    }
+
+    private long callersGone(String instanceId) {
+        long now = clock.millis();
+        Long since = platformSince.get(instanceId);
+        if (since == null || lastFetch < since) {
+            return now;
+        }
+        return Math.max(now, lastFetch + caches.bound().toMillis());
+    }
+
+    private boolean fromDraining(Registration r) {
+        return r.nuboInstance().filter(draining::containsKey).isPresent()
+                || r.local() && draining.values().stream().anyMatch(d -> d.port() == r.port());
+    }
+
+    /** The instance leaves the registry now, with every app registered from it. */
+    private void unlist(String instanceId) {
         boolean known = platform.remove(instanceId) != null;
         platformSince.remove(instanceId);
         boolean bound = leases.values().removeIf(l -> l.boundTo.equals(Optional.of(instanceId)));

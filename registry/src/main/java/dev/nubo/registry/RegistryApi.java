@@ -55,6 +55,9 @@ public final class RegistryApi {
         acceptsJson(req);
         List<String> at = Arrays.stream(req.path().substring("/eureka/".length()).split("/")).filter(s -> !s.isEmpty()).toList();
         HttpMethod method = req.method();
+        if (!at.isEmpty() && at.size() <= 2 && at.get(0).equals("apps") && method == HttpMethod.GET) {
+            registry.fetched();     // what it answers may now sit in the client's caches: a drain waits for that
+        }
         if (at.size() == 1 && at.get(0).equals("apps") && method == HttpMethod.GET) {
             json(ctx, 200, EurekaJson.applications(registry.snapshot()));
         } else if (at.size() == 2 && at.get(0).equals("apps") && at.get(1).equals("delta") && method == HttpMethod.GET) {

@@ -76,6 +76,16 @@ final class ConfigApi {
             changed(ctx, config.rollback(ctx.pathParam("app"), version.asInt()), Optional.empty());
         }, false);
         router.get("/v1/config/:app/status").blockingHandler(ctx -> ControlApi.json(ctx, 200, status(ctx.pathParam("app"))), false);
+        // Server-sent events with Accept: text/event-stream; else the versions now, as one answer.
+        router.get("/v1/config/:app/watch").handler(ctx -> {
+            if (ConfigWatch.wanted(ctx)) {
+                ConfigWatch.stream(ctx, config, ctx.pathParam("app"), () -> ConfigWatch.versions(store, ctx.pathParam("app")));
+            } else {
+                ctx.next();
+            }
+        });
+        router.get("/v1/config/:app/watch").blockingHandler(ctx -> ControlApi.json(ctx, 200,
+                ConfigWatch.versions(store, ctx.pathParam("app"))), false);
     }
 
     /**
@@ -84,6 +94,16 @@ final class ConfigApi {
      * {@code /{application}-{profile}.properties|.yml} views.
      */
     void mountPublic(Router router) {
+        // The same URL with Accept: text/event-stream: the resolved keys now and at each change (ConfigWatch), for non-Spring apps.
+        router.get("/config/:instance/:credential/:application/:profile").handler(ctx -> {
+            if (!ConfigWatch.wanted(ctx)) {
+                ctx.next();
+                return;
+            }
+            String instance = authorized(ctx);
+            String app = ctx.pathParam("application");
+            ConfigWatch.stream(ctx, config, app, () -> ConfigWatch.resolved(store, config, app, ctx.pathParam("profile"), instance));
+        });
         router.get("/config/:instance/:credential/:application/:profile").blockingHandler(ctx -> environment(ctx, Optional.empty()), false);
         router.get("/config/:instance/:credential/:application/:profile/:label").blockingHandler(ctx ->
                 environment(ctx, Optional.of(ctx.pathParam("label"))), false);

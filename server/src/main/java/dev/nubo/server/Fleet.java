@@ -11,6 +11,8 @@ import dev.nubo.runtimes.Runtimes;
 import dev.nubo.store.RevisionRecord;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,6 +52,10 @@ final class Fleet implements Scaler.Capacity {
     private final StartSlots starts;
     private final Gateway gateway;
     private final Duration terminationGrace;
+    private final Function<String, Instant> callersGoneAt;
+    private final InstantSource clock;
+    /** Instances draining while callers that found them in the registry move off: until when. */
+    private final Map<String, Instant> servingUntil = new ConcurrentHashMap<>();
     private final Map<String, Instance> byId = new ConcurrentHashMap<>();
     private final Map<String, ServiceSnapshot.Failure> failures = new ConcurrentHashMap<>();
     /** Per service, per revision: the pool kind its launches take from. */
@@ -56,7 +63,7 @@ final class Fleet implements Scaler.Capacity {
     private final SecureRandom random = new SecureRandom();
 
     Fleet(Instances instances, Runtimes runtimes, RuntimeApis runtimeApis, Artifacts artifacts, Home home, LogHub logs,
-          StartSlots starts, Gateway gateway, Duration terminationGrace) {
+          StartSlots starts, Gateway gateway, Duration terminationGrace, Function<String, Instant> callersGoneAt, InstantSource clock) {
         this.instances = instances;
         this.runtimes = runtimes;
         this.runtimeApis = runtimeApis;
@@ -66,6 +73,8 @@ final class Fleet implements Scaler.Capacity {
         this.starts = starts;
         this.gateway = gateway;
         this.terminationGrace = terminationGrace;
+        this.callersGoneAt = callersGoneAt;
+        this.clock = clock;
     }
 
     /** The service's instances in view, in any state, oldest first. */
@@ -153,10 +162,12 @@ final class Fleet implements Scaler.Capacity {
     }
 
     /**
-     * Retires an instance the published route no longer names: no restart from now on; once its
-     * requests in flight have ended (trusted {@link #ROUTE_SWAP_SETTLE} after the swap, waited for at
-     * most {@code drain}), SIGTERM, and SIGKILL after the grace. Completes when it is stopped; at once
-     * for one already retiring or gone.
+     * Retires an instance the published route no longer names: no restart from now on; it keeps
+     * serving until the callers that found it in the registry can have moved off it (the registry's
+     * {@code callersGoneAt}, zero when no client fetched it), then once its requests in flight through
+     * the gateway have ended (trusted {@link #ROUTE_SWAP_SETTLE} after the swap, waited for at most
+     * {@code drain}), SIGTERM, and SIGKILL after the grace. Completes when it is stopped; at once for
+     * one already retiring or gone.
      */
     CompletableFuture<Void> retire(String instanceId, Duration drain) {
         Instance instance = byId.get(instanceId);
@@ -164,14 +175,30 @@ final class Fleet implements Scaler.Capacity {
         if (!ServiceSnapshot.LIVE.contains(state)) {
             return CompletableFuture.completedFuture(null);
         }
-        instance.drain();
+        instance.drain();   // out of the registry now: the wait below is measured from the last fetch that listed it
+        Duration callers = Duration.between(clock.instant(), callersGoneAt.apply(instanceId));
+        Duration settle = callers.compareTo(ROUTE_SWAP_SETTLE) > 0 ? callers : ROUTE_SWAP_SETTLE;
+        if (callers.isPositive()) {
+            servingUntil.put(instanceId, clock.instant().plus(callers));
+        }
         CompletableFuture<Void> idle = state != InstanceState.READY ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.runAsync(() -> {}, CompletableFuture.delayedExecutor(ROUTE_SWAP_SETTLE.toMillis(), TimeUnit.MILLISECONDS))
-                        .thenCompose(v -> gateway.whenIdle(instanceId))
-                        .completeOnTimeout(null, drain.toMillis(), TimeUnit.MILLISECONDS);
+                : CompletableFuture.runAsync(() -> servingUntil.remove(instanceId),
+                                CompletableFuture.delayedExecutor(settle.toMillis(), TimeUnit.MILLISECONDS))
+                        .thenCompose(v -> gateway.whenIdle(instanceId).thenApply(x -> (Void) null)
+                                .completeOnTimeout(null, drain.toMillis(), TimeUnit.MILLISECONDS));
         // The idle signal completes on a gateway event loop; a stop runs `kill`, so it goes elsewhere.
         Executor stopper = task -> Thread.ofVirtual().name("stop-" + instanceId).start(task);
         return idle.thenComposeAsync(v -> instance.stop(terminationGrace), stopper);
+    }
+
+    /** When the instance became ready; empty before, or for one not in view. */
+    Optional<Instant> readyAt(String instanceId) {
+        return Optional.ofNullable(byId.get(instanceId)).flatMap(Instance::readyAt);
+    }
+
+    /** Until when a draining instance keeps serving callers that found it in the registry; empty once that is over. */
+    Optional<Instant> servingUntil(String instanceId) {
+        return Optional.ofNullable(servingUntil.get(instanceId));
     }
 
     /** The instance's process is gone: its runtime keeps what it recorded for the next start (a JVM app's start cache). */

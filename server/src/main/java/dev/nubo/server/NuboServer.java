@@ -121,14 +121,16 @@ public final class NuboServer implements AutoCloseable {
             ApiAccess access = new ApiAccess(tokens, home);
             // Every instance finds the registry and its Spring Cloud Config server by environment alone, as an
             // unmodified Spring Cloud app expects; its secrets' values join its environment at launch.
-            Map<String, String> registryEnv = Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE", urls.api() + "/eureka/",
-                    "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE);
+            // Their registry and load-balancer caches are bounded too, so that a drain knows how long to serve on.
+            Map<String, String> registryEnv = new java.util.LinkedHashMap<>(Map.of("EUREKA_CLIENT_SERVICEURL_DEFAULTZONE",
+                    urls.api() + "/eureka/", "SPRING_APPLICATION_JSON", EUREKA_DEFAULT_ZONE));
+            registryEnv.putAll(config.registryClients().environment());
             Runtimes runtimes = Runtimes.detect(config.runtimeCache(), config.poolSize()).withPlatformEnv((service, instance) -> {
                 Map<String, String> env = new java.util.LinkedHashMap<>(registryEnv);
                 env.putAll(ConfigCenter.clientEnvironment(urls.api(), configSecret, service, instance));
                 return env;
             }).withSecrets(SecretValues.of(secrets::values, secrets::files));
-            Registry registry = new Registry(clock);
+            Registry registry = new Registry(clock, config.registryClients());
             vertx.setPeriodic(5_000, timer -> registry.expire());
             new RegistryApi(registry).mount(router);    // before the control API's routes: registry clients carry no token
             Artifacts artifacts = new Artifacts(home, config.codeLimit());
@@ -171,7 +173,7 @@ public final class NuboServer implements AutoCloseable {
             Console.mount(router); // served without a token: the pages sign in with one (docs/CONSOLE.md)
             ConfigCenter configCenter = new ConfigCenter(store.config(), service -> reconciler.instances(service).stream()
                     .filter(i -> i.state() == InstanceState.READY).map(i -> new RunningInstances.Running(i.id(), i.host(), i.port())).toList(),
-                    configSecret, clock).catchUpEvery(java.time.Duration.ofSeconds(5));
+                    configSecret, clock, secrets::value).catchUpEvery(java.time.Duration.ofSeconds(5));
             shutdown.add(Stage.CONTROL_API, configCenter);
             ConfigApi configApi = new ConfigApi(configCenter, store, clock);
             reconciler.onReady(i -> i.readyAt().ifPresent(at -> {

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,9 +77,10 @@ final class Reconciler implements AutoCloseable {
         this.clock = clock;
         this.queue = new WorkQueue("nubo-reconciler", this::reconcileOnce);
         this.starts = new StartSlots(Runtime.getRuntime().availableProcessors(), queue::add);
-        this.fleet = new Fleet(instances, runtimes, runtimeApis, artifacts, home, logs, starts, gateway, terminationGrace);
-        this.routes = new RoutePublisher(gateway);
         this.registry = new RegistryPublisher(registry);
+        this.fleet = new Fleet(instances, runtimes, runtimeApis, artifacts, home, logs, starts, gateway, terminationGrace,
+                this.registry::callersGoneAt, clock);
+        this.routes = new RoutePublisher(gateway);
         this.status = new StatusWriter(store, records, clock);
         this.scaler = new Scaler(gateway, clock, fleet, queue::add, status);
         this.code = new CodeCollector(store, artifacts, clock);
@@ -155,6 +157,11 @@ final class Reconciler implements AutoCloseable {
         return fleet.of(service, revision);
     }
 
+    /** Until when a draining instance keeps serving callers that found it in the registry; empty when it waits for none. */
+    Optional<java.time.Instant> callersUntil(String instanceId) {
+        return fleet.servingUntil(instanceId);
+    }
+
     Descriptor descriptor(RevisionRecord r) {
         return descriptors.of(r);
     }
@@ -210,8 +217,10 @@ final class Reconciler implements AutoCloseable {
         }
         Map<String, String> digests = new HashMap<>();
         snapshot.revisions().forEach(r -> digests.put(r.id(), r.digest()));
+        Function<String, Duration> warmups = id -> Optional.ofNullable(snapshot.descriptors().get(id))
+                .map(d -> d.scale().warmup()).orElse(Duration.ZERO);
         routes.publish(service, plan.traffic(), plan.route().map(r -> StaticSites.attach(r, snapshot.descriptors(),
-                id -> artifacts.codeDir(digests.get(id)))));
+                id -> artifacts.codeDir(digests.get(id)))).map(r -> WarmupRoutes.apply(r, warmups, fleet::readyAt)));
         // After the publish: an instance leaves the route table before it drains.
         plan.retires().forEach(r -> fleet.retire(r.instanceId(), r.drain()).whenComplete((v, e) -> {
             if (e != null) {
@@ -272,7 +281,9 @@ final class Reconciler implements AutoCloseable {
         }
         if (to == InstanceState.READY) {
             // The route first: requests held during a cold start wait for it, not for the log line.
-            routes.ready(service, instance.spec().revision(), fleet.seen(instance).endpoint());
+            routes.ready(service, instance.spec().revision(), WarmupRoutes.endpoint(fleet.seen(instance).endpoint(),
+                    descriptors.known(service, instance.spec().revision()).map(d -> d.scale().warmup()).orElse(Duration.ZERO),
+                    instance.readyAt()));
             onReady.accept(instance);
         }
         // Then the registry, before anything slower: a drained or stopped instance leaves it at once.

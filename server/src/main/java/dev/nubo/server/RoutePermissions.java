@@ -123,6 +123,7 @@ final class RoutePermissions {
             Map.entry("GET /v1/config/:app/history", R),
             Map.entry("POST /v1/config/:app/rollback", W),
             Map.entry("GET /v1/config/:app/status", R),
+            Map.entry("GET /v1/config/:app/watch", R),
             // What Nubo measures.
             Map.entry("GET /metrics", R),
             Map.entry("GET /v1/usage", R),

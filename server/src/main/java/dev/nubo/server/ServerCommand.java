@@ -106,6 +106,10 @@ public final class ServerCommand implements Callable<Integer> {
     @Option(names = "--audit-retention", paramLabel = "DURATION", defaultValue = "90d", description = "How long entries of the"
             + " audit log are kept, e.g. 30d or 2160h; older ones are deleted at start and every hour (default: ${DEFAULT-VALUE}).")
     String auditRetention;
+    @Option(names = "--registry-refresh", paramLabel = "DURATION", defaultValue = "5s", description = "How often the Spring Cloud"
+            + " apps Nubo runs fetch the registry, and how long their load balancer caches it (set in their environment); an"
+            + " instance Nubo stops serves on for three times this after the last fetch that listed it (default: ${DEFAULT-VALUE}).")
+    String registryRefresh;
 
     enum Switch { on, off }
 
@@ -244,7 +248,10 @@ public final class ServerCommand implements Callable<Integer> {
                 .withStore(location).withMetrics(metrics == Switch.on).withSandbox(sandbox.equals("on"))
                 .withAlertEvery(dev.nubo.model.Quantities.duration(alertEvery)
                         .filter(d -> d.toMillis() >= 100).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
-                                "--alert-every must be a duration of 100ms or more, such as 15s (got '" + alertEvery + "')")));
+                                "--alert-every must be a duration of 100ms or more, such as 15s (got '" + alertEvery + "')")))
+                .withRegistryRefresh(Quantities.duration(registryRefresh).filter(d -> d.toSeconds() >= 1 && d.toMillis() % 1000 == 0)
+                        .orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(), "--registry-refresh must be"
+                                + " whole seconds, 1s or more, as the Eureka client takes it (got '" + registryRefresh + "')")));
         if (otlpEndpoint != null) {
             if (!"http".equals(otlpEndpoint.getScheme()) && !"https".equals(otlpEndpoint.getScheme()) || otlpEndpoint.getHost() == null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(),

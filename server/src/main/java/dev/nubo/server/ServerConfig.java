@@ -4,6 +4,7 @@ import dev.nubo.access.MasterKey;
 import java.util.Optional;
 
 import dev.nubo.gateway.GatewayConfig;
+import dev.nubo.registry.ClientCaches;
 import dev.nubo.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,9 @@ import java.time.Duration;
  *       secrets; {@code $NUBO_MASTER_KEY} (32 bytes in base64) gives every node of a cluster the same one</td></tr>
  *   <tr><td>auditRetention</td><td>90 days</td><td>how long audit entries are kept; older ones are deleted
  *       at start and every hour ({@link AuditRetention})</td></tr>
+ *   <tr><td>registryClients</td><td>{@link ClientCaches#DEFAULTS}: fetch every 5 s, balancer cache 5 s</td><td>set in
+ *       every instance's environment; an instance Nubo stops serves on for {@link ClientCaches#bound()} (15 s)
+ *       after the last registry fetch that listed it, so that no Spring Cloud caller loses a call</td></tr>
  * </table>
  */
 public record ServerConfig(
@@ -58,7 +62,8 @@ public record ServerConfig(
         Optional<MasterKey> masterKey,
         Observability metrics,
         boolean sandbox,
-        Duration auditRetention) {
+        Duration auditRetention,
+        ClientCaches registryClients) {
 
     public static final int DEFAULT_HTTP_PORT = 8080;
     public static final int DEFAULT_API_PORT = 8081;
@@ -85,7 +90,7 @@ public record ServerConfig(
     public static ServerConfig defaults(Path home) {
         return new ServerConfig(home, GatewayConfig.defaults().withPort(DEFAULT_HTTP_PORT), "127.0.0.1", DEFAULT_API_PORT,
                 512L << 20, Duration.ofSeconds(10), DEFAULT_POOL_SIZE, home.resolve("cache"), Artifacts.DEFAULT_CODE_LIMIT,
-                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), Observability.defaults(), true, AuditRetention.DEFAULT);
+                StoreLocation.sqlite(home.resolve("nubo.db")), Optional.empty(), Observability.defaults(), true, AuditRetention.DEFAULT, ClientCaches.DEFAULTS);
     }
 
     /** On ephemeral loopback ports, with a 5 s termination grace: for tests and embedding. */
@@ -95,76 +100,82 @@ public record ServerConfig(
     }
 
     public ServerConfig withGateway(GatewayConfig config) {
-        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, config, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     public ServerConfig withApiHost(String host) {
-        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, gateway, host, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     public ServerConfig withApiPort(int port) {
-        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, gateway, apiHost, port, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     public ServerConfig withUploadLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, gateway, apiHost, apiPort, bytes, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     public ServerConfig withTerminationGrace(Duration grace) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, grace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     /** {@code size} idle processes per runtime kind. */
     public ServerConfig withPoolSize(int size) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, size, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     public ServerConfig withRuntimeCache(Path dir) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, dir, codeLimit, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     public ServerConfig withCodeLimit(long bytes) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, bytes, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     /** {@code false} runs instances as the server's own user, seeing what it sees: for machines without user namespaces. */
     public ServerConfig withSandbox(boolean on) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, on, auditRetention);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, on, auditRetention, registryClients);
     }
 
     /** The same, with the state in {@code store}. */
     public ServerConfig withStore(StoreLocation store) {
-        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention);
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey, metrics, sandbox, auditRetention, registryClients);
     }
 
     /** The same, with secrets sealed under {@code key} (a cluster's {@code NUBO_MASTER_KEY}) rather than NUBO_HOME/master.key's. */
     public ServerConfig withMasterKey(MasterKey key) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store,
-                Optional.of(key), metrics, sandbox, auditRetention);
+                Optional.of(key), metrics, sandbox, auditRetention, registryClients);
     }
 
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(on, metrics.alertEvery(), metrics.otlp()), sandbox, auditRetention);
+                new Observability(on, metrics.alertEvery(), metrics.otlp()), sandbox, auditRetention, registryClients);
     }
 
     /** With alert rules evaluated every {@code every} (15 s by default). */
     public ServerConfig withAlertEvery(Duration every) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), every, metrics.otlp()), sandbox, auditRetention);
+                new Observability(metrics.meters(), every, metrics.otlp()), sandbox, auditRetention, registryClients);
     }
 
     /** With traces exported over OTLP/HTTP to the collector at {@code endpoint} (its base URL, such as http://127.0.0.1:4318). */
     public ServerConfig withOtlpEndpoint(java.net.URI endpoint) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint)), sandbox, auditRetention);
+                new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint)), sandbox, auditRetention, registryClients);
     }
 
     /** With audit entries kept for {@code retention} (90 days by default), then deleted. */
     public ServerConfig withAuditRetention(Duration retention) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                metrics, sandbox, retention);
+                metrics, sandbox, retention, registryClients);
+    }
+
+    /** With Spring Cloud clients fetching the registry, and caching what they found, every {@code refresh} (whole seconds). */
+    public ServerConfig withRegistryRefresh(Duration refresh) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                metrics, sandbox, auditRetention, ClientCaches.every(refresh));
     }
 
     /** The gateway's bind address. */

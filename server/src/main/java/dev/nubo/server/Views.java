@@ -70,9 +70,10 @@ final class Views {
     /**
      * @param startMs how long the instance took from launch to ready: its cold start
      * @param pooled whether its process came from a pool of prewarmed ones, so the start only loaded the function
+     * @param callersUntil while it drains: until when it keeps serving callers that found it in the registry
      */
     record InstanceView(String id, String state, Long pid, int port, int restarts, Instant createdAt, Instant readyAt,
-            Long startMs, boolean pooled, String failure) {}
+            Long startMs, boolean pooled, String failure, Instant callersUntil) {}
 
     record EventView(Instant time, String revision, String message) {}
 
@@ -206,7 +207,7 @@ final class Views {
     }
 
     private RevisionView revision(RevisionRecord r, TrafficPlan plan) {
-        List<InstanceView> instances = reconciler.instances(r.service(), r.id()).stream().map(Views::instance).toList();
+        List<InstanceView> instances = reconciler.instances(r.service(), r.id()).stream().map(this::instance).toList();
         ScalingView scaling = null;
         if (plan.routed().contains(r.id())) {
             var load = gateway.load(r.id());
@@ -241,15 +242,16 @@ final class Views {
         m.put("limit", s.limit());
         m.put("idle", Quantities.formatDuration(s.idle()));
         m.put("window", Quantities.formatDuration(s.window()));
+        m.put("warmup", Quantities.formatDuration(s.warmup()));
         m.put("queue", Map.of("length", s.queue().length(), "wait", s.queue().maxWait().map(Quantities::formatDuration).orElse("timeout")));
         return m;
     }
 
-    private static InstanceView instance(Instance i) {
+    private InstanceView instance(Instance i) {
         return new InstanceView(i.id(), i.state().name(), i.pid().isPresent() ? i.pid().getAsLong() : null, i.port(),
                 i.restarts(), i.createdAt(), i.readyAt().orElse(null),
                 i.readyAt().map(t -> java.time.Duration.between(i.createdAt(), t).toMillis()).orElse(null), i.pooled(),
-                i.failure().orElse(null));
+                i.failure().orElse(null), reconciler.callersUntil(i.id()).orElse(null));
     }
 
     private static EventView event(EventRecord e) {
