@@ -125,6 +125,22 @@ class ObservabilityTest {
         assertThat(line.path("instance").asText()).startsWith("greeter-00001-");
         assertThat(line.path("stream").asText()).isEqualTo("stdout");
 
+        // The access log: a line per request through the gateway, written off the event loop (so awaited).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> nubo.nubo("logs", "shop", "--access").out().lines().count() == 5);
+        TestNubo.CliResult unready = nubo.nubo("logs", "shop", "--access", "--grep", " 503 ", "-o", "json");
+        assertThat(unready.out().lines().toList()).as(unready.toString()).hasSize(1);
+        JsonNode entry = Json.mapper().readTree(unready.out().lines().findFirst().orElseThrow());
+        assertThat(entry.path("revision").asText()).isEqualTo("shop-00001");
+        assertThat(entry.path("method").asText() + " " + entry.path("path").asText()).isEqualTo("GET /unready");
+        assertThat(entry.path("bytesOut").asLong()).isEqualTo("never ready".length());
+        assertThat(entry.path("client").asText()).isEqualTo("127.0.0.1");
+        assertThat(nubo.nubo("logs", "shop", "--access", "--grep", "POST").out())
+                .contains("shop-00001 POST /orders 200 ").contains(" in=100 out=" + "received 100 bytes".length() + " ");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> nubo.nubo("logs", "greeter", "--access", "--request", "req-bob-2").out().lines().count() == 1);
+        assertThat(nubo.nubo("logs", "greeter", "--access", "--request", "req-bob-2").out()).contains(" POST / 200 ", " id=req-bob-2 ");
+
         // After a restart the revision is at zero: the first request waits for a cold start.
         nubo.restart();
         assertThat(nubo.get("shop", "/cold").statusCode()).isEqualTo(200);

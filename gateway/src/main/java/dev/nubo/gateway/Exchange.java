@@ -49,7 +49,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
      * What every exchange of a gateway shares: where a held request goes to be routed again, and where
      * outcomes go while {@code recording} says anyone reads them (no outcome is made otherwise).
      */
-    record Settings(CallerConnection.Dispatch reroute, BiConsumer<Exchange, Outcome> record, java.util.function.BooleanSupplier recording) {}
+    record Settings(CallerConnection.Dispatch reroute, BiConsumer<Exchange, Outcome> record, java.util.function.BooleanSupplier recording,
+                    java.util.function.Supplier<AccessLog> access) {}
 
     private enum Phase { ROUTING, HOLDING, CONNECTING, SENDING, STREAMING, DONE }
 
@@ -319,6 +320,11 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     /** Whether a request body is still to come (or being discarded): a file region must then not be used. */
     boolean bodyPending() {
         return !clientBodyEnded && (declaredLength > 0 || chunkedBody);
+    }
+
+    /** The request is for {@code serviceName}, before its guard and limits decide whether a revision gets it. */
+    void aimedAt(String serviceName) {
+        this.service = serviceName;
     }
 
     /** The request goes to this revision of {@code serviceName}; it counts as one arrival there, once. */
@@ -884,6 +890,13 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         long tookNanos = System.nanoTime() - startNanos;
         if (target != null) {
             target.demand().meter().answered(finalStatus, tookNanos, bodyBytes, responseBytes);
+        }
+        AccessLog access = settings.access().get();
+        if (access != AccessLog.NONE && !"-".equals(service)) {
+            // One entry of final fields the exchange already holds: the text is made on the writer's thread.
+            access.record(new AccessLog.Entry(System.currentTimeMillis(), service,
+                    target == null ? "-" : target.revision().revision(), request.method().name(), request.uri(), finalStatus,
+                    tookNanos, bodyBytes, responseBytes, requestId, caller.channel().remoteAddress()));
         }
         if (settings.recording().getAsBoolean()) {
             settings.record().accept(this, new Outcome(finalStatus, service, instance, Duration.ofNanos(tookNanos), result));

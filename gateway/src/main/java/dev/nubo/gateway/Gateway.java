@@ -118,6 +118,7 @@ public final class Gateway implements AutoCloseable {
     private volatile FrontDoor frontDoor = FrontDoor.NONE;
     private volatile ServiceGuard guard = ServiceGuard.OPEN;
     private volatile Meters meters = Meters.NONE;
+    private volatile AccessLog accessLog = AccessLog.NONE;
     private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
@@ -202,6 +203,11 @@ public final class Gateway implements AutoCloseable {
      */
     public void meters(Meters meters) {
         this.meters = meters;
+    }
+
+    /** Tells {@code log} about every exchange that reaches a service from now on (see {@link AccessLog}). */
+    public void accessLog(AccessLog log) {
+        this.accessLog = log;
     }
 
     /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
@@ -323,6 +329,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         Route route = match.route();
+        exchange.aimedAt(route.name());  // so its access log records a refusal by the guard or the limits
         java.util.Optional<FrontDoor.Answer> refused = guard.refuse(route.name(), exchange);
         if (refused.isPresent()) {
             exchange.answer(refused.get());
@@ -425,7 +432,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void listen() {
-        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record, log::isDebugEnabled);
+        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record, log::isDebugEnabled, () -> accessLog);
         try {
             listener = Listener.bind(config, cap, settings, this::dispatch);
         } catch (InterruptedException e) {

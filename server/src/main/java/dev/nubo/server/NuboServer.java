@@ -95,6 +95,7 @@ public final class NuboServer implements AutoCloseable {
                 gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
             }
             LogHub logs = new LogHub(home);
+            gateway.accessLog(shutdown.add(Stage.GATEWAY, new AccessLogs(home, InstancesConfig.defaults().maxLogBytes(), logs)));
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(Sandboxes.configure(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), config),
                     clock, logs::publish));
