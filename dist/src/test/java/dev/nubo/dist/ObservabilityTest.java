@@ -105,7 +105,8 @@ class ObservabilityTest {
 
         // Logs: by time, by pattern, by request id (which Nubo's Node runtime writes into a function's lines), as JSON.
         TestNubo.CliResult served = nubo.nubo("logs", "shop", "--since", "10m", "--grep", "served /h.llo");
-        assertThat(served.out().lines().toList()).as(served.toString()).hasSize(3).allMatch(l -> l.contains(" stdout served /hello"));
+        assertThat(served.out().lines().toList()).as(served.toString()).hasSize(3)  // [ID] when read while the request was in flight
+                .allMatch(l -> l.matches(".* stdout (\\[\\S+\\] )?served /hello"));
         assertThat(nubo.nubo("logs", "shop", "--since", "2000-01-01T00:00:00Z", "--grep", "served /h.llo").out().lines()).hasSize(3);
         assertThat(nubo.nubo("logs", "shop", "--since", "2099-01-01T00:00:00Z").out()).isEmpty();
         TestNubo.CliResult badGrep = nubo.nubo("logs", "shop", "--grep", "(");
@@ -153,6 +154,16 @@ class ObservabilityTest {
         assertThat(value(text, "nubo_gateway_requests_total{code=\"2xx\"," + shop + "}")).as("counts start again with the server").isEqualTo(1);
         JsonNode shopAfter = Json.mapper().readTree(nubo.api("/v1/usage?since=1h&by=service&service=shop").body()).path("usage").get(0);
         assertThat(shopAfter.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
+
+        // An app's line without a request id names the one request its instance serves while the line comes.
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> held = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> nubo.send("shop", "/hold", HttpRequest.newBuilder().GET(), Map.of("X-Request-Id", "req-held-1")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> nubo.nubo("logs", "shop", "--request", "req-held-1").out().contains("holding until /release"));
+        assertThat(nubo.nubo("logs", "shop", "--request", "req-held-1").out().lines().toList()).singleElement().asString()
+                .endsWith(" stdout [req-held-1] holding until /release");
+        assertThat(nubo.get("shop", "/release").statusCode()).isEqualTo(200);
+        assertThat(held.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("released");
 
         alertsFireAndResolveIntoAWebhook();
     }

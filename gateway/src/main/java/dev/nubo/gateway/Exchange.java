@@ -85,6 +85,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private Exchange next = this;
     private ScheduledFuture<?> linger;
     private Upstream upstream;               // counted in flight; released once, in finish()
+    private InFlight.Slots serving;          // the instance told it serves this request; told it ended, in finish()
     private Upstream attempting;             // whose connection is being asked for; its limit counts the attempt
     private long attemptStart;
     private String instance = "-";
@@ -506,6 +507,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
 
     private void send(Channel channel) {
         phase = Phase.SENDING;
+        serving = upstream.slots();
+        serving.serving(requestId);
         upstreamChannel = channel;
         upstreamConnection = (UpstreamConnection) channel.pipeline().last();
         upstreamConnection.attach(this);
@@ -881,6 +884,10 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             }
             pool.release(upstreamChannel, clean, System.nanoTime());
             upstreamChannel = null;
+        }
+        if (serving != null) {
+            serving.served(requestId);
+            serving = null;
         }
         releaseUpstream();
         if (limiter != null) {

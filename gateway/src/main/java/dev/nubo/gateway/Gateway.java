@@ -210,6 +210,14 @@ public final class Gateway implements AutoCloseable {
         this.accessLog = log;
     }
 
+    /**
+     * The id ({@code X-Request-Id}) of the one request the gateway has sent to the instance and not
+     * seen end; empty when there is none, or several. The server attributes the instance's log lines with it.
+     */
+    public Optional<String> alone(String instanceId) {
+        return inFlight.alone(instanceId);
+    }
+
     /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
     public RevisionLoad load(String revision) {
         Demand demand = demands.get(revision);

@@ -17,7 +17,8 @@ import java.util.regex.PatternSyntaxException;
  * A request id is found in the text because Nubo's runtimes write it into every line a function logs
  * during an invocation (the Java host {@code [ID] }, Node's console and Python's logging Lambda's
  * {@code TIME<tab>ID<tab>LEVEL<tab>}), and the gateway passes the caller's {@code X-Request-Id} to
- * them; an app's own lines carry it only if the app writes it.
+ * them; an app's lines carry it when the app writes it, or when Nubo attributed the line to the one
+ * request the instance was serving ({@code Instances#attributeLines}).
  */
 record LogFilter(Optional<Instant> since, Optional<Pattern> grep, Optional<String> request) {
 

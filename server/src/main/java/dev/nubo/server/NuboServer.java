@@ -99,6 +99,7 @@ public final class NuboServer implements AutoCloseable {
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(Sandboxes.configure(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), config),
                     clock, logs::publish));
+            instances.attributeLines(gateway::alone);  // an app's lines while it serves one request name that request
 
             Router router = Router.router(vertx);
             ApiListener api = shutdown.add(Stage.CONTROL_API, ApiListener.listen(vertx, router, config.apiHost(), config.apiPort()));
