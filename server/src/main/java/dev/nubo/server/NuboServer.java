@@ -100,6 +100,8 @@ public final class NuboServer implements AutoCloseable {
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), config),
                     clock, logs::publish));
             instances.attributeLines(gateway::alone);  // an app's lines while it serves one request name that request
+            shutdown.add(Stage.INSTANCES, new LogRetention(home.root().resolve("logs"), config.metrics().logRetention(),
+                    id -> instances.all().stream().anyMatch(i -> i.id().equals(id))).start(clock));
 
             Router router = Router.router(vertx);
             ApiListener api = shutdown.add(Stage.CONTROL_API, ApiListener.listen(vertx, router, config.apiHost(), config.apiPort()));

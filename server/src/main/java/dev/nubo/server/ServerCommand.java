@@ -96,6 +96,10 @@ public final class ServerCommand implements Callable<Integer> {
             + " their figures cover the stretch since the previous evaluation (default: ${DEFAULT-VALUE}).")
     String alertEvery;
 
+    @Option(names = "--log-retention", paramLabel = "AGE", defaultValue = "7d", description = "Delete instance and access logs"
+            + " whose newest line is older than this (7d, 24h, 90m; off keeps them until the size limits drop them; default: ${DEFAULT-VALUE}).")
+    String logRetention;
+
     enum Switch { on, off }
 
     @Option(names = "--runtime-cache", description = "Where the runtime shims and the Java host's class-data archive are kept;"
@@ -230,6 +234,8 @@ public final class ServerCommand implements Callable<Integer> {
                 .withAlertEvery(dev.nubo.model.Quantities.duration(alertEvery)
                         .filter(d -> d.toMillis() >= 100).orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(),
                                 "--alert-every must be a duration of 100ms or more, such as 15s (got '" + alertEvery + "')")));
+        config = config.withLogRetention(LogRetention.parse(logRetention).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--log-retention must be off or an age of 1m or more, such as 7d or 24h (got '" + logRetention + "')")));
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;

@@ -143,13 +143,19 @@ public record ServerConfig(
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(on, metrics.alertEvery()), sandbox);
+                new Observability(on, metrics.alertEvery(), metrics.logRetention()), sandbox);
     }
 
     /** With alert rules evaluated every {@code every} (15 s by default). */
     public ServerConfig withAlertEvery(Duration every) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), every), sandbox);
+                new Observability(metrics.meters(), every, metrics.logRetention()), sandbox);
+    }
+
+    /** With logs deleted once their newest line is older than {@code age} (7 days by default; zero: never by age). */
+    public ServerConfig withLogRetention(Duration age) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                new Observability(metrics.meters(), metrics.alertEvery(), age), sandbox);
     }
 
     /** The gateway's bind address. */

@@ -73,6 +73,8 @@ class ServerCommandTest {
                 .hasMessage("--http-send-timeout must be a duration such as 10s or 500ms (got 'soon')");
         assertThatThrownBy(() -> parse("--alert-every", "50ms").config())
                 .hasMessage("--alert-every must be a duration of 100ms or more, such as 15s (got '50ms')");
+        assertThatThrownBy(() -> parse("--log-retention", "a week").config())
+                .hasMessage("--log-retention must be off or an age of 1m or more, such as 7d or 24h (got 'a week')");
     }
 
     @Test
@@ -80,6 +82,9 @@ class ServerCommandTest {
         assertThat(parse().config().metrics().alertEvery()).isEqualTo(Duration.ofSeconds(15));
         assertThat(parse("--alert-every", "1s").config().metrics()).isEqualTo(new Observability(true, Duration.ofSeconds(1)));
         assertThat(parse("--alert-every", "1s", "--metrics", "off").config().metrics()).isEqualTo(new Observability(false, Duration.ofSeconds(1)));
+        assertThat(parse("--log-retention", "30d").config().metrics().logRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(parse("--log-retention", "off").config().metrics().logRetention()).isZero();
+        assertThat(parse().config().metrics().logRetention()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test
