@@ -231,6 +231,27 @@ class ObservabilityTest {
             TestNubo.CliResult table = nubo.nubo("alerts");
             assertThat(table.out()).as(table.toString()).contains("shop-errors", "error_rate > 5%", "ok", url)
                     .contains("Last notifications, newest first:");
+
+            // A rules file is the whole set: checked whole first (an error names the rule and the field), then applied.
+            Path file = apps.resolve("alerts.yaml");
+            java.nio.file.Files.writeString(file, "alerts:\n"
+                    + "  - {name: shop-errors, service: shop, when: error_rate > 5%, for: 0s, notify: '" + url + "'}\n"
+                    + "  - {name: shop-slow, service: shop, when: p99 > fast, notify: 'service:shop'}\n");
+            TestNubo.CliResult wrong = nubo.nubo("alert", "apply", "-f", file.toString());
+            assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(1);
+            assertThat(wrong.err()).contains("alerts[1] (shop-slow): when: 'p99 > fast' is not a condition");
+            java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("p99 > fast", "p99 > 1s"));
+            TestNubo.CliResult applied = nubo.nubo("alert", "apply", "-f", file.toString());
+            assertThat(applied.out()).as(applied.toString())
+                    .contains("2 rules, 1 created or changed, 1 deleted (to-service)");
+
+            // Rule states and notifications are in the store: a restart keeps them.
+            nubo.restart();
+            JsonNode kept = Json.mapper().readTree(nubo.nubo("alerts", "-o", "json").out()).path("alerts");
+            assertThat(kept).extracting(a -> a.path("name").asText() + " " + a.path("state").asText())
+                    .containsExactly("shop-errors ok", "shop-slow ok");
+            assertThat(kept.get(0).path("notifications")).extracting(n -> n.path("event").asText() + " " + n.path("outcome").asText())
+                    .containsExactly("resolved delivered", "firing delivered");
         } finally {
             hook.stop(0);
         }

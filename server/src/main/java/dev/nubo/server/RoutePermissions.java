@@ -122,6 +122,7 @@ final class RoutePermissions {
             Map.entry("GET /v1/usage", R),
             Map.entry("GET /v1/services/:name/metrics", R),
             Map.entry("GET /v1/alerts", R),
+            Map.entry("PUT /v1/alerts", W),
             Map.entry("PUT /v1/alerts/:name", W),
             Map.entry("DELETE /v1/alerts/:name", W)),
             List.of("POST /v1/webhooks/:name", "POST /v1/git/:name/push",
