@@ -168,7 +168,7 @@ public final class NuboServer implements AutoCloseable {
             ConfigApi configApi = new ConfigApi(configCenter, store, clock);
             reconciler.onReady(i -> i.readyAt().ifPresent(at -> metrics.instanceStarted(i.spec().service(), i.spec().revision(),
                     java.time.Duration.between(i.createdAt(), at), i.pooled())));
-            controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
+            controlApi.with(new WorkflowsApi(workflows)::mount).with(new WhoAmIApi(access)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
                     .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)::mount)
                     .with(new MetricsApi(metrics, records, reconciler, gateway, eventing, store.workflows())::mount)
                     .with(new UsageApi(shutdown.add(Stage.RECONCILER, new UsageSampler(metrics, records, reconciler, store, clock)),

@@ -104,6 +104,7 @@ final class RoutePermissions {
             // Access.
             Map.entry("POST /v1/tokens", Permission.ADMIN),
             Map.entry("GET /v1/tokens", Permission.ADMIN),
+            Map.entry("GET /v1/whoami", R),
             Map.entry("DELETE /v1/tokens/:name", Permission.ADMIN),
             Map.entry("GET /v1/audit", Permission.ADMIN),
             Map.entry("GET /v1/secrets", R),
