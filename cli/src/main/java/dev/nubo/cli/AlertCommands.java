@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
  * (docs/OBSERVABILITY.md, "Alerts").
  */
 @Command(name = "alert", description = "Set and delete alert rules; `nubo alerts` lists them with their state.",
-        subcommands = {AlertCommands.Set.class, AlertCommands.Delete.class})
+        subcommands = {AlertCommands.Set.class, AlertCommands.Apply.class, AlertCommands.Delete.class})
 final class AlertCommands extends Group {
 
     @Command(name = "set", description = "Create or replace an alert rule: it fires when its condition holds for its duration,"
@@ -64,6 +64,55 @@ final class AlertCommands extends Group {
                 out().flush();
                 return 0;
             }
+        }
+    }
+
+    @Command(name = "apply", description = "Make the rules in a file the whole set: create or replace each, delete the rules it"
+            + " leaves out. Nothing changes when any rule is wrong.")
+    static final class Apply extends ClientCommand {
+
+        @Option(names = {"-f", "--file"}, paramLabel = "FILE", required = true,
+                description = "YAML: alerts: [{name, service, when, for, notify}, ...] (docs/OBSERVABILITY.md).")
+        java.nio.file.Path file;
+
+        @Mixin
+        Output output;
+
+        Apply(Env env) {
+            super(env);
+        }
+
+        @Override
+        public Integer call() {
+            JsonNode rules;
+            try {
+                rules = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                        .readTree(file.toFile());
+            } catch (java.io.IOException e) {
+                throw new CommandError("cannot read " + file + ": " + e.getMessage(),
+                        "write it as YAML: alerts: followed by a list of rules with name, service, when, for and notify");
+            }
+            if (rules == null || !rules.isObject()) {
+                throw new CommandError(file + " holds no rules", "write alerts: followed by a list of rules with name, service, when, for and notify");
+            }
+            try (Api api = api()) {
+                JsonNode result = api.put("/v1/alerts", rules);
+                if (output.json()) {
+                    printJson(result);
+                    return 0;
+                }
+                out().println("alert rules applied from " + file + ": " + Human.count(result.path("rules").size(), "rule") + ", "
+                        + result.path("changed").size() + " created or changed, " + result.path("deleted").size() + " deleted"
+                        + (result.path("deleted").isEmpty() ? "" : " (" + String.join(", ", texts(result.path("deleted"))) + ")"));
+                out().flush();
+                return 0;
+            }
+        }
+
+        private static List<String> texts(JsonNode array) {
+            List<String> out = new ArrayList<>();
+            array.forEach(n -> out.add(n.asText()));
+            return out;
         }
     }
 

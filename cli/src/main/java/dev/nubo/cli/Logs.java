@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code nubo logs NAME [-f] [--since 10m] [--grep RE] [--request ID | --trace TRACE_ID] [-o json]}: the service's log lines, printed as they arrive. */
+/** {@code nubo logs NAME [--access] [-f] [--since 10m] [--grep RE] [--request ID | --trace TRACE_ID] [-o json]}: the service's log lines, printed as they arrive. */
 @Command(name = "logs",
         description = "Print a service's logs (all instances, oldest first); with -f keep following until Ctrl-C.")
 final class Logs extends ClientCommand {
@@ -39,6 +39,9 @@ final class Logs extends ClientCommand {
     @Option(names = "--trace", paramLabel = "TRACE_ID", description = "Only lines of the requests to NAME in one trace Nubo keeps"
             + " (`nubo trace TRACE_ID`): its spans name their request ids, which the runtimes write into every line.")
     String trace;
+    @Option(names = "--access", description = "The service's access log instead: one line per request through the gateway"
+            + " (time, revision, method, path, status, duration, bytes in and out, request id, client address).")
+    boolean access;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
             description = "text (default) or json: one JSON object a line, {time, instance, stream, text}.")
@@ -97,6 +100,9 @@ final class Logs extends ClientCommand {
         }
         if (request != null) {
             query.append("&request=").append(Api.query(request));
+        }
+        if (access) {
+            query.append("&access=true");
         }
         if (format == Output.Format.json) {
             query.append("&format=json");

@@ -284,6 +284,8 @@ class ConsoleTest {
                 return await page.locator('#traffic-status').getByRole('alert').innerText();
                 """.formatted(js(viewer))).asText();
         assertThat(refused).contains("token looker (role viewer) may not PUT /v1/services/:name/traffic: that needs the write permission");
+        assertThat(browser.run("await page.locator('#who').filter({hasText: '('}).waitFor(); return await page.locator('#who').innerText();").asText())
+                .as("the bar says who is signed in, and as what").isEqualTo("looker (viewer)");
         assertThat(traffic().path("version").asLong()).as("refused: nothing changed").isEqualTo(before);
         browser.screenshot("viewer-refused");
         // Uncaught errors and console errors of the pages, except the browser's own note on each 401 of the

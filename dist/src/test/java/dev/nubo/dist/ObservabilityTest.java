@@ -124,7 +124,8 @@ class ObservabilityTest {
 
         // Logs: by time, by pattern, by request id (which Nubo's Node runtime writes into a function's lines), as JSON.
         TestNubo.CliResult served = nubo.nubo("logs", "shop", "--since", "10m", "--grep", "served /h.llo");
-        assertThat(served.out().lines().toList()).as(served.toString()).hasSize(3).allMatch(l -> l.contains(" stdout served /hello"));
+        assertThat(served.out().lines().toList()).as(served.toString()).hasSize(3)  // [ID] when read while the request was in flight
+                .allMatch(l -> l.matches(".* stdout (\\[\\S+\\] )?served /hello"));
         assertThat(nubo.nubo("logs", "shop", "--since", "2000-01-01T00:00:00Z", "--grep", "served /h.llo").out().lines()).hasSize(3);
         assertThat(nubo.nubo("logs", "shop", "--since", "2099-01-01T00:00:00Z").out()).isEmpty();
         TestNubo.CliResult badGrep = nubo.nubo("logs", "shop", "--grep", "(");
@@ -144,6 +145,22 @@ class ObservabilityTest {
         assertThat(line.path("instance").asText()).startsWith("greeter-00001-");
         assertThat(line.path("stream").asText()).isEqualTo("stdout");
 
+        // The access log: a line per request through the gateway, written off the event loop (so awaited).
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> nubo.nubo("logs", "shop", "--access").out().lines().count() == 5);
+        TestNubo.CliResult unready = nubo.nubo("logs", "shop", "--access", "--grep", " 503 ", "-o", "json");
+        assertThat(unready.out().lines().toList()).as(unready.toString()).hasSize(1);
+        JsonNode entry = Json.mapper().readTree(unready.out().lines().findFirst().orElseThrow());
+        assertThat(entry.path("revision").asText()).isEqualTo("shop-00001");
+        assertThat(entry.path("method").asText() + " " + entry.path("path").asText()).isEqualTo("GET /unready");
+        assertThat(entry.path("bytesOut").asLong()).isEqualTo("never ready".length());
+        assertThat(entry.path("client").asText()).isEqualTo("127.0.0.1");
+        assertThat(nubo.nubo("logs", "shop", "--access", "--grep", "POST").out())
+                .contains("shop-00001 POST /orders 200 ").contains(" in=100 out=" + "received 100 bytes".length() + " ");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> nubo.nubo("logs", "greeter", "--access", "--request", "req-bob-2").out().lines().count() == 1);
+        assertThat(nubo.nubo("logs", "greeter", "--access", "--request", "req-bob-2").out()).contains(" POST / 200 ", " id=req-bob-2 ");
+
         // After a restart the revision is at zero: the first request waits for a cold start.
         nubo.restart();
         String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
@@ -160,6 +177,16 @@ class ObservabilityTest {
         assertThat(shopAfter.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
 
         traceShowsTheColdStartThroughGatewayHoldAndInstance(traceId);
+        // An app's line without a request id names the one request its instance serves while the line comes.
+        java.util.concurrent.CompletableFuture<HttpResponse<String>> held = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> nubo.send("shop", "/hold", HttpRequest.newBuilder().GET(), Map.of("X-Request-Id", "req-held-1")));
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> nubo.nubo("logs", "shop", "--request", "req-held-1").out().contains("holding until /release"));
+        assertThat(nubo.nubo("logs", "shop", "--request", "req-held-1").out().lines().toList()).singleElement().asString()
+                .endsWith(" stdout [req-held-1] holding until /release");
+        assertThat(nubo.get("shop", "/release").statusCode()).isEqualTo(200);
+        assertThat(held.get(30, java.util.concurrent.TimeUnit.SECONDS).body()).isEqualTo("released");
+
         alertsFireAndResolveIntoAWebhook();
     }
 
@@ -263,6 +290,27 @@ class ObservabilityTest {
             TestNubo.CliResult table = nubo.nubo("alerts");
             assertThat(table.out()).as(table.toString()).contains("shop-errors", "error_rate > 5%", "ok", url)
                     .contains("Last notifications, newest first:");
+
+            // A rules file is the whole set: checked whole first (an error names the rule and the field), then applied.
+            Path file = apps.resolve("alerts.yaml");
+            java.nio.file.Files.writeString(file, "alerts:\n"
+                    + "  - {name: shop-errors, service: shop, when: error_rate > 5%, for: 0s, notify: '" + url + "'}\n"
+                    + "  - {name: shop-slow, service: shop, when: p99 > fast, notify: 'service:shop'}\n");
+            TestNubo.CliResult wrong = nubo.nubo("alert", "apply", "-f", file.toString());
+            assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(1);
+            assertThat(wrong.err()).contains("alerts[1] (shop-slow): when: 'p99 > fast' is not a condition");
+            java.nio.file.Files.writeString(file, java.nio.file.Files.readString(file).replace("p99 > fast", "p99 > 1s"));
+            TestNubo.CliResult applied = nubo.nubo("alert", "apply", "-f", file.toString());
+            assertThat(applied.out()).as(applied.toString())
+                    .contains("2 rules, 1 created or changed, 1 deleted (to-service)");
+
+            // Rule states and notifications are in the store: a restart keeps them.
+            nubo.restart();
+            JsonNode kept = Json.mapper().readTree(nubo.nubo("alerts", "-o", "json").out()).path("alerts");
+            assertThat(kept).extracting(a -> a.path("name").asText() + " " + a.path("state").asText())
+                    .containsExactly("shop-errors ok", "shop-slow ok");
+            assertThat(kept.get(0).path("notifications")).extracting(n -> n.path("event").asText() + " " + n.path("outcome").asText())
+                    .containsExactly("resolved delivered", "firing delivered");
         } finally {
             hook.stop(0);
         }

@@ -56,6 +56,7 @@ public final class Eventing implements AutoCloseable, EventSink {
     private final HttpClient client;
     private final EventLoop loop;
     private final java.util.concurrent.atomic.AtomicBoolean stopped = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> ingested = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Eventing(EventLog log, Vertx vertx, EventingConfig config) {
         this.log = log;
@@ -101,7 +102,22 @@ public final class Eventing implements AutoCloseable, EventSink {
 
     /** Ingests events into {@code broker}: completes with how many were accepted once they are durable. */
     public CompletableFuture<Integer> ingest(String broker, List<CloudEvent> events) {
-        return publish(new Destination.Broker(broker), events).thenApply(v -> events.size());
+        return publish(new Destination.Broker(broker), events).thenApply(v -> {
+            ingested.computeIfAbsent(broker, b -> new java.util.concurrent.atomic.LongAdder()).add(events.size());
+            return events.size();
+        });
+    }
+
+    /** Events accepted into each broker through {@link #ingest} on this node since it started (for /metrics). */
+    public java.util.Map<String, Long> ingested() {
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        ingested.forEach((b, n) -> out.put(b, n.sum()));
+        return out;
+    }
+
+    /** Failed deliveries of each trigger that are tried again, on this node since it started (for /metrics). */
+    public java.util.Map<String, Long> retried() {
+        return counts.retried();
     }
 
     @Override

@@ -181,6 +181,8 @@ final class Settlement implements Dispatcher.Outcomes {
         });
         if (d.isInvocation()) {
             invocations.retrying(d, reply);
+        } else if (Origin.is(d.origin, Origin.TRIGGER)) {
+            counts.countRetried(Origin.name(d.origin, Origin.TRIGGER));
         }
         return ours;
     }

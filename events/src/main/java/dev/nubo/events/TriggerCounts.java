@@ -45,6 +45,21 @@ final class TriggerCounts implements AutoCloseable {
         counts.remove(trigger);
     }
 
+    // Failed attempts that will be tried again, per trigger, on this node since it started: a rate for
+    // /metrics, not a statistic worth a write, so kept in memory only.
+    private final Map<String, java.util.concurrent.atomic.LongAdder> retried = new ConcurrentHashMap<>();
+
+    void countRetried(String trigger) {
+        retried.computeIfAbsent(trigger, t -> new java.util.concurrent.atomic.LongAdder()).increment();
+    }
+
+    /** Retries per trigger on this node since it started. */
+    Map<String, Long> retried() {
+        Map<String, Long> out = new HashMap<>();
+        retried.forEach((t, n) -> out.put(t, n.sum()));
+        return out;
+    }
+
     void countDelivered(String trigger) {
         add(trigger, 0);
     }

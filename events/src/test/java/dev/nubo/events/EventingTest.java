@@ -151,6 +151,8 @@ class EventingTest {
         assertThat(eventId(dead)).isEqualTo("a1");
         assertThat(pendingRow()).isNull();
         await().atMost(5, TimeUnit.SECONDS).until(() -> eventing.trigger("orders").deadLettered() == 1);
+        assertThat(eventing.retried()).as("two failed attempts were tried again; the third gave up").containsExactly(Map.entry("orders", 2L));
+        assertThat(eventing.ingested()).containsExactly(Map.entry("default", 1L));
     }
 
     @Test

@@ -50,7 +50,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
      * outcomes go while {@code recording} says anyone reads them (no outcome is made otherwise).
      */
     record Settings(CallerConnection.Dispatch reroute, BiConsumer<Exchange, Outcome> record, java.util.function.BooleanSupplier recording,
-                    java.util.function.Supplier<Tracer> tracer) {}
+                    java.util.function.Supplier<Tracer> tracer, java.util.function.Supplier<AccessLog> access) {}
 
     private enum Phase { ROUTING, HOLDING, CONNECTING, SENDING, STREAMING, DONE }
 
@@ -85,6 +85,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
     private Exchange next = this;
     private ScheduledFuture<?> linger;
     private Upstream upstream;               // counted in flight; released once, in finish()
+    private InFlight.Slots serving;          // the instance told it serves this request; told it ended, in finish()
     private Upstream attempting;             // whose connection is being asked for; its limit counts the attempt
     private long attemptStart;
     private String instance = "-";
@@ -416,6 +417,11 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         return !clientBodyEnded && (declaredLength > 0 || chunkedBody);
     }
 
+    /** The request is for {@code serviceName}, before its guard and limits decide whether a revision gets it. */
+    void aimedAt(String serviceName) {
+        this.service = serviceName;
+    }
+
     /** The request goes to this revision of {@code serviceName}; it counts as one arrival there, once. */
     void routed(String serviceName, Target revision) {
         this.service = serviceName;
@@ -607,6 +613,8 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
 
     private void send(Channel channel) {
         phase = Phase.SENDING;
+        serving = upstream.slots();
+        serving.serving(requestId);
         upstreamChannel = channel;
         upstreamConnection = (UpstreamConnection) channel.pipeline().last();
         upstreamConnection.attach(this);
@@ -1048,6 +1056,10 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
             resilience.ended(finalStatus, breakerPass, instance);
             resilience = null;
         }
+        if (serving != null) {
+            serving.served(requestId);
+            serving = null;
+        }
         releaseUpstream();
         if (limiter != null) {
             limiter.release();
@@ -1060,6 +1072,13 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         long tookNanos = System.nanoTime() - startNanos;
         if (target != null) {
             target.demand().meter().answered(finalStatus, tookNanos, bodyBytes, responseBytes);
+        }
+        AccessLog access = settings.access().get();
+        if (access != AccessLog.NONE && !"-".equals(service)) {
+            // One entry of final fields the exchange already holds: the text is made on the writer's thread.
+            access.record(new AccessLog.Entry(System.currentTimeMillis(), service,
+                    target == null ? "-" : target.revision().revision(), request.method().name(), request.uri(), finalStatus,
+                    tookNanos, bodyBytes, responseBytes, requestId, caller.channel().remoteAddress()));
         }
         if (settings.recording().getAsBoolean()) {
             settings.record().accept(this, new Outcome(finalStatus, service, instance, Duration.ofNanos(tookNanos), result));

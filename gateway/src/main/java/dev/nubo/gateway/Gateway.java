@@ -121,6 +121,7 @@ public final class Gateway implements AutoCloseable {
     private volatile ServiceGuard guard = ServiceGuard.OPEN;
     private volatile Meters meters = Meters.NONE;
     private volatile Tracer tracer = Tracer.NONE;
+    private volatile AccessLog accessLog = AccessLog.NONE;
     private Listener listener;              // null until bound
     private volatile Routes routes;
     private volatile int port;
@@ -211,6 +212,19 @@ public final class Gateway implements AutoCloseable {
     /** Tells {@code tracer} of every exchange that ends from now on (see {@link Tracer}); {@link Tracer#NONE} stops it. */
     public void tracer(Tracer tracer) {
         this.tracer = tracer;
+    }
+
+    /** Tells {@code log} about every exchange that reaches a service from now on (see {@link AccessLog}). */
+    public void accessLog(AccessLog log) {
+        this.accessLog = log;
+    }
+
+    /**
+     * The id ({@code X-Request-Id}) of the one request the gateway has sent to the instance and not
+     * seen end; empty when there is none, or several. The server attributes the instance's log lines with it.
+     */
+    public Optional<String> alone(String instanceId) {
+        return inFlight.alone(instanceId);
     }
 
     /** What the gateway sees of a routed revision now; all zeros for one it does not route. */
@@ -345,6 +359,7 @@ public final class Gateway implements AutoCloseable {
             }
         }
         Route route = match.route();
+        exchange.aimedAt(route.name());  // so its access log records a refusal by the guard or the limits
         if (!passesGuard(route.name(), exchange)) {
             return;
         }
@@ -526,7 +541,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     private void listen() {
-        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record, log::isDebugEnabled, () -> tracer);
+        Exchange.Settings settings = new Exchange.Settings(this::dispatch, this::record, log::isDebugEnabled, () -> tracer, () -> accessLog);
         try {
             listener = Listener.bind(config, cap, settings, this::dispatch);
         } catch (InterruptedException e) {

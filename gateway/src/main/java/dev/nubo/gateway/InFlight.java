@@ -33,6 +33,35 @@ final class InFlight {
             return inFlight;
         }
 
+        // The ids of the requests sent to the instance and not ended yet, for attributing its log lines.
+        // Apart from the slot counter: a slot is also taken by a connection attempt that sends nothing.
+        private String[] serving = new String[4];  // guarded by this; grows, never shrinks, so no allocation per request
+        private int servingCount;
+
+        /** A request's head goes to the instance now. */
+        synchronized void serving(String requestId) {
+            if (servingCount == serving.length) {
+                serving = java.util.Arrays.copyOf(serving, servingCount * 2);
+            }
+            serving[servingCount++] = requestId;
+        }
+
+        /** A request {@link #serving} announced has ended. */
+        synchronized void served(String requestId) {
+            for (int i = 0; i < servingCount; i++) {
+                if (serving[i] == requestId) {  // the same exchange's own string: identity is exact
+                    serving[i] = serving[--servingCount];
+                    serving[servingCount] = null;
+                    return;
+                }
+            }
+        }
+
+        /** The one request the instance serves now, or null when it serves none or several. */
+        synchronized String alone() {
+            return servingCount == 1 ? serving[0] : null;
+        }
+
         AdaptiveLimit limit() {
             return limit;
         }
@@ -80,6 +109,12 @@ final class InFlight {
     /** The slots to hold on to; taken when a table is indexed, not per request. A new instance starts a new limit. */
     Slots slots(String instanceId) {
         return slots.computeIfAbsent(instanceId, id -> new Slots(new AdaptiveLimit(maxLimit, System.nanoTime())));
+    }
+
+    /** The one request the instance serves now; empty when none, several, or an instance the gateway does not know. */
+    java.util.Optional<String> alone(String instanceId) {
+        Slots s = slots.get(instanceId);
+        return s == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(s.alone());
     }
 
     int get(String instanceId) {

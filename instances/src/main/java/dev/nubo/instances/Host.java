@@ -20,6 +20,7 @@ import java.util.function.Consumer;
  * @param timer runs restarts after backoff and SIGKILLs after a stop's grace
  * @param events delivers {@link InstanceListener} calls in order, outside every lock
  * @param pool idle runtime processes started ahead of time, for launches with a {@link WarmStart}
+ * @param requests who tells which request an instance serves alone, to attribute its lines ({@link Instances#attributeLines})
  */
 record Host(
         InstancesConfig config,
@@ -31,7 +32,8 @@ record Host(
         ScheduledExecutorService timer,
         Executor events,
         Consumer<LogLine> logListener,
-        WarmPool pool) {
+        WarmPool pool,
+        java.util.concurrent.atomic.AtomicReference<RequestsInFlight> requests) {
 
     /**
      * The cgroup and sandbox of a new process, and the command that starts {@code command} inside them.

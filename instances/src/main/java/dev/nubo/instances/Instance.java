@@ -68,7 +68,7 @@ public final class Instance {
         this.createdAt = host.clock().instant();
         this.crashLoop = new CrashLoop(host.config());
         this.log = new InstanceLog(spec.instanceId(), spec.logFile(), host.config().maxLogBytes(), host.clock(),
-                host.logListener());
+                host.logListener(), host.requests()::get);
     }
 
     public String id() {

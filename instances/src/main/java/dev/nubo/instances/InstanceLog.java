@@ -11,6 +11,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -34,12 +35,20 @@ final class InstanceLog implements LineSink {
     private final long maxBytes;
     private final InstantSource clock;
     private final Consumer<LogLine> listener;
+    private final java.util.function.Supplier<RequestsInFlight> requests;
     private final ReentrantLock lock = new ReentrantLock();
     private OutputStream out; // opened on first write, closed when the instance is done
     private long size;
     private boolean failing;
 
     InstanceLog(String instanceId, Path file, long maxBytes, InstantSource clock, Consumer<LogLine> listener) {
+        this(instanceId, file, maxBytes, clock, listener, () -> RequestsInFlight.NONE);
+    }
+
+    /** With {@code requests} asked, for each stdout and stderr line, which request the instance serves alone. */
+    InstanceLog(String instanceId, Path file, long maxBytes, InstantSource clock, Consumer<LogLine> listener,
+                java.util.function.Supplier<RequestsInFlight> requests) {
+        this.requests = requests;
         this.instanceId = instanceId;
         this.file = file;
         this.rotated = rotatedOf(file);
@@ -54,7 +63,7 @@ final class InstanceLog implements LineSink {
 
     @Override
     public void append(String stream, String text) {
-        LogLine line = new LogLine(clock.instant(), instanceId, stream, text);
+        LogLine line = new LogLine(clock.instant(), instanceId, stream, attributed(stream, text));
         byte[] bytes = (line.format() + "\n").getBytes(StandardCharsets.UTF_8);
         lock.lock();
         try {
@@ -87,6 +96,18 @@ final class InstanceLog implements LineSink {
         } catch (RuntimeException e) {
             LOG.warn("log listener failed on a line of instance {}", instanceId, e);
         }
+    }
+
+    /**
+     * The line with {@code [ID] } in front (as Nubo's Java host writes it) when the instance serves
+     * exactly one request now and the line does not name that request already; as it was otherwise.
+     */
+    private String attributed(String stream, String text) {
+        if (stream.equals("nubo")) {
+            return text;
+        }
+        Optional<String> request = requests.get().alone(instanceId);
+        return request.isEmpty() || text.contains(request.get()) ? text : "[" + request.get() + "] " + text;
     }
 
     /** The last {@code n} lines, oldest first, from the rotated file and the current one. */

@@ -88,7 +88,8 @@ public final class Instances implements AutoCloseable {
         Optional<Sandboxing> sandboxing = config.sandbox().flatMap(s -> Sandboxing.detect(s, baseEnv));
         Watchdog watchdog = Watchdog.start(cgroups.map(Cgroups::runs).orElse(List.of()));
         WarmPool pool = new WarmPool(clock, baseEnv, Host.confiner(cgroups, sandboxing), sandboxing, watchdog, timer);
-        Host host = new Host(config, clock, baseEnv, cgroups, sandboxing, watchdog, timer, events, logListener, pool);
+        Host host = new Host(config, clock, baseEnv, cgroups, sandboxing, watchdog, timer, events, logListener, pool,
+                new java.util.concurrent.atomic.AtomicReference<>(RequestsInFlight.NONE));
         return new Instances(host, timer, events);
     }
 
@@ -132,6 +133,16 @@ public final class Instances implements AutoCloseable {
         // Outside the lock: spawning takes milliseconds. A close() in between stops it before it spawns.
         instance.start();
         return instance;
+    }
+
+    /**
+     * From now on, a stdout or stderr line that an instance writes while {@code requests} says it
+     * serves exactly one request, and that does not name that request's id already, is logged with
+     * {@code [ID] } in front, so {@code nubo logs --request ID} finds it. Which request was in flight
+     * is decided when Nubo reads the line, a moment after the process wrote it.
+     */
+    public void attributeLines(RequestsInFlight requests) {
+        host.requests().set(Objects.requireNonNull(requests, "requests"));
     }
 
     /**

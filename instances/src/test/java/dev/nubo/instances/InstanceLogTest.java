@@ -33,6 +33,27 @@ class InstanceLogTest {
     }
 
     @Test
+    void namesTheRequestALineCameDuringWhenTheInstanceServedThatOneAlone() {
+        List<LogLine> seen = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<java.util.Optional<String>> alone =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Optional.empty());
+        InstanceLog log = new InstanceLog("a-1", dir.resolve("a.log"), 1 << 20, InstantSource.fixed(NOON), seen::add,
+                () -> instanceId -> alone.get());
+
+        log.append("stdout", "idle");
+        alone.set(java.util.Optional.of("req-1"));
+        log.append("stdout", "working");
+        log.append("stderr", "warning");
+        log.append("stdout", "req-1 named by the app itself");
+        log.nubo("restarting");
+        alone.set(java.util.Optional.empty());  // none, or several at once
+        log.append("stdout", "busy");
+
+        assertThat(seen).map(LogLine::text).containsExactly("idle", "[req-1] working", "[req-1] warning",
+                "req-1 named by the app itself", "restarting", "busy");
+    }
+
+    @Test
     void rotatesOnceOverTheLimitAndTailsAcrossBothFiles() throws Exception {
         List<LogLine> seen = new ArrayList<>();
         Path file = dir.resolve("logs/r.log");

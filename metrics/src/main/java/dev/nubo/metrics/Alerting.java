@@ -23,8 +23,8 @@ import java.util.OptionalDouble;
  * alerting.status();                                                          // GET /v1/alerts
  * }</pre>
  *
- * <p>The rules' states live in memory: after a restart every rule starts at {@link State#OK}, and
- * one whose condition still holds is pending again and fires after its duration.
+ * <p>The rules' states live in memory; the server keeps them in the store as they change and hands
+ * them back with {@link #restore} after a restart, so a firing rule stays firing.
  */
 public final class Alerting {
 
@@ -129,6 +129,20 @@ public final class Alerting {
         }
         previous = Map.copyOf(samples);
         return due;
+    }
+
+    /**
+     * Takes up a rule where an earlier server left it (the store keeps states across restarts): a
+     * firing rule stays firing, so it notifies again only when it resolves. Call before the first
+     * {@link #evaluate}; a rule already evaluated is left as it is.
+     */
+    public synchronized void restore(AlertRule rule, State state, Instant since, Optional<String> value) {
+        rules.computeIfAbsent(rule.name(), n -> {
+            Tracked t = new Tracked(rule, since);
+            t.state = state;
+            t.value = value;
+            return t;
+        });
     }
 
     /** Records how a notification went, for listings; one of a rule since deleted or changed is dropped. */

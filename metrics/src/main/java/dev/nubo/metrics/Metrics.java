@@ -87,6 +87,9 @@ public final class Metrics implements AutoCloseable {
     public record ResilienceState(String service, String breaker, long opened, long refused, int ejected, long ejections,
                                   long retries, long retriesOverBudget) {}
 
+    /** Events accepted per broker and retried deliveries per trigger, counted by this server since it started. */
+    public record EventCounts(Map<String, Long> ingested, Map<String, Long> retried) {}
+
     private final PrometheusMeterRegistry registry;
     private final GatewayMeters gateway;
     private final JvmGcMetrics gc = new JvmGcMetrics();
@@ -102,8 +105,10 @@ public final class Metrics implements AutoCloseable {
     private volatile Supplier<List<LimitRefusals>> limits = List::of;
     private volatile Supplier<List<ResilienceState>> resilience = List::of;
     private final ResilienceMeters resilienceMeters;
-    private final java.util.concurrent.ConcurrentHashMap<Tags, java.util.concurrent.atomic.AtomicLong> refused =
+    // Counters whose totals live elsewhere (the gateway's refusals, eventing's counts), by name and tags.
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> counters =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Supplier<EventCounts> eventCounts = () -> new EventCounts(Map.of(), Map.of());
     private volatile Supplier<List<InstanceUsage>> processes = List::of;
     private volatile Supplier<List<dev.nubo.store.WorkflowLog.StatusCount>> executions = List::of;
     private final MultiGauge workflowExecutions;
@@ -192,6 +197,21 @@ public final class Metrics implements AutoCloseable {
                 Tags.of("service", service, "revision", revision, "pooled", String.valueOf(pooled))).record(took);
     }
 
+    /** A counter whose running total is read elsewhere and handed in at each scrape. */
+    private void counter(String name, String description, Tags tags, long total) {
+        counters.computeIfAbsent(name + tags, k -> {
+            java.util.concurrent.atomic.AtomicLong value = new java.util.concurrent.atomic.AtomicLong();
+            io.micrometer.core.instrument.FunctionCounter.builder(name, value, java.util.concurrent.atomic.AtomicLong::get)
+                    .description(description).tags(tags).register(registry);
+            return value;
+        }).set(total);
+    }
+
+    /** Where a scrape reads eventing's node-local counts (events ingested per broker, retries per trigger) from. */
+    public void events(Supplier<EventCounts> source) {
+        this.eventCounts = source;
+    }
+
     /** The Prometheus text format (0.0.4) of every meter, with the control plane's gauges read now. */
     public String scrape() {
         List<RevisionState> revisions = fleet.get();
@@ -220,16 +240,15 @@ public final class Metrics implements AutoCloseable {
         deadLettered.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.deadLettered())).toList(), true);
         pending.register(counts.stream().map(t -> (MultiGauge.Row<?>) MultiGauge.Row.of(triggerTags(t), t.pending())).toList(), true);
         for (LimitRefusals l : limits.get()) {
-            refused.computeIfAbsent(Tags.of("service", l.service(), "limit", l.limit()), tags -> {
-                java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
-                io.micrometer.core.instrument.FunctionCounter.builder("nubo.gateway.limit.refused", total,
-                                java.util.concurrent.atomic.AtomicLong::get)
-                        .description("Requests a service's limits refused: 429 over the rate, 503 over the concurrency")
-                        .tags(tags).register(registry);
-                return total;
-            }).set(l.refused());
+            counter("nubo.gateway.limit.refused", "Requests a service's limits refused: 429 over the rate, 503 over the concurrency",
+                    Tags.of("service", l.service(), "limit", l.limit()), l.refused());
         }
         resilienceMeters.update(resilience.get());
+        EventCounts events = eventCounts.get();
+        events.ingested().forEach((broker, n) -> counter("nubo.events.ingested",
+                "Events accepted into a broker through its ingest endpoint on this server since it started", Tags.of("broker", broker), n));
+        events.retried().forEach((trigger, n) -> counter("nubo.events.retried",
+                "Failed deliveries of a trigger that are tried again, on this server since it started", Tags.of("trigger", trigger), n));
         return registry.scrape();
     }
 

@@ -72,6 +72,22 @@ class AlertingTest {
     }
 
     @Test
+    void aFiringRuleTakenUpAfterARestartStaysFiringWithoutANewNotificationAndThenResolves() {
+        AlertRule rule = rule("error_rate > 5%", MINUTE);
+        alerting.restore(rule, Alerting.State.FIRING, T0.minusSeconds(30), java.util.Optional.of("40%"));
+        assertThat(status().state()).isEqualTo(Alerting.State.FIRING);
+        assertThat(status().since()).isEqualTo(T0.minusSeconds(30));
+
+        answer(10, 503, 1);
+        assertThat(evaluateAt(0, rule)).as("still firing: no second notification").isEmpty();
+        assertThat(status().state()).isEqualTo(Alerting.State.FIRING);
+        assertThat(status().since()).isEqualTo(T0.minusSeconds(30));
+
+        answer(10, 200, 1);
+        assertThat(evaluateAt(15, rule)).singleElement().extracting(Alerting.Notification::event).isEqualTo("resolved");
+    }
+
+    @Test
     void aPendingRuleWhoseConditionStopsHoldingReturnsToOkWithoutNotifying() {
         AlertRule rule = rule("error_rate > 5%", MINUTE);
         answer(1, 500, 1);

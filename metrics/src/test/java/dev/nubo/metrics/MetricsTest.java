@@ -156,4 +156,16 @@ class MetricsTest {
         state.set("closed");
         assertThat(metrics.scrape()).contains("nubo_gateway_breaker_open{service=\"shop\"} 0.0");
     }
+
+    @Test
+    void countsEventsIngestedPerBrokerAndRetriesPerTriggerAtEachScrape() {
+        Metrics metrics = Metrics.create();
+        java.util.concurrent.atomic.AtomicLong ingested = new java.util.concurrent.atomic.AtomicLong(3);
+        metrics.events(() -> new Metrics.EventCounts(java.util.Map.of("orders", ingested.get()), java.util.Map.of("ship", 2L)));
+
+        assertThat(metrics.scrape()).contains("nubo_events_ingested_total{broker=\"orders\"} 3.0")
+                .contains("nubo_events_retried_total{trigger=\"ship\"} 2.0");
+        ingested.set(5);
+        assertThat(metrics.scrape()).contains("nubo_events_ingested_total{broker=\"orders\"} 5.0");
+    }
 }

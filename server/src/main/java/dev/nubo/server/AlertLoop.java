@@ -10,6 +10,7 @@ import dev.nubo.metrics.AlertSample;
 import dev.nubo.metrics.Alerting;
 import dev.nubo.metrics.Metrics;
 import dev.nubo.model.UserError;
+import dev.nubo.store.AlertRules;
 import dev.nubo.store.Store;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -30,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * so a slow webhook never delays the next evaluation. Rules are read from the store on each pass, so
  * a rule set through the API (on any node) is evaluated at the next one. Each node evaluates the
  * figures of its own gateway and instances.
+ *
+ * <p>Rule states are kept in the store as they move, and notifications as they are sent; the first
+ * evaluation after a start takes the states up again for rules unchanged since, so a firing rule
+ * stays firing across a restart (nodes of a cluster each write theirs: the last one wins).
  */
 final class AlertLoop implements AutoCloseable {
 
@@ -43,6 +48,8 @@ final class AlertLoop implements AutoCloseable {
     private final Eventing eventing;
     private final InstantSource clock;
     private final AlertNotifier notifier;
+    private final Map<String, String> saved = new HashMap<>();  // state and since last kept in the store, by rule; evaluator thread only
+    private boolean restored;  // the store's states taken up (at the first evaluation)
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("nubo-alerts").daemon().factory());
     private final ScheduledExecutorService sends = Executors.newSingleThreadScheduledExecutor(
@@ -56,7 +63,7 @@ final class AlertLoop implements AutoCloseable {
         this.reconciler = reconciler;
         this.eventing = eventing;
         this.clock = clock;
-        this.notifier = new AlertNotifier(sender, AlertNotifier.BACKOFF, sends, alerting::sent);
+        this.notifier = new AlertNotifier(sender, AlertNotifier.BACKOFF, sends, this::sent);
         timer.scheduleWithFixedDelay(this::evaluateQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -74,9 +81,56 @@ final class AlertLoop implements AutoCloseable {
                     log.warn("alert rule {} is skipped: {}", stored.name(), e.getMessage());
                 }
             }
+            if (!restored) {
+                restore(rules);
+            }
             notifier.notify(alerting.evaluate(clock.instant(), rules, samples()));
+            save();
         } catch (RuntimeException e) {
             log.warn("alert rules could not be evaluated; they are tried again at the next interval", e);
+        }
+    }
+
+    /** Takes up the states the store kept of rules unchanged since (a restart keeps a firing rule firing). */
+    private void restore(List<AlertRule> rules) {
+        Map<String, AlertRules.State> kept = new HashMap<>();
+        store.alerts().states().forEach(st -> kept.put(st.name(), st));
+        Map<String, AlertRules.Rule> stored = new HashMap<>();
+        store.alerts().all().forEach(r -> stored.put(r.name(), r));
+        for (AlertRule rule : rules) {
+            AlertRules.State st = kept.get(rule.name());
+            AlertRules.Rule text = stored.get(rule.name());
+            if (st != null && text != null && st.ruleText().equals(text.text())) {
+                alerting.restore(rule, Alerting.State.valueOf(st.state()), st.since(), st.value());
+                saved.put(rule.name(), st.state() + " " + st.since());
+            }
+        }
+        restored = true;
+    }
+
+    /** Keeps every rule whose state moved since the last evaluation. */
+    private void save() {
+        Map<String, AlertRules.Rule> stored = new HashMap<>();
+        store.alerts().all().forEach(r -> stored.put(r.name(), r));
+        for (Alerting.Status s : alerting.status()) {
+            String key = s.state() + " " + s.since();
+            AlertRules.Rule text = stored.get(s.rule().name());
+            if (text != null && !key.equals(saved.get(s.rule().name()))) {
+                store.alerts().saveState(new AlertRules.State(s.rule().name(), text.text(), s.state().name(), s.since(), s.value()));
+                saved.put(s.rule().name(), key);
+            }
+        }
+        saved.keySet().retainAll(stored.keySet());
+    }
+
+    /** How a notification went: for listings now, and in the store for after a restart. */
+    private void sent(Alerting.Sent sent) {
+        alerting.sent(sent);
+        var n = sent.notification();
+        try {
+            store.alerts().addNotice(new AlertRules.Notice(n.rule().name(), n.at(), n.event(), n.value(), sent.outcome(), sent.attempts()));
+        } catch (RuntimeException e) {
+            log.warn("the notification of alert {} could not be kept in the store; `nubo alerts` shows it until a restart", n.rule().name(), e);
         }
     }
 

@@ -315,12 +315,14 @@ final class ControlApi {
         LogFilter filter = LogFilter.of(ctx.request().getParam("since"), ctx.request().getParam("grep"),
                 ctx.request().getParam("request"), java.time.Instant.now());
         boolean json = "json".equals(ctx.request().getParam("format"));
-        java.util.function.UnaryOperator<String> shown = json ? l -> io.vertx.core.json.Json.encode(LogFilter.fields(l)) : l -> l;
+        boolean access = Boolean.parseBoolean(ctx.request().getParam("access", "false"));  // the access log, not the instances'
+        java.util.function.UnaryOperator<String> shown = !json ? l -> l
+                : access ? l -> io.vertx.core.json.Json.encode(AccessLine.fields(l)) : l -> io.vertx.core.json.Json.encode(LogFilter.fields(l));
         HttpServerResponse resp = ctx.response();
         Context context = vertx.getOrCreateContext();
         vertx.executeBlocking(() -> {
             views.existing(name);
-            return logs.tail(name, revision, tail, filter);
+            return access ? logs.accessTail(name, revision, tail, filter) : logs.tail(name, revision, tail, filter);
         }, false).onSuccess(lines -> {
             resp.putHeader(HttpHeaders.CONTENT_TYPE, json ? "application/x-ndjson" : "text/plain; charset=utf-8").setChunked(true);
             StringBuilder sb = new StringBuilder();
@@ -331,11 +333,12 @@ final class ControlApi {
             }
             // Following starts before the response does: once the caller sees the headers, every
             // new line reaches it. Lines that come meanwhile run on this context after the tail.
-            Runnable stop = logs.follow(name, revision, filter, line -> context.runOnContext(v -> {
+            java.util.function.Consumer<String> sink = line -> context.runOnContext(v -> {
                 if (!resp.ended() && !resp.closed()) {
                     resp.write(shown.apply(line) + "\n");
                 }
-            }));
+            });
+            Runnable stop = access ? logs.followAccess(name, revision, filter, sink) : logs.follow(name, revision, filter, sink);
             resp.closeHandler(v -> stop.run());
             resp.write(sb.toString());
         }).onFailure(ctx::fail);

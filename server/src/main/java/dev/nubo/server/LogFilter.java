@@ -17,7 +17,8 @@ import java.util.regex.PatternSyntaxException;
  * A request id is found in the text because Nubo's runtimes write it into every line a function logs
  * during an invocation (the Java host {@code [ID] }, Node's console and Python's logging Lambda's
  * {@code TIME<tab>ID<tab>LEVEL<tab>}), and the gateway passes the caller's {@code X-Request-Id} to
- * them; an app's own lines carry it only if the app writes it.
+ * them; an app's lines carry it when the app writes it, or when Nubo attributed the line to the one
+ * request the instance was serving ({@code Instances#attributeLines}).
  */
 record LogFilter(Optional<Instant> since, Optional<Pattern> grep, Optional<String> request) {
 
@@ -39,10 +40,7 @@ record LogFilter(Optional<Instant> since, Optional<Pattern> grep, Optional<Strin
     /** A duration before {@code now} ({@code 10m}, {@code 24h}, {@code 7d}) or an ISO-8601 time. */
     static Instant since(String text, Instant now) {
         String t = text.trim();
-        if (t.length() > 1 && t.endsWith("d") && t.substring(0, t.length() - 1).chars().allMatch(Character::isDigit)) {
-            return now.minus(Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1))));
-        }
-        Optional<Duration> ago = Quantities.duration(t);
+        Optional<Duration> ago = age(t);
         if (ago.isPresent()) {
             return now.minus(ago.get());
         }
@@ -52,6 +50,15 @@ record LogFilter(Optional<Instant> since, Optional<Pattern> grep, Optional<Strin
             throw UserError.badRequest("since.bad", "since=" + text + " is neither a duration nor a time",
                     "pass a duration before now (30m, 24h, 7d) or an ISO-8601 time (2026-12-03T00:00:00Z)");
         }
+    }
+
+    /** A duration as {@link Quantities#duration} reads it, or whole days ({@code 7d}); empty for anything else. */
+    static Optional<Duration> age(String text) {
+        String t = text.trim();
+        if (t.length() > 1 && t.endsWith("d") && t.substring(0, t.length() - 1).chars().allMatch(Character::isDigit)) {
+            return Optional.of(Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1))));
+        }
+        return Quantities.duration(t);
     }
 
     boolean everything() {

@@ -31,6 +31,7 @@ final class LogHub {
     private final Home home;
     private final Map<String, String> serviceOf = new ConcurrentHashMap<>();
     private final Map<String, Set<Follower>> followers = new ConcurrentHashMap<>();
+    private final Map<String, Set<Follower>> accessFollowers = new ConcurrentHashMap<>();
 
     /** Someone reading {@code nubo logs -f}: the lines of instances whose id starts with the prefix. */
     private record Follower(String revisionPrefix, LogFilter filter, Consumer<String> sink) {}
@@ -54,6 +55,34 @@ final class LogHub {
             fs.stream().filter(f -> line.instanceId().startsWith(f.revisionPrefix()) && f.filter().matches(text))
                     .forEach(f -> f.sink().accept(text));
         }
+    }
+
+    /** Called for every access log line as it is written ({@link AccessLogs}' writer thread). */
+    void publishAccess(String service, String revision, String line) {
+        Set<Follower> fs = accessFollowers.get(service);
+        if (fs != null && !fs.isEmpty()) {
+            fs.stream().filter(f -> revision.startsWith(f.revisionPrefix()) && f.filter().matches(line))
+                    .forEach(f -> f.sink().accept(line));
+        }
+    }
+
+    /** Receives the new access log lines of a service that {@code filter} matches, until the handle is run. */
+    Runnable followAccess(String service, String revisionPrefix, LogFilter filter, Consumer<String> sink) {
+        Follower follower = new Follower(revisionPrefix, filter, sink);
+        accessFollowers.computeIfAbsent(service, s -> new CopyOnWriteArraySet<>()).add(follower);
+        return () -> accessFollowers.getOrDefault(service, Set.of()).remove(follower);
+    }
+
+    /** The newest {@code n} access log lines of a service that {@code filter} matches, oldest first. */
+    List<String> accessTail(String service, String revisionPrefix, int n, LogFilter filter) {
+        boolean all = filter.everything() && revisionPrefix.isEmpty();
+        List<String> lines = new ArrayList<>();
+        for (String l : Instances.logTail(AccessLogs.file(home, service), all ? n : Math.max(n, SEARCHED))) {
+            if (AccessLine.revision(l).startsWith(revisionPrefix) && filter.matches(l)) {
+                lines.add(l);
+            }
+        }
+        return lines.subList(Math.max(0, lines.size() - n), lines.size());
     }
 
     /** Receives new lines of a service (of one revision, or of all with "") until the returned handle is run. */
@@ -108,6 +137,7 @@ final class LogHub {
     void forget(String service) {
         Artifacts.deleteTree(home.logs(service));
         followers.remove(service);
+        accessFollowers.remove(service);
         serviceOf.values().removeIf(service::equals);
     }
 

@@ -42,6 +42,7 @@ final class MetricsApi {
         metrics.triggers(() -> eventing.triggers().stream()
                 .map(t -> new Metrics.TriggerCounts(t.trigger().name(), t.trigger().broker(), t.delivered(), t.deadLettered(), t.pending()))
                 .toList());
+        metrics.events(() -> new Metrics.EventCounts(eventing.ingested(), eventing.retried()));
     }
 
     void mount(Router router) {

@@ -101,9 +101,13 @@ public final class NuboServer implements AutoCloseable {
                     .map(TracingConfig.defaults()::withOtlp).orElse(TracingConfig.defaults()), clock));
             gateway.tracer(tracing.gateway());
             LogHub logs = new LogHub(home);
+            gateway.accessLog(shutdown.add(Stage.GATEWAY, new AccessLogs(home, InstancesConfig.defaults().maxLogBytes(), logs)));
             Instances instances = shutdown.add(Stage.INSTANCES, Instances.create(Sandboxes.configure(InstancesConfig.defaults()
                     .withTerminationGrace(config.terminationGrace()).withScope(InstancesConfig.scopeOf(home.root())), config),
                     clock, logs::publish));
+            instances.attributeLines(gateway::alone);  // an app's lines while it serves one request name that request
+            shutdown.add(Stage.INSTANCES, new LogRetention(home.root().resolve("logs"), config.metrics().logRetention(),
+                    id -> instances.all().stream().anyMatch(i -> i.id().equals(id))).start(clock));
 
             Router router = Router.router(vertx);
             ApiListener api = shutdown.add(Stage.CONTROL_API, ApiListener.listen(vertx, router, config.apiHost(), config.apiPort()));
@@ -180,7 +184,7 @@ public final class NuboServer implements AutoCloseable {
                 metrics.instanceStarted(i.spec().service(), i.spec().revision(), java.time.Duration.between(i.createdAt(), at), i.pooled());
                 tracing.instanceStarted(i.id(), i.createdAt(), at, i.pooled());  // a cold start's trace shows the launch
             }));
-            controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
+            controlApi.with(new WorkflowsApi(workflows)::mount).with(new WhoAmIApi(access)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
                     .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)
                             .withNamespaces(namespaces::existing)::mount)
                     .with(new NamespacesApi(namespaces, store, tokens, clock)::mount)

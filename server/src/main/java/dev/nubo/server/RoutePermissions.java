@@ -104,6 +104,7 @@ final class RoutePermissions {
             // Access.
             Map.entry("POST /v1/tokens", Permission.ADMIN),
             Map.entry("GET /v1/tokens", Permission.ADMIN),
+            Map.entry("GET /v1/whoami", R),
             Map.entry("DELETE /v1/tokens/:name", Permission.ADMIN),
             Map.entry("GET /v1/audit", Permission.ADMIN),
             Map.entry("GET /v1/secrets", R),
@@ -131,6 +132,7 @@ final class RoutePermissions {
             Map.entry("GET /v1/traces", R),
             Map.entry("GET /v1/traces/:traceId", R),
             Map.entry("GET /v1/alerts", R),
+            Map.entry("PUT /v1/alerts", W),
             Map.entry("PUT /v1/alerts/:name", W),
             Map.entry("DELETE /v1/alerts/:name", W)),
             List.of("POST /v1/webhooks/:name", "POST /v1/git/:name/push",

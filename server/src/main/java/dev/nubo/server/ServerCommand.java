@@ -110,6 +110,9 @@ public final class ServerCommand implements Callable<Integer> {
             + " apps Nubo runs fetch the registry, and how long their load balancer caches it (set in their environment); an"
             + " instance Nubo stops serves on for three times this after the last fetch that listed it (default: ${DEFAULT-VALUE}).")
     String registryRefresh;
+    @Option(names = "--log-retention", paramLabel = "AGE", defaultValue = "7d", description = "Delete instance and access logs"
+            + " whose newest line is older than this (7d, 24h, 90m; off keeps them until the size limits drop them; default: ${DEFAULT-VALUE}).")
+    String logRetention;
 
     enum Switch { on, off }
 
@@ -260,6 +263,8 @@ public final class ServerCommand implements Callable<Integer> {
             config = config.withOtlpEndpoint(otlpEndpoint);
         }
         config = config.withAuditRetention(retention(auditRetention));
+        config = config.withLogRetention(LogRetention.parse(logRetention).orElseThrow(() -> new picocli.CommandLine.ParameterException(
+                spec.commandLine(), "--log-retention must be off or an age of 1m or more, such as 7d or 24h (got '" + logRetention + "')")));
         // A cluster's nodes share one key by environment; one node keeps its own in NUBO_HOME/master.key.
         if (!env.containsKey("NUBO_MASTER_KEY")) {
             return config;

@@ -81,6 +81,8 @@ class ServerCommandTest {
                 .hasMessage("--alert-every must be a duration of 100ms or more, such as 15s (got '50ms')");
         assertThatThrownBy(() -> parse("--otlp-endpoint", "localhost:4318").config())
                 .hasMessage("--otlp-endpoint must be an http or https URL such as http://127.0.0.1:4318 (got 'localhost:4318')");
+        assertThatThrownBy(() -> parse("--log-retention", "a week").config())
+                .hasMessage("--log-retention must be off or an age of 1m or more, such as 7d or 24h (got 'a week')");
     }
 
     @Test
@@ -88,6 +90,9 @@ class ServerCommandTest {
         assertThat(parse().config().metrics().alertEvery()).isEqualTo(Duration.ofSeconds(15));
         assertThat(parse("--alert-every", "1s").config().metrics()).isEqualTo(new Observability(true, Duration.ofSeconds(1)));
         assertThat(parse("--alert-every", "1s", "--metrics", "off").config().metrics()).isEqualTo(new Observability(false, Duration.ofSeconds(1)));
+        assertThat(parse("--log-retention", "30d").config().metrics().logRetention()).isEqualTo(Duration.ofDays(30));
+        assertThat(parse("--log-retention", "off").config().metrics().logRetention()).isZero();
+        assertThat(parse().config().metrics().logRetention()).isEqualTo(Duration.ofDays(7));
     }
 
     @Test

@@ -67,6 +67,30 @@ abstract class StoreContractTest extends StoreFixture {
     }
 
     @Test
+    void keepsAlertStatesAndTheNewestNotificationsOfEachRuleUntilTheRuleIsDeleted() {
+        Store store = open();
+        AlertRules.Rule rule = new AlertRules.Rule("shop-errors", "shop", "error_rate > 5%", java.time.Duration.ZERO, "broker:ops", T0);
+        store.alerts().put(rule);
+        store.alerts().saveState(new AlertRules.State("shop-errors", rule.text(), "PENDING", T0, Optional.empty()));
+        store.alerts().saveState(new AlertRules.State("shop-errors", rule.text(), "FIRING", T0.plusSeconds(60), Optional.of("12%")));
+        for (int i = 0; i < 7; i++) {
+            store.alerts().addNotice(new AlertRules.Notice("shop-errors", T0.plusSeconds(i), i % 2 == 0 ? "firing" : "resolved", i + "%",
+                    "delivered", 1));
+        }
+        store.alerts().addNotice(new AlertRules.Notice("shop-errors", T0.plusSeconds(6), "firing", "6%", "HTTP 500", 4));
+
+        assertThat(store.alerts().states()).containsExactly(
+                new AlertRules.State("shop-errors", "shop | error_rate > 5% | 0ms | broker:ops", "FIRING", T0.plusSeconds(60), Optional.of("12%")));
+        assertThat(store.alerts().notices("shop-errors")).hasSize(AlertRules.KEPT_NOTICES)
+                .first().isEqualTo(new AlertRules.Notice("shop-errors", T0.plusSeconds(6), "firing", "6%", "HTTP 500", 4));
+        assertThat(store.alerts().notices("shop-errors")).last().extracting(AlertRules.Notice::at).isEqualTo(T0.plusSeconds(2));
+
+        store.alerts().delete("shop-errors");
+        assertThat(store.alerts().states()).isEmpty();
+        assertThat(store.alerts().notices("shop-errors")).isEmpty();
+    }
+
+    @Test
     void countsWorkflowExecutionsPerWorkflowAndStatus() {
         Store store = open();
         WorkflowVersion v = store.workflows().deploy("orders", "{}", T0);

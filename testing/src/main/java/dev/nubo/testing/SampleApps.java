@@ -23,6 +23,7 @@ public final class SampleApps {
                 VERSION = %s
                 import threading
                 LOCK = threading.Lock()
+                RELEASE = threading.Event()
                 NOW = [0]
                 PEAK = [0]
                 class H(BaseHTTPRequestHandler):
@@ -48,6 +49,14 @@ public final class SampleApps {
                             time.sleep(int(parse_qs(u.query).get("ms", ["1000"])[0]) / 1000)
                             with LOCK:
                                 NOW[0] -= 1
+                        if u.path == "/hold":  # answers once /release is called: a request in flight for as long as a test needs
+                            print("holding until /release", flush=True)
+                            RELEASE.wait(60)
+                            RELEASE.clear()
+                            return self.reply(200, "released")
+                        if u.path == "/release":
+                            RELEASE.set()
+                            return self.reply(200, "releasing")
                         if u.path == "/headers":
                             return self.reply(200, json.dumps({k.lower(): v for k, v in self.headers.items()}), "application/json")
                         print("served " + u.path, flush=True)

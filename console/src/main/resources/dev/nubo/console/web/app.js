@@ -11,6 +11,8 @@ import * as usage from './usage.js';
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const signOut = document.getElementById('sign-out');
+const who = document.getElementById('who');
+let whoFor = null; // the token whose name and role `who` shows
 
 /** Address → view: each view renders into main and stops its polling and streams when the signal aborts. */
 const ROUTES = [
@@ -51,6 +53,13 @@ function route() {
 function shell(signedIn, section) {
   nav.hidden = !signedIn;
   signOut.hidden = !signedIn;
+  who.hidden = !signedIn;
+  if (signedIn && whoFor !== token.get()) {
+    // Who is signed in and what they may do: a viewer sees why the buttons that change things refuse.
+    whoFor = token.get();
+    who.textContent = '';
+    get('/v1/whoami').then(w => { who.textContent = w.name + ' (' + w.role + ')'; }).catch(() => { whoFor = null; });
+  }
   for (const a of nav.querySelectorAll('a')) {
     if (a.dataset.section === section) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
