@@ -150,6 +150,48 @@ class WorkflowsTest {
                 .isEqualTo("state \"Charge\": Retry[0].ErrorEquals must not be empty: list the error names it handles, or States.ALL");
     }
 
+    /** An express workflow with http: true answers at its own host on the gateway: the body is its input, the answer its output. */
+    @Test
+    void anHttpWorkflowAnswersAtItsHostOnTheGatewayWithItsOutputOrItsErrorAsJson() throws Exception {
+        Path flow = apps.resolve("quote");
+        Files.createDirectories(flow);
+        Files.writeString(flow.resolve("nubo.yaml"), """
+                kind: workflow
+                name: quote
+                type: express
+                http: true
+                definition:
+                  StartAt: Price
+                  States:
+                    Price: {Type: Task, Resource: "nubo:shop", Parameters: {op: price, qty.$: $.qty, unit: 2.5}, ResultPath: $.price, Next: Check}
+                    Check: {Type: Choice, Choices: [{Variable: $.price.total, NumericGreaterThan: 100, Next: TooDear}], Default: Done}
+                    TooDear: {Type: Fail, Error: Quote.TooDear, Cause: over budget}
+                    Done: {Type: Pass, End: true}
+                """);
+        assertThat(cli("workflow", "deploy", flow.toString())).contains("workflow quote version 1 (express: runs in memory, keeps no history)",
+                "or POST its input to " + nubo.server().serviceUrl("quote"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> nubo.post("quote", "/", "{}").statusCode() != 404);
+        HttpResponse<String> quoted = nubo.post("quote", "/", "{\"qty\": 2}");
+        assertThat(quoted.statusCode()).as(quoted.body()).isEqualTo(200);
+        assertThat(json(quoted.body())).isEqualTo(json("{\"qty\": 2, \"price\": {\"total\": 5.0}}"));
+        assertThat(quoted.headers().firstValue("nubo-execution").orElseThrow()).startsWith("quote:");
+
+        HttpResponse<String> dear = nubo.post("quote", "/", "{\"qty\": 100}");
+        assertThat(dear.statusCode()).isEqualTo(500);
+        assertThat(json(dear.body()).path("error").path("type").asText()).isEqualTo("Quote.TooDear");
+        assertThat(json(dear.body()).path("error").path("message").asText()).isEqualTo("over budget");
+        HttpResponse<String> notJson = nubo.post("quote", "/", "qty=2");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(json(notJson.body()).path("error").path("code").asText()).isEqualTo("request.invalid");
+
+        assertThat(cli("workflow", "list")).contains("express", nubo.server().serviceUrl("quote"));
+        JsonNode started = json(cli("workflow", "start", "quote", "--input", "{\"qty\": 4}", "--wait", "-o", "json"));
+        assertThat(started.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(started.path("durable").asBoolean()).isFalse();
+        assertThat(cli("workflow", "executions", "quote")).contains("no executions yet");
+    }
+
     @Test
     void theApprovalExampleApprovesSmallAmountsAndWaitsForAnAnswerOnLargeOnes() throws Exception {
         cli("deploy", TestNubo.example("hello-python-function").toString());

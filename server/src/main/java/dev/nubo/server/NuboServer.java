@@ -142,6 +142,10 @@ public final class NuboServer implements AutoCloseable {
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
             Workflows workflows = shutdown.add(Stage.WORKFLOWS, Workflows.open(store.workflows(),
                     Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock));
+            // Workflows with http: true answer at NAME.<domain> through the gateway (docs/WORKFLOWS.md, "On the gateway").
+            WorkflowRoutes workflowRoutes = new WorkflowRoutes(workflows::workflows,
+                    shutdown.add(Stage.CONTROL_API, WorkflowDoor.open(workflows, config.domain(), vertx)).port(), reconciler::otherRoutes);
+            vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> { workflowRoutes.refresh(); return null; }, false));
             EventLog eventLog = shutdown.add(Stage.EVENT_LOG, eventLog(config.store(), home));
             Eventing eventing = shutdown.add(Stage.EVENTING, Eventing.open(eventLog, vertx, EventingConfig.to(new GatewayAddress(
                     reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
@@ -164,7 +168,7 @@ public final class NuboServer implements AutoCloseable {
             ConfigApi configApi = new ConfigApi(configCenter, store, clock);
             reconciler.onReady(i -> i.readyAt().ifPresent(at -> metrics.instanceStarted(i.spec().service(), i.spec().revision(),
                     java.time.Duration.between(i.createdAt(), at), i.pooled())));
-            controlApi.with(new WorkflowsApi(workflows)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
+            controlApi.with(new WorkflowsApi(workflows, urls, workflowRoutes::refresh)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
                     .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)::mount)
                     .with(new MetricsApi(metrics, records, reconciler, gateway, eventing, store.workflows())::mount)
                     .with(new UsageApi(shutdown.add(Stage.RECONCILER, new UsageSampler(metrics, records, reconciler, store, clock)),
@@ -177,6 +181,7 @@ public final class NuboServer implements AutoCloseable {
             reconciler.reconcileAll();
             sources.startAll();
             workflows.resumeAll();
+            workflowRoutes.refresh();
             warmUp(runtimes, instances, store);
             home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
             return new NuboServer(home, urls, token, shutdown, instances, router);

@@ -45,6 +45,7 @@ public final class Workflows implements AutoCloseable {
     private final WorkflowLog log;
     private final InstantSource clock;
     private final Interpreter interpreter;
+    private final ExpressRuns express;
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
@@ -54,6 +55,7 @@ public final class Workflows implements AutoCloseable {
         this.log = log;
         this.clock = clock;
         this.interpreter = new Interpreter(tasks, clock, pause);
+        this.express = new ExpressRuns(interpreter, clock);
     }
 
     public static Workflows open(WorkflowLog log, Tasks tasks, InstantSource clock) {
@@ -80,12 +82,23 @@ public final class Workflows implements AutoCloseable {
 
     /** Validates {@code definition} (ASL, JSON or YAML) and stores it as the workflow's next version (the same text: the same version). */
     public WorkflowVersion deploy(String name, String definition) {
+        return deploy(name, definition, WorkflowType.STANDARD, false);
+    }
+
+    /**
+     * As {@link #deploy(String, String)}, as a workflow of {@code type}, which the gateway starts
+     * synchronously at its own host name when {@code http} (docs/WORKFLOWS.md, "On the gateway").
+     */
+    public WorkflowVersion deploy(String name, String definition, WorkflowType type, boolean http) {
         if (!WORKFLOW_NAME.matcher(name).matches()) {
             throw UserError.badRequest("workflow.name", "workflow name \"" + name + "\" is not valid",
                     "use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit");
         }
-        Definitions.parse(definition);
-        return log.deploy(name, definition, clock.instant());
+        StateMachine machine = Definitions.parse(definition);
+        if (type == WorkflowType.EXPRESS) {
+            ExpressRuns.check(machine);
+        }
+        return log.deploy(name, definition, type.text(), http, clock.instant());
     }
 
     public List<WorkflowVersion> workflows() {
@@ -102,16 +115,15 @@ public final class Workflows implements AutoCloseable {
      * when empty); a name the workflow already used returns that execution, unchanged and not restarted.
      */
     public WorkflowLog.Started start(String workflow, JsonNode input, Optional<String> name) {
-        String executionName = name.orElseGet(() -> UUID.randomUUID().toString());
-        if (!EXECUTION_NAME.matcher(executionName).matches()) {
-            throw UserError.badRequest("execution.name", "execution name \"" + executionName + "\" is not valid",
-                    "use 1 to 80 letters, digits, hyphens and underscores");
-        }
+        String executionName = executionName(name);
         WorkflowVersion version = workflow(workflow);
         StateMachine machine = machine(workflow, version.version());
         Instant now = clock.instant();
-        Cursor first = Cursor.enter(machine.startAt(), input, now);
         String id = workflow + ":" + executionName;
+        if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
+            return new WorkflowLog.Started(express.start(version, machine, id, executionName, input, running).record(), true);
+        }
+        Cursor first = Cursor.enter(machine.startAt(), input, now);
         ExecutionRecord record = new ExecutionRecord(id, workflow, version.version(), executionName, ExecutionStatus.RUNNING.name(),
                 input.toString(), Optional.empty(), Optional.empty(), Optional.empty(), first.json(), 0, now, Optional.empty());
         WorkflowLog.Started started = log.start(record, List.of(
@@ -127,7 +139,43 @@ public final class Workflows implements AutoCloseable {
 
     public ExecutionRecord execution(String id) {
         return log.execution(id).orElseThrow(() -> UserError.notFound("execution.not_found", "no execution " + id,
-                "`nubo workflow executions WORKFLOW` lists a workflow's executions"));
+                express(id) ? "the workflow is express: its executions run in memory and are not recorded; start it with a wait"
+                        + " (`nubo workflow start NAME --wait`, or through the gateway) to get its outcome"
+                        : "`nubo workflow executions WORKFLOW` lists a workflow's executions"));
+    }
+
+    private boolean express(String executionId) {
+        int colon = executionId.indexOf(':');
+        return colon > 0 && log.workflow(executionId.substring(0, colon))
+                .filter(v -> WorkflowType.of(v.type()) == WorkflowType.EXPRESS).isPresent();
+    }
+
+    /**
+     * Starts an execution as {@link #start} does and waits up to {@code wait} for its run on this node
+     * to end (succeeded, failed, or suspended for a task token): a synchronous start of a short
+     * workflow. An express execution is only known to its caller, so this is how to get its outcome.
+     */
+    public WorkflowLog.Started start(String workflow, JsonNode input, Optional<String> name, Duration wait) throws InterruptedException {
+        WorkflowVersion version = workflow(workflow);
+        if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
+            String executionName = executionName(name);
+            return new WorkflowLog.Started(express.start(version, machine(workflow, version.version()), workflow + ":" + executionName,
+                    executionName, input, running).await(wait), true);
+        }
+        WorkflowLog.Started started = start(workflow, input, name);
+        if (!started.record().status().equals(ExecutionStatus.RUNNING.name())) {
+            return started;
+        }
+        return new WorkflowLog.Started(await(started.record().id(), wait), started.created());
+    }
+
+    private static String executionName(Optional<String> name) {
+        String executionName = name.orElseGet(() -> UUID.randomUUID().toString());
+        if (!EXECUTION_NAME.matcher(executionName).matches()) {
+            throw UserError.badRequest("execution.name", "execution name \"" + executionName + "\" is not valid",
+                    "use 1 to 80 letters, digits, hyphens and underscores");
+        }
+        return executionName;
     }
 
     /** A workflow's executions, newest first. */
