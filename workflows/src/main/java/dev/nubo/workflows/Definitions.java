@@ -43,7 +43,26 @@ final class Definitions {
     /** How deep in Parallel branches and Map processors the state being read is. */
     private int nesting;
 
+    /** Whether states in JSONata unless they say otherwise: the state machine's QueryLanguage. */
+    private boolean jsonata;
+
     private Definitions() {}
+
+    /** Whether {@code node} says QueryLanguage JSONata (true), JSONPath (false), or nothing (empty → its default). */
+    private static java.util.Optional<Boolean> language(JsonNode node, String where) {
+        JsonNode q = node.get("QueryLanguage");
+        if (q == null) {
+            return java.util.Optional.empty();
+        }
+        if (!q.isTextual() || !Set.of("JSONata", "JSONPath").contains(q.asText())) {
+            throw invalid(where + "QueryLanguage must be \"JSONata\" or \"JSONPath\", not " + q);
+        }
+        return java.util.Optional.of(q.asText().equals("JSONata"));
+    }
+
+    private static boolean jsonata(JsonNode root, String where) {
+        return language(root, where).orElse(false);
+    }
 
     /** The definition in {@code text} (JSON, or YAML when it does not start with a brace). */
     static StateMachine parse(String text) {
@@ -56,10 +75,9 @@ final class Definitions {
         if (root == null || !root.isObject()) {
             throw invalid("the definition must be an object with StartAt and States");
         }
-        if (root.has("QueryLanguage") && !root.get("QueryLanguage").asText().equals("JSONPath")) {
-            throw invalid("QueryLanguage " + root.get("QueryLanguage") + " is not supported yet: Nubo runs JSONPath definitions");
-        }
-        return new Definitions().machine(root, "");
+        Definitions definitions = new Definitions();
+        definitions.jsonata = jsonata(root, "");
+        return definitions.machine(root, "");
     }
 
     private StateMachine machine(JsonNode node, String where) {
@@ -103,25 +121,31 @@ final class Definitions {
             throw f.error("", "must be an object with a Type");
         }
         String type = f.text("Type").orElseThrow(() -> f.error("Type", "is missing: one of " + FIELDS.keySet()));
-        Set<String> allowed = FIELDS.get(type);
-        if (allowed == null) {
+        if (!FIELDS.containsKey(type)) {
             throw f.error("Type", "\"" + type + "\" is not a state type: one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map");
         }
+        boolean jsonata = language(node, "state \"" + name + "\": ").orElse(this.jsonata);
+        if (jsonata && !JsonataFields.FIELDS.containsKey(type)) {
+            throw f.error("QueryLanguage", "JSONata is not run by Nubo on a " + type + " state yet (docs/WORKFLOWS.md):"
+                    + " give the state QueryLanguage: JSONPath");
+        }
+        Set<String> allowed = jsonata ? JsonataFields.FIELDS.get(type) : union(FIELDS.get(type), "QueryLanguage");
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!allowed.contains(field)) {
                 throw f.error(field, "is not a field of a " + type + " state" + (Set.of("HeartbeatSecondsPath",
                         "TimeoutSecondsPath", "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
-                        "ToleratedFailureCount", "MaxConcurrencyPath", "Arguments", "Output", "Assign", "QueryLanguage").contains(field)
-                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : ""));
+                        "ToleratedFailureCount", "MaxConcurrencyPath", "Assign").contains(field)
+                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : jsonata && FIELDS.get(type).contains(field)
+                        ? " in JSONata (it is JSONPath; the state has QueryLanguage JSONata)" : ""));
             }
         }
-        State.Io io = f.io();
+        State.Io io = jsonata ? JsonataFields.io(f) : f.io();
         return switch (type) {
             case "Pass" -> new State.Pass(name, io, Optional.ofNullable(node.get("Result")), f.next());
             case "Task" -> task(f, io);
-            case "Choice" -> new State.Choice(name, io, f.choices(), f.text("Default"));
-            case "Wait" -> f.waitState(io);
+            case "Choice" -> new State.Choice(name, io, jsonata ? JsonataFields.choices(f) : f.choices(), f.text("Default"));
+            case "Wait" -> jsonata ? JsonataFields.waitState(f, io) : f.waitState(io);
             case "Succeed" -> new State.Succeed(name, io);
             case "Fail" -> new State.Fail(name, io, f.text("Error"), f.text("Cause"), f.path("ErrorPath"), f.path("CausePath"));
             case "Parallel" -> new State.Parallel(name, io, branches(f), f.recovery(), f.next());
@@ -135,9 +159,12 @@ final class Definitions {
             if (nesting > 0) {
                 throw f.error("Resource", "ends in .waitForTaskToken, which Nubo runs only outside Parallel and Map states yet");
             }
-            if (io.parameters().map(p -> !p.toString().contains("$$.Task.Token")).orElse(true)) {
-                throw f.error("Parameters", "must pass the task token to the service, e.g. \"token.$\": \"$$.Task.Token\" "
-                        + "(the resource ends in .waitForTaskToken)");
+            boolean passed = io.query().isPresent() ? io.query().get().arguments().map(a -> a.toString().contains("context.Task.Token")).orElse(false)
+                    : io.parameters().map(p -> p.toString().contains("$$.Task.Token")).orElse(false);
+            if (!passed) {
+                throw f.error(io.query().isPresent() ? "Arguments" : "Parameters", "must pass the task token to the service, e.g. "
+                        + (io.query().isPresent() ? "\"token\": \"{% $states.context.Task.Token %}\"" : "\"token.$\": \"$$.Task.Token\"")
+                        + " (the resource ends in .waitForTaskToken)");
             }
         }
         OptionalInt timeout = f.positive("TimeoutSeconds");

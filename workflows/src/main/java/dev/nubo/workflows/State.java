@@ -20,9 +20,28 @@ sealed interface State {
      * JSON null: an empty object for {@code InputPath}/{@code OutputPath}, the input unchanged for {@code ResultPath}.
      */
     record Io(Optional<String> inputPath, Optional<JsonNode> parameters, Optional<JsonNode> resultSelector,
-            Optional<String> resultPath, Optional<String> outputPath) {
+            Optional<String> resultPath, Optional<String> outputPath, Optional<Query> query) {
         static final Io DEFAULT = new Io(Optional.of("$"), Optional.empty(), Optional.empty(), Optional.of("$"), Optional.of("$"));
+
+        /** A JSONPath state's fields. */
+        Io(Optional<String> inputPath, Optional<JsonNode> parameters, Optional<JsonNode> resultSelector, Optional<String> resultPath,
+           Optional<String> outputPath) {
+            this(inputPath, parameters, resultSelector, resultPath, outputPath, Optional.empty());
+        }
+
+        /** A JSONata state's fields (its paths are the identity). */
+        static Io jsonata(Query query) {
+            return new Io(Optional.of("$"), Optional.empty(), Optional.empty(), Optional.of("$"), Optional.of("$"), Optional.of(query));
+        }
     }
+
+    /**
+     * The data fields of a state in JSONata ({@code QueryLanguage: JSONata}): templates whose
+     * {@code {% %}} strings are evaluated ({@link Queries}). {@code Arguments} is what a Task sends,
+     * {@code Output} what the state passes on (by default a Task's result, else its input), {@code Assign}
+     * the variables it sets for the states after it.
+     */
+    record Query(Optional<JsonNode> arguments, Optional<JsonNode> output, Optional<JsonNode> assign) {}
 
     /** Retry and Catch, on the states that do work: Task, Parallel and Map. */
     record Recovery(List<Retrier> retry, List<Catcher> catchers) {}

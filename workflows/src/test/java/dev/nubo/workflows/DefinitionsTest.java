@@ -73,8 +73,8 @@ class DefinitionsTest {
                 Arguments.of("{\"StartAt\": ", "the definition is neither JSON nor YAML"),
                 Arguments.of("{\"StartAt\":\"A\",\"TimeoutSeconds\":60,\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
                         "TimeoutSeconds is not a field of a state machine that Nubo runs yet"),
-                Arguments.of("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
-                        "QueryLanguage \"JSONata\" is not supported yet"));
+                Arguments.of("{\"QueryLanguage\":\"XPath\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
+                        "QueryLanguage must be \"JSONata\" or \"JSONPath\", not \"XPath\""));
     }
 
     @ParameterizedTest
