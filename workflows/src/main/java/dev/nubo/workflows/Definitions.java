@@ -30,7 +30,7 @@ final class Definitions {
             "Parameters", "ResultSelector", "Retry", "Catch");
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "Pass", Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result"),
-            "Task", union(WORK, "Resource", "TimeoutSeconds", "HeartbeatSeconds"),
+            "Task", union(WORK, "Resource", "TimeoutSeconds", "HeartbeatSeconds", "TimeoutSecondsPath", "HeartbeatSecondsPath"),
             "Choice", Set.of("Type", "Comment", "Choices", "Default", "InputPath", "OutputPath"),
             "Wait", Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath", "TimestampPath"),
             "Succeed", Set.of("Type", "Comment", "InputPath", "OutputPath"),
@@ -83,9 +83,10 @@ final class Definitions {
     private StateMachine machine(JsonNode node, String where) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!Set.of("StartAt", "States", "Comment", "Version", "QueryLanguage", "ProcessorConfig").contains(field)) {
-                throw invalid(where + field + " is not a field of a state machine" + (field.equals("TimeoutSeconds")
-                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : "") + "; it has StartAt, States, Comment, Version");
+            boolean top = where.isEmpty() && field.equals("TimeoutSeconds");
+            if (!top && !Set.of("StartAt", "States", "Comment", "Version", "QueryLanguage", "ProcessorConfig").contains(field)) {
+                throw invalid(where + field + " is not a field of a " + (where.isEmpty() ? "state machine" : "branch or item processor")
+                        + "; it has StartAt, States, Comment, Version" + (where.isEmpty() ? ", TimeoutSeconds" : ""));
             }
         }
         String startAt = node.path("StartAt").asText("");
@@ -110,7 +111,15 @@ final class Definitions {
         if (!parsed.containsKey(startAt)) {
             throw invalid(where + "StartAt \"" + startAt + "\" names no state; the states are " + parsed.keySet());
         }
-        StateMachine machine = new StateMachine(startAt, Map.copyOf(parsed));
+        OptionalInt timeout = OptionalInt.empty();
+        if (node.has("TimeoutSeconds")) {
+            JsonNode t = node.get("TimeoutSeconds");
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() < 1) {
+                throw invalid("TimeoutSeconds of the state machine must be a whole number of seconds, at least 1, not " + t);
+            }
+            timeout = OptionalInt.of(t.asInt());
+        }
+        StateMachine machine = new StateMachine(startAt, Map.copyOf(parsed), timeout);
         Transitions.check(machine, where);
         return machine;
     }
@@ -133,8 +142,7 @@ final class Definitions {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!allowed.contains(field)) {
-                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("HeartbeatSecondsPath",
-                        "TimeoutSecondsPath", "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
+                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
                         "ToleratedFailureCount", "MaxConcurrencyPath", "Assign").contains(field)
                         ? " that Nubo runs yet (docs/WORKFLOWS.md)" : jsonata && FIELDS.get(type).contains(field)
                         ? " in JSONata (it is JSONPath; the state has QueryLanguage JSONata)" : ""));
@@ -169,14 +177,24 @@ final class Definitions {
         }
         OptionalInt timeout = f.positive("TimeoutSeconds");
         OptionalInt heartbeat = f.positive("HeartbeatSeconds");
-        if (heartbeat.isPresent() && !resource.waitForToken()) {
-            throw f.error("HeartbeatSeconds", "is run by Nubo only for a task that waits for its token (a Resource ending in "
-                    + ".waitForTaskToken) yet: a call's own TimeoutSeconds bounds the others");
+        Optional<String> timeoutPath = f.node.has("TimeoutSecondsPath") ? f.referencePath("TimeoutSecondsPath") : Optional.empty();
+        Optional<String> heartbeatPath = f.node.has("HeartbeatSecondsPath") ? f.referencePath("HeartbeatSecondsPath") : Optional.empty();
+        if (timeout.isPresent() && timeoutPath.isPresent()) {
+            throw f.error("TimeoutSecondsPath", "must not be given with TimeoutSeconds: give one of them");
+        }
+        if (heartbeat.isPresent() && heartbeatPath.isPresent()) {
+            throw f.error("HeartbeatSecondsPath", "must not be given with HeartbeatSeconds: give one of them");
+        }
+        for (String field : List.of("HeartbeatSeconds", "HeartbeatSecondsPath")) {
+            if (f.node.has(field) && !resource.waitForToken()) {
+                throw f.error(field, "is run by Nubo only for a task that waits for its token (a Resource ending in "
+                        + ".waitForTaskToken) yet: a call's own TimeoutSeconds bounds the others");
+            }
         }
         if (heartbeat.isPresent() && timeout.isPresent() && heartbeat.getAsInt() >= timeout.getAsInt()) {
             throw f.error("HeartbeatSeconds", "must be smaller than TimeoutSeconds (" + timeout.getAsInt() + ")");
         }
-        return new State.Task(f.name, io, resource, timeout, heartbeat, f.recovery(), f.next());
+        return new State.Task(f.name, io, resource, timeout, heartbeat, f.recovery(), f.next(), timeoutPath, heartbeatPath);
     }
 
     private StateMachine nested(JsonNode node, String where) {

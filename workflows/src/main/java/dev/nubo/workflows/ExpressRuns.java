@@ -79,6 +79,18 @@ final class ExpressRuns {
             }
         });
         threads.put(id, thread);
+        // The state machine's TimeoutSeconds, on the wall clock (an express run has no record for the watcher to read).
+        machine.timeoutSeconds().ifPresent(limit -> {
+            outcome.completeOnTimeout(new ExecutionRecord(id, version.name(), version.version(), name, ExecutionStatus.TIMED_OUT.name(),
+                    started.input(), Optional.empty(), Optional.of(StatesError.TIMEOUT),
+                    Optional.of("the execution ran longer than its TimeoutSeconds (" + limit + ")"), "{}", 0, now,
+                    Optional.of(now.plusSeconds(limit))), limit, TimeUnit.SECONDS);
+            outcome.thenAccept(r -> {
+                if (r.status().equals(ExecutionStatus.TIMED_OUT.name())) {
+                    thread.interrupt();
+                }
+            });
+        });
         thread.start();
         return new Started(started, outcome);
     }

@@ -42,8 +42,9 @@ final class Interpreter {
     }
 
     /** When a token task with HeartbeatSeconds times out if no heartbeat (or answer) comes first. */
-    static Optional<Instant> heartbeatDue(State.Task t, Instant now) {
-        return t.heartbeatSeconds().isPresent() ? Optional.of(now.plusSeconds(t.heartbeatSeconds().getAsInt())) : Optional.empty();
+    static Optional<Instant> heartbeatDue(State.Task t, JsonNode input, Instant now) {
+        java.util.OptionalInt seconds = t.heartbeat(input);
+        return seconds.isPresent() ? Optional.of(now.plusSeconds(seconds.getAsInt())) : Optional.empty();
     }
 
     java.time.Instant now() {
@@ -176,12 +177,12 @@ final class Interpreter {
             return new Step.Move(List.of(Event.of(kind + "Scheduled", state.name()).with("attempt", next.attempts())
                     .with("input", effective)), next);
         } else if (state instanceof State.Task t && t.resource().waitForToken()) {
-            task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts()); // its answer is not the result
+            task(t, c.input(), effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts()); // its answer is not the result
             return new Step.Move(List.of(Event.of("TaskSubmitted", state.name()).with("token", c.token(scope.executionId()))),
-                    c.awaiting(heartbeatDue(t, clock.instant())));
+                    c.awaiting(heartbeatDue(t, c.input(), clock.instant())));
         } else {
             result = switch (state) {
-                case State.Task t -> task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts());
+                case State.Task t -> task(t, c.input(), effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts());
                 case State.Parallel p -> Branches.parallel(this, p, effective, scope);
                 case State.MapState m -> Branches.map(this, m, effective, context, scope);
                 default -> throw new IllegalStateException(state.name() + " does no work");
@@ -197,8 +198,9 @@ final class Interpreter {
         return exit(state, c, output, events, next(state));
     }
 
-    private JsonNode task(State.Task t, JsonNode effective, String key) throws InterruptedException {
-        Optional<Duration> timeout = t.timeoutSeconds().isPresent() ? Optional.of(Duration.ofSeconds(t.timeoutSeconds().getAsInt())) : Optional.empty();
+    private JsonNode task(State.Task t, JsonNode input, JsonNode effective, String key) throws InterruptedException {
+        java.util.OptionalInt seconds = t.timeout(input);
+        Optional<Duration> timeout = seconds.isPresent() ? Optional.of(Duration.ofSeconds(seconds.getAsInt())) : Optional.empty();
         return switch (t.resource()) {
             case Resource.Service s -> tasks.call(new Tasks.Call(s.name(), effective, key, timeout));
             case Resource.LambdaInvoke l -> {

@@ -48,9 +48,39 @@ sealed interface State {
 
     record Pass(String name, Io io, Optional<JsonNode> result, Optional<String> next) implements State {}
 
+    /** {@code timeoutSecondsPath} and {@code heartbeatSecondsPath}, when given, read the seconds from the state's input instead. */
     record Task(String name, Io io, Resource resource, OptionalInt timeoutSeconds, OptionalInt heartbeatSeconds, Recovery recovery,
-                Optional<String> next)
-            implements State {}
+                Optional<String> next, Optional<String> timeoutSecondsPath, Optional<String> heartbeatSecondsPath)
+            implements State {
+
+        Task(String name, Io io, Resource resource, OptionalInt timeoutSeconds, OptionalInt heartbeatSeconds, Recovery recovery,
+             Optional<String> next) {
+            this(name, io, resource, timeoutSeconds, heartbeatSeconds, recovery, next, Optional.empty(), Optional.empty());
+        }
+
+        /** The call's timeout for a state entered with {@code input}: TimeoutSeconds, or what TimeoutSecondsPath selects. */
+        OptionalInt timeout(JsonNode input) {
+            OptionalInt fromPath = seconds(timeoutSecondsPath, "TimeoutSecondsPath", input);
+            return fromPath.isPresent() ? fromPath : timeoutSeconds;
+        }
+
+        /** The heartbeat interval for a state entered with {@code input}: HeartbeatSeconds, or what HeartbeatSecondsPath selects. */
+        OptionalInt heartbeat(JsonNode input) {
+            OptionalInt fromPath = seconds(heartbeatSecondsPath, "HeartbeatSecondsPath", input);
+            return fromPath.isPresent() ? fromPath : heartbeatSeconds;
+        }
+
+        private OptionalInt seconds(Optional<String> path, String field, JsonNode input) {
+            if (path.isEmpty()) {
+                return OptionalInt.empty();
+            }
+            JsonNode v = Paths.read(input, path.get(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
+                throw StatesError.runtime("state \"" + name + "\": " + field + " must select a whole number of seconds, at least 1, not " + v);
+            }
+            return OptionalInt.of(v.asInt());
+        }
+    }
 
     record Choice(String name, Io io, List<Condition.Branch> choices, Optional<String> defaultNext) implements State {}
 

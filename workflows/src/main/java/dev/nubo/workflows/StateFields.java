@@ -58,6 +58,15 @@ final class StateFields {
         return Optional.of(path);
     }
 
+    /** A field that must be a reference path ($, $.a, $.a.b), present. */
+    Optional<String> referencePath(String field) {
+        String path = text(field).orElseThrow();
+        Paths.invalidReference(path).ifPresent(p -> {
+            throw error(field, p);
+        });
+        return Optional.of(path);
+    }
+
     State.Io io() {
         return new State.Io(path("InputPath"), template("Parameters"), template("ResultSelector"), path("ResultPath"), path("OutputPath"));
     }

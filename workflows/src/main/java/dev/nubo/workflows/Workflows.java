@@ -199,17 +199,22 @@ public final class Workflows implements AutoCloseable {
 
     /** Stops a running execution: it is ABORTED with {@code error} and {@code cause}; a finished one is returned as it is. */
     public ExecutionRecord stop(String id, Optional<String> error, Optional<String> cause) {
+        return end(id, ExecutionStatus.ABORTED, "ExecutionAborted", error, cause);
+    }
+
+    /** Ends a running execution from outside its run (a stop, its TimeoutSeconds): recorded, and its run interrupted. */
+    private ExecutionRecord end(String id, ExecutionStatus to, String eventType, Optional<String> error, Optional<String> cause) {
         for (int tries = 0; tries < 10; tries++) {
             ExecutionRecord record = execution(id);
             ExecutionStatus status = ExecutionStatus.valueOf(record.status());
             if (status.isFinal()) {
                 return record;
             }
-            status.to(ExecutionStatus.ABORTED);
+            status.to(to);
             Instant now = clock.instant();
-            String detail = Event.of("ExecutionAborted").with("error", error.orElse("")).with("cause", cause.orElse("")).detail().toString();
-            if (log.advance(id, status.name(), record.events(), List.of(new WorkflowLog.NewEvent(now, "ExecutionAborted", Optional.empty(), detail)),
-                    new WorkflowLog.Progress(ExecutionStatus.ABORTED.name(), record.cursor(), Optional.empty(), error, cause, Optional.of(now)))) {
+            String detail = Event.of(eventType).with("error", error.orElse("")).with("cause", cause.orElse("")).detail().toString();
+            if (log.advance(id, status.name(), record.events(), List.of(new WorkflowLog.NewEvent(now, eventType, Optional.empty(), detail)),
+                    new WorkflowLog.Progress(to.name(), record.cursor(), Optional.empty(), error, cause, Optional.of(now)))) {
                 Thread run = running.remove(id);
                 if (run != null) {
                     run.interrupt();
@@ -217,7 +222,7 @@ public final class Workflows implements AutoCloseable {
                 return execution(id);
             }
         }
-        throw new IllegalStateException("execution " + id + " kept changing while it was being stopped");
+        throw new IllegalStateException("execution " + id + " kept changing while it was being ended " + to);
     }
 
     /**
@@ -271,7 +276,7 @@ public final class Workflows implements AutoCloseable {
             }
             Cursor c = Cursor.parse(record.cursor());
             Optional<Instant> due = machine(record.workflow(), record.version()).states().get(t.state()) instanceof State.Task task
-                    ? Interpreter.heartbeatDue(task, clock.instant()) : Optional.empty();
+                    ? Interpreter.heartbeatDue(task, c.input(), clock.instant()) : Optional.empty();
             if (c.phase() != Cursor.Phase.AWAITING || c.attempts() != t.attempt() || due.isEmpty()) {
                 return record;
             }
@@ -286,8 +291,9 @@ public final class Workflows implements AutoCloseable {
     }
 
     /**
-     * Fails, with {@code States.HeartbeatTimeout}, every task that waits for its token past its heartbeat
-     * deadline (HeartbeatSeconds after it was handed out or last heard of); its Retry and Catch apply as to
+     * Ends, {@code TIMED_OUT}, every execution past its state machine's {@code TimeoutSeconds}; and fails,
+     * with {@code States.HeartbeatTimeout}, every task that waits for its token past its heartbeat
+     * deadline (HeartbeatSeconds after it was handed out or last heard of), whose Retry and Catch apply as to
      * any failure. Called every second by the server's watcher, and by tests after moving their clock.
      *
      * @return how many timed out
@@ -296,6 +302,14 @@ public final class Workflows implements AutoCloseable {
         Instant now = clock.instant();
         int timedOut = 0;
         for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {
+            // The state machine's own TimeoutSeconds, from the execution's start: TIMED_OUT with States.Timeout.
+            java.util.OptionalInt limit = machine(record.workflow(), record.version()).timeoutSeconds();
+            if (limit.isPresent() && !record.startedAt().plusSeconds(limit.getAsInt()).isAfter(now)) {
+                end(record.id(), ExecutionStatus.TIMED_OUT, "ExecutionTimedOut", Optional.of(StatesError.TIMEOUT),
+                        Optional.of("the execution ran longer than its TimeoutSeconds (" + limit.getAsInt() + ")"));
+                timedOut++;
+                continue;
+            }
             Cursor c = Cursor.parse(record.cursor());
             if (c.phase() != Cursor.Phase.AWAITING || c.wakeAt().filter(due -> !due.isAfter(now)).isEmpty()) {
                 continue;
@@ -313,7 +327,8 @@ public final class Workflows implements AutoCloseable {
     }
 
     private long heartbeatSeconds(ExecutionRecord record, String state) {
-        return machine(record.workflow(), record.version()).states().get(state) instanceof State.Task t ? t.heartbeatSeconds().orElse(0) : 0;
+        return machine(record.workflow(), record.version()).states().get(state) instanceof State.Task t
+                ? t.heartbeat(Cursor.parse(record.cursor()).input()).orElse(0) : 0;
     }
 
     /** Continues every execution that was running when the server last stopped (or crashed). */
