@@ -5,6 +5,7 @@ import dev.nubo.model.Json;
 import dev.nubo.model.NuboException;
 import dev.nubo.model.UserError;
 import dev.nubo.store.ExecutionRecord;
+import dev.nubo.store.WorkflowVersion;
 import dev.nubo.workflows.Workflows;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -53,11 +54,12 @@ final class WorkflowDoor implements AutoCloseable {
     private void answer(RoutingContext ctx) {
         try {
             String workflow = workflow(ctx.request().getHeader("Host"));
-            if (!workflows.workflow(workflow).http()) {
+            WorkflowVersion version = workflows.workflow(workflow);
+            if (!version.http()) {
                 throw UserError.notFound("workflow.not_on_gateway", "workflow " + workflow + " is not on the gateway",
                         "deploy it with http: true in its nubo.yaml (or `nubo workflow create NAME --http`)");
             }
-            ExecutionRecord e = workflows.start(workflow, input(ctx), Optional.empty(), WAIT).record();
+            ExecutionRecord e = workflows.start(version, input(ctx), Optional.empty(), WAIT).record();
             ctx.response().putHeader("Nubo-Execution", e.id());
             switch (e.status()) {
                 case "SUCCEEDED" -> ctx.response().setStatusCode(200).putHeader("content-type", "application/json").end(e.output().orElse("null"));

@@ -156,7 +156,12 @@ public final class Workflows implements AutoCloseable {
      * workflow. An express execution is only known to its caller, so this is how to get its outcome.
      */
     public WorkflowLog.Started start(String workflow, JsonNode input, Optional<String> name, Duration wait) throws InterruptedException {
-        WorkflowVersion version = workflow(workflow);
+        return start(workflow(workflow), input, name, wait);
+    }
+
+    /** As {@link #start(String, JsonNode, Optional, Duration)}, of a version the caller has just read (for an express one: no store read at all). */
+    public WorkflowLog.Started start(WorkflowVersion version, JsonNode input, Optional<String> name, Duration wait) throws InterruptedException {
+        String workflow = version.name();
         if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
             String executionName = executionName(name);
             return new WorkflowLog.Started(express.start(version, machine(workflow, version.version()), workflow + ":" + executionName,
