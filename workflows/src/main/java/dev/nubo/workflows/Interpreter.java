@@ -34,6 +34,7 @@ final class Interpreter {
     private final Tasks tasks;
     private final InstantSource clock;
     private final Pause pause;
+    private final HttpInvoke http = new HttpInvoke();
 
     Interpreter(Tasks tasks, InstantSource clock, Pause pause) {
         this.tasks = tasks;
@@ -216,6 +217,7 @@ final class Interpreter {
                 lambda.set("Payload", answer);
                 yield lambda;
             }
+            case Resource.Http h -> http.call(t.name(), effective, key, timeout);
         };
     }
 
