@@ -35,11 +35,17 @@ final class Interpreter {
     private final InstantSource clock;
     private final Pause pause;
     private final HttpInvoke http = new HttpInvoke();
+    private final Children.Starter children;
 
     Interpreter(Tasks tasks, InstantSource clock, Pause pause) {
+        this(tasks, clock, pause, Children.Starter.NONE);
+    }
+
+    Interpreter(Tasks tasks, InstantSource clock, Pause pause, Children.Starter children) {
         this.tasks = tasks;
         this.clock = clock;
         this.pause = pause;
+        this.children = children;
     }
 
     /** When a token task with HeartbeatSeconds times out if no heartbeat (or answer) comes first. */
@@ -218,6 +224,7 @@ final class Interpreter {
                 yield lambda;
             }
             case Resource.Http h -> http.call(t.name(), effective, key, timeout);
+            case Resource.StartExecution s -> Children.call(children, t.name(), s, effective, key);
         };
     }
 

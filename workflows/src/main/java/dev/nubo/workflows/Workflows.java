@@ -54,7 +54,7 @@ public final class Workflows implements AutoCloseable {
     Workflows(WorkflowLog log, Tasks tasks, InstantSource clock, Pause pause) {
         this.log = log;
         this.clock = clock;
-        this.interpreter = new Interpreter(tasks, clock, pause);
+        this.interpreter = new Interpreter(tasks, clock, pause, this::startChild);
         this.express = new ExpressRuns(interpreter, clock);
     }
 
@@ -172,6 +172,34 @@ public final class Workflows implements AutoCloseable {
             return started;
         }
         return new WorkflowLog.Started(await(started.record().id(), wait), started.created());
+    }
+
+    /**
+     * A {@code states:startExecution} task's child: started (or found by its name); with {@code sync},
+     * returned once it ended. A child waiting for a task token holds no thread, so it is looked at again
+     * every second meanwhile.
+     */
+    private ExecutionRecord startChild(String workflow, JsonNode input, String name, boolean sync) throws InterruptedException {
+        WorkflowVersion version;
+        try {
+            version = workflow(workflow);
+        } catch (UserError e) {
+            throw new StatesError(StatesError.TASK_FAILED, e.getMessage());
+        }
+        if (!sync) {
+            return start(workflow, input, Optional.of(name)).record();
+        }
+        ExecutionRecord child = start(version, input, Optional.of(name), Duration.ofMinutes(1)).record();
+        while (child.status().equals(ExecutionStatus.RUNNING.name())) {
+            if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
+                throw new StatesError(StatesError.TIMEOUT, "express execution " + child.id() + " did not end within a minute");
+            }
+            if (!running.containsKey(child.id())) {
+                Thread.sleep(Duration.ofSeconds(1));
+            }
+            child = await(child.id(), Duration.ofMinutes(1));
+        }
+        return child;
     }
 
     private static String executionName(Optional<String> name) {
