@@ -140,8 +140,9 @@ public final class NuboServer implements AutoCloseable {
             Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
+            BrokerBus brokerBus = new BrokerBus(); // events:putEvents tasks; eventing, which starts executions, comes after
             Workflows workflows = shutdown.add(Stage.WORKFLOWS, Workflows.open(store.workflows(),
-                    Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock));
+                    Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock, brokerBus));
             // Workflows with http: true answer at NAME.<domain> through the gateway (docs/WORKFLOWS.md, "On the gateway").
             WorkflowRoutes workflowRoutes = new WorkflowRoutes(workflows::workflows,
                     shutdown.add(Stage.CONTROL_API, WorkflowDoor.open(workflows, config.domain(), vertx)).port(), reconciler::otherRoutes);
@@ -151,6 +152,7 @@ public final class NuboServer implements AutoCloseable {
                     reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
                     .withWorkflows(new EventStarts(workflows))
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
+            brokerBus.use(eventing);
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls, secrets));
             ApiKeys apiKeys = new ApiKeys();
             ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime);

@@ -36,16 +36,18 @@ final class Interpreter {
     private final Pause pause;
     private final HttpInvoke http = new HttpInvoke();
     private final Children.Starter children;
+    private final EventBus bus;
 
     Interpreter(Tasks tasks, InstantSource clock, Pause pause) {
-        this(tasks, clock, pause, Children.Starter.NONE);
+        this(tasks, clock, pause, Children.Starter.NONE, EventBus.NONE);
     }
 
-    Interpreter(Tasks tasks, InstantSource clock, Pause pause, Children.Starter children) {
+    Interpreter(Tasks tasks, InstantSource clock, Pause pause, Children.Starter children, EventBus bus) {
         this.tasks = tasks;
         this.clock = clock;
         this.pause = pause;
         this.children = children;
+        this.bus = bus;
     }
 
     /** When a token task with HeartbeatSeconds times out if no heartbeat (or answer) comes first. */
@@ -225,6 +227,7 @@ final class Interpreter {
             }
             case Resource.Http h -> http.call(t.name(), effective, key, timeout);
             case Resource.StartExecution s -> Children.call(children, t.name(), s, effective, key);
+            case Resource.PutEvents p -> PutEvents.call(bus, t.name(), effective, key);
         };
     }
 

@@ -27,6 +27,9 @@ sealed interface Resource {
     /** {@code arn:aws:states:::states:startExecution[.sync[:2]]}: another workflow's execution ({@link Children}). */
     record StartExecution(boolean sync, boolean version2, boolean waitForToken) implements Resource {}
 
+    /** {@code arn:aws:states:::events:putEvents}: events into Nubo brokers ({@link PutEvents}). */
+    record PutEvents(boolean waitForToken) implements Resource {}
+
     /** {@code arn:aws:states:::http:invoke}: an HTTP call of any URL, described by the input ({@link HttpInvoke}). */
     record Http() implements Resource {
         @Override
@@ -45,6 +48,9 @@ sealed interface Resource {
         String resource = wait ? text.substring(0, text.length() - WAIT_FOR_TOKEN.length()) : text;
         if (text.equals("arn:aws:states:::http:invoke")) {
             return Optional.of(new Http());
+        }
+        if (resource.equals("arn:aws:states:::events:putEvents")) {
+            return Optional.of(new PutEvents(wait));
         }
         if (resource.startsWith("arn:aws:states:::states:startExecution")) {
             String mode = resource.substring("arn:aws:states:::states:startExecution".length());

@@ -103,7 +103,7 @@ final class StateFields {
         String resource = text("Resource").orElseThrow(() -> error("Resource", "is missing: name the service to call, e.g. nubo:NAME"));
         return Resource.parse(resource).orElseThrow(() -> error("Resource", "\"" + resource + "\" is not something Nubo can call: "
                 + "use nubo:SERVICE, arn:aws:lambda:REGION:ACCOUNT:function:SERVICE or arn:aws:states:::lambda:invoke"
-                + " (each may end in .waitForTaskToken), arn:aws:states:::http:invoke, or"
+                + " (each may end in .waitForTaskToken), arn:aws:states:::http:invoke, arn:aws:states:::events:putEvents, or"
                 + " arn:aws:states:::states:startExecution (.sync, .sync:2 or .waitForTaskToken)"));
     }
 

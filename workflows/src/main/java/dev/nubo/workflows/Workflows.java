@@ -52,14 +52,23 @@ public final class Workflows implements AutoCloseable {
     private volatile Optional<Thread> heartbeats = Optional.empty();
 
     Workflows(WorkflowLog log, Tasks tasks, InstantSource clock, Pause pause) {
+        this(log, tasks, clock, pause, EventBus.NONE);
+    }
+
+    Workflows(WorkflowLog log, Tasks tasks, InstantSource clock, Pause pause, EventBus bus) {
         this.log = log;
         this.clock = clock;
-        this.interpreter = new Interpreter(tasks, clock, pause, this::startChild);
+        this.interpreter = new Interpreter(tasks, clock, pause, this::startChild, bus);
         this.express = new ExpressRuns(interpreter, clock);
     }
 
     public static Workflows open(WorkflowLog log, Tasks tasks, InstantSource clock) {
-        Workflows workflows = new Workflows(log, tasks, clock, Pause.on(clock));
+        return open(log, tasks, clock, EventBus.NONE);
+    }
+
+    /** As {@link #open(WorkflowLog, Tasks, InstantSource)}, with {@code events:putEvents} tasks publishing into {@code bus}. */
+    public static Workflows open(WorkflowLog log, Tasks tasks, InstantSource clock, EventBus bus) {
+        Workflows workflows = new Workflows(log, tasks, clock, Pause.on(clock), bus);
         workflows.watchHeartbeats();
         return workflows;
     }
