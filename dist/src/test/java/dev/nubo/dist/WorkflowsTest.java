@@ -190,6 +190,24 @@ class WorkflowsTest {
         assertThat(started.path("status").asText()).isEqualTo("SUCCEEDED");
         assertThat(started.path("durable").asBoolean()).isFalse();
         assertThat(cli("workflow", "executions", "quote")).contains("no executions yet");
+
+        // events:putEvents publishes into the default broker, whose trigger starts another workflow with the event.
+        Path listener = apps.resolve("listener.asl.json");
+        Files.writeString(listener, "{\"StartAt\": \"Heard\", \"States\": {\"Heard\": {\"Type\": \"Pass\", \"End\": true}}}");
+        cli("workflow", "create", "listener", "--definition", listener.toString());
+        cli("trigger", "create", "told", "--filter", "type=wf.told", "--to", "workflow:listener");
+        Path teller = apps.resolve("teller.asl.json");
+        Files.writeString(teller, """
+                {"StartAt": "Tell", "States": {"Tell": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+                  "Parameters": {"Entries": [{"Source": "/shop", "DetailType": "wf.told", "Detail.$": "$"}]}, "End": true}}}""");
+        cli("workflow", "create", "teller", "--definition", teller.toString());
+        JsonNode told = json(cli("workflow", "start", "teller", "--input", "{\"order\": 9}", "--name", "t1", "--wait", "-o", "json"));
+        assertThat(told.path("output")).isEqualTo(json("{\"Entries\": [{\"EventId\": \"teller:t1/Tell/1#0\"}], \"FailedEntryCount\": 0}"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(cli("workflow", "executions", "listener", "-o", "json"))
+                .path("executions").valueStream().anyMatch(e -> e.path("status").asText().equals("SUCCEEDED")));
+        JsonNode heard = json(cli("workflow", "executions", "listener", "-o", "json")).path("executions").get(0);
+        assertThat(heard.path("input").path("data")).isEqualTo(json("{\"order\": 9}"));
+        assertThat(heard.path("input").path("id").asText()).isEqualTo("teller:t1/Tell/1#0");
     }
 
     @Test
