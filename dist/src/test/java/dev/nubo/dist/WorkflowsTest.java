@@ -23,15 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Workflows through the packaged server: a definition deployed with the CLI, whose Tasks call a real
  * service through the gateway (a Choice on its answer, a Retry of its failures, a Catch of its
- * refusal), and an execution that survives a kill -9 of the server in the middle of a Wait.
+ * refusal), and executions that survive a kill -9 of the server in the middle of a Wait, and of a
+ * Parallel whose Map and Task calls are in flight.
  */
 class WorkflowsTest {
 
     /** A service whose answer depends on the input's op: price, flaky (fails twice per key, then answers), refuse. */
     static final String SHOP = """
-            import json, os, sys, signal
+            import json, os, sys, signal, time
             from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
             CALLS = {}
+            HELD = []
+            RELEASED = False
             class H(BaseHTTPRequestHandler):
                 protocol_version = "HTTP/1.1"
                 def reply(self, status, body):
@@ -45,6 +48,16 @@ class WorkflowsTest {
                     body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))) or b"{}")
                     key = self.headers.get("nubo-idempotency-key", "")
                     op = body.get("op")
+                    if op == "held":  # counted, then answered once the test sends "release" (to this process)
+                        HELD.append(body["n"])
+                        while not RELEASED:
+                            time.sleep(0.05)
+                        return self.reply(200, {"slow": body["n"]})
+                    if op == "count":
+                        return self.reply(200, {"held": len(HELD)})
+                    if op == "release":
+                        globals()["RELEASED"] = True
+                        return self.reply(200, {})
                     if op == "price":
                         return self.reply(200, {"total": body["qty"] * body["unit"]})
                     if op == "flaky":
@@ -270,8 +283,30 @@ class WorkflowsTest {
         JsonNode waiting = json(cli("workflow", "describe", "nap:n1", "-o", "json"));
         assertThat(waiting.path("status").asText()).isEqualTo("RUNNING");
         assertThat(waiting.path("state").asText()).isEqualTo("Nap");
+        // A Parallel whose branches are a Map of slow tasks and a slow task, killed while they are in flight.
+        Path fan = apps.resolve("fan.asl.json");
+        Files.writeString(fan, """
+                {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+                  {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "End": true, "ItemProcessor": {
+                    "StartAt": "Slow", "States": {"Slow": {"Type": "Task", "Resource": "nubo:shop",
+                      "Parameters": {"op": "held", "n.$": "$"}, "ResultSelector": {"slow.$": "$.slow"}, "End": true}}}}}},
+                  {"StartAt": "One", "States": {"One": {"Type": "Task", "Resource": "nubo:shop", "Parameters": {"op": "held", "n": 0},
+                    "ResultSelector": {"slow.$": "$.slow"}, "End": true}}}]}}}""");
+        cli("workflow", "create", "fan", "--definition", fan.toString());
+        cli("workflow", "start", "fan", "--input", "{\"items\": [1, 2]}", "--name", "f1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(nubo.post("shop", "/", "{\"op\": \"count\"}").body()).path("held").asInt() == 3);
 
-        nubo.crashAndRestart();
+        nubo.crashAndRestart(); // all three calls are in flight, held by the service
+
+        // The calls sent again after the restart reach whichever process serves shop now; it lets them through.
+        await().atMost(Duration.ofSeconds(60)).until(() -> nubo.post("shop", "/", "{\"op\": \"release\"}").statusCode() == 200);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                json(cli("workflow", "describe", "fan:f1", "-o", "json")).path("status").asText().equals("SUCCEEDED"));
+        assertThat(json(cli("workflow", "describe", "fan:f1", "-o", "json")).path("output"))
+                .isEqualTo(json("[[{\"slow\": 1}, {\"slow\": 2}], {\"slow\": 0}]"));
+        assertThat(types(json(cli("workflow", "history", "fan:f1", "-o", "json")))).containsSubsequence("ParallelScheduled(Both)",
+                "ParallelResent(Both)", "ParallelSucceeded(Both)", "ExecutionSucceeded");
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                 json(cli("workflow", "describe", "nap:n1", "-o", "json")).path("status").asText().equals("SUCCEEDED"));
