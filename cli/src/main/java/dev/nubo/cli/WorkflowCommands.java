@@ -30,15 +30,17 @@ final class WorkflowCommands extends Group {
     static final String FILE_NAME = "nubo.yaml";
 
     /** Stores {@code definition} as workflow {@code name}'s next version and says which. */
-    static int put(ClientCommand command, ClientCommand.Output output, String name, String definition) {
+    static int put(ClientCommand command, ClientCommand.Output output, String name, String definition, String type, boolean http) {
         try (Api api = command.api()) {
-            ObjectNode body = Json.mapper().createObjectNode().put("definition", definition);
+            ObjectNode body = Json.mapper().createObjectNode().put("definition", definition).put("type", type).put("http", http);
             JsonNode v = api.put("/v1/workflows/" + Api.segment(name), body);
             if (output.json()) {
                 command.printJson(v);
             } else {
                 command.out().println("workflow " + v.path("name").asText() + " version " + v.path("version").asInt()
-                        + "; start it with `nubo workflow start " + name + " --input '{}'`");
+                        + (v.path("type").asText().equals("express") ? " (express: runs in memory, keeps no history)" : "")
+                        + "; start it with `nubo workflow start " + name + " --input '{}'`"
+                        + (v.has("url") ? " or POST its input to " + v.path("url").asText() : ""));
                 command.out().flush();
             }
             return 0;
@@ -94,7 +96,11 @@ final class WorkflowCommands extends Group {
             if (text == null) {
                 throw new CommandError(yaml + ": definition is missing: name the ASL file, or write the definition under it", hint);
             }
-            return put(this, output, name, text);
+            JsonNode http = descriptor.path("http");
+            if (!http.isMissingNode() && !http.isBoolean()) {
+                throw new CommandError(yaml + ": http must be true or false", "http: true puts the workflow on the gateway at NAME.<domain>");
+            }
+            return put(this, output, name, text, descriptor.path("type").asText("standard"), http.asBoolean(false));
         }
     }
 
@@ -107,6 +113,14 @@ final class WorkflowCommands extends Group {
         @Option(names = "--definition", required = true, paramLabel = "FILE", description = "The definition: ASL in JSON or YAML.")
         Path definition;
 
+        @Option(names = "--type", paramLabel = "TYPE", defaultValue = "standard",
+                description = "standard (durable, with a history; the default) or express (in memory, for high rates).")
+        String type;
+
+        @Option(names = "--http", description = "Put the workflow on the gateway at NAME.<domain>: a request's body starts it, "
+                + "the answer is its output.")
+        boolean http;
+
         @Mixin
         Output output;
 
@@ -116,7 +130,7 @@ final class WorkflowCommands extends Group {
 
         @Override
         public Integer call() {
-            return put(this, output, name, read(definition));
+            return put(this, output, name, read(definition), type, http);
         }
     }
 
@@ -134,8 +148,9 @@ final class WorkflowCommands extends Group {
         public Integer call() {
             try (Api api = api()) {
                 return printList(api, output, api.get("/v1/workflows"), "workflows",
-                        "no workflows yet; deploy one with `nubo workflow deploy DIR`", new Table("NAME", "VERSION", "CREATED"),
+                        "no workflows yet; deploy one with `nubo workflow deploy DIR`", new Table("NAME", "VERSION", "TYPE", "URL", "CREATED"),
                         JsonNode.class, (table, w) -> table.row(w.path("name").asText(), w.path("version").asText(),
+                                w.path("type").asText("standard"), w.path("url").asText("-"),
                                 Human.when(Instant.parse(w.path("createdAt").asText()), env.clock().instant())));
             }
         }
@@ -179,10 +194,14 @@ final class WorkflowCommands extends Group {
                 body.put("name", name);
             }
             try (Api api = api()) {
-                JsonNode execution = api.post("/v1/workflows/" + Api.segment(workflow) + "/executions", body);
+                // With --wait the server holds the answer until the execution ends (up to a minute): the only way to get
+                // an express execution's outcome, which is not recorded; a longer durable one is then followed by polling.
+                JsonNode execution = api.post("/v1/workflows/" + Api.segment(workflow) + "/executions"
+                        + (await ? "?wait=" + Math.max(1, Math.min(timeout, 60)) : ""), body);
                 String id = execution.path("id").asText();
                 Instant deadline = env.clock().instant().plusSeconds(timeout);
-                while (await && execution.path("status").asText().equals("RUNNING") && env.clock().instant().isBefore(deadline)) {
+                while (await && execution.path("durable").asBoolean(true) && execution.path("status").asText().equals("RUNNING")
+                        && env.clock().instant().isBefore(deadline)) {
                     Thread.sleep(200);
                     execution = api.get(path(id));
                 }
@@ -331,7 +350,9 @@ final class WorkflowCommands extends Group {
             out.println("Error:     " + e.path("error").asText());
             out.println("Cause:     " + e.path("cause").asText());
         }
-        out.println("Events:    " + e.path("events").asLong() + " (`nubo workflow history " + e.path("id").asText() + "`)");
+        out.println(e.path("durable").asBoolean(true)
+                ? "Events:    " + e.path("events").asLong() + " (`nubo workflow history " + e.path("id").asText() + "`)"
+                : "Events:    none: an express execution runs in memory and keeps no history");
         out.flush();
     }
 

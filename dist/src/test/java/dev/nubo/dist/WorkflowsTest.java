@@ -23,15 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Workflows through the packaged server: a definition deployed with the CLI, whose Tasks call a real
  * service through the gateway (a Choice on its answer, a Retry of its failures, a Catch of its
- * refusal), and an execution that survives a kill -9 of the server in the middle of a Wait.
+ * refusal), and executions that survive a kill -9 of the server in the middle of a Wait, and of a
+ * Parallel whose Map and Task calls are in flight.
  */
 class WorkflowsTest {
 
     /** A service whose answer depends on the input's op: price, flaky (fails twice per key, then answers), refuse. */
     static final String SHOP = """
-            import json, os, sys, signal
+            import json, os, sys, signal, time
             from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
             CALLS = {}
+            HELD = []
+            RELEASED = False
             class H(BaseHTTPRequestHandler):
                 protocol_version = "HTTP/1.1"
                 def reply(self, status, body):
@@ -45,6 +48,16 @@ class WorkflowsTest {
                     body = json.loads(self.rfile.read(int(self.headers.get("content-length", "0"))) or b"{}")
                     key = self.headers.get("nubo-idempotency-key", "")
                     op = body.get("op")
+                    if op == "held":  # counted, then answered once the test sends "release" (to this process)
+                        HELD.append(body["n"])
+                        while not RELEASED:
+                            time.sleep(0.05)
+                        return self.reply(200, {"slow": body["n"]})
+                    if op == "count":
+                        return self.reply(200, {"held": len(HELD)})
+                    if op == "release":
+                        globals()["RELEASED"] = True
+                        return self.reply(200, {})
                     if op == "price":
                         return self.reply(200, {"total": body["qty"] * body["unit"]})
                     if op == "flaky":
@@ -150,6 +163,66 @@ class WorkflowsTest {
                 .isEqualTo("state \"Charge\": Retry[0].ErrorEquals must not be empty: list the error names it handles, or States.ALL");
     }
 
+    /** An express workflow with http: true answers at its own host on the gateway: the body is its input, the answer its output. */
+    @Test
+    void anHttpWorkflowAnswersAtItsHostOnTheGatewayWithItsOutputOrItsErrorAsJson() throws Exception {
+        Path flow = apps.resolve("quote");
+        Files.createDirectories(flow);
+        Files.writeString(flow.resolve("nubo.yaml"), """
+                kind: workflow
+                name: quote
+                type: express
+                http: true
+                definition:
+                  StartAt: Price
+                  States:
+                    Price: {Type: Task, Resource: "nubo:shop", Parameters: {op: price, qty.$: $.qty, unit: 2.5}, ResultPath: $.price, Next: Check}
+                    Check: {Type: Choice, Choices: [{Variable: $.price.total, NumericGreaterThan: 100, Next: TooDear}], Default: Done}
+                    TooDear: {Type: Fail, Error: Quote.TooDear, Cause: over budget}
+                    Done: {Type: Pass, End: true}
+                """);
+        assertThat(cli("workflow", "deploy", flow.toString())).contains("workflow quote version 1 (express: runs in memory, keeps no history)",
+                "or POST its input to " + nubo.server().serviceUrl("quote"));
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> nubo.post("quote", "/", "{}").statusCode() != 404);
+        HttpResponse<String> quoted = nubo.post("quote", "/", "{\"qty\": 2}");
+        assertThat(quoted.statusCode()).as(quoted.body()).isEqualTo(200);
+        assertThat(json(quoted.body())).isEqualTo(json("{\"qty\": 2, \"price\": {\"total\": 5.0}}"));
+        assertThat(quoted.headers().firstValue("nubo-execution").orElseThrow()).startsWith("quote:");
+
+        HttpResponse<String> dear = nubo.post("quote", "/", "{\"qty\": 100}");
+        assertThat(dear.statusCode()).isEqualTo(500);
+        assertThat(json(dear.body()).path("error").path("type").asText()).isEqualTo("Quote.TooDear");
+        assertThat(json(dear.body()).path("error").path("message").asText()).isEqualTo("over budget");
+        HttpResponse<String> notJson = nubo.post("quote", "/", "qty=2");
+        assertThat(notJson.statusCode()).isEqualTo(400);
+        assertThat(json(notJson.body()).path("error").path("code").asText()).isEqualTo("request.invalid");
+
+        assertThat(cli("workflow", "list")).contains("express", nubo.server().serviceUrl("quote"));
+        JsonNode started = json(cli("workflow", "start", "quote", "--input", "{\"qty\": 4}", "--wait", "-o", "json"));
+        assertThat(started.path("status").asText()).isEqualTo("SUCCEEDED");
+        assertThat(started.path("durable").asBoolean()).isFalse();
+        assertThat(cli("workflow", "executions", "quote")).contains("no executions yet");
+
+        // events:putEvents publishes into the default broker, whose trigger starts another workflow with the event.
+        Path listener = apps.resolve("listener.asl.json");
+        Files.writeString(listener, "{\"StartAt\": \"Heard\", \"States\": {\"Heard\": {\"Type\": \"Pass\", \"End\": true}}}");
+        cli("workflow", "create", "listener", "--definition", listener.toString());
+        cli("trigger", "create", "told", "--filter", "type=wf.told", "--to", "workflow:listener");
+        Path teller = apps.resolve("teller.asl.json");
+        Files.writeString(teller, """
+                {"StartAt": "Tell", "States": {"Tell": {"Type": "Task", "Resource": "arn:aws:states:::events:putEvents",
+                  "Parameters": {"Entries": [{"Source": "/shop", "DetailType": "wf.told", "Detail.$": "$"}]}, "End": true}}}""");
+        cli("workflow", "create", "teller", "--definition", teller.toString());
+        JsonNode told = json(cli("workflow", "start", "teller", "--input", "{\"order\": 9}", "--name", "t1", "--wait", "-o", "json"));
+        assertThat(told.path("output")).isEqualTo(json("{\"Entries\": [{\"EventId\": \"teller:t1/Tell/1#0\"}], \"FailedEntryCount\": 0}"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(cli("workflow", "executions", "listener", "-o", "json"))
+                .path("executions").valueStream().anyMatch(e -> e.path("status").asText().equals("SUCCEEDED")));
+        JsonNode heard = json(cli("workflow", "executions", "listener", "-o", "json")).path("executions").get(0);
+        assertThat(heard.path("input").path("data")).isEqualTo(json("{\"order\": 9}"));
+        assertThat(heard.path("input").path("id").asText()).isEqualTo("teller:t1/Tell/1#0");
+    }
+
     @Test
     void theApprovalExampleApprovesSmallAmountsAndWaitsForAnAnswerOnLargeOnes() throws Exception {
         cli("deploy", TestNubo.example("hello-python-function").toString());
@@ -210,8 +283,30 @@ class WorkflowsTest {
         JsonNode waiting = json(cli("workflow", "describe", "nap:n1", "-o", "json"));
         assertThat(waiting.path("status").asText()).isEqualTo("RUNNING");
         assertThat(waiting.path("state").asText()).isEqualTo("Nap");
+        // A Parallel whose branches are a Map of slow tasks and a slow task, killed while they are in flight.
+        Path fan = apps.resolve("fan.asl.json");
+        Files.writeString(fan, """
+                {"StartAt": "Both", "States": {"Both": {"Type": "Parallel", "End": true, "Branches": [
+                  {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "End": true, "ItemProcessor": {
+                    "StartAt": "Slow", "States": {"Slow": {"Type": "Task", "Resource": "nubo:shop",
+                      "Parameters": {"op": "held", "n.$": "$"}, "ResultSelector": {"slow.$": "$.slow"}, "End": true}}}}}},
+                  {"StartAt": "One", "States": {"One": {"Type": "Task", "Resource": "nubo:shop", "Parameters": {"op": "held", "n": 0},
+                    "ResultSelector": {"slow.$": "$.slow"}, "End": true}}}]}}}""");
+        cli("workflow", "create", "fan", "--definition", fan.toString());
+        cli("workflow", "start", "fan", "--input", "{\"items\": [1, 2]}", "--name", "f1");
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(nubo.post("shop", "/", "{\"op\": \"count\"}").body()).path("held").asInt() == 3);
 
-        nubo.crashAndRestart();
+        nubo.crashAndRestart(); // all three calls are in flight, held by the service
+
+        // The calls sent again after the restart reach whichever process serves shop now; it lets them through.
+        await().atMost(Duration.ofSeconds(60)).until(() -> nubo.post("shop", "/", "{\"op\": \"release\"}").statusCode() == 200);
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
+                json(cli("workflow", "describe", "fan:f1", "-o", "json")).path("status").asText().equals("SUCCEEDED"));
+        assertThat(json(cli("workflow", "describe", "fan:f1", "-o", "json")).path("output"))
+                .isEqualTo(json("[[{\"slow\": 1}, {\"slow\": 2}], {\"slow\": 0}]"));
+        assertThat(types(json(cli("workflow", "history", "fan:f1", "-o", "json")))).containsSubsequence("ParallelScheduled(Both)",
+                "ParallelResent(Both)", "ParallelSucceeded(Both)", "ExecutionSucceeded");
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
                 json(cli("workflow", "describe", "nap:n1", "-o", "json")).path("status").asText().equals("SUCCEEDED"));

@@ -157,13 +157,19 @@ public final class NuboServer implements AutoCloseable {
             Views views = new Views(store, records, reconciler, urls, gateway);
             Shortcut shortcut = (service, bodyLength) -> gateway.claim(service, bodyLength)
                     .map(c -> new Shortcut.Lease(c.host(), c.port(), c::release));
+            BrokerBus brokerBus = new BrokerBus(); // events:putEvents tasks; eventing, which starts executions, comes after
             Workflows workflows = shutdown.add(Stage.WORKFLOWS, Workflows.open(store.workflows(),
-                    Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock));
+                    Tasks.throughGateway(reachable(config.httpHost()), gateway.port(), config.domain()), clock, brokerBus));
+            // Workflows with http: true answer at NAME.<domain> through the gateway (docs/WORKFLOWS.md, "On the gateway").
+            WorkflowRoutes workflowRoutes = new WorkflowRoutes(workflows::workflows,
+                    shutdown.add(Stage.CONTROL_API, WorkflowDoor.open(workflows, config.domain(), vertx)).port(), reconciler::otherRoutes);
+            vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> { workflowRoutes.refresh(); return null; }, false));
             EventLog eventLog = shutdown.add(Stage.EVENT_LOG, eventLog(config.store(), home));
             Eventing eventing = shutdown.add(Stage.EVENTING, Eventing.open(eventLog, vertx, EventingConfig.to(new GatewayAddress(
                     reachable(config.httpHost()), gateway.port(), config.domain())).withShortcut(shortcut).withNode(home.nodeId())
                     .withWorkflows(new EventStarts(workflows))
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
+            brokerBus.use(eventing);
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls, secrets));
             ApiKeys apiKeys = new ApiKeys();
             ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime,
@@ -184,7 +190,7 @@ public final class NuboServer implements AutoCloseable {
                 metrics.instanceStarted(i.spec().service(), i.spec().revision(), java.time.Duration.between(i.createdAt(), at), i.pooled());
                 tracing.instanceStarted(i.id(), i.createdAt(), at, i.pooled());  // a cold start's trace shows the launch
             }));
-            controlApi.with(new WorkflowsApi(workflows)::mount).with(new WhoAmIApi(access)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
+            controlApi.with(new WorkflowsApi(workflows, urls, workflowRoutes::refresh)::mount).with(new WhoAmIApi(access)::mount).with(configApi::mount).withPublic(configApi::mountPublic)
                     .with(new AccessApi(tokens, secrets, new SecretRollout(store, clock), store.audit(), clock)
                             .withNamespaces(namespaces::existing)::mount)
                     .with(new NamespacesApi(namespaces, store, tokens, clock)::mount)
@@ -200,6 +206,7 @@ public final class NuboServer implements AutoCloseable {
             reconciler.reconcileAll();
             sources.startAll();
             workflows.resumeAll();
+            workflowRoutes.refresh();
             warmUp(runtimes, instances, store);
             home.writeServerFile(urls.api(), urls.gateway(), urls.domain());
             return new NuboServer(home, urls, token, shutdown, instances, router);

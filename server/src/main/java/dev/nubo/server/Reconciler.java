@@ -132,6 +132,11 @@ final class Reconciler implements AutoCloseable {
         routes.extra(service, tag, route);
     }
 
+    /** Routes on the gateway that are no service's (workflows, {@link WorkflowRoutes}); a service of the same name wins. */
+    void otherRoutes(java.util.Map<String, dev.nubo.gateway.ServiceRoute> others) {
+        routes.others(others);
+    }
+
     /** The revision taking the largest share of traffic now, if any. */
     Optional<String> routed(String service) {
         return plan(service).primary();

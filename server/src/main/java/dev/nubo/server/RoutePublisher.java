@@ -26,6 +26,8 @@ final class RoutePublisher {
     private final Map<String, TrafficPlan> traffic = new ConcurrentHashMap<>();
     /** Per service, a route outside its traffic plan under a tag of its own: a debug session's instance. */
     private final Map<String, Map.Entry<String, RevisionRoute>> extra = new HashMap<>();  // guarded by this
+    /** Routes that are not services' (workflows on the gateway, {@link WorkflowRoutes}): a service of the same name wins. */
+    private Map<String, ServiceRoute> others = Map.of();                                  // guarded by this
 
     RoutePublisher(Gateway gateway) {
         this.gateway = gateway;
@@ -60,7 +62,15 @@ final class RoutePublisher {
         gateway.routes(table());
     }
 
-    /** Every service's route, with its extra route, if any, as a tag of its own. */
+    /** Replaces the routes that are not services' (when they changed). */
+    synchronized void others(Map<String, ServiceRoute> routes) {
+        if (!routes.equals(others)) {
+            others = Map.copyOf(routes);
+            gateway.routes(table());
+        }
+    }
+
+    /** Every service's route, with its extra route, if any, as a tag of its own; then the others'. */
     private RouteTable table() {
         Map<String, ServiceRoute> all = new HashMap<>(routes);
         extra.forEach((service, tagged) -> {
@@ -73,6 +83,7 @@ final class RoutePublisher {
                 all.put(service, route.with(tags, revisions));
             }
         });
+        others.forEach(all::putIfAbsent);
         return new RouteTable(all);
     }
 

@@ -8,6 +8,7 @@ import dev.nubo.store.ExecutionRecord;
 import dev.nubo.store.HistoryEvent;
 import dev.nubo.store.WorkflowLog;
 import dev.nubo.store.WorkflowVersion;
+import dev.nubo.workflows.WorkflowType;
 import dev.nubo.workflows.Workflows;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
@@ -29,16 +30,24 @@ final class WorkflowsApi {
     static final int MAX_WAIT_SECONDS = 60;
 
     private final Workflows workflows;
+    private final Urls urls;
+    /** Runs after each deploy: puts a workflow with {@code http: true} on the gateway at once. */
+    private final Runnable deployed;
 
-    WorkflowsApi(Workflows workflows) {
+    WorkflowsApi(Workflows workflows, Urls urls, Runnable deployed) {
         this.workflows = workflows;
+        this.urls = urls;
+        this.deployed = deployed;
     }
 
     void mount(Router router) {
         router.put("/v1/workflows/:name").handler(BodyHandler.create().setBodyLimit(BODY_LIMIT)).blockingHandler(ctx -> {
             String name = ctx.pathParam("name");
             Optional<WorkflowVersion> before = workflows.workflows().stream().filter(w -> w.name().equals(name)).findFirst();
-            WorkflowVersion v = workflows.deploy(name, definition(body(ctx, "workflow")));
+            JsonNode body = body(ctx, "workflow");
+            WorkflowVersion v = workflows.deploy(name, definition(body), WorkflowType.of(body.path("type").asText("standard")),
+                    body.path("http").asBoolean(false));
+            deployed.run();
             ControlApi.json(ctx, before.map(b -> b.version() == v.version()).orElse(false) ? 200 : 201, workflow(v, true));
         }, false);
         router.get("/v1/workflows").blockingHandler(ctx -> ControlApi.json(ctx, 200, Map.of("workflows",
@@ -49,17 +58,18 @@ final class WorkflowsApi {
             JsonNode body = ctx.body().length() == 0 ? Json.mapper().createObjectNode() : body(ctx, "execution");
             JsonNode input = body.has("input") ? body.get("input") : Json.mapper().createObjectNode();
             Optional<String> name = body.hasNonNull("name") ? Optional.of(body.get("name").asText()) : Optional.empty();
-            WorkflowLog.Started started = workflows.start(ctx.pathParam("name"), input, name);
             int wait = ControlApi.intParam(ctx, "wait", 0, 0, MAX_WAIT_SECONDS);
-            ExecutionRecord e = started.record();
-            if (wait > 0) {
-                try {
-                    e = workflows.await(e.id(), java.time.Duration.ofSeconds(wait));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt(); // the server is stopping: answer with what is known
-                }
+            WorkflowLog.Started started;
+            try {
+                started = wait > 0 ? workflows.start(ctx.pathParam("name"), input, name, java.time.Duration.ofSeconds(wait))
+                        : workflows.start(ctx.pathParam("name"), input, name);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt(); // the server is stopping
+                throw new dev.nubo.model.PlatformFault("platform.stopping", "the server is stopping; start the execution again", interrupted);
             }
-            ControlApi.json(ctx, started.created() ? 201 : 200, execution(e));
+            Map<String, Object> view = execution(started.record());
+            view.put("durable", WorkflowType.of(workflows.workflow(started.record().workflow()).type()) == WorkflowType.STANDARD);
+            ControlApi.json(ctx, started.created() ? 201 : 200, view);
         }, false);
         router.get("/v1/workflows/:name/executions").blockingHandler(ctx -> ControlApi.json(ctx, 200, Map.of("executions",
                 workflows.executions(ctx.pathParam("name"), ControlApi.intParam(ctx, "limit", 100, 1, 10_000)).stream()
@@ -107,10 +117,15 @@ final class WorkflowsApi {
                 "e.g. {\"definition\": {\"StartAt\": \"Hello\", \"States\": {\"Hello\": {\"Type\": \"Succeed\"}}}}");
     }
 
-    private static Map<String, Object> workflow(WorkflowVersion v, boolean withDefinition) {
+    private Map<String, Object> workflow(WorkflowVersion v, boolean withDefinition) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("name", v.name());
         out.put("version", v.version());
+        out.put("type", v.type());
+        out.put("durable", WorkflowType.of(v.type()) == WorkflowType.STANDARD);
+        if (v.http()) {
+            out.put("url", urls.service(v.name()));
+        }
         out.put("createdAt", v.createdAt().toString());
         if (withDefinition) {
             out.put("definition", v.definition());

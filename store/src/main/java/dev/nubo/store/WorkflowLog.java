@@ -47,21 +47,27 @@ public final class WorkflowLog {
      * the newest version, that version is returned and nothing is written (deploying twice is harmless).
      */
     public WorkflowVersion deploy(String name, String definition, Instant now) {
+        return deploy(name, definition, "standard", false, now);
+    }
+
+    /** As {@link #deploy(String, String, Instant)}, with the version's type and gateway setting (a change of either is a new version). */
+    public WorkflowVersion deploy(String name, String definition, String type, boolean http, Instant now) {
         return db.write(c -> {
             Optional<WorkflowVersion> latest = latest(c, name);
-            if (latest.isPresent() && latest.get().definition().equals(definition)) {
+            if (latest.isPresent() && latest.get().definition().equals(definition) && latest.get().type().equals(type)
+                    && latest.get().http() == http) {
                 return latest.get();
             }
             int version = latest.map(v -> v.version() + 1).orElse(1);
-            Database.update(c, "INSERT INTO workflows (name, version, definition, created_at) VALUES (?, ?, ?, ?)",
-                    name, version, definition, now.toString());
-            return new WorkflowVersion(name, version, definition, now);
+            Database.update(c, "INSERT INTO workflows (name, version, definition, created_at, type, http) VALUES (?, ?, ?, ?, ?, ?)",
+                    name, version, definition, now.toString(), type, http ? 1 : 0);
+            return new WorkflowVersion(name, version, definition, now, type, http);
         });
     }
 
     /** The newest version of every workflow, by name. */
     public List<WorkflowVersion> workflows() {
-        return db.run(c -> Database.query(c, "SELECT name, version, definition, created_at FROM workflows w"
+        return db.run(c -> Database.query(c, "SELECT name, version, definition, created_at, type, http FROM workflows w"
                 + " WHERE version = (SELECT MAX(version) FROM workflows v WHERE v.name = w.name) ORDER BY name", WorkflowLog::version));
     }
 
@@ -70,7 +76,7 @@ public final class WorkflowLog {
     }
 
     public Optional<WorkflowVersion> workflow(String name, int version) {
-        return db.run(c -> Database.query(c, "SELECT name, version, definition, created_at FROM workflows WHERE name = ? AND version = ?",
+        return db.run(c -> Database.query(c, "SELECT name, version, definition, created_at, type, http FROM workflows WHERE name = ? AND version = ?",
                 WorkflowLog::version, name, version).stream().findFirst());
     }
 
@@ -162,12 +168,13 @@ public final class WorkflowLog {
     }
 
     private static Optional<WorkflowVersion> latest(Connection c, String name) throws SQLException {
-        return Database.query(c, "SELECT name, version, definition, created_at FROM workflows WHERE name = ? ORDER BY version DESC LIMIT 1",
+        return Database.query(c, "SELECT name, version, definition, created_at, type, http FROM workflows WHERE name = ? ORDER BY version DESC LIMIT 1",
                 WorkflowLog::version, name).stream().findFirst();
     }
 
     private static WorkflowVersion version(ResultSet rs) throws SQLException {
-        return new WorkflowVersion(rs.getString(1), rs.getInt(2), rs.getString(3), Instant.parse(rs.getString(4)));
+        return new WorkflowVersion(rs.getString(1), rs.getInt(2), rs.getString(3), Instant.parse(rs.getString(4)), rs.getString(5),
+                rs.getInt(6) != 0);
     }
 
     private static ExecutionRecord execution(ResultSet rs) throws SQLException {

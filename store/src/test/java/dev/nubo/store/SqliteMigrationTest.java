@@ -50,7 +50,7 @@ class SqliteMigrationTest extends StoreFixture {
         assertThat(store.generation()).isEqualTo(2);
         assertThatThrownBy(() -> store.createRevision("canary-hello", YAML, "sha256:e", T0))
                 .hasMessageContaining("which tag canary of service hello has");
-        assertThat(column("SELECT version FROM flyway_schema_history ORDER BY installed_rank DESC LIMIT 1")).isEqualTo("10");
+        assertThat(column("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo("12");
     }
 
     @Test
@@ -69,7 +69,7 @@ class SqliteMigrationTest extends StoreFixture {
         assertThat(StoreContractTest.set(store, "hello", Traffic.parse(List.of("hello-00001=100"), List.of())).traffic().splits())
                 .containsExactly(new Traffic.Split("hello-00001", 100));
         assertThat(store.createRevision("hello", YAML, "sha256:b", T0).id()).isEqualTo("hello-00002");
-        assertThat(column("SELECT version FROM flyway_schema_history ORDER BY installed_rank DESC LIMIT 1")).isEqualTo("10");
+        assertThat(column("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).isEqualTo("12");
     }
 
     @Test
@@ -120,6 +120,6 @@ class SqliteMigrationTest extends StoreFixture {
                 }
             }
         }
-        assertThat(column("SELECT max(version) FROM flyway_schema_history")).as("the dump's schema").isEqualTo("3");
+        assertThat(column("SELECT max(CAST(version AS INTEGER)) FROM flyway_schema_history")).as("the dump's schema").isEqualTo("3");
     }
 }

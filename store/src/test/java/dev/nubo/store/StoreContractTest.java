@@ -104,6 +104,17 @@ abstract class StoreContractTest extends StoreFixture {
     }
 
     @Test
+    void keepsAWorkflowVersionsTypeAndGatewaySettingAndMakesANewVersionWhenEitherChanges() {
+        Store store = open();
+        assertThat(store.workflows().deploy("orders", "{}", T0)).isEqualTo(new WorkflowVersion("orders", 1, "{}", T0, "standard", false));
+        assertThat(store.workflows().deploy("orders", "{}", "express", true, T0).version()).isEqualTo(2);
+        assertThat(store.workflows().deploy("orders", "{}", "express", true, T0).version()).isEqualTo(2);
+
+        assertThat(store.workflows().workflow("orders")).contains(new WorkflowVersion("orders", 2, "{}", T0, "express", true));
+        assertThat(store.workflows().workflow("orders", 1)).contains(new WorkflowVersion("orders", 1, "{}", T0, "standard", false));
+    }
+
+    @Test
     void keepsEverythingAcrossReopen() {
         Store store = open();
         RevisionRecord first = store.createRevision("hello", YAML, "sha256:a", T0);

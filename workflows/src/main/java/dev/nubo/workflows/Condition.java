@@ -19,6 +19,25 @@ sealed interface Condition {
     /** A top-level rule: its condition and the state it leads to. */
     record Branch(Condition condition, String next) {}
 
+    /**
+     * A JSONata rule's {@code Condition}, a {@code {% %}} expression: true when it evaluates to true. It
+     * needs the execution's variables, which only the interpreter has: it calls {@link #holds}.
+     */
+    record Query(com.fasterxml.jackson.databind.JsonNode expression) implements Condition {
+        @Override
+        public boolean test(JsonNode input, JsonNode context) {
+            throw new IllegalStateException("a JSONata condition is evaluated with its variables: call holds()");
+        }
+
+        boolean holds(JsonNode states, JsonNode variables) {
+            JsonNode value = Queries.evaluate(expression, states, variables);
+            if (!value.isBoolean()) {
+                throw new StatesError(Queries.EVALUATION_ERROR, "the Condition " + expression.asText() + " gave " + value + ", not true or false");
+            }
+            return value.asBoolean();
+        }
+    }
+
     record And(List<Condition> all) implements Condition {
         @Override
         public boolean test(JsonNode input, JsonNode context) {

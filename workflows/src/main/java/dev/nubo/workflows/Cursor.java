@@ -15,9 +15,10 @@ import java.util.Optional;
  *
  * @param attempts how many times the state's work was scheduled (the last number of an idempotency key)
  * @param callback what came back with the task token: {@code {"output": …}} or {@code {"error": …, "cause": …}}
+ * @param variables the execution's variables ({@code Assign}), an object: recorded with the cursor, so they survive a restart
  */
 record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, int attempts, Optional<Instant> wakeAt,
-        Instant enteredAt, Optional<JsonNode> callback) {
+        Instant enteredAt, Optional<JsonNode> callback, JsonNode variables) {
 
     /**
      * ENTERED: the state's input is recorded, nothing done yet. SCHEDULED: its work (a task, the
@@ -29,20 +30,30 @@ record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, 
     enum Phase { ENTERED, SCHEDULED, WAITING, RETRYING, AWAITING, ANSWERED }
 
     static Cursor enter(String state, JsonNode input, Instant now) {
-        return new Cursor(state, input, Phase.ENTERED, List.of(), 0, Optional.empty(), now, Optional.empty());
+        return new Cursor(state, input, Phase.ENTERED, List.of(), 0, Optional.empty(), now, Optional.empty(), Json.mapper().createObjectNode());
+    }
+
+    /** The same cursor with the variables {@code assigned} set (over those set before). */
+    Cursor assigning(JsonNode assigned) {
+        if (assigned.isEmpty()) {
+            return this;
+        }
+        ObjectNode all = variables.deepCopy();
+        all.setAll((ObjectNode) assigned);
+        return new Cursor(state, input, phase, retries, attempts, wakeAt, enteredAt, callback, all);
     }
 
     Cursor scheduled() {
-        return new Cursor(state, input, Phase.SCHEDULED, retries, attempts + 1, Optional.empty(), enteredAt, Optional.empty());
+        return new Cursor(state, input, Phase.SCHEDULED, retries, attempts + 1, Optional.empty(), enteredAt, Optional.empty(), variables);
     }
 
     /** Waiting for the token's answer; {@code heartbeatDue}, when the task has HeartbeatSeconds, is when it times out unless a heartbeat comes. */
     Cursor awaiting(Optional<Instant> heartbeatDue) {
-        return new Cursor(state, input, Phase.AWAITING, retries, attempts, heartbeatDue, enteredAt, Optional.empty());
+        return new Cursor(state, input, Phase.AWAITING, retries, attempts, heartbeatDue, enteredAt, Optional.empty(), variables);
     }
 
     Cursor answered(JsonNode callback) {
-        return new Cursor(state, input, Phase.ANSWERED, retries, attempts, Optional.empty(), enteredAt, Optional.of(callback));
+        return new Cursor(state, input, Phase.ANSWERED, retries, attempts, Optional.empty(), enteredAt, Optional.of(callback), variables);
     }
 
     /** The token of this state's current (or, before it is sent, next) attempt: what {@code $$.Task.Token} is. */
@@ -52,7 +63,7 @@ record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, 
     }
 
     Cursor sleeping(Phase phase, Instant until, List<Integer> retries) {
-        return new Cursor(state, input, phase, retries, attempts, Optional.of(until), enteredAt, Optional.empty());
+        return new Cursor(state, input, phase, retries, attempts, Optional.of(until), enteredAt, Optional.empty(), variables);
     }
 
     /** How often retrier {@code index} has retried. */
@@ -76,6 +87,9 @@ record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, 
         retries.forEach(node.putArray("retries")::add);
         wakeAt.ifPresent(w -> node.put("wakeAt", w.toString()));
         callback.ifPresent(c -> node.set("callback", c));
+        if (!variables.isEmpty()) {
+            node.set("variables", variables);
+        }
         return node.toString();
     }
 
@@ -86,7 +100,8 @@ record Cursor(String state, JsonNode input, Phase phase, List<Integer> retries, 
             n.path("retries").forEach(r -> retries.add(r.asInt()));
             return new Cursor(n.get("state").asText(), n.get("input"), Phase.valueOf(n.get("phase").asText()), List.copyOf(retries),
                     n.path("attempts").asInt(), n.has("wakeAt") ? Optional.of(Instant.parse(n.get("wakeAt").asText())) : Optional.empty(),
-                    Instant.parse(n.get("enteredAt").asText()), Optional.ofNullable(n.get("callback")));
+                    Instant.parse(n.get("enteredAt").asText()), Optional.ofNullable(n.get("callback")),
+                    n.has("variables") ? n.get("variables") : Json.mapper().createObjectNode());
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("a stored cursor is JSON this class wrote: " + json, e);
         }

@@ -30,7 +30,7 @@ final class Definitions {
             "Parameters", "ResultSelector", "Retry", "Catch");
     private static final Map<String, Set<String>> FIELDS = Map.of(
             "Pass", Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "ResultPath", "Parameters", "Result"),
-            "Task", union(WORK, "Resource", "TimeoutSeconds", "HeartbeatSeconds"),
+            "Task", union(WORK, "Resource", "TimeoutSeconds", "HeartbeatSeconds", "TimeoutSecondsPath", "HeartbeatSecondsPath"),
             "Choice", Set.of("Type", "Comment", "Choices", "Default", "InputPath", "OutputPath"),
             "Wait", Set.of("Type", "Comment", "Next", "End", "InputPath", "OutputPath", "Seconds", "Timestamp", "SecondsPath", "TimestampPath"),
             "Succeed", Set.of("Type", "Comment", "InputPath", "OutputPath"),
@@ -43,7 +43,26 @@ final class Definitions {
     /** How deep in Parallel branches and Map processors the state being read is. */
     private int nesting;
 
+    /** Whether states in JSONata unless they say otherwise: the state machine's QueryLanguage. */
+    private boolean jsonata;
+
     private Definitions() {}
+
+    /** Whether {@code node} says QueryLanguage JSONata (true), JSONPath (false), or nothing (empty → its default). */
+    private static java.util.Optional<Boolean> language(JsonNode node, String where) {
+        JsonNode q = node.get("QueryLanguage");
+        if (q == null) {
+            return java.util.Optional.empty();
+        }
+        if (!q.isTextual() || !Set.of("JSONata", "JSONPath").contains(q.asText())) {
+            throw invalid(where + "QueryLanguage must be \"JSONata\" or \"JSONPath\", not " + q);
+        }
+        return java.util.Optional.of(q.asText().equals("JSONata"));
+    }
+
+    private static boolean jsonata(JsonNode root, String where) {
+        return language(root, where).orElse(false);
+    }
 
     /** The definition in {@code text} (JSON, or YAML when it does not start with a brace). */
     static StateMachine parse(String text) {
@@ -56,18 +75,18 @@ final class Definitions {
         if (root == null || !root.isObject()) {
             throw invalid("the definition must be an object with StartAt and States");
         }
-        if (root.has("QueryLanguage") && !root.get("QueryLanguage").asText().equals("JSONPath")) {
-            throw invalid("QueryLanguage " + root.get("QueryLanguage") + " is not supported yet: Nubo runs JSONPath definitions");
-        }
-        return new Definitions().machine(root, "");
+        Definitions definitions = new Definitions();
+        definitions.jsonata = jsonata(root, "");
+        return definitions.machine(root, "");
     }
 
     private StateMachine machine(JsonNode node, String where) {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!Set.of("StartAt", "States", "Comment", "Version", "QueryLanguage", "ProcessorConfig").contains(field)) {
-                throw invalid(where + field + " is not a field of a state machine" + (field.equals("TimeoutSeconds")
-                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : "") + "; it has StartAt, States, Comment, Version");
+            boolean top = where.isEmpty() && field.equals("TimeoutSeconds");
+            if (!top && !Set.of("StartAt", "States", "Comment", "Version", "QueryLanguage", "ProcessorConfig").contains(field)) {
+                throw invalid(where + field + " is not a field of a " + (where.isEmpty() ? "state machine" : "branch or item processor")
+                        + "; it has StartAt, States, Comment, Version" + (where.isEmpty() ? ", TimeoutSeconds" : ""));
             }
         }
         String startAt = node.path("StartAt").asText("");
@@ -92,7 +111,15 @@ final class Definitions {
         if (!parsed.containsKey(startAt)) {
             throw invalid(where + "StartAt \"" + startAt + "\" names no state; the states are " + parsed.keySet());
         }
-        StateMachine machine = new StateMachine(startAt, Map.copyOf(parsed));
+        OptionalInt timeout = OptionalInt.empty();
+        if (node.has("TimeoutSeconds")) {
+            JsonNode t = node.get("TimeoutSeconds");
+            if (!t.isIntegralNumber() || !t.canConvertToInt() || t.asInt() < 1) {
+                throw invalid("TimeoutSeconds of the state machine must be a whole number of seconds, at least 1, not " + t);
+            }
+            timeout = OptionalInt.of(t.asInt());
+        }
+        StateMachine machine = new StateMachine(startAt, Map.copyOf(parsed), timeout);
         Transitions.check(machine, where);
         return machine;
     }
@@ -103,25 +130,30 @@ final class Definitions {
             throw f.error("", "must be an object with a Type");
         }
         String type = f.text("Type").orElseThrow(() -> f.error("Type", "is missing: one of " + FIELDS.keySet()));
-        Set<String> allowed = FIELDS.get(type);
-        if (allowed == null) {
+        if (!FIELDS.containsKey(type)) {
             throw f.error("Type", "\"" + type + "\" is not a state type: one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map");
         }
+        boolean jsonata = language(node, "state \"" + name + "\": ").orElse(this.jsonata);
+        if (jsonata && !JsonataFields.FIELDS.containsKey(type)) {
+            throw f.error("QueryLanguage", "JSONata is not run by Nubo on a " + type + " state yet (docs/WORKFLOWS.md):"
+                    + " give the state QueryLanguage: JSONPath");
+        }
+        Set<String> allowed = jsonata ? JsonataFields.FIELDS.get(type) : union(FIELDS.get(type), "QueryLanguage");
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!allowed.contains(field)) {
-                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("HeartbeatSecondsPath",
-                        "TimeoutSecondsPath", "ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
-                        "ToleratedFailureCount", "MaxConcurrencyPath", "Arguments", "Output", "Assign", "QueryLanguage").contains(field)
-                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : ""));
+                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
+                        "ToleratedFailureCount", "MaxConcurrencyPath", "Assign").contains(field)
+                        ? " that Nubo runs yet (docs/WORKFLOWS.md)" : jsonata && FIELDS.get(type).contains(field)
+                        ? " in JSONata (it is JSONPath; the state has QueryLanguage JSONata)" : ""));
             }
         }
-        State.Io io = f.io();
+        State.Io io = jsonata ? JsonataFields.io(f) : f.io();
         return switch (type) {
             case "Pass" -> new State.Pass(name, io, Optional.ofNullable(node.get("Result")), f.next());
             case "Task" -> task(f, io);
-            case "Choice" -> new State.Choice(name, io, f.choices(), f.text("Default"));
-            case "Wait" -> f.waitState(io);
+            case "Choice" -> new State.Choice(name, io, jsonata ? JsonataFields.choices(f) : f.choices(), f.text("Default"));
+            case "Wait" -> jsonata ? JsonataFields.waitState(f, io) : f.waitState(io);
             case "Succeed" -> new State.Succeed(name, io);
             case "Fail" -> new State.Fail(name, io, f.text("Error"), f.text("Cause"), f.path("ErrorPath"), f.path("CausePath"));
             case "Parallel" -> new State.Parallel(name, io, branches(f), f.recovery(), f.next());
@@ -135,21 +167,34 @@ final class Definitions {
             if (nesting > 0) {
                 throw f.error("Resource", "ends in .waitForTaskToken, which Nubo runs only outside Parallel and Map states yet");
             }
-            if (io.parameters().map(p -> !p.toString().contains("$$.Task.Token")).orElse(true)) {
-                throw f.error("Parameters", "must pass the task token to the service, e.g. \"token.$\": \"$$.Task.Token\" "
-                        + "(the resource ends in .waitForTaskToken)");
+            boolean passed = io.query().isPresent() ? io.query().get().arguments().map(a -> a.toString().contains("context.Task.Token")).orElse(false)
+                    : io.parameters().map(p -> p.toString().contains("$$.Task.Token")).orElse(false);
+            if (!passed) {
+                throw f.error(io.query().isPresent() ? "Arguments" : "Parameters", "must pass the task token to the service, e.g. "
+                        + (io.query().isPresent() ? "\"token\": \"{% $states.context.Task.Token %}\"" : "\"token.$\": \"$$.Task.Token\"")
+                        + " (the resource ends in .waitForTaskToken)");
             }
         }
         OptionalInt timeout = f.positive("TimeoutSeconds");
         OptionalInt heartbeat = f.positive("HeartbeatSeconds");
-        if (heartbeat.isPresent() && !resource.waitForToken()) {
-            throw f.error("HeartbeatSeconds", "is run by Nubo only for a task that waits for its token (a Resource ending in "
-                    + ".waitForTaskToken) yet: a call's own TimeoutSeconds bounds the others");
+        Optional<String> timeoutPath = f.node.has("TimeoutSecondsPath") ? f.referencePath("TimeoutSecondsPath") : Optional.empty();
+        Optional<String> heartbeatPath = f.node.has("HeartbeatSecondsPath") ? f.referencePath("HeartbeatSecondsPath") : Optional.empty();
+        if (timeout.isPresent() && timeoutPath.isPresent()) {
+            throw f.error("TimeoutSecondsPath", "must not be given with TimeoutSeconds: give one of them");
+        }
+        if (heartbeat.isPresent() && heartbeatPath.isPresent()) {
+            throw f.error("HeartbeatSecondsPath", "must not be given with HeartbeatSeconds: give one of them");
+        }
+        for (String field : List.of("HeartbeatSeconds", "HeartbeatSecondsPath")) {
+            if (f.node.has(field) && !resource.waitForToken()) {
+                throw f.error(field, "is run by Nubo only for a task that waits for its token (a Resource ending in "
+                        + ".waitForTaskToken) yet: a call's own TimeoutSeconds bounds the others");
+            }
         }
         if (heartbeat.isPresent() && timeout.isPresent() && heartbeat.getAsInt() >= timeout.getAsInt()) {
             throw f.error("HeartbeatSeconds", "must be smaller than TimeoutSeconds (" + timeout.getAsInt() + ")");
         }
-        return new State.Task(f.name, io, resource, timeout, heartbeat, f.recovery(), f.next());
+        return new State.Task(f.name, io, resource, timeout, heartbeat, f.recovery(), f.next(), timeoutPath, heartbeatPath);
     }
 
     private StateMachine nested(JsonNode node, String where) {

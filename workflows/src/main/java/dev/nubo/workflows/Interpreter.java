@@ -34,16 +34,26 @@ final class Interpreter {
     private final Tasks tasks;
     private final InstantSource clock;
     private final Pause pause;
+    private final HttpInvoke http = new HttpInvoke();
+    private final Children.Starter children;
+    private final EventBus bus;
 
     Interpreter(Tasks tasks, InstantSource clock, Pause pause) {
+        this(tasks, clock, pause, Children.Starter.NONE, EventBus.NONE);
+    }
+
+    Interpreter(Tasks tasks, InstantSource clock, Pause pause, Children.Starter children, EventBus bus) {
         this.tasks = tasks;
         this.clock = clock;
         this.pause = pause;
+        this.children = children;
+        this.bus = bus;
     }
 
     /** When a token task with HeartbeatSeconds times out if no heartbeat (or answer) comes first. */
-    static Optional<Instant> heartbeatDue(State.Task t, Instant now) {
-        return t.heartbeatSeconds().isPresent() ? Optional.of(now.plusSeconds(t.heartbeatSeconds().getAsInt())) : Optional.empty();
+    static Optional<Instant> heartbeatDue(State.Task t, JsonNode input, Instant now) {
+        java.util.OptionalInt seconds = t.heartbeat(input);
+        return seconds.isPresent() ? Optional.of(now.plusSeconds(seconds.getAsInt())) : Optional.empty();
     }
 
     java.time.Instant now() {
@@ -51,7 +61,7 @@ final class Interpreter {
     }
 
     /** What a step does next: record and go on, or record and end. */
-    private sealed interface Step {
+    sealed interface Step {
         record Move(List<Event> events, Cursor next) implements Step {}
 
         record End(List<Event> events, Ending ending) implements Step {}
@@ -117,7 +127,11 @@ final class Interpreter {
 
     private Step step(State state, Cursor c, Scope scope) throws InterruptedException {
         JsonNode context = scope.context(c);
-        JsonNode effective = c.phase() == Cursor.Phase.ENTERED || c.phase() == Cursor.Phase.SCHEDULED ? in(state.io(), c.input(), context) : null;
+        JsonNode effective = c.phase() == Cursor.Phase.ENTERED || c.phase() == Cursor.Phase.SCHEDULED
+                ? in(state.io(), c.input(), context, c.variables()) : null;
+        if (state.io().query().isPresent() && !(state instanceof State.Task)) {
+            return JsonataSteps.step(this, state, c, context);
+        }
         return switch (state) {
             case State.Pass p -> {
                 JsonNode result = p.result().orElse(effective); // Parameters are in the effective input already
@@ -172,25 +186,30 @@ final class Interpreter {
             return new Step.Move(List.of(Event.of(kind + "Scheduled", state.name()).with("attempt", next.attempts())
                     .with("input", effective)), next);
         } else if (state instanceof State.Task t && t.resource().waitForToken()) {
-            task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts()); // its answer is not the result
+            task(t, c.input(), effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts()); // its answer is not the result
             return new Step.Move(List.of(Event.of("TaskSubmitted", state.name()).with("token", c.token(scope.executionId()))),
-                    c.awaiting(heartbeatDue(t, clock.instant())));
+                    c.awaiting(heartbeatDue(t, c.input(), clock.instant())));
         } else {
             result = switch (state) {
-                case State.Task t -> task(t, effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts());
+                case State.Task t -> task(t, c.input(), effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts());
                 case State.Parallel p -> Branches.parallel(this, p, effective, scope);
                 case State.MapState m -> Branches.map(this, m, effective, context, scope);
                 default -> throw new IllegalStateException(state.name() + " does no work");
             };
         }
+        List<Event> events = new ArrayList<>(List.of(Event.of(kind + "Succeeded", state.name()).with("result", result)));
+        if (state.io().query().isPresent()) {
+            JsonataSteps.Leaving leaving = JsonataSteps.leave(state, c, JsonataSteps.states(c.input(), context).set("result", result), result);
+            return exit(state, c.assigning(leaving.variables()), leaving.output(), events, next(state));
+        }
         JsonNode selected = state.io().resultSelector().map(t -> Paths.template(t, result, context)).orElse(result);
         JsonNode output = path(Paths.put(c.input(), state.io().resultPath(), selected), state.io().outputPath(), context);
-        List<Event> events = new ArrayList<>(List.of(Event.of(kind + "Succeeded", state.name()).with("result", result)));
         return exit(state, c, output, events, next(state));
     }
 
-    private JsonNode task(State.Task t, JsonNode effective, String key) throws InterruptedException {
-        Optional<Duration> timeout = t.timeoutSeconds().isPresent() ? Optional.of(Duration.ofSeconds(t.timeoutSeconds().getAsInt())) : Optional.empty();
+    private JsonNode task(State.Task t, JsonNode input, JsonNode effective, String key) throws InterruptedException {
+        java.util.OptionalInt seconds = t.timeout(input);
+        Optional<Duration> timeout = seconds.isPresent() ? Optional.of(Duration.ofSeconds(seconds.getAsInt())) : Optional.empty();
         return switch (t.resource()) {
             case Resource.Service s -> tasks.call(new Tasks.Call(s.name(), effective, key, timeout));
             case Resource.LambdaInvoke l -> {
@@ -206,6 +225,9 @@ final class Interpreter {
                 lambda.set("Payload", answer);
                 yield lambda;
             }
+            case Resource.Http h -> http.call(t.name(), effective, key, timeout);
+            case Resource.StartExecution s -> Children.call(children, t.name(), s, effective, key);
+            case Resource.PutEvents p -> PutEvents.call(bus, t.name(), effective, key);
         };
     }
 
@@ -220,7 +242,7 @@ final class Interpreter {
         };
     }
 
-    private Step recover(State state, Cursor c, StatesError e, Scope scope) {
+    Step recover(State state, Cursor c, StatesError e, Scope scope) {
         String kind = kind(state);
         List<Event> events = new ArrayList<>();
         if (kind.isEmpty()) {
@@ -245,33 +267,36 @@ final class Interpreter {
             if (e.matches(catcher.errorEquals())) {
                 ObjectNode errorOutput = JsonNodeFactory.instance.objectNode().put("Error", e.error()).put("Cause", e.cause());
                 events.add(Event.of("CatchTaken", state.name()).with("error", e.error()).with("next", catcher.next()));
-                return exit(state, c, Paths.put(c.input(), catcher.resultPath(), errorOutput), events, Optional.of(catcher.next()));
+                // A JSONata catcher passes on the error output itself; a JSONPath one puts it at its ResultPath.
+                JsonNode output = state.io().query().isPresent() ? errorOutput : Paths.put(c.input(), catcher.resultPath(), errorOutput);
+                return exit(state, c, output, events, Optional.of(catcher.next()));
             }
         }
         return failed(state, e.error(), e.cause(), events);
     }
 
-    private Step exit(State state, Cursor c, JsonNode output, List<Event> events, Optional<String> next) {
+    Step exit(State state, Cursor c, JsonNode output, List<Event> events, Optional<String> next) {
         events.add(exited(state, output));
         if (next.isEmpty()) {
             events.add(Event.of("ExecutionSucceeded").with("output", output));
             return new Step.End(events, new Ending.Succeeded(output));
         }
         events.add(Event.of("StateEntered", next.get()).with("input", output));
-        return new Step.Move(events, Cursor.enter(next.get(), output, clock.instant()));
+        return new Step.Move(events, Cursor.enter(next.get(), output, clock.instant()).assigning(c.variables()));
     }
 
-    private static Step failed(State state, String error, String cause, List<Event> events) {
+    static Step failed(State state, String error, String cause, List<Event> events) {
         events.add(Event.of("ExecutionFailed", state.name()).with("error", error).with("cause", cause));
         return new Step.End(events, new Ending.Failed(error, cause));
     }
 
-    private static Event exited(State state, JsonNode output) {
+    static Event exited(State state, JsonNode output) {
         return Event.of("StateExited", state.name()).with("output", output);
     }
 
-    private Instant deadline(State.Wait w, JsonNode effective, JsonNode context, Cursor c) {
-        JsonNode value = w.how().endsWith("Path") ? Paths.read(effective, w.value().asText(), context) : w.value();
+    Instant deadline(State.Wait w, JsonNode effective, JsonNode context, Cursor c) {
+        JsonNode value = w.how().endsWith("Path") ? Paths.read(effective, w.value().asText(), context)
+                : Queries.isExpression(w.value()) ? Queries.evaluate(w.value(), JsonataSteps.states(c.input(), context), c.variables()) : w.value();
         if (w.how().startsWith("Seconds")) {
             if (!value.isIntegralNumber() || value.asLong() < 0) {
                 throw StatesError.runtime("state \"" + w.name() + "\": SecondsPath must select a whole number of seconds, 0 or more, not " + value);
@@ -285,7 +310,14 @@ final class Interpreter {
         }
     }
 
-    /** InputPath, then Parameters: the state's effective input. */
+    /** InputPath, then Parameters: the state's effective input; in JSONata, its Arguments (else its input). */
+    private static JsonNode in(State.Io io, JsonNode input, JsonNode context, JsonNode variables) {
+        if (io.query().isPresent()) {
+            return io.query().get().arguments().map(a -> Queries.evaluate(a, JsonataSteps.states(input, context), variables)).orElse(input);
+        }
+        return in(io, input, context);
+    }
+
     private static JsonNode in(State.Io io, JsonNode input, JsonNode context) {
         JsonNode selected = path(input, io.inputPath(), context);
         return io.parameters().map(t -> Paths.template(t, selected, context)).orElse(selected);

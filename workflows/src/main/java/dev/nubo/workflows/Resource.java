@@ -24,6 +24,20 @@ sealed interface Resource {
     /** {@code arn:aws:states:::lambda:invoke}: the function is named by the input's {@code FunctionName}. */
     record LambdaInvoke(boolean waitForToken) implements Resource {}
 
+    /** {@code arn:aws:states:::states:startExecution[.sync[:2]]}: another workflow's execution ({@link Children}). */
+    record StartExecution(boolean sync, boolean version2, boolean waitForToken) implements Resource {}
+
+    /** {@code arn:aws:states:::events:putEvents}: events into Nubo brokers ({@link PutEvents}). */
+    record PutEvents(boolean waitForToken) implements Resource {}
+
+    /** {@code arn:aws:states:::http:invoke}: an HTTP call of any URL, described by the input ({@link HttpInvoke}). */
+    record Http() implements Resource {
+        @Override
+        public boolean waitForToken() {
+            return false;
+        }
+    }
+
     String WAIT_FOR_TOKEN = ".waitForTaskToken";
 
     Pattern LAMBDA_ARN = Pattern.compile("arn:aws:lambda:[^:]*:[^:]*:function:([A-Za-z0-9_-]+)(:[A-Za-z0-9$_-]+)?");
@@ -32,6 +46,21 @@ sealed interface Resource {
     static Optional<Resource> parse(String text) {
         boolean wait = text.endsWith(WAIT_FOR_TOKEN);
         String resource = wait ? text.substring(0, text.length() - WAIT_FOR_TOKEN.length()) : text;
+        if (text.equals("arn:aws:states:::http:invoke")) {
+            return Optional.of(new Http());
+        }
+        if (resource.equals("arn:aws:states:::events:putEvents")) {
+            return Optional.of(new PutEvents(wait));
+        }
+        if (resource.startsWith("arn:aws:states:::states:startExecution")) {
+            String mode = resource.substring("arn:aws:states:::states:startExecution".length());
+            return switch (mode) {
+                case "" -> Optional.of(new StartExecution(false, false, wait));
+                case ".sync" -> wait ? Optional.empty() : Optional.of(new StartExecution(true, false, false));
+                case ".sync:2" -> wait ? Optional.empty() : Optional.of(new StartExecution(true, true, false));
+                default -> Optional.empty();
+            };
+        }
         if (resource.equals("arn:aws:states:::lambda:invoke")) {
             return Optional.of(new LambdaInvoke(wait));
         }

@@ -20,18 +20,67 @@ sealed interface State {
      * JSON null: an empty object for {@code InputPath}/{@code OutputPath}, the input unchanged for {@code ResultPath}.
      */
     record Io(Optional<String> inputPath, Optional<JsonNode> parameters, Optional<JsonNode> resultSelector,
-            Optional<String> resultPath, Optional<String> outputPath) {
+            Optional<String> resultPath, Optional<String> outputPath, Optional<Query> query) {
         static final Io DEFAULT = new Io(Optional.of("$"), Optional.empty(), Optional.empty(), Optional.of("$"), Optional.of("$"));
+
+        /** A JSONPath state's fields. */
+        Io(Optional<String> inputPath, Optional<JsonNode> parameters, Optional<JsonNode> resultSelector, Optional<String> resultPath,
+           Optional<String> outputPath) {
+            this(inputPath, parameters, resultSelector, resultPath, outputPath, Optional.empty());
+        }
+
+        /** A JSONata state's fields (its paths are the identity). */
+        static Io jsonata(Query query) {
+            return new Io(Optional.of("$"), Optional.empty(), Optional.empty(), Optional.of("$"), Optional.of("$"), Optional.of(query));
+        }
     }
+
+    /**
+     * The data fields of a state in JSONata ({@code QueryLanguage: JSONata}): templates whose
+     * {@code {% %}} strings are evaluated ({@link Queries}). {@code Arguments} is what a Task sends,
+     * {@code Output} what the state passes on (by default a Task's result, else its input), {@code Assign}
+     * the variables it sets for the states after it.
+     */
+    record Query(Optional<JsonNode> arguments, Optional<JsonNode> output, Optional<JsonNode> assign) {}
 
     /** Retry and Catch, on the states that do work: Task, Parallel and Map. */
     record Recovery(List<Retrier> retry, List<Catcher> catchers) {}
 
     record Pass(String name, Io io, Optional<JsonNode> result, Optional<String> next) implements State {}
 
+    /** {@code timeoutSecondsPath} and {@code heartbeatSecondsPath}, when given, read the seconds from the state's input instead. */
     record Task(String name, Io io, Resource resource, OptionalInt timeoutSeconds, OptionalInt heartbeatSeconds, Recovery recovery,
-                Optional<String> next)
-            implements State {}
+                Optional<String> next, Optional<String> timeoutSecondsPath, Optional<String> heartbeatSecondsPath)
+            implements State {
+
+        Task(String name, Io io, Resource resource, OptionalInt timeoutSeconds, OptionalInt heartbeatSeconds, Recovery recovery,
+             Optional<String> next) {
+            this(name, io, resource, timeoutSeconds, heartbeatSeconds, recovery, next, Optional.empty(), Optional.empty());
+        }
+
+        /** The call's timeout for a state entered with {@code input}: TimeoutSeconds, or what TimeoutSecondsPath selects. */
+        OptionalInt timeout(JsonNode input) {
+            OptionalInt fromPath = seconds(timeoutSecondsPath, "TimeoutSecondsPath", input);
+            return fromPath.isPresent() ? fromPath : timeoutSeconds;
+        }
+
+        /** The heartbeat interval for a state entered with {@code input}: HeartbeatSeconds, or what HeartbeatSecondsPath selects. */
+        OptionalInt heartbeat(JsonNode input) {
+            OptionalInt fromPath = seconds(heartbeatSecondsPath, "HeartbeatSecondsPath", input);
+            return fromPath.isPresent() ? fromPath : heartbeatSeconds;
+        }
+
+        private OptionalInt seconds(Optional<String> path, String field, JsonNode input) {
+            if (path.isEmpty()) {
+                return OptionalInt.empty();
+            }
+            JsonNode v = Paths.read(input, path.get(), com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode());
+            if (!v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 1) {
+                throw StatesError.runtime("state \"" + name + "\": " + field + " must select a whole number of seconds, at least 1, not " + v);
+            }
+            return OptionalInt.of(v.asInt());
+        }
+    }
 
     record Choice(String name, Io io, List<Condition.Branch> choices, Optional<String> defaultNext) implements State {}
 

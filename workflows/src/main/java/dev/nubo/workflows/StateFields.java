@@ -58,6 +58,15 @@ final class StateFields {
         return Optional.of(path);
     }
 
+    /** A field that must be a reference path ($, $.a, $.a.b), present. */
+    Optional<String> referencePath(String field) {
+        String path = text(field).orElseThrow();
+        Paths.invalidReference(path).ifPresent(p -> {
+            throw error(field, p);
+        });
+        return Optional.of(path);
+    }
+
     State.Io io() {
         return new State.Io(path("InputPath"), template("Parameters"), template("ResultSelector"), path("ResultPath"), path("OutputPath"));
     }
@@ -94,7 +103,8 @@ final class StateFields {
         String resource = text("Resource").orElseThrow(() -> error("Resource", "is missing: name the service to call, e.g. nubo:NAME"));
         return Resource.parse(resource).orElseThrow(() -> error("Resource", "\"" + resource + "\" is not something Nubo can call: "
                 + "use nubo:SERVICE, arn:aws:lambda:REGION:ACCOUNT:function:SERVICE or arn:aws:states:::lambda:invoke"
-                + " (each may end in .waitForTaskToken)"));
+                + " (each may end in .waitForTaskToken), arn:aws:states:::http:invoke, arn:aws:states:::events:putEvents, or"
+                + " arn:aws:states:::states:startExecution (.sync, .sync:2 or .waitForTaskToken)"));
     }
 
     State.Recovery recovery() {

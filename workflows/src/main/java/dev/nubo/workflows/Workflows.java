@@ -45,19 +45,30 @@ public final class Workflows implements AutoCloseable {
     private final WorkflowLog log;
     private final InstantSource clock;
     private final Interpreter interpreter;
+    private final ExpressRuns express;
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile Optional<Thread> heartbeats = Optional.empty();
 
     Workflows(WorkflowLog log, Tasks tasks, InstantSource clock, Pause pause) {
+        this(log, tasks, clock, pause, EventBus.NONE);
+    }
+
+    Workflows(WorkflowLog log, Tasks tasks, InstantSource clock, Pause pause, EventBus bus) {
         this.log = log;
         this.clock = clock;
-        this.interpreter = new Interpreter(tasks, clock, pause);
+        this.interpreter = new Interpreter(tasks, clock, pause, this::startChild, bus);
+        this.express = new ExpressRuns(interpreter, clock);
     }
 
     public static Workflows open(WorkflowLog log, Tasks tasks, InstantSource clock) {
-        Workflows workflows = new Workflows(log, tasks, clock, Pause.on(clock));
+        return open(log, tasks, clock, EventBus.NONE);
+    }
+
+    /** As {@link #open(WorkflowLog, Tasks, InstantSource)}, with {@code events:putEvents} tasks publishing into {@code bus}. */
+    public static Workflows open(WorkflowLog log, Tasks tasks, InstantSource clock, EventBus bus) {
+        Workflows workflows = new Workflows(log, tasks, clock, Pause.on(clock), bus);
         workflows.watchHeartbeats();
         return workflows;
     }
@@ -80,12 +91,23 @@ public final class Workflows implements AutoCloseable {
 
     /** Validates {@code definition} (ASL, JSON or YAML) and stores it as the workflow's next version (the same text: the same version). */
     public WorkflowVersion deploy(String name, String definition) {
+        return deploy(name, definition, WorkflowType.STANDARD, false);
+    }
+
+    /**
+     * As {@link #deploy(String, String)}, as a workflow of {@code type}, which the gateway starts
+     * synchronously at its own host name when {@code http} (docs/WORKFLOWS.md, "On the gateway").
+     */
+    public WorkflowVersion deploy(String name, String definition, WorkflowType type, boolean http) {
         if (!WORKFLOW_NAME.matcher(name).matches()) {
             throw UserError.badRequest("workflow.name", "workflow name \"" + name + "\" is not valid",
                     "use 1 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit");
         }
-        Definitions.parse(definition);
-        return log.deploy(name, definition, clock.instant());
+        StateMachine machine = Definitions.parse(definition);
+        if (type == WorkflowType.EXPRESS) {
+            ExpressRuns.check(machine);
+        }
+        return log.deploy(name, definition, type.text(), http, clock.instant());
     }
 
     public List<WorkflowVersion> workflows() {
@@ -102,16 +124,15 @@ public final class Workflows implements AutoCloseable {
      * when empty); a name the workflow already used returns that execution, unchanged and not restarted.
      */
     public WorkflowLog.Started start(String workflow, JsonNode input, Optional<String> name) {
-        String executionName = name.orElseGet(() -> UUID.randomUUID().toString());
-        if (!EXECUTION_NAME.matcher(executionName).matches()) {
-            throw UserError.badRequest("execution.name", "execution name \"" + executionName + "\" is not valid",
-                    "use 1 to 80 letters, digits, hyphens and underscores");
-        }
+        String executionName = executionName(name);
         WorkflowVersion version = workflow(workflow);
         StateMachine machine = machine(workflow, version.version());
         Instant now = clock.instant();
-        Cursor first = Cursor.enter(machine.startAt(), input, now);
         String id = workflow + ":" + executionName;
+        if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
+            return new WorkflowLog.Started(express.start(version, machine, id, executionName, input, running).record(), true);
+        }
+        Cursor first = Cursor.enter(machine.startAt(), input, now);
         ExecutionRecord record = new ExecutionRecord(id, workflow, version.version(), executionName, ExecutionStatus.RUNNING.name(),
                 input.toString(), Optional.empty(), Optional.empty(), Optional.empty(), first.json(), 0, now, Optional.empty());
         WorkflowLog.Started started = log.start(record, List.of(
@@ -127,7 +148,76 @@ public final class Workflows implements AutoCloseable {
 
     public ExecutionRecord execution(String id) {
         return log.execution(id).orElseThrow(() -> UserError.notFound("execution.not_found", "no execution " + id,
-                "`nubo workflow executions WORKFLOW` lists a workflow's executions"));
+                express(id) ? "the workflow is express: its executions run in memory and are not recorded; start it with a wait"
+                        + " (`nubo workflow start NAME --wait`, or through the gateway) to get its outcome"
+                        : "`nubo workflow executions WORKFLOW` lists a workflow's executions"));
+    }
+
+    private boolean express(String executionId) {
+        int colon = executionId.indexOf(':');
+        return colon > 0 && log.workflow(executionId.substring(0, colon))
+                .filter(v -> WorkflowType.of(v.type()) == WorkflowType.EXPRESS).isPresent();
+    }
+
+    /**
+     * Starts an execution as {@link #start} does and waits up to {@code wait} for its run on this node
+     * to end (succeeded, failed, or suspended for a task token): a synchronous start of a short
+     * workflow. An express execution is only known to its caller, so this is how to get its outcome.
+     */
+    public WorkflowLog.Started start(String workflow, JsonNode input, Optional<String> name, Duration wait) throws InterruptedException {
+        return start(workflow(workflow), input, name, wait);
+    }
+
+    /** As {@link #start(String, JsonNode, Optional, Duration)}, of a version the caller has just read (for an express one: no store read at all). */
+    public WorkflowLog.Started start(WorkflowVersion version, JsonNode input, Optional<String> name, Duration wait) throws InterruptedException {
+        String workflow = version.name();
+        if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
+            String executionName = executionName(name);
+            return new WorkflowLog.Started(express.start(version, machine(workflow, version.version()), workflow + ":" + executionName,
+                    executionName, input, running).await(wait), true);
+        }
+        WorkflowLog.Started started = start(workflow, input, name);
+        if (!started.record().status().equals(ExecutionStatus.RUNNING.name())) {
+            return started;
+        }
+        return new WorkflowLog.Started(await(started.record().id(), wait), started.created());
+    }
+
+    /**
+     * A {@code states:startExecution} task's child: started (or found by its name); with {@code sync},
+     * returned once it ended. A child waiting for a task token holds no thread, so it is looked at again
+     * every second meanwhile.
+     */
+    private ExecutionRecord startChild(String workflow, JsonNode input, String name, boolean sync) throws InterruptedException {
+        WorkflowVersion version;
+        try {
+            version = workflow(workflow);
+        } catch (UserError e) {
+            throw new StatesError(StatesError.TASK_FAILED, e.getMessage());
+        }
+        if (!sync) {
+            return start(workflow, input, Optional.of(name)).record();
+        }
+        ExecutionRecord child = start(version, input, Optional.of(name), Duration.ofMinutes(1)).record();
+        while (child.status().equals(ExecutionStatus.RUNNING.name())) {
+            if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
+                throw new StatesError(StatesError.TIMEOUT, "express execution " + child.id() + " did not end within a minute");
+            }
+            if (!running.containsKey(child.id())) {
+                Thread.sleep(Duration.ofSeconds(1));
+            }
+            child = await(child.id(), Duration.ofMinutes(1));
+        }
+        return child;
+    }
+
+    private static String executionName(Optional<String> name) {
+        String executionName = name.orElseGet(() -> UUID.randomUUID().toString());
+        if (!EXECUTION_NAME.matcher(executionName).matches()) {
+            throw UserError.badRequest("execution.name", "execution name \"" + executionName + "\" is not valid",
+                    "use 1 to 80 letters, digits, hyphens and underscores");
+        }
+        return executionName;
     }
 
     /** A workflow's executions, newest first. */
@@ -151,17 +241,22 @@ public final class Workflows implements AutoCloseable {
 
     /** Stops a running execution: it is ABORTED with {@code error} and {@code cause}; a finished one is returned as it is. */
     public ExecutionRecord stop(String id, Optional<String> error, Optional<String> cause) {
+        return end(id, ExecutionStatus.ABORTED, "ExecutionAborted", error, cause);
+    }
+
+    /** Ends a running execution from outside its run (a stop, its TimeoutSeconds): recorded, and its run interrupted. */
+    private ExecutionRecord end(String id, ExecutionStatus to, String eventType, Optional<String> error, Optional<String> cause) {
         for (int tries = 0; tries < 10; tries++) {
             ExecutionRecord record = execution(id);
             ExecutionStatus status = ExecutionStatus.valueOf(record.status());
             if (status.isFinal()) {
                 return record;
             }
-            status.to(ExecutionStatus.ABORTED);
+            status.to(to);
             Instant now = clock.instant();
-            String detail = Event.of("ExecutionAborted").with("error", error.orElse("")).with("cause", cause.orElse("")).detail().toString();
-            if (log.advance(id, status.name(), record.events(), List.of(new WorkflowLog.NewEvent(now, "ExecutionAborted", Optional.empty(), detail)),
-                    new WorkflowLog.Progress(ExecutionStatus.ABORTED.name(), record.cursor(), Optional.empty(), error, cause, Optional.of(now)))) {
+            String detail = Event.of(eventType).with("error", error.orElse("")).with("cause", cause.orElse("")).detail().toString();
+            if (log.advance(id, status.name(), record.events(), List.of(new WorkflowLog.NewEvent(now, eventType, Optional.empty(), detail)),
+                    new WorkflowLog.Progress(to.name(), record.cursor(), Optional.empty(), error, cause, Optional.of(now)))) {
                 Thread run = running.remove(id);
                 if (run != null) {
                     run.interrupt();
@@ -169,7 +264,7 @@ public final class Workflows implements AutoCloseable {
                 return execution(id);
             }
         }
-        throw new IllegalStateException("execution " + id + " kept changing while it was being stopped");
+        throw new IllegalStateException("execution " + id + " kept changing while it was being ended " + to);
     }
 
     /**
@@ -223,7 +318,7 @@ public final class Workflows implements AutoCloseable {
             }
             Cursor c = Cursor.parse(record.cursor());
             Optional<Instant> due = machine(record.workflow(), record.version()).states().get(t.state()) instanceof State.Task task
-                    ? Interpreter.heartbeatDue(task, clock.instant()) : Optional.empty();
+                    ? Interpreter.heartbeatDue(task, c.input(), clock.instant()) : Optional.empty();
             if (c.phase() != Cursor.Phase.AWAITING || c.attempts() != t.attempt() || due.isEmpty()) {
                 return record;
             }
@@ -238,8 +333,9 @@ public final class Workflows implements AutoCloseable {
     }
 
     /**
-     * Fails, with {@code States.HeartbeatTimeout}, every task that waits for its token past its heartbeat
-     * deadline (HeartbeatSeconds after it was handed out or last heard of); its Retry and Catch apply as to
+     * Ends, {@code TIMED_OUT}, every execution past its state machine's {@code TimeoutSeconds}; and fails,
+     * with {@code States.HeartbeatTimeout}, every task that waits for its token past its heartbeat
+     * deadline (HeartbeatSeconds after it was handed out or last heard of), whose Retry and Catch apply as to
      * any failure. Called every second by the server's watcher, and by tests after moving their clock.
      *
      * @return how many timed out
@@ -248,6 +344,14 @@ public final class Workflows implements AutoCloseable {
         Instant now = clock.instant();
         int timedOut = 0;
         for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {
+            // The state machine's own TimeoutSeconds, from the execution's start: TIMED_OUT with States.Timeout.
+            java.util.OptionalInt limit = machine(record.workflow(), record.version()).timeoutSeconds();
+            if (limit.isPresent() && !record.startedAt().plusSeconds(limit.getAsInt()).isAfter(now)) {
+                end(record.id(), ExecutionStatus.TIMED_OUT, "ExecutionTimedOut", Optional.of(StatesError.TIMEOUT),
+                        Optional.of("the execution ran longer than its TimeoutSeconds (" + limit.getAsInt() + ")"));
+                timedOut++;
+                continue;
+            }
             Cursor c = Cursor.parse(record.cursor());
             if (c.phase() != Cursor.Phase.AWAITING || c.wakeAt().filter(due -> !due.isAfter(now)).isEmpty()) {
                 continue;
@@ -265,7 +369,8 @@ public final class Workflows implements AutoCloseable {
     }
 
     private long heartbeatSeconds(ExecutionRecord record, String state) {
-        return machine(record.workflow(), record.version()).states().get(state) instanceof State.Task t ? t.heartbeatSeconds().orElse(0) : 0;
+        return machine(record.workflow(), record.version()).states().get(state) instanceof State.Task t
+                ? t.heartbeat(Cursor.parse(record.cursor()).input()).orElse(0) : 0;
     }
 
     /** Continues every execution that was running when the server last stopped (or crashed). */

@@ -41,7 +41,13 @@ class DefinitionsTest {
                 Arguments.of(one("{'Type':'Task','Resource':'nubo:x.waitForTaskToken','Parameters':{'t.$':'$$.Task.Token'},'End':true,"
                         + "'HeartbeatSeconds':5,'TimeoutSeconds':5}"), "state \"A\": HeartbeatSeconds must be smaller than TimeoutSeconds (5)"),
                 Arguments.of(one("{'Type':'Task','Resource':'nubo:x','End':true,'HeartbeatSecondsPath':'$.h'}"),
-                        "state \"A\": HeartbeatSecondsPath is not a field of a Task state that Nubo runs yet"),
+                        "state \"A\": HeartbeatSecondsPath is run by Nubo only for a task that waits for its token"),
+                Arguments.of(one("{'Type':'Task','Resource':'nubo:x','End':true,'TimeoutSeconds':5,'TimeoutSecondsPath':'$.t'}"),
+                        "state \"A\": TimeoutSecondsPath must not be given with TimeoutSeconds: give one of them"),
+                Arguments.of(one("{'Type':'Task','Resource':'nubo:x','End':true,'TimeoutSecondsPath':'$.t[0]'}"),
+                        "state \"A\": TimeoutSecondsPath \"$.t[0]\" is not a reference path"),
+                Arguments.of("{\"StartAt\":\"A\",\"TimeoutSeconds\":0,\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
+                        "TimeoutSeconds of the state machine must be a whole number of seconds, at least 1, not 0"),
                 Arguments.of(one("{'Type':'Pass','End':true,'InputPath':'x'}"), "state \"A\": InputPath \"x\" is not a path: a path starts with $"),
                 Arguments.of(one("{'Type':'Pass','End':true,'ResultPath':'$.a[*]'}"), "state \"A\": ResultPath \"$.a[*]\" is not a reference path"),
                 Arguments.of(one("{'Type':'Wait','Next':'Done'}"),
@@ -71,10 +77,8 @@ class DefinitionsTest {
                 Arguments.of("{\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Parallel\",\"End\":true,\"Branches\":[{\"StartAt\":\"A\",\"States\":"
                         + "{\"A\":{\"Type\":\"Succeed\"}}}]}}}", "state \"A\" is defined twice"),
                 Arguments.of("{\"StartAt\": ", "the definition is neither JSON nor YAML"),
-                Arguments.of("{\"StartAt\":\"A\",\"TimeoutSeconds\":60,\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
-                        "TimeoutSeconds is not a field of a state machine that Nubo runs yet"),
-                Arguments.of("{\"QueryLanguage\":\"JSONata\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
-                        "QueryLanguage \"JSONata\" is not supported yet"));
+                Arguments.of("{\"QueryLanguage\":\"XPath\",\"StartAt\":\"A\",\"States\":{\"A\":{\"Type\":\"Succeed\"}}}",
+                        "QueryLanguage must be \"JSONata\" or \"JSONPath\", not \"XPath\""));
     }
 
     @ParameterizedTest
