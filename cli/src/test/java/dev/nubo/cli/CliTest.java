@@ -41,7 +41,7 @@ class CliTest {
         assertThat(top.getSubcommands().keySet()).containsExactlyInAnyOrder(
                 "server", "init", "deploy", "dev", "debug", "list", "ls", "describe", "logs", "invoke", "delete", "rollback", "traffic",
                 "broker", "trigger", "events", "invocations", "source", "workflow", "api", "apikey", "usage", "top", "config", "token",
-                "ns", "namespace", "secret", "audit", "alert", "alerts");
+                "ns", "namespace", "secret", "audit", "alert", "alerts", "trace");
     }
 
     @Test
