@@ -156,7 +156,7 @@ final class CircuitBreaker {
 
     private synchronized void close(long now) {
         inARow.set(0);
-        window.clear(now);
+        window.clear();
         since = now;
         state = State.CLOSED;
         probing.set(false);

@@ -1,66 +1,38 @@
 package dev.nubo.gateway;
 
-import java.util.concurrent.atomic.AtomicLongArray;
-
 /**
- * Requests and failures over a sliding window, in ten slots each a tenth of it, stamped with the
- * period they count (as {@link MinuteCount}). Lock-free and allocation-free; a count racing a slot's
- * reset may be lost, which a ratio over many requests can afford.
+ * Requests and failures over a sliding window, in ten slots each a tenth of it ({@link SlidingCounts}).
+ * Lock-free and allocation-free; a count racing a slot's reset may be lost, which a ratio over many
+ * requests can afford.
  */
 final class FailureWindow {
 
-    private static final int SLOTS = 10;
+    private static final int TOTAL = 0;
+    private static final int FAILED = 1;
 
-    private final long slotNanos;
-    private final long origin;
-    private final AtomicLongArray totals = new AtomicLongArray(SLOTS);
-    private final AtomicLongArray failures = new AtomicLongArray(SLOTS);
-    private final AtomicLongArray periods = new AtomicLongArray(SLOTS);
+    private final SlidingCounts counts;
 
     FailureWindow(long windowNanos, long now) {
-        this.slotNanos = Math.max(1, windowNanos / SLOTS);
-        this.origin = now;
-        clear(now);
+        this.counts = new SlidingCounts(10, windowNanos / 10, 2, now);
     }
 
     void add(boolean failed, long now) {
-        long period = Math.floorDiv(now - origin, slotNanos);
-        int slot = (int) Math.floorMod(period, SLOTS);
-        long seen = periods.get(slot);
-        if (seen != period && periods.compareAndSet(slot, seen, period)) {
-            totals.set(slot, 0);
-            failures.set(slot, 0);
-        }
-        totals.incrementAndGet(slot);
+        counts.add(TOTAL, now);
         if (failed) {
-            failures.incrementAndGet(slot);
+            counts.add(FAILED, now);
         }
     }
 
     long total(long now) {
-        return sum(totals, now);
+        return counts.sum(TOTAL, now);
     }
 
     long failures(long now) {
-        return sum(failures, now);
+        return counts.sum(FAILED, now);
     }
 
     /** Forgets everything: a closed breaker starts counting afresh. */
-    void clear(long now) {
-        for (int i = 0; i < SLOTS; i++) {
-            periods.set(i, Long.MIN_VALUE / 2);
-        }
-    }
-
-    private long sum(AtomicLongArray counts, long now) {
-        long period = Math.floorDiv(now - origin, slotNanos);
-        long sum = 0;
-        for (int i = 0; i < SLOTS; i++) {
-            long p = periods.get(i);
-            if (p > period - SLOTS && p <= period) {
-                sum += counts.get(i);
-            }
-        }
-        return sum;
+    void clear() {
+        counts.clear();
     }
 }
