@@ -41,8 +41,11 @@ class RegistryTest {
 
     @BeforeAll
     static void start() {
-        // Spring clients fetch the registry and cache it for 1 s, so a drain waits about 3 s, not 15.
-        nubo = TestNubo.start(work.resolve("home"), "--registry-refresh", "1s");
+        // Spring clients fetch the registry and cache it for 3 s, so a drain waits about 9 s, not 15. Not
+        // shorter: the callee closes its port about 0.7 s after SIGTERM, and a caller that drops it from
+        // its caches sooner than that (odds 0.7²/(2·refresh²), a quarter at 1 s, 3 % at 3 s) would show
+        // no lost call even if Nubo did not wait, and the redeploy step below would prove nothing.
+        nubo = TestNubo.start(work.resolve("home"), "--registry-refresh", "3s");
     }
 
     @AfterAll
