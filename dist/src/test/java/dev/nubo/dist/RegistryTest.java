@@ -42,9 +42,9 @@ class RegistryTest {
     @BeforeAll
     static void start() {
         // Spring clients fetch the registry and cache it for 3 s, so a drain waits about 9 s, not 15. Not
-        // shorter: the callee closes its port about 0.7 s after SIGTERM, and a caller that drops it from
-        // its caches sooner than that (odds 0.7²/(2·refresh²), a quarter at 1 s, 3 % at 3 s) would show
-        // no lost call even if Nubo did not wait, and the redeploy step below would prove nothing.
+        // shorter: without the wait the callee closes its port 0.7 to 1.2 s after it left the registry
+        // (SIGTERM, then Spring's shutdown hook), and a caller whose caches let it go sooner than that
+        // loses no call; the odds of that are d²/(2·refresh²): 27 % or more at 1 s, 3 to 8 % at 3 s.
         nubo = TestNubo.start(work.resolve("home"), "--registry-refresh", "3s");
     }
 
