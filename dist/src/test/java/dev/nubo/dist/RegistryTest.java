@@ -41,8 +41,11 @@ class RegistryTest {
 
     @BeforeAll
     static void start() {
-        // Spring clients fetch the registry and cache it for 1 s, so a drain waits about 3 s, not 15.
-        nubo = TestNubo.start(work.resolve("home"), "--registry-refresh", "1s");
+        // Spring clients fetch the registry and cache it for 3 s, so a drain waits about 9 s, not 15. Not
+        // shorter: without the wait the callee closes its port 0.7 to 1.2 s after it left the registry
+        // (SIGTERM, then Spring's shutdown hook), and a caller whose caches let it go sooner than that
+        // loses no call; the odds of that are d²/(2·refresh²): 27 % or more at 1 s, 3 to 8 % at 3 s.
+        nubo = TestNubo.start(work.resolve("home"), "--registry-refresh", "3s");
     }
 
     @AfterAll
