@@ -870,6 +870,7 @@ final class Exchange implements UpstreamPool.Waiter, FrontDoor.Head {
         tunnel = true;
         tunnelActiveNanos = System.nanoTime();
         upstream.limit().answered(upstream.inFlight().get());
+        pool.detach(upstreamChannel);  // a socket is held by the instance's concurrency limit, not the keep-alive pool's size
         cancelDeadline();
         status = 101;
         HttpHeaders headers = head.headers();

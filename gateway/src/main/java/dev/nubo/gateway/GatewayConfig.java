@@ -18,7 +18,8 @@ import java.util.Optional;
  *   <tr><td>connectTimeout</td><td>1s</td><td>how long to wait for a connection to an instance, including
  *       waiting for a free one in the pool, before trying another instance</td></tr>
  *   <tr><td>maxConnectionsPerEndpoint</td><td>256</td><td>keep-alive pool size per instance and event loop; requests beyond it wait
- *       for a free connection (up to connectTimeout)</td></tr>
+ *       for a free connection (up to connectTimeout). A WebSocket's connection leaves the pool once switched, so it does not
+ *       count; it is also the most a learned per-instance limit grows to (an explicit {@code scale.limit} is not bound by it)</td></tr>
  *   <tr><td>headerTimeout</td><td>10s</td><td>a request head must arrive whole within this of the connection
  *       opening or of the previous response on it, else the connection is closed: a slow sender
  *       (slowloris) cannot hold it, and an idle keep-alive connection closes after this too</td></tr>

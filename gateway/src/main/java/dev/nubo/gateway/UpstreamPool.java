@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -13,9 +14,13 @@ import java.util.concurrent.TimeUnit;
  * The keep-alive connections of one event loop to one instance: idle ones to reuse (most recent
  * first, so the rest age out), at most {@code max} open, and callers waiting for one when all are in
  * use. Everything runs on its loop, so nothing here locks. A connection is handed out to one
- * exchange at a time and comes back through {@link #release}, reusable or not.
+ * exchange at a time and comes back through {@link #release}, reusable or not, unless it is
+ * {@link #detach detached} for good (a WebSocket).
  */
 final class UpstreamPool {
+
+    /** Set on a connection that no longer counts against {@code max}. */
+    private static final AttributeKey<Boolean> DETACHED = AttributeKey.valueOf("nubo.upstream.detached");
 
     /** Told exactly once per {@link #acquire}, on the pool's loop: a connection, or why there is none. */
     interface Waiter {
@@ -82,10 +87,28 @@ final class UpstreamPool {
         });
     }
 
+    /**
+     * The connection switched protocols (WebSocket) and will never come back for another request: it
+     * stops counting against {@code max}, which sizes a keep-alive pool, not how many sockets an
+     * instance may hold (its concurrency limit does that). Otherwise 256 idle sockets on a loop would
+     * hold every slot, and the next upgrade or request to that instance would time out waiting for one.
+     */
+    void detach(Channel channel) {
+        channel.attr(DETACHED).set(Boolean.TRUE);
+        vacated();
+    }
+
     /** A connection ended: one fewer open, and one more may be opened for whoever waits. */
     private void closed(Channel channel) {
-        open--;
+        if (channel.hasAttr(DETACHED)) {
+            return;  // counted out when it was detached
+        }
         idle.removeIf(i -> i.channel() == channel);
+        vacated();
+    }
+
+    private void vacated() {
+        open--;
         Queued next = queued.pollFirst();
         if (next != null) {
             next.timeout().cancel(false);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import java.net.URI;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -79,6 +80,31 @@ class GatewayWebSocketTest {
         assertThat(listener.closed.get(5, TimeUnit.SECONDS)).isEqualTo(WebSocket.NORMAL_CLOSURE);
         await().atMost(Duration.ofSeconds(5)).until(() -> h.gateway.inFlight("ws-1") == 0);
         assertThat(h.get("localhost", "/ws/after").statusCode()).as("plain HTTP still served").isEqualTo(400);
+    }
+
+    @Test
+    void holdsMoreSocketsToAnInstanceThanItsKeepAlivePoolHasConnections() throws Exception {
+        h.close();
+        h = new Harness(c -> c.withMaxConnectionsPerEndpoint(1));
+        // scale.limit set, as an app holding many sockets sets it: else the learned limit stops at the pool's size
+        h.route(ServiceRoute.single("ws", List.of("/ws"), new RevisionRoute("ws-r1", Duration.ofSeconds(10), 1 << 20, 100, 1000,
+                Duration.ofSeconds(10), List.of(echo("ws-1").endpoint()))));
+        int sockets = Runtime.getRuntime().availableProcessors() + 1;  // one loop per core: some loop gets two
+        List<Listener> listeners = new ArrayList<>();
+        List<WebSocket> open = new ArrayList<>();
+        for (int i = 0; i < sockets; i++) {
+            Listener listener = new Listener();
+            listeners.add(listener);
+            open.add(open(listener).get(30, TimeUnit.SECONDS));
+        }
+        for (int i = 0; i < sockets; i++) {
+            open.get(i).sendText("socket " + i, true).get(5, TimeUnit.SECONDS);
+            assertThat(listeners.get(i).messages.poll(10, TimeUnit.SECONDS)).isEqualTo("echo socket " + i);
+        }
+        assertThat(h.gateway.inFlight("ws-1")).isEqualTo(sockets);
+        assertThat(h.get("localhost", "/ws/plain").statusCode()).as("a plain request still gets a pooled connection").isEqualTo(400);
+        open.forEach(WebSocket::abort);
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.gateway.inFlight("ws-1") == 0);
     }
 
     @Test
