@@ -140,6 +140,29 @@ class DistributedMapTest {
     }
 
     @Test
+    void stoppingTheParentStopsItsRunningChildren() throws Exception {
+        CountDownLatch bothSent = new CountDownLatch(2);
+        try (Workflows workflows = new Workflows(store().workflows(), call -> {
+            bothSent.countDown();
+            Thread.sleep(Long.MAX_VALUE); // the items' service never answers
+            return null;
+        }, clock, clock.pause())) {
+            workflows.deploy("prices", PRICES);
+            String id = workflows.start("prices", json("{'items': [1, 2]}"), Optional.of("s1")).record().id();
+            bothSent.await();
+
+            workflows.stop(id, Optional.of("Operator"), Optional.of("not needed"));
+
+            String base = "prices:" + Children.nameFor("prices:s1/Each/1");
+            for (int i = 0; i < 2; i++) {
+                awaitStatus(workflows, base + "-" + i, "ABORTED"); // the parent's run stops them once it sees the stop
+                ExecutionRecord child = workflows.execution(base + "-" + i);
+                assertThat(child.cause()).contains("its distributed Map no longer waits for it");
+            }
+        }
+    }
+
+    @Test
     void toleratesFailedItemsUpToTheLimitPuttingEachFailureInItsPlaceAndFailsBeyondIt() throws Exception {
         try (Workflows workflows = new Workflows(store().workflows(), pricing(), clock, clock.pause())) {
             workflows.deploy("picky", PICKY.replace("TOLERANCE", "\"ToleratedFailureCount\": 2").replace("TYPE", "STANDARD"));
