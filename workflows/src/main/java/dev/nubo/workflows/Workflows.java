@@ -429,9 +429,12 @@ public final class Workflows implements AutoCloseable {
 
     /** Continues every execution that was running when the server last stopped (or crashed). */
     public void resumeAll() {
-        for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {
-            launch(record, true);
-        }
+        // Distributed Map items first (their cursor is in an item processor, not at a top-level state), so a
+        // resumed parent finds its children running on this node instead of looking for them every second.
+        log.executionsIn(ExecutionStatus.RUNNING.name()).stream()
+                .sorted(java.util.Comparator.comparing((ExecutionRecord r) -> machine(r.workflow(), r.version()).states()
+                        .containsKey(Cursor.parse(r.cursor()).state())))
+                .forEach(record -> launch(record, true));
     }
 
     private void launch(ExecutionRecord record) {
