@@ -155,6 +155,18 @@ class WorkflowsTest {
         assertThat(json(cli("workflow", "describe", "approval:a1", "-o", "json")).path("output"))
                 .isEqualTo(json("{\"order\": 7, \"answer\": {\"approved\": true}}"));
 
+        // A distributed Map: each item a child execution calling the shop, the outputs in item order.
+        Path prices = apps.resolve("prices.asl.json");
+        Files.writeString(prices, """
+                {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.lines", "MaxConcurrency": 2, "End": true,
+                  "ItemSelector": {"op": "price", "qty.$": "$$.Map.Item.Value", "unit": 2},
+                  "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                    "StartAt": "Price", "States": {"Price": {"Type": "Task", "Resource": "nubo:shop", "End": true}}}}}}""");
+        cli("workflow", "create", "prices", "--definition", prices.toString());
+        JsonNode priced = json(cli("workflow", "start", "prices", "--input", "{\"lines\": [1, 2, 3]}", "--wait", "-o", "json"));
+        assertThat(priced.path("output")).as(priced.toString()).isEqualTo(json("[{\"total\": 2}, {\"total\": 4}, {\"total\": 6}]"));
+        assertThat(cli("workflow", "executions", "prices")).contains("prices:child-");
+
         HttpResponse<String> bad = api("PUT", "/v1/workflows/broken", """
                 {"definition": {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "nubo:shop", "End": true,
                   "Retry": [{"ErrorEquals": []}]}}}}""");

@@ -33,23 +33,35 @@ final class Branches {
 
     static JsonNode map(Interpreter interpreter, State.MapState state, JsonNode input, JsonNode context, Scope scope)
             throws InterruptedException {
+        List<Item> items = items(interpreter, state, input, context, scope);
+        List<Run> runs = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            runs.add(new Run(state.processor(), items.get(i).input(), scope.item(i, items.get(i).value(), state.name())));
+        }
+        return all(interpreter, runs, state.maxConcurrency());
+    }
+
+    /** What ItemsPath selects, each item through the ItemSelector (which sees {@code $$.Map.Item}) if there is one. */
+    static List<Item> items(Interpreter interpreter, State.MapState state, JsonNode input, JsonNode context, Scope scope) {
         JsonNode items = Paths.read(input, state.itemsPath(), context);
         if (!items.isArray()) {
             throw StatesError.runtime("state \"" + state.name() + "\": ItemsPath " + state.itemsPath() + " must select an array, not "
                     + Paths.abbreviated(items));
         }
-        List<Run> runs = new ArrayList<>();
+        List<Item> out = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            Scope item = scope.item(i, items.get(i), state.name());
             JsonNode itemInput = items.get(i);
             if (state.itemSelector().isPresent()) {
-                JsonNode itemContext = item.context(Cursor.enter(state.name(), input, interpreter.now()));
+                JsonNode itemContext = scope.item(i, items.get(i), state.name()).context(Cursor.enter(state.name(), input, interpreter.now()));
                 itemInput = Paths.template(state.itemSelector().get(), input, itemContext);
             }
-            runs.add(new Run(state.processor(), itemInput, item));
+            out.add(new Item(items.get(i), itemInput));
         }
-        return all(interpreter, runs, state.maxConcurrency());
+        return out;
     }
+
+    /** One item of a Map: its value in the array, and the input its run gets. */
+    record Item(JsonNode value, JsonNode input) {}
 
     private record Run(StateMachine machine, JsonNode input, Scope scope) {}
 

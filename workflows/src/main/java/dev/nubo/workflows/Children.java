@@ -27,6 +27,18 @@ final class Children {
         /** Starts (or finds, by name) an execution; with {@code sync}, returns it only once it ended. */
         ExecutionRecord start(String workflow, JsonNode input, String name, boolean sync) throws InterruptedException;
 
+        /**
+         * Runs a distributed Map's item as a standard execution of {@code processor}, a child of execution
+         * {@code parentId} in the same workflow and version, named {@code name} (so a restart finds it
+         * rather than starting a second); returns it once it ended.
+         */
+        default ExecutionRecord item(String parentId, StateMachine processor, JsonNode input, String name) throws InterruptedException {
+            throw StatesError.runtime("a distributed Map with STANDARD items runs only in a recorded execution, not in " + parentId);
+        }
+
+        /** Stops a child whose parent no longer waits for it (its Map failed, or the parent was stopped); not when the server closes. */
+        default void abandon(String childId) {}
+
         Starter NONE = (workflow, input, name, sync) -> {
             throw StatesError.runtime("starting workflow " + workflow + " is not possible here: no workflows run beside this one");
         };
@@ -76,7 +88,7 @@ final class Children {
     }
 
     /** Stored JSON read back. */
-    private static JsonNode parse(String json) {
+    static JsonNode parse(String json) {
         try {
             return dev.nubo.model.Json.mapper().readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -19,7 +19,7 @@ import java.util.Set;
  * Reads a definition in the Amazon States Language, JSON or YAML, into a {@link StateMachine}, checking
  * everything that can be checked before it runs. A mistake is a 400 {@code workflow.invalid} naming the
  * state and the field: {@code state "Charge": Retry[0].ErrorEquals must not be empty}. Fields Nubo
- * does not run yet (JSONata, HeartbeatSeconds, a distributed Map) are refused by name rather than ignored.
+ * does not run yet (JSONata on some states, HeartbeatSeconds on a plain call, ItemReader) are refused by name rather than ignored.
  */
 final class Definitions {
 
@@ -36,7 +36,8 @@ final class Definitions {
             "Succeed", Set.of("Type", "Comment", "InputPath", "OutputPath"),
             "Fail", Set.of("Type", "Comment", "Error", "Cause", "ErrorPath", "CausePath"),
             "Parallel", union(WORK, "Branches"),
-            "Map", union(WORK, "ItemsPath", "ItemSelector", "Iterator", "ItemProcessor", "MaxConcurrency"));
+            "Map", union(WORK, "ItemsPath", "ItemSelector", "Iterator", "ItemProcessor", "MaxConcurrency", "ToleratedFailureCount",
+                    "ToleratedFailurePercentage", "ItemBatcher", "ItemReader", "ResultWriter"));
 
     /** Every state name in the definition, branches included: the language makes them unique. */
     private final Set<String> names = new HashSet<>();
@@ -142,8 +143,8 @@ final class Definitions {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String field = it.next();
             if (!allowed.contains(field)) {
-                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("ItemReader", "ItemBatcher", "ResultWriter", "ToleratedFailurePercentage",
-                        "ToleratedFailureCount", "MaxConcurrencyPath", "Assign").contains(field)
+                throw f.error(field, "is not a field of a " + type + " state" + (Set.of("ToleratedFailurePercentagePath",
+                        "ToleratedFailureCountPath", "MaxConcurrencyPath", "Assign").contains(field)
                         ? " that Nubo runs yet (docs/WORKFLOWS.md)" : jsonata && FIELDS.get(type).contains(field)
                         ? " in JSONata (it is JSONPath; the state has QueryLanguage JSONata)" : ""));
             }
@@ -224,9 +225,7 @@ final class Definitions {
         if (!processor.isObject()) {
             throw f.error("ItemProcessor", "must be the state machine that runs for each item");
         }
-        if (processor.has("ProcessorConfig") && processor.path("ProcessorConfig").path("Mode").asText("INLINE").equals("DISTRIBUTED")) {
-            throw f.error("ItemProcessor.ProcessorConfig.Mode", "DISTRIBUTED is not supported yet: use INLINE");
-        }
+        Optional<State.Distributed> distributed = DistributedFields.read(f, processorField, processor);
         JsonNode selector = f.node.has("ItemSelector") ? f.node.get("ItemSelector") : f.node.get("Parameters");
         int max = f.node.path("MaxConcurrency").asInt(0);
         if (max < 0) {
@@ -234,7 +233,7 @@ final class Definitions {
         }
         State.Io mapIo = new State.Io(io.inputPath(), Optional.empty(), io.resultSelector(), io.resultPath(), io.outputPath());
         return new State.MapState(f.name, mapIo, f.path("ItemsPath").orElse("$"), Optional.ofNullable(selector),
-                nested(processor, "state \"" + f.name + "\": " + processorField + ": "), max, f.recovery(), f.next());
+                nested(processor, "state \"" + f.name + "\": " + processorField + ": "), max, f.recovery(), f.next(), distributed);
     }
 
     static UserError invalid(String message) {

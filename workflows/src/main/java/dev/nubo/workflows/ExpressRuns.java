@@ -32,7 +32,8 @@ final class ExpressRuns {
 
     /**
      * Refuses what an express run cannot do: wait for a task token, which needs a durable execution to
-     * come back to (Step Functions refuses it for Express workflows too).
+     * come back to (Step Functions refuses it for Express workflows too), or run a distributed Map's items
+     * as recorded (STANDARD) children.
      */
     static void check(StateMachine machine) {
         machine.states().values().forEach(state -> {
@@ -40,6 +41,11 @@ final class ExpressRuns {
                 throw UserError.badRequest("workflow.invalid", "state \"" + state.name() + "\": Resource " + Resource.WAIT_FOR_TOKEN
                         + " is not available in an express workflow: its executions are not recorded, so nothing can wait for a token",
                         "deploy the workflow as type: standard, or call the service without " + Resource.WAIT_FOR_TOKEN);
+            }
+            if (state instanceof State.MapState map && map.distributed().filter(d -> !d.express()).isPresent()) {
+                throw UserError.badRequest("workflow.invalid", "state \"" + state.name() + "\": ItemProcessor.ProcessorConfig.ExecutionType"
+                        + " STANDARD is not available in an express workflow: its items would be recorded children of an execution that is not",
+                        "deploy the workflow as type: standard, or give the Map ExecutionType EXPRESS");
             }
         });
     }

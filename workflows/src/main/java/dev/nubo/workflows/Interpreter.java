@@ -193,6 +193,8 @@ final class Interpreter {
             result = switch (state) {
                 case State.Task t -> task(t, c.input(), effective, scope.keyPrefix() + "/" + t.name() + "/" + c.attempts());
                 case State.Parallel p -> Branches.parallel(this, p, effective, scope);
+                case State.MapState m when m.distributed().isPresent() ->
+                        DistributedMap.run(this, children, m, effective, context, scope, scope.keyPrefix() + "/" + m.name() + "/" + c.attempts());
                 case State.MapState m -> Branches.map(this, m, effective, context, scope);
                 default -> throw new IllegalStateException(state.name() + " does no work");
             };

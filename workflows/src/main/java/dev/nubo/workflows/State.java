@@ -94,7 +94,24 @@ sealed interface State {
 
     record Parallel(String name, Io io, List<StateMachine> branches, Recovery recovery, Optional<String> next) implements State {}
 
-    /** {@code maxConcurrency} 0 is no limit. */
+    /**
+     * {@code maxConcurrency} 0 is no limit; {@code distributed}, for {@code ProcessorConfig.Mode: DISTRIBUTED},
+     * runs each item (or batch) as a child execution ({@link DistributedMap}).
+     */
     record MapState(String name, Io io, String itemsPath, Optional<JsonNode> itemSelector, StateMachine processor,
-            int maxConcurrency, Recovery recovery, Optional<String> next) implements State {}
+            int maxConcurrency, Recovery recovery, Optional<String> next, Optional<Distributed> distributed) implements State {
+
+        MapState(String name, Io io, String itemsPath, Optional<JsonNode> itemSelector, StateMachine processor, int maxConcurrency,
+                 Recovery recovery, Optional<String> next) {
+            this(name, io, itemsPath, itemSelector, processor, maxConcurrency, recovery, next, Optional.empty());
+        }
+    }
+
+    /**
+     * A distributed Map's own fields: whether its children are express (in memory) or standard (recorded)
+     * executions, how many failed items it tolerates (as a count and as a percentage of all items, -1
+     * where not given; with neither, none), and, with {@code ItemBatcher}, how many items go to one child ({@code batchSize} 0: one
+     * item each, not wrapped) with what {@code BatchInput}.
+     */
+    record Distributed(boolean express, int toleratedCount, double toleratedPercentage, int batchSize, Optional<JsonNode> batchInput) {}
 }

@@ -13,6 +13,27 @@ record StateMachine(String startAt, Map<String, State> states, OptionalInt timeo
         this(startAt, states, OptionalInt.empty());
     }
 
+    /** The machine, this or one nested in a Parallel branch or a Map's item processor, whose states include {@code name}. */
+    java.util.Optional<StateMachine> holding(String name) {
+        if (states.containsKey(name)) {
+            return java.util.Optional.of(this);
+        }
+        for (State s : states.values()) {
+            java.util.List<StateMachine> inner = switch (s) {
+                case State.Parallel p -> p.branches();
+                case State.MapState m -> java.util.List.of(m.processor());
+                default -> java.util.List.of();
+            };
+            for (StateMachine m : inner) {
+                java.util.Optional<StateMachine> found = m.holding(name);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     State state(String name) {
         State s = states.get(name);
         if (s == null) {

@@ -58,7 +58,22 @@ public final class Workflows implements AutoCloseable {
     Workflows(WorkflowLog log, Tasks tasks, InstantSource clock, Pause pause, EventBus bus) {
         this.log = log;
         this.clock = clock;
-        this.interpreter = new Interpreter(tasks, clock, pause, this::startChild, bus);
+        this.interpreter = new Interpreter(tasks, clock, pause, new Children.Starter() {
+            @Override
+            public ExecutionRecord start(String workflow, JsonNode input, String name, boolean sync) throws InterruptedException {
+                return startChild(workflow, input, name, sync);
+            }
+
+            @Override
+            public ExecutionRecord item(String parentId, StateMachine processor, JsonNode input, String name) throws InterruptedException {
+                return startItem(parentId, processor, input, name);
+            }
+
+            @Override
+            public void abandon(String childId) {
+                abandonItem(childId);
+            }
+        }, bus);
         this.express = new ExpressRuns(interpreter, clock);
     }
 
@@ -132,18 +147,48 @@ public final class Workflows implements AutoCloseable {
         if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
             return new WorkflowLog.Started(express.start(version, machine, id, executionName, input, running).record(), true);
         }
+        return recordAndLaunch(workflow, version.version(), machine, executionName, input);
+    }
+
+    /** A standard execution of {@code machine} (a workflow, or a distributed Map's item processor) recorded, then run; or the one of that name. */
+    private WorkflowLog.Started recordAndLaunch(String workflow, int version, StateMachine machine, String executionName, JsonNode input) {
+        Instant now = clock.instant();
         Cursor first = Cursor.enter(machine.startAt(), input, now);
-        ExecutionRecord record = new ExecutionRecord(id, workflow, version.version(), executionName, ExecutionStatus.RUNNING.name(),
-                input.toString(), Optional.empty(), Optional.empty(), Optional.empty(), first.json(), 0, now, Optional.empty());
+        ExecutionRecord record = new ExecutionRecord(workflow + ":" + executionName, workflow, version, executionName,
+                ExecutionStatus.RUNNING.name(), input.toString(), Optional.empty(), Optional.empty(), Optional.empty(), first.json(), 0, now,
+                Optional.empty());
         WorkflowLog.Started started = log.start(record, List.of(
                 new WorkflowLog.NewEvent(now, "ExecutionStarted", Optional.empty(),
-                        Event.of("ExecutionStarted").with("input", input).with("version", version.version()).detail().toString()),
+                        Event.of("ExecutionStarted").with("input", input).with("version", version).detail().toString()),
                 new WorkflowLog.NewEvent(now, "StateEntered", Optional.of(machine.startAt()),
                         Event.of("StateEntered").with("input", input).detail().toString())));
         if (started.created()) {
             launch(started.record());
         }
         return started;
+    }
+
+    /**
+     * A distributed Map's STANDARD item: an execution of the parent's workflow and version that starts in
+     * the item processor (its cursor names the processor's states, so {@link #machineOf} finds the
+     * processor again after a restart), returned once it ended.
+     */
+    private ExecutionRecord startItem(String parentId, StateMachine processor, JsonNode input, String name) throws InterruptedException {
+        ExecutionRecord parent = log.execution(parentId).orElseThrow(() -> StatesError.runtime(
+                "a distributed Map with STANDARD items runs only in a recorded execution; " + parentId + " is not one"));
+        return finished(recordAndLaunch(parent.workflow(), parent.version(), processor, name, input).record());
+    }
+
+    /** Stops an item its Map no longer waits for; one that ended meanwhile stays as it ended. Not when the server closes: it resumes then. */
+    private void abandonItem(String childId) {
+        if (closed) {
+            return;
+        }
+        try {
+            stop(childId, Optional.of("States.Aborted"), Optional.of("its distributed Map no longer waits for it"));
+        } catch (UserError notStartedYet) {
+            // the Map stopped before this child was recorded: there is nothing to stop
+        }
     }
 
     public ExecutionRecord execution(String id) {
@@ -199,11 +244,20 @@ public final class Workflows implements AutoCloseable {
             return start(workflow, input, Optional.of(name)).record();
         }
         ExecutionRecord child = start(version, input, Optional.of(name), Duration.ofMinutes(1)).record();
+        if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS && child.status().equals(ExecutionStatus.RUNNING.name())) {
+            throw new StatesError(StatesError.TIMEOUT, "express execution " + child.id() + " did not end within a minute");
+        }
+        return finished(child);
+    }
+
+    /** A standard execution once it ended. One not running on this node (waiting for a token, or not resumed yet) is looked at every second. */
+    private ExecutionRecord finished(ExecutionRecord child) throws InterruptedException {
         while (child.status().equals(ExecutionStatus.RUNNING.name())) {
-            if (WorkflowType.of(version.type()) == WorkflowType.EXPRESS) {
-                throw new StatesError(StatesError.TIMEOUT, "express execution " + child.id() + " did not end within a minute");
-            }
             if (!running.containsKey(child.id())) {
+                child = execution(child.id()); // its run may have ended just now
+                if (!child.status().equals(ExecutionStatus.RUNNING.name())) {
+                    break;
+                }
                 Thread.sleep(Duration.ofSeconds(1));
             }
             child = await(child.id(), Duration.ofMinutes(1));
@@ -345,7 +399,7 @@ public final class Workflows implements AutoCloseable {
         int timedOut = 0;
         for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {
             // The state machine's own TimeoutSeconds, from the execution's start: TIMED_OUT with States.Timeout.
-            java.util.OptionalInt limit = machine(record.workflow(), record.version()).timeoutSeconds();
+            java.util.OptionalInt limit = machineOf(record).timeoutSeconds();
             if (limit.isPresent() && !record.startedAt().plusSeconds(limit.getAsInt()).isAfter(now)) {
                 end(record.id(), ExecutionStatus.TIMED_OUT, "ExecutionTimedOut", Optional.of(StatesError.TIMEOUT),
                         Optional.of("the execution ran longer than its TimeoutSeconds (" + limit.getAsInt() + ")"));
@@ -375,9 +429,12 @@ public final class Workflows implements AutoCloseable {
 
     /** Continues every execution that was running when the server last stopped (or crashed). */
     public void resumeAll() {
-        for (ExecutionRecord record : log.executionsIn(ExecutionStatus.RUNNING.name())) {
-            launch(record, true);
-        }
+        // Distributed Map items first (their cursor is in an item processor, not at a top-level state), so a
+        // resumed parent finds its children running on this node instead of looking for them every second.
+        log.executionsIn(ExecutionStatus.RUNNING.name()).stream()
+                .sorted(java.util.Comparator.comparing((ExecutionRecord r) -> machine(r.workflow(), r.version()).states()
+                        .containsKey(Cursor.parse(r.cursor()).state())))
+                .forEach(record -> launch(record, true));
     }
 
     private void launch(ExecutionRecord record) {
@@ -388,7 +445,7 @@ public final class Workflows implements AutoCloseable {
         if (closed) {
             return;
         }
-        StateMachine machine = machine(record.workflow(), record.version());
+        StateMachine machine = machineOf(record);
         Scope scope = new Scope(record.id(), record.name(), parse(record.input()), record.startedAt(), record.workflow(), Optional.empty(),
                 record.id());
         Thread thread = Thread.ofVirtual().name("workflow-" + record.id()).unstarted(() -> {
@@ -425,6 +482,12 @@ public final class Workflows implements AutoCloseable {
     private StateMachine machine(String workflow, int version) {
         return machines.computeIfAbsent(workflow + ":" + version, k -> Definitions.parse(log.workflow(workflow, version)
                 .orElseThrow(() -> new IllegalStateException("workflow " + k + " is missing from the store")).definition()));
+    }
+
+    /** The state machine a running execution runs: its workflow's, or a distributed Map's item processor in it. */
+    private StateMachine machineOf(ExecutionRecord record) {
+        StateMachine machine = machine(record.workflow(), record.version());
+        return machine.holding(Cursor.parse(record.cursor()).state()).orElse(machine);
     }
 
     private static JsonNode parse(String json) {

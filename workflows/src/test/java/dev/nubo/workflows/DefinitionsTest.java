@@ -66,7 +66,17 @@ class DefinitionsTest {
                 Arguments.of(one("{'Type':'Parallel','End':true,'Branches':[{'StartAt':'B','States':{'B':{'Type':'Pass','Next':'Done'}}}]}"),
                         "state \"A\": Branches[0]: state \"B\": Next \"Done\" names no state of this state machine"),
                 Arguments.of(one("{'Type':'Map','End':true,'ItemProcessor':{'ProcessorConfig':{'Mode':'DISTRIBUTED'},'StartAt':'B','States':{'B':{'Type':'Succeed'}}}}"),
-                        "state \"A\": ItemProcessor.ProcessorConfig.Mode DISTRIBUTED is not supported yet"),
+                        "state \"A\": ItemProcessor.ProcessorConfig.ExecutionType is missing: a distributed Map's items run as STANDARD"),
+                Arguments.of(one("{'Type':'Map','End':true,'ToleratedFailureCount':1,'ItemProcessor':{'StartAt':'B','States':{'B':{'Type':'Succeed'}}}}"),
+                        "state \"A\": ToleratedFailureCount applies only to a distributed Map: give ItemProcessor.ProcessorConfig.Mode DISTRIBUTED"),
+                Arguments.of(one("{'Type':'Map','End':true,'ToleratedFailurePercentage':101,'ItemProcessor':{'ProcessorConfig':{'Mode':'DISTRIBUTED',"
+                        + "'ExecutionType':'STANDARD'},'StartAt':'B','States':{'B':{'Type':'Succeed'}}}}"),
+                        "state \"A\": ToleratedFailurePercentage must be a number from 0 to 100, not 101"),
+                Arguments.of(one("{'Type':'Map','End':true,'ItemBatcher':{'MaxItemsPerBatch':0},'ItemProcessor':{'ProcessorConfig':{'Mode':'DISTRIBUTED',"
+                        + "'ExecutionType':'EXPRESS'},'StartAt':'B','States':{'B':{'Type':'Succeed'}}}}"),
+                        "state \"A\": ItemBatcher.MaxItemsPerBatch must be a whole number, at least 1, not 0"),
+                Arguments.of(one("{'Type':'Map','End':true,'ItemReader':{'Resource':'arn:aws:states:::s3:getObject'},'ItemProcessor':{'StartAt':'B',"
+                        + "'States':{'B':{'Type':'Succeed'}}}}"), "state \"A\": ItemReader is not run by Nubo: it has no S3 to read items from"),
                 Arguments.of(one("{'Type':'Pass','End':true}"), "state \"Done\" can never run"),
                 Arguments.of(one("{'Type':'Task','Resource':'nubo:ask.waitForTaskToken','Next':'Done'}"),
                         "state \"A\": Parameters must pass the task token to the service, e.g. \"token.$\": \"$$.Task.Token\""),

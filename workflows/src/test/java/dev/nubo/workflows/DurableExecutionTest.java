@@ -51,10 +51,15 @@ class DurableExecutionTest {
 
     Store store() {
         if (store == null) {
-            store = Store.open(database.equals("sqlite") ? StoreLocation.sqlite(dir.resolve("nubo.db"))
-                    : StoreLocation.parse(EmbeddedPostgres.shared().newDatabase(), Map.of()));
+            store = open(database, dir);
         }
         return store;
+    }
+
+    /** A new store of {@code database} ("sqlite" in {@code dir}, or "postgresql": a new database of the shared server). */
+    static Store open(String database, Path dir) {
+        return Store.open(database.equals("sqlite") ? StoreLocation.sqlite(dir.resolve("nubo.db"))
+                : StoreLocation.parse(EmbeddedPostgres.shared().newDatabase(), Map.of()));
     }
 
     @AfterEach

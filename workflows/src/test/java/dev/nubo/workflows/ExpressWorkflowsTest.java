@@ -78,7 +78,7 @@ class ExpressWorkflowsTest {
     }
 
     @Test
-    void refusesAnExpressWorkflowThatWaitsForATaskTokenNamingTheState() {
+    void refusesAnExpressWorkflowThatWaitsForATaskTokenOrRecordsMapItemsNamingTheState() {
         Workflows workflows = workflows();
         String approval = "{\"StartAt\": \"Ask\", \"States\": {\"Ask\": {\"Type\": \"Task\", \"Resource\": \"nubo:people.waitForTaskToken\","
                 + " \"Parameters\": {\"token.$\": \"$$.Task.Token\"}, \"End\": true}}}";
@@ -87,6 +87,12 @@ class ExpressWorkflowsTest {
                 x -> assertThat(x.httpStatus()).isEqualTo(400))
                 .hasMessage("state \"Ask\": Resource .waitForTaskToken is not available in an express workflow: its executions are not"
                         + " recorded, so nothing can wait for a token");
+        String fanOut = DistributedMapTest.PRICES;
+        assertThatThrownBy(() -> workflows.deploy("fan", fanOut, WorkflowType.EXPRESS, false))
+                .hasMessageStartingWith("state \"Each\": ItemProcessor.ProcessorConfig.ExecutionType STANDARD is not available in an"
+                        + " express workflow");
+        assertThat(workflows.deploy("fan", fanOut.replace("\"STANDARD\"", "\"EXPRESS\""), WorkflowType.EXPRESS, false).type())
+                .isEqualTo("express");
         assertThatThrownBy(() -> WorkflowType.of("fast")).isInstanceOfSatisfying(UserError.class, x -> assertThat(x.httpStatus()).isEqualTo(400))
                 .hasMessage("workflow type \"fast\" is not known");
         assertThat(workflows.deploy("approval", approval).type()).isEqualTo("standard");
