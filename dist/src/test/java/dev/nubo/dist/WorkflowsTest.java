@@ -98,7 +98,9 @@ class WorkflowsTest {
     @BeforeAll
     static void start() {
         nubo = TestNubo.start(home, 0);
-        cli("deploy", TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", ""), Map.of("app.py", SHOP)).toString());
+        // One instance with room for every held call: "release" frees the calls held by the process it
+        // reaches, so it must reach that one, not a second instance the autoscaler starts under load.
+        cli("deploy", TestNubo.app(apps, "shop", SampleApps.echoYaml("shop", "scale: {max: 1, limit: 50}\n"), Map.of("app.py", SHOP)).toString());
     }
 
     @AfterAll
@@ -310,7 +312,7 @@ class WorkflowsTest {
 
         nubo.crashAndRestart(); // all three calls are in flight, held by the service
 
-        // The calls sent again after the restart reach whichever process serves shop now; it lets them through.
+        // The calls sent again after the restart reach the one process that serves shop now; release lets them through.
         await().atMost(Duration.ofSeconds(60)).until(() -> nubo.post("shop", "/", "{\"op\": \"release\"}").statusCode() == 200);
 
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).until(() ->
