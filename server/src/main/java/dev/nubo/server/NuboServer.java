@@ -170,6 +170,8 @@ public final class NuboServer implements AutoCloseable {
                     .withWorkflows(new EventStarts(workflows))
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
             brokerBus.use(eventing);
+            eventing.tracer(tracing.events());        // a span per delivery attempt and async invocation
+            workflows.tracer(tracing.workflows());    // a span per workflow state, one trace per execution
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls, secrets));
             ApiKeys apiKeys = new ApiKeys();
             ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime,

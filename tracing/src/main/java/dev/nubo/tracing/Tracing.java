@@ -1,7 +1,10 @@
 package dev.nubo.tracing;
 
+import dev.nubo.events.DeliveryAttempt;
+import dev.nubo.events.DeliveryTracer;
 import dev.nubo.gateway.ExchangeTrace;
 import dev.nubo.gateway.Tracer;
+import dev.nubo.workflows.WorkflowTracer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -46,7 +49,8 @@ public final class Tracing implements AutoCloseable {
     private final TracingConfig config;
     private final TraceRing ring;
     private final GatewaySpans gatewaySpans;
-    private final ArrayBlockingQueue<Object> pending;        // ExchangeTrace or Span, in arrival order
+    private final WorkflowSpans workflowSpans = new WorkflowSpans(new java.util.SplittableRandom());
+    private final ArrayBlockingQueue<Object> pending;        // ExchangeTrace, DeliveryAttempt, workflow steps or Span, in arrival order
     private final java.util.Map<String, GatewaySpans.Launch> launches = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(64, 0.75f, false) {
                 @Override
@@ -86,6 +90,26 @@ public final class Tracing implements AutoCloseable {
     /** What the gateway calls as each exchange ends. */
     public Tracer gateway() {
         return this::offer;
+    }
+
+    /** What the event dispatcher calls as each delivery attempt ends. */
+    public DeliveryTracer events() {
+        return this::offer;
+    }
+
+    /** What workflow runs call as each state is left and each execution ends. */
+    public WorkflowTracer workflows() {
+        return new WorkflowTracer() {
+            @Override
+            public void state(StateRun run) {
+                offer(run);
+            }
+
+            @Override
+            public void execution(ExecutionRun run) {
+                offer(run);
+            }
+        };
     }
 
     /** Keeps (and exports) a span made elsewhere in the server: an event delivery, a workflow step. */
@@ -152,6 +176,12 @@ public final class Tracing implements AutoCloseable {
             for (Object item : items) {
                 if (item instanceof ExchangeTrace t) {
                     made.addAll(gatewaySpans.spans(t, id -> Optional.ofNullable(launches.get(id))));
+                } else if (item instanceof DeliveryAttempt a) {
+                    made.add(DeliverySpans.span(a));
+                } else if (item instanceof WorkflowTracer.StateRun run) {
+                    made.add(workflowSpans.span(run));
+                } else if (item instanceof WorkflowTracer.ExecutionRun run) {
+                    made.add(workflowSpans.span(run));
                 } else {
                     made.add((Span) item);
                 }

@@ -89,6 +89,11 @@ public final class Workflows implements AutoCloseable {
         }));
     }
 
+    /** Tells {@code tracer} of every state run and every execution ended from now on (off by default). */
+    public void tracer(WorkflowTracer tracer) {
+        interpreter.tracer(tracer);
+    }
+
     /** Validates {@code definition} (ASL, JSON or YAML) and stores it as the workflow's next version (the same text: the same version). */
     public WorkflowVersion deploy(String name, String definition) {
         return deploy(name, definition, WorkflowType.STANDARD, false);
