@@ -98,7 +98,7 @@ public final class NuboServer implements AutoCloseable {
                 gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
             }
             Tracing tracing = shutdown.add(Stage.GATEWAY, Tracing.start(config.metrics().otlp()
-                    .map(TracingConfig.defaults()::withOtlp).orElse(TracingConfig.defaults()), clock));
+                    .map(TracingConfig.defaults()::withOtlp).orElse(TracingConfig.defaults()).withExportRatio(config.metrics().otlpSample()), clock));
             gateway.tracer(tracing.gateway());
             LogHub logs = new LogHub(home);
             gateway.accessLog(shutdown.add(Stage.GATEWAY, new AccessLogs(home, InstancesConfig.defaults().maxLogBytes(), logs)));

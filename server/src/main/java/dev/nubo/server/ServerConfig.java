@@ -151,19 +151,25 @@ public record ServerConfig(
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(on, metrics.alertEvery(), metrics.otlp(), metrics.logRetention()), sandbox, auditRetention, registryClients);
+                new Observability(on, metrics.alertEvery(), metrics.otlp(), metrics.logRetention(), metrics.otlpSample()), sandbox, auditRetention, registryClients);
     }
 
     /** With alert rules evaluated every {@code every} (15 s by default). */
     public ServerConfig withAlertEvery(Duration every) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), every, metrics.otlp(), metrics.logRetention()), sandbox, auditRetention, registryClients);
+                new Observability(metrics.meters(), every, metrics.otlp(), metrics.logRetention(), metrics.otlpSample()), sandbox, auditRetention, registryClients);
     }
 
     /** With traces exported over OTLP/HTTP to the collector at {@code endpoint} (its base URL, such as http://127.0.0.1:4318). */
     public ServerConfig withOtlpEndpoint(java.net.URI endpoint) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint), metrics.logRetention()), sandbox, auditRetention, registryClients);
+                new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint), metrics.logRetention(), metrics.otlpSample()), sandbox, auditRetention, registryClients);
+    }
+
+    /** With {@code ratio} of traces exported over OTLP (1.0 by default; 0.1 exports one trace in ten). */
+    public ServerConfig withOtlpSample(double ratio) {
+        return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
+                new Observability(metrics.meters(), metrics.alertEvery(), metrics.otlp(), metrics.logRetention(), ratio), sandbox, auditRetention, registryClients);
     }
 
     /** With audit entries kept for {@code retention} (90 days by default), then deleted. */
@@ -181,7 +187,7 @@ public record ServerConfig(
     /** With logs deleted once their newest line is older than {@code age} (7 days by default; zero: never by age). */
     public ServerConfig withLogRetention(Duration age) {
         return new ServerConfig(home, gateway, apiHost, apiPort, uploadLimit, terminationGrace, poolSize, runtimeCache, codeLimit, store, masterKey,
-                new Observability(metrics.meters(), metrics.alertEvery(), metrics.otlp(), age), sandbox, auditRetention, registryClients);
+                new Observability(metrics.meters(), metrics.alertEvery(), metrics.otlp(), age, metrics.otlpSample()), sandbox, auditRetention, registryClients);
     }
 
     /** The gateway's bind address. */

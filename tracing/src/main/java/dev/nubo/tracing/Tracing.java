@@ -188,7 +188,11 @@ public final class Tracing implements AutoCloseable {
             }
             made.forEach(ring::add);
             if (exporter.isPresent()) {
-                unexported.addAll(made);
+                for (Span s : made) {
+                    if (config.exports(s.traceId())) {
+                        unexported.add(s);
+                    }
+                }
             }
         }
         return made;
