@@ -171,7 +171,8 @@ public final class NuboServer implements AutoCloseable {
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
             brokerBus.use(eventing);
             eventing.tracer(tracing.events());        // a span per delivery attempt and async invocation
-            workflows.tracer(tracing.workflows());    // a span per workflow state, one trace per execution
+            workflows.tracer(tracing.workflows().and(new WorkflowMeters(metrics)));  // a span per state, one trace per execution; state durations
+            metrics.workflows(workflows::executionCounts);
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls, secrets));
             ApiKeys apiKeys = new ApiKeys();
             ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime,

@@ -41,4 +41,22 @@ public interface WorkflowTracer {
     void state(StateRun run);
 
     void execution(ExecutionRun run);
+
+    /** This tracer, then {@code other}: traces and metrics from the same runs. */
+    default WorkflowTracer and(WorkflowTracer other) {
+        WorkflowTracer first = this;
+        return new WorkflowTracer() {
+            @Override
+            public void state(StateRun run) {
+                first.state(run);
+                other.state(run);
+            }
+
+            @Override
+            public void execution(ExecutionRun run) {
+                first.execution(run);
+                other.execution(run);
+            }
+        };
+    }
 }
