@@ -167,35 +167,34 @@ public final class Tracing implements AutoCloseable {
         }
     }
 
-    /** Turns what is queued into spans and keeps them; returns them for export. */
-    private List<Span> drain() {
-        List<Span> made = new ArrayList<>();
+    /**
+     * Keeps what is queued: spans as they are, a gateway exchange as handed over (its spans are made when read, or
+     * now when it is to be exported: most requests are never read).
+     */
+    private void drain() {
         synchronized (drainLock) {
             List<Object> items = new ArrayList<>(pending.size());
             pending.drainTo(items);
             for (Object item : items) {
                 if (item instanceof ExchangeTrace t) {
-                    made.addAll(gatewaySpans.spans(t, id -> Optional.ofNullable(launches.get(id))));
-                } else if (item instanceof DeliveryAttempt a) {
-                    made.add(DeliverySpans.span(a));
-                } else if (item instanceof WorkflowTracer.StateRun run) {
-                    made.add(workflowSpans.span(run));
-                } else if (item instanceof WorkflowTracer.ExecutionRun run) {
-                    made.add(workflowSpans.span(run));
+                    gatewaySpans.keep(t, id -> Optional.ofNullable(launches.get(id))).ifPresent(kept -> {
+                        ring.add(kept);
+                        if (exporter.isPresent() && config.exports(kept.traceId())) {
+                            unexported.addAll(kept.spans());
+                        }
+                    });
                 } else {
-                    made.add((Span) item);
-                }
-            }
-            made.forEach(ring::add);
-            if (exporter.isPresent()) {
-                for (Span s : made) {
-                    if (config.exports(s.traceId())) {
-                        unexported.add(s);
+                    Span span = item instanceof DeliveryAttempt a ? DeliverySpans.span(a)
+                            : item instanceof WorkflowTracer.StateRun run ? workflowSpans.span(run)
+                            : item instanceof WorkflowTracer.ExecutionRun run ? workflowSpans.span(run)
+                            : (Span) item;
+                    ring.add(span);
+                    if (exporter.isPresent() && config.exports(span.traceId())) {
+                        unexported.add(span);
                     }
                 }
             }
         }
-        return made;
     }
 
     private final List<Span> unexported = new ArrayList<>();   // guarded by drainLock
