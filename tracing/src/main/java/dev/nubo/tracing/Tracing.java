@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cost on the request path.</b> The gateway hands over one small record per exchange and this class
  * queues it (bounded: past {@link TracingConfig#maxPending} it is dropped and counted, never waited
- * for). A single background thread turns records into spans every {@link TracingConfig#every}, keeps them
- * and exports them; a reader ({@link #trace}) turns what is queued first, so a request that has just ended
- * is already in its trace.
+ * for). A single background thread keeps what is queued every {@link TracingConfig#every} (a gateway
+ * exchange as its record, its spans made only when read or exported: most requests are never read) and
+ * exports; a reader ({@link #trace}) keeps what is queued first, so a request that has just ended is
+ * already in its trace.
  */
 public final class Tracing implements AutoCloseable {
 
