@@ -45,7 +45,7 @@ class ArchitectureTest {
             Map.entry("config", Set.of("model", "store")),
             Map.entry("access", Set.of("model", "store")),
             Map.entry("metrics", Set.of("model", "gateway", "store")),
-            Map.entry("tracing", Set.of("model", "gateway")),
+            Map.entry("tracing", Set.of("model", "gateway", "events", "workflows")),
             Map.entry("builds", Set.of("model")),
             Map.entry("cli", Set.of("model", "builds")),
             Map.entry("server", Set.of("model", "builds", "store", "instances", "runtimes", "runtimeapi", "gateway", "apis", "autoscaler", "eventsink", "events",

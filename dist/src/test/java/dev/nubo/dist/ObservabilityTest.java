@@ -177,6 +177,7 @@ class ObservabilityTest {
         assertThat(shopAfter.path("invocations").asLong()).as("usage is kept across the restart").isEqualTo(6);
 
         traceShowsTheColdStartThroughGatewayHoldAndInstance(traceId);
+        anEventsDeliveryAttemptIsASpanInTheEventsTrace();
         // An app's line without a request id names the one request its instance serves while the line comes.
         java.util.concurrent.CompletableFuture<HttpResponse<String>> held = java.util.concurrent.CompletableFuture.supplyAsync(
                 () -> nubo.send("shop", "/hold", HttpRequest.newBuilder().GET(), Map.of("X-Request-Id", "req-held-1")));
@@ -225,6 +226,33 @@ class ObservabilityTest {
         assertThat(got.keySet()).as("exported to the OTLP receiver within 60 s").containsExactly("GET /cold", "call instance", "cold start", "hold");
         assertThat(got.get("call instance").getParentSpanId()).isEqualTo(got.get("GET /cold").getSpanId());
         assertThat(got.get("hold").getParentSpanId()).isEqualTo(got.get("GET /cold").getSpanId());
+    }
+
+    /**
+     * An event carrying a traceparent extension: its delivery attempt is a span in that trace, and what the
+     * gateway saw of it (when the delivery went through the gateway rather than straight to the instance) is under it.
+     */
+    private void anEventsDeliveryAttemptIsASpanInTheEventsTrace() throws Exception {
+        assertThat(nubo.nubo("trigger", "create", "traced", "--filter", "type=order.traced", "--to", "shop/orders").exitCode()).isZero();
+        String traceId = "5c3a3f1e0b2d4e6f8a9b0c1d2e3f4a5b";
+        String event = "{\"specversion\":\"1.0\",\"id\":\"order-8\",\"source\":\"/observability-test\",\"type\":\"order.traced\","
+                + "\"traceparent\":\"00-" + traceId + "-b7ad6b7169203331-01\",\"datacontenttype\":\"application/json\",\"data\":{\"order\":8}}";
+        assertThat(nubo.api("POST", "/v1/brokers/default/events", nubo.server().adminToken(),
+                HttpRequest.BodyPublishers.ofString(event), "application/cloudevents+json").statusCode()).isEqualTo(202);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> nubo.nubo("trace", traceId).out().contains("event delivery"));
+        JsonNode spans = Json.mapper().readTree(nubo.nubo("trace", traceId, "-o", "json").out()).path("spans");
+        JsonNode delivery = spans.get(0);
+        assertThat(delivery.path("name").asText()).as(spans.toString()).isEqualTo("event delivery");
+        assertThat(delivery.path("parentId").asText()).as("the event's own span").isEqualTo("b7ad6b7169203331");
+        assertThat(delivery.path("service").asText()).isEqualTo("shop");
+        assertThat(delivery.path("attributes").path("nubo.trigger").asText()).isEqualTo("traced");
+        assertThat(delivery.path("attributes").path("nubo.broker").asText()).isEqualTo("default");
+        assertThat(delivery.path("attributes").path("cloudevents.event_id").asText()).isEqualTo("order-8");
+        assertThat(delivery.path("attributes").path("nubo.outcome").asText()).isEqualTo("delivered");
+        for (int i = 1; i < spans.size(); i++) {
+            assertThat(spans.get(i).path("name").asText()).isIn("POST /orders", "call instance");
+        }
     }
 
     /** A rule on a service answering 503s fires into a webhook served here; once the 503s stop, it resolves. */

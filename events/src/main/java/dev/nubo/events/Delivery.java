@@ -22,6 +22,8 @@ final class Delivery {
     long leaseUntil;
     /** The event as parsed, kept from ingest so that sending does not parse the stored JSON again; null until needed. */
     private CloudEvent event;
+    /** The trace context of the attempt in flight; null when tracing is off or no attempt is out. */
+    AttemptContext trace;
 
     Delivery(long id, String origin, Destination.Target target, byte[] payload, int attempts, long nextAt, String lastError) {
         this.id = id;

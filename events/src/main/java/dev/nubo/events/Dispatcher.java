@@ -83,6 +83,8 @@ final class Dispatcher implements AutoCloseable {
     private long timer = -1;
     private long timerAt = Long.MAX_VALUE;
     private boolean closed;
+    private volatile DeliveryTracer tracer = DeliveryTracer.NONE;
+    private volatile java.util.function.Function<String, String> brokers = trigger -> "";
 
     Dispatcher(Vertx vertx, EventLoop loop, HttpClient client, GatewayAddress gateway, Shortcut shortcut, WorkflowStarts workflows, InstantSource clock, RandomGenerator random,
                int maxInFlight, Backlog backlog, Leases leases) {
@@ -134,6 +136,12 @@ final class Dispatcher implements AutoCloseable {
             dropped.complete(removed);
         });
         return dropped.future();
+    }
+
+    /** Tells {@code tracer} of every attempt from now on; {@code brokers} names a trigger's broker. */
+    void tracer(DeliveryTracer tracer, java.util.function.Function<String, String> brokers) {
+        this.brokers = brokers;
+        this.tracer = tracer;
     }
 
     /** Looks for due deliveries now, e.g. after a test moved its clock. */
@@ -235,13 +243,21 @@ final class Dispatcher implements AutoCloseable {
                 .putHeader(HttpHeaders.HOST, d.target.name() + "." + gateway.domain() + ":" + gateway.port())
                 .putHeader("Nubo-Attempt", Integer.toString(d.attempts));
         byte[] body;
+        String incoming;
         if (d.isInvocation()) {
             Request request = Request.read(d.payload);
             request.headers().forEach(h -> options.addHeader(h.getKey(), h.getValue()));
             options.putHeader("X-Request-Id", Origin.name(d.origin, Origin.INVOCATION));
             body = request.body();
+            incoming = String.valueOf(options.getHeaders().get("traceparent"));
         } else {
             body = CloudEventsHttp.writeBinary(d.event(), options::putHeader);
+            incoming = String.valueOf(d.event().getExtension("traceparent"));
+        }
+        if (tracer != DeliveryTracer.NONE) {
+            // The gateway and the instance continue this attempt's span (or the caller's, when it was not sampled).
+            d.trace = AttemptContext.of(incoming, random, clock.instant());
+            options.putHeader("traceparent", d.trace.traceparent());
         }
         // What a Lambda-style function makes of the body: the event as is, or the whole CloudEvent (docs/LAMBDA.md).
         options.putHeader(EventHeader.NAME, d.isInvocation() ? EventHeader.DIRECT : EventHeader.CLOUDEVENT);
@@ -284,6 +300,9 @@ final class Dispatcher implements AutoCloseable {
      * a 4xx and not retried; a workflow not deployed yet is a 404, retried like a service not deployed yet.
      */
     private void startExecution(Delivery d, Destination.Workflow w, DeliveryPolicy policy, long started) {
+        if (tracer != DeliveryTracer.NONE) {
+            d.trace = AttemptContext.of(String.valueOf(d.event().getExtension("traceparent")), random, clock.instant());
+        }
         CompletableFuture<Void> start;
         try {
             start = workflows.start(w.name(), executionName(d.event()), d.payload);
@@ -357,10 +376,12 @@ final class Dispatcher implements AutoCloseable {
 
     private void settle(Delivery d, Reply reply, DeliveryPolicy policy, long durationMs) {
         Reply.Verdict verdict = reply.verdict();
+        boolean retrying = verdict == Reply.Verdict.RETRY && d.attempts < policy.attempts();
+        traced(d, reply, verdict == Reply.Verdict.DELIVERED ? "delivered" : retrying ? "retrying" : "gave up");
         if (verdict == Reply.Verdict.DELIVERED) {
             forget(d);
             outcomes.delivered(d, reply, durationMs);
-        } else if (verdict == Reply.Verdict.RETRY && d.attempts < policy.attempts()) {
+        } else if (retrying) {
             Instant now = clock.instant();
             Duration wait = policy.delay(d.attempts, reply.retryAfter(now), random);
             d.nextAt = now.toEpochMilli() + wait.toMillis();
@@ -379,6 +400,24 @@ final class Dispatcher implements AutoCloseable {
             forget(d);
             d.lastError = reply.describe(d.target.name());
             outcomes.gaveUp(d, reply, durationMs);
+        }
+    }
+
+    private void traced(Delivery d, Reply reply, String outcome) {
+        AttemptContext t = d.trace;
+        d.trace = null;
+        if (t == null || !t.sampled()) {
+            return;
+        }
+        try {
+            boolean trigger = Origin.is(d.origin, Origin.TRIGGER);
+            boolean invocation = d.isInvocation();
+            tracer.attempt(new DeliveryAttempt(t.traceId(), t.spanId(), t.parentSpanId(), invocation ? "invocation" : "event", d.origin,
+                    trigger ? brokers.apply(Origin.name(d.origin, Origin.TRIGGER)) : "", invocation ? "" : d.event().getId(),
+                    d.target.name(), d.attempts, outcome, reply.status(), reply.status() == 0 ? String.valueOf(reply.error()) : "",
+                    t.start(), clock.instant()));
+        } catch (RuntimeException e) {
+            log.warn("the trace of an attempt of {} is lost: {}", d, e.toString());
         }
     }
 

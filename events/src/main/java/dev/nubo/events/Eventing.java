@@ -108,6 +108,14 @@ public final class Eventing implements AutoCloseable, EventSink {
         });
     }
 
+    /**
+     * Tells {@code tracer} of every delivery attempt from now on (event deliveries and asynchronous
+     * invocations), and sends each attempt's span on in its {@code traceparent}. Off by default.
+     */
+    public void tracer(DeliveryTracer tracer) {
+        dispatcher.tracer(tracer, trigger -> triggers.trigger(trigger).map(Trigger::broker).orElse(""));
+    }
+
     /** Events accepted into each broker through {@link #ingest} on this node since it started (for /metrics). */
     public java.util.Map<String, Long> ingested() {
         java.util.Map<String, Long> out = new java.util.HashMap<>();

@@ -109,6 +109,7 @@ public final class Metrics implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicLong> counters =
             new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Supplier<EventCounts> eventCounts = () -> new EventCounts(Map.of(), Map.of());
+    private volatile Supplier<Map<String, Map<String, Long>>> workflowCounts = Map::of;
     private volatile Supplier<List<InstanceUsage>> processes = List::of;
     private volatile Supplier<List<dev.nubo.store.WorkflowLog.StatusCount>> executions = List::of;
     private final MultiGauge workflowExecutions;
@@ -212,6 +213,20 @@ public final class Metrics implements AutoCloseable {
         this.eventCounts = source;
     }
 
+    /**
+     * Where a scrape reads workflow executions started and ended on this server from: workflow → {@code started},
+     * {@code succeeded}, {@code failed}, {@code timed_out}, {@code aborted} → total since the server started.
+     */
+    public void workflows(Supplier<Map<String, Map<String, Long>>> source) {
+        this.workflowCounts = source;
+    }
+
+    /** A workflow run left a state of {@code type} (Task, Choice, Map…) after {@code took}. */
+    public void workflowState(String workflow, String type, Duration took) {
+        GatewayMeters.timer(registry, "nubo.workflow.state.duration", "From a workflow run entering a state to leaving it",
+                Tags.of("workflow", workflow, "type", type)).record(took);
+    }
+
     /** The Prometheus text format (0.0.4) of every meter, with the control plane's gauges read now. */
     public String scrape() {
         List<RevisionState> revisions = fleet.get();
@@ -249,6 +264,15 @@ public final class Metrics implements AutoCloseable {
                 "Events accepted into a broker through its ingest endpoint on this server since it started", Tags.of("broker", broker), n));
         events.retried().forEach((trigger, n) -> counter("nubo.events.retried",
                 "Failed deliveries of a trigger that are tried again, on this server since it started", Tags.of("trigger", trigger), n));
+        workflowCounts.get().forEach((workflow, totals) -> totals.forEach((what, n) -> {
+            if (what.equals("started")) {
+                counter("nubo.workflow.executions.started", "Workflow executions started on this server since it started",
+                        Tags.of("workflow", workflow), n);
+            } else {
+                counter("nubo.workflow.executions.ended", "Workflow executions that ended on this server since it started, by final status",
+                        Tags.of("workflow", workflow, "status", what), n);
+            }
+        }));
         return registry.scrape();
     }
 

@@ -168,4 +168,18 @@ class MetricsTest {
         ingested.set(5);
         assertThat(metrics.scrape()).contains("nubo_events_ingested_total{broker=\"orders\"} 5.0");
     }
+
+    @Test
+    void countsWorkflowExecutionsStartedAndEndedAndTimesTheirStates() {
+        Metrics metrics = Metrics.create();
+        metrics.workflows(() -> java.util.Map.of("orders", java.util.Map.of("started", 3L, "succeeded", 1L, "timed_out", 1L)));
+        metrics.workflowState("orders", "Task", java.time.Duration.ofMillis(20));
+        metrics.workflowState("orders", "Task", java.time.Duration.ofMillis(3));
+
+        assertThat(metrics.scrape()).contains("nubo_workflow_executions_started_total{workflow=\"orders\"} 3.0")
+                .contains("nubo_workflow_executions_ended_total{status=\"succeeded\",workflow=\"orders\"} 1.0")
+                .contains("nubo_workflow_executions_ended_total{status=\"timed_out\",workflow=\"orders\"} 1.0")
+                .contains("nubo_workflow_state_duration_seconds_count{type=\"Task\",workflow=\"orders\"} 2")
+                .contains("nubo_workflow_state_duration_seconds_bucket{type=\"Task\",workflow=\"orders\",le=\"0.005\"} 1");
+    }
 }

@@ -98,7 +98,7 @@ public final class NuboServer implements AutoCloseable {
                 gateway.meters(metrics.gateway());  // before any route table: a revision's meters are resolved when first routed
             }
             Tracing tracing = shutdown.add(Stage.GATEWAY, Tracing.start(config.metrics().otlp()
-                    .map(TracingConfig.defaults()::withOtlp).orElse(TracingConfig.defaults()), clock));
+                    .map(TracingConfig.defaults()::withOtlp).orElse(TracingConfig.defaults()).withExportRatio(config.metrics().otlpSample()), clock));
             gateway.tracer(tracing.gateway());
             LogHub logs = new LogHub(home);
             gateway.accessLog(shutdown.add(Stage.GATEWAY, new AccessLogs(home, InstancesConfig.defaults().maxLogBytes(), logs)));
@@ -170,6 +170,9 @@ public final class NuboServer implements AutoCloseable {
                     .withWorkflows(new EventStarts(workflows))
                     .withClock(clock).withMaxInFlight(EVENT_DELIVERIES_IN_FLIGHT)));
             brokerBus.use(eventing);
+            eventing.tracer(tracing.events());        // a span per delivery attempt and async invocation
+            workflows.tracer(tracing.workflows().and(new WorkflowMeters(metrics)));  // a span per state, one trace per execution; state durations
+            metrics.workflows(workflows::executionCounts);
             Sources sources = shutdown.add(Stage.SOURCES, new Sources(eventing, SourceStore.in(eventLog), vertx, clock, urls, secrets));
             ApiKeys apiKeys = new ApiKeys();
             ApiGate apiGate = new ApiGate(config.domain(), apiKeys, clock, System::nanoTime,

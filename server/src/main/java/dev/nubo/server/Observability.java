@@ -12,8 +12,9 @@ import java.util.Optional;
  * @param otlp the OTLP/HTTP collector traces are exported to ({@code --otlp-endpoint}); none: traces are only kept in memory
  * @param logRetention how long instance and access logs are kept after their last line ({@link LogRetention});
  *                     zero keeps them until the size limits drop them
+ * @param otlpSample the share of traces exported over OTLP ({@code --otlp-sample}, 1.0 by default); all are kept for {@code nubo trace}
  */
-public record Observability(boolean meters, Duration alertEvery, Optional<URI> otlp, Duration logRetention) {
+public record Observability(boolean meters, Duration alertEvery, Optional<URI> otlp, Duration logRetention, double otlpSample) {
 
     public static final Duration DEFAULT_ALERT_EVERY = Duration.ofSeconds(15);
     public static final Duration DEFAULT_LOG_RETENTION = Duration.ofDays(7);
@@ -25,10 +26,13 @@ public record Observability(boolean meters, Duration alertEvery, Optional<URI> o
         if (logRetention.isNegative() || (!logRetention.isZero() && logRetention.compareTo(Duration.ofMinutes(1)) < 0)) {
             throw new IllegalArgumentException("logRetention must be 0 (off) or at least 1m (got " + logRetention + ")");
         }
+        if (!(otlpSample > 0 && otlpSample <= 1)) {
+            throw new IllegalArgumentException("otlpSample must be above 0 and at most 1, such as 0.1 (got " + otlpSample + ")");
+        }
     }
 
     public Observability(boolean meters, Duration alertEvery) {
-        this(meters, alertEvery, Optional.empty(), DEFAULT_LOG_RETENTION);
+        this(meters, alertEvery, Optional.empty(), DEFAULT_LOG_RETENTION, 1.0);
     }
 
     static Observability defaults() {

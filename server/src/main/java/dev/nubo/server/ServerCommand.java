@@ -103,6 +103,11 @@ public final class ServerCommand implements Callable<Integer> {
             + " at this base URL, such as http://127.0.0.1:4318 (spans go to its /v1/traces); without it traces are only kept in memory"
             + " for `nubo trace`.")
     java.net.URI otlpEndpoint;
+
+    @Option(names = "--otlp-sample", paramLabel = "RATIO", defaultValue = "1", description = "The share of traces exported over"
+            + " OTLP, chosen by trace id as OpenTelemetry's TraceIdRatioBased sampler does (0.1: one in ten); `nubo trace` keeps"
+            + " them all (default: ${DEFAULT-VALUE}).")
+    double otlpSample;
     @Option(names = "--audit-retention", paramLabel = "DURATION", defaultValue = "90d", description = "How long entries of the"
             + " audit log are kept, e.g. 30d or 2160h; older ones are deleted at start and every hour (default: ${DEFAULT-VALUE}).")
     String auditRetention;
@@ -262,6 +267,11 @@ public final class ServerCommand implements Callable<Integer> {
             }
             config = config.withOtlpEndpoint(otlpEndpoint);
         }
+        if (!(otlpSample > 0 && otlpSample <= 1)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--otlp-sample must be above 0 and at most 1, such as 0.1 for one trace in ten (got " + otlpSample + ")");
+        }
+        config = config.withOtlpSample(otlpSample);
         config = config.withAuditRetention(retention(auditRetention));
         config = config.withLogRetention(LogRetention.parse(logRetention).orElseThrow(() -> new picocli.CommandLine.ParameterException(
                 spec.commandLine(), "--log-retention must be off or an age of 1m or more, such as 7d or 24h (got '" + logRetention + "')")));

@@ -167,6 +167,11 @@ public record ServerConfig(
         return with(c -> c.security = new Security(Optional.of(key), security.sandbox(), security.auditRetention()));
     }
 
+    /** With {@code ratio} of traces exported over OTLP (1.0 by default; 0.1 exports one trace in ten). */
+    public ServerConfig withOtlpSample(double ratio) {
+        return with(c -> c.metrics = new Observability(metrics.meters(), metrics.alertEvery(), metrics.otlp(), metrics.logRetention(), ratio));
+    }
+
     /** With audit entries kept for {@code retention} (90 days by default), then deleted. */
     public ServerConfig withAuditRetention(Duration retention) {
         return with(c -> c.security = new Security(security.masterKey(), security.sandbox(), retention));
@@ -174,22 +179,22 @@ public record ServerConfig(
 
     /** With the gateway's per-request meters on (the default) or off: {@code GET /metrics} then has no request figures. */
     public ServerConfig withMetrics(boolean on) {
-        return with(c -> c.metrics = new Observability(on, metrics.alertEvery(), metrics.otlp(), metrics.logRetention()));
+        return with(c -> c.metrics = new Observability(on, metrics.alertEvery(), metrics.otlp(), metrics.logRetention(), metrics.otlpSample()));
     }
 
     /** With alert rules evaluated every {@code every} (15 s by default). */
     public ServerConfig withAlertEvery(Duration every) {
-        return with(c -> c.metrics = new Observability(metrics.meters(), every, metrics.otlp(), metrics.logRetention()));
+        return with(c -> c.metrics = new Observability(metrics.meters(), every, metrics.otlp(), metrics.logRetention(), metrics.otlpSample()));
     }
 
     /** With traces exported over OTLP/HTTP to the collector at {@code endpoint} (its base URL, such as http://127.0.0.1:4318). */
     public ServerConfig withOtlpEndpoint(java.net.URI endpoint) {
-        return with(c -> c.metrics = new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint), metrics.logRetention()));
+        return with(c -> c.metrics = new Observability(metrics.meters(), metrics.alertEvery(), Optional.of(endpoint), metrics.logRetention(), metrics.otlpSample()));
     }
 
     /** With logs deleted once their newest line is older than {@code age} (7 days by default; zero: never by age). */
     public ServerConfig withLogRetention(Duration age) {
-        return with(c -> c.metrics = new Observability(metrics.meters(), metrics.alertEvery(), metrics.otlp(), age));
+        return with(c -> c.metrics = new Observability(metrics.meters(), metrics.alertEvery(), metrics.otlp(), age, metrics.otlpSample()));
     }
 
     /** With Spring Cloud clients fetching the registry, and caching what they found, every {@code refresh} (whole seconds). */

@@ -102,6 +102,11 @@ class ServerCommandTest {
                 .contains(java.net.URI.create("http://127.0.0.1:4318"));
         assertThat(parse("--otlp-endpoint", "http://127.0.0.1:4318", "--alert-every", "1s", "--metrics", "off").config().metrics().otlp())
                 .as("kept by the other observability flags").contains(java.net.URI.create("http://127.0.0.1:4318"));
+        assertThat(parse().config().metrics().otlpSample()).isEqualTo(1.0);
+        assertThat(parse("--otlp-sample", "0.1", "--alert-every", "1s", "--log-retention", "30d").config().metrics().otlpSample())
+                .as("kept by the other observability flags").isEqualTo(0.1);
+        assertThatThrownBy(() -> parse("--otlp-sample", "2").config())
+                .hasMessage("--otlp-sample must be above 0 and at most 1, such as 0.1 for one trace in ten (got 2.0)");
     }
 
     @Test

@@ -35,16 +35,46 @@ final class GatewaySpans {
         this.random = random;
     }
 
+    /**
+     * An exchange kept as the gateway handed it over, with its trace and span ids fixed, so that its spans are
+     * made only when read or exported ({@link #spans(Kept)}) and two reads agree. Cheaper to keep than its spans.
+     */
+    record Kept(GatewaySpans maker, ExchangeTrace t, String traceId, Optional<String> callerSpan, long serverId, long holdId,
+                long launchId, Optional<Launch> launch) {
+
+        List<Span> spans() {
+            return maker.spans(this);
+        }
+
+        /** How many spans {@link #spans()} makes, without making them. */
+        int size() {
+            return 1 + (t.heldNanos() != 0 ? 1 + (launch.isPresent() ? 1 : 0) : 0)
+                    + (t.callNanos() != 0 && !t.upstreamTraceparent().isEmpty() ? 1 : 0);
+        }
+    }
+
     List<Span> spans(ExchangeTrace t, java.util.function.Function<String, Optional<Launch>> launches) {
+        return keep(t, launches).map(this::spans).orElse(List.of());
+    }
+
+    /** The exchange with its ids fixed; empty when its traceparent asks not to sample. */
+    Optional<Kept> keep(ExchangeTrace t, java.util.function.Function<String, Optional<Launch>> launches) {
         String context = !t.upstreamTraceparent().isEmpty() ? t.upstreamTraceparent()
                 : TraceIds.isTraceparent(t.callerTraceparent()) ? t.callerTraceparent() : "";
         if (!context.isEmpty() && (Character.digit(context.charAt(54), 16) & 1) == 0) {
-            return List.of();
+            return Optional.empty();
         }
         String traceId = context.isEmpty() ? id(2) : context.substring(3, 35);
         Optional<String> callerSpan = TraceIds.isTraceparent(t.callerTraceparent()) && t.callerTraceparent().startsWith(traceId, 3)
                 ? Optional.of(t.callerTraceparent().substring(36, 52)) : Optional.empty();
-        String server = id(1);
+        Optional<Launch> launch = t.heldNanos() != 0 && t.cold() && !t.instance().isEmpty() ? launches.apply(t.instance()) : Optional.empty();
+        return Optional.of(new Kept(this, t, traceId, callerSpan, nonZero(), nonZero(), nonZero(), launch));
+    }
+
+    List<Span> spans(Kept k) {
+        ExchangeTrace t = k.t();
+        String traceId = k.traceId();
+        String server = HEX.toHexDigits(k.serverId());
         boolean failed = t.status() >= 500;
         List<Span> out = new ArrayList<>(4);
         Map<String, String> attributes = new java.util.LinkedHashMap<>();
@@ -56,16 +86,15 @@ final class GatewaySpans {
         if (!t.revision().isEmpty()) {
             attributes.put("nubo.revision", t.revision());
         }
-        out.add(new Span(traceId, server, callerSpan, t.method() + " " + t.path(), Span.Kind.SERVER, t.service(),
+        out.add(new Span(traceId, server, k.callerSpan(), t.method() + " " + t.path(), Span.Kind.SERVER, t.service(),
                 epoch(t.receivedNanos()), epoch(t.endNanos()), failed, attributes));
         if (t.heldNanos() != 0) {
             long until = t.heldUntilNanos() != 0 ? t.heldUntilNanos() : t.endNanos();
-            String hold = id(1);
+            String hold = HEX.toHexDigits(k.holdId());
             out.add(new Span(traceId, hold, Optional.of(server), "hold", Span.Kind.INTERNAL, t.service(), epoch(t.heldNanos()),
                     epoch(until), t.heldUntilNanos() == 0, Map.of("nubo.cold_start", Boolean.toString(t.cold()))));
-            Optional<Launch> launch = t.cold() && !t.instance().isEmpty() ? launches.apply(t.instance()) : Optional.empty();
-            launch.ifPresent(l -> out.add(new Span(traceId, id(1), Optional.of(hold), "cold start", Span.Kind.INTERNAL, t.service(),
-                    l.startEpochNanos(), l.readyEpochNanos(), false,
+            k.launch().ifPresent(l -> out.add(new Span(traceId, HEX.toHexDigits(k.launchId()), Optional.of(hold), "cold start",
+                    Span.Kind.INTERNAL, t.service(), l.startEpochNanos(), l.readyEpochNanos(), false,
                     Map.of("nubo.instance", t.instance(), "nubo.pooled", Boolean.toString(l.pooled())))));
         }
         if (t.callNanos() != 0 && !t.upstreamTraceparent().isEmpty()) {
@@ -73,6 +102,11 @@ final class GatewaySpans {
                     t.service(), epoch(t.callNanos()), epoch(t.endNanos()), failed, Map.of("nubo.instance", t.instance())));
         }
         return out;
+    }
+
+    private long nonZero() {
+        long id = random.nextLong();
+        return id == 0 ? 1 : id;
     }
 
     private long epoch(long nanoTime) {

@@ -16,7 +16,8 @@ import java.util.Optional;
 final class TraceRing {
 
     private final int maxSpans;
-    private final LinkedHashMap<String, List<Span>> traces = new LinkedHashMap<>();
+    // Per trace: Spans, and gateway exchanges whose spans are made only when read (GatewaySpans.Kept).
+    private final LinkedHashMap<String, List<Object>> traces = new LinkedHashMap<>();
     private int spans;
 
     TraceRing(int maxSpans) {
@@ -27,32 +28,54 @@ final class TraceRing {
     }
 
     synchronized void add(Span span) {
-        traces.computeIfAbsent(span.traceId(), id -> new ArrayList<>(4)).add(span);
-        spans++;
-        Iterator<List<Span>> oldest = traces.values().iterator();
+        add(span.traceId(), span, 1);
+    }
+
+    synchronized void add(GatewaySpans.Kept exchange) {
+        add(exchange.traceId(), exchange, exchange.size());
+    }
+
+    private void add(String traceId, Object item, int size) {
+        traces.computeIfAbsent(traceId, id -> new ArrayList<>(2)).add(item);
+        spans += size;
+        Iterator<List<Object>> oldest = traces.values().iterator();
         while (spans > maxSpans && oldest.hasNext()) {
-            spans -= oldest.next().size();
+            for (Object o : oldest.next()) {
+                spans -= o instanceof GatewaySpans.Kept k ? k.size() : 1;
+            }
             oldest.remove();
         }
     }
 
+    private static List<Span> spans(List<Object> items) {
+        List<Span> out = new ArrayList<>(items.size() * 2);
+        for (Object o : items) {
+            if (o instanceof GatewaySpans.Kept k) {
+                out.addAll(k.spans());
+            } else {
+                out.add((Span) o);
+            }
+        }
+        return out;
+    }
+
     /** The spans kept of one trace, earliest first; empty when none are (never seen, or aged out). */
     synchronized List<Span> trace(String traceId) {
-        List<Span> found = traces.get(traceId);
+        List<Object> found = traces.get(traceId);
         if (found == null) {
             return List.of();
         }
-        List<Span> copy = new ArrayList<>(found);
+        List<Span> copy = spans(found);
         copy.sort(java.util.Comparator.comparingLong(Span::startEpochNanos));
         return copy;
     }
 
     /** The newest traces first, those with a span of {@code service} only when given, at most {@code limit}. */
     synchronized List<TraceSummary> recent(Optional<String> service, int limit) {
-        List<Map.Entry<String, List<Span>>> all = new ArrayList<>(traces.entrySet());
+        List<Map.Entry<String, List<Object>>> all = new ArrayList<>(traces.entrySet());
         List<TraceSummary> out = new ArrayList<>();
         for (int i = all.size() - 1; i >= 0 && out.size() < limit; i--) {
-            List<Span> spans = all.get(i).getValue();
+            List<Span> spans = spans(all.get(i).getValue());
             if (service.isEmpty() || spans.stream().anyMatch(s -> s.service().equals(service.get()))) {
                 out.add(summary(all.get(i).getKey(), spans));
             }

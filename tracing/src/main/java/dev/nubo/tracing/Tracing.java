@@ -1,7 +1,10 @@
 package dev.nubo.tracing;
 
+import dev.nubo.events.DeliveryAttempt;
+import dev.nubo.events.DeliveryTracer;
 import dev.nubo.gateway.ExchangeTrace;
 import dev.nubo.gateway.Tracer;
+import dev.nubo.workflows.WorkflowTracer;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
@@ -35,9 +38,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Cost on the request path.</b> The gateway hands over one small record per exchange and this class
  * queues it (bounded: past {@link TracingConfig#maxPending} it is dropped and counted, never waited
- * for). A single background thread turns records into spans every {@link TracingConfig#every}, keeps them
- * and exports them; a reader ({@link #trace}) turns what is queued first, so a request that has just ended
- * is already in its trace.
+ * for). A single background thread keeps what is queued every {@link TracingConfig#every} (a gateway
+ * exchange as its record, its spans made only when read or exported: most requests are never read) and
+ * exports; a reader ({@link #trace}) keeps what is queued first, so a request that has just ended is
+ * already in its trace.
  */
 public final class Tracing implements AutoCloseable {
 
@@ -46,7 +50,8 @@ public final class Tracing implements AutoCloseable {
     private final TracingConfig config;
     private final TraceRing ring;
     private final GatewaySpans gatewaySpans;
-    private final ArrayBlockingQueue<Object> pending;        // ExchangeTrace or Span, in arrival order
+    private final WorkflowSpans workflowSpans = new WorkflowSpans(new java.util.SplittableRandom());
+    private final ArrayBlockingQueue<Object> pending;        // ExchangeTrace, DeliveryAttempt, workflow steps or Span, in arrival order
     private final java.util.Map<String, GatewaySpans.Launch> launches = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(64, 0.75f, false) {
                 @Override
@@ -86,6 +91,26 @@ public final class Tracing implements AutoCloseable {
     /** What the gateway calls as each exchange ends. */
     public Tracer gateway() {
         return this::offer;
+    }
+
+    /** What the event dispatcher calls as each delivery attempt ends. */
+    public DeliveryTracer events() {
+        return this::offer;
+    }
+
+    /** What workflow runs call as each state is left and each execution ends. */
+    public WorkflowTracer workflows() {
+        return new WorkflowTracer() {
+            @Override
+            public void state(StateRun run) {
+                offer(run);
+            }
+
+            @Override
+            public void execution(ExecutionRun run) {
+                offer(run);
+            }
+        };
     }
 
     /** Keeps (and exports) a span made elsewhere in the server: an event delivery, a workflow step. */
@@ -143,25 +168,34 @@ public final class Tracing implements AutoCloseable {
         }
     }
 
-    /** Turns what is queued into spans and keeps them; returns them for export. */
-    private List<Span> drain() {
-        List<Span> made = new ArrayList<>();
+    /**
+     * Keeps what is queued: spans as they are, a gateway exchange as handed over (its spans are made when read, or
+     * now when it is to be exported: most requests are never read).
+     */
+    private void drain() {
         synchronized (drainLock) {
             List<Object> items = new ArrayList<>(pending.size());
             pending.drainTo(items);
             for (Object item : items) {
                 if (item instanceof ExchangeTrace t) {
-                    made.addAll(gatewaySpans.spans(t, id -> Optional.ofNullable(launches.get(id))));
+                    gatewaySpans.keep(t, id -> Optional.ofNullable(launches.get(id))).ifPresent(kept -> {
+                        ring.add(kept);
+                        if (exporter.isPresent() && config.exports(kept.traceId())) {
+                            unexported.addAll(kept.spans());
+                        }
+                    });
                 } else {
-                    made.add((Span) item);
+                    Span span = item instanceof DeliveryAttempt a ? DeliverySpans.span(a)
+                            : item instanceof WorkflowTracer.StateRun run ? workflowSpans.span(run)
+                            : item instanceof WorkflowTracer.ExecutionRun run ? workflowSpans.span(run)
+                            : (Span) item;
+                    ring.add(span);
+                    if (exporter.isPresent() && config.exports(span.traceId())) {
+                        unexported.add(span);
+                    }
                 }
             }
-            made.forEach(ring::add);
-            if (exporter.isPresent()) {
-                unexported.addAll(made);
-            }
         }
-        return made;
     }
 
     private final List<Span> unexported = new ArrayList<>();   // guarded by drainLock

@@ -15,6 +15,26 @@ class TraceRingTest {
     }
 
     @Test
+    void keepsAGatewayExchangeAsItsSpansMadeOnEachReadWithTheSameIdsAndCountsThemTowardItsLimit() {
+        GatewaySpans gateway = new GatewaySpans(0, new java.util.SplittableRandom(3));
+        GatewaySpans.Kept cold = gateway.keep(GatewaySpansTest.coldCall(GatewaySpansTest.CALLER, GatewaySpansTest.UPSTREAM),
+                id -> Optional.of(new GatewaySpans.Launch(200, 850, false))).orElseThrow();
+        TraceRing ring = new TraceRing(5);
+        ring.add(cold);
+        String trace = cold.traceId();
+
+        List<Span> read = ring.trace(trace);
+        assertThat(read).extracting(Span::name).containsExactly("GET /hello", "hold", "cold start", "call instance");
+        assertThat(ring.trace(trace)).as("a second read makes the same spans").isEqualTo(read);
+        assertThat(ring.size()).isEqualTo(4);
+        ring.add(span("b", "1", "shop", 30, 40));
+        assertThat(ring.trace(trace)).hasSize(4);
+        ring.add(span("c", "2", "shop", 50, 60));
+        assertThat(ring.trace(trace)).as("its four spans went whole").isEmpty();
+        assertThat(ring.size()).isEqualTo(2);
+    }
+
+    @Test
     void dropsTheOldestTracesWholeToStayWithinItsSpans() {
         TraceRing ring = new TraceRing(4);
         ring.add(span("a", "1", "shop", 10, 20));

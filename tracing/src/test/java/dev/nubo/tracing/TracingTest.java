@@ -110,6 +110,28 @@ class TracingTest {
     }
 
     @Test
+    void exportsOnlyTheTracesItsRatioChoosesByTraceIdAndKeepsThemAll() throws Exception {
+        tracing = Tracing.start(TracingConfig.defaults().withOtlp(receiver()).withEvery(Duration.ofHours(1)).withExportRatio(0.5),
+                InstantSource.system());
+        String chosen = "4bf92f3577b34da60000000000000001";   // its random part, 1, is below half of Long.MAX_VALUE
+        String passed = "4bf92f3577b34da67fffffffffffffff";   // Long.MAX_VALUE is not
+        for (String trace : List.of(chosen, passed)) {
+            tracing.record(new Span(trace, "aaaabbbbccccdddd", Optional.empty(), "deliver", Span.Kind.CLIENT, "shop", 1, 2, false, Map.of()));
+        }
+
+        assertThat(tracing.trace(passed)).as("kept for nubo trace though not exported").hasSize(1);
+        tracing.close();  // exports what is queued
+        ExportTraceServiceRequest request = received.poll(30, TimeUnit.SECONDS);
+        assertThat(request).as("an export within 30s").isNotNull();
+        assertThat(request.getResourceSpans(0).getScopeSpans(0).getSpansList())
+                .extracting(span -> HexFormat.of().formatHex(span.getTraceId().toByteArray())).containsExactly(chosen);
+        assertThat(received).isEmpty();
+        assertThat(TracingConfig.defaults().withExportRatio(0.1).exports(chosen)).isTrue();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> TracingConfig.defaults().withExportRatio(0)))
+                .hasMessage("the OTLP export ratio must be above 0 and at most 1, such as 0.1 for one trace in ten (got 0.0)");
+    }
+
+    @Test
     void sendsToTheTracesPathOfTheEndpointGiven() {
         assertThat(Tracing.tracesUrl(URI.create("http://h:4318"))).isEqualTo("http://h:4318/v1/traces");
         assertThat(Tracing.tracesUrl(URI.create("http://h:4318/"))).isEqualTo("http://h:4318/v1/traces");

@@ -23,10 +23,12 @@ import java.util.concurrent.TimeoutException;
 final class ExpressRuns {
 
     private final Interpreter interpreter;
+    private final ExecutionCounts counts;
     private final InstantSource clock;
 
-    ExpressRuns(Interpreter interpreter, InstantSource clock) {
+    ExpressRuns(Interpreter interpreter, InstantSource clock, ExecutionCounts counts) {
         this.interpreter = interpreter;
+        this.counts = counts;
         this.clock = clock;
     }
 
@@ -97,6 +99,8 @@ final class ExpressRuns {
                 }
             });
         });
+        counts.started(version.name());
+        outcome.thenAccept(r -> counts.ended(version.name(), ExecutionStatus.valueOf(r.status())));  // once: the outcome completes once
         thread.start();
         return new Started(started, outcome);
     }

@@ -37,6 +37,7 @@ final class Interpreter {
     private final HttpInvoke http = new HttpInvoke();
     private final Children.Starter children;
     private final EventBus bus;
+    private volatile WorkflowTracer tracer = WorkflowTracer.NONE;
 
     Interpreter(Tasks tasks, InstantSource clock, Pause pause) {
         this(tasks, clock, pause, Children.Starter.NONE, EventBus.NONE);
@@ -54,6 +55,10 @@ final class Interpreter {
     static Optional<Instant> heartbeatDue(State.Task t, JsonNode input, Instant now) {
         java.util.OptionalInt seconds = t.heartbeat(input);
         return seconds.isPresent() ? Optional.of(now.plusSeconds(seconds.getAsInt())) : Optional.empty();
+    }
+
+    void tracer(WorkflowTracer tracer) {
+        this.tracer = tracer;
     }
 
     java.time.Instant now() {
@@ -87,6 +92,7 @@ final class Interpreter {
         // next step that has one, or the end: a crash between them only means computing them again, from
         // the last recorded cursor, to the same result. What has an effect is recorded before it happens.
         List<Event> pending = new ArrayList<>();
+        Instant since = clock.instant();  // when the run entered (or resumed in) the state the cursor is in
         while (true) {
             if (!pending.isEmpty() && (effectNext(cursor) || pending.size() >= MAX_PENDING_EVENTS)) {
                 if (!journal.step(List.copyOf(pending), cursor)) {
@@ -95,6 +101,7 @@ final class Interpreter {
                 pending.clear();
             }
             if (cursor.phase() == Cursor.Phase.AWAITING) {
+                traced(machine, cursor.state(), scope, since, "waiting");
                 return new Ending.Suspended(); // no thread waits for a task token: its callback starts a new run
             }
             if (cursor.wakeAt().isPresent()) {
@@ -110,13 +117,46 @@ final class Interpreter {
             switch (step) {
                 case Step.Move move -> {
                     pending.addAll(move.events());
+                    if (!move.next().state().equals(cursor.state())) {
+                        traced(machine, cursor.state(), scope, since, "next");
+                        since = clock.instant();
+                    }
                     cursor = move.next();
                 }
                 case Step.End end -> {
                     pending.addAll(end.events());
-                    return journal.end(List.copyOf(pending), end.ending()) ? end.ending() : new Ending.Stopped();
+                    if (!journal.end(List.copyOf(pending), end.ending())) {
+                        return new Ending.Stopped();
+                    }
+                    traced(machine, cursor.state(), scope, since, end.ending());
+                    return end.ending();
                 }
             }
+        }
+    }
+
+    private void traced(StateMachine machine, String stateName, Scope scope, Instant since, String outcome) {
+        WorkflowTracer t = tracer;
+        if (t == WorkflowTracer.NONE) {
+            return;
+        }
+        State state = machine.state(stateName);
+        Optional<String> resource = state instanceof State.Task task ? Optional.of(task.resource() instanceof Resource.Service service
+                ? service.name() : task.resource().getClass().getSimpleName()) : Optional.empty();
+        String type = state instanceof State.MapState ? "Map" : state.getClass().getSimpleName();
+        String branch = scope.keyPrefix().equals(scope.executionId()) ? "" : scope.keyPrefix().substring(scope.executionId().length() + 1);
+        t.state(new WorkflowTracer.StateRun(scope.executionId(), scope.workflow(), stateName, type, resource, branch, since, clock.instant(),
+                outcome));
+    }
+
+    /** The last state's span, and the execution's when this run is the execution's own (not a branch's). */
+    private void traced(StateMachine machine, String stateName, Scope scope, Instant since, Ending ending) {
+        String outcome = ending instanceof Ending.Failed ? "failed" : "succeeded";
+        traced(machine, stateName, scope, since, outcome);
+        if (tracer != WorkflowTracer.NONE && scope.keyPrefix().equals(scope.executionId())) {
+            tracer.execution(new WorkflowTracer.ExecutionRun(scope.executionId(), scope.workflow(), scope.executionName(), scope.startTime(),
+                    clock.instant(), ending instanceof Ending.Failed ? "FAILED" : "SUCCEEDED",
+                    ending instanceof Ending.Failed f ? f.error() + ": " + f.cause() : ""));
         }
     }
 

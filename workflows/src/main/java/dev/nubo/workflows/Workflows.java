@@ -45,6 +45,7 @@ public final class Workflows implements AutoCloseable {
     private final WorkflowLog log;
     private final InstantSource clock;
     private final Interpreter interpreter;
+    private final ExecutionCounts counts = new ExecutionCounts();
     private final ExpressRuns express;
     private final Map<String, StateMachine> machines = new ConcurrentHashMap<>();
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
@@ -74,7 +75,7 @@ public final class Workflows implements AutoCloseable {
                 abandonItem(childId);
             }
         }, bus);
-        this.express = new ExpressRuns(interpreter, clock);
+        this.express = new ExpressRuns(interpreter, clock, counts);
     }
 
     public static Workflows open(WorkflowLog log, Tasks tasks, InstantSource clock) {
@@ -102,6 +103,19 @@ public final class Workflows implements AutoCloseable {
                 }
             }
         }));
+    }
+
+    /**
+     * Executions started and ended on this server since it started, per workflow: {@code started}, then
+     * {@code succeeded}, {@code failed}, {@code timed_out} and {@code aborted} (for /metrics).
+     */
+    public java.util.Map<String, java.util.Map<String, Long>> executionCounts() {
+        return counts.snapshot();
+    }
+
+    /** Tells {@code tracer} of every state run and every execution ended from now on (off by default). */
+    public void tracer(WorkflowTracer tracer) {
+        interpreter.tracer(tracer);
     }
 
     /** Validates {@code definition} (ASL, JSON or YAML) and stores it as the workflow's next version (the same text: the same version). */
@@ -163,6 +177,7 @@ public final class Workflows implements AutoCloseable {
                 new WorkflowLog.NewEvent(now, "StateEntered", Optional.of(machine.startAt()),
                         Event.of("StateEntered").with("input", input).detail().toString())));
         if (started.created()) {
+            counts.started(workflow);
             launch(started.record());
         }
         return started;
@@ -311,6 +326,7 @@ public final class Workflows implements AutoCloseable {
             String detail = Event.of(eventType).with("error", error.orElse("")).with("cause", cause.orElse("")).detail().toString();
             if (log.advance(id, status.name(), record.events(), List.of(new WorkflowLog.NewEvent(now, eventType, Optional.empty(), detail)),
                     new WorkflowLog.Progress(to.name(), record.cursor(), Optional.empty(), error, cause, Optional.of(now)))) {
+                counts.ended(record.workflow(), to);
                 Thread run = running.remove(id);
                 if (run != null) {
                     run.interrupt();
@@ -450,7 +466,10 @@ public final class Workflows implements AutoCloseable {
                 record.id());
         Thread thread = Thread.ofVirtual().name("workflow-" + record.id()).unstarted(() -> {
             try {
-                interpreter.run(machine, Cursor.parse(record.cursor()), scope, new Run(log, clock, record), resumed);
+                Journal.Ending ending = interpreter.run(machine, Cursor.parse(record.cursor()), scope, new Run(log, clock, record), resumed);
+                if (ending instanceof Journal.Ending.Succeeded || ending instanceof Journal.Ending.Failed) {
+                    counts.ended(record.workflow(), ending instanceof Journal.Ending.Succeeded ? ExecutionStatus.SUCCEEDED : ExecutionStatus.FAILED);
+                }
             } catch (InterruptedException e) {
                 // stopped, or the server is closing: what is recorded is where it resumes
             } catch (RuntimeException e) {

@@ -15,6 +15,7 @@ final class Runs {
     /** What each record handed to the journal held: the types of its events. */
     final List<List<String>> records = new CopyOnWriteArrayList<>();
     private final Tasks tasks;
+    WorkflowTracer tracer = WorkflowTracer.NONE;
 
     Runs(Tasks tasks) {
         this.tasks = call -> {
@@ -42,7 +43,9 @@ final class Runs {
                 return true;
             }
         };
-        return new Interpreter(tasks, clock, clock.pause()).run(machine, Cursor.enter(machine.startAt(), in, clock.instant()), scope, journal);
+        Interpreter interpreter = new Interpreter(tasks, clock, clock.pause());
+        interpreter.tracer(tracer);
+        return interpreter.run(machine, Cursor.enter(machine.startAt(), in, clock.instant()), scope, journal);
     }
 
     /** The output of a run that must succeed. */

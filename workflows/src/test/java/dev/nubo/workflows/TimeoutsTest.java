@@ -10,6 +10,7 @@ import dev.nubo.store.StoreLocation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +68,30 @@ class TimeoutsTest {
         assertThat(timedOut.error()).contains("States.Timeout");
         assertThat(timedOut.cause()).contains("the execution ran longer than its TimeoutSeconds (60)");
         assertThat(workflows.history(id)).extracting(HistoryEvent::type).last().isEqualTo("ExecutionTimedOut");
+    }
+
+    @Test
+    void countsExecutionsStartedAndHowEachEndedPerWorkflowForMetrics() throws Exception {
+        Workflows workflows = workflows();
+        workflows.deploy("approval", APPROVAL.replace("{\"StartAt\"", "{\"TimeoutSeconds\": 60, \"StartAt\""));
+        workflows.deploy("quick", "{\"StartAt\": \"Done\", \"States\": {\"Done\": {\"Type\": \"Succeed\"}}}");
+        workflows.deploy("broken", "{\"StartAt\": \"No\", \"States\": {\"No\": {\"Type\": \"Fail\", \"Error\": \"Broke\"}}}");
+        String late = workflows.start("approval", json("{'beat': 600}"), Optional.of("late")).record().id();
+        String stopped = workflows.start("approval", json("{'beat': 600}"), Optional.of("stopped")).record().id();
+        workflows.start("approval", json("{'beat': 600}"), Optional.of("late"));  // the same name: found, not started again
+        workflows.start("quick", json("{}"), Optional.empty(), Duration.ofSeconds(30));
+        workflows.start("broken", json("{}"), Optional.empty(), Duration.ofSeconds(30));
+        assertThat(workflows.awaitRun(late, Duration.ofSeconds(30))).isTrue();
+        assertThat(workflows.awaitRun(stopped, Duration.ofSeconds(30))).isTrue();
+
+        workflows.stop(stopped, Optional.empty(), Optional.empty());
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(workflows.timeOutHeartbeats()).isEqualTo(1);
+
+        assertThat(workflows.executionCounts()).isEqualTo(Map.of(
+                "approval", Map.of("started", 2L, "aborted", 1L, "timed_out", 1L),
+                "quick", Map.of("started", 1L, "succeeded", 1L),
+                "broken", Map.of("started", 1L, "failed", 1L)));
     }
 
     @Test
